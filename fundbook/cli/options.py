@@ -1,0 +1,30 @@
+"""Options shared by the commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+db_option = click.option(
+    "--db", "db", type=click.Path(dir_okay=False), default=None,
+    help="DuckDB book file (default: $FUNDBOOK_DB, else ./fundbook.duckdb).",
+)
+
+
+class DateParam(click.ParamType):
+    """An ISO date YYYY-MM-DD."""
+
+    name = "DATE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None
+                ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+DATE = DateParam()

@@ -1,0 +1,1 @@
+"""Types, money and errors shared by every layer; imports nothing else of fundbook."""

@@ -1,0 +1,69 @@
+"""The codes of ledger contract v1: kinds, themes, transaction types and their directions."""
+
+from __future__ import annotations
+
+FUND_KINDS = ("guidance_fund", "sub_fund", "co_investment", "programme")
+INVESTOR_KINDS = ("government", "social_capital")
+THEMES = (
+    "life_health",
+    "ai_robotics",
+    "semiconductors_smart_devices",
+    "digitalisation",
+    "future_sustainable",
+    "other",
+)
+STRATEGIC_THEMES = THEMES[:5]
+THEME_LABELS = {
+    "life_health": "Life and health technology",
+    "ai_robotics": "AI and robotics",
+    "semiconductors_smart_devices": "Semiconductors and smart devices",
+    "digitalisation": "Digitalisation and upgrading/transformation",
+    "future_sustainable": "Future and sustainable development",
+    "other": "Other (outside the five themes)",
+}
+# Tags of the 2024 Policy Address list, mapped to the current five themes.
+LEGACY_THEMES = {"advanced_materials_new_energy": "future_sustainable"}
+
+TXN_TYPES = (
+    "contribution",
+    "distribution",
+    "investment",
+    "proceeds",
+    "income",
+    "fee",
+    "expense",
+    "co_investment",
+    "grant",
+    "matching",
+    "hk_production_spend",
+)
+NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment"})
+NEEDS_HOLDING = frozenset(
+    {"investment", "proceeds", "income", "co_investment", "grant", "matching",
+     "hk_production_spend"}
+)
+# Sign of the effect on the fund's cash; 0 = not the fund's cash (memo only).
+CASH_SIGN = {
+    "contribution": 1,
+    "distribution": -1,
+    "investment": -1,
+    "proceeds": 1,
+    "income": 1,
+    "fee": -1,
+    "expense": -1,
+    "co_investment": 0,
+    "grant": -1,
+    "matching": 0,
+    "hk_production_spend": 0,
+}
+REPORTING_CURRENCY = "HKD"
+
+# ITIF rules (DOMAIN.md).
+ITIF_MIN_SUB_FUND_SIZE_HKD = 2_000_000_000
+ITIF_MAX_GOVERNMENT_HKD = 1_000_000_000
+ITIF_MAX_GOVERNMENT_SHARE = 0.25
+ITIF_MIN_HK_NEXUS = 0.50
+ITIF_MIN_HK_PRODUCTION = 0.25
+ITIF_TARGET_AMPLIFICATION = 4.0
+GRANT_MATCHING_RATIO = 2.0
+GRANT_CAP_PER_COMPANY_HKD = 250_000

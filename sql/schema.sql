@@ -1,0 +1,131 @@
+-- fundbook schema v1: the book of record. Money is DECIMAL, never float.
+-- Large tables carry no PRIMARY KEY (DuckDB ART indexes slow bulk import);
+-- uniqueness is enforced by the validator before anything is written.
+
+CREATE TABLE IF NOT EXISTS book_meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE SEQUENCE IF NOT EXISTS import_id_seq START 1;
+
+CREATE TABLE IF NOT EXISTS imports (
+    import_id    INTEGER PRIMARY KEY,
+    imported_at  TIMESTAMP NOT NULL,
+    ledger_dir   VARCHAR NOT NULL,
+    new_rows     BIGINT NOT NULL,
+    counts_json  VARCHAR NOT NULL,   -- new rows per file
+    content_hash VARCHAR NOT NULL    -- SHA-256 of the ledger files as read
+);
+
+CREATE TABLE IF NOT EXISTS funds (
+    fund_id               VARCHAR NOT NULL,
+    name                  VARCHAR NOT NULL,
+    kind                  VARCHAR NOT NULL,   -- guidance_fund | sub_fund | co_investment | programme
+    currency              VARCHAR NOT NULL,
+    vintage               INTEGER,
+    manager               VARCHAR,
+    programme_id          VARCHAR,            -- optional: the fund of kind programme it belongs to
+    investment_period_end DATE,               -- optional: end of the investment period
+    source_file           VARCHAR NOT NULL,
+    source_line           INTEGER NOT NULL,
+    import_id             INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS investors (
+    investor_id VARCHAR NOT NULL,
+    name        VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,   -- government | social_capital
+    fund_id     VARCHAR,            -- set when the investor is itself a fund of this book
+    source_file VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    import_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS companies (
+    company_id  VARCHAR NOT NULL,
+    name        VARCHAR NOT NULL,
+    theme       VARCHAR NOT NULL,
+    hk_nexus    BOOLEAN NOT NULL,
+    country     VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    import_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS commitments (
+    fund_id     VARCHAR NOT NULL,
+    investor_id VARCHAR NOT NULL,
+    date        DATE NOT NULL,
+    amount      DECIMAL(18,2) NOT NULL,   -- in `currency`
+    currency    VARCHAR NOT NULL,
+    amount_fund DECIMAL(18,2) NOT NULL,   -- in the fund's currency, at the FX rate of `date`
+    source_file VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    import_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS transactions (
+    txn_id      VARCHAR NOT NULL,
+    date        DATE NOT NULL,
+    fund_id     VARCHAR NOT NULL,
+    type        VARCHAR NOT NULL,
+    investor_id VARCHAR,
+    holding_id  VARCHAR,                  -- a company_id or a fund_id of this book
+    amount      DECIMAL(18,2) NOT NULL,   -- positive, in `currency`; the type gives direction
+    currency    VARCHAR NOT NULL,
+    memo        VARCHAR,
+    amount_fund DECIMAL(18,2) NOT NULL,   -- in the fund's currency, at the FX rate of `date`
+    source_file VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    import_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS valuations (
+    date            DATE NOT NULL,
+    fund_id         VARCHAR NOT NULL,
+    holding_id      VARCHAR NOT NULL,
+    fair_value      DECIMAL(18,2) NOT NULL,   -- in `currency` (zero allowed: written off)
+    currency        VARCHAR NOT NULL,
+    fair_value_fund DECIMAL(18,2) NOT NULL,   -- in the fund's currency
+    source_file     VARCHAR NOT NULL,
+    source_line     INTEGER NOT NULL,
+    import_id       INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS fx_rates (
+    date         DATE NOT NULL,
+    currency     VARCHAR NOT NULL,
+    hkd_per_unit DECIMAL(18,8) NOT NULL,
+    source_file  VARCHAR NOT NULL,
+    source_line  INTEGER NOT NULL,
+    import_id    INTEGER NOT NULL
+);
+
+-- Chart of accounts: how each transaction type posts (docs/ledger-format.md).
+CREATE TABLE IF NOT EXISTS posting_rules (
+    type           VARCHAR PRIMARY KEY,
+    debit_account  VARCHAR NOT NULL,
+    credit_account VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS postings (
+    txn_id      VARCHAR NOT NULL,
+    date        DATE NOT NULL,
+    fund_id     VARCHAR NOT NULL,
+    account     VARCHAR NOT NULL,
+    investor_id VARCHAR,
+    holding_id  VARCHAR,
+    debit       DECIMAL(18,2) NOT NULL,
+    credit      DECIMAL(18,2) NOT NULL,
+    currency    VARCHAR NOT NULL         -- the fund's currency
+);
+
+-- Closed periods. Rows dated on or before the latest locked period_end cannot be imported.
+CREATE TABLE IF NOT EXISTS period_locks (
+    period       VARCHAR PRIMARY KEY,    -- YYYY-MM
+    period_start DATE NOT NULL,
+    period_end   DATE NOT NULL,
+    close_id     INTEGER,
+    locked_at    TIMESTAMP NOT NULL
+);
