@@ -1,0 +1,1 @@
+"""Month-end close: locks, snapshots, capital accounts, audit."""

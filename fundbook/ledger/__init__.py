@@ -1,0 +1,1 @@
+"""Reading and validating ledger files: (records, errors), never the first error only."""

@@ -1,0 +1,1 @@
+"""Pure metrics: polars DataFrames in, DataFrames out; no database, files or clock."""

@@ -1,0 +1,1 @@
+"""Reports: snapshot figures -> template context -> reports/templates."""

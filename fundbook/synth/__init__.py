@@ -1,0 +1,1 @@
+"""Generators of ledger books: the seeded demo book and synthetic books of any size."""
