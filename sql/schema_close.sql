@@ -1,0 +1,66 @@
+-- fundbook close schema: closes, their figure snapshots, capital account statements, reopenings.
+-- Every figure of a close is stored in long form so `audit reproduce` compares figure by figure
+-- and reports read a close without recomputing anything (docs/architecture.md, "close").
+
+CREATE SEQUENCE IF NOT EXISTS close_id_seq START 1;
+
+CREATE TABLE IF NOT EXISTS closes (
+    close_id          INTEGER PRIMARY KEY,
+    period            VARCHAR NOT NULL,    -- YYYY-MM closed
+    quarter           VARCHAR,             -- YYYYQn when the period ends a quarter, else null
+    period_start      DATE NOT NULL,       -- first day covered (the first close: start of history)
+    period_end        DATE NOT NULL,       -- last day of the month
+    status            VARCHAR NOT NULL,    -- closed | reopened
+    closed_at         TIMESTAMP NOT NULL,
+    closed_by         VARCHAR NOT NULL,
+    ledger_dir        VARCHAR,             -- the ledger imported by the close
+    import_id         INTEGER,             -- the import made by the close (null: nothing new)
+    import_watermark  INTEGER NOT NULL,    -- undated rows (funds, investors, companies) up to it
+    carry_forward     BOOLEAN NOT NULL,    -- --carry-forward-valuations was given
+    carried_forward   VARCHAR NOT NULL,    -- JSON list of "fund_id/holding_id" carried forward
+    warnings          VARCHAR NOT NULL,    -- JSON list of warning texts
+    figure_count      BIGINT NOT NULL,     -- rows in close_figures + close_statements
+    input_hash        VARCHAR NOT NULL,    -- SHA-256 of the booked rows as at the close
+    output_hash       VARCHAR NOT NULL,    -- SHA-256 of the snapshot figures and statements
+    versions          VARCHAR NOT NULL,    -- JSON {package: version} of fundbook and dependencies
+    prev_hash         VARCHAR,             -- close_hash of the previous close (null: first)
+    close_hash        VARCHAR NOT NULL     -- SHA-256 over the fields above: the hash chain
+);
+
+-- One figure of one close. Keys that do not apply are null; `item` is the level's other key
+-- (theme, rule, programme, company, quarter, txn_id, ...). Exactly one of money/ratio/text is
+-- set, as `kind` says: money -> money; ratio, count -> ratio; text, flag, date -> text.
+CREATE TABLE IF NOT EXISTS close_figures (
+    close_id    INTEGER NOT NULL,
+    level       VARCHAR NOT NULL,
+    fund_id     VARCHAR,
+    investor_id VARCHAR,
+    holding_id  VARCHAR,
+    item        VARCHAR,
+    figure      VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,    -- money | ratio | count | text | flag | date
+    money       DECIMAL(38,2),
+    ratio       DOUBLE,
+    text        VARCHAR
+);
+
+-- ILPA capital account statements of a close, one line per row. investor_id null = the fund.
+CREATE TABLE IF NOT EXISTS close_statements (
+    close_id    INTEGER NOT NULL,
+    basis       VARCHAR NOT NULL,    -- period | QTD | YTD | ITD
+    start_date  DATE NOT NULL,
+    end_date    DATE NOT NULL,
+    fund_id     VARCHAR NOT NULL,
+    investor_id VARCHAR,
+    line_no     SMALLINT NOT NULL,
+    line        VARCHAR NOT NULL,
+    amount      DECIMAL(38,2) NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS close_reopenings (
+    close_id     INTEGER NOT NULL,
+    period       VARCHAR NOT NULL,
+    reason       VARCHAR NOT NULL,
+    reopened_at  TIMESTAMP NOT NULL,
+    reopened_by  VARCHAR NOT NULL
+);
