@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from fundbook.core.errors import BookInUse, FundbookError
 
@@ -109,7 +110,14 @@ def open_book(
             con.close()
 
 
-def scalar(con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | None = None) -> Any:
+def frame(con: duckdb.DuckDBPyConnection, query: str,
+          params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
+    """A query's result as a polars frame (DuckDB 2.x: `execute(...).pl()` is gone; use a relation)."""
+    return con.sql(query, params=params).pl()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str,
+           params: list[Any] | dict[str, Any] | None = None) -> Any:
     """The single value of a query (DuckDB 2.x: relation.fetchone() is gone)."""
     rows = con.execute(query, params or []).fetchall()
     return rows[0][0] if rows else None

@@ -1,0 +1,98 @@
+"""Commands of the book of record: init, import, trial-balance, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+import polars as pl
+
+from fundbook.cli.options import DATE, db_option
+from fundbook.cli.output import emit, format_option
+from fundbook.store.db import open_book, resolve_db_path, scalar, sql
+from fundbook.store.importer import import_book, table_counts
+from fundbook.store.trial_balance import trial_balance, trial_balance_totals
+
+
+def _progress(message: str) -> None:
+    click.echo(f"… {message}", err=True)
+
+
+@click.command("init")
+@db_option
+@click.option("--ledger", "ledger", type=click.Path(file_okay=False), default=None,
+              help="The ledger directory this book is kept from (the default for close).")
+def init_cmd(db: str | None, ledger: str | None) -> None:
+    """Create an empty book (the DuckDB file with its schema)."""
+    path = resolve_db_path(db)
+    with open_book(path) as con:
+        if ledger:
+            con.execute(sql("set_meta"), {"key": "ledger_dir", "value": ledger})
+    click.echo(f"book ready at {path}")
+
+
+@click.command("import")
+@click.argument("ledger_dir", type=click.Path(file_okay=False))
+@db_option
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
+    """Validate LEDGER_DIR and append its new rows to the book, atomically.
+
+    Every problem is reported as path:line: message and nothing is written. Importing the
+    same book again books nothing.
+    """
+    path = resolve_db_path(db)
+    with open_book(path) as con:
+        result = import_book(con, ledger_dir, progress=None if quiet else _progress)
+        counts = table_counts(con)
+    if result.total_new == 0:
+        click.echo(f"nothing new: {path} already holds every row of {ledger_dir}")
+    else:
+        click.echo(f"import {result.import_id}: booked {result.total_new:,} new rows from "
+                   f"{ledger_dir} ({result.postings:,} postings)")
+    rows = pl.DataFrame({
+        "table": list(counts),
+        "new_rows": [result.new_rows.get(t, 0) for t in counts],
+        "rows": list(counts.values()),
+    })
+    emit(rows, "table")
+
+
+@click.command("trial-balance")
+@click.option("--as-of", "as_of", type=DATE, required=True, help="Postings dated on or before.")
+@click.option("--fund", "fund_id", default=None, help="One fund only.")
+@click.option("--totals", is_flag=True, help="Only the totals per fund and currency.")
+@db_option
+@format_option
+def trial_balance_cmd(as_of: dt.date, fund_id: str | None, totals: bool, db: str | None,
+                      fmt: str) -> None:
+    """Debits and credits per fund, currency and account; exit 1 if a book does not balance."""
+    with open_book(resolve_db_path(db), read_only=True) as con:
+        if fund_id and not scalar(con, "SELECT count(*) FROM funds WHERE fund_id = ?", [fund_id]):
+            raise click.ClickException(f"unknown fund {fund_id!r}")
+        accounts = trial_balance(con, as_of, fund_id)
+    sums = trial_balance_totals(accounts)
+    emit(sums if totals else accounts, fmt)
+    if fmt == "table" and not totals:
+        click.echo("")
+        emit(sums, "table")
+    broken = sums.filter(~pl.col("balanced"))
+    if broken.height:
+        click.echo(f"NOT BALANCED: {broken.height} fund/currency books", err=True)
+        raise SystemExit(1)
+
+
+@click.command("demo")
+@db_option
+@click.option("--out", "out", type=click.Path(file_okay=False), default="build/demo-reports",
+              show_default=True, help="Folder for the demo's outputs.")
+def demo_cmd(db: str | None, out: str) -> None:
+    """Build the demo book into a fresh database and run the main job end to end."""
+    from fundbook.demo import run_demo
+
+    path = resolve_db_path(db or "build/demo.duckdb")
+    run_demo(path, Path(out))
+
+
+COMMANDS = [init_cmd, import_cmd, trial_balance_cmd, demo_cmd]

@@ -1,0 +1,163 @@
+"""Reading a whole book: every file parsed, checked and typed; new rows told from booked ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from fundbook.core.errors import LedgerError
+from fundbook.ledger import checks
+from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_text
+from fundbook.ledger.fields import check_file
+from fundbook.ledger.spec import DERIVED, FILES, FileSpec, typed_schema
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Book:
+    """A validated book: `rows` holds every row of the files, `new` those not yet booked."""
+
+    ledger_dir: Path
+    rows: dict[str, pl.DataFrame] = field(default_factory=dict)
+    new: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    def new_counts(self) -> dict[str, int]:
+        return {name: frame.height for name, frame in self.new.items()}
+
+
+def empty_frame(spec: FileSpec) -> pl.DataFrame:
+    """A typed frame with no rows, for a file absent from the database."""
+    return pl.DataFrame(schema=typed_schema(spec))
+
+
+def _display(ledger_dir: Path, spec: FileSpec) -> str:
+    return str(ledger_dir / spec.filename)
+
+
+def read_files(ledger_dir: Path, progress: Progress | None = None
+               ) -> tuple[dict[str, pl.DataFrame], list[LedgerError]]:
+    """Parse and check each file on its own; a missing file is one error."""
+    frames: dict[str, pl.DataFrame] = {}
+    errors: list[LedgerError] = []
+    if not ledger_dir.is_dir():
+        return {}, [LedgerError(str(ledger_dir), 0, "ledger directory does not exist")]
+    for spec in FILES.values():
+        display = _display(ledger_dir, spec)
+        path = ledger_dir / spec.filename
+        if progress:
+            progress(f"reading {display}")
+        if not path.is_file():
+            errors.append(LedgerError(display, 0, "missing file"))
+            frames[spec.name] = empty_frame(spec)
+            continue
+        text, errs = read_csv_text(path, display)
+        errors += errs
+        raw = None
+        if text is not None:
+            raw, errs = parse_csv(text, display, spec.required, spec.optional)
+            errors += errs
+        if raw is None:
+            frames[spec.name] = empty_frame(spec)
+            continue
+        typed, errs = check_file(raw, spec, display)
+        errors += errs
+        frames[spec.name] = typed.with_columns(pl.lit(display).alias("source_file"))
+    return frames, errors
+
+
+def _split_new(name: str, rows: pl.DataFrame, booked: pl.DataFrame | None
+               ) -> tuple[pl.DataFrame, list[LedgerError]]:
+    """Rows not yet booked, and an error for each key booked with different content."""
+    spec = FILES[name]
+    if booked is None or booked.height == 0:
+        return rows, []
+    key = list(spec.key)
+    content = [c for c in spec.columns if c not in key]
+    old = booked.select(*key, *[pl.col(c).alias(f"_old_{c}") for c in content],
+                        pl.format("{}:{}", "source_file", LINE).alias("_where"))
+    joined = rows.join(old, on=key, how="left", nulls_equal=False)
+    matched = pl.col("_where").is_not_null()
+    same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(f"_old_{c}")) for c in content]) \
+        if content else pl.lit(True)
+    label = ", ".join(key)
+    conflicts = joined.filter(matched & ~same)
+    errors = [
+        LedgerError(r["source_file"], r[LINE],
+                    f"{label} '{', '.join(str(r[k]) for k in key)}' is already booked with "
+                    f"different content (booked from {r['_where']}); booked rows never change: "
+                    "add a reversing or adjusting row instead")
+        for r in conflicts.iter_rows(named=True)
+    ]
+    new = joined.filter(~matched).select(rows.columns)
+    return new, errors
+
+
+def _lock_errors(new: dict[str, pl.DataFrame], locked_through: dt.date | None
+                 ) -> list[LedgerError]:
+    if locked_through is None:
+        return []
+    errors = []
+    for name in ("commitments", "transactions", "valuations", "fx_rates"):
+        hits = new[name].filter(pl.col("date") <= locked_through)
+        errors += [
+            LedgerError(f, line, f"row dated {d} falls in a closed period (the book is closed "
+                        f"through {locked_through}); closed periods never change: book a "
+                        f"reversing or adjusting row dated after {locked_through} instead")
+            for f, line, d in hits.select("source_file", LINE, "date").iter_rows()
+        ]
+    return errors
+
+
+def read_book(ledger_dir: str | Path, booked: dict[str, pl.DataFrame] | None = None,
+              locked_through: dt.date | None = None, progress: Progress | None = None
+              ) -> tuple[Book, list[LedgerError]]:
+    """Read and validate the book at `ledger_dir` against the rows already `booked`.
+
+    Returns the book and every problem found; an empty list means it may be written.
+    """
+    ledger_dir = Path(ledger_dir)
+    frames, errors = read_files(ledger_dir, progress)
+    book = Book(ledger_dir)
+    if not frames:
+        return book, errors
+    booked = booked or {}
+    for name, frame in frames.items():
+        new, errs = _split_new(name, frame, booked.get(name))
+        errors += errs
+        book.new[name] = new
+    errors += _lock_errors(book.new, locked_through)
+    if progress:
+        progress("checking references, FX, commitments and cash")
+    every = {n: _union(book.new[n], booked.get(n)) for n in FILES}
+    errors += checks.reference_errors(every)
+    for name, out in DERIVED.items():
+        amount = "fair_value" if name == "valuations" else "amount"
+        converted, errs = checks.convert_to_fund_currency(every[name], amount, out, every)
+        errors += errs
+        every[name] = converted
+    errors += checks.commitment_errors(every)
+    errors += checks.cash_errors(every)
+    errors += checks.valuation_errors(every)
+    for name in DERIVED:
+        book.new[name] = _with_derived(book.new[name], every[name], name)
+    book.rows = {n: f.drop("_new") for n, f in every.items()}
+    return book, errors
+
+
+def _union(new: pl.DataFrame, booked: pl.DataFrame | None) -> pl.DataFrame:
+    """Booked rows then new rows, with `_new` telling them apart (order kept)."""
+    marked = new.with_columns(pl.lit(True).alias("_new"))
+    if booked is None or booked.height == 0:
+        return marked
+    old = booked.select(new.columns).with_columns(pl.lit(False).alias("_new"))
+    return pl.concat([old, marked], how="vertical_relaxed")
+
+
+def _with_derived(new: pl.DataFrame, every: pl.DataFrame, name: str) -> pl.DataFrame:
+    out = DERIVED[name]
+    return new.with_columns(every.filter(pl.col("_new"))[out])

@@ -1,0 +1,166 @@
+"""Per-file checks of one ledger file: required values, codes, dates, amounts; then typing."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from fundbook.core.errors import LedgerError
+from fundbook.core.types import FUND_KINDS, INVESTOR_KINDS, LEGACY_THEMES, THEMES, TXN_TYPES
+from fundbook.ledger.csvfile import LINE
+from fundbook.ledger.spec import MONEY, RATE, FileSpec
+
+REQUIRED_VALUES = {
+    "funds": ("fund_id", "name", "kind", "currency", "vintage"),
+    "investors": ("investor_id", "name", "kind"),
+    "companies": ("company_id", "name", "theme", "hk_nexus", "country"),
+    "commitments": ("fund_id", "investor_id", "date", "amount", "currency"),
+    "transactions": ("txn_id", "date", "fund_id", "type", "amount", "currency"),
+    "valuations": ("date", "fund_id", "holding_id", "fair_value", "currency"),
+    "fx_rates": ("date", "currency", "hkd_per_unit"),
+}
+CODES = {
+    ("funds", "kind"): FUND_KINDS,
+    ("investors", "kind"): INVESTOR_KINDS,
+    ("companies", "theme"): THEMES + tuple(LEGACY_THEMES),
+    ("companies", "hk_nexus"): ("true", "false"),
+    ("transactions", "type"): TXN_TYPES,
+}
+DATE_COLUMNS = ("date", "investment_period_end")
+AMOUNT_COLUMNS = {"amount": False, "fair_value": True}  # name -> zero allowed
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_PLAIN = r"^-?[0-9]+(\.[0-9]+)?$"
+
+Check = tuple[pl.Expr, pl.Expr]
+
+
+def _quoted(column: str) -> pl.Expr:
+    return pl.format("'{}'", pl.col(column))
+
+
+def _required(column: str) -> Check:
+    return pl.col(column).is_null(), pl.lit(f"{column} is empty")
+
+
+def _code(column: str, allowed: tuple[str, ...]) -> Check:
+    listed = " | ".join(a for a in allowed if a not in LEGACY_THEMES)
+    return (
+        pl.col(column).is_not_null() & ~pl.col(column).is_in(list(allowed)),
+        pl.format(f"unknown {column} {{}} (expected {listed})", _quoted(column)),
+    )
+
+
+def _date(column: str) -> Check:
+    parsed = pl.col(column).str.to_date("%Y-%m-%d", strict=False)
+    bad = ~pl.col(column).str.contains(_ISO_DATE) | parsed.is_null()
+    return (
+        pl.col(column).is_not_null() & bad,
+        pl.format(f"bad date {{}} in column {column} (expected a real date YYYY-MM-DD)",
+                  _quoted(column)),
+    )
+
+
+def _amount_checks(column: str, zero_ok: bool) -> list[Check]:
+    v = pl.col(column)
+    present = v.is_not_null()
+    plain = v.str.contains(_PLAIN)
+    q = _quoted(column)
+    zero = v.str.contains(r"^-?0+(\.0+)?$")
+    checks = [
+        (present & ~plain,
+         pl.format(f"{column} {{}} is not a plain decimal (like 1500000.00: no separators, "
+                   "symbols or exponents)", q)),
+        (present & plain & v.str.starts_with("-") & ~zero,
+         pl.format(f"{column} {{}} is negative; amounts are positive and the type gives the "
+                   "direction", q)),
+        (present & plain & v.str.contains(r"\.[0-9]{3,}$"),
+         pl.format(f"{column} {{}} has more than 2 decimal places", q)),
+        (present & plain & v.str.contains(r"^-?[0-9]{17,}"),
+         pl.format(f"{column} {{}} is too large", q)),
+    ]
+    if not zero_ok:
+        checks.append((present & zero, pl.format(f"{column} {{}} must be greater than zero", q)))
+    return checks
+
+
+def _rate_checks(column: str) -> list[Check]:
+    v = pl.col(column)
+    present = v.is_not_null()
+    ok = v.str.contains(r"^[0-9]{1,9}(\.[0-9]{1,8})?$") & ~v.str.contains(r"^0+(\.0+)?$")
+    return [(present & ~ok, pl.format(
+        f"{column} {{}} must be a positive plain decimal with at most 8 places", _quoted(column)))]
+
+
+def _checks(spec: FileSpec) -> list[Check]:
+    checks = [_required(c) for c in REQUIRED_VALUES[spec.name]]
+    checks += [_code(c, allowed) for (f, c), allowed in CODES.items() if f == spec.name]
+    checks += [_date(c) for c in DATE_COLUMNS if c in spec.columns]
+    for column, zero_ok in AMOUNT_COLUMNS.items():
+        if column in spec.columns:
+            checks += _amount_checks(column, zero_ok)
+    if "hkd_per_unit" in spec.columns:
+        checks += _rate_checks("hkd_per_unit")
+    if "currency" in spec.columns:
+        checks.append((
+            pl.col("currency").is_not_null() & ~pl.col("currency").str.contains(r"^[A-Z]{3}$"),
+            pl.format("currency {} is not an ISO code of 3 capital letters",
+                      _quoted("currency")),
+        ))
+    if "vintage" in spec.columns:
+        checks.append((
+            pl.col("vintage").is_not_null() & ~pl.col("vintage").str.contains(r"^(19|20)[0-9]{2}$"),
+            pl.format("vintage {} is not a year", _quoted("vintage")),
+        ))
+    return checks
+
+
+def errors_where(frame: pl.DataFrame, display: str, checks: list[Check]) -> list[LedgerError]:
+    """One LedgerError per row and failing check."""
+    errors: list[LedgerError] = []
+    for condition, message in checks:
+        hits = frame.filter(condition).select(pl.col(LINE), message.alias("message"))
+        errors.extend(LedgerError(display, line, msg) for line, msg in hits.iter_rows())
+    return errors
+
+
+def duplicate_key_errors(frame: pl.DataFrame, spec: FileSpec, display: str
+                         ) -> list[LedgerError]:
+    """Rows whose key repeats an earlier row of the same file."""
+    key = list(spec.key)
+    dupes = frame.with_columns(pl.col(LINE).min().over(key).alias("first_line")).filter(
+        pl.all_horizontal(pl.col(key).is_not_null()) & (pl.col(LINE) != pl.col("first_line")))
+    label = ", ".join(key)
+    out = []
+    for row in dupes.iter_rows(named=True):
+        value = ", ".join(str(row[k]) for k in key)
+        out.append(LedgerError(display, row[LINE],
+                               f"duplicate {label} '{value}' (first at line {row['first_line']})"))
+    return out
+
+
+def check_file(frame: pl.DataFrame, spec: FileSpec, display: str
+               ) -> tuple[pl.DataFrame, list[LedgerError]]:
+    """Check one file's string frame; return it typed (bad values become null) with errors."""
+    errors = errors_where(frame, display, _checks(spec))
+    errors += duplicate_key_errors(frame, spec, display)
+    return _typed(frame, spec), errors
+
+
+def _typed(frame: pl.DataFrame, spec: FileSpec) -> pl.DataFrame:
+    casts = []
+    for column, dtype in spec.types.items():
+        col = pl.col(column)
+        if dtype == pl.Date():
+            casts.append(col.str.to_date("%Y-%m-%d", strict=False))
+        elif dtype == MONEY:
+            ok = col.str.contains(r"^[0-9]{1,16}(\.[0-9]{1,2})?$")
+            casts.append(pl.when(ok).then(col).cast(MONEY, strict=False).alias(column))
+        elif dtype == RATE:
+            casts.append(col.cast(RATE, strict=False))
+        elif dtype == pl.Boolean():
+            casts.append(pl.when(col == "true").then(True).when(col == "false").then(False)
+                         .otherwise(None).alias(column))
+        elif dtype == pl.Int32():
+            casts.append(col.cast(pl.Int32, strict=False))
+    if spec.name == "companies":
+        casts.append(pl.col("theme").replace(LEGACY_THEMES))
+    return frame.with_columns(casts)

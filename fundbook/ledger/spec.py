@@ -1,0 +1,103 @@
+"""The ledger files of contract v1: their columns, keys, and the content that identifies a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+MONEY = pl.Decimal(18, 2)
+RATE = pl.Decimal(18, 8)
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One ledger file: required and optional columns, the key, and the typed schema."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    key: tuple[str, ...]
+    types: dict[str, pl.DataType]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional)
+
+
+def _types(**kw: pl.DataType) -> dict[str, pl.DataType]:
+    return kw
+
+
+FILES: dict[str, FileSpec] = {
+    spec.name: spec
+    for spec in (
+        FileSpec(
+            "funds",
+            ("fund_id", "name", "kind", "currency", "vintage", "manager"),
+            ("programme_id", "investment_period_end"),
+            ("fund_id",),
+            _types(vintage=pl.Int32(), investment_period_end=pl.Date()),
+        ),
+        FileSpec(
+            "investors",
+            ("investor_id", "name", "kind", "fund_id"),
+            (),
+            ("investor_id",),
+            {},
+        ),
+        FileSpec(
+            "companies",
+            ("company_id", "name", "theme", "hk_nexus", "country"),
+            (),
+            ("company_id",),
+            _types(hk_nexus=pl.Boolean()),
+        ),
+        FileSpec(
+            "commitments",
+            ("fund_id", "investor_id", "date", "amount", "currency"),
+            (),
+            ("fund_id", "investor_id", "date"),
+            _types(date=pl.Date(), amount=MONEY),
+        ),
+        FileSpec(
+            "transactions",
+            ("txn_id", "date", "fund_id", "type", "investor_id", "holding_id", "amount",
+             "currency", "memo"),
+            (),
+            ("txn_id",),
+            _types(date=pl.Date(), amount=MONEY),
+        ),
+        FileSpec(
+            "valuations",
+            ("date", "fund_id", "holding_id", "fair_value", "currency"),
+            (),
+            ("date", "fund_id", "holding_id"),
+            _types(date=pl.Date(), fair_value=MONEY),
+        ),
+        FileSpec(
+            "fx_rates",
+            ("date", "currency", "hkd_per_unit"),
+            (),
+            ("date", "currency"),
+            _types(date=pl.Date(), hkd_per_unit=RATE),
+        ),
+    )
+}
+# Columns added on the way into the database (converted into the fund's currency).
+DERIVED = {"commitments": "amount_fund", "transactions": "amount_fund",
+           "valuations": "fair_value_fund"}
+
+
+def typed_schema(spec: FileSpec) -> dict[str, pl.DataType]:
+    """The polars schema of a validated file's frame."""
+    schema: dict[str, pl.DataType] = {c: spec.types.get(c, pl.String()) for c in spec.columns}
+    if spec.name in DERIVED:
+        schema[DERIVED[spec.name]] = MONEY
+    schema["source_file"] = pl.String()
+    schema["source_line"] = pl.Int32()
+    return schema

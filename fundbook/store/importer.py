@@ -1,0 +1,127 @@
+"""Importing a ledger directory: validate against what is booked, then append atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from fundbook.core.errors import LedgerErrors
+from fundbook.ledger import FILES, read_book
+from fundbook.ledger.book import Book
+from fundbook.ledger.spec import typed_schema
+from fundbook.store.db import frame as db_frame
+from fundbook.store.db import scalar, sql
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ImportResult:
+    """What an import booked: new rows per file (zero everywhere when nothing was new)."""
+
+    ledger_dir: str
+    import_id: int | None
+    new_rows: dict[str, int] = field(default_factory=dict)
+    postings: int = 0
+
+    @property
+    def total_new(self) -> int:
+        return sum(self.new_rows.values())
+
+
+def load_booked(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """Every booked row of the ledger tables, typed like a freshly read file."""
+    booked = {}
+    for name, spec in FILES.items():
+        frame = db_frame(con, sql(f"booked/{name}"))
+        booked[name] = frame.cast(typed_schema(spec))  # type: ignore[arg-type]
+    return booked
+
+
+def locked_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The last day of the latest closed period, or None when nothing is closed."""
+    value = scalar(con, sql("locked_through"))
+    return value if isinstance(value, dt.date) else None
+
+
+def ledger_hash(ledger_dir: Path) -> str:
+    """SHA-256 over the ledger files (name and bytes, in name order)."""
+    digest = hashlib.sha256()
+    for spec in sorted(FILES.values(), key=lambda s: s.filename):
+        path = ledger_dir / spec.filename
+        if path.is_file():
+            digest.update(spec.filename.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def validate(con: duckdb.DuckDBPyConnection, ledger_dir: str | Path,
+             progress: Progress | None = None) -> Book:
+    """Read and validate the book against the database; raise LedgerErrors with every problem."""
+    booked = load_booked(con)
+    book, errors = read_book(ledger_dir, booked, locked_through(con), progress)
+    if errors:
+        raise LedgerErrors(errors)
+    return book
+
+
+def import_book(con: duckdb.DuckDBPyConnection, ledger_dir: str | Path,
+               progress: Progress | None = None, in_transaction: bool = False) -> ImportResult:
+    """Validate `ledger_dir` and append its new rows, with postings, in one transaction.
+
+    Idempotent: a book already imported books nothing. With `in_transaction` the caller owns
+    BEGIN/COMMIT (the close imports and closes atomically).
+    """
+    ledger_dir = Path(ledger_dir)
+    if not in_transaction:
+        con.begin()
+    try:
+        result = _import(con, ledger_dir, progress)
+        if not in_transaction:
+            con.commit()
+    except BaseException:
+        if not in_transaction:
+            con.rollback()
+        raise
+    return result
+
+
+def _import(con: duckdb.DuckDBPyConnection, ledger_dir: Path, progress: Progress | None
+            ) -> ImportResult:
+    book = validate(con, ledger_dir, progress)
+    counts = book.new_counts()
+    con.execute(sql("set_meta"), {"key": "ledger_dir", "value": str(ledger_dir)})
+    if sum(counts.values()) == 0:
+        return ImportResult(str(ledger_dir), None, counts)
+    import_id = int(scalar(con, sql("next_import_id")))
+    for name, frame in book.new.items():
+        if frame.height == 0:
+            continue
+        if progress:
+            progress(f"booking {frame.height:,} new rows of {FILES[name].filename}")
+        rows = frame.with_columns(pl.lit(FILES[name].filename).alias("source_file"))
+        con.register("new_rows", rows.to_arrow())
+        con.execute(sql(f"insert/{name}"), {"import_id": import_id})
+        con.unregister("new_rows")
+    if progress:
+        progress("posting double entries")
+    before = scalar(con, "SELECT count(*) FROM postings")
+    con.execute(sql("post_transactions"), {"import_id": import_id})
+    posted = int(scalar(con, "SELECT count(*) FROM postings")) - int(before)
+    con.execute(sql("record_import"), {
+        "import_id": import_id, "ledger_dir": str(ledger_dir),
+        "new_rows": sum(counts.values()), "counts_json": json.dumps(counts, sort_keys=True),
+        "content_hash": ledger_hash(ledger_dir)})
+    return ImportResult(str(ledger_dir), import_id, counts, posted)
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the book's tables."""
+    return {name: int(n) for name, n in con.execute(sql("table_counts")).fetchall()}

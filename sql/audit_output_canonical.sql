@@ -1,0 +1,18 @@
+-- The snapshot of a close, one canonical text line per figure and statement line, hashed per
+-- part (figures, statements) in canonical order. Ratios are DOUBLE printed by DuckDB.
+WITH canon AS (
+    SELECT 'figures' AS part, concat_ws(chr(31), level, coalesce(fund_id, '\N'),
+           coalesce(investor_id, '\N'), coalesce(holding_id, '\N'), coalesce(item, '\N'),
+           figure, kind, coalesce(money::VARCHAR, '\N'), coalesce(ratio::VARCHAR, '\N'),
+           coalesce(text, '\N')) AS line
+    FROM close_figures WHERE close_id = $close_id
+    UNION ALL
+    SELECT 'statements', concat_ws(chr(31), basis, start_date::VARCHAR, end_date::VARCHAR,
+           fund_id, coalesce(investor_id, '\N'), line_no::VARCHAR, line, amount::VARCHAR)
+    FROM close_statements WHERE close_id = $close_id
+)
+SELECT part, count(*) AS n_rows,
+       sha256(coalesce(string_agg(line, chr(10) ORDER BY line), '')) AS digest
+FROM canon
+GROUP BY part
+ORDER BY part;

@@ -1,0 +1,3 @@
+SELECT fund_id, name, kind, currency, vintage, manager, programme_id, investment_period_end,
+       source_file, source_line
+FROM funds

@@ -1,0 +1,3 @@
+SELECT txn_id, date, fund_id, type, investor_id, holding_id, amount, currency, memo, amount_fund,
+       source_file, source_line
+FROM transactions

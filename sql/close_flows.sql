@@ -1,0 +1,8 @@
+-- The capital calls and distributions of the close's quarter, per investor (fund's currency).
+SELECT fund_id, investor_id, txn_id, date, type,
+       amount_fund::DECIMAL(38,2) AS amount, currency AS txn_currency,
+       amount::DECIMAL(38,2) AS amount_txn_currency
+FROM transactions
+WHERE date BETWEEN $quarter_start AND $period_end
+  AND type IN ('contribution', 'distribution')
+ORDER BY fund_id, investor_id, date, txn_id;

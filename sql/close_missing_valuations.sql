@@ -1,0 +1,21 @@
+-- Holdings with a position at $period_end and no valuation dated in the closing month
+-- ($month_start .. $period_end). A holding has a position when the fund invested in it, unless
+-- its latest valuation is zero and no investment followed (written off or fully exited).
+-- Holdings that are funds of this book are valued from their own NAV, not from valuations.
+WITH inv AS (
+    SELECT fund_id, holding_id, max(date) AS last_investment
+    FROM transactions
+    WHERE type = 'investment' AND date <= $period_end
+    GROUP BY ALL
+), last_val AS (
+    SELECT fund_id, holding_id, max(date) AS last_date, arg_max(fair_value_fund, date) AS last_value
+    FROM valuations
+    WHERE date <= $period_end
+    GROUP BY ALL
+)
+SELECT inv.fund_id, inv.holding_id, last_val.last_date AS last_valuation
+FROM inv LEFT JOIN last_val USING (fund_id, holding_id)
+WHERE (last_val.last_date IS NULL OR last_val.last_date < $month_start)
+  AND NOT coalesce(last_val.last_value = 0 AND last_val.last_date >= inv.last_investment, FALSE)
+  AND inv.holding_id NOT IN (SELECT fund_id FROM funds)
+ORDER BY inv.fund_id, inv.holding_id;

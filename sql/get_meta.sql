@@ -1,0 +1,1 @@
+SELECT value FROM book_meta WHERE key = $key

@@ -1,0 +1,4 @@
+INSERT INTO valuations
+SELECT date, fund_id, holding_id, fair_value, currency, fair_value_fund, source_file,
+       source_line, $import_id
+FROM new_rows

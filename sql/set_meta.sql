@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO book_meta VALUES ($key, $value)

@@ -1,0 +1,9 @@
+SELECT 'funds' AS table_name, count(*) AS rows FROM funds
+UNION ALL SELECT 'investors', count(*) FROM investors
+UNION ALL SELECT 'companies', count(*) FROM companies
+UNION ALL SELECT 'commitments', count(*) FROM commitments
+UNION ALL SELECT 'transactions', count(*) FROM transactions
+UNION ALL SELECT 'valuations', count(*) FROM valuations
+UNION ALL SELECT 'fx_rates', count(*) FROM fx_rates
+UNION ALL SELECT 'postings', count(*) FROM postings
+UNION ALL SELECT 'imports', count(*) FROM imports
