@@ -41,7 +41,11 @@ def _display(ledger_dir: Path, spec: FileSpec) -> str:
 
 def read_files(ledger_dir: Path, progress: Progress | None = None
                ) -> tuple[dict[str, pl.DataFrame], list[LedgerError]]:
-    """Parse and check each file on its own; a missing file is one error."""
+    """Parse and check each file on its own; a missing file is one error.
+
+    A file that cannot be read at all (missing, not UTF-8, bad header) is left out of the
+    returned frames, so that checks across files do not report its absence row by row.
+    """
     frames: dict[str, pl.DataFrame] = {}
     errors: list[LedgerError] = []
     if not ledger_dir.is_dir():
@@ -53,7 +57,6 @@ def read_files(ledger_dir: Path, progress: Progress | None = None
             progress(f"reading {display}")
         if not path.is_file():
             errors.append(LedgerError(display, 0, "missing file"))
-            frames[spec.name] = empty_frame(spec)
             continue
         text, errs = read_csv_text(path, display)
         errors += errs
@@ -62,7 +65,6 @@ def read_files(ledger_dir: Path, progress: Progress | None = None
             raw, errs = parse_csv(text, display, spec.required, spec.optional)
             errors += errs
         if raw is None:
-            frames[spec.name] = empty_frame(spec)
             continue
         typed, errs = check_file(raw, spec, display)
         errors += errs
@@ -123,7 +125,7 @@ def read_book(ledger_dir: str | Path, booked: dict[str, pl.DataFrame] | None = N
     ledger_dir = Path(ledger_dir)
     frames, errors = read_files(ledger_dir, progress)
     book = Book(ledger_dir)
-    if not frames:
+    if len(frames) < len(FILES):
         return book, errors
     booked = booked or {}
     for name, frame in frames.items():

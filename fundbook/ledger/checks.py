@@ -72,10 +72,11 @@ def _rate_lookup(frame: pl.DataFrame, fx: pl.DataFrame, currency_col: str, alias
 def convert_to_fund_currency(frame: pl.DataFrame, amount_col: str, out_col: str, b: Frames
                              ) -> tuple[pl.DataFrame, list[LedgerError]]:
     """Add `out_col`: the amount in the fund's currency at the rate of its date."""
-    funds = b["funds"].select("fund_id", pl.col("currency").alias("fund_currency"))
+    funds = (b["funds"].select("fund_id", pl.col("currency").alias("fund_currency"))
+             .unique("fund_id", keep="first", maintain_order=True))
     f = frame.join(funds, on="fund_id", how="left", maintain_order="left")
-    f = _rate_lookup(f.with_columns(pl.col("date").fill_null(pl.date(1900, 1, 1))), b["fx_rates"],
-                     "currency", "_rate")
+    f = f.with_columns(pl.col("date").alias("_date"), pl.col("date").fill_null(pl.date(1900, 1, 1)))
+    f = _rate_lookup(f, b["fx_rates"], "currency", "_rate")
     f = _rate_lookup(f, b["fx_rates"], "fund_currency", "_fund_rate")
     dated = pl.col("date") > pl.date(1900, 1, 1)
     errs = _errors(f, dated & pl.col("currency").is_not_null() & pl.col("_rate").is_null(),
@@ -100,7 +101,8 @@ def convert_to_fund_currency(frame: pl.DataFrame, amount_col: str, out_col: str,
             pl.Series("_conv", converted, dtype=MONEY))
         f = f.join(patch, on="_i", how="left", maintain_order="left").with_columns(
             pl.coalesce(out_col, "_conv").alias(out_col)).drop("_conv")
-    return f.drop("_i", "fund_currency", "_rate", "_fund_rate"), errs
+    f = f.with_columns(pl.col("_date").alias("date"))
+    return f.drop("_i", "_date", "fund_currency", "_rate", "_fund_rate"), errs
 
 
 def commitment_errors(b: Frames) -> list[LedgerError]:

@@ -1,0 +1,8 @@
+"""Shared fixtures: small books written inline, and fresh databases."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
