@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS closes (
     warnings          VARCHAR NOT NULL,    -- JSON list of warning texts
     figure_count      BIGINT NOT NULL,     -- rows in close_figures + close_statements
     input_hash        VARCHAR NOT NULL,    -- SHA-256 of the booked rows as at the close
+    input_digests     VARCHAR NOT NULL,    -- JSON {table: [rows, sha256]} behind input_hash
     output_hash       VARCHAR NOT NULL,    -- SHA-256 of the snapshot figures and statements
     versions          VARCHAR NOT NULL,    -- JSON {package: version} of fundbook and dependencies
     prev_hash         VARCHAR,             -- close_hash of the previous close (null: first)

@@ -1,4 +1,4 @@
-"""Snapshots of a close: metric frames to long-form figures and back, and the read API for reports."""
+"""Snapshots of a close: metric frames to long-form figures and back; the read API of reports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import polars as pl
 
 from fundbook.close.periods import Period
 from fundbook.core.errors import NotFound
-from fundbook.store.db import sql
+from fundbook.store.db import frame, sql
 
 MONEY = pl.Decimal(38, 2)
 KEY_COLUMNS = ("fund_id", "investor_id", "holding_id")
@@ -30,10 +30,10 @@ LEVEL_ITEM: dict[str, str | None] = {
     "flow": "txn_id",
     "entity": "entity_id",
 }
-LONG_SCHEMA = {
-    "level": pl.String, "fund_id": pl.String, "investor_id": pl.String,
-    "holding_id": pl.String, "item": pl.String, "figure": pl.String, "kind": pl.String,
-    "money": MONEY, "ratio": pl.Float64, "text": pl.String,
+LONG_SCHEMA: dict[str, pl.DataType] = {
+    "level": pl.String(), "fund_id": pl.String(), "investor_id": pl.String(),
+    "holding_id": pl.String(), "item": pl.String(), "figure": pl.String(), "kind": pl.String(),
+    "money": MONEY, "ratio": pl.Float64(), "text": pl.String(),
 }
 STATEMENT_LINES = (
     "beginning_nav", "contributions", "distributions", "management_fees", "fee_offsets",
@@ -63,6 +63,7 @@ def _value_exprs(name: str, kind: str) -> list[pl.Expr]:
     col = pl.col(name)
     money = col.cast(MONEY) if kind == "money" else pl.lit(None, MONEY)
     ratio = col.cast(pl.Float64) if kind in ("ratio", "count") else pl.lit(None, pl.Float64)
+    text: pl.Expr
     if kind == "flag":
         text = pl.when(col).then(pl.lit("true")).when(col.not_()).then(pl.lit("false"))
     elif kind in ("date", "text"):
@@ -220,13 +221,13 @@ def is_closed(con: duckdb.DuckDBPyConnection, period: str) -> bool:
 
 def read_long(con: duckdb.DuckDBPyConnection, close_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The stored figures and statement lines of a close, in long form, canonical order."""
-    figures = con.execute(sql("close_read_figures"), [close_id]).pl().cast(LONG_SCHEMA)  # type: ignore[arg-type]
-    lines = con.execute(sql("close_read_statements"), [close_id]).pl()
+    figures = frame(con, sql("close_read_figures"), [close_id]).cast(LONG_SCHEMA)  # type: ignore[arg-type]
+    lines = frame(con, sql("close_read_statements"), [close_id])
     return figures, lines
 
 
 def statements_to_wide(lines: pl.DataFrame) -> pl.DataFrame:
-    """Statement lines -> one row per (basis, fund_id, investor_id) with the ILPA columns in order."""
+    """Statement lines -> one row per (basis, fund_id, investor_id), ILPA columns in order."""
     keys = ["basis", "start_date", "end_date", "fund_id", "investor_id"]
     if lines.height == 0:
         return pl.DataFrame(schema={**{k: pl.String for k in keys},

@@ -1,0 +1,105 @@
+"""Canonical serialisation and SHA-256 hashes of a close: inputs, outputs, versions, the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import duckdb
+
+from fundbook.store.db import sql
+
+INPUT_TABLES = (
+    "commitments", "companies", "funds", "fx_rates", "investors", "transactions", "valuations",
+)
+OUTPUT_PARTS = ("figures", "statements")
+_EMPTY = hashlib.sha256(b"").hexdigest()
+_REQUIREMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+@dataclass(frozen=True)
+class PartDigest:
+    """Row count and SHA-256 of one table (or snapshot part) in canonical form."""
+
+    name: str
+    rows: int
+    digest: str
+
+
+def combine(parts: list[PartDigest]) -> str:
+    """One SHA-256 over the part digests: lines `name rows digest`, sorted by name."""
+    text = "\n".join(f"{p.name} {p.rows} {p.digest}" for p in sorted(parts, key=lambda p: p.name))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def digests_json(parts: list[PartDigest]) -> str:
+    """`{name: [rows, sha256]}` as canonical JSON, stored beside the combined hash."""
+    return json.dumps({p.name: [p.rows, p.digest] for p in parts}, sort_keys=True)
+
+
+def _digests(rows: list[tuple[Any, ...]], names: tuple[str, ...]) -> list[PartDigest]:
+    found = {name: PartDigest(name, int(n), digest) for name, n, digest in rows}
+    return [found.get(name, PartDigest(name, 0, _EMPTY)) for name in names]
+
+
+def input_digests(
+    con: duckdb.DuckDBPyConnection, period_end: dt.date, watermark: int
+) -> list[PartDigest]:
+    """Per-table digests of the booked rows as at a close (rows dated up to `period_end`)."""
+    rows = con.execute(
+        sql("audit_input_canonical"), {"period_end": period_end, "watermark": watermark}
+    ).fetchall()
+    return _digests(rows, INPUT_TABLES)
+
+
+def output_digests(con: duckdb.DuckDBPyConnection, close_id: int) -> list[PartDigest]:
+    """Digests of the stored snapshot (figures and statement lines) of a close."""
+    rows = con.execute(sql("audit_output_canonical"), {"close_id": close_id}).fetchall()
+    return _digests(rows, OUTPUT_PARTS)
+
+
+def versions() -> dict[str, str]:
+    """Versions of fundbook and every dependency it declares, from the installed metadata."""
+    found = {"fundbook": metadata.version("fundbook")}
+    for requirement in metadata.requires("fundbook") or []:
+        if "extra ==" in requirement:
+            continue
+        match = _REQUIREMENT_NAME.match(requirement.strip())
+        if not match:
+            continue
+        name = match.group(0).lower()
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return dict(sorted(found.items()))
+
+
+def chain_payload(fields: dict[str, Any]) -> str:
+    """The canonical JSON of a close's hashed fields (sorted keys, no spaces, no timestamps)."""
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def close_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 of a close: its period, options, input/output hashes, versions, previous hash."""
+    return hashlib.sha256(chain_payload(fields).encode("utf-8")).hexdigest()
+
+
+def chain_fields(
+    *, period: str, quarter: str | None, period_start: dt.date, period_end: dt.date,
+    carry_forward: bool, carried_forward: str, figure_count: int, input_hash: str,
+    output_hash: str, versions_json: str, prev_hash: str | None,
+) -> dict[str, Any]:
+    """The fields a close hash covers, in the form stored in `closes`."""
+    return {
+        "period": period, "quarter": quarter, "period_start": period_start.isoformat(),
+        "period_end": period_end.isoformat(), "carry_forward": carry_forward,
+        "carried_forward": carried_forward, "figure_count": figure_count,
+        "input_hash": input_hash, "output_hash": output_hash, "versions": versions_json,
+        "prev_hash": prev_hash,
+    }

@@ -1,0 +1,294 @@
+"""`fundbook close` and `reopen`: import, validate, compute, check, snapshot and lock atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from fundbook.close import canonical
+from fundbook.close.figures import Computed, compute
+from fundbook.close.identities import check_all
+from fundbook.close.periods import Period
+from fundbook.close.snapshot import (
+    CloseInfo,
+    Snapshot,
+    find_close,
+    list_closes,
+    read_long,
+    statements_to_wide,
+)
+from fundbook.core.errors import FundbookError, PeriodLocked
+from fundbook.store.db import open_book, scalar, sql
+from fundbook.store.importer import import_book
+
+Progress = Callable[[str], None]
+TEST_HOOK_ENV = "FUNDBOOK_TEST_PAUSE_AT"
+
+
+class CloseFailed(FundbookError):
+    """The close could not be made (missing valuations, a broken identity); nothing was written."""
+
+    def __init__(self, period: Period, problems: list[str]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"cannot close {period}: {len(problems)} problem(s); nothing was "
+                         f"written\n{lines}")
+
+
+@dataclass
+class CloseResult:
+    """What a close did: its id and hash, what it imported, and the summary per fund."""
+
+    period: str
+    quarter: str | None
+    period_start: dt.date
+    period_end: dt.date
+    dry_run: bool
+    close_id: int
+    close_hash: str
+    figure_count: int
+    new_rows: int
+    warnings: list[str] = field(default_factory=list)
+    summary: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+
+def test_hook(point: str) -> None:
+    """Test hook: when $FUNDBOOK_TEST_PAUSE_AT names this point, say so on stderr and sleep,
+    so a test can `kill -9` the process exactly there (docs/ledger-format.md)."""
+    if os.environ.get(TEST_HOOK_ENV) == point:
+        print(f"fundbook-test-hook: paused at {point}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("FUNDBOOK_TEST_PAUSE_SECONDS", "120")))
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def close_period(
+    db_path: str | os.PathLike[str], period: str, *, ledger_dir: str | None = None,
+    carry_forward: bool = False, dry_run: bool = False, progress: Progress | None = None,
+) -> CloseResult:
+    """Close `period` (YYYY-MM): one DuckDB transaction under the book lock; all or nothing."""
+    target = Period.parse(period)
+    say = progress or (lambda _msg: None)
+    with open_book(db_path) as con:
+        test_hook("locked")
+        con.begin()
+        try:
+            result = _close_in_transaction(con, target, ledger_dir, carry_forward, dry_run, say)
+            if dry_run:
+                con.rollback()
+                return result
+            test_hook("before-commit")
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        test_hook("after-commit")
+        return result
+
+
+def _ledger_dir(con: duckdb.DuckDBPyConnection, given: str | None) -> str | None:
+    if given:
+        return given
+    return scalar(con, sql("close_book_ledger_dir"))  # type: ignore[no-any-return]
+
+
+def _import(con: duckdb.DuckDBPyConnection, ledger: str | None, say: Progress) -> int:
+    if ledger is None:
+        say("no ledger directory known: closing the rows already booked")
+        return 0
+    if not Path(ledger).is_dir():
+        raise FundbookError(f"ledger directory {ledger} not found (use --ledger DIR)")
+    say(f"importing {ledger}")
+    result = import_book(con, Path(ledger), progress=say, in_transaction=True)
+    return result.total_new
+
+
+def check_order(con: duckdb.DuckDBPyConnection, target: Period) -> None:
+    """Periods close in order, one month at a time, after the first close."""
+    latest = con.execute(sql("close_latest_lock")).fetchall()
+    if not latest:
+        return
+    locked = Period.parse(latest[0][0])
+    if target <= locked:
+        raise PeriodLocked(f"period {target} is already closed (latest closed period: {locked}); "
+                           f"to change it, `fundbook reopen {locked} --reason ...` first")
+    if target != locked.next():
+        raise FundbookError(f"periods close in order: close {locked.next()} before {target}")
+
+
+def _period_start(con: duckdb.DuckDBPyConnection, target: Period) -> tuple[dt.date, dt.date]:
+    inception = scalar(con, sql("close_inception"), {"period_end": target.end})  # type: ignore[arg-type]
+    if inception is None:
+        raise FundbookError(f"nothing is booked on or before {target.end}: nothing to close")
+    first = not con.execute(sql("close_latest_lock")).fetchall()
+    return (min(inception, target.start) if first else target.start), inception
+
+
+def _valuations(
+    con: duckdb.DuckDBPyConnection, target: Period, carry_forward: bool
+) -> tuple[list[str], list[str]]:
+    rows = con.execute(sql("close_missing_valuations"),
+                       {"period_end": target.end, "month_start": target.start}).fetchall()
+    missing = [f"{f}/{h}" for f, h, _ in rows]
+    detail = [f"holding {h} of fund {f} has no valuation dated in {target} "
+              f"(latest: {d or 'none'})" for f, h, d in rows]
+    if missing and not carry_forward:
+        raise CloseFailed(target, detail + [
+            "book the valuations, or pass --carry-forward-valuations to carry the latest ones"])
+    warnings = ([f"{len(missing)} holding(s) carried forward at their latest valuation "
+                 f"(--carry-forward-valuations)"] if missing else [])
+    return missing, warnings
+
+
+def _previous(con: duckdb.DuckDBPyConnection) -> tuple[CloseInfo | None, pl.DataFrame | None]:
+    standing = [c for c in list_closes(con) if c.status == "closed"]
+    everything = list_closes(con)
+    last = everything[-1] if everything else None
+    if not standing:
+        return last, None
+    _, lines = read_long(con, standing[-1].close_id)
+    itd = statements_to_wide(lines).filter(pl.col("basis") == "ITD")
+    return last, itd
+
+
+def _close_in_transaction(
+    con: duckdb.DuckDBPyConnection, target: Period, ledger: str | None, carry_forward: bool,
+    dry_run: bool, say: Progress,
+) -> CloseResult:
+    check_order(con, target)
+    before = int(scalar(con, sql("close_watermark")))
+    ledger = _ledger_dir(con, ledger)
+    new_rows = _import(con, ledger, say)
+    test_hook("after-import")
+    period_start, inception = _period_start(con, target)
+    say(f"checking valuations dated in {target}")
+    carried, warnings = _valuations(con, target, carry_forward)
+    computed = compute(con, target, period_start, inception, say)
+    test_hook("after-figures")
+    say("checking roll-forward identities")
+    last, previous_itd = _previous(con)
+    problems = check_all(con, computed, previous_itd)
+    if problems:
+        raise CloseFailed(target, problems)
+    say("writing the snapshot and the lock")
+    close_id, digest = _write(con, computed, carry_forward, carried, warnings, last,
+                              ledger, before)
+    test_hook("after-snapshot")
+    return CloseResult(
+        str(target), target.quarter, period_start, target.end, dry_run, close_id, digest,
+        computed.figure_count, new_rows, warnings, summary(computed),
+    )
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection, computed: Computed, carry_forward: bool, carried: list[str],
+    warnings: list[str], last: CloseInfo | None, ledger: str | None, before: int,
+) -> tuple[int, str]:
+    target = computed.period
+    close_id = int(scalar(con, sql("close_next_id")))
+    con.register("close_new_figures", computed.figures_long)
+    con.register("close_new_statements", computed.lines_long)
+    try:
+        con.execute(sql("close_insert_figures"), {"close_id": close_id})
+        con.execute(sql("close_insert_statements"), {"close_id": close_id})
+    finally:
+        con.unregister("close_new_figures")
+        con.unregister("close_new_statements")
+    watermark = int(scalar(con, sql("close_watermark")))
+    import_id = watermark if watermark > before else None
+    inputs = canonical.input_digests(con, target.end, watermark)
+    fields = canonical.chain_fields(
+        period=str(target), quarter=target.quarter, period_start=computed.period_start,
+        period_end=target.end, carry_forward=carry_forward,
+        carried_forward=json.dumps(carried), figure_count=computed.figure_count,
+        input_hash=canonical.combine(inputs),
+        output_hash=canonical.combine(canonical.output_digests(con, close_id)),
+        versions_json=json.dumps(canonical.versions(), sort_keys=True),
+        prev_hash=last.close_hash if last else None,
+    )
+    digest = canonical.close_hash(fields)
+    con.execute(sql("close_insert_close"), {
+        **{k: v for k, v in fields.items() if k not in ("versions", "carried_forward")},
+        "close_id": close_id, "versions": fields["versions"],
+        "carried_forward": fields["carried_forward"], "warnings": json.dumps(warnings),
+        "closed_by": _user(), "ledger_dir": ledger, "import_id": import_id,
+        "import_watermark": watermark, "close_hash": digest,
+        "input_digests": canonical.digests_json(inputs),
+        "closed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    })
+    con.execute(sql("close_insert_lock"), {
+        "period": str(target), "period_start": computed.period_start,
+        "period_end": target.end, "close_id": close_id,
+    })
+    return close_id, digest
+
+
+def summary(computed: Computed) -> pl.DataFrame:
+    """Per fund: NAV, the period's contributions and distributions, IRRs (the close's table)."""
+    fund = computed.levels["fund"]
+    flows = computed.statements.filter(
+        (pl.col("basis") == "period") & pl.col("investor_id").is_null()
+    ).select("fund_id", "contributions", "distributions")
+    wanted = [c for c in ("fund_id", "currency", "nav", "net_irr", "gross_irr", "tvpi")
+              if c in fund.columns]
+    out = fund.select(wanted).join(flows, on="fund_id", how="left")
+    order = [c for c in ("fund_id", "currency", "nav", "contributions", "distributions",
+                         "net_irr", "gross_irr", "tvpi") if c in out.columns]
+    return out.select(order).sort("fund_id")
+
+
+def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
+    """The figures a close of `period` would store, computed now and written nowhere."""
+    target = Period.parse(period)
+    inception = scalar(con, sql("close_inception"), {"period_end": target.end})  # type: ignore[arg-type]
+    if inception is None:
+        raise FundbookError(f"nothing is booked on or before {target.end}")
+    start = min(inception, target.start)
+    computed = compute(con, target, start, inception)
+    info = CloseInfo(0, str(target), target.quarter, start, target.end, "draft",
+                     dt.datetime.now(dt.UTC).replace(tzinfo=None), _user(), False, [], [],
+                     computed.figure_count, "", "", "", None)
+    return Snapshot(info, computed.levels, computed.statements)
+
+
+def reopen_period(db_path: str | os.PathLike[str], period: str, reason: str) -> CloseInfo:
+    """Reopen the latest closed period: lift its lock, keep its snapshot, record why."""
+    target = Period.parse(period)
+    if not reason.strip():
+        raise FundbookError("a reopening needs a reason (--reason TEXT)")
+    with open_book(db_path) as con:
+        latest = con.execute(sql("close_latest_lock")).fetchall()
+        if not latest or latest[0][0] != str(target):
+            last = latest[0][0] if latest else "none"
+            raise PeriodLocked(f"only the latest closed period can be reopened "
+                               f"(latest closed: {last}; asked: {target})")
+        info = find_close(con, str(target))
+        con.begin()
+        try:
+            params = {"close_id": info.close_id, "period": str(target)}
+            con.execute(sql("close_reopen_mark"), params)
+            con.execute(sql("close_reopen_unlock"), params)
+            con.execute(sql("close_reopen_record"), {
+                **params, "reason": reason.strip(), "reopened_by": _user(),
+                "reopened_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            })
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        return info

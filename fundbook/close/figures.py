@@ -1,0 +1,109 @@
+"""Every figure of a close, computed from the book as of the period end (metrics + booked rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from fundbook import metrics
+from fundbook.close.periods import Period, basis_starts
+from fundbook.close.snapshot import BASES, MONEY, STATEMENT_LINES, statements_to_wide, to_long
+from fundbook.store.db import frame, sql
+from fundbook.store.frames import Frames, load_frames
+
+MetricFn = Callable[[Frames, dt.date], pl.DataFrame]
+# The metric levels of a snapshot: each is one pure metrics function as of the period end.
+METRIC_LEVELS: tuple[tuple[str, MetricFn], ...] = (
+    ("fund", lambda f, d: metrics.fund_metrics(f, d)),
+    ("investor", lambda f, d: metrics.investor_metrics(f, d)),
+    ("holding", lambda f, d: metrics.holding_metrics(f, d)),
+    ("theme", lambda f, d: metrics.theme_exposure(f, d, look_through=False)),
+    ("theme_look_through", lambda f, d: metrics.theme_exposure(f, d, look_through=True)),
+    ("programme", lambda f, d: metrics.programme_metrics(f, d)),
+    ("grant", lambda f, d: metrics.grant_matching(f, d)),
+    ("compliance", lambda f, d: metrics.compliance(f, d)),
+)
+# Levels read straight from the booked rows (SQL file, its parameters).
+BOOK_LEVELS = (
+    ("cash_flow", "close_cash_flow"),
+    ("flow", "close_flows"),
+    ("fund_info", "close_fund_info"),
+    ("investor_info", "close_investor_info"),
+    ("company_info", "close_company_info"),
+)
+
+
+@dataclass
+class Computed:
+    """The figures of a close before they are stored: wide frames, and the long form."""
+
+    period: Period
+    period_start: dt.date
+    inception: dt.date
+    levels: dict[str, pl.DataFrame]
+    statements: pl.DataFrame  # wide: basis, start_date, end_date, fund_id, investor_id, lines
+    figures_long: pl.DataFrame
+    lines_long: pl.DataFrame
+
+    @property
+    def figure_count(self) -> int:
+        return self.figures_long.height + self.lines_long.height
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection, period: Period, period_start: dt.date, inception: dt.date,
+    progress: Callable[[str], None] | None = None,
+) -> Computed:
+    """Compute every level and the QTD/YTD/ITD statements of a close from the book in `con`."""
+    say = progress or (lambda _msg: None)
+    end = period.end
+    say("loading the book")
+    frames = load_frames(con, end)
+    levels: dict[str, pl.DataFrame] = {}
+    for level, fn in METRIC_LEVELS:
+        say(f"computing {level} figures")
+        levels[level] = fn(frames, end)
+    params = {"period_end": end, "quarter_start": period.quarter_start}
+    for level, query in BOOK_LEVELS:
+        wanted = {k: v for k, v in params.items() if f"${k}" in sql(query)}
+        levels[level] = frame(con, sql(query), wanted)
+    say("computing capital account statements")
+    lines = statement_lines(frames, period, period_start, inception)
+    figures_long = pl.concat([to_long(df, lvl) for lvl, df in levels.items()], how="vertical")
+    return Computed(period, period_start, inception, levels, statements_to_wide(lines),
+                    figures_long, lines)
+
+
+def statement_lines(
+    frames: Frames, period: Period, period_start: dt.date, inception: dt.date
+) -> pl.DataFrame:
+    """The ILPA statement of every investor and fund for each basis, one row per line."""
+    parts = []
+    for basis, start in basis_starts(period, period_start, inception).items():
+        wide = metrics.capital_account_statement(frames, start, period.end)
+        present = [c for c in STATEMENT_LINES if c in wide.columns]
+        parts.append(
+            wide.select(
+                pl.lit(basis).alias("basis"), pl.lit(start).alias("start_date"),
+                pl.lit(period.end).alias("end_date"), "fund_id", "investor_id",
+                *[pl.col(c).cast(MONEY) for c in present],
+            ).unpivot(
+                index=["basis", "start_date", "end_date", "fund_id", "investor_id"],
+                on=present, variable_name="line", value_name="amount",
+            )
+        )
+    lines = pl.concat(parts, how="vertical")
+    order = pl.DataFrame({"line": list(STATEMENT_LINES),
+                          "line_no": list(range(1, len(STATEMENT_LINES) + 1))},
+                         schema={"line": pl.String, "line_no": pl.Int16})
+    basis_order = pl.DataFrame({"basis": list(BASES), "_b": list(range(len(BASES)))})
+    return (
+        lines.join(order, on="line").join(basis_order, on="basis")
+        .sort("_b", "fund_id", "investor_id", "line_no", nulls_last=False)
+        .select("basis", "start_date", "end_date", "fund_id", "investor_id", "line_no", "line",
+                "amount")
+    )

@@ -1,0 +1,146 @@
+"""Roll-forward identities checked at every close; each broken one is a message that fails it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from fundbook.close.figures import Computed
+from fundbook.close.snapshot import MONEY, STATEMENT_LINES
+from fundbook.store.db import sql
+
+ZERO = pl.lit(0, MONEY)
+# Signed lines of the roll-forward: beginning NAV + these = ending NAV.
+ROLL_FORWARD = (
+    ("contributions", 1), ("distributions", -1), ("management_fees", -1), ("fee_offsets", 1),
+    ("partnership_expenses", -1), ("income", 1), ("other_income_expense", 1),
+    ("realised_gain", 1), ("unrealised_gain_change", 1),
+)
+_KEYS = ["basis", "fund_id", "investor_id"]
+
+
+def _who(row: dict[str, object]) -> str:
+    investor = row.get("investor_id")
+    who = f"fund {row['fund_id']}" + (f", investor {investor}" if investor else " (fund total)")
+    return f"{row['basis']} {who}"
+
+
+def statement_roll_forward(statements: pl.DataFrame) -> list[str]:
+    """Beginning NAV + contributions - distributions + P&L = ending NAV, for every row."""
+    missing = [c for c in ("beginning_nav", "ending_nav", *(n for n, _ in ROLL_FORWARD))
+               if c not in statements.columns]
+    if missing:
+        return [f"capital account statement lacks lines: {', '.join(missing)}"]
+    nulls = statements.filter(pl.any_horizontal(pl.col(_present_lines(statements)).is_null()))
+    problems = [f"{_who(r)}: a statement line is undefined" for r in nulls.iter_rows(named=True)]
+    rolled = pl.col("beginning_nav")
+    for name, sign in ROLL_FORWARD:
+        rolled = rolled + pl.col(name) if sign > 0 else rolled - pl.col(name)
+    broken = statements.with_columns(rolled.alias("_rolled")).filter(
+        pl.col("_rolled") != pl.col("ending_nav")
+    )
+    problems += [
+        f"{_who(r)}: beginning NAV + flows + P&L = {r['_rolled']} but ending NAV = "
+        f"{r['ending_nav']}" for r in broken.iter_rows(named=True)
+    ]
+    return problems
+
+
+def _present_lines(statements: pl.DataFrame) -> list[str]:
+    return [c for c in STATEMENT_LINES if c in statements.columns]
+
+
+def investors_sum_to_fund(statements: pl.DataFrame) -> list[str]:
+    """The investors' statement lines add up to the fund's, line by line."""
+    lines = _present_lines(statements)
+    fund = statements.filter(pl.col("investor_id").is_null())
+    summed = (
+        statements.filter(pl.col("investor_id").is_not_null())
+        .group_by("basis", "fund_id").agg(pl.col(lines).sum())
+    )
+    joined = fund.join(summed, on=["basis", "fund_id"], how="left", suffix="_sum")
+    problems = []
+    for line in lines:
+        bad = joined.filter(pl.col(f"{line}_sum").fill_null(ZERO) != pl.col(line))
+        problems += [
+            f"{r['basis']} fund {r['fund_id']}: investors' {line} sum to "
+            f"{r[line + '_sum']} but the fund's is {r[line]}" for r in bad.iter_rows(named=True)
+        ]
+    return problems
+
+
+def nav_matches_metrics(computed: Computed) -> list[str]:
+    """ITD ending NAV equals the NAV of fund_metrics and investor_metrics at the period end."""
+    itd = computed.statements.filter(pl.col("basis") == "ITD")
+    problems = []
+    investors = itd.filter(pl.col("investor_id").is_not_null())
+    checks = (("fund", ["fund_id"], itd.filter(pl.col("investor_id").is_null())),
+              ("investor", ["fund_id", "investor_id"], investors))
+    for level, keys, rows in checks:
+        frame = computed.levels[level]
+        if "nav" not in frame.columns:
+            problems.append(f"{level} metrics have no nav figure")
+            continue
+        joined = rows.select(*keys, "ending_nav").join(
+            frame.select(*keys, pl.col("nav").cast(MONEY)), on=keys, how="full", coalesce=True
+        )
+        bad = joined.filter(pl.col("ending_nav").fill_null(ZERO) != pl.col("nav").fill_null(ZERO))
+        problems += [
+            f"{level} {' '.join(str(r[k]) for k in keys)}: statement ending NAV "
+            f"{r['ending_nav']} differs from the {level} NAV {r['nav']}"
+            for r in bad.iter_rows(named=True)
+        ]
+    return problems
+
+
+def paid_in_within_commitment(investor_levels: pl.DataFrame) -> list[str]:
+    """No investor has paid in more than it committed."""
+    if not {"paid_in", "committed"} <= set(investor_levels.columns):
+        return ["investor metrics lack paid_in or committed"]
+    bad = investor_levels.filter(pl.col("paid_in") > pl.col("committed"))
+    return [
+        f"fund {r['fund_id']}, investor {r['investor_id']}: paid-in {r['paid_in']} exceeds "
+        f"commitment {r['committed']}" for r in bad.iter_rows(named=True)
+    ]
+
+
+def trial_balance_balances(con: duckdb.DuckDBPyConnection, period_end: dt.date) -> list[str]:
+    """Debits equal credits per fund and currency up to the period end."""
+    rows = con.execute(sql("close_trial_balance_check"), {"period_end": period_end}).fetchall()
+    return [f"trial balance of fund {f} ({c}) does not balance: debits {d}, credits {k}"
+            for f, c, d, k in rows]
+
+
+def continues_previous(statements: pl.DataFrame, previous_itd: pl.DataFrame | None) -> list[str]:
+    """This close's beginning NAV equals the previous close's ending NAV, for every account."""
+    if previous_itd is None or previous_itd.height == 0:
+        return []
+    begin = statements.filter(pl.col("basis") == "period").select(
+        "fund_id", "investor_id", "beginning_nav")
+    joined = begin.join(previous_itd.select("fund_id", "investor_id", "ending_nav"),
+                        on=["fund_id", "investor_id"], how="full", coalesce=True,
+                        nulls_equal=True)
+    bad = joined.filter(pl.col("beginning_nav").fill_null(ZERO)
+                        != pl.col("ending_nav").fill_null(ZERO))
+    return [
+        f"fund {r['fund_id']}, investor {r['investor_id'] or '(fund total)'}: "
+        f"beginning NAV {r['beginning_nav']} differs from the previous close's ending NAV "
+        f"{r['ending_nav']}" for r in bad.iter_rows(named=True)
+    ]
+
+
+def check_all(
+    con: duckdb.DuckDBPyConnection, computed: Computed, previous_itd: pl.DataFrame | None
+) -> list[str]:
+    """Every identity of a close; an empty list means the close may proceed."""
+    statements = computed.statements
+    return [
+        *statement_roll_forward(statements),
+        *investors_sum_to_fund(statements),
+        *nav_matches_metrics(computed),
+        *paid_in_within_commitment(computed.levels["investor"]),
+        *trial_balance_balances(con, computed.period.end),
+        *continues_previous(statements, previous_itd),
+    ]

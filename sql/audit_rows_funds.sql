@@ -1,0 +1,2 @@
+-- The funds rows as at a close (imported up to its watermark), every column, fixed order.
+SELECT * FROM funds WHERE import_id <= $watermark ORDER BY ALL;

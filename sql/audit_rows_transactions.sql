@@ -1,0 +1,2 @@
+-- The transactions rows as at a close (dated on or before its period end), every column, fixed order.
+SELECT * FROM transactions WHERE date <= $period_end ORDER BY ALL;
