@@ -43,9 +43,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from fundbook.cli import book
+    from fundbook.cli import book, synth
 
-    for module in (book,):
+    for module in (book, synth):
         for command in module.COMMANDS:
             cli.add_command(command)
 
