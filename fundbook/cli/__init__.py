@@ -43,9 +43,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from fundbook.cli import book, synth
+    from fundbook.cli import book, close, synth
 
-    for module in (book, synth):
+    for module in (book, synth, close):
         for command in module.COMMANDS:
             cli.add_command(command)
 
