@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 DEMO_DB ?= build/demo.duckdb
 DEMO_OUT ?= build/demo-reports
 
-.PHONY: help uv sync demo test check lint typecheck bench clean
+.PHONY: help uv sync sysdeps demo test check lint typecheck bench clean
 
 help:
 	@echo "make demo   build the demo book into $(DEMO_DB) and run the month-end job end to end"
@@ -23,11 +23,26 @@ uv:
 sync: uv
 	$(UV) sync --frozen --all-groups --quiet
 
-demo: sync
+# System tools of the reports and their tests: chromium (headless checks), pdftoppm, CJK fonts.
+# Installed with apt-get only when one is missing and we are root; otherwise a hint is printed.
+sysdeps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "sysdeps: missing$$missing; install with: sudo apt-get install$$missing"; \
+	  fi; \
+	fi
+
+demo: sync sysdeps
 	@mkdir -p build
 	$(RUN) fundbook demo --db $(DEMO_DB) --out $(DEMO_OUT)
 
-test: sync
+test: sync sysdeps
 	$(RUN) pytest
 
 lint: sync

@@ -43,9 +43,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from fundbook.cli import book, close, synth
+    from fundbook.cli import book, close, report, synth
 
-    for module in (book, synth, close):
+    for module in (book, synth, close, report):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,249 @@
+"""The board report context: programme totals, leverage, compliance, exposure, J-curve, grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fundbook.core.types import ITIF_TARGET_AMPLIFICATION
+from fundbook.report.board_sections import (
+    concentration,
+    findings,
+    grant_rows,
+    grant_totals,
+    jcurve,
+    movements,
+    theme_rows,
+    top_holdings,
+)
+from fundbook.report.charts import Series, bar_chart, jcurve_chart
+from fundbook.report.context import BoardContext, Figure, LeverageRow, Party, Source
+from fundbook.report.formatting import millions, multiple, pct
+from fundbook.report.source import (
+    ReportSource,
+    close_info,
+    entities,
+    figure,
+    level,
+    name_of,
+    one,
+    rows,
+)
+
+LEVERAGE_FIGURES = (
+    ("committed", "money"),
+    ("government_committed", "money"),
+    ("social_committed", "money"),
+    ("amplification", "multiple"),
+    ("social_leverage", "multiple"),
+    ("paid_in", "money"),
+    ("government_paid_in", "money"),
+    ("social_paid_in", "money"),
+    ("paid_in_leverage", "multiple"),
+)
+TARGET_SOCIAL_LEVERAGE = ITIF_TARGET_AMPLIFICATION - 1.0
+
+
+def guidance_fund_id(source: ReportSource) -> str:
+    """The fund of kind guidance_fund (the board's fund); the first fund when there is none."""
+    names = entities(source.snapshot)
+    funds = [r["fund_id"] for r in level(source.snapshot, "fund").to_dicts()]
+    guidance = [f for f in funds if names.get(f, {}).get("kind") == "guidance_fund"]
+    return sorted(guidance or funds)[0]
+
+
+def sub_funds(source: ReportSource, programme_id: str) -> list[str]:
+    """The sub-funds of the guidance fund, by name."""
+    names = entities(source.snapshot)
+    found = [
+        f
+        for f, e in names.items()
+        if e.get("kind") == "sub_fund"
+        and e.get("programme_id") in (programme_id, None)
+        and "fund_id" in e
+    ]
+    return sorted(found, key=lambda f: name_of(names, f))
+
+
+def _leverage_row(
+    name: str, row: dict[str, Any], lvl: str, keys: dict[str, str | None], total: bool = False
+) -> LeverageRow:
+    figs = {n: figure(row, n, k, lvl, keys) for n, k in LEVERAGE_FIGURES}
+    amp = row.get("amplification")
+    meets = None if amp is None else amp >= ITIF_TARGET_AMPLIFICATION
+    return LeverageRow(name=name, meets_target=meets, total=total, **figs)
+
+
+def leverage_rows(source: ReportSource, gf: str) -> list[LeverageRow]:
+    """One row per sub-fund (fund figures) and the programme total (programme figures)."""
+    names = entities(source.snapshot)
+    funds = level(source.snapshot, "fund")
+    out = [
+        _leverage_row(name_of(names, f), one(funds, fund_id=f), "fund", {"fund_id": f})
+        for f in sub_funds(source, gf)
+    ]
+    programme = one(level(source.snapshot, "programme"), programme=gf)
+    if programme:
+        out.append(
+            _leverage_row(
+                "Programme (all sub-funds)", programme, "programme", {"programme": gf}, total=True
+            )
+        )
+    return out
+
+
+def leverage_chart(rows_: list[LeverageRow]) -> Any:
+    """Social capital per HK$1 of government money, commitment and paid-in basis, vs target."""
+    return bar_chart(
+        "Leverage of social capital by sub-fund",
+        [r.name for r in rows_],
+        [
+            Series("Commitment basis", [_f(r.social_leverage.value) for r in rows_]),
+            Series("Paid-in basis", [_f(r.paid_in_leverage.value) for r in rows_]),
+        ],
+        lambda v: multiple(v),
+        target=TARGET_SOCIAL_LEVERAGE,
+        target_label="Target 3.0x social (4x amplification)",
+    )
+
+
+def _f(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def totals(source: ReportSource, gf: str) -> dict[str, Figure]:
+    """The guidance fund's own figures (what the government put in and what it is worth)."""
+    row = one(level(source.snapshot, "fund"), fund_id=gf)
+    keys: dict[str, str | None] = {"fund_id": gf}
+    kinds = {
+        "committed": "money",
+        "paid_in": "money",
+        "unfunded": "money",
+        "distributed": "money",
+        "nav": "money",
+        "net_irr": "pct",
+        "gross_irr": "pct",
+        "tvpi": "multiple",
+        "dpi": "multiple",
+        "rvpi": "multiple",
+    }
+    return {n: figure(row, n, k, "fund", keys) for n, k in kinds.items()}
+
+
+def headline(
+    tot: dict[str, Figure],
+    lev: list[LeverageRow],
+    found: list[Any],
+    grants: dict[str, Figure],
+    currency: str,
+) -> list[tuple[str, Figure, str]]:
+    """The first page: a dozen figures a board member reads first."""
+    programme = next((r for r in lev if r.total), None)
+    fails = sum(1 for f in found if f.status == "fail")
+    out = [
+        (f"Guidance fund commitments ({currency})", _as(tot["committed"], "millions"), ""),
+        (
+            f"Paid-in ({currency})",
+            _as(tot["paid_in"], "millions"),
+            "Drawn from the government commitment",
+        ),
+        (f"Net asset value ({currency})", _as(tot["nav"], "millions"), ""),
+        ("Net IRR", tot["net_irr"], "Since inception, to the government"),
+        ("TVPI / DPI", tot["tvpi"], f"DPI {multiple(tot['dpi'].value)}"),
+    ]
+    if programme is not None:
+        out += [
+            (
+                "Programme size (HKD)",
+                _as(programme.committed, "millions"),
+                "All sub-funds, government and social capital",
+            ),
+            (
+                "Amplification (commitments)",
+                programme.amplification,
+                f"Target {ITIF_TARGET_AMPLIFICATION:.1f}x; social leverage "
+                f"{multiple(programme.social_leverage.value)}",
+            ),
+            (
+                "Social leverage (paid-in)",
+                programme.paid_in_leverage,
+                "Social money paid in per HK$1 of government money",
+            ),
+        ]
+    out.append(
+        (
+            "Mandate findings",
+            Figure(fails, "count", Source("derived", (), "failed rules")),
+            "Rules failed across sub-funds (see Compliance)",
+        )
+    )
+    if grants:
+        out.append(
+            (
+                "Grant matching ratio",
+                grants["matching_ratio"],
+                f"{millions(grants['grants'].value)} granted; target 2.0x",
+            )
+        )
+    return out
+
+
+def _as(fig: Figure, kind: str) -> Figure:
+    return Figure(fig.value, kind, fig.source)
+
+
+def build_board_context(source: ReportSource) -> BoardContext:
+    """The context of the board report of the quarter."""
+    names = entities(source.snapshot)
+    gf = guidance_fund_id(source)
+    currency = str(names.get(gf, {}).get("currency") or "HKD")
+    tot = totals(source, gf)
+    lev = leverage_rows(source, gf)
+    found = findings(source)
+    themes = theme_rows(source, gf)
+    points = jcurve(source, gf)
+    grants = grant_totals(source)
+    top = top_holdings(source, gf)
+    return BoardContext(
+        close=close_info(source),
+        guidance_fund=Party(gf, name_of(names, gf), "guidance_fund", currency),
+        headline=headline(tot, lev, found, grants, currency),
+        totals=tot,
+        leverage=lev,
+        leverage_chart=leverage_chart(
+            [r for r in lev if not r.total] + [r for r in lev if r.total]
+        ),
+        target_amplification=Figure(ITIF_TARGET_AMPLIFICATION, "multiple"),
+        findings=found,
+        themes=themes,
+        theme_chart=bar_chart(
+            "Exposure by theme, direct and look-through",
+            [t.label for t in themes],
+            [
+                Series("Direct", [_f(t.share.value) for t in themes]),
+                Series(
+                    "Look-through",
+                    [
+                        _f(t.look_through_share.value if t.look_through_share else None)
+                        for t in themes
+                    ],
+                ),
+            ],
+            lambda v: pct(v),
+        ),
+        jcurve=points,
+        jcurve_chart=jcurve_chart(
+            "Cumulative net cash flow of the guidance fund",
+            [p.quarter for p in points],
+            [_f(p.net.value) or 0.0 for p in points],
+            [_f(p.cumulative.value) or 0.0 for p in points],
+            lambda v: millions(v, 0),
+        ),
+        top_holdings=top,
+        concentration=concentration(top, tot),
+        grants=grant_rows(source),
+        grant_totals=grants,
+        movements=movements(source, [gf, *sub_funds(source, gf)]),
+    )
+
+
+__all__ = ["build_board_context", "rows"]

@@ -1,0 +1,183 @@
+"""Inline SVG charts drawn in Python: grouped bar charts with a target line, and the J-curve."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+PALETTE = ("#1f3b73", "#3f8f8a", "#c58b2b", "#7a5195")
+TARGET_COLOUR = "#c0392b"
+FONT = 'font-family="inherit" font-size="10"'
+Fmt = Callable[[float | None], str]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One named series of a chart; None marks an undefined value (drawn as no bar)."""
+
+    name: str
+    values: Sequence[float | None]
+
+
+def _text(x: float, y: float, label: str, anchor: str = "start", extra: str = "") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT} {extra}>'
+        f"{escape(label)}</text>"
+    )
+
+
+def _legend(series: Sequence[Series], x: float, y: float, target_label: str | None) -> list[str]:
+    parts = []
+    for i, s in enumerate(series):
+        cx = x + i * 170
+        parts.append(
+            f'<rect x="{cx:.1f}" y="{y - 8:.1f}" width="10" height="10" '
+            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
+        )
+        parts.append(_text(cx + 14, y, s.name))
+    if target_label:
+        tx = x + len(series) * 170
+        parts.append(
+            f'<line x1="{tx:.1f}" y1="{y - 3:.1f}" x2="{tx + 14:.1f}" y2="{y - 3:.1f}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="4 2"/>'
+        )
+        parts.append(_text(tx + 18, y, target_label))
+    return parts
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>"
+    )
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def bar_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    fmt: Fmt,
+    target: float | None = None,
+    target_label: str | None = None,
+    width: int = 640,
+    label_width: int = 210,
+) -> Markup:
+    """Horizontal grouped bars, one group per label, optional vertical target line."""
+    bar_h, gap = 11, 9
+    group_h = bar_h * len(series) + gap
+    top, bottom = 26, 22
+    height = top + group_h * len(labels) + bottom
+    plot_w = width - label_width - 70
+    finite = [v for s in series for v in s.values if v is not None and math.isfinite(v)]
+    vmax = max([0.0, *finite, target or 0.0]) or 1.0
+    scale = plot_w / (vmax * 1.08)
+    body = _legend(series, label_width, 12, target_label)
+    for row, label in enumerate(labels):
+        gy = top + row * group_h
+        body.append(_text(label_width - 8, gy + group_h / 2, _clip(label, 34), "end"))
+        for i, s in enumerate(series):
+            value = s.values[row]
+            y = gy + i * bar_h
+            if value is None or not math.isfinite(value):
+                body.append(_text(label_width + 4, y + bar_h - 2, "—"))
+                continue
+            w = max(value, 0.0) * scale
+            body.append(
+                f'<rect x="{label_width}" y="{y:.1f}" width="{w:.1f}" '
+                f'height="{bar_h - 1}" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            )
+            body.append(_text(label_width + w + 4, y + bar_h - 2, fmt(value)))
+    axis_y = top + group_h * len(labels)
+    body.append(
+        f'<line x1="{label_width}" y1="{top - 4}" x2="{label_width}" y2="{axis_y}" '
+        'stroke="#555" stroke-width="0.8"/>'
+    )
+    if target is not None:
+        tx = label_width + target * scale
+        body.append(
+            f'<line x1="{tx:.1f}" y1="{top - 4}" x2="{tx:.1f}" y2="{axis_y}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="5 3"/>'
+        )
+        body.append(_text(tx, axis_y + 14, fmt(target), "middle", f'fill="{TARGET_COLOUR}"'))
+    return _svg(width, height, title, body)
+
+
+def _clip(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    span = hi - lo or 1.0
+    raw = span / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(lo / step) * step
+    ticks, t = [], start
+    while t <= hi + step * 0.5:
+        ticks.append(t)
+        t += step
+    return ticks
+
+
+def jcurve_chart(
+    title: str,
+    labels: Sequence[str],
+    net_flows: Sequence[float],
+    cumulative: Sequence[float],
+    fmt: Fmt,
+    width: int = 640,
+    height: int = 260,
+) -> Markup:
+    """Bars of each period's net cash flow and a line of the cumulative net cash flow."""
+    left, right, top, bottom = 78, 12, 26, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [0.0, *net_flows, *cumulative]
+    ticks = _nice_ticks(min(values), max(values))
+    lo, hi = ticks[0], ticks[-1]
+    n = max(len(labels), 1)
+    step = plot_w / n
+
+    def y_of(v: float) -> float:
+        return top + (hi - v) / (hi - lo or 1.0) * plot_h
+
+    body = _legend(
+        [Series("Net cash flow in the quarter", []), Series("Cumulative net cash flow", [])],
+        left,
+        12,
+        None,
+    )
+    for t in ticks:
+        body.append(
+            f'<line x1="{left}" y1="{y_of(t):.1f}" x2="{width - right}" '
+            f'y2="{y_of(t):.1f}" stroke="#ddd" stroke-width="0.6"/>'
+        )
+        body.append(_text(left - 6, y_of(t) + 3, fmt(t), "end"))
+    body.append(
+        f'<line x1="{left}" y1="{y_of(0):.1f}" x2="{width - right}" y2="{y_of(0):.1f}" '
+        'stroke="#555" stroke-width="0.8"/>'
+    )
+    points = []
+    for i, (label, flow, cum) in enumerate(zip(labels, net_flows, cumulative, strict=True)):
+        x = left + i * step
+        y0, y1 = sorted((y_of(0), y_of(flow)))
+        body.append(
+            f'<rect x="{x + step * 0.2:.1f}" y="{y0:.1f}" width="{step * 0.6:.1f}" '
+            f'height="{max(y1 - y0, 0.5):.1f}" fill="{PALETTE[0]}"/>'
+        )
+        points.append(f"{x + step / 2:.1f},{y_of(cum):.1f}")
+        if n <= 14 or i % math.ceil(n / 14) == 0:
+            body.append(_text(x + step / 2, height - bottom + 14, label, "middle"))
+    body.append(
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="{PALETTE[1]}" '
+        'stroke-width="2"/>'
+    )
+    for p in points:
+        px, py = p.split(",")
+        body.append(f'<circle cx="{px}" cy="{py}" r="2.5" fill="{PALETTE[1]}"/>')
+    return _svg(width, height, title, body)

@@ -1,0 +1,226 @@
+"""The contexts handed to the templates: documented dataclasses (docs/reports.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from markupsafe import Markup
+
+Number = Decimal | float | int | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a figure comes from: a metrics level, its keys and the figure's column name.
+
+    `level` is one of fund, investor, holding, theme, theme_lt, programme, grant, compliance,
+    statement, or derived (computed in the report layer from figures of those levels; `field`
+    then names the formula, see docs/reports.md).
+    """
+
+    level: str
+    keys: tuple[tuple[str, str | None], ...]
+    field: str
+    period_end: date | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number shown in a report: its value, how to format it (kind) and where it comes from."""
+
+    value: Number
+    kind: str = "money"  # money | millions | pct | ratio | multiple | count
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class CloseInfo:
+    """The close the figures come from; `closed` False means the quarter is a DRAFT."""
+
+    quarter: str
+    period_start: date
+    period_end: date
+    closed: bool
+    close_id: int | None = None
+    closed_at: datetime | None = None
+    close_hash: str | None = None
+    currency_note: str = ""
+
+
+@dataclass(frozen=True)
+class Party:
+    """A fund or an investor as named on a report."""
+
+    id: str
+    name: str
+    kind: str
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One line of the ILPA capital account statement: QTD, YTD, ITD for the investor and fund."""
+
+    label: str
+    key: str
+    investor: tuple[Figure, Figure, Figure]
+    fund: tuple[Figure, Figure, Figure]
+    total: bool = False
+    block: str = "capital"  # capital | carry | commitment
+
+
+@dataclass(frozen=True)
+class CashFlowRow:
+    """A capital call or distribution of the quarter (the investor's own rows only)."""
+
+    date: date
+    kind: str
+    amount: Figure
+    memo: str
+
+
+@dataclass(frozen=True)
+class HoldingRow:
+    """A holding of the fund, with the investor's (or guidance fund's) look-through share."""
+
+    name: str
+    theme: str
+    first_date: date | None
+    cost: Figure
+    fair_value: Figure
+    moic: Figure
+    status: str  # unrealised | partially realised | realised
+    look_through: Figure
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """Exposure to one theme: fair value and share, direct and (optionally) look-through."""
+
+    theme: str
+    label: str
+    fair_value: Figure
+    share: Figure
+    look_through_value: Figure | None = None
+    look_through_share: Figure | None = None
+
+
+@dataclass(frozen=True)
+class LpContext:
+    """Everything `lp.html` shows: built from ONE investor's rows plus fund-level aggregates."""
+
+    close: CloseInfo
+    fund: Party
+    investor: Party
+    summary: dict[str, Figure]  # committed, paid_in, called, unfunded, distributed, nav
+    statement: list[StatementLine]
+    performance: dict[str, Figure]  # net_irr, tvpi, dpi, rvpi, fund_gross_irr, fund_net_irr
+    flows: list[CashFlowRow]
+    holdings: list[HoldingRow]
+    themes: list[ThemeRow]
+    theme_chart: Markup
+    fees: list[StatementLine]
+    share_of_fund: Figure
+    methods_url: str = "docs/methods.md"
+
+
+@dataclass(frozen=True)
+class LeverageRow:
+    """Government vs social capital of a sub-fund (or the programme total) against the target."""
+
+    name: str
+    committed: Figure
+    government_committed: Figure
+    social_committed: Figure
+    amplification: Figure
+    social_leverage: Figure
+    paid_in: Figure
+    government_paid_in: Figure
+    social_paid_in: Figure
+    paid_in_leverage: Figure
+    meets_target: bool | None
+    total: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One mandate rule for one sub-fund: figure, threshold, status and why it matters."""
+
+    fund: str
+    rule: str
+    value: Figure
+    threshold: Figure
+    status: str  # pass | fail | in progress | n/a
+    explanation: str
+
+
+@dataclass(frozen=True)
+class TopHolding:
+    """A holding ranked by look-through fair value across the programme."""
+
+    rank: int
+    name: str
+    theme: str
+    fair_value: Figure
+    share: Figure
+    cumulative_share: Figure
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    """Matching result of one company under a grant programme."""
+
+    programme: str
+    company: str
+    grant: Figure
+    matching: Figure
+    ratio: Figure
+    compliant: bool | None
+
+
+@dataclass(frozen=True)
+class Movement:
+    """A figure of a fund at the previous and this quarter end."""
+
+    fund: str
+    label: str
+    previous: Figure
+    current: Figure
+    change: Figure
+
+
+@dataclass(frozen=True)
+class JCurvePoint:
+    """Net cash flow between the programme's investors and its funds in one quarter."""
+
+    quarter: str
+    contributions: Figure
+    distributions: Figure
+    net: Figure
+    cumulative: Figure
+
+
+@dataclass(frozen=True)
+class BoardContext:
+    """Everything `board.html` shows, for the guidance fund's board."""
+
+    close: CloseInfo
+    guidance_fund: Party
+    headline: list[tuple[str, Figure, str]]  # label, figure, note
+    totals: dict[str, Figure]
+    leverage: list[LeverageRow]
+    leverage_chart: Markup
+    target_amplification: Figure
+    findings: list[Finding]
+    themes: list[ThemeRow]
+    theme_chart: Markup
+    jcurve: list[JCurvePoint]
+    jcurve_chart: Markup
+    top_holdings: list[TopHolding]
+    concentration: dict[str, Figure]
+    grants: list[GrantRow]
+    grant_totals: dict[str, Figure]
+    movements: list[Movement]
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,52 @@
+"""The one Jinja environment of the reports: autoescape, StrictUndefined, user templates first."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+
+from fundbook.core.errors import FundbookError
+from fundbook.report.formatting import FILTERS
+
+
+def builtin_templates_dir() -> Path:
+    """`reports/templates/` of the repository (or of an installed copy next to the package)."""
+    here = Path(__file__).resolve()
+    for candidate in (
+        here.parents[2] / "reports" / "templates",
+        here.parents[1] / "reports" / "templates",
+    ):
+        if (candidate / "base.html").is_file():
+            return candidate
+    raise FundbookError("cannot find reports/templates/ of fundbook (broken installation)")
+
+
+def make_environment(user_dir: str | os.PathLike[str] | None = None) -> Environment:
+    """The environment: templates in `user_dir` override the built-in ones of the same name."""
+    search = [builtin_templates_dir()]
+    if user_dir is not None:
+        path = Path(user_dir)
+        if not path.is_dir():
+            raise FundbookError(f"--templates {path}: no such directory")
+        search.insert(0, path)
+    env = Environment(
+        loader=FileSystemLoader([str(p) for p in search]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(env: Environment, template: str, report: Any) -> str:
+    """Render `template` with the context dataclass as `report`."""
+    try:
+        return env.get_template(template).render(report=report)
+    except TemplateNotFound as exc:
+        raise FundbookError(f"template {exc.name} not found") from exc

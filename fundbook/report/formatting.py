@@ -1,0 +1,119 @@
+"""Jinja filters that format figures: money, percentages, multiples, dates; null as an em dash."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from fundbook.core.money import quantize
+from fundbook.core.types import THEME_LABELS
+
+DASH = "—"
+
+
+def _undefined(value: Any) -> bool:
+    if value is None:
+        return True
+    return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
+
+
+def _raw(value: Any) -> Any:
+    """The number behind a `Figure` (or the value itself)."""
+    return getattr(value, "value", value)
+
+
+def money(value: Any, places: int = 2) -> str:
+    """1234567.8 -> "1,234,567.80"; negatives in parentheses as in financial statements."""
+    value = _raw(value)
+    if _undefined(value):
+        return DASH
+    amount = quantize(Decimal(value)) if places == 2 else Decimal(value)
+    text = f"{abs(amount):,.{places}f}"
+    return f"({text})" if amount < 0 else text
+
+
+def millions(value: Any, places: int = 1) -> str:
+    """Money in millions for headline figures: 1234567890 -> "1,234.6m"."""
+    value = _raw(value)
+    if _undefined(value):
+        return DASH
+    scaled = Decimal(value) / Decimal(1_000_000)
+    text = f"{abs(scaled):,.{places}f}m"
+    return f"({text})" if scaled < 0 else text
+
+
+def pct(value: Any, places: int = 1) -> str:
+    """A ratio as a percentage: 0.2534 -> "25.3%"."""
+    value = _raw(value)
+    if _undefined(value):
+        return DASH
+    return f"{float(value) * 100:,.{places}f}%"
+
+
+def multiple(value: Any, places: int = 2) -> str:
+    """A multiple: 1.234 -> "1.23x"."""
+    value = _raw(value)
+    if _undefined(value):
+        return DASH
+    return f"{float(value):,.{places}f}x"
+
+
+def number(value: Any, places: int = 0) -> str:
+    """A count or plain number with thousands separators."""
+    value = _raw(value)
+    if _undefined(value):
+        return DASH
+    return f"{value:,.{places}f}" if places else f"{int(value):,}"
+
+
+def iso_date(value: Any) -> str:
+    """A date as YYYY-MM-DD; a timestamp to the minute, in UTC as stored."""
+    if value is None:
+        return DASH
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def dash(value: Any) -> Any:
+    """Null as an em dash, anything else unchanged."""
+    return DASH if _undefined(_raw(value)) else value
+
+
+def theme_label(code: str | None) -> str:
+    """The readable name of a theme code."""
+    if code is None:
+        return DASH
+    return THEME_LABELS.get(code, code)
+
+
+def figure(value: Any) -> str:
+    """Format a `Figure` by its kind (money, ratio, pct, multiple, count)."""
+    kind = getattr(value, "kind", "money")
+    return FORMATTERS[kind](value)
+
+
+FORMATTERS = {
+    "money": money,
+    "millions": millions,
+    "pct": pct,
+    "ratio": pct,
+    "multiple": multiple,
+    "count": number,
+}
+
+FILTERS = {
+    "money": money,
+    "millions": millions,
+    "pct": pct,
+    "multiple": multiple,
+    "number": number,
+    "date": iso_date,
+    "dash": dash,
+    "theme": theme_label,
+    "fig": figure,
+}

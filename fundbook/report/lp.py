@@ -1,0 +1,281 @@
+"""The LP report context: ONE investor's rows of a snapshot plus its fund's aggregates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from fundbook.core.money import quantize
+from fundbook.core.types import STRATEGIC_THEMES, THEME_LABELS
+from fundbook.report.charts import Series, bar_chart
+from fundbook.report.context import (
+    CashFlowRow,
+    Figure,
+    HoldingRow,
+    LpContext,
+    Party,
+    Source,
+    StatementLine,
+    ThemeRow,
+)
+from fundbook.report.formatting import pct
+from fundbook.report.source import (
+    ReportSource,
+    close_info,
+    entities,
+    figure,
+    level,
+    name_of,
+    negate,
+    one,
+    rows,
+)
+
+# ILPA lines: (column, label, sign shown, block, total line)
+STATEMENT = (
+    ("beginning_nav", "Beginning NAV", 1, "capital", False),
+    ("contributions", "Contributions", 1, "capital", False),
+    ("distributions", "Distributions", -1, "capital", False),
+    ("management_fees", "Management fees (gross of offsets)", -1, "capital", False),
+    ("fee_offsets", "Management fee rebates and offsets", 1, "capital", False),
+    ("partnership_expenses", "Partnership expenses", -1, "capital", False),
+    ("income", "Interest and dividend income", 1, "capital", False),
+    ("other_income_expense", "Other income / (expense)", 1, "capital", False),
+    ("realised_gain", "Realised gain / (loss)", 1, "capital", False),
+    ("unrealised_gain_change", "Change in unrealised gain / (loss)", 1, "capital", False),
+    ("ending_nav", "Ending NAV", 1, "capital", True),
+    ("carry_paid", "Incentive allocation paid", -1, "carry", False),
+    ("carry_accrued_change", "Change in accrued incentive allocation", -1, "carry", False),
+    ("carry_accrued_balance", "Accrued incentive allocation (balance)", 1, "carry", False),
+    ("commitment", "Total commitment", 1, "commitment", False),
+    ("beginning_unfunded", "Beginning unfunded commitment", 1, "commitment", False),
+    ("unfunded_contributions", "Less contributions", -1, "commitment", False),
+    ("recallable_distributions", "Plus recallable distributions", 1, "commitment", False),
+    ("ending_unfunded", "Ending unfunded commitment", 1, "commitment", True),
+)
+FEE_LINES = ("management_fees", "fee_offsets", "partnership_expenses")
+BASES = ("QTD", "YTD", "ITD")
+FLOW_LABELS = {"contribution": "Capital call", "distribution": "Distribution"}
+
+
+def lp_pairs(
+    source: ReportSource, fund_id: str | None = None, investor_id: str | None = None
+) -> list[tuple[str, str]]:
+    """(fund_id, investor_id) of every report to render, filtered by the options given."""
+    frame = level(source.snapshot, "investor")
+    if frame.height == 0:
+        return []
+    if fund_id is not None:
+        frame = frame.filter(pl.col("fund_id") == fund_id)
+    if investor_id is not None:
+        frame = frame.filter(pl.col("investor_id") == investor_id)
+    return sorted(frame.select("fund_id", "investor_id").unique().iter_rows())
+
+
+def _statement_figs(
+    source: ReportSource, fund_id: str, investor_id: str | None, column: str, sign: int
+) -> tuple[Figure, Figure, Figure]:
+    out = []
+    for basis in BASES:
+        row = one(source.snapshot.statement(basis), fund_id=fund_id, investor_id=investor_id)
+        value = row.get(column)
+        keys = (("basis", basis), ("fund_id", fund_id), ("investor_id", investor_id))
+        shown = negate(value) if sign < 0 else value
+        out.append(Figure(shown, "money", Source("statement", keys, column)))
+    return out[0], out[1], out[2]
+
+
+def statement_lines(
+    source: ReportSource, fund_id: str, investor_id: str, only: tuple[str, ...] | None = None
+) -> list[StatementLine]:
+    """The ILPA statement of the investor and of the fund, QTD/YTD/ITD, signed for display."""
+    lines = []
+    for column, label, sign, block, total in STATEMENT:
+        if only is not None and column not in only:
+            continue
+        lines.append(
+            StatementLine(
+                label,
+                column,
+                _statement_figs(source, fund_id, investor_id, column, sign),
+                _statement_figs(source, fund_id, None, column, sign),
+                total,
+                block,
+            )
+        )
+    return lines
+
+
+def _share_of_fund(investor: dict[str, Any], fund: dict[str, Any]) -> float | None:
+    committed, total = investor.get("committed"), fund.get("committed")
+    if committed is None or not total:
+        return None
+    return float(Decimal(committed) / Decimal(total))
+
+
+def _status(row: dict[str, Any]) -> str:
+    proceeds = row.get("proceeds") or Decimal(0)
+    value = row.get("fair_value") or Decimal(0)
+    if proceeds > 0 and value == 0:
+        return "realised"
+    return "partially realised" if proceeds > 0 else "unrealised"
+
+
+def holding_rows(source: ReportSource, fund_id: str, share: float | None) -> list[HoldingRow]:
+    """The fund's holdings by fair value, with the investor's look-through share."""
+    names = entities(source.snapshot)
+    found = rows(level(source.snapshot, "holding"), fund_id=fund_id)
+    found.sort(key=lambda r: (-(r.get("fair_value") or 0), r["holding_id"]))
+    out = []
+    for r in found:
+        keys = {"fund_id": fund_id, "holding_id": r["holding_id"]}
+        fv = r.get("fair_value")
+        through = None if fv is None or share is None else quantize(fv * Decimal(repr(share)))
+        entity = names.get(r["holding_id"], {})
+        out.append(
+            HoldingRow(
+                name=name_of(names, r["holding_id"]),
+                theme=entity.get("theme") or "fund",
+                first_date=r.get("first_investment_date"),
+                cost=figure(r, "invested", "money", "holding", keys),
+                fair_value=figure(r, "fair_value", "money", "holding", keys),
+                moic=figure(r, "moic", "multiple", "holding", keys),
+                status=_status(r),
+                look_through=Figure(through, "money", Source("derived", (), "fair_value*share")),
+            )
+        )
+    return out
+
+
+def fund_theme_rows(holdings: list[HoldingRow]) -> list[ThemeRow]:
+    """Fair value of a fund's holdings per theme (the five themes first, then any other)."""
+    totals: dict[str, Decimal] = {}
+    through: dict[str, Decimal] = {}
+    for h in holdings:
+        totals[h.theme] = totals.get(h.theme, Decimal(0)) + Decimal(h.fair_value.value or 0)
+        through[h.theme] = through.get(h.theme, Decimal(0)) + Decimal(h.look_through.value or 0)
+    grand = sum(totals.values(), Decimal(0))
+    grand_lt = sum(through.values(), Decimal(0))
+    order = [*STRATEGIC_THEMES, *sorted(t for t in totals if t not in STRATEGIC_THEMES)]
+    derived = Source("derived", (), "sum(fair_value) by theme")
+    return [
+        ThemeRow(
+            t,
+            THEME_LABELS.get(t, "Sub-funds" if t == "fund" else t),
+            Figure(totals.get(t, Decimal(0)), "money", derived),
+            Figure(float(totals.get(t, 0) / grand) if grand else None, "pct", derived),
+            Figure(through.get(t, Decimal(0)), "money", derived),
+            Figure(float(through.get(t, 0) / grand_lt) if grand_lt else None, "pct", derived),
+        )
+        for t in order
+    ]
+
+
+def theme_chart(themes: list[ThemeRow], title: str) -> Any:
+    """Bar chart of the share of fair value per theme."""
+    return bar_chart(
+        title,
+        [t.label for t in themes],
+        [Series("Share of fair value", [_float(t.share.value) for t in themes])],
+        lambda v: pct(v),
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def flow_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[CashFlowRow]:
+    """The investor's own capital calls and distributions in the quarter."""
+    found = rows(level(source.snapshot, "flow"), fund_id=fund_id, investor_id=investor_id)
+    found.sort(key=lambda r: (r["date"], r["txn_id"]))
+    return [
+        CashFlowRow(
+            r["date"],
+            FLOW_LABELS.get(r.get("type") or "", r.get("type") or ""),
+            figure(
+                r,
+                "amount",
+                "money",
+                "flow",
+                {"fund_id": fund_id, "investor_id": investor_id, "txn_id": r["txn_id"]},
+            ),
+            r.get("memo") or "",
+        )
+        for r in found
+    ]
+
+
+def _performance(
+    inv: dict[str, Any],
+    fund: dict[str, Any],
+    ikeys: dict[str, str | None],
+    fkeys: dict[str, str | None],
+) -> dict[str, Figure]:
+    out = {
+        name: figure(inv, name, kind, "investor", ikeys)
+        for name, kind in (
+            ("net_irr", "pct"),
+            ("tvpi", "multiple"),
+            ("dpi", "multiple"),
+            ("rvpi", "multiple"),
+        )
+    }
+    for name, kind in (
+        ("net_irr", "pct"),
+        ("gross_irr", "pct"),
+        ("tvpi", "multiple"),
+        ("dpi", "multiple"),
+        ("rvpi", "multiple"),
+    ):
+        out[f"fund_{name}"] = figure(fund, name, kind, "fund", fkeys)
+    return out
+
+
+def _summary(inv: dict[str, Any], ikeys: dict[str, str | None]) -> dict[str, Figure]:
+    out = {
+        name: figure(inv, name, "money", "investor", ikeys)
+        for name in ("committed", "paid_in", "unfunded", "distributed", "nav")
+    }
+    committed, paid = inv.get("committed"), inv.get("paid_in")
+    called = float(Decimal(paid) / Decimal(committed)) if committed and paid is not None else None
+    out["called"] = Figure(
+        called, "pct", Source("derived", tuple(ikeys.items()), "paid_in/committed")
+    )
+    return out
+
+
+def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> LpContext:
+    """The context of one LP report. Reads only this investor's rows and fund-level figures."""
+    names = entities(source.snapshot)
+    ikeys: dict[str, str | None] = {"fund_id": fund_id, "investor_id": investor_id}
+    fkeys: dict[str, str | None] = {"fund_id": fund_id}
+    inv = one(level(source.snapshot, "investor"), fund_id=fund_id, investor_id=investor_id)
+    fund = one(level(source.snapshot, "fund"), fund_id=fund_id)
+    share = _share_of_fund(inv, fund)
+    holdings = holding_rows(source, fund_id, share)
+    themes = fund_theme_rows(holdings)
+    fund_entity = names.get(fund_id, {})
+    currency = str(fund_entity.get("currency") or "")
+    info = close_info(source)
+    return LpContext(
+        close=info,
+        fund=Party(fund_id, name_of(names, fund_id), str(fund_entity.get("kind") or ""), currency),
+        investor=Party(
+            investor_id,
+            name_of(names, investor_id),
+            str(names.get(investor_id, {}).get("kind") or ""),
+            currency,
+        ),
+        summary=_summary(inv, ikeys),
+        statement=statement_lines(source, fund_id, investor_id),
+        performance=_performance(inv, fund, ikeys, fkeys),
+        flows=flow_rows(source, fund_id, investor_id),
+        holdings=holdings,
+        themes=themes,
+        theme_chart=theme_chart(themes, "Share of the fund's fair value by theme"),
+        fees=statement_lines(source, fund_id, investor_id, FEE_LINES),
+        share_of_fund=Figure(share, "pct", Source("derived", (), "committed/fund committed")),
+    )

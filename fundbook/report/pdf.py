@@ -1,0 +1,44 @@
+"""PDF from the report HTML via WeasyPrint, in a process pool so that both cores work."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from fundbook.report.environment import builtin_templates_dir
+
+Progress = Callable[[int, int, str], None]
+
+
+def write_pdf(html_path: str, pdf_path: str) -> str:
+    """Render one HTML file to PDF (A4 and page furniture come from the report's CSS)."""
+    import weasyprint  # imported in the worker: it is slow to import
+
+    html = Path(html_path).read_text(encoding="utf-8")
+    weasyprint.HTML(string=html, base_url=str(builtin_templates_dir())).write_pdf(pdf_path)
+    return pdf_path
+
+
+def write_pdfs(
+    jobs: Sequence[tuple[Path, Path]], workers: int | None = None, progress: Progress | None = None
+) -> list[Path]:
+    """Render every (html, pdf) pair; in parallel over the machine's cores when more than one."""
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    done: list[Path] = []
+    if workers <= 1 or len(jobs) <= 1:
+        for i, (html, pdf) in enumerate(jobs, 1):
+            write_pdf(str(html), str(pdf))
+            done.append(pdf)
+            if progress:
+                progress(i, len(jobs), pdf.name)
+        return done
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(write_pdf, str(html), str(pdf)) for html, pdf in jobs]
+        for i, future in enumerate(as_completed(futures), 1):
+            pdf = Path(future.result())
+            done.append(pdf)
+            if progress:
+                progress(i, len(jobs), pdf.name)
+    return sorted(done)

@@ -1,0 +1,125 @@
+"""Rendering reports to files: HTML for each context, then PDF (in parallel) and XLSX."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fundbook.core.errors import NotFound
+from fundbook.report.board import build_board_context
+from fundbook.report.environment import make_environment, render
+from fundbook.report.lp import build_lp_context, lp_pairs
+from fundbook.report.pdf import write_pdfs
+from fundbook.report.source import ReportSource, load_source
+from fundbook.report.xlsx import write_lp_xlsx
+from fundbook.store.db import open_book
+
+Progress = Callable[[int, int, str], None]
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class Rendered:
+    """The files a report command wrote, and whether the quarter was closed."""
+
+    out_dir: Path
+    closed: bool
+    html: list[Path] = field(default_factory=list)
+    pdf: list[Path] = field(default_factory=list)
+    xlsx: list[Path] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted([*self.html, *self.pdf, *self.xlsx])
+
+
+def safe_name(*parts: str) -> str:
+    """A file name from ids: anything but letters, digits, '.', '_' and '-' becomes '_'."""
+    return "-".join(_UNSAFE.sub("_", p) for p in parts)
+
+
+def load(db_path: str | os.PathLike[str], quarter: str) -> ReportSource:
+    """The snapshot of `quarter` from the book at `db_path` (read-only)."""
+    with open_book(db_path, read_only=True) as con:
+        return load_source(con, quarter)
+
+
+def lp_reports(
+    source: ReportSource,
+    out_dir: Path,
+    fund_id: str | None = None,
+    investor_id: str | None = None,
+    pdf: bool = False,
+    xlsx: bool = False,
+    templates: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> Rendered:
+    """One LP report per (fund, investor) of the quarter, filtered by fund and investor."""
+    pairs = lp_pairs(source, fund_id, investor_id)
+    if not pairs:
+        wanted = " ".join(
+            f"{k} {v}" for k, v in (("fund", fund_id), ("investor", investor_id)) if v
+        )
+        raise NotFound(f"no investor to report on for {wanted or 'this book'}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    env = make_environment(templates)
+    result = Rendered(out_dir, source.closed)
+    quarter = source.snapshot.close.quarter or source.snapshot.close.period
+    total = len(pairs) * (2 if pdf else 1)
+    for i, (fund, investor) in enumerate(pairs, 1):
+        ctx = build_lp_context(source, fund, investor)
+        stem = out_dir / safe_name("lp", quarter, fund, investor)
+        html = stem.with_suffix(".html")
+        html.write_text(render(env, "lp.html", ctx), encoding="utf-8")
+        result.html.append(html)
+        if xlsx:
+            result.xlsx.append(write_lp_xlsx(ctx, stem.with_suffix(".xlsx")))
+        if progress:
+            progress(i, total, html.name)
+    if pdf:
+        done = len(pairs)
+        result.pdf = write_pdfs(
+            [(h, h.with_suffix(".pdf")) for h in result.html],
+            progress=(lambda i, _n, name: progress(done + i, total, name)) if progress else None,
+        )
+    return result
+
+
+def board_report(
+    source: ReportSource,
+    out_dir: Path,
+    pdf: bool = False,
+    templates: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> Rendered:
+    """The board report of the quarter."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ctx = build_board_context(source)
+    quarter = source.snapshot.close.quarter or source.snapshot.close.period
+    html = out_dir / f"{safe_name('board', quarter)}.html"
+    html.write_text(render(make_environment(templates), "board.html", ctx), encoding="utf-8")
+    result = Rendered(out_dir, source.closed, html=[html])
+    if progress:
+        progress(1, 2 if pdf else 1, html.name)
+    if pdf:
+        result.pdf = write_pdfs([(html, html.with_suffix(".pdf"))])
+        if progress:
+            progress(2, 2, result.pdf[0].name)
+    return result
+
+
+def render_lp_reports(
+    db_path: str | os.PathLike[str], quarter: str, out_dir: Path, **options: object
+) -> Rendered:
+    """`fundbook report lp`: load the quarter's snapshot and render the LP reports."""
+    return lp_reports(load(db_path, quarter), out_dir, **options)  # type: ignore[arg-type]
+
+
+def render_board_report(
+    db_path: str | os.PathLike[str], quarter: str, out_dir: Path, **options: object
+) -> Rendered:
+    """`fundbook report board`: load the quarter's snapshot and render the board report."""
+    return board_report(load(db_path, quarter), out_dir, **options)  # type: ignore[arg-type]
