@@ -43,9 +43,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from fundbook.cli import book, close, report, synth
+    from fundbook.cli import book, close, metrics, report, synth
 
-    for module in (book, synth, close, report):
+    for module in (book, synth, close, metrics, report):
         for command in module.COMMANDS:
             cli.add_command(command)
 

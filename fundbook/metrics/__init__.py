@@ -1,1 +1,20 @@
 """Pure metrics: polars DataFrames in, DataFrames out; no database, files or clock."""
+
+from fundbook.metrics.compliance import compliance
+from fundbook.metrics.explain import explain
+from fundbook.metrics.exposure import theme_exposure
+from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
+from fundbook.metrics.programme import grant_matching, programme_metrics
+from fundbook.metrics.statement import capital_account_statement
+
+__all__ = [
+    "capital_account_statement",
+    "compliance",
+    "explain",
+    "fund_metrics",
+    "grant_matching",
+    "holding_metrics",
+    "investor_metrics",
+    "programme_metrics",
+    "theme_exposure",
+]

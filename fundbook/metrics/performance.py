@@ -1,0 +1,172 @@
+"""Fund, investor and holding figures: capital, multiples, IRRs (every group at once)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from fundbook.metrics.money import CENTS, as_money, cents, ratio, zero
+from fundbook.metrics.state import book_state
+from fundbook.metrics.xirr import xirr_grouped
+
+FUND_FIGURES = (
+    "committed", "government_committed", "social_committed", "amplification",
+    "social_leverage", "paid_in", "government_paid_in", "social_paid_in", "paid_in_leverage",
+    "unfunded", "distributed", "nav", "net_irr", "tvpi", "dpi", "rvpi", "pic_multiple",
+    "invested", "gross_irr", "gross_moic",
+    "cash", "holdings_value", "proceeds", "income", "fees", "expenses", "grants", "realised_gain",
+    "unrealised_gain",
+)
+INVESTOR_FIGURES = (
+    "commitment_share", "committed", "paid_in", "unfunded", "distributed", "nav", "net_irr",
+    "tvpi", "dpi", "rvpi",
+)
+HOLDING_FIGURES = (
+    "invested", "proceeds", "income", "fair_value", "gross_irr", "moic", "co_invested",
+    "co_investment_leverage", "remaining_cost", "realised_gain", "unrealised_gain",
+)
+_NET = {"contribution": -1, "distribution": 1}
+_GROSS = {"investment": -1, "proceeds": 1, "income": 1}
+
+
+def irr_by_group(flows: pl.DataFrame, keys: list[str], name: str) -> pl.DataFrame:
+    """XIRR per `keys` of flows (keys, date, amount in cents); null where undefined."""
+    groups = flows.select(keys).unique(maintain_order=True).with_row_index("_g")
+    if flows.height == 0:
+        return groups.drop("_g").with_columns(pl.lit(None, pl.Float64).alias(name))
+    indexed = flows.join(groups, on=keys, how="left")
+    rates = xirr_grouped(
+        indexed["_g"].to_numpy(), indexed["date"].to_numpy(),
+        indexed["amount"].cast(pl.Float64).to_numpy() / 100.0,
+    )
+    rates = np.where(np.isfinite(rates), rates, np.nan)
+    out = groups.with_columns(pl.Series(name, rates[: groups.height]).fill_nan(None))
+    return out.drop("_g")
+
+
+def signed_flows(txns: pl.DataFrame, signs: dict[str, int], keys: list[str]) -> pl.DataFrame:
+    """Dated flows (keys, date, amount in cents) of the given types, signed as seen by the payer."""
+    sign = pl.col("type").replace_strict(signs, default=0, return_dtype=pl.Int8).cast(CENTS)
+    return txns.filter(pl.col("type").is_in(list(signs))).select(
+        *keys, "date", (cents(pl.col("amount_fund")) * sign).alias("amount")
+    )
+
+
+def terminal(values: pl.DataFrame, keys: list[str], column: str, at: date) -> pl.DataFrame:
+    """The value at `at` as a final inflow (keys, date, amount)."""
+    return values.select(*keys, pl.lit(at).alias("date"), pl.col(column).alias("amount"))
+
+
+def _capital_by_kind(frames: Any, state: Any) -> pl.DataFrame:
+    kinds = frames.investors.select("investor_id", pl.col("kind").alias("investor_kind"))
+    acc = state.accounts.join(kinds, on="investor_id", how="left")
+    gov = pl.col("investor_kind") == "government"
+    return acc.group_by("fund_id").agg(
+        pl.col("committed").sum(),
+        pl.col("committed").filter(gov).sum().alias("government_committed"),
+        pl.col("committed").filter(~gov).sum().alias("social_committed"),
+        pl.col("contributions").filter(gov).sum().alias("government_paid_in"),
+        pl.col("contributions").filter(~gov).sum().alias("social_paid_in"),
+    )
+
+
+def fund_metrics(frames: Any, as_of: date) -> pl.DataFrame:
+    """One row per fund: capital raised and paid, leverage of social capital, NAV, multiples,
+    net and gross IRR; money in the fund's currency (`currency`)."""
+    state = book_state(frames, as_of)
+    txns = frames.transactions.filter(pl.col("date") <= as_of)
+    base = frames.funds.select("fund_id", "name", "kind", "currency").join(
+        state.funds.drop("currency"), on="fund_id", how="left"
+    ).join(_capital_by_kind(frames, state), on="fund_id", how="left")
+    money_cols = [c for c, dt in base.schema.items() if dt == CENTS]
+    base = base.with_columns(pl.col(money_cols).fill_null(zero()))
+    net = irr_by_group(
+        pl.concat([signed_flows(txns, _NET, ["fund_id"]),
+                   terminal(base, ["fund_id"], "nav", as_of)]), ["fund_id"], "net_irr")
+    gross = irr_by_group(
+        pl.concat([signed_flows(txns, _GROSS, ["fund_id"]),
+                   terminal(base, ["fund_id"], "holdings_value", as_of)]), ["fund_id"],
+        "gross_irr")
+    out = base.join(net, on="fund_id", how="left").join(gross, on="fund_id", how="left")
+    out = out.with_columns(
+        pl.col("contributions").alias("paid_in"),
+        pl.col("distributions").alias("distributed"),
+        (pl.col("committed") - pl.col("contributions")).alias("unfunded"),
+        ratio(pl.col("committed"), pl.col("government_committed")).alias("amplification"),
+        ratio(pl.col("social_committed"), pl.col("government_committed")).alias("social_leverage"),
+        ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
+        *_multiples("contributions", "distributions", "nav"),
+        ratio(pl.col("contributions"), pl.col("committed")).alias("pic_multiple"),
+        ratio(pl.col("proceeds") + pl.col("income") + pl.col("holdings_value"),
+              pl.col("invested")).alias("gross_moic"),
+    )
+    return as_money(out.select("fund_id", "name", "kind", "currency", *FUND_FIGURES))
+
+
+def _multiples(paid: str, distributed: str, nav: str) -> list[pl.Expr]:
+    return [
+        ratio(pl.col(distributed) + pl.col(nav), pl.col(paid)).alias("tvpi"),
+        ratio(pl.col(distributed), pl.col(paid)).alias("dpi"),
+        ratio(pl.col(nav), pl.col(paid)).alias("rvpi"),
+    ]
+
+
+def investor_metrics(frames: Any, as_of: date) -> pl.DataFrame:
+    """One row per (fund_id, investor_id): the investor's commitment, paid-in, distributions,
+    capital account (`nav`), multiples and net IRR, in the fund's currency."""
+    state = book_state(frames, as_of)
+    keys = ["fund_id", "investor_id"]
+    txns = frames.transactions.filter(pl.col("date") <= as_of)
+    acc = state.accounts
+    net = irr_by_group(
+        pl.concat([signed_flows(txns, _NET, keys), terminal(acc, keys, "nav", as_of)]), keys,
+        "net_irr")
+    out = acc.join(net, on=keys, how="left").join(
+        frames.funds.select("fund_id", "currency"), on="fund_id", how="left"
+    ).join(frames.investors.select("investor_id", pl.col("kind").alias("investor_kind")),
+           on="investor_id", how="left")
+    out = out.with_columns(
+        ratio(pl.col("weight"), pl.col("weight").sum().over("fund_id")).alias("commitment_share"),
+        pl.col("contributions").alias("paid_in"),
+        pl.col("distributions").alias("distributed"),
+        (pl.col("committed") - pl.col("contributions")).alias("unfunded"),
+        *_multiples("contributions", "distributions", "nav"),
+    )
+    cols = ["fund_id", "investor_id", "investor_kind", "currency", *INVESTOR_FIGURES]
+    return as_money(out.select(cols).sort(keys))
+
+
+def holding_metrics(frames: Any, as_of: date) -> pl.DataFrame:
+    """One row per (fund_id, holding_id): cost, proceeds, income, fair value, gross IRR, MOIC
+    and the social money co-invested directly alongside, in the fund's currency."""
+    state = book_state(frames, as_of)
+    keys = ["fund_id", "holding_id"]
+    txns = frames.transactions.filter(pl.col("date") <= as_of)
+    hold = state.holdings
+    gross = irr_by_group(
+        pl.concat([signed_flows(txns, _GROSS, keys), terminal(hold, keys, "fair_value", as_of)]),
+        keys, "gross_irr")
+    out = hold.join(gross, on=keys, how="left").join(_co_invested(frames, txns), on=keys,
+                                                      how="left")
+    out = out.join(frames.funds.select("fund_id", "currency"), on="fund_id", how="left")
+    out = out.with_columns(pl.col("co_invested").fill_null(zero())).with_columns(
+        ratio(pl.col("proceeds") + pl.col("income") + pl.col("fair_value"), pl.col("invested"))
+        .alias("moic"),
+        ratio(pl.col("co_invested"), pl.col("invested")).alias("co_investment_leverage"),
+    )
+    cols = [*keys, "currency", "valued_by", "valuation_date", *HOLDING_FIGURES]
+    return as_money(out.select(cols).sort(keys))
+
+
+def _co_invested(frames: Any, txns: pl.DataFrame) -> pl.DataFrame:
+    """Per (fund, holding): `co_investment` rows by social-capital investors."""
+    social = frames.investors.filter(pl.col("kind") != "government").select("investor_id")
+    return (
+        txns.filter(pl.col("type") == "co_investment")
+        .join(social, on="investor_id")
+        .group_by("fund_id", "holding_id")
+        .agg(cents(pl.col("amount_fund")).sum().alias("co_invested"))
+    )

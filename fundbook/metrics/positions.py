@@ -1,0 +1,132 @@
+"""The book's state at a date: holdings at cost and value, fund cash and NAV, capital accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from fundbook.core.types import CASH_SIGN, REPORTING_CURRENCY
+from fundbook.metrics.money import CENTS, cents, zero
+
+# Fund-level totals per transaction type (cents, positive).
+FLOW_COLUMNS = {
+    "contribution": "contributions",
+    "distribution": "distributions",
+    "investment": "invested",
+    "proceeds": "proceeds",
+    "income": "income",
+    "fee": "fees",
+    "expense": "expenses",
+    "grant": "grants",
+}
+HOLDING_TYPES = ("investment", "income", "proceeds")  # same-day order: cost before relief
+
+
+@dataclass(frozen=True)
+class BookState:
+    """Everything at one date, money in integer cents (Int128) in each fund's currency.
+
+    holdings: per (fund_id, holding_id) invested, proceeds, income, relieved_cost,
+      remaining_cost, realised_gain, valuation_date, valued_by, fair_value, unrealised_gain.
+    funds: per fund_id the flow totals, cash, holdings_value, realised/unrealised gain, nav, pnl.
+    accounts: per (fund_id, investor_id) committed, contributions, distributions, weight,
+      pnl_share, nav (the capital account).
+    fx: currency -> hkd_per_unit at the date (HKD = 1).
+    """
+
+    at: date
+    holdings: pl.DataFrame
+    funds: pl.DataFrame
+    accounts: pl.DataFrame
+    fx: pl.DataFrame
+
+
+def fx_at(frames: Any, at: date) -> pl.DataFrame:
+    """The latest rate of each currency on or before `at`; HKD is 1."""
+    latest = (
+        frames.fx_rates.filter(pl.col("date") <= at)
+        .sort("date")
+        .group_by("currency")
+        .agg(pl.col("hkd_per_unit").last())
+        .filter(pl.col("currency") != REPORTING_CURRENCY)
+    )
+    hkd = pl.DataFrame(
+        {"currency": [REPORTING_CURRENCY], "hkd_per_unit": [1]},
+        schema={"currency": pl.String, "hkd_per_unit": pl.Decimal(18, 8)},
+    )
+    return pl.concat([hkd, latest.cast({"hkd_per_unit": pl.Decimal(18, 8)})])
+
+
+def type_sums(txns: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Per `keys`, the total in cents of each flow type in FLOW_COLUMNS."""
+    amount = cents(pl.col("amount_fund"))
+    return txns.group_by(keys).agg(
+        amount.filter(pl.col("type") == t).sum().alias(col) for t, col in FLOW_COLUMNS.items()
+    )
+
+
+def signed_cash(type_col: str = "type") -> pl.Expr:
+    """The transaction's effect on the fund's cash, in cents (0 for memo rows)."""
+    sign = pl.col(type_col).replace_strict(CASH_SIGN, default=0, return_dtype=pl.Int8)
+    return cents(pl.col("amount_fund")) * sign.cast(CENTS)
+
+
+def cost_relief(txns: pl.DataFrame) -> pl.DataFrame:
+    """Per holding: invested, proceeds, income, and cost relieved by proceeds (cost recovery).
+
+    Each proceeds row relieves min(remaining cost, proceeds): with cumulative invested I and
+    proceeds P, relieved R = P + min(0, running minimum of I - P), which is that recursion.
+    """
+    keys = ["fund_id", "holding_id"]
+    rank = {t: i for i, t in enumerate(HOLDING_TYPES)}
+    rows = (
+        txns.filter(pl.col("type").is_in(HOLDING_TYPES))
+        .with_columns(pl.col("type").replace_strict(rank, return_dtype=pl.Int8).alias("_rank"))
+        .sort([*keys, "date", "_rank", "source_file", "source_line"])
+    )
+    amount = cents(pl.col("amount_fund"))
+    for name, t in (("_i", "investment"), ("_p", "proceeds"), ("_n", "income")):
+        rows = rows.with_columns(
+            pl.when(pl.col("type") == t).then(amount).otherwise(zero()).cum_sum().over(keys)
+            .alias(name)
+        )
+    rows = rows.with_columns(
+        (pl.col("_p") + pl.min_horizontal((pl.col("_i") - pl.col("_p")).cum_min().over(keys),
+                                          zero())).alias("_r")
+    )
+    return rows.group_by(keys, maintain_order=True).agg(
+        pl.col("_i").last().alias("invested"),
+        pl.col("_p").last().alias("proceeds"),
+        pl.col("_n").last().alias("income"),
+        pl.col("_r").last().alias("relieved_cost"),
+    ).with_columns(
+        (pl.col("invested") - pl.col("relieved_cost")).alias("remaining_cost"),
+        (pl.col("proceeds") - pl.col("relieved_cost")).alias("realised_gain"),
+    )
+
+
+def marks(frames: Any, txns: pl.DataFrame, at: date) -> pl.DataFrame:
+    """Per holding with a valuation: the latest mark on or before `at` plus later investments."""
+    keys = ["fund_id", "holding_id"]
+    latest = (
+        frames.valuations.filter(pl.col("date") <= at)
+        .sort([*keys, "date", "source_file", "source_line"])
+        .group_by(keys)
+        .agg(
+            pl.col("date").last().alias("valuation_date"),
+            cents(pl.col("fair_value_fund")).last().alias("_mark"),
+        )
+    )
+    later = (
+        txns.filter(pl.col("type") == "investment")
+        .join(latest, on=keys)
+        .filter(pl.col("date") > pl.col("valuation_date"))
+        .group_by(keys)
+        .agg(cents(pl.col("amount_fund")).sum().alias("_later"))
+    )
+    return latest.join(later, on=keys, how="left").with_columns(
+        (pl.col("_mark") + pl.col("_later").fill_null(0)).alias("marked_value")
+    ).drop("_mark", "_later")

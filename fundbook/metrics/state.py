@@ -1,0 +1,163 @@
+"""The book at a date: holdings valued (sub-funds from their capital accounts), NAV, accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from fundbook.metrics.money import CENTS, allocate, cents, convert, zero
+from fundbook.metrics.positions import (
+    BookState,
+    cost_relief,
+    fx_at,
+    marks,
+    signed_cash,
+    type_sums,
+)
+
+
+def book_state(frames: Any, at: date) -> BookState:
+    """The state of every fund, holding and capital account at `at` (on or before frames.as_of).
+
+    Funds holding other funds of the book are valued after the funds they hold: the valuation
+    is repeated once per level of the fund-of-funds graph (sub-funds first).
+    """
+    txns = frames.transactions.filter(pl.col("date") <= at)
+    fx = fx_at(frames, at)
+    base = cost_relief(txns).join(marks(frames, txns, at), on=["fund_id", "holding_id"],
+                                  how="left")
+    fund_totals = _fund_totals(frames, txns)
+    accounts_base = _account_flows(frames, txns, at)
+    links = _fund_links(frames, base, fx)
+    sub_navs = pl.DataFrame(schema={"fund_id": pl.String, "holding_id": pl.String,
+                                    "_sub_value": CENTS})
+    for _ in range(_levels(links)):
+        holdings = _value_holdings(base, sub_navs)
+        funds = _fund_navs(fund_totals, holdings)
+        accounts = _allocate_pnl(accounts_base, funds)
+        sub_navs = _sub_fund_values(links, accounts)
+    holdings = _value_holdings(base, sub_navs)
+    funds = _fund_navs(fund_totals, holdings)
+    accounts = _allocate_pnl(accounts_base, funds)
+    return BookState(at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx)
+
+
+def _levels(links: pl.DataFrame) -> int:
+    """How many passes value every fund-of-funds level (0 when no fund holds a fund)."""
+    if links.height == 0:
+        return 0
+    held = set(links["holding_id"].to_list())
+    holders = set(links["fund_id"].to_list())
+    edges = list(zip(links["fund_id"].to_list(), links["holding_id"].to_list(), strict=True))
+    depth, frontier = 1, held - holders
+    seen = set(frontier)
+    while depth <= len(held | holders):
+        nxt = {h for h, s in edges if s in seen and h not in seen}
+        if not nxt:
+            break
+        seen |= nxt
+        depth += 1
+    return depth
+
+
+def _fund_totals(frames: Any, txns: pl.DataFrame) -> pl.DataFrame:
+    flows = type_sums(txns, ["fund_id"])
+    cash = txns.group_by("fund_id").agg(signed_cash().sum().alias("cash"))
+    out = frames.funds.select("fund_id", "currency").join(flows, on="fund_id", how="left")
+    out = out.join(cash, on="fund_id", how="left")
+    return out.with_columns(pl.exclude("fund_id", "currency").fill_null(0))
+
+
+def _fund_links(frames: Any, holdings: pl.DataFrame, fx: pl.DataFrame) -> pl.DataFrame:
+    """Holdings that are funds of the book, with the LP investor that is the holder."""
+    lp = frames.investors.filter(pl.col("fund_id").is_not_null()).select(
+        pl.col("fund_id"), pl.col("investor_id").alias("lp_investor_id")
+    )
+    ccy = frames.funds.select("fund_id", "currency")
+    rate = fx.rename({"hkd_per_unit": "_rate"})
+    return (
+        holdings.select("fund_id", "holding_id")
+        .join(lp, on="fund_id")
+        .join(ccy.rename({"fund_id": "holding_id", "currency": "held_ccy"}), on="holding_id")
+        .join(ccy.rename({"currency": "holder_ccy"}), on="fund_id")
+        .join(rate.rename({"currency": "held_ccy", "_rate": "held_rate"}), on="held_ccy",
+              how="left")
+        .join(rate.rename({"currency": "holder_ccy", "_rate": "holder_rate"}), on="holder_ccy",
+              how="left")
+    )
+
+
+def _sub_fund_values(links: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:
+    """The holder's capital account in each held fund, converted into the holder's currency."""
+    navs = accounts.select(
+        pl.col("fund_id").alias("holding_id"), pl.col("investor_id").alias("lp_investor_id"),
+        pl.col("nav"),
+    )
+    return links.join(navs, on=["holding_id", "lp_investor_id"]).select(
+        "fund_id", "holding_id",
+        convert(pl.col("nav"), pl.col("held_rate"), pl.col("holder_rate")).alias("_sub_value"),
+    )
+
+
+def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
+    """Value = capital account (held funds), else latest mark + later investments, else cost."""
+    out = base.join(sub_navs, on=["fund_id", "holding_id"], how="left")
+    valued_by = (
+        pl.when(pl.col("_sub_value").is_not_null()).then(pl.lit("capital_account"))
+        .when(pl.col("marked_value").is_not_null()).then(pl.lit("valuation"))
+        .otherwise(pl.lit("cost"))
+    )
+    value = pl.coalesce("_sub_value", "marked_value", "remaining_cost")
+    return out.with_columns(valued_by.alias("valued_by"), value.alias("fair_value")).with_columns(
+        (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain")
+    ).drop("_sub_value", "marked_value")
+
+
+def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
+    sums = holdings.group_by("fund_id").agg(
+        pl.col("fair_value").sum().alias("holdings_value"),
+        pl.col("remaining_cost").sum(),
+        pl.col("realised_gain").sum(),
+        pl.col("unrealised_gain").sum(),
+    )
+    out = totals.join(sums, on="fund_id", how="left").with_columns(
+        pl.col("holdings_value", "remaining_cost", "realised_gain", "unrealised_gain")
+        .fill_null(zero())
+    )
+    return out.with_columns((pl.col("cash") + pl.col("holdings_value")).alias("nav")).with_columns(
+        (pl.col("nav") - pl.col("contributions") + pl.col("distributions")).alias("pnl")
+    )
+
+
+def _account_flows(frames: Any, txns: pl.DataFrame, at: date) -> pl.DataFrame:
+    """Per (fund, investor): committed, contributions, distributions and the allocation weight."""
+    keys = ["fund_id", "investor_id"]
+    committed = (
+        frames.commitments.filter(pl.col("date") <= at)
+        .group_by(keys).agg(cents(pl.col("amount_fund")).sum().alias("committed"))
+    )
+    flows = txns.filter(pl.col("type").is_in(["contribution", "distribution"])).group_by(keys).agg(
+        cents(pl.col("amount_fund")).filter(pl.col("type") == "contribution").sum()
+        .alias("contributions"),
+        cents(pl.col("amount_fund")).filter(pl.col("type") == "distribution").sum()
+        .alias("distributions"),
+    )
+    out = committed.join(flows, on=keys, how="full", coalesce=True).with_columns(
+        pl.col("committed", "contributions", "distributions").fill_null(zero())
+    )
+    # Partnership percentage = commitment share; a fund without commitments shares by paid-in.
+    by_commitment = pl.col("committed").sum().over("fund_id") != 0
+    weight = pl.when(by_commitment).then(pl.col("committed")).otherwise(pl.col("contributions"))
+    return out.with_columns(weight.alias("weight")).sort(keys)
+
+
+def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
+    """Each investor's capital account: net contributed + its share of the fund's P&L."""
+    joined = accounts.join(funds.select("fund_id", pl.col("pnl").alias("_pnl")), on="fund_id",
+                           how="left").with_columns(pl.col("_pnl").fill_null(zero()))
+    out = allocate(joined, "_pnl", "weight", "fund_id", "investor_id", "pnl_share")
+    return out.with_columns(
+        (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
+    ).drop("_pnl")

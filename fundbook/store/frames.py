@@ -1,0 +1,108 @@
+"""The one loader for metrics: the book's rows dated on or before a date, as polars frames."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from fundbook.store.db import frame, sql
+
+MONEY = pl.Decimal(38, 2)
+RATE = pl.Decimal(18, 8)
+
+# The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "funds": {
+        "fund_id": pl.String(), "name": pl.String(), "kind": pl.String(),
+        "currency": pl.String(), "programme_id": pl.String(),
+        "investment_period_end": pl.Date(),
+    },
+    "investors": {
+        "investor_id": pl.String(), "name": pl.String(), "kind": pl.String(),
+        "fund_id": pl.String(),
+    },
+    "companies": {
+        "company_id": pl.String(), "name": pl.String(), "theme": pl.String(),
+        "hk_nexus": pl.Boolean(), "country": pl.String(),
+    },
+    "commitments": {
+        "fund_id": pl.String(), "investor_id": pl.String(), "date": pl.Date(),
+        "amount_fund": MONEY, "source_file": pl.String(), "source_line": pl.Int64(),
+    },
+    "transactions": {
+        "txn_id": pl.String(), "date": pl.Date(), "fund_id": pl.String(), "type": pl.String(),
+        "investor_id": pl.String(), "holding_id": pl.String(), "amount_fund": MONEY,
+        "source_file": pl.String(), "source_line": pl.Int64(),
+    },
+    "valuations": {
+        "date": pl.Date(), "fund_id": pl.String(), "holding_id": pl.String(),
+        "fair_value_fund": MONEY, "source_file": pl.String(), "source_line": pl.Int64(),
+    },
+    "fx_rates": {"date": pl.Date(), "currency": pl.String(), "hkd_per_unit": RATE},
+}
+_DATED = frozenset({"commitments", "transactions", "valuations", "fx_rates"})
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The book as of `as_of`: one polars frame per table, with the columns of `SCHEMAS`.
+
+    Dated frames (commitments, transactions, valuations, fx_rates) hold only rows dated on or
+    before `as_of`, so any metric can be computed at `as_of` or any earlier date.
+    """
+
+    as_of: date
+    funds: pl.DataFrame
+    investors: pl.DataFrame
+    companies: pl.DataFrame
+    commitments: pl.DataFrame
+    transactions: pl.DataFrame
+    valuations: pl.DataFrame
+    fx_rates: pl.DataFrame
+
+
+def _conform(name: str, df: pl.DataFrame) -> pl.DataFrame:
+    schema = SCHEMAS[name]
+    return df.select(
+        [pl.col(col).cast(dtype) if col in df.columns else pl.lit(None, dtype).alias(col)
+         for col, dtype in schema.items()]
+    )
+
+
+def load_frames(con: duckdb.DuckDBPyConnection, as_of: date) -> Frames:
+    """Read the columns metrics needs, rows dated on or before `as_of`, from the book."""
+    tables: dict[str, pl.DataFrame] = {}
+    for name in SCHEMAS:
+        params = {"as_of": as_of} if name in _DATED else None
+        tables[name] = _conform(name, frame(con, sql(f"frames_{name}"), params))
+    return Frames(as_of=as_of, **tables)
+
+
+def frames_from_rows(as_of: date, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> Frames:
+    """Frames built from plain rows (dicts), for tests and synthetic books; missing tables are
+    empty, missing columns null, and dated rows after `as_of` are dropped as the loader does."""
+    tables: dict[str, pl.DataFrame] = {}
+    for name, schema in SCHEMAS.items():
+        records = [dict(r) for r in rows.get(name, ())]
+        df = pl.DataFrame(
+            [{col: rec.get(col) for col in schema} for rec in records],
+            schema=schema, orient="row",
+        ) if records else pl.DataFrame(schema=schema)
+        if name in _DATED:
+            df = df.filter(pl.col("date") <= as_of)
+        tables[name] = df
+    return Frames(as_of=as_of, **tables)
+
+
+def restrict(frames: Frames, as_of: date) -> Frames:
+    """The same book seen at an earlier date: dated rows after `as_of` dropped."""
+    out: dict[str, Any] = {f.name: getattr(frames, f.name) for f in fields(frames)}
+    for name in _DATED:
+        out[name] = out[name].filter(pl.col("date") <= as_of)
+    out["as_of"] = as_of
+    return Frames(**out)
