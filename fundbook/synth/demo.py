@@ -1,0 +1,142 @@
+"""The seeded demo book: ITIF and its sub-funds, an ITVF-style fund and a grant programme.
+
+Run `python -m fundbook.synth.demo OUT_DIR [--seed N]`; the same seed writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from fundbook.core.errors import FundbookError
+from fundbook.core.types import CASH_SIGN
+from fundbook.synth.demo_itif import (
+    build_direct_co_investments,
+    build_fx,
+    build_parties,
+    build_sub_fund_calls,
+    build_sub_fund_deals,
+    build_sub_fund_running,
+    build_valuations,
+)
+from fundbook.synth.demo_ledger import Book
+from fundbook.synth.demo_programmes import build_itvf, build_mplus
+
+DEFAULT_SEED = 2026
+# fmt: off
+COLUMNS = {
+    "funds": ("fund_id", "name", "kind", "currency", "vintage", "manager", "programme_id",
+              "investment_period_end"),
+    "investors": ("investor_id", "name", "kind", "fund_id"),
+    "companies": ("company_id", "name", "theme", "hk_nexus", "country"),
+    "commitments": ("fund_id", "investor_id", "date", "amount", "currency"),
+    "transactions": ("txn_id", "date", "fund_id", "type", "investor_id", "holding_id", "amount",
+                     "currency", "memo"),
+    "valuations": ("date", "fund_id", "holding_id", "fair_value", "currency"),
+    "fx_rates": ("date", "currency", "hkd_per_unit"),
+}
+# fmt: on
+TYPE_ORDER = {t: i for i, t in enumerate(CASH_SIGN)}
+
+
+def check(book: Book) -> None:
+    """The book's own invariants: no fund's cash below zero, no call beyond a commitment."""
+    flows: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    paid: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for d, f, k, investor, _, a, _ in book.txns:
+        flows[f, d] += CASH_SIGN[k] * a
+        if k == "contribution":
+            paid[f, investor] += a
+    balance: dict[str, Decimal] = defaultdict(Decimal)
+    for (f, d), net in sorted(flows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        balance[f] += net
+        if balance[f] < 0:
+            raise FundbookError(f"demo book: {f} cash negative on {d}")
+    committed: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for f, investor, _, a in book.commitments:
+        committed[f, investor] += a
+    for key, amount in paid.items():
+        if amount > committed[key]:
+            raise FundbookError(f"demo book: {key} contributed beyond its commitment")
+
+
+def build_demo_book(seed: int = DEFAULT_SEED) -> dict[str, list[tuple[str, ...]]]:
+    """Every file of the demo book as rows of strings (header excluded), sorted."""
+    book = Book(random.Random(seed))
+    build_fx(book)
+    build_parties(book)
+    portfolio = build_sub_fund_deals(book)
+    build_direct_co_investments(book, portfolio)
+    build_sub_fund_running(book)
+    build_sub_fund_calls(book)
+    build_valuations(book)
+    build_itvf(book)
+    build_mplus(book)
+    check(book)
+    return rows(book)
+
+
+def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
+    cur = book.currency
+    ordered = sorted(
+        book.txns, key=lambda t: (t[0], t[1], TYPE_ORDER[t[2]], t[3], t[4], t[5], t[6])
+    )
+    seq: dict[str, int] = defaultdict(int)
+    txns: list[tuple[str, ...]] = []
+    for d, f, k, investor, holding, a, memo in ordered:
+        seq[f] += 1
+        txns.append(
+            (f"{f}-{seq[f]:05d}", d.isoformat(), f, k, investor, holding, f"{a:.2f}", cur[f], memo)
+        )
+    return {
+        "funds": sorted(book.funds),
+        "investors": sorted(book.investors),
+        "companies": sorted(
+            (c, n, t, "true" if hk else "false", country)
+            for c, (n, t, hk, country) in book.companies.items()
+        ),
+        "commitments": sorted(
+            (f, i, d.isoformat(), f"{a:.2f}", cur[f]) for f, i, d, a in book.commitments
+        ),
+        "transactions": txns,
+        "valuations": sorted(
+            (d.isoformat(), f, h, f"{v:.2f}", cur[f]) for d, f, h, v in book.valuations
+        ),
+        "fx_rates": [(d.isoformat(), "USD", f"{r:.4f}") for d, r in sorted(book.usd.items())],
+    }
+
+
+def write_demo_book(out_dir: Path | str, seed: int = DEFAULT_SEED) -> dict[str, int]:
+    """Write the demo book's CSV files into `out_dir`; returns the row count per file."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name, body in build_demo_book(seed).items():
+        with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(COLUMNS[name])
+            writer.writerows(body)
+        counts[name] = len(body)
+    return counts
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m fundbook.synth.demo",
+        description="Write the seeded demo book as ledger CSVs.",
+    )
+    parser.add_argument("out_dir", help="directory to write the CSV files into")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    counts = write_demo_book(args.out_dir, args.seed)
+    print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+
+
+if __name__ == "__main__":
+    main()
