@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 from pathlib import Path
 
 import polars as pl
@@ -72,30 +73,37 @@ def read_files(ledger_dir: Path, progress: Progress | None = None
     return frames, errors
 
 
-def _split_new(name: str, rows: pl.DataFrame, booked: pl.DataFrame | None
+class Booked(Protocol):
+    """What the database already holds, as the store layer answers it."""
+
+    def classify(self, name: str, rows: pl.DataFrame) -> pl.DataFrame:
+        """Per file row (`source_line`): `is_new`, `is_conflict`, `booked_at`."""
+        ...
+
+    def rows(self, name: str) -> pl.DataFrame | None:
+        """Every booked row of a ledger table, typed like a read file (None when empty)."""
+        ...
+
+
+def _split_new(name: str, rows: pl.DataFrame, booked: Booked | None
                ) -> tuple[pl.DataFrame, list[LedgerError]]:
     """Rows not yet booked, and an error for each key booked with different content."""
-    spec = FILES[name]
-    if booked is None or booked.height == 0:
+    if booked is None or rows.height == 0:
         return rows, []
+    spec = FILES[name]
+    flags = booked.classify(name, rows)
+    joined = rows.join(flags, on=LINE, how="left", maintain_order="left")
     key = list(spec.key)
-    content = [c for c in spec.columns if c not in key]
-    old = booked.select(*key, *[pl.col(c).alias(f"_old_{c}") for c in content],
-                        pl.format("{}:{}", "source_file", LINE).alias("_where"))
-    joined = rows.join(old, on=key, how="left", nulls_equal=False)
-    matched = pl.col("_where").is_not_null()
-    same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(f"_old_{c}")) for c in content]) \
-        if content else pl.lit(True)
     label = ", ".join(key)
-    conflicts = joined.filter(matched & ~same)
+    conflicts = joined.filter(pl.col("is_conflict"))
     errors = [
         LedgerError(r["source_file"], r[LINE],
                     f"{label} '{', '.join(str(r[k]) for k in key)}' is already booked with "
-                    f"different content (booked from {r['_where']}); booked rows never change: "
-                    "add a reversing or adjusting row instead")
+                    f"different content (booked from {r['booked_at']}); booked rows never "
+                    "change: add a reversing or adjusting row instead")
         for r in conflicts.iter_rows(named=True)
     ]
-    new = joined.filter(~matched).select(rows.columns)
+    new = joined.filter(pl.col("is_new")).select(rows.columns)
     return new, errors
 
 
@@ -115,7 +123,7 @@ def _lock_errors(new: dict[str, pl.DataFrame], locked_through: dt.date | None
     return errors
 
 
-def read_book(ledger_dir: str | Path, booked: dict[str, pl.DataFrame] | None = None,
+def read_book(ledger_dir: str | Path, booked: Booked | None = None,
               locked_through: dt.date | None = None, progress: Progress | None = None
               ) -> tuple[Book, list[LedgerError]]:
     """Read and validate the book at `ledger_dir` against the rows already `booked`.
@@ -127,15 +135,17 @@ def read_book(ledger_dir: str | Path, booked: dict[str, pl.DataFrame] | None = N
     book = Book(ledger_dir)
     if len(frames) < len(FILES):
         return book, errors
-    booked = booked or {}
     for name, frame in frames.items():
-        new, errs = _split_new(name, frame, booked.get(name))
+        new, errs = _split_new(name, frame, booked)
         errors += errs
         book.new[name] = new
     errors += _lock_errors(book.new, locked_through)
+    if sum(f.height for f in book.new.values()) == 0:
+        book.rows = frames
+        return book, errors
     if progress:
         progress("checking references, FX, commitments and cash")
-    every = {n: _union(book.new[n], booked.get(n)) for n in FILES}
+    every = {n: _union(book.new[n], booked.rows(n) if booked else None) for n in FILES}
     errors += checks.reference_errors(every)
     for name, out in DERIVED.items():
         amount = "fair_value" if name == "valuations" else "amount"

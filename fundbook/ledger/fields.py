@@ -114,8 +114,13 @@ def _checks(spec: FileSpec) -> list[Check]:
 
 
 def errors_where(frame: pl.DataFrame, display: str, checks: list[Check]) -> list[LedgerError]:
-    """One LedgerError per row and failing check."""
+    """One LedgerError per row and failing check (one pass when every row is fine)."""
     errors: list[LedgerError] = []
+    if not checks or frame.height == 0:
+        return errors
+    flags = frame.select([cond.fill_null(False).any().alias(f"c{i}")
+                          for i, (cond, _) in enumerate(checks)]).row(0)
+    checks = [check for check, hit in zip(checks, flags, strict=True) if hit]
     for condition, message in checks:
         hits = frame.filter(condition).select(pl.col(LINE), message.alias("message"))
         errors.extend(LedgerError(display, line, msg) for line, msg in hits.iter_rows())

@@ -66,6 +66,7 @@ def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.
         if "lock" in str(exc).lower():
             raise BookInUse(f"the book {path} is in use by another fundbook process") from exc
         raise FundbookError(f"cannot open {path}: {exc}") from exc
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         apply_schema(con)
     return con

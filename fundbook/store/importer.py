@@ -15,6 +15,7 @@ import polars as pl
 from fundbook.core.errors import LedgerErrors
 from fundbook.ledger import FILES, read_book
 from fundbook.ledger.book import Book
+from fundbook.ledger.csvfile import LINE
 from fundbook.ledger.spec import typed_schema
 from fundbook.store.db import frame as db_frame
 from fundbook.store.db import scalar, sql
@@ -36,13 +37,30 @@ class ImportResult:
         return sum(self.new_rows.values())
 
 
-def load_booked(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    """Every booked row of the ledger tables, typed like a freshly read file."""
-    booked = {}
-    for name, spec in FILES.items():
-        frame = db_frame(con, sql(f"booked/{name}"))
-        booked[name] = frame.cast(typed_schema(spec))  # type: ignore[arg-type]
-    return booked
+class BookedInDuckDB:
+    """The rows already booked, answered by DuckDB (file rows are compared there, not pulled)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.counts = table_counts(con)
+
+    def classify(self, name: str, rows: pl.DataFrame) -> pl.DataFrame:
+        if self.counts.get(name, 0) == 0:
+            return rows.select(LINE, pl.lit(True).alias("is_new"),
+                               pl.lit(False).alias("is_conflict"),
+                               pl.lit(None, dtype=pl.String).alias("booked_at"))
+        self.con.register("file_rows", rows)
+        try:
+            flags = db_frame(self.con, sql(f"split/{name}"))
+        finally:
+            self.con.unregister("file_rows")
+        return flags.with_columns(pl.col(LINE).cast(pl.Int32))
+
+    def rows(self, name: str) -> pl.DataFrame | None:
+        if self.counts.get(name, 0) == 0:
+            return None
+        frame = db_frame(self.con, sql(f"booked/{name}"))
+        return frame.cast(typed_schema(FILES[name]))  # type: ignore[arg-type]
 
 
 def locked_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -65,8 +83,7 @@ def ledger_hash(ledger_dir: Path) -> str:
 def validate(con: duckdb.DuckDBPyConnection, ledger_dir: str | Path,
              progress: Progress | None = None) -> Book:
     """Read and validate the book against the database; raise LedgerErrors with every problem."""
-    booked = load_booked(con)
-    book, errors = read_book(ledger_dir, booked, locked_through(con), progress)
+    book, errors = read_book(ledger_dir, BookedInDuckDB(con), locked_through(con), progress)
     if errors:
         raise LedgerErrors(errors)
     return book
@@ -107,7 +124,7 @@ def _import(con: duckdb.DuckDBPyConnection, ledger_dir: Path, progress: Progress
         if progress:
             progress(f"booking {frame.height:,} new rows of {FILES[name].filename}")
         rows = frame.with_columns(pl.lit(FILES[name].filename).alias("source_file"))
-        con.register("new_rows", rows.to_arrow())
+        con.register("new_rows", rows)
         con.execute(sql(f"insert/{name}"), {"import_id": import_id})
         con.unregister("new_rows")
     if progress:
