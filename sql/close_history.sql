@@ -1,5 +1,5 @@
 -- Every import, close and reopening of the book, in time order.
-SELECT imported_at AS at, 'import' AS event, NULL AS period, NULL AS who,
+SELECT imported_at AS happened_at, 'import' AS event, NULL AS period, NULL AS who,
        'import ' || import_id || ': ' || new_rows || ' new rows ' || counts_json AS what,
        content_hash AS hash
 FROM imports
@@ -13,4 +13,4 @@ UNION ALL
 SELECT r.reopened_at, 'reopen', r.period, r.reopened_by,
        'close ' || r.close_id || ' reopened: ' || r.reason, c.close_hash
 FROM close_reopenings r JOIN closes c USING (close_id)
-ORDER BY at, event;
+ORDER BY happened_at, event;

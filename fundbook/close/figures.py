@@ -24,7 +24,7 @@ METRIC_LEVELS: tuple[tuple[str, MetricFn], ...] = (
     ("theme", lambda f, d: metrics.theme_exposure(f, d, look_through=False)),
     ("theme_look_through", lambda f, d: metrics.theme_exposure(f, d, look_through=True)),
     ("programme", lambda f, d: metrics.programme_metrics(f, d)),
-    ("grant", lambda f, d: metrics.grant_matching(f, d)),
+    ("grant", lambda f, d: metrics.grant_matching(f, d).rename({"programme": "fund_id"})),
     ("compliance", lambda f, d: metrics.compliance(f, d)),
 )
 # Levels read straight from the booked rows (SQL file, its parameters).

@@ -28,7 +28,9 @@ LEVEL_ITEM: dict[str, str | None] = {
     "compliance": "rule",
     "cash_flow": "quarter",
     "flow": "txn_id",
-    "entity": "entity_id",
+    "fund_info": None,
+    "investor_info": None,
+    "company_info": "company_id",
 }
 LONG_SCHEMA: dict[str, pl.DataType] = {
     "level": pl.String(), "fund_id": pl.String(), "investor_id": pl.String(),

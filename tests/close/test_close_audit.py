@@ -1,0 +1,91 @@
+"""Tamper evidence, reproduction and audit packs of closes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from close_kit import book, plain_sql, run
+
+from fundbook.close.closing import close_period
+
+
+@pytest.fixture
+def closed(tmp_path: Path) -> Path:
+    db, ledger = book(tmp_path)
+    close_period(db, "2026-03", ledger_dir=str(ledger))
+    close_period(db, "2026-04", carry_forward=True)
+    return db
+
+
+def test_verify_passes_on_an_untouched_book(closed: Path) -> None:
+    result = run("audit", "verify", "--db", str(closed))
+    assert result.exit_code == 0, result.output
+    assert "verified 2 close(s): the hash chain is intact" in result.stderr
+
+
+def test_verify_names_the_first_close_after_a_booked_amount_changes(closed: Path) -> None:
+    plain_sql(closed, "UPDATE transactions SET amount = 121.00 WHERE txn_id = 't5'")
+    result = run("audit", "verify", "--db", str(closed))
+    assert result.exit_code == 1
+    assert "close 1 (2026-03) no longer matches" in result.stderr
+    assert "inputs no longer match their hash: transactions" in result.stderr
+
+
+def test_verify_names_a_close_whose_figures_changed(closed: Path) -> None:
+    plain_sql(closed, "UPDATE close_figures SET money = money + 1 "
+                      "WHERE close_id = 2 AND level = 'fund' AND figure = 'nav'")
+    result = run("audit", "verify", "--db", str(closed))
+    assert result.exit_code == 1
+    assert "close 2 (2026-04) no longer matches" in result.stderr
+    assert "outputs changed" in result.stderr
+
+
+def test_verify_detects_a_rewritten_close_hash(closed: Path) -> None:
+    plain_sql(closed, "UPDATE closes SET close_hash = repeat('0', 64) WHERE close_id = 1")
+    result = run("audit", "verify", "--db", str(closed))
+    assert result.exit_code == 1
+    assert "close 1 (2026-03)" in result.stderr
+    assert "prev_hash differs" in result.output
+
+
+def test_reproduce_reports_zero_differences(closed: Path) -> None:
+    result = run("audit", "reproduce", "2026-04", "--db", str(closed))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("figures, 0 differences")
+    assert result.output.startswith("reproduced ")
+
+
+def test_reproduce_lists_a_tampered_figure(closed: Path) -> None:
+    plain_sql(closed, "UPDATE close_figures SET money = 1.00 "
+                      "WHERE close_id = 1 AND level = 'investor' AND figure = 'nav' "
+                      "AND investor_id = 'pen'")
+    result = run("audit", "reproduce", "2026Q1", "--db", str(closed))
+    assert result.exit_code == 1
+    assert "figures, 1 differences" in result.output
+    assert "sf1/pen" in result.output and "1.00" in result.output
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "pack1", tmp_path / "pack2"
+    for out in (first, second):
+        result = run("audit", "export", "2026-03", "--out", str(out), "--db", str(closed))
+        assert result.exit_code == 0, result.output
+    assert _tree(first) == _tree(second)
+    files = _tree(first)
+    for name in ("close.json", "ledger/transactions.csv", "ledger/transactions.parquet",
+                 "postings.csv", "trial_balance.csv", "figures.parquet", "statements.csv",
+                 "lineage/cash_flows.csv", "sql/audit_input_canonical.sql", "versions.json",
+                 "MANIFEST.sha256"):
+        assert name in files, name
+    manifest = (first / "MANIFEST.sha256").read_text().splitlines()
+    listed = dict(reversed(line.split("  ", 1)) for line in manifest)
+    assert listed == {k: v for k, v in files.items() if k != "MANIFEST.sha256"}
+    lineage = (first / "lineage" / "cash_flows.csv").read_text()
+    assert "net,investor,sf1,pen" in lineage and "gross,holding,sf1,,c1" in lineage

@@ -1,0 +1,107 @@
+"""`fundbook close`, locks, order, reopen, dry run and history on a small book."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from close_kit import book, counts, run
+from ledger_kit import SMALL_BOOK, write_book
+
+from fundbook.close.closing import close_period
+from fundbook.close.snapshot import is_closed, read_snapshot
+from fundbook.store.db import open_book
+
+T = SMALL_BOOK["transactions"]
+V = SMALL_BOOK["valuations"]
+
+
+def test_close_prints_summary_and_locks(tmp_path: Path) -> None:
+    db, ledger = book(tmp_path)
+    result = run("close", "2026-03", "--db", str(db), "--ledger", str(ledger))
+    assert result.exit_code == 0, result.output
+    assert "close 1 of 2026-03 (quarter 2026Q1): 2026-01-01 .. 2026-03-31" in result.output
+    assert "period 2026-03 locked" in result.output
+    assert "sf1" in result.output and "net_irr" in result.output
+    assert "… computing capital account statements" in result.stderr
+    with open_book(db, read_only=True) as con:
+        assert is_closed(con, "2026Q1") and not is_closed(con, "2026-04")
+        snap = read_snapshot(con, "2026Q1")
+    fund = snap.level("fund")
+    assert fund.filter(pl.col("fund_id") == "sf1")["nav"].item() == fund.filter(
+        pl.col("fund_id") == "sf1")["nav"].item()
+    assert snap.close.quarter == "2026Q1" and snap.close.status == "closed"
+    assert set(snap.statements["basis"]) == {"period", "QTD", "YTD", "ITD"}
+    assert {"fund", "investor", "holding", "compliance", "cash_flow", "flow"} <= set(snap.levels)
+
+
+def test_row_in_closed_month_is_refused_and_nothing_changes(tmp_path: Path) -> None:
+    db, ledger = book(tmp_path)
+    close_period(db, "2026-03", ledger_dir=str(ledger))
+    before = counts(db)
+    late = [*T, "t10,2026-03-15,sf1,income,,c1,3.50,HKD,late dividend"]
+    write_book(ledger, SMALL_BOOK, transactions=late)
+    result = run("import", str(ledger), "--db", str(db))
+    assert result.exit_code == 1
+    assert "transactions.csv:11:" in result.stderr and "2026-03" in result.stderr
+    assert counts(db) == before
+    closing = run("close", "2026-04", "--db", str(db), "--carry-forward-valuations")
+    assert closing.exit_code == 1 and "transactions.csv:11:" in closing.stderr
+    assert counts(db) == before
+
+
+def test_missing_valuations_fail_unless_carried_forward(tmp_path: Path) -> None:
+    db, ledger = book(tmp_path)
+    close_period(db, "2026-03", ledger_dir=str(ledger))
+    result = run("close", "2026-04", "--db", str(db))
+    assert result.exit_code == 1
+    assert "holding c1 of fund sf1 has no valuation dated in 2026-04" in result.stderr
+    assert "holding c2 of fund sf2" in result.stderr
+    assert counts(db)["closes"] == 1
+    carried = run("close", "2026-04", "--db", str(db), "--carry-forward-valuations")
+    assert carried.exit_code == 0, carried.output
+    assert "2 holding(s) carried forward" in carried.stderr
+    with open_book(db, read_only=True) as con:
+        snap = read_snapshot(con, "2026-04")
+    assert snap.close.carry_forward and snap.close.carried_forward == ["sf1/c1", "sf2/c2"]
+
+
+def test_periods_close_in_order(tmp_path: Path) -> None:
+    db, ledger = book(tmp_path)
+    close_period(db, "2026-03", ledger_dir=str(ledger))
+    skipped = run("close", "2026-05", "--db", str(db), "--carry-forward-valuations")
+    assert skipped.exit_code == 1 and "close 2026-04 before 2026-05" in skipped.stderr
+    again = run("close", "2026-03", "--db", str(db))
+    assert again.exit_code == 1 and "period 2026-03 is already closed" in again.stderr
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    db, ledger = book(tmp_path)
+    run("init", "--db", str(db))
+    before = counts(db)
+    result = run("close", "2026-03", "--db", str(db), "--ledger", str(ledger), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "dry run: nothing was written" in result.output
+    assert counts(db) == before
+
+
+def test_reopen_latest_only_keeps_old_snapshot(tmp_path: Path) -> None:
+    db, ledger = book(tmp_path)
+    close_period(db, "2026-03", ledger_dir=str(ledger))
+    close_period(db, "2026-04", carry_forward=True)
+    old = run("reopen", "2026-03", "--db", str(db), "--reason", "late invoice")
+    assert old.exit_code == 1 and "only the latest closed period" in old.stderr
+    latest = run("reopen", "2026-04", "--db", str(db), "--reason", "fee invoice was wrong")
+    assert latest.exit_code == 0, latest.output
+    fix = [*T, "t10,2026-04-20,sf1,fee,,,1.00,HKD,adjusts t6"]
+    write_book(ledger, SMALL_BOOK, transactions=fix, valuations=V)
+    redo = run("close", "2026-04", "--db", str(db), "--carry-forward-valuations")
+    assert redo.exit_code == 0, redo.output
+    with open_book(db, read_only=True) as con:
+        snap = read_snapshot(con, "2026-04")
+    assert snap.close.close_id == 3
+    history = run("history", "--db", str(db), "--format", "csv")
+    assert history.exit_code == 0, history.output
+    assert "fee invoice was wrong" in history.output
+    assert "close 2 (reopened)" in history.output and "close 3 (closed)" in history.output
+    assert counts(db)["close_reopenings"] == 1
