@@ -146,8 +146,11 @@ def check_file(frame: pl.DataFrame, spec: FileSpec, display: str
                ) -> tuple[pl.DataFrame, list[LedgerError]]:
     """Check one file's string frame; return it typed (bad values become null) with errors."""
     errors = errors_where(frame, display, _checks(spec))
-    errors += duplicate_key_errors(frame, spec, display)
-    return _typed(frame, spec), errors
+    dupes = duplicate_key_errors(frame, spec, display)
+    if dupes:  # reported once here; later checks see only the first row of each key
+        repeated = {e.line for e in dupes}
+        frame = frame.filter(~pl.col(LINE).is_in(list(repeated)))
+    return _typed(frame, spec), errors + dupes
 
 
 def _typed(frame: pl.DataFrame, spec: FileSpec) -> pl.DataFrame:
