@@ -161,6 +161,8 @@ class Book:
         proceeds = cents(sold * self.price(company, d) * premium)
         self.txn(d, fund_id, "proceeds", proceeds, holding=company, memo=memo)
         self.units.append((d, fund_id, company, -sold))
+        if share == 1:  # the position is closed: its fair value from now on is nil
+            self.valuations.append((d, fund_id, company, Decimal(0)))
         return proceeds
 
     def position(self, fund_id: str, company: str, d: date) -> Decimal:

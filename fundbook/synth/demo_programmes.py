@@ -78,7 +78,7 @@ def itvf_portfolio(book: Book) -> list[tuple[str, date, str]]:
         hk = k % 5 != 0
         country = "HK" if hk else rng.choice(("CN", "SG"))
         c = book.company(f"vc-{k:02d}", themes[k % 5], hk, country)
-        book.mark_path(c, d, outcome, calm=3)
+        book.mark_path(c, d, outcome, calm=2)
         itvf_deal(book, d, c, rounded(MILLION * rng.randint(15, 45), 500_000), "Initial round")
         companies.append((c, d, outcome))
     return companies
