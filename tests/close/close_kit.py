@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 from click.testing import CliRunner, Result
-from ledger_kit import SMALL_BOOK, write_book
 
 from fundbook.cli import cli
+from ledger_kit import SMALL_BOOK, write_book
 
 TABLES = ("transactions", "valuations", "postings", "imports", "closes", "close_figures",
           "close_statements", "period_locks", "close_reopenings")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import polars as pl
 from close_kit import book, counts, run
-from ledger_kit import SMALL_BOOK, write_book
 
 from fundbook.close.closing import close_period
 from fundbook.close.snapshot import is_closed, read_snapshot
 from fundbook.store.db import open_book
+from ledger_kit import SMALL_BOOK, write_book
 
 T = SMALL_BOOK["transactions"]
 V = SMALL_BOOK["valuations"]
