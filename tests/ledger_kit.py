@@ -24,7 +24,7 @@ SMALL_BOOK = {
         "gov,Government,government,",
         "gf-lp,Guidance Fund as LP,government,gf",
         "pen,Pension Fund,social_capital,",
-        "ins,\"Insurer, Ltd\",social_capital,",
+        'ins,"Insurer, Ltd",social_capital,',
     ],
     "companies": [
         "c1,Alpha Robotics,ai_robotics,true,HK",
@@ -42,7 +42,7 @@ SMALL_BOOK = {
         "t3,2026-01-10,sf1,contribution,pen,,150.00,HKD,",
         "t4,2026-01-10,gf,investment,,sf1,50.00,HKD,",
         "t5,2026-02-01,sf1,investment,,c1,120.00,HKD,",
-        "t6,2026-02-01,sf1,fee,,,5.00,HKD,\"fee, Q1\"",
+        't6,2026-02-01,sf1,fee,,,5.00,HKD,"fee, Q1"',
         "t7,2026-03-01,sf2,contribution,ins,,40.00,USD,",
         "t8,2026-03-02,sf2,investment,,c2,30.00,USD,",
         "t9,2026-03-05,sf1,co_investment,pen,c1,60.00,HKD,alongside",
@@ -58,8 +58,9 @@ SMALL_BOOK = {
 }
 
 
-def write_book(root: Path, book: dict[str, list[str]] | None = None, **overrides: list[str]
-               ) -> Path:
+def write_book(
+    root: Path, book: dict[str, list[str]] | None = None, **overrides: list[str]
+) -> Path:
     """Write a ledger directory: the small book, with some files replaced by `overrides`."""
     root.mkdir(parents=True, exist_ok=True)
     files = dict(book or SMALL_BOOK)

@@ -6,8 +6,17 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "fundbook"
-RANK = {"core": 0, "ledger": 1, "synth": 1, "store": 2, "metrics": 3, "close": 4,
-        "report": 5, "demo": 6, "cli": 7}
+RANK = {
+    "core": 0,
+    "ledger": 1,
+    "synth": 1,
+    "store": 2,
+    "metrics": 3,
+    "close": 4,
+    "report": 5,
+    "demo": 6,
+    "cli": 7,
+}
 PURE = {"metrics": {"duckdb"}, "core": {"duckdb", "polars", "click", "jinja2"}}
 
 

@@ -21,8 +21,13 @@ def _progress(message: str) -> None:
 
 @click.command("init")
 @db_option
-@click.option("--ledger", "ledger", type=click.Path(file_okay=False), default=None,
-              help="The ledger directory this book is kept from (the default for close).")
+@click.option(
+    "--ledger",
+    "ledger",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The ledger directory this book is kept from (the default for close).",
+)
 def init_cmd(db: str | None, ledger: str | None) -> None:
     """Create an empty book (the DuckDB file with its schema)."""
     path = resolve_db_path(db)
@@ -49,13 +54,17 @@ def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
     if result.total_new == 0:
         click.echo(f"nothing new: {path} already holds every row of {ledger_dir}")
     else:
-        click.echo(f"import {result.import_id}: booked {result.total_new:,} new rows from "
-                   f"{ledger_dir} ({result.postings:,} postings)")
-    rows = pl.DataFrame({
-        "table": list(counts),
-        "new_rows": [result.new_rows.get(t, 0) for t in counts],
-        "rows": list(counts.values()),
-    })
+        click.echo(
+            f"import {result.import_id}: booked {result.total_new:,} new rows from "
+            f"{ledger_dir} ({result.postings:,} postings)"
+        )
+    rows = pl.DataFrame(
+        {
+            "table": list(counts),
+            "new_rows": [result.new_rows.get(t, 0) for t in counts],
+            "rows": list(counts.values()),
+        }
+    )
     emit(rows, "table")
 
 
@@ -65,8 +74,9 @@ def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
 @click.option("--totals", is_flag=True, help="Only the totals per fund and currency.")
 @db_option
 @format_option
-def trial_balance_cmd(as_of: dt.date, fund_id: str | None, totals: bool, db: str | None,
-                      fmt: str) -> None:
+def trial_balance_cmd(
+    as_of: dt.date, fund_id: str | None, totals: bool, db: str | None, fmt: str
+) -> None:
     """Debits and credits per fund, currency and account; exit 1 if a book does not balance."""
     with open_book(resolve_db_path(db), read_only=True) as con:
         if fund_id and not scalar(con, "SELECT count(*) FROM funds WHERE fund_id = ?", [fund_id]):
@@ -85,8 +95,14 @@ def trial_balance_cmd(as_of: dt.date, fund_id: str | None, totals: bool, db: str
 
 @click.command("demo")
 @db_option
-@click.option("--out", "out", type=click.Path(file_okay=False), default="build/demo-reports",
-              show_default=True, help="Folder for the demo's outputs.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default="build/demo-reports",
+    show_default=True,
+    help="Folder for the demo's outputs.",
+)
 def demo_cmd(db: str | None, out: str) -> None:
     """Build the demo book into a fresh database and run the main job end to end."""
     from fundbook.demo import run_demo

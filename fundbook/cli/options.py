@@ -7,7 +7,10 @@ import datetime as dt
 import click
 
 db_option = click.option(
-    "--db", "db", type=click.Path(dir_okay=False), default=None,
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    default=None,
     help="DuckDB book file (default: $FUNDBOOK_DB, else ./fundbook.duckdb).",
 )
 
@@ -17,8 +20,9 @@ class DateParam(click.ParamType):
 
     name = "DATE"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None
-                ) -> dt.date:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:

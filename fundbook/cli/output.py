@@ -16,7 +16,11 @@ from fundbook.core.money import format_money, money_str
 
 FORMATS = ("table", "csv", "json")
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
     help="Output format.",
 )
 

@@ -39,8 +39,15 @@ TXN_TYPES = (
 )
 NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment"})
 NEEDS_HOLDING = frozenset(
-    {"investment", "proceeds", "income", "co_investment", "grant", "matching",
-     "hk_production_spend"}
+    {
+        "investment",
+        "proceeds",
+        "income",
+        "co_investment",
+        "grant",
+        "matching",
+        "hk_production_spend",
+    }
 )
 # Sign of the effect on the fund's cash; 0 = not the fund's cash (memo only).
 CASH_SIGN = {

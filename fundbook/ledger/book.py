@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
@@ -40,8 +40,9 @@ def _display(ledger_dir: Path, spec: FileSpec) -> str:
     return str(ledger_dir / spec.filename)
 
 
-def read_files(ledger_dir: Path, progress: Progress | None = None
-               ) -> tuple[dict[str, pl.DataFrame], list[LedgerError]]:
+def read_files(
+    ledger_dir: Path, progress: Progress | None = None
+) -> tuple[dict[str, pl.DataFrame], list[LedgerError]]:
     """Parse and check each file on its own; a missing file is one error.
 
     A file that cannot be read at all (missing, not UTF-8, bad header) is left out of the
@@ -85,8 +86,9 @@ class Booked(Protocol):
         ...
 
 
-def _split_new(name: str, rows: pl.DataFrame, booked: Booked | None
-               ) -> tuple[pl.DataFrame, list[LedgerError]]:
+def _split_new(
+    name: str, rows: pl.DataFrame, booked: Booked | None
+) -> tuple[pl.DataFrame, list[LedgerError]]:
     """Rows not yet booked, and an error for each key booked with different content."""
     if booked is None or rows.height == 0:
         return rows, []
@@ -97,35 +99,44 @@ def _split_new(name: str, rows: pl.DataFrame, booked: Booked | None
     label = ", ".join(key)
     conflicts = joined.filter(pl.col("is_conflict"))
     errors = [
-        LedgerError(r["source_file"], r[LINE],
-                    f"{label} '{', '.join(str(r[k]) for k in key)}' is already booked with "
-                    f"different content (booked from {r['booked_at']}); booked rows never "
-                    "change: add a reversing or adjusting row instead")
+        LedgerError(
+            r["source_file"],
+            r[LINE],
+            f"{label} '{', '.join(str(r[k]) for k in key)}' is already booked with "
+            f"different content (booked from {r['booked_at']}); booked rows never "
+            "change: add a reversing or adjusting row instead",
+        )
         for r in conflicts.iter_rows(named=True)
     ]
     new = joined.filter(pl.col("is_new")).select(rows.columns)
     return new, errors
 
 
-def _lock_errors(new: dict[str, pl.DataFrame], locked_through: dt.date | None
-                 ) -> list[LedgerError]:
+def _lock_errors(new: dict[str, pl.DataFrame], locked_through: dt.date | None) -> list[LedgerError]:
     if locked_through is None:
         return []
     errors = []
     for name in ("commitments", "transactions", "valuations", "fx_rates"):
         hits = new[name].filter(pl.col("date") <= locked_through)
         errors += [
-            LedgerError(f, line, f"row dated {d} falls in a closed period (the book is closed "
-                        f"through {locked_through}); closed periods never change: book a "
-                        f"reversing or adjusting row dated after {locked_through} instead")
+            LedgerError(
+                f,
+                line,
+                f"row dated {d} falls in a closed period (the book is closed "
+                f"through {locked_through}); closed periods never change: book a "
+                f"reversing or adjusting row dated after {locked_through} instead",
+            )
             for f, line, d in hits.select("source_file", LINE, "date").iter_rows()
         ]
     return errors
 
 
-def read_book(ledger_dir: str | Path, booked: Booked | None = None,
-              locked_through: dt.date | None = None, progress: Progress | None = None
-              ) -> tuple[Book, list[LedgerError]]:
+def read_book(
+    ledger_dir: str | Path,
+    booked: Booked | None = None,
+    locked_through: dt.date | None = None,
+    progress: Progress | None = None,
+) -> tuple[Book, list[LedgerError]]:
     """Read and validate the book at `ledger_dir` against the rows already `booked`.
 
     Returns the book and every problem found; an empty list means it may be written.

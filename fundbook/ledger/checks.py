@@ -25,17 +25,22 @@ def _errors(frame: pl.DataFrame, condition: pl.Expr, message: pl.Expr) -> list[L
     return [LedgerError(f, line, m) for f, line, m in hits.iter_rows()]
 
 
-def _ref(frame: pl.DataFrame, column: str, ids: pl.Series, what: str, where: str
-         ) -> list[LedgerError]:
+def _ref(
+    frame: pl.DataFrame, column: str, ids: pl.Series, what: str, where: str
+) -> list[LedgerError]:
     cond = pl.col(column).is_not_null() & ~pl.col(column).is_in(ids.implode())
-    return _errors(frame, cond, pl.format(f"unknown {what} '{{}}' (not in {where})",
-                                          pl.col(column)))
+    return _errors(
+        frame, cond, pl.format(f"unknown {what} '{{}}' (not in {where})", pl.col(column))
+    )
 
 
 def reference_errors(b: Frames) -> list[LedgerError]:
     """Every id that points at a fund, investor or holding must exist."""
-    funds, investors, companies = b["funds"]["fund_id"], b["investors"]["investor_id"], \
-        b["companies"]["company_id"]
+    funds, investors, companies = (
+        b["funds"]["fund_id"],
+        b["investors"]["investor_id"],
+        b["companies"]["company_id"],
+    )
     holdings = pl.concat([companies, funds])
     errs = _ref(b["funds"], "programme_id", funds, "programme_id", "funds.csv")
     errs += _ref(b["investors"], "fund_id", funds, "fund_id", "funds.csv")
@@ -44,63 +49,104 @@ def reference_errors(b: Frames) -> list[LedgerError]:
     for name in ("commitments", "transactions"):
         errs += _ref(b[name], "investor_id", investors, "investor_id", "investors.csv")
     for name in ("transactions", "valuations"):
-        errs += _ref(b[name], "holding_id", holdings, "holding_id",
-                     "companies.csv or funds.csv")
+        errs += _ref(b[name], "holding_id", holdings, "holding_id", "companies.csv or funds.csv")
     t = b["transactions"]
-    errs += _errors(t, pl.col("type").is_in(list(NEEDS_INVESTOR)) & pl.col("investor_id").is_null(),
-                    pl.format("a {} needs an investor_id", pl.col("type")))
-    errs += _errors(t, pl.col("type").is_in(list(NEEDS_HOLDING)) & pl.col("holding_id").is_null(),
-                    pl.format("a {} needs a holding_id", pl.col("type")))
-    errs += _errors(t, pl.col("holding_id").is_not_null() & (pl.col("holding_id") == pl.col("fund_id")),
-                    pl.lit("a fund cannot hold itself"))
+    errs += _errors(
+        t,
+        pl.col("type").is_in(list(NEEDS_INVESTOR)) & pl.col("investor_id").is_null(),
+        pl.format("a {} needs an investor_id", pl.col("type")),
+    )
+    errs += _errors(
+        t,
+        pl.col("type").is_in(list(NEEDS_HOLDING)) & pl.col("holding_id").is_null(),
+        pl.format("a {} needs a holding_id", pl.col("type")),
+    )
+    errs += _errors(
+        t,
+        pl.col("holding_id").is_not_null() & (pl.col("holding_id") == pl.col("fund_id")),
+        pl.lit("a fund cannot hold itself"),
+    )
     return errs
 
 
-def _rate_lookup(frame: pl.DataFrame, fx: pl.DataFrame, currency_col: str, alias: str
-                 ) -> pl.DataFrame:
-    rates = fx.select("date", pl.col("currency").alias(currency_col),
-                      pl.col("hkd_per_unit").alias(alias)).drop_nulls().sort("date")
+def _rate_lookup(
+    frame: pl.DataFrame, fx: pl.DataFrame, currency_col: str, alias: str
+) -> pl.DataFrame:
+    rates = (
+        fx.select(
+            "date", pl.col("currency").alias(currency_col), pl.col("hkd_per_unit").alias(alias)
+        )
+        .drop_nulls()
+        .sort("date")
+    )
     left = frame.with_row_index("_order").sort("date")
-    joined = left.join_asof(rates, on="date", by=currency_col, strategy="backward",
-                            check_sortedness=False)
+    joined = left.join_asof(
+        rates, on="date", by=currency_col, strategy="backward", check_sortedness=False
+    )
     joined = joined.with_columns(
-        pl.when(pl.col(currency_col) == REPORTING_CURRENCY).then(pl.lit(Decimal(1)))
-        .otherwise(pl.col(alias)).cast(pl.Decimal(18, 8)).alias(alias))
+        pl.when(pl.col(currency_col) == REPORTING_CURRENCY)
+        .then(pl.lit(Decimal(1)))
+        .otherwise(pl.col(alias))
+        .cast(pl.Decimal(18, 8))
+        .alias(alias)
+    )
     return joined.sort("_order").drop("_order")
 
 
-def convert_to_fund_currency(frame: pl.DataFrame, amount_col: str, out_col: str, b: Frames
-                             ) -> tuple[pl.DataFrame, list[LedgerError]]:
+def convert_to_fund_currency(
+    frame: pl.DataFrame, amount_col: str, out_col: str, b: Frames
+) -> tuple[pl.DataFrame, list[LedgerError]]:
     """Add `out_col`: the amount in the fund's currency at the rate of its date."""
-    funds = (b["funds"].select("fund_id", pl.col("currency").alias("fund_currency"))
-             .unique("fund_id", keep="first", maintain_order=True))
+    funds = (
+        b["funds"]
+        .select("fund_id", pl.col("currency").alias("fund_currency"))
+        .unique("fund_id", keep="first", maintain_order=True)
+    )
     f = frame.join(funds, on="fund_id", how="left", maintain_order="left")
     f = f.with_columns(pl.col("date").alias("_date"), pl.col("date").fill_null(pl.date(1900, 1, 1)))
     f = _rate_lookup(f, b["fx_rates"], "currency", "_rate")
     f = _rate_lookup(f, b["fx_rates"], "fund_currency", "_fund_rate")
     dated = pl.col("date") > pl.date(1900, 1, 1)
-    errs = _errors(f, dated & pl.col("currency").is_not_null() & pl.col("_rate").is_null(),
-                   pl.format("no FX rate for {} on or before {} in fx_rates.csv",
-                             pl.col("currency"), pl.col("date")))
+    errs = _errors(
+        f,
+        dated & pl.col("currency").is_not_null() & pl.col("_rate").is_null(),
+        pl.format(
+            "no FX rate for {} on or before {} in fx_rates.csv", pl.col("currency"), pl.col("date")
+        ),
+    )
     errs += _errors(
-        f, dated & pl.col("fund_currency").is_not_null() & pl.col("_fund_rate").is_null()
+        f,
+        dated
+        & pl.col("fund_currency").is_not_null()
+        & pl.col("_fund_rate").is_null()
         & (pl.col("fund_currency") != pl.col("currency")),
-        pl.format("no FX rate for {} (the currency of fund {}) on or before {} in fx_rates.csv",
-                  pl.col("fund_currency"), pl.col("fund_id"), pl.col("date")))
+        pl.format(
+            "no FX rate for {} (the currency of fund {}) on or before {} in fx_rates.csv",
+            pl.col("fund_currency"),
+            pl.col("fund_id"),
+            pl.col("date"),
+        ),
+    )
     same = pl.col("currency") == pl.col("fund_currency")
     f = f.with_columns(pl.when(same).then(pl.col(amount_col)).otherwise(None).alias(out_col))
     f = f.with_row_index("_i")
-    cross = f.filter(~same & pl.col("_rate").is_not_null() & pl.col("_fund_rate").is_not_null()
-                     & pl.col(amount_col).is_not_null())
+    cross = f.filter(
+        ~same
+        & pl.col("_rate").is_not_null()
+        & pl.col("_fund_rate").is_not_null()
+        & pl.col(amount_col).is_not_null()
+    )
     if cross.height:
         converted = [
             (a * r / fr).quantize(CENT, rounding=ROUND_HALF_EVEN)
             for a, r, fr in cross.select(amount_col, "_rate", "_fund_rate").iter_rows()
         ]
-        patch = cross.select("_i").with_columns(
-            pl.Series("_conv", converted, dtype=MONEY))
-        f = f.join(patch, on="_i", how="left", maintain_order="left").with_columns(
-            pl.coalesce(out_col, "_conv").alias(out_col)).drop("_conv")
+        patch = cross.select("_i").with_columns(pl.Series("_conv", converted, dtype=MONEY))
+        f = (
+            f.join(patch, on="_i", how="left", maintain_order="left")
+            .with_columns(pl.coalesce(out_col, "_conv").alias(out_col))
+            .drop("_conv")
+        )
     f = f.with_columns(pl.col("_date").alias("date"))
     return f.drop("_i", "_date", "fund_currency", "_rate", "_fund_rate"), errs
 
@@ -108,57 +154,111 @@ def convert_to_fund_currency(frame: pl.DataFrame, amount_col: str, out_col: str,
 def commitment_errors(b: Frames) -> list[LedgerError]:
     """Cumulative contributions of an investor to a fund never exceed its commitments to date."""
     keys = ["fund_id", "investor_id"]
-    commits = (b["commitments"].drop_nulls(["amount_fund", "date", *keys])
-               .group_by([*keys, "date"]).agg(pl.col("amount_fund").sum())
-               .sort("date").with_columns(pl.col("amount_fund").cum_sum().over(keys)
-                                          .alias("committed")).select(*keys, "date", "committed"))
-    contribs = (b["transactions"].filter(pl.col("type") == "contribution")
-                .drop_nulls(["amount_fund", "date", *keys])
-                .sort("date", "source_file", LINE)
-                .with_columns(pl.col("amount_fund").cum_sum().over(keys).alias("paid_in")))
-    joined = contribs.join_asof(commits, on="date", by=keys, strategy="backward",
-                                check_sortedness=False)
+    commits = (
+        b["commitments"]
+        .drop_nulls(["amount_fund", "date", *keys])
+        .group_by([*keys, "date"])
+        .agg(pl.col("amount_fund").sum())
+        .sort("date")
+        .with_columns(pl.col("amount_fund").cum_sum().over(keys).alias("committed"))
+        .select(*keys, "date", "committed")
+    )
+    contribs = (
+        b["transactions"]
+        .filter(pl.col("type") == "contribution")
+        .drop_nulls(["amount_fund", "date", *keys])
+        .sort("date", "source_file", LINE)
+        .with_columns(pl.col("amount_fund").cum_sum().over(keys).alias("paid_in"))
+    )
+    joined = contribs.join_asof(
+        commits, on="date", by=keys, strategy="backward", check_sortedness=False
+    )
     joined = joined.with_columns(pl.col("committed").fill_null(Decimal(0)))
     return _errors(
-        joined, pl.col("paid_in") > pl.col("committed"),
-        pl.format("contribution takes investor {}'s paid-in to fund {} to {}, above its "
-                  "commitment of {} dated on or before {}", pl.col("investor_id"),
-                  pl.col("fund_id"), pl.col("paid_in"), pl.col("committed"), pl.col("date")))
+        joined,
+        pl.col("paid_in") > pl.col("committed"),
+        pl.format(
+            "contribution takes investor {}'s paid-in to fund {} to {}, above its "
+            "commitment of {} dated on or before {}",
+            pl.col("investor_id"),
+            pl.col("fund_id"),
+            pl.col("paid_in"),
+            pl.col("committed"),
+            pl.col("date"),
+        ),
+    )
 
 
 def cash_errors(b: Frames) -> list[LedgerError]:
     """A fund's cash at the end of every day (all that day's flows netted) is never negative."""
     signs = pl.DataFrame({"type": list(CASH_SIGN), "_sign": list(CASH_SIGN.values())})
-    t = (b["transactions"].drop_nulls(["amount_fund", "date", "fund_id"])
-         .join(signs, on="type").filter(pl.col("_sign") != 0))
-    flows = t.with_columns(pl.when(pl.col("_sign") > 0).then(pl.col("amount_fund"))
-                           .otherwise(-pl.col("amount_fund")).alias("_flow"))
-    daily = (flows.group_by("fund_id", "date").agg(pl.col("_flow").sum())
-             .sort("date").with_columns(pl.col("_flow").cum_sum().over("fund_id").alias("cash")))
-    negative = daily.filter(pl.col("cash") < 0).group_by("fund_id").agg(
-        pl.all().sort_by("date").first())
+    t = (
+        b["transactions"]
+        .drop_nulls(["amount_fund", "date", "fund_id"])
+        .join(signs, on="type")
+        .filter(pl.col("_sign") != 0)
+    )
+    flows = t.with_columns(
+        pl.when(pl.col("_sign") > 0)
+        .then(pl.col("amount_fund"))
+        .otherwise(-pl.col("amount_fund"))
+        .alias("_flow")
+    )
+    daily = (
+        flows.group_by("fund_id", "date")
+        .agg(pl.col("_flow").sum())
+        .sort("date")
+        .with_columns(pl.col("_flow").cum_sum().over("fund_id").alias("cash"))
+    )
+    negative = (
+        daily.filter(pl.col("cash") < 0).group_by("fund_id").agg(pl.all().sort_by("date").first())
+    )
     if negative.height == 0:
         return []
     # Point at the day's last outflow row of the fund: the one a user would move or fund.
     rows = flows.join(negative.select("fund_id", "date", "cash"), on=["fund_id", "date"])
     rows = rows.filter(pl.col("_sign") < 0).sort(LINE).group_by("fund_id").last()
-    return _errors(rows, pl.lit(True), pl.format(
-        "fund {}'s cash would be {} at the end of {} (outflows before the money to pay them); "
-        "book the contribution first or date it no later", pl.col("fund_id"), pl.col("cash"),
-        pl.col("date")))
+    return _errors(
+        rows,
+        pl.lit(True),
+        pl.format(
+            "fund {}'s cash would be {} at the end of {} (outflows before the money to pay them); "
+            "book the contribution first or date it no later",
+            pl.col("fund_id"),
+            pl.col("cash"),
+            pl.col("date"),
+        ),
+    )
 
 
 def valuation_errors(b: Frames) -> list[LedgerError]:
     """A fund values only holdings it has invested in on or before the valuation date."""
-    first = (b["transactions"].filter(pl.col("type") == "investment")
-             .group_by("fund_id", "holding_id").agg(pl.col("date").min().alias("first_investment")))
+    first = (
+        b["transactions"]
+        .filter(pl.col("type") == "investment")
+        .group_by("fund_id", "holding_id")
+        .agg(pl.col("date").min().alias("first_investment"))
+    )
     v = b["valuations"].join(first, on=["fund_id", "holding_id"], how="left")
     return _errors(
-        v, pl.col("date").is_not_null() & pl.col("holding_id").is_not_null()
+        v,
+        pl.col("date").is_not_null()
+        & pl.col("holding_id").is_not_null()
         & (pl.col("first_investment").is_null() | (pl.col("first_investment") > pl.col("date"))),
-        pl.format("valuation of {} by fund {} on {} but the fund has not invested in it by then",
-                  pl.col("holding_id"), pl.col("fund_id"), pl.col("date")))
+        pl.format(
+            "valuation of {} by fund {} on {} but the fund has not invested in it by then",
+            pl.col("holding_id"),
+            pl.col("fund_id"),
+            pl.col("date"),
+        ),
+    )
 
 
-__all__ = ["errors_where", "reference_errors", "convert_to_fund_currency", "commitment_errors",
-           "cash_errors", "valuation_errors"]
+__all__ = [
+    "errors_where",
+    "reference_errors",
+    "convert_to_fund_currency",
+    "commitment_errors",
+    "cash_errors",
+    "valuation_errors",
+]

@@ -32,6 +32,9 @@ def parse_csv(
     Quote-free files (the common, machine-written case) take a vectorised path; files with
     quotes go through the csv module, which understands quoted commas and line breaks.
     """
+    header: list[str] | None
+    rows: list[pl.Series]
+    lines: list[int] | pl.Series
     fast = _parse_fast(text)
     if fast is not None:
         header, rows, lines, errors = fast
@@ -70,8 +73,9 @@ def _check_header(header: list[str], display: str, required: tuple[str, ...]) ->
     return errors
 
 
-def _parse_fast(text: str
-                ) -> tuple[list[str], list[pl.Series], list[int] | pl.Series, list[LedgerError]] | None:
+def _parse_fast(
+    text: str,
+) -> tuple[list[str], list[pl.Series], list[int] | pl.Series, list[LedgerError]] | None:
     """Machine-written files: no quotes, no blank lines, every row with the header's width.
 
     Then polars parses the file in parallel and line = row index + 2. Returns None when the
@@ -87,8 +91,13 @@ def _parse_fast(text: str
     if body.count(",") != (len(header) - 1) * (rows_n + 1) or len(set(header)) != len(header):
         return None
     try:
-        frame = pl.read_csv(body.encode("utf-8"), infer_schema=False, quote_char=None,
-                            has_header=True, new_columns=header)
+        frame = pl.read_csv(
+            body.encode("utf-8"),
+            infer_schema=False,
+            quote_char=None,
+            has_header=True,
+            new_columns=header,
+        )
     except pl.exceptions.PolarsError:
         return None
     if frame.height != rows_n:
@@ -139,9 +148,13 @@ def _parse_quoted(
             if header is None:
                 header = [h.strip() for h in record]
             elif len(record) != len(header):
-                errors.append(LedgerError(
-                    display, start, f"malformed row: {len(record)} fields, the header has "
-                    f"{len(header)}"))
+                errors.append(
+                    LedgerError(
+                        display,
+                        start,
+                        f"malformed row: {len(record)} fields, the header has {len(header)}",
+                    )
+                )
             else:
                 records.append(record)
                 lines.append(start)

@@ -54,8 +54,9 @@ def _date(column: str) -> Check:
     bad = ~pl.col(column).str.contains(_ISO_DATE) | parsed.is_null()
     return (
         pl.col(column).is_not_null() & bad,
-        pl.format(f"bad date {{}} in column {column} (expected a real date YYYY-MM-DD)",
-                  _quoted(column)),
+        pl.format(
+            f"bad date {{}} in column {column} (expected a real date YYYY-MM-DD)", _quoted(column)
+        ),
     )
 
 
@@ -66,16 +67,29 @@ def _amount_checks(column: str, zero_ok: bool) -> list[Check]:
     q = _quoted(column)
     zero = v.str.contains(r"^-?0+(\.0+)?$")
     checks = [
-        (present & ~plain,
-         pl.format(f"{column} {{}} is not a plain decimal (like 1500000.00: no separators, "
-                   "symbols or exponents)", q)),
-        (present & plain & v.str.starts_with("-") & ~zero,
-         pl.format(f"{column} {{}} is negative; amounts are positive and the type gives the "
-                   "direction", q)),
-        (present & plain & v.str.contains(r"\.[0-9]{3,}$"),
-         pl.format(f"{column} {{}} has more than 2 decimal places", q)),
-        (present & plain & v.str.contains(r"^-?[0-9]{17,}"),
-         pl.format(f"{column} {{}} is too large", q)),
+        (
+            present & ~plain,
+            pl.format(
+                f"{column} {{}} is not a plain decimal (like 1500000.00: no separators, "
+                "symbols or exponents)",
+                q,
+            ),
+        ),
+        (
+            present & plain & v.str.starts_with("-") & ~zero,
+            pl.format(
+                f"{column} {{}} is negative; amounts are positive and the type gives the direction",
+                q,
+            ),
+        ),
+        (
+            present & plain & v.str.contains(r"\.[0-9]{3,}$"),
+            pl.format(f"{column} {{}} has more than 2 decimal places", q),
+        ),
+        (
+            present & plain & v.str.contains(r"^-?[0-9]{17,}"),
+            pl.format(f"{column} {{}} is too large", q),
+        ),
     ]
     if not zero_ok:
         checks.append((present & zero, pl.format(f"{column} {{}} must be greater than zero", q)))
@@ -86,8 +100,15 @@ def _rate_checks(column: str) -> list[Check]:
     v = pl.col(column)
     present = v.is_not_null()
     ok = v.str.contains(r"^[0-9]{1,9}(\.[0-9]{1,8})?$") & ~v.str.contains(r"^0+(\.0+)?$")
-    return [(present & ~ok, pl.format(
-        f"{column} {{}} must be a positive plain decimal with at most 8 places", _quoted(column)))]
+    return [
+        (
+            present & ~ok,
+            pl.format(
+                f"{column} {{}} must be a positive plain decimal with at most 8 places",
+                _quoted(column),
+            ),
+        )
+    ]
 
 
 def _checks(spec: FileSpec) -> list[Check]:
@@ -100,16 +121,22 @@ def _checks(spec: FileSpec) -> list[Check]:
     if "hkd_per_unit" in spec.columns:
         checks += _rate_checks("hkd_per_unit")
     if "currency" in spec.columns:
-        checks.append((
-            pl.col("currency").is_not_null() & ~pl.col("currency").str.contains(r"^[A-Z]{3}$"),
-            pl.format("currency {} is not an ISO code of 3 capital letters",
-                      _quoted("currency")),
-        ))
+        checks.append(
+            (
+                pl.col("currency").is_not_null() & ~pl.col("currency").str.contains(r"^[A-Z]{3}$"),
+                pl.format(
+                    "currency {} is not an ISO code of 3 capital letters", _quoted("currency")
+                ),
+            )
+        )
     if "vintage" in spec.columns:
-        checks.append((
-            pl.col("vintage").is_not_null() & ~pl.col("vintage").str.contains(r"^(19|20)[0-9]{2}$"),
-            pl.format("vintage {} is not a year", _quoted("vintage")),
-        ))
+        checks.append(
+            (
+                pl.col("vintage").is_not_null()
+                & ~pl.col("vintage").str.contains(r"^(19|20)[0-9]{2}$"),
+                pl.format("vintage {} is not a year", _quoted("vintage")),
+            )
+        )
     return checks
 
 
@@ -118,8 +145,9 @@ def errors_where(frame: pl.DataFrame, display: str, checks: list[Check]) -> list
     errors: list[LedgerError] = []
     if not checks or frame.height == 0:
         return errors
-    flags = frame.select([cond.fill_null(False).any().alias(f"c{i}")
-                          for i, (cond, _) in enumerate(checks)]).row(0)
+    flags = frame.select(
+        [cond.fill_null(False).any().alias(f"c{i}") for i, (cond, _) in enumerate(checks)]
+    ).row(0)
     checks = [check for check, hit in zip(checks, flags, strict=True) if hit]
     for condition, message in checks:
         hits = frame.filter(condition).select(pl.col(LINE), message.alias("message"))
@@ -127,23 +155,29 @@ def errors_where(frame: pl.DataFrame, display: str, checks: list[Check]) -> list
     return errors
 
 
-def duplicate_key_errors(frame: pl.DataFrame, spec: FileSpec, display: str
-                         ) -> list[LedgerError]:
+def duplicate_key_errors(frame: pl.DataFrame, spec: FileSpec, display: str) -> list[LedgerError]:
     """Rows whose key repeats an earlier row of the same file."""
     key = list(spec.key)
     dupes = frame.with_columns(pl.col(LINE).min().over(key).alias("first_line")).filter(
-        pl.all_horizontal(pl.col(key).is_not_null()) & (pl.col(LINE) != pl.col("first_line")))
+        pl.all_horizontal(pl.col(key).is_not_null()) & (pl.col(LINE) != pl.col("first_line"))
+    )
     label = ", ".join(key)
     out = []
     for row in dupes.iter_rows(named=True):
         value = ", ".join(str(row[k]) for k in key)
-        out.append(LedgerError(display, row[LINE],
-                               f"duplicate {label} '{value}' (first at line {row['first_line']})"))
+        out.append(
+            LedgerError(
+                display,
+                row[LINE],
+                f"duplicate {label} '{value}' (first at line {row['first_line']})",
+            )
+        )
     return out
 
 
-def check_file(frame: pl.DataFrame, spec: FileSpec, display: str
-               ) -> tuple[pl.DataFrame, list[LedgerError]]:
+def check_file(
+    frame: pl.DataFrame, spec: FileSpec, display: str
+) -> tuple[pl.DataFrame, list[LedgerError]]:
     """Check one file's string frame; return it typed (bad values become null) with errors."""
     errors = errors_where(frame, display, _checks(spec))
     dupes = duplicate_key_errors(frame, spec, display)
@@ -165,8 +199,14 @@ def _typed(frame: pl.DataFrame, spec: FileSpec) -> pl.DataFrame:
         elif dtype == RATE:
             casts.append(col.cast(RATE, strict=False))
         elif dtype == pl.Boolean():
-            casts.append(pl.when(col == "true").then(True).when(col == "false").then(False)
-                         .otherwise(None).alias(column))
+            casts.append(
+                pl.when(col == "true")
+                .then(True)
+                .when(col == "false")
+                .then(False)
+                .otherwise(None)
+                .alias(column)
+            )
         elif dtype == pl.Int32():
             casts.append(col.cast(pl.Int32, strict=False))
     if spec.name == "companies":

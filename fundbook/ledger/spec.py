@@ -66,8 +66,17 @@ FILES: dict[str, FileSpec] = {
         ),
         FileSpec(
             "transactions",
-            ("txn_id", "date", "fund_id", "type", "investor_id", "holding_id", "amount",
-             "currency", "memo"),
+            (
+                "txn_id",
+                "date",
+                "fund_id",
+                "type",
+                "investor_id",
+                "holding_id",
+                "amount",
+                "currency",
+                "memo",
+            ),
             (),
             ("txn_id",),
             _types(date=pl.Date(), amount=MONEY),
@@ -89,8 +98,11 @@ FILES: dict[str, FileSpec] = {
     )
 }
 # Columns added on the way into the database (converted into the fund's currency).
-DERIVED = {"commitments": "amount_fund", "transactions": "amount_fund",
-           "valuations": "fair_value_fund"}
+DERIVED = {
+    "commitments": "amount_fund",
+    "transactions": "amount_fund",
+    "valuations": "fair_value_fund",
+}
 
 
 def typed_schema(spec: FileSpec) -> dict[str, pl.DataType]:

@@ -48,9 +48,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql("posting_rules"))
     for extra in sorted(sql_dir().glob("schema_*.sql")):
         con.execute(extra.read_text(encoding="utf-8"))
-    con.execute(
-        "INSERT OR IGNORE INTO book_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
-    )
+    con.execute("INSERT OR IGNORE INTO book_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 
 def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -111,14 +109,16 @@ def open_book(
             con.close()
 
 
-def frame(con: duckdb.DuckDBPyConnection, query: str,
-          params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
-    """A query's result as a polars frame (DuckDB 2.x: `execute(...).pl()` is gone; use a relation)."""
+def frame(
+    con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | dict[str, Any] | None = None
+) -> pl.DataFrame:
+    """A query result as a polars frame (DuckDB 2.x: `execute().pl()` is gone: use a relation)."""
     return con.sql(query, params=params).pl()
 
 
-def scalar(con: duckdb.DuckDBPyConnection, query: str,
-           params: list[Any] | dict[str, Any] | None = None) -> Any:
+def scalar(
+    con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | dict[str, Any] | None = None
+) -> Any:
     """The single value of a query (DuckDB 2.x: relation.fetchone() is gone)."""
     rows = con.execute(query, params or []).fetchall()
     return rows[0][0] if rows else None

@@ -46,9 +46,12 @@ class BookedInDuckDB:
 
     def classify(self, name: str, rows: pl.DataFrame) -> pl.DataFrame:
         if self.counts.get(name, 0) == 0:
-            return rows.select(LINE, pl.lit(True).alias("is_new"),
-                               pl.lit(False).alias("is_conflict"),
-                               pl.lit(None, dtype=pl.String).alias("booked_at"))
+            return rows.select(
+                LINE,
+                pl.lit(True).alias("is_new"),
+                pl.lit(False).alias("is_conflict"),
+                pl.lit(None, dtype=pl.String).alias("booked_at"),
+            )
         self.con.register("file_rows", rows)
         try:
             flags = db_frame(self.con, sql(f"split/{name}"))
@@ -80,8 +83,9 @@ def ledger_hash(ledger_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def validate(con: duckdb.DuckDBPyConnection, ledger_dir: str | Path,
-             progress: Progress | None = None) -> Book:
+def validate(
+    con: duckdb.DuckDBPyConnection, ledger_dir: str | Path, progress: Progress | None = None
+) -> Book:
     """Read and validate the book against the database; raise LedgerErrors with every problem."""
     book, errors = read_book(ledger_dir, BookedInDuckDB(con), locked_through(con), progress)
     if errors:
@@ -89,8 +93,12 @@ def validate(con: duckdb.DuckDBPyConnection, ledger_dir: str | Path,
     return book
 
 
-def import_book(con: duckdb.DuckDBPyConnection, ledger_dir: str | Path,
-               progress: Progress | None = None, in_transaction: bool = False) -> ImportResult:
+def import_book(
+    con: duckdb.DuckDBPyConnection,
+    ledger_dir: str | Path,
+    progress: Progress | None = None,
+    in_transaction: bool = False,
+) -> ImportResult:
     """Validate `ledger_dir` and append its new rows, with postings, in one transaction.
 
     Idempotent: a book already imported books nothing. With `in_transaction` the caller owns
@@ -110,8 +118,9 @@ def import_book(con: duckdb.DuckDBPyConnection, ledger_dir: str | Path,
     return result
 
 
-def _import(con: duckdb.DuckDBPyConnection, ledger_dir: Path, progress: Progress | None
-            ) -> ImportResult:
+def _import(
+    con: duckdb.DuckDBPyConnection, ledger_dir: Path, progress: Progress | None
+) -> ImportResult:
     book = validate(con, ledger_dir, progress)
     counts = book.new_counts()
     con.execute(sql("set_meta"), {"key": "ledger_dir", "value": str(ledger_dir)})
@@ -132,10 +141,16 @@ def _import(con: duckdb.DuckDBPyConnection, ledger_dir: Path, progress: Progress
     before = scalar(con, "SELECT count(*) FROM postings")
     con.execute(sql("post_transactions"), {"import_id": import_id})
     posted = int(scalar(con, "SELECT count(*) FROM postings")) - int(before)
-    con.execute(sql("record_import"), {
-        "import_id": import_id, "ledger_dir": str(ledger_dir),
-        "new_rows": sum(counts.values()), "counts_json": json.dumps(counts, sort_keys=True),
-        "content_hash": ledger_hash(ledger_dir)})
+    con.execute(
+        sql("record_import"),
+        {
+            "import_id": import_id,
+            "ledger_dir": str(ledger_dir),
+            "new_rows": sum(counts.values()),
+            "counts_json": json.dumps(counts, sort_keys=True),
+            "content_hash": ledger_hash(ledger_dir),
+        },
+    )
     return ImportResult(str(ledger_dir), import_id, counts, posted)
 
 

@@ -10,8 +10,9 @@ import polars as pl
 from fundbook.store.db import frame, sql
 
 
-def trial_balance(con: duckdb.DuckDBPyConnection, as_of: dt.date, fund_id: str | None = None
-                  ) -> pl.DataFrame:
+def trial_balance(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, fund_id: str | None = None
+) -> pl.DataFrame:
     """Balances per (fund_id, currency, account) from postings dated on or before `as_of`."""
     return frame(con, sql("trial_balance"), {"as_of": as_of, "fund_id": fund_id})
 

@@ -78,12 +78,16 @@ def _broken_copy(tmp_path: Path) -> tuple[Path, dict[str, int]]:
     with path.open("a", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(extra)
     first = len(rows) + 1
-    return broken, {"bad-fund": first, "bad-date": first + 1, "bad-neg": first + 2,
-                    "bad-dec": first + 3, "dup": first + 4}
+    return broken, {
+        "bad-fund": first,
+        "bad-date": first + 1,
+        "bad-neg": first + 2,
+        "bad-dec": first + 3,
+        "dup": first + 4,
+    }
 
 
-def test_broken_demo_reports_each_problem_and_writes_nothing(tmp_path: Path,
-                                                             demo_db: Path) -> None:
+def test_broken_demo_reports_each_problem_and_writes_nothing(tmp_path: Path, demo_db: Path) -> None:
     broken, lines = _broken_copy(tmp_path)
     before = counts(demo_db)
     result = CliRunner().invoke(cli, ["import", str(broken), "--db", str(demo_db), "--quiet"])
@@ -110,8 +114,9 @@ def test_broken_demo_into_empty_book_writes_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("as_of", ["2019-12-31", "2024-06-30", "2026-03-31", "2026-10-31"])
 def test_trial_balance_of_demo_balances(demo_db: Path, as_of: str) -> None:
-    result = run("trial-balance", "--as-of", as_of, "--db", str(demo_db), "--totals",
-                 "--format", "json")
+    result = run(
+        "trial-balance", "--as-of", as_of, "--db", str(demo_db), "--totals", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     totals = json.loads(result.output)
     assert totals and all(t["balanced"] for t in totals)
@@ -121,22 +126,33 @@ def test_trial_balance_of_demo_balances(demo_db: Path, as_of: str) -> None:
 
 def test_trial_balance_formats(demo_db: Path) -> None:
     for fmt in ("table", "csv"):
-        result = run("trial-balance", "--as-of", "2026-10-31", "--fund", "sf-semis",
-                     "--db", str(demo_db), "--format", fmt)
+        result = run(
+            "trial-balance",
+            "--as-of",
+            "2026-10-31",
+            "--fund",
+            "sf-semis",
+            "--db",
+            str(demo_db),
+            "--format",
+            fmt,
+        )
         assert result.exit_code == 0, result.output
         assert "USD" in result.output
 
 
 def test_unknown_fund_is_a_clean_error(demo_db: Path) -> None:
-    result = CliRunner().invoke(cli, ["trial-balance", "--as-of", "2026-10-31", "--fund", "zz",
-                                      "--db", str(demo_db)])
+    result = CliRunner().invoke(
+        cli, ["trial-balance", "--as-of", "2026-10-31", "--fund", "zz", "--db", str(demo_db)]
+    )
     assert result.exit_code != 0
     assert "unknown fund 'zz'" in result.output
     assert "Traceback" not in result.output
 
 
 def test_missing_database_is_a_clean_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["trial-balance", "--as-of", "2026-10-31",
-                                      "--db", str(tmp_path / "none.duckdb")])
+    result = CliRunner().invoke(
+        cli, ["trial-balance", "--as-of", "2026-10-31", "--db", str(tmp_path / "none.duckdb")]
+    )
     assert result.exit_code == 1
     assert "no book at" in result.output

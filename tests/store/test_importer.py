@@ -68,14 +68,17 @@ def test_changed_booked_row_is_refused(tmp_path: Path, con) -> None:
     assert [str(e) for e in info.value.errors] == [
         f"{root}/transactions.csv:4: txn_id 't3' is already booked with different content "
         "(booked from transactions.csv:4); booked rows never change: add a reversing or "
-        "adjusting row instead"]
+        "adjusting row instead"
+    ]
 
 
 def test_row_in_closed_period_is_refused(tmp_path: Path, con) -> None:
     root = write_book(tmp_path / "b")
     import_book(con, root)
-    con.execute("INSERT INTO period_locks VALUES ('2026-03', DATE '2026-03-01', "
-                "DATE '2026-03-31', NULL, now()::TIMESTAMP)")
+    con.execute(
+        "INSERT INTO period_locks VALUES ('2026-03', DATE '2026-03-01', "
+        "DATE '2026-03-31', NULL, now()::TIMESTAMP)"
+    )
     before = table_counts(con)
     late = [*T, "t10,2026-03-15,sf1,income,,c1,3.50,HKD,", "t11,2026-04-02,sf1,income,,c1,1,HKD,"]
     with pytest.raises(LedgerErrors) as info:
@@ -83,7 +86,8 @@ def test_row_in_closed_period_is_refused(tmp_path: Path, con) -> None:
     assert [str(e) for e in info.value.errors] == [
         f"{root}/transactions.csv:11: row dated 2026-03-15 falls in a closed period (the book "
         "is closed through 2026-03-31); closed periods never change: book a reversing or "
-        "adjusting row dated after 2026-03-31 instead"]
+        "adjusting row dated after 2026-03-31 instead"
+    ]
     assert table_counts(con) == before
 
 

@@ -23,10 +23,13 @@ def books(draw: st.DrawFn) -> dict[str, list[str]]:
     """A book of one fund whose flows keep cash non-negative and paid-in within commitments."""
     n_investors = draw(st.integers(1, 3))
     commitments = [draw(st.integers(10_000, 10_000_000)) for _ in range(n_investors)]
-    investors = [f"i{k},Investor {k},{'government' if k == 0 else 'social_capital'},"
-                 for k in range(n_investors)]
-    commit_rows = [f"f1,i{k},2025-01-01,{Decimal(c) / 100:.2f},HKD"
-                   for k, c in enumerate(commitments)]
+    investors = [
+        f"i{k},Investor {k},{'government' if k == 0 else 'social_capital'},"
+        for k in range(n_investors)
+    ]
+    commit_rows = [
+        f"f1,i{k},2025-01-01,{Decimal(c) / 100:.2f},HKD" for k, c in enumerate(commitments)
+    ]
     cash, paid = 0, [0] * n_investors
     txns, day = [], dt.date(2025, 1, 2)
     for n in range(draw(st.integers(1, 25))):
