@@ -27,7 +27,7 @@ class Holdings:
     sub: np.ndarray  # fund index of the sub-fund
     company: np.ndarray
     first_q: np.ndarray
-    last_q: np.ndarray  # last quarter-end at which the holding is valued
+    last_q: np.ndarray  # last quarter-end it is valued (at 0 when exited or written off)
     first_amt: np.ndarray  # cents
     cost: np.ndarray  # total invested, cents
 
@@ -45,7 +45,7 @@ def add_holdings(book: Book, inv: SubInvestors, rng: np.random.Generator) -> Non
     write_q = np.where(rng.random(n) < 0.08, first_q + rng.integers(2, 13, n), NEVER)
     written = write_q < np.minimum(exit_q, QUARTERS)
     exited = ~written & (exit_q < QUARTERS)
-    last_q = np.where(written, write_q, np.where(exited, exit_q - 1, QUARTERS - 1))
+    last_q = np.where(written, write_q, np.where(exited, exit_q, QUARTERS - 1))
     fo_q = first_q[:, None] + np.cumsum(rng.integers(1, 7, (n, 3)), axis=1)
     fo_ok = (
         (rng.random((n, 3)) < 0.45)
@@ -75,7 +75,7 @@ def add_holdings(book: Book, inv: SubInvestors, rng: np.random.Generator) -> Non
             fo_amt[ok, k],
         )
     h = Holdings(sub, company, first_q, last_q, first_amt, first_amt + fo_amt.sum(axis=1))
-    last_fv = _marks(book, rng, h, written, fo_q, fo_amt)
+    last_fv = _marks(book, rng, h, written | exited, fo_q, fo_amt)
     _exits(book, rng, h, exited, exit_q, last_fv)
     _income(book, rng, h)
     _co_investments(book, inv, rng, h)
@@ -118,13 +118,15 @@ def _marks(
     book: Book,
     rng: np.random.Generator,
     h: Holdings,
-    written: np.ndarray,
+    gone: np.ndarray,
     fo_q: np.ndarray,
     fo_amt: np.ndarray,
 ) -> np.ndarray:
-    """Quarter-end fair values: cost to date times a random-walk multiple; 0 when written off.
+    """Quarter-end fair values: cost to date times a random-walk multiple (1 at first).
 
-    Returns each holding's last fair value.
+    A holding exited or written off is marked at 0 at the end of its last quarter (the rule
+    "latest mark plus later investments" then values it at nothing). Returns each holding's
+    value at its last quarter-end before that zero (the basis of its exit proceeds).
     """
     counts = h.last_q - h.first_q + 1
     row, j = expand(counts)
@@ -133,14 +135,15 @@ def _marks(
     step = rng.normal(0.012, 0.09, row.size)
     walk = np.cumsum(step)
     first_row = np.cumsum(counts) - counts
-    walk -= (walk - step)[first_row][row]
+    walk -= walk[first_row][row]  # the first mark is at cost
     fv = np.floor(cost * np.exp(walk)).astype(np.int64)
-    fv[written[row] & (q == h.last_q[row])] = 0
+    last_value = fv[first_row + counts - 1].copy()
+    fv[gone[row] & (q == h.last_q[row])] = 0
     book.valuations.append(
         {"day": Q_END[q], "fund": h.sub[row], "holding": h.company[row], "fair_value": fv}
     )
     book.add_sub_flow(book.fair_value, h.sub[row], q, fv)
-    return fv[first_row + counts - 1]
+    return last_value
 
 
 def _exits(
