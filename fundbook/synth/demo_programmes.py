@@ -130,15 +130,32 @@ def itvf_exits(book: Book, companies: list[tuple[str, date, str]]) -> None:
     taken: set[str] = set()
     for when, share, premium in ITVF_EXITS:
         wanted = ("down",) if Decimal(premium) < 1 else ("star", "steady")
-        c = next(c for c, _, outcome in companies if outcome in wanted and c not in taken
-                 and book.last_buy("itvf", c) <= when - timedelta(days=540))  # fmt: skip
-        taken.add(c)
+        sold = exit_candidate(book, companies, taken, when, wanted)
+        if sold is None:
+            continue
+        taken.add(sold)
         memo = "Trade sale" if share == "1" else "Partial sale, secondary"
-        proceeds = book.sell(when, "itvf", c, Decimal(share), Decimal(premium), memo)
+        proceeds = book.sell(when, "itvf", sold, Decimal(share), Decimal(premium), memo)
         paid = workday(when + timedelta(days=21))
-        memo = f"Distribution of sale proceeds ({book.companies[c][0]})"
+        memo = f"Distribution of sale proceeds ({book.companies[sold][0]})"
         for (investor, _), part in zip(lps, allocate(proceeds, [a for _, a in lps]), strict=True):
             book.txn(paid, "itvf", "distribution", part, investor=investor, memo=memo)
+
+
+def exit_candidate(
+    book: Book,
+    companies: list[tuple[str, date, str]],
+    taken: set[str],
+    when: date,
+    wanted: tuple[str, ...],
+) -> str | None:
+    """A company held 18 months since its last round, of a wanted outcome if one is left."""
+    ripe = [(c, outcome) for c, _, outcome in companies if c not in taken
+            and book.last_buy("itvf", c) <= when - timedelta(days=540)]  # fmt: skip
+    preferred = [c for c, outcome in ripe if outcome in wanted]
+    fallback = [c for c, outcome in ripe if outcome != "writedown"]
+    choices = preferred or fallback
+    return choices[0] if choices else None
 
 
 def build_mplus(book: Book) -> None:
