@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from fundbook.close.demo import step_close
 from fundbook.core.errors import FundbookError
 from fundbook.store.db import open_book
 from fundbook.store.importer import import_book, table_counts
@@ -55,7 +56,7 @@ def step_import(db: Path, out: Path, echo: Echo) -> None:
         echo(f"trial balance at {DEMO_AS_OF}: {totals.height} fund/currency books, all balanced")
 
 
-STEPS: list[Callable[[Path, Path, Echo], None]] = [step_import]
+STEPS: list[Callable[[Path, Path, Echo], None]] = [step_import, step_close]
 
 
 def run_demo(db: Path, out: Path, echo: Echo = click.echo) -> None:
