@@ -17,6 +17,9 @@ from fundbook.core.types import (
     ITIF_MIN_SUB_FUND_SIZE_HKD,
     STRATEGIC_THEMES,
 )
+from fundbook.store.db import connect
+from fundbook.store.importer import import_book, table_counts
+from fundbook.store.trial_balance import trial_balance, trial_balance_totals
 from fundbook.synth.demo import COLUMNS, build_demo_book, write_demo_book
 
 DEMO = Path(__file__).resolve().parent.parent / "ledgers" / "itif-demo"
@@ -259,10 +262,6 @@ def test_dates_parse_and_sub_fund_investment_periods_follow_first_close(book: di
 
 
 def test_the_demo_imports_with_no_errors_and_balances(tmp_path: Path) -> None:
-    from fundbook.store.db import connect
-    from fundbook.store.importer import import_book, table_counts
-    from fundbook.store.trial_balance import trial_balance, trial_balance_totals
-
     con = connect(tmp_path / "demo.duckdb")
     result = import_book(con, DEMO)
     assert result.new_rows == {name: len(read(name)) for name in COLUMNS}
