@@ -72,25 +72,41 @@ def reference_errors(b: Frames) -> list[LedgerError]:
 def _rate_lookup(
     frame: pl.DataFrame, fx: pl.DataFrame, currency_col: str, alias: str
 ) -> pl.DataFrame:
-    rates = (
-        fx.select(
-            "date", pl.col("currency").alias(currency_col), pl.col("hkd_per_unit").alias(alias)
+    """Add `alias`: HKD per unit of `currency_col` on or before each row's date (HKD = 1).
+
+    Only rows in a foreign currency are looked up, so an all-HKD book costs one pass.
+    """
+    frame = frame.with_row_index("_order")
+    foreign = frame.filter(
+        pl.col(currency_col).is_not_null() & (pl.col(currency_col) != REPORTING_CURRENCY)
+    )
+    if foreign.height:
+        rates = (
+            fx.select(
+                "date", pl.col("currency").alias(currency_col), pl.col("hkd_per_unit").alias(alias)
+            )
+            .drop_nulls()
+            .sort("date")
         )
-        .drop_nulls()
-        .sort("date")
-    )
-    left = frame.with_row_index("_order").sort("date")
-    joined = left.join_asof(
-        rates, on="date", by=currency_col, strategy="backward", check_sortedness=False
-    )
-    joined = joined.with_columns(
+        found = (
+            foreign.select("_order", "date", currency_col)
+            .sort("date")
+            .join_asof(
+                rates, on="date", by=currency_col, strategy="backward", check_sortedness=False
+            )
+            .select("_order", alias)
+        )
+        frame = frame.join(found, on="_order", how="left", maintain_order="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Decimal(18, 8)).alias(alias))
+    frame = frame.with_columns(
         pl.when(pl.col(currency_col) == REPORTING_CURRENCY)
         .then(pl.lit(Decimal(1)))
         .otherwise(pl.col(alias))
         .cast(pl.Decimal(18, 8))
         .alias(alias)
     )
-    return joined.sort("_order").drop("_order")
+    return frame.drop("_order")
 
 
 def convert_to_fund_currency(

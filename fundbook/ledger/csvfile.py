@@ -54,10 +54,16 @@ def parse_csv(
     for column in optional:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
-    frame = frame.with_columns(
-        [pl.col(c).str.strip_chars().replace("", None) for c in (*required, *optional)]
-    )
+    if fast is None or _has_padding(text):
+        frame = frame.with_columns(
+            [pl.col(c).str.strip_chars().replace("", None) for c in (*required, *optional)]
+        )
     return frame, errors
+
+
+def _has_padding(text: str) -> bool:
+    """Whether any field may carry spaces around it (a quote-free file is checked whole)."""
+    return any(p in text for p in (" ,", ", ", "\n ", " \n", " \r", "\t")) or text[:1] == " "
 
 
 def _check_header(header: list[str], display: str, required: tuple[str, ...]) -> list[LedgerError]:
