@@ -16,8 +16,8 @@ from fundbook.report.board_sections import (
     top_holdings,
 )
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
-from fundbook.report.context import BoardContext, Figure, LeverageRow, Party, Source
-from fundbook.report.formatting import millions, multiple, pct
+from fundbook.report.context import BoardContext, Figure, JCurve, LeverageRow, Party, Source
+from fundbook.report.formatting import millions, money, multiple, pct
 from fundbook.report.source import (
     ReportSource,
     close_info,
@@ -187,8 +187,50 @@ def headline(
     return out
 
 
+def target(source: ReportSource, gf: str) -> Figure:
+    """The amplification target of the programme (the ITIF rule when the book has none)."""
+    row = one(level(source.snapshot, "programme"), programme=gf)
+    if row.get("target_amplification") is not None:
+        return figure(row, "target_amplification", "multiple", "programme", {"programme": gf})
+    return Figure(ITIF_TARGET_AMPLIFICATION, "multiple", Source("constant", (), "ITIF rule"))
+
+
 def _as(fig: Figure, kind: str) -> Figure:
     return Figure(fig.value, kind, fig.source)
+
+
+def _axis_format(values: list[float]) -> Any:
+    """Axis labels in millions for large amounts, whole units for small books."""
+    if max((abs(v) for v in values), default=0.0) >= 10_000_000:
+        return lambda v: millions(v, 0)
+    return lambda v: money(v, 0)
+
+
+def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
+    """J-curves of the guidance fund and of each co-investment fund with flows."""
+    names = entities(source.snapshot)
+    last = close_info(source).quarter
+    funds = [
+        gf,
+        *sorted(f for f, e in names.items() if e.get("kind") == "co_investment" and "fund_id" in e),
+    ]
+    out = []
+    for fund in funds:
+        points = jcurve(source, fund, last)
+        if not points:
+            continue
+        net = [_f(p.net.value) or 0.0 for p in points]
+        cumulative = [_f(p.cumulative.value) or 0.0 for p in points]
+        chart = jcurve_chart(
+            f"Cumulative net cash flow of {name_of(names, fund)}",
+            [p.quarter for p in points],
+            net,
+            cumulative,
+            _axis_format(net + cumulative),
+        )
+        currency = str(names.get(fund, {}).get("currency") or "")
+        out.append(JCurve(name_of(names, fund), currency, points, chart))
+    return out
 
 
 def build_board_context(source: ReportSource) -> BoardContext:
@@ -200,7 +242,6 @@ def build_board_context(source: ReportSource) -> BoardContext:
     lev = leverage_rows(source, gf)
     found = findings(source)
     themes = theme_rows(source, gf)
-    points = jcurve(source, gf)
     grants = grant_totals(source)
     top = top_holdings(source, gf)
     return BoardContext(
@@ -212,7 +253,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         leverage_chart=leverage_chart(
             [r for r in lev if not r.total] + [r for r in lev if r.total]
         ),
-        target_amplification=Figure(ITIF_TARGET_AMPLIFICATION, "multiple"),
+        target_amplification=target(source, gf),
         findings=found,
         themes=themes,
         theme_chart=bar_chart(
@@ -230,14 +271,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
             ],
             lambda v: pct(v),
         ),
-        jcurve=points,
-        jcurve_chart=jcurve_chart(
-            "Cumulative net cash flow of the guidance fund",
-            [p.quarter for p in points],
-            [_f(p.net.value) or 0.0 for p in points],
-            [_f(p.cumulative.value) or 0.0 for p in points],
-            lambda v: millions(v, 0),
-        ),
+        jcurves=jcurves(source, gf),
         top_holdings=top,
         concentration=concentration(top, tot),
         grants=grant_rows(source),

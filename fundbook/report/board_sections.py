@@ -20,44 +20,50 @@ from fundbook.report.context import (
 )
 from fundbook.report.source import ReportSource, entities, figure, level, name_of, one, rows
 
-# Why each ITIF rule matters, shown beside its figure (DOMAIN.md, "Investment rules").
-RULE_TEXT = {
-    "size": "A sub-fund must reach at least HK$2bn in total commitments, government money "
-    "included.",
-    "government_share": "Government money may be at most 25% of the sub-fund's size, so that "
-    "each HK$1 of it brings at least HK$3 of other money.",
-    "government_amount": "The guidance fund commits at most HK$1bn to any one sub-fund.",
-    "hk_nexus": "At least 50% of the sub-fund's size must be invested in Hong Kong companies or "
-    "in companies with substantive key functions in Hong Kong.",
-    "hk_production": "Investee companies must spend at least 25% of the sub-fund's size on "
-    "production bases in Hong Kong; judged at the end of the investment period.",
-    "themes": "Every investment must fall within the five strategic themes of the fund.",
+# Each ITIF rule: its label and why it matters, shown beside its figure (DOMAIN.md).
+RULES = {
+    "size": (
+        "Sub-fund size",
+        "A sub-fund must reach at least HK$2bn in total commitments, government money included.",
+    ),
+    "government_share": (
+        "Government share of size",
+        "Government money may be at most 25% of the sub-fund's size, so that "
+        "each HK$1 of it brings at least HK$3 of other money.",
+    ),
+    "government_amount": (
+        "Government commitment",
+        "The guidance fund commits at most HK$1bn to any one sub-fund.",
+    ),
+    "hk_nexus_of_invested": (
+        "HK nexus, share of invested cost",
+        "At least half of the money invested must go to Hong Kong companies "
+        "or companies with substantive key functions in Hong Kong.",
+    ),
+    "hk_nexus_of_size": (
+        "HK nexus, share of fund size",
+        "By the end of the investment period, at least 50% of the sub-fund's "
+        "size must be invested in companies with a Hong Kong nexus.",
+    ),
+    "hk_production": (
+        "HK production spend",
+        "Investee companies must spend at least 25% of the sub-fund's size on "
+        "production bases in Hong Kong; judged at the end of the investment "
+        "period.",
+    ),
+    "themes": (
+        "Within the five themes",
+        "Every investment must fall within the five strategic themes of the fund.",
+    ),
 }
-VALUE_COLUMNS = ("value", "figure_value", "actual", "ratio")
-THRESHOLD_COLUMNS = ("threshold", "limit", "minimum", "maximum")
+STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
 
 
-def _rule_text(rule: str) -> str:
-    for key, text in RULE_TEXT.items():
-        if key in rule:
-            return text
-    return ""
-
-
-def _first(row: dict[str, Any], names: tuple[str, ...]) -> str | None:
-    return next((n for n in names if n in row), None)
-
-
-def _kind_of(value: Any) -> str:
-    return "money" if isinstance(value, Decimal) else "pct"
-
-
-def _status(row: dict[str, Any]) -> str:
-    status = row.get("status")
-    if isinstance(status, str) and status:
-        return status.replace("_", " ")
-    passed = row.get("passed", row.get("pass"))
-    return "n/a" if passed is None else ("pass" if passed else "fail")
+def _rule_value(row: dict[str, Any], keys: dict[str, str | None]) -> Figure:
+    """A rule's figure: its ratio when it has one, else its amount."""
+    if row.get("ratio") is not None:
+        return figure(row, "ratio", "pct", "compliance", keys)
+    return figure(row, "amount", "money", "compliance", keys)
 
 
 def findings(source: ReportSource) -> list[Finding]:
@@ -65,24 +71,21 @@ def findings(source: ReportSource) -> list[Finding]:
     names = entities(source.snapshot)
     out = []
     for r in level(source.snapshot, "compliance").to_dicts():
-        keys = {"fund_id": r["fund_id"], "rule": r["rule"]}
-        vcol, tcol = _first(r, VALUE_COLUMNS), _first(r, THRESHOLD_COLUMNS)
-        value = figure(r, vcol, _kind_of(r.get(vcol)), "compliance", keys) if vcol else Figure(None)
-        limit = figure(r, tcol, _kind_of(r.get(tcol)), "compliance", keys) if tcol else Figure(None)
-        detail = r.get("detail") or r.get("message") or ""
-        text = " ".join(t for t in (_rule_text(r["rule"]), str(detail)) if t)
+        keys: dict[str, str | None] = {"fund_id": r["fund_id"], "rule": r["rule"]}
+        label, why = RULES.get(r["rule"], (r["rule"].replace("_", " ").capitalize(), ""))
+        detail = str(r.get("detail") or "")
+        text = " ".join(t for t in (why, f"{detail}." if detail else "") if t)
         out.append(
             Finding(
                 name_of(names, r["fund_id"]),
-                str(r.get("label") or r["rule"]),
-                value,
-                limit,
-                _status(r),
+                label,
+                _rule_value(r, keys),
+                str(r.get("threshold") or ""),
+                str(r.get("status") or ""),
                 text,
             )
         )
-    order = {"fail": 0, "in progress": 1, "pass": 2}
-    return sorted(out, key=lambda f: (order.get(f.status, 1), f.fund, f.rule))
+    return sorted(out, key=lambda f: (STATUS_ORDER.get(f.status, 1), f.fund, f.rule))
 
 
 def _theme_frame(source: ReportSource, name: str, fund_id: str) -> pl.DataFrame:
@@ -91,6 +94,16 @@ def _theme_frame(source: ReportSource, name: str, fund_id: str) -> pl.DataFrame:
         mine = frame.filter(pl.col("fund_id") == fund_id)
         frame = mine if mine.height else frame.filter(pl.col("fund_id").is_null())
     return frame
+
+
+def _theme_figure(
+    row: dict[str, Any], name: str, kind: str, lvl: str, keys: dict[str, str | None]
+) -> Figure:
+    """A theme's figure; zero when the book holds nothing in the theme (metrics has no row)."""
+    if not row:
+        zero: Decimal | float = Decimal(0) if kind == "money" else 0.0
+        return Figure(zero, kind, Source("derived", tuple(keys.items()), "no holdings"))
+    return figure(row, name, kind, lvl, keys)
 
 
 def theme_rows(source: ReportSource, fund_id: str) -> list[ThemeRow]:
@@ -107,25 +120,41 @@ def theme_rows(source: ReportSource, fund_id: str) -> list[ThemeRow]:
             ThemeRow(
                 theme,
                 THEME_LABELS[theme],
-                figure(d, "fair_value", "money", "theme", keys),
-                figure(d, "share_of_fair_value", "pct", "theme", keys),
-                figure(t, "fair_value", "money", "theme_look_through", keys),
-                figure(t, "share_of_fair_value", "pct", "theme_look_through", keys),
+                _theme_figure(d, "fair_value", "money", "theme", keys),
+                _theme_figure(d, "share_of_fair_value", "pct", "theme", keys),
+                _theme_figure(t, "fair_value", "money", "theme_look_through", keys),
+                _theme_figure(t, "share_of_fair_value", "pct", "theme_look_through", keys),
             )
         )
     return out
 
 
-def jcurve(source: ReportSource, fund_id: str) -> list[JCurvePoint]:
-    """Contributions, distributions and cumulative net cash flow of a fund per quarter."""
-    found = rows(level(source.snapshot, "cash_flow"), fund_id=fund_id)
-    found.sort(key=lambda r: r["quarter"])
+def _quarters(first: str, last: str) -> list[str]:
+    """Every quarter label from `first` to `last` inclusive (`2026Q1` ... `2026Q3`)."""
+    year, q = int(first[:4]), int(first[-1])
     out = []
-    for r in found:
-        keys = {"fund_id": fund_id, "quarter": r["quarter"]}
+    while f"{year}Q{q}" <= last:
+        out.append(f"{year}Q{q}")
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    return out
+
+
+def jcurve(source: ReportSource, fund_id: str, last: str) -> list[JCurvePoint]:
+    """Contributions, distributions and cumulative net cash flow of a fund, every quarter."""
+    found = {r["quarter"]: r for r in rows(level(source.snapshot, "cash_flow"), fund_id=fund_id)}
+    if not found:
+        return []
+    out: list[JCurvePoint] = []
+    zero = Figure(Decimal(0), "money", Source("derived", (), "no flows in the quarter"))
+    for quarter in _quarters(min(found), last):
+        keys = {"fund_id": fund_id, "quarter": quarter}
+        r = found.get(quarter)
+        if r is None:  # a quarter without flows: nothing moves, the cumulative carries on
+            out.append(JCurvePoint(quarter, zero, zero, zero, out[-1].cumulative))
+            continue
         out.append(
             JCurvePoint(
-                r["quarter"],
+                quarter,
                 figure(r, "contributions", "money", "cash_flow", keys),
                 figure(r, "distributions", "money", "cash_flow", keys),
                 figure(r, "net_cash_flow", "money", "cash_flow", keys),
@@ -188,12 +217,12 @@ def grant_rows(source: ReportSource) -> list[GrantRow]:
     out = []
     for r in level(source.snapshot, "grant").to_dicts():
         keys = {"fund_id": r.get("fund_id"), "company_id": r["company_id"]}
-        flag = r.get("compliant", r.get("meets_ratio"))
+        flag = r.get("compliant")
         out.append(
             GrantRow(
                 name_of(names, r.get("fund_id")),
                 name_of(names, r["company_id"]),
-                figure(r, "grant", "money", "grant", keys),
+                figure(r, "grants", "money", "grant", keys),
                 figure(r, "matching", "money", "grant", keys),
                 figure(r, "matching_ratio", "multiple", "grant", keys),
                 flag,
@@ -203,16 +232,17 @@ def grant_rows(source: ReportSource) -> list[GrantRow]:
 
 
 def grant_totals(source: ReportSource) -> dict[str, Figure]:
-    """Totals of the grant programme (the first programme-level row with grants)."""
+    """Totals of the grant programme (the programme-level row of kind programme)."""
     for r in level(source.snapshot, "programme").to_dicts():
-        if r.get("grants") is not None:
-            keys = {"programme": r["programme"]}
+        if r.get("kind") == "programme" and r.get("grants") is not None:
+            keys: dict[str, str | None] = {"programme": r["programme"]}
             return {
                 n: figure(r, n, k, "programme", keys)
                 for n, k in (
                     ("grants", "money"),
                     ("matching", "money"),
                     ("matching_ratio", "multiple"),
+                    ("grant_companies", "count"),
                     ("companies_short", "count"),
                 )
             }
@@ -246,7 +276,11 @@ def movements(source: ReportSource, fund_ids: list[str]) -> list[Movement]:
                     label,
                     figure(old, name, kind, "fund", {"fund_id": f}, prev_end),
                     figure(cur, name, kind, "fund", {"fund_id": f}),
-                    Figure(change, kind, Source("derived", (("fund_id", f),), f"Δ {name}")),
+                    Figure(
+                        change,
+                        "pp" if kind == "pct" else kind,
+                        Source("derived", (("fund_id", f),), f"change in {name}"),
+                    ),
                 )
             )
     return out

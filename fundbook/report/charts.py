@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 PALETTE = ("#1f3b73", "#3f8f8a", "#c58b2b", "#7a5195")
 TARGET_COLOUR = "#c0392b"
-FONT = 'font-family="inherit" font-size="10"'
+FONT = 'font-family="Noto Sans CJK TC, Liberation Sans, DejaVu Sans, sans-serif" font-size="10"'
 Fmt = Callable[[float | None], str]
 
 
@@ -30,17 +30,25 @@ def _text(x: float, y: float, label: str, anchor: str = "start", extra: str = ""
     )
 
 
-def _legend(series: Sequence[Series], x: float, y: float, target_label: str | None) -> list[str]:
+def _legend(
+    series: Sequence[Series], x: float, y: float, target_label: str | None, line_last: bool = False
+) -> list[str]:
     parts = []
     for i, s in enumerate(series):
-        cx = x + i * 170
-        parts.append(
-            f'<rect x="{cx:.1f}" y="{y - 8:.1f}" width="10" height="10" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
-        )
+        cx = x + i * 190
+        colour = PALETTE[i % len(PALETTE)]
+        if line_last and i == len(series) - 1:
+            parts.append(
+                f'<line x1="{cx:.1f}" y1="{y - 3:.1f}" x2="{cx + 10:.1f}" y2="{y - 3:.1f}" '
+                f'stroke="{colour}" stroke-width="2"/>'
+            )
+        else:
+            parts.append(
+                f'<rect x="{cx:.1f}" y="{y - 8:.1f}" width="10" height="10" fill="{colour}"/>'
+            )
         parts.append(_text(cx + 14, y, s.name))
     if target_label:
-        tx = x + len(series) * 170
+        tx = x + len(series) * 190
         parts.append(
             f'<line x1="{tx:.1f}" y1="{y - 3:.1f}" x2="{tx + 14:.1f}" y2="{y - 3:.1f}" '
             f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="4 2"/>'
@@ -77,7 +85,7 @@ def bar_chart(
     finite = [v for s in series for v in s.values if v is not None and math.isfinite(v)]
     vmax = max([0.0, *finite, target or 0.0]) or 1.0
     scale = plot_w / (vmax * 1.08)
-    body = _legend(series, label_width, 12, target_label)
+    body = _legend(series, 8, 12, target_label)
     for row, label in enumerate(labels):
         gy = top + row * group_h
         body.append(_text(label_width - 8, gy + group_h / 2, _clip(label, 34), "end"))
@@ -142,6 +150,7 @@ def jcurve_chart(
     lo, hi = ticks[0], ticks[-1]
     n = max(len(labels), 1)
     step = plot_w / n
+    bar_w = min(step * 0.6, 36.0)
 
     def y_of(v: float) -> float:
         return top + (hi - v) / (hi - lo or 1.0) * plot_h
@@ -151,6 +160,7 @@ def jcurve_chart(
         left,
         12,
         None,
+        line_last=True,
     )
     for t in ticks:
         body.append(
@@ -167,7 +177,7 @@ def jcurve_chart(
         x = left + i * step
         y0, y1 = sorted((y_of(0), y_of(flow)))
         body.append(
-            f'<rect x="{x + step * 0.2:.1f}" y="{y0:.1f}" width="{step * 0.6:.1f}" '
+            f'<rect x="{x + (step - bar_w) / 2:.1f}" y="{y0:.1f}" width="{bar_w:.1f}" '
             f'height="{max(y1 - y0, 0.5):.1f}" fill="{PALETTE[0]}"/>'
         )
         points.append(f"{x + step / 2:.1f},{y_of(cum):.1f}")

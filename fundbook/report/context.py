@@ -87,7 +87,7 @@ class HoldingRow:
 
     name: str
     theme: str
-    first_date: date | None
+    first_date: date | None  # the date of the valuation behind the fair value
     cost: Figure
     fair_value: Figure
     moic: Figure
@@ -151,8 +151,8 @@ class Finding:
     fund: str
     rule: str
     value: Figure
-    threshold: Figure
-    status: str  # pass | fail | in progress | n/a
+    threshold: str  # as the rule states it, e.g. ">= 50% of invested cost"
+    status: str  # pass | fail | progress
     explanation: str
 
 
@@ -203,6 +203,16 @@ class JCurvePoint:
 
 
 @dataclass(frozen=True)
+class JCurve:
+    """The J-curve of one fund: its quarters and the chart of them."""
+
+    fund: str
+    currency: str
+    points: list[JCurvePoint]
+    chart: Markup
+
+
+@dataclass(frozen=True)
 class BoardContext:
     """Everything `board.html` shows, for the guidance fund's board."""
 
@@ -216,8 +226,7 @@ class BoardContext:
     findings: list[Finding]
     themes: list[ThemeRow]
     theme_chart: Markup
-    jcurve: list[JCurvePoint]
-    jcurve_chart: Markup
+    jcurves: list[JCurve]
     top_holdings: list[TopHolding]
     concentration: dict[str, Figure]
     grants: list[GrantRow]

@@ -52,6 +52,14 @@ def pct(value: Any, places: int = 1) -> str:
     return f"{float(value) * 100:,.{places}f}%"
 
 
+def points(value: Any, places: int = 1) -> str:
+    """A change of a rate in percentage points: 0.012 -> "+1.2 pp"."""
+    value = _raw(value)
+    if _undefined(value):
+        return DASH
+    return f"{float(value) * 100:+,.{places}f} pp"
+
+
 def multiple(value: Any, places: int = 2) -> str:
     """A multiple: 1.234 -> "1.23x"."""
     value = _raw(value)
@@ -102,6 +110,7 @@ FORMATTERS = {
     "millions": millions,
     "pct": pct,
     "ratio": pct,
+    "pp": points,
     "multiple": multiple,
     "count": number,
 }

@@ -108,11 +108,9 @@ def statement_lines(
     return lines
 
 
-def _share_of_fund(investor: dict[str, Any], fund: dict[str, Any]) -> float | None:
-    committed, total = investor.get("committed"), fund.get("committed")
-    if committed is None or not total:
-        return None
-    return float(Decimal(committed) / Decimal(total))
+def _share_of_fund(investor: dict[str, Any]) -> float | None:
+    share = investor.get("commitment_share")
+    return None if share is None else float(share)
 
 
 def _status(row: dict[str, Any]) -> str:
@@ -138,7 +136,7 @@ def holding_rows(source: ReportSource, fund_id: str, share: float | None) -> lis
             HoldingRow(
                 name=name_of(names, r["holding_id"]),
                 theme=entity.get("theme") or "fund",
-                first_date=r.get("first_investment_date"),
+                first_date=r.get("valuation_date"),
                 cost=figure(r, "invested", "money", "holding", keys),
                 fair_value=figure(r, "fair_value", "money", "holding", keys),
                 moic=figure(r, "moic", "multiple", "holding", keys),
@@ -254,7 +252,7 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     fkeys: dict[str, str | None] = {"fund_id": fund_id}
     inv = one(level(source.snapshot, "investor"), fund_id=fund_id, investor_id=investor_id)
     fund = one(level(source.snapshot, "fund"), fund_id=fund_id)
-    share = _share_of_fund(inv, fund)
+    share = _share_of_fund(inv)
     holdings = holding_rows(source, fund_id, share)
     themes = fund_theme_rows(holdings)
     fund_entity = names.get(fund_id, {})
@@ -277,5 +275,5 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
         themes=themes,
         theme_chart=theme_chart(themes, "Share of the fund's fair value by theme"),
         fees=statement_lines(source, fund_id, investor_id, FEE_LINES),
-        share_of_fund=Figure(share, "pct", Source("derived", (), "committed/fund committed")),
+        share_of_fund=figure(inv, "commitment_share", "pct", "investor", ikeys),
     )

@@ -150,7 +150,7 @@ def _portfolio(book: _Book, ctx: LpContext) -> None:
         [
             "Company",
             "Theme",
-            "First invested",
+            "Valued at",
             "Cost",
             "Fair value",
             "MOIC",

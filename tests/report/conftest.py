@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import tempfile
 from decimal import Decimal as D
-from pathlib import Path
 
 import polars as pl
 import pytest
+from report_kit import XSS_NAME
 
 from fundbook.close.snapshot import STATEMENT_LINES, CloseInfo, Snapshot
 from fundbook.report.source import ReportSource
 
 MONEY = pl.Decimal(38, 2)
-XSS_NAME = "<script>alert(1)</script> & Co"
 
 
 def _statement_rows() -> list[dict]:
@@ -176,73 +172,3 @@ def make_source(closed: bool = True) -> ReportSource:
 def tiny_source():
     """A factory: tiny_source(closed=True) -> ReportSource."""
     return make_source
-
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def need(tool: str) -> str:
-    """The path of a system tool, or skip (install with `make sysdeps`)."""
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is not installed (run `make sysdeps`)")
-    return path
-
-
-def pdf_pages_text(pdf: Path) -> list[str]:
-    """The text of each page of a PDF (pdftotext, form feeds split the pages)."""
-    out = subprocess.run(
-        [need("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return [p for p in out.split("\f") if p.strip() or p]
-
-
-def png_pages(pdf: Path, out_dir: Path, dpi: int = 40) -> list[Path]:
-    """Every page of a PDF as a PNG (pdftoppm)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [need("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(out_dir / pdf.stem)], check=True
-    )
-    return sorted(out_dir.glob(f"{pdf.stem}*.png"))
-
-
-def ink_fraction(png: Path) -> float:
-    """Share of the page's pixels that are not white (0 for a blank page)."""
-    from PIL import Image
-
-    with Image.open(png) as img:
-        grey = img.convert("L")
-        hist = grey.histogram()
-    return 1 - sum(hist[245:]) / max(sum(hist), 1)
-
-
-def chromium_console(html: Path, screenshot: Path) -> list[str]:
-    """Open `html` in headless Chromium; the console messages it logged (none expected)."""
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary is None:
-        pytest.skip("chromium is not installed (run `make sysdeps`)")
-    screenshot.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run(
-            [
-                binary,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--enable-logging=stderr",
-                "--v=0",
-                "--hide-scrollbars",
-                "--window-size=1000,1414",
-                f"--screenshot={screenshot}",
-                html.resolve().as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    return [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]

@@ -6,8 +6,15 @@ import re
 
 import openpyxl
 import pytest
-from conftest import ARTIFACTS, XSS_NAME, chromium_console, ink_fraction, pdf_pages_text, png_pages
 from jinja2 import UndefinedError
+from report_kit import (
+    ARTIFACTS,
+    XSS_NAME,
+    chromium_console,
+    ink_fraction,
+    pdf_pages_text,
+    png_pages,
+)
 
 from fundbook.report.render import board_report, lp_reports
 

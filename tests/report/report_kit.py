@@ -1,0 +1,206 @@
+"""A small book of our own for report tests: two sub-funds, a grant programme, a hostile name."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fundbook.close.closing import close_period
+from ledger_kit import write_book
+
+XSS_NAME = "<script>alert(1)</script> & Co"
+REPORT_BOOK = {
+    "funds": [
+        "gf,Guidance Fund,guidance_fund,HKD,2026,ITC,,",
+        "sf1,Harbour Deep Tech Fund I,sub_fund,HKD,2026,Alpha GP,gf,2031-03-31",
+        "sf2,Lion Rock Semiconductor Fund,sub_fund,USD,2026,Beta GP,gf,2031-06-30",
+        "mp,Production Line Upgrade Programme,programme,HKD,2025,ITC,,",
+    ],
+    "investors": [
+        "gov,Government of the HKSAR,government,",
+        "gf-lp,Guidance Fund as LP,government,gf",
+        "pen,Alpha Pension Trust,social_capital,",
+        "hk,香港科技創投有限公司,social_capital,",
+        'ins,"Insurer, Ltd",social_capital,',
+    ],
+    "companies": [
+        f"c1,{XSS_NAME},ai_robotics,true,HK",
+        "c2,Beta Chips,semiconductors_smart_devices,false,SG",
+        "c3,Kowloon Bio,life_health,true,HK",
+        "c4,Green Harbour Energy,future_sustainable,true,HK",
+    ],
+    "commitments": [
+        "gf,gov,2026-01-01,1000.00,HKD",
+        "sf1,gf-lp,2026-01-01,250.00,HKD",
+        "sf1,pen,2026-01-01,500.00,HKD",
+        "sf1,hk,2026-01-01,250.00,HKD",
+        "sf2,ins,2026-01-01,100.00,USD",
+        "mp,gov,2025-06-01,500.00,HKD",
+    ],
+    "transactions": [
+        "m1,2025-07-01,mp,contribution,gov,,100.00,HKD,",
+        "m2,2025-08-01,mp,grant,,c4,20.00,HKD,",
+        "m3,2025-08-01,mp,matching,,c4,40.00,HKD,",
+        "m4,2025-09-01,mp,grant,,c3,10.00,HKD,",
+        "m5,2025-09-01,mp,matching,,c3,15.00,HKD,",
+        "t1,2026-01-10,gf,contribution,gov,,100.00,HKD,first call",
+        "t2,2026-01-10,sf1,contribution,gf-lp,,50.00,HKD,",
+        "t3,2026-01-10,sf1,contribution,pen,,100.00,HKD,",
+        "t4,2026-01-10,sf1,contribution,hk,,50.00,HKD,",
+        "t5,2026-01-10,gf,investment,,sf1,50.00,HKD,",
+        "t6,2026-02-01,sf1,investment,,c1,120.00,HKD,",
+        "t7,2026-02-15,sf1,investment,,c3,60.00,HKD,",
+        't8,2026-02-01,sf1,fee,,,5.00,HKD,"fee, Q1"',
+        "t9,2026-03-01,sf2,contribution,ins,,40.00,USD,",
+        "t10,2026-03-02,sf2,investment,,c2,30.00,USD,",
+        "t11,2026-03-05,sf1,co_investment,pen,c1,60.00,HKD,alongside",
+        "t12,2026-08-03,sf1,contribution,gf-lp,,25.00,HKD,second call",
+        "t13,2026-08-03,sf1,contribution,pen,,50.00,HKD,second call",
+        "t14,2026-08-03,sf1,contribution,hk,,25.00,HKD,second call",
+        "t15,2026-08-03,gf,investment,,sf1,25.00,HKD,",
+        "t16,2026-09-10,sf1,proceeds,,c3,30.00,HKD,partial sale",
+        "t17,2026-09-15,sf1,distribution,gf-lp,,5.00,HKD,",
+        "t18,2026-09-15,sf1,distribution,pen,,10.00,HKD,",
+        "t19,2026-09-15,sf1,distribution,hk,,5.00,HKD,",
+        "t20,2026-09-15,gf,proceeds,,sf1,5.00,HKD,",
+    ],
+    "valuations": [
+        "2026-06-30,sf1,c1,130.00,HKD",
+        "2026-06-30,sf1,c3,55.00,HKD",
+        "2026-06-30,sf2,c2,29.00,USD",
+        "2026-09-30,sf1,c1,150.00,HKD",
+        "2026-09-30,sf1,c3,35.00,HKD",
+        "2026-09-30,sf2,c2,28.00,USD",
+    ],
+    "fx_rates": [
+        "2025-12-31,USD,7.80",
+        "2026-03-01,USD,7.81",
+        "2026-09-01,USD,7.82",
+    ],
+}
+
+
+def closed_book(root: Path, close: bool = True) -> Path:
+    """Write the book under `root`, import it and (unless `close` is False) close 2026-09."""
+    ledger = write_book(root / "ledger", REPORT_BOOK)
+    db = root / "book.duckdb"
+    if close:
+        close_period(db, "2026-09", ledger_dir=str(ledger))
+    else:
+        from fundbook.store.db import open_book
+        from fundbook.store.importer import import_book
+
+        with open_book(db) as con:
+            import_book(con, ledger)
+    return db
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def need(tool: str) -> str:
+    """The path of a system tool, or skip (install with `make sysdeps`)."""
+    path = shutil.which(tool)
+    if path is None:
+        pytest.skip(f"{tool} is not installed (run `make sysdeps`)")
+    return path
+
+
+def pdf_pages_text(pdf: Path) -> list[str]:
+    """The text of each page of a PDF (pdftotext, form feeds split the pages)."""
+    out = subprocess.run(
+        [need("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [p for p in out.split("\f") if p.strip() or p]
+
+
+def png_pages(pdf: Path, out_dir: Path, dpi: int = 40) -> list[Path]:
+    """Every page of a PDF as a PNG (pdftoppm)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [need("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(out_dir / pdf.stem)], check=True
+    )
+    return sorted(out_dir.glob(f"{pdf.stem}*.png"))
+
+
+def ink_fraction(png: Path) -> float:
+    """Share of the page's pixels that are not white (0 for a blank page)."""
+    from PIL import Image
+
+    with Image.open(png) as img:
+        grey = img.convert("L")
+        hist = grey.histogram()
+    return 1 - sum(hist[245:]) / max(sum(hist), 1)
+
+
+def chromium_console(html: Path, screenshot: Path) -> list[str]:
+    """Open `html` in headless Chromium; the console messages it logged (none expected)."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary is None:
+        pytest.skip("chromium is not installed (run `make sysdeps`)")
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.run(
+            [
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--hide-scrollbars",
+                "--window-size=1000,1414",
+                f"--screenshot={screenshot}",
+                html.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    return [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
+
+
+def other_investor_leaks(source: Any, html_path: Path, fund_id: str, investor_id: str) -> list[str]:
+    """Names and ids of investors other than the report's own that appear in its HTML."""
+    from fundbook.report.source import entities
+
+    html = html_path.read_text(encoding="utf-8")
+    names = entities(source.snapshot)
+    leaks = []
+    others = source.snapshot.level("investor").select("investor_id").unique().to_series()
+    for other in sorted(set(others) - {investor_id}):
+        name = str(names.get(other, {}).get("name") or "")
+        for token in (other, name, escape(name)):
+            if token and re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", html):
+                leaks.append(f"{other}: {token}")
+    return leaks
+
+
+def redacted(source: Any, investor_id: str) -> Any:
+    """The source with every row of every other investor removed (fund-level rows kept)."""
+    import polars as pl
+
+    from fundbook.close.snapshot import Snapshot
+    from fundbook.report.source import ReportSource
+
+    snap = source.snapshot
+    levels = dict(snap.levels)
+    for name in ("investor", "flow", "investor_info"):
+        if name in levels:
+            levels[name] = levels[name].filter(pl.col("investor_id") == investor_id)
+    statements = snap.statements.filter(
+        pl.col("investor_id").is_null() | (pl.col("investor_id") == investor_id)
+    )
+    return ReportSource(Snapshot(snap.close, levels, statements), source.closed, source.previous)

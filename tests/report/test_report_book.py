@@ -1,0 +1,152 @@
+"""Reports of a small closed book of our own: escaping end to end, confidentiality, the CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from report_kit import (
+    XSS_NAME,
+    chromium_console,
+    closed_book,
+    ink_fraction,
+    other_investor_leaks,
+    pdf_pages_text,
+    png_pages,
+    redacted,
+)
+
+from fundbook.cli import cli
+from fundbook.report.lp import lp_pairs
+from fundbook.report.render import load, lp_reports
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return closed_book(tmp_path_factory.mktemp("report-book"))
+
+
+@pytest.fixture(scope="module")
+def rendered(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    runner = CliRunner()
+    lp = runner.invoke(
+        cli,
+        [
+            "report",
+            "lp",
+            "--db",
+            str(book),
+            "--quarter",
+            "2026Q3",
+            "--out",
+            str(out),
+            "--pdf",
+            "--xlsx",
+        ],
+    )
+    assert lp.exit_code == 0, lp.output
+    board = runner.invoke(
+        cli,
+        ["report", "board", "--db", str(book), "--quarter", "2026Q3", "--out", str(out), "--pdf"],
+    )
+    assert board.exit_code == 0, board.output
+    return out
+
+
+def test_cli_writes_every_lp_report_and_the_board_report(rendered: Path):
+    names = sorted(p.name for p in rendered.iterdir())
+    pairs = ["gf-gov", "mp-gov", "sf1-gf-lp", "sf1-hk", "sf1-pen", "sf2-ins"]
+    for pair in pairs:
+        for ext in ("html", "pdf", "xlsx"):
+            assert f"lp-2026Q3-{pair}.{ext}" in names
+    assert "board-2026Q3.html" in names and "board-2026Q3.pdf" in names
+
+
+def test_hostile_company_name_is_escaped_in_html_and_exact_in_pdf_and_xlsx(rendered: Path):
+    html = (rendered / "lp-2026Q3-sf1-pen.html").read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    board = (rendered / "board-2026Q3.html").read_text(encoding="utf-8")
+    assert "<script" not in board
+    text = re.sub(r"\s+", "", "".join(pdf_pages_text(rendered / "lp-2026Q3-sf1-pen.pdf")))
+    assert re.sub(r"\s+", "", XSS_NAME) in text
+    sheet = openpyxl.load_workbook(rendered / "lp-2026Q3-sf1-pen.xlsx")["Portfolio"]
+    assert XSS_NAME in [c.value for c in sheet["A"]]
+
+
+def test_no_lp_report_holds_another_investor(book: Path, rendered: Path, tmp_path: Path):
+    """No other investor's name or id appears, and removing every other investor's rows from
+    the snapshot changes nothing in the report: it cannot hold their amounts."""
+    source = load(book, "2026Q3")
+    for fund_id, investor_id in lp_pairs(source):
+        html = rendered / f"lp-2026Q3-{fund_id}-{investor_id}.html"
+        assert other_investor_leaks(source, html, fund_id, investor_id) == [], html.name
+        alone = lp_reports(
+            redacted(source, investor_id),
+            tmp_path / investor_id,
+            fund_id=fund_id,
+            investor_id=investor_id,
+        )
+        assert alone.html[0].read_text(encoding="utf-8") == html.read_text(encoding="utf-8")
+
+
+def test_chinese_names_are_drawn_in_the_pdf(rendered: Path):
+    text = "".join(pdf_pages_text(rendered / "lp-2026Q3-sf1-hk.pdf"))
+    assert "香港科技創投有限公司" in text
+
+
+def test_pdf_pages_are_non_blank_and_first_pages_are_kept(rendered: Path, tmp_path: Path):
+    from report_kit import ARTIFACTS
+
+    for name in ("lp-2026Q3-sf1-hk", "board-2026Q3"):
+        pngs = png_pages(rendered / f"{name}.pdf", tmp_path)
+        assert pngs and all(ink_fraction(p) > 0.002 for p in pngs), name
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"book-{name}-page1.png").write_bytes(pngs[0].read_bytes())
+
+
+def test_board_html_opens_in_chromium_without_console_errors(rendered: Path):
+    from report_kit import ARTIFACTS
+
+    shot = ARTIFACTS / "book-board-2026Q3.png"
+    assert chromium_console(rendered / "board-2026Q3.html", shot) == []
+    assert ink_fraction(shot) > 0.002
+
+
+def test_unclosed_quarter_is_a_draft(book: Path, tmp_path: Path):
+    result = lp_reports(load(book, "2026Q2"), tmp_path, investor_id="pen", pdf=True)
+    assert not result.closed
+    pages = pdf_pages_text(result.pdf[0])
+    assert pages and all("DRAFT" in p for p in pages)
+
+
+def test_unknown_investor_is_a_clean_error(book: Path, tmp_path: Path):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "lp",
+            "--db",
+            str(book),
+            "--quarter",
+            "2026Q3",
+            "--investor",
+            "nobody",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "no investor to report on for investor nobody" in result.output
+
+
+def test_a_month_is_not_a_quarter(book: Path, tmp_path: Path):
+    result = CliRunner().invoke(
+        cli, ["report", "board", "--db", str(book), "--quarter", "2026-08", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "is not a quarter" in result.output
