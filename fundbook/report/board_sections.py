@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -97,7 +98,7 @@ def _theme_frame(source: ReportSource, name: str, fund_id: str) -> pl.DataFrame:
 
 
 def _theme_figure(
-    row: dict[str, Any], name: str, kind: str, lvl: str, keys: dict[str, str | None]
+    row: dict[str, Any], name: str, kind: str, lvl: str, keys: Mapping[str, str | None]
 ) -> Figure:
     """A theme's figure; zero when the book holds nothing in the theme (metrics has no row)."""
     if not row:
