@@ -29,7 +29,7 @@ from fundbook.close.snapshot import (
 )
 from fundbook.core.errors import FundbookError, PeriodLocked
 from fundbook.store.db import open_book, scalar, sql
-from fundbook.store.importer import import_book
+from fundbook.store.importer import import_book, ledger_hash
 
 Progress = Callable[[str], None]
 TEST_HOOK_ENV = "FUNDBOOK_TEST_PAUSE_AT"
@@ -113,6 +113,9 @@ def _import(con: duckdb.DuckDBPyConnection, ledger: str | None, say: Progress) -
         return 0
     if not Path(ledger).is_dir():
         raise FundbookError(f"ledger directory {ledger} not found (use --ledger DIR)")
+    if ledger_hash(Path(ledger)) == scalar(con, sql("close_latest_import_hash")):
+        say(f"{ledger} is unchanged since the latest import: nothing new to import")
+        return 0
     say(f"importing {ledger}")
     result = import_book(con, Path(ledger), progress=say, in_transaction=True)
     return result.total_new

@@ -82,9 +82,11 @@ def statement_lines(
     frames: Frames, period: Period, period_start: dt.date, inception: dt.date
 ) -> pl.DataFrame:
     """The ILPA statement of every investor and fund for each basis, one row per line."""
-    parts = []
+    parts, by_start = [], {}
     for basis, start in basis_starts(period, period_start, inception).items():
-        wide = metrics.capital_account_statement(frames, start, period.end)
+        if start not in by_start:  # e.g. a January close: period, QTD and YTD share a start
+            by_start[start] = metrics.capital_account_statement(frames, start, period.end)
+        wide = by_start[start]
         present = [c for c in STATEMENT_LINES if c in wide.columns]
         parts.append(
             wide.select(
