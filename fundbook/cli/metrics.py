@@ -13,8 +13,13 @@ from fundbook.metrics.tables import BY, metrics_table
 from fundbook.store.db import open_book, resolve_db_path
 from fundbook.store.frames import Frames, load_frames
 
-as_of_option = click.option("--as-of", "as_of", type=DATE, required=True,
-                            help="Figures as of this date (rows dated on or before).")
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    required=True,
+    help="Figures as of this date (rows dated on or before).",
+)
 
 
 def _frames(db: str | None, as_of: dt.date) -> Frames:
@@ -24,15 +29,25 @@ def _frames(db: str | None, as_of: dt.date) -> Frames:
 
 @click.command("metrics")
 @as_of_option
-@click.option("--by", "by", type=click.Choice(BY), default="fund", show_default=True,
-              help="Grouping of the figures.")
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(BY),
+    default="fund",
+    show_default=True,
+    help="Grouping of the figures.",
+)
 @click.option("--fund", "fund_id", default=None, help="One fund (or programme) only.")
-@click.option("--look-through", is_flag=True,
-              help="--by theme: the guidance fund's exposure through its sub-funds.")
+@click.option(
+    "--look-through",
+    is_flag=True,
+    help="--by theme: the guidance fund's exposure through its sub-funds.",
+)
 @db_option
 @format_option
-def metrics_cmd(as_of: dt.date, by: str, fund_id: str | None, look_through: bool,
-                db: str | None, fmt: str) -> None:
+def metrics_cmd(
+    as_of: dt.date, by: str, fund_id: str | None, look_through: bool, db: str | None, fmt: str
+) -> None:
     """Figures per fund, investor, holding, theme or programme (see docs/methods.md).
 
     Money is in the currency of the `currency` column; ratios are numbers; undefined is null.
@@ -60,8 +75,15 @@ def compliance_cmd(as_of: dt.date, db: str | None, fmt: str) -> None:
 @click.option("--holding", "holding_id", default=None, help="A holding of the fund.")
 @db_option
 @format_option
-def explain_cmd(figure: str, as_of: dt.date, fund_id: str, investor_id: str | None,
-                holding_id: str | None, db: str | None, fmt: str) -> None:
+def explain_cmd(
+    figure: str,
+    as_of: dt.date,
+    fund_id: str,
+    investor_id: str | None,
+    holding_id: str | None,
+    db: str | None,
+    fmt: str,
+) -> None:
     """The dated rows (file:line) and intermediate values behind FIGURE, the figure last."""
     if investor_id and holding_id:
         raise click.UsageError("give --investor or --holding, not both")

@@ -20,8 +20,15 @@ from fundbook.metrics.money import MONEY, as_money, cents, ratio, zero
 from fundbook.metrics.programme import to_hkd
 from fundbook.metrics.state import book_state
 
-RULES = ("size", "government_share", "government_amount", "hk_nexus_of_invested",
-         "hk_nexus_of_size", "hk_production", "themes")
+RULES = (
+    "size",
+    "government_share",
+    "government_amount",
+    "hk_nexus_of_invested",
+    "hk_nexus_of_size",
+    "hk_production",
+    "themes",
+)
 STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
 _COLUMNS = ("fund_id", "rule", "status", "ratio", "amount", "currency", "threshold", "detail")
 
@@ -31,14 +38,16 @@ def _fund_facts(frames: Any, as_of: date) -> pl.DataFrame:
     (all and in HK-nexus companies), HK production spend, holdings outside the five themes."""
     state = book_state(frames, as_of)
     subs = frames.funds.filter(pl.col("kind") == "sub_fund").select(
-        "fund_id", "investment_period_end")
+        "fund_id", "investment_period_end"
+    )
     gov = frames.investors.filter(pl.col("kind") == "government")["investor_id"].implode()
     capital = state.accounts.group_by("fund_id").agg(
         pl.col("committed").sum().alias("size"),
         pl.col("committed").filter(pl.col("investor_id").is_in(gov)).sum().alias("government"),
     )
-    companies = frames.companies.select(pl.col("company_id").alias("holding_id"), "theme",
-                                        "hk_nexus")
+    companies = frames.companies.select(
+        pl.col("company_id").alias("holding_id"), "theme", "hk_nexus"
+    )
     held = state.holdings.join(companies, on="holding_id", how="inner")
     outside = ~pl.col("theme").is_in(STRATEGIC_THEMES)
     portfolio = held.group_by("fund_id").agg(
@@ -47,32 +56,51 @@ def _fund_facts(frames: Any, as_of: date) -> pl.DataFrame:
         pl.col("invested").filter(outside).sum().alias("outside_invested"),
         pl.col("holding_id").filter(outside).sort().str.join(", ").alias("outside_holdings"),
     )
-    production = frames.transactions.filter(
-        (pl.col("date") <= as_of) & (pl.col("type") == "hk_production_spend")
-    ).group_by("fund_id").agg(cents(pl.col("amount_fund")).sum().alias("production"))
-    facts = subs.join(capital, on="fund_id", how="left").join(portfolio, on="fund_id",
-                                                              how="left")
+    production = (
+        frames.transactions.filter(
+            (pl.col("date") <= as_of) & (pl.col("type") == "hk_production_spend")
+        )
+        .group_by("fund_id")
+        .agg(cents(pl.col("amount_fund")).sum().alias("production"))
+    )
+    facts = subs.join(capital, on="fund_id", how="left").join(portfolio, on="fund_id", how="left")
     facts = facts.join(production, on="fund_id", how="left")
-    money = ["size", "government", "invested", "nexus_invested", "outside_invested",
-             "production"]
+    money = ["size", "government", "invested", "nexus_invested", "outside_invested", "production"]
     facts = facts.with_columns(pl.col(money).fill_null(zero()))
     for col in money:
         facts = to_hkd(facts.rename({col: "amount"}), frames, state.fx).rename({"amount": col})
     ended = pl.col("investment_period_end").is_not_null() & (
-        pl.col("investment_period_end") <= as_of)
+        pl.col("investment_period_end") <= as_of
+    )
     return facts.with_columns(ended.alias("period_ended"))
 
 
-def _rule(facts: pl.DataFrame, name: str, passed: pl.Expr, judged: pl.Expr, *,
-          ratio_expr: pl.Expr | None = None, amount: pl.Expr | None = None,
-          threshold: str, detail: pl.Expr | None = None) -> pl.DataFrame:
-    status = pl.when(~judged).then(pl.lit("progress")).when(passed).then(pl.lit("pass")) \
+def _rule(
+    facts: pl.DataFrame,
+    name: str,
+    passed: pl.Expr,
+    judged: pl.Expr,
+    *,
+    ratio_expr: pl.Expr | None = None,
+    amount: pl.Expr | None = None,
+    threshold: str,
+    detail: pl.Expr | None = None,
+) -> pl.DataFrame:
+    status = (
+        pl.when(~judged)
+        .then(pl.lit("progress"))
+        .when(passed)
+        .then(pl.lit("pass"))
         .otherwise(pl.lit("fail"))
+    )
     return facts.select(
-        "fund_id", pl.lit(name).alias("rule"), status.alias("status"),
+        "fund_id",
+        pl.lit(name).alias("rule"),
+        status.alias("status"),
         (ratio_expr if ratio_expr is not None else pl.lit(None, pl.Float64)).alias("ratio"),
         (amount if amount is not None else pl.lit(None, pl.Int128)).alias("amount"),
-        pl.lit(REPORTING_CURRENCY).alias("currency"), pl.lit(threshold).alias("threshold"),
+        pl.lit(REPORTING_CURRENCY).alias("currency"),
+        pl.lit(threshold).alias("threshold"),
         (detail if detail is not None else pl.lit("")).alias("detail"),
     )
 
@@ -89,39 +117,88 @@ def compliance(frames: Any, as_of: date) -> pl.DataFrame:
     nexus_size = ratio(pl.col("nexus_invested"), pl.col("size"))
     prod = ratio(pl.col("production"), pl.col("size"))
     gov_share = ratio(pl.col("government"), pl.col("size"))
-    progress_note = pl.when(pl.col("period_ended")).then(pl.lit("")).otherwise(
-        pl.lit("judged at the end of the investment period (")
-        + pl.col("investment_period_end").cast(pl.String).fill_null("not in the book") + ")")
+    progress_note = (
+        pl.when(pl.col("period_ended"))
+        .then(pl.lit(""))
+        .otherwise(
+            pl.lit("judged at the end of the investment period (")
+            + pl.col("investment_period_end").cast(pl.String).fill_null("not in the book")
+            + ")"
+        )
+    )
     rows = [
-        _rule(f, "size", pl.col("size") >= ITIF_MIN_SUB_FUND_SIZE_HKD * 100, always,
-              amount=pl.col("size"), threshold=f">= {ITIF_MIN_SUB_FUND_SIZE_HKD:,} HKD"),
-        _rule(f, "government_share", gov_share <= ITIF_MAX_GOVERNMENT_SHARE, always,
-              ratio_expr=gov_share, threshold=f"<= {ITIF_MAX_GOVERNMENT_SHARE:.0%} of size"),
-        _rule(f, "government_amount", pl.col("government") <= ITIF_MAX_GOVERNMENT_HKD * 100,
-              always, amount=pl.col("government"),
-              threshold=f"<= {ITIF_MAX_GOVERNMENT_HKD:,} HKD"),
-        _rule(f, "hk_nexus_of_invested", nexus_inv >= ITIF_MIN_HK_NEXUS,
-              pl.col("invested") > 0, ratio_expr=nexus_inv,
-              threshold=f">= {ITIF_MIN_HK_NEXUS:.0%} of invested cost",
-              detail=pl.format("HK-nexus cost {} of {} HKD invested",
-                               _fmt("nexus_invested"), _fmt("invested"))),
-        _rule(f, "hk_nexus_of_size", nexus_size >= ITIF_MIN_HK_NEXUS, pl.col("period_ended"),
-              ratio_expr=nexus_size, threshold=f">= {ITIF_MIN_HK_NEXUS:.0%} of size",
-              detail=progress_note),
-        _rule(f, "hk_production", prod >= ITIF_MIN_HK_PRODUCTION, pl.col("period_ended"),
-              ratio_expr=prod, amount=pl.col("production"),
-              threshold=f">= {ITIF_MIN_HK_PRODUCTION:.0%} of size", detail=progress_note),
-        _rule(f, "themes", pl.col("outside_invested") == 0, always,
-              ratio_expr=ratio(pl.col("outside_invested"), pl.col("invested")),
-              amount=pl.col("outside_invested"), threshold="0 HKD outside the five themes",
-              detail=pl.when(pl.col("outside_invested") > 0).then(
-                  pl.lit("outside the five themes: ") + pl.col("outside_holdings")
-              ).otherwise(pl.lit(""))),
+        _rule(
+            f,
+            "size",
+            pl.col("size") >= ITIF_MIN_SUB_FUND_SIZE_HKD * 100,
+            always,
+            amount=pl.col("size"),
+            threshold=f">= {ITIF_MIN_SUB_FUND_SIZE_HKD:,} HKD",
+        ),
+        _rule(
+            f,
+            "government_share",
+            gov_share <= ITIF_MAX_GOVERNMENT_SHARE,
+            always,
+            ratio_expr=gov_share,
+            threshold=f"<= {ITIF_MAX_GOVERNMENT_SHARE:.0%} of size",
+        ),
+        _rule(
+            f,
+            "government_amount",
+            pl.col("government") <= ITIF_MAX_GOVERNMENT_HKD * 100,
+            always,
+            amount=pl.col("government"),
+            threshold=f"<= {ITIF_MAX_GOVERNMENT_HKD:,} HKD",
+        ),
+        _rule(
+            f,
+            "hk_nexus_of_invested",
+            nexus_inv >= ITIF_MIN_HK_NEXUS,
+            pl.col("invested") > 0,
+            ratio_expr=nexus_inv,
+            threshold=f">= {ITIF_MIN_HK_NEXUS:.0%} of invested cost",
+            detail=pl.format(
+                "HK-nexus cost {} of {} HKD invested", _fmt("nexus_invested"), _fmt("invested")
+            ),
+        ),
+        _rule(
+            f,
+            "hk_nexus_of_size",
+            nexus_size >= ITIF_MIN_HK_NEXUS,
+            pl.col("period_ended"),
+            ratio_expr=nexus_size,
+            threshold=f">= {ITIF_MIN_HK_NEXUS:.0%} of size",
+            detail=progress_note,
+        ),
+        _rule(
+            f,
+            "hk_production",
+            prod >= ITIF_MIN_HK_PRODUCTION,
+            pl.col("period_ended"),
+            ratio_expr=prod,
+            amount=pl.col("production"),
+            threshold=f">= {ITIF_MIN_HK_PRODUCTION:.0%} of size",
+            detail=progress_note,
+        ),
+        _rule(
+            f,
+            "themes",
+            pl.col("outside_invested") == 0,
+            always,
+            ratio_expr=ratio(pl.col("outside_invested"), pl.col("invested")),
+            amount=pl.col("outside_invested"),
+            threshold="0 HKD outside the five themes",
+            detail=pl.when(pl.col("outside_invested") > 0)
+            .then(pl.lit("outside the five themes: ") + pl.col("outside_holdings"))
+            .otherwise(pl.lit("")),
+        ),
     ]
     out = pl.concat([r.cast({"amount": pl.Int128}) for r in rows])
     order = pl.col("status").replace_strict(STATUS_ORDER, return_dtype=pl.Int8)
-    rule_order = pl.col("rule").replace_strict({r: i for i, r in enumerate(RULES)},
-                                               return_dtype=pl.Int8)
+    rule_order = pl.col("rule").replace_strict(
+        {r: i for i, r in enumerate(RULES)}, return_dtype=pl.Int8
+    )
     out = out.sort(order, "fund_id", rule_order)
     return as_money(out).select(list(_COLUMNS))
 

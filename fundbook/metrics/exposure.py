@@ -15,8 +15,9 @@ from fundbook.metrics.state import book_state
 SUB_FUND_THEME = "sub_fund"  # a holding that is a fund of the book, seen without look-through
 
 
-def theme_exposure(frames: Any, as_of: date, look_through: bool = False,
-                   fund_id: str | None = None) -> pl.DataFrame:
+def theme_exposure(
+    frames: Any, as_of: date, look_through: bool = False, fund_id: str | None = None
+) -> pl.DataFrame:
     """One row per theme: companies held, invested cost, fair value and share of fair value.
 
     Without look-through: the holdings of `fund_id` (its currency), or every fund's company
@@ -34,15 +35,28 @@ def theme_exposure(frames: Any, as_of: date, look_through: bool = False,
     rows = exposure.join(themes, on="holding_id", how="left").with_columns(
         pl.col("theme").fill_null(SUB_FUND_THEME)
     )
-    out = rows.group_by("theme").agg(
-        pl.col("holding_id").n_unique().cast(pl.Int64).alias("holdings"),
-        pl.col("invested").sum(), pl.col("fair_value").sum(),
-    ).with_columns(
-        ratio(pl.col("fair_value"), pl.col("fair_value").sum()).alias("share_of_fair_value"),
-        pl.lit(fund_id).cast(pl.String).alias("fund_id"), pl.lit(currency).alias("currency"),
+    out = (
+        rows.group_by("theme")
+        .agg(
+            pl.col("holding_id").n_unique().cast(pl.Int64).alias("holdings"),
+            pl.col("invested").sum(),
+            pl.col("fair_value").sum(),
+        )
+        .with_columns(
+            ratio(pl.col("fair_value"), pl.col("fair_value").sum()).alias("share_of_fair_value"),
+            pl.lit(fund_id).cast(pl.String).alias("fund_id"),
+            pl.lit(currency).alias("currency"),
+        )
     )
-    cols = ["fund_id", "theme", "currency", "holdings", "invested", "fair_value",
-            "share_of_fair_value"]
+    cols = [
+        "fund_id",
+        "theme",
+        "currency",
+        "holdings",
+        "invested",
+        "fair_value",
+        "share_of_fair_value",
+    ]
     return as_money(out.select(cols).sort("theme"))
 
 
@@ -50,8 +64,9 @@ def _direct(frames: Any, state: Any, fund_id: str | None) -> tuple[pl.DataFrame,
     hold = state.holdings.select("fund_id", "holding_id", "invested", "fair_value")
     if fund_id is not None:
         ccy = frames.funds.filter(pl.col("fund_id") == fund_id)["currency"]
-        return hold.filter(pl.col("fund_id") == fund_id), (ccy[0] if len(ccy) else
-                                                             REPORTING_CURRENCY)
+        return hold.filter(pl.col("fund_id") == fund_id), (
+            ccy[0] if len(ccy) else REPORTING_CURRENCY
+        )
     companies = frames.companies["company_id"].implode()
     hold = hold.filter(pl.col("holding_id").is_in(companies))
     for col in ("invested", "fair_value"):
@@ -68,19 +83,31 @@ def _look_through(frames: Any, state: Any, fund_id: str | None) -> tuple[pl.Data
         holders = pl.Series([fund_id])
     hold = state.holdings.select("fund_id", "holding_id", "invested", "fair_value")
     companies = frames.companies["company_id"].implode()
-    direct = hold.filter(pl.col("fund_id").is_in(holders.implode())
-                         & pl.col("holding_id").is_in(companies))
+    direct = hold.filter(
+        pl.col("fund_id").is_in(holders.implode()) & pl.col("holding_id").is_in(companies)
+    )
     lp = frames.investors.filter(pl.col("fund_id").is_in(holders.implode())).select(
-        pl.col("fund_id").alias("holder"), "investor_id")
+        pl.col("fund_id").alias("holder"), "investor_id"
+    )
     acc = state.accounts
-    shares = lp.join(acc, on="investor_id").select(
-        "holder", pl.col("fund_id").alias("sub"), pl.col("weight").alias("_w"),
-    ).join(acc.group_by("fund_id").agg(pl.col("weight").sum().alias("_total")),
-           left_on="sub", right_on="fund_id")
+    shares = (
+        lp.join(acc, on="investor_id")
+        .select(
+            "holder",
+            pl.col("fund_id").alias("sub"),
+            pl.col("weight").alias("_w"),
+        )
+        .join(
+            acc.group_by("fund_id").agg(pl.col("weight").sum().alias("_total")),
+            left_on="sub",
+            right_on="fund_id",
+        )
+    )
     rate = state.fx
     ccy = frames.funds.select("fund_id", "currency")
     via = (
-        hold.rename({"fund_id": "sub"}).join(shares, on="sub")
+        hold.rename({"fund_id": "sub"})
+        .join(shares, on="sub")
         .join(ccy.rename({"fund_id": "sub", "currency": "_from"}), on="sub")
         .join(ccy.rename({"fund_id": "holder", "currency": "_to"}), on="holder")
         .join(rate.rename({"currency": "_from", "hkd_per_unit": "_rf"}), on="_from", how="left")
@@ -88,9 +115,14 @@ def _look_through(frames: Any, state: Any, fund_id: str | None) -> tuple[pl.Data
         .filter(pl.col("holding_id").is_in(companies))
     )
     via = via.select(
-        pl.col("holder").alias("fund_id"), "holding_id",
-        *(convert(prorate(pl.col(c), pl.col("_w"), pl.col("_total")), pl.col("_rf"),
-                  pl.col("_rt")).alias(c) for c in ("invested", "fair_value")),
+        pl.col("holder").alias("fund_id"),
+        "holding_id",
+        *(
+            convert(
+                prorate(pl.col(c), pl.col("_w"), pl.col("_total")), pl.col("_rf"), pl.col("_rt")
+            ).alias(c)
+            for c in ("invested", "fair_value")
+        ),
     )
     both = pl.concat([direct, via])
     if fund_id is not None:

@@ -13,20 +13,60 @@ from fundbook.metrics.state import book_state
 from fundbook.metrics.xirr import xirr_grouped
 
 FUND_FIGURES = (
-    "committed", "government_committed", "social_committed", "amplification",
-    "social_leverage", "paid_in", "government_paid_in", "social_paid_in", "paid_in_leverage",
-    "unfunded", "distributed", "nav", "net_irr", "tvpi", "dpi", "rvpi", "pic_multiple",
-    "invested", "gross_irr", "gross_moic",
-    "cash", "holdings_value", "proceeds", "income", "fees", "expenses", "grants", "realised_gain",
+    "committed",
+    "government_committed",
+    "social_committed",
+    "amplification",
+    "social_leverage",
+    "paid_in",
+    "government_paid_in",
+    "social_paid_in",
+    "paid_in_leverage",
+    "unfunded",
+    "distributed",
+    "nav",
+    "net_irr",
+    "tvpi",
+    "dpi",
+    "rvpi",
+    "pic_multiple",
+    "invested",
+    "gross_irr",
+    "gross_moic",
+    "cash",
+    "holdings_value",
+    "proceeds",
+    "income",
+    "fees",
+    "expenses",
+    "grants",
+    "realised_gain",
     "unrealised_gain",
 )
 INVESTOR_FIGURES = (
-    "commitment_share", "committed", "paid_in", "unfunded", "distributed", "nav", "net_irr",
-    "tvpi", "dpi", "rvpi",
+    "commitment_share",
+    "committed",
+    "paid_in",
+    "unfunded",
+    "distributed",
+    "nav",
+    "net_irr",
+    "tvpi",
+    "dpi",
+    "rvpi",
 )
 HOLDING_FIGURES = (
-    "invested", "proceeds", "income", "fair_value", "gross_irr", "moic", "co_invested",
-    "co_investment_leverage", "remaining_cost", "realised_gain", "unrealised_gain",
+    "invested",
+    "proceeds",
+    "income",
+    "fair_value",
+    "gross_irr",
+    "moic",
+    "co_invested",
+    "co_investment_leverage",
+    "remaining_cost",
+    "realised_gain",
+    "unrealised_gain",
 )
 _NET = {"contribution": -1, "distribution": 1}
 _GROSS = {"investment": -1, "proceeds": 1, "income": 1}
@@ -39,7 +79,8 @@ def irr_by_group(flows: pl.DataFrame, keys: list[str], name: str) -> pl.DataFram
         return groups.drop("_g").with_columns(pl.lit(None, pl.Float64).alias(name))
     indexed = flows.join(groups, on=keys, how="left")
     rates = xirr_grouped(
-        indexed["_g"].to_numpy(), indexed["date"].to_numpy(),
+        indexed["_g"].to_numpy(),
+        indexed["date"].to_numpy(),
         indexed["amount"].cast(pl.Float64).to_numpy() / 100.0,
     )
     rates = np.where(np.isfinite(rates), rates, np.nan)
@@ -78,18 +119,30 @@ def fund_metrics(frames: Any, as_of: date) -> pl.DataFrame:
     net and gross IRR; money in the fund's currency (`currency`)."""
     state = book_state(frames, as_of)
     txns = frames.transactions.filter(pl.col("date") <= as_of)
-    base = frames.funds.select("fund_id", "name", "kind", "currency").join(
-        state.funds.drop("currency"), on="fund_id", how="left"
-    ).join(_capital_by_kind(frames, state), on="fund_id", how="left")
+    base = (
+        frames.funds.select("fund_id", "name", "kind", "currency")
+        .join(state.funds.drop("currency"), on="fund_id", how="left")
+        .join(_capital_by_kind(frames, state), on="fund_id", how="left")
+    )
     money_cols = [c for c, dt in base.schema.items() if dt == CENTS]
     base = base.with_columns(pl.col(money_cols).fill_null(zero()))
     net = irr_by_group(
-        pl.concat([signed_flows(txns, _NET, ["fund_id"]),
-                   terminal(base, ["fund_id"], "nav", as_of)]), ["fund_id"], "net_irr")
+        pl.concat(
+            [signed_flows(txns, _NET, ["fund_id"]), terminal(base, ["fund_id"], "nav", as_of)]
+        ),
+        ["fund_id"],
+        "net_irr",
+    )
     gross = irr_by_group(
-        pl.concat([signed_flows(txns, _GROSS, ["fund_id"]),
-                   terminal(base, ["fund_id"], "holdings_value", as_of)]), ["fund_id"],
-        "gross_irr")
+        pl.concat(
+            [
+                signed_flows(txns, _GROSS, ["fund_id"]),
+                terminal(base, ["fund_id"], "holdings_value", as_of),
+            ]
+        ),
+        ["fund_id"],
+        "gross_irr",
+    )
     out = base.join(net, on="fund_id", how="left").join(gross, on="fund_id", how="left")
     out = out.with_columns(
         pl.col("contributions").alias("paid_in"),
@@ -100,8 +153,9 @@ def fund_metrics(frames: Any, as_of: date) -> pl.DataFrame:
         ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
         *_multiples("contributions", "distributions", "nav"),
         ratio(pl.col("contributions"), pl.col("committed")).alias("pic_multiple"),
-        ratio(pl.col("proceeds") + pl.col("income") + pl.col("holdings_value"),
-              pl.col("invested")).alias("gross_moic"),
+        ratio(
+            pl.col("proceeds") + pl.col("income") + pl.col("holdings_value"), pl.col("invested")
+        ).alias("gross_moic"),
     )
     return as_money(out.select("fund_id", "name", "kind", "currency", *FUND_FIGURES))
 
@@ -122,12 +176,19 @@ def investor_metrics(frames: Any, as_of: date) -> pl.DataFrame:
     txns = frames.transactions.filter(pl.col("date") <= as_of)
     acc = state.accounts
     net = irr_by_group(
-        pl.concat([signed_flows(txns, _NET, keys), terminal(acc, keys, "nav", as_of)]), keys,
-        "net_irr")
-    out = acc.join(net, on=keys, how="left").join(
-        frames.funds.select("fund_id", "currency"), on="fund_id", how="left"
-    ).join(frames.investors.select("investor_id", pl.col("kind").alias("investor_kind")),
-           on="investor_id", how="left")
+        pl.concat([signed_flows(txns, _NET, keys), terminal(acc, keys, "nav", as_of)]),
+        keys,
+        "net_irr",
+    )
+    out = (
+        acc.join(net, on=keys, how="left")
+        .join(frames.funds.select("fund_id", "currency"), on="fund_id", how="left")
+        .join(
+            frames.investors.select("investor_id", pl.col("kind").alias("investor_kind")),
+            on="investor_id",
+            how="left",
+        )
+    )
     out = out.with_columns(
         ratio(pl.col("weight"), pl.col("weight").sum().over("fund_id")).alias("commitment_share"),
         pl.col("contributions").alias("paid_in"),
@@ -148,13 +209,17 @@ def holding_metrics(frames: Any, as_of: date) -> pl.DataFrame:
     hold = state.holdings
     gross = irr_by_group(
         pl.concat([signed_flows(txns, _GROSS, keys), terminal(hold, keys, "fair_value", as_of)]),
-        keys, "gross_irr")
-    out = hold.join(gross, on=keys, how="left").join(_co_invested(frames, txns), on=keys,
-                                                      how="left")
+        keys,
+        "gross_irr",
+    )
+    out = hold.join(gross, on=keys, how="left").join(
+        _co_invested(frames, txns), on=keys, how="left"
+    )
     out = out.join(frames.funds.select("fund_id", "currency"), on="fund_id", how="left")
     out = out.with_columns(pl.col("co_invested").fill_null(zero())).with_columns(
-        ratio(pl.col("proceeds") + pl.col("income") + pl.col("fair_value"), pl.col("invested"))
-        .alias("moic"),
+        ratio(
+            pl.col("proceeds") + pl.col("income") + pl.col("fair_value"), pl.col("invested")
+        ).alias("moic"),
         ratio(pl.col("co_invested"), pl.col("invested")).alias("co_investment_leverage"),
     )
     cols = [*keys, "currency", "valued_by", "valuation_date", *HOLDING_FIGURES]

@@ -90,21 +90,31 @@ def cost_relief(txns: pl.DataFrame) -> pl.DataFrame:
     amount = cents(pl.col("amount_fund"))
     for name, t in (("_i", "investment"), ("_p", "proceeds"), ("_n", "income")):
         rows = rows.with_columns(
-            pl.when(pl.col("type") == t).then(amount).otherwise(zero()).cum_sum().over(keys)
+            pl.when(pl.col("type") == t)
+            .then(amount)
+            .otherwise(zero())
+            .cum_sum()
+            .over(keys)
             .alias(name)
         )
     rows = rows.with_columns(
-        (pl.col("_p") + pl.min_horizontal((pl.col("_i") - pl.col("_p")).cum_min().over(keys),
-                                          zero())).alias("_r")
+        (
+            pl.col("_p")
+            + pl.min_horizontal((pl.col("_i") - pl.col("_p")).cum_min().over(keys), zero())
+        ).alias("_r")
     )
-    return rows.group_by(keys, maintain_order=True).agg(
-        pl.col("_i").last().alias("invested"),
-        pl.col("_p").last().alias("proceeds"),
-        pl.col("_n").last().alias("income"),
-        pl.col("_r").last().alias("relieved_cost"),
-    ).with_columns(
-        (pl.col("invested") - pl.col("relieved_cost")).alias("remaining_cost"),
-        (pl.col("proceeds") - pl.col("relieved_cost")).alias("realised_gain"),
+    return (
+        rows.group_by(keys, maintain_order=True)
+        .agg(
+            pl.col("_i").last().alias("invested"),
+            pl.col("_p").last().alias("proceeds"),
+            pl.col("_n").last().alias("income"),
+            pl.col("_r").last().alias("relieved_cost"),
+        )
+        .with_columns(
+            (pl.col("invested") - pl.col("relieved_cost")).alias("remaining_cost"),
+            (pl.col("proceeds") - pl.col("relieved_cost")).alias("realised_gain"),
+        )
     )
 
 
@@ -127,6 +137,8 @@ def marks(frames: Any, txns: pl.DataFrame, at: date) -> pl.DataFrame:
         .group_by(keys)
         .agg(cents(pl.col("amount_fund")).sum().alias("_later"))
     )
-    return latest.join(later, on=keys, how="left").with_columns(
-        (pl.col("_mark") + pl.col("_later").fill_null(0)).alias("marked_value")
-    ).drop("_mark", "_later")
+    return (
+        latest.join(later, on=keys, how="left")
+        .with_columns((pl.col("_mark") + pl.col("_later").fill_null(0)).alias("marked_value"))
+        .drop("_mark", "_later")
+    )

@@ -17,12 +17,15 @@ from fundbook.metrics.money import CENTS, as_money, cents, convert, ratio, zero
 from fundbook.metrics.positions import fx_at
 
 PROGRAMME_KINDS = ("guidance_fund", "programme", "co_investment")
-_ITEM: dict[str, pl.DataType] = {"programme": pl.String(), "basis": pl.String(),
-                                  "side": pl.String(), "amount": CENTS}
+_ITEM: dict[str, pl.DataType] = {
+    "programme": pl.String(),
+    "basis": pl.String(),
+    "side": pl.String(),
+    "amount": CENTS,
+}
 
 
-def to_hkd(df: pl.DataFrame, frames: Any, fx: pl.DataFrame, column: str = "amount"
-           ) -> pl.DataFrame:
+def to_hkd(df: pl.DataFrame, frames: Any, fx: pl.DataFrame, column: str = "amount") -> pl.DataFrame:
     """`column` (cents in the row's fund currency, by fund_id) converted into HKD at `fx`."""
     ccy = frames.funds.select("fund_id", "currency")
     joined = df.join(ccy, on="fund_id", how="left").join(fx, on="currency", how="left")
@@ -34,64 +37,92 @@ def to_hkd(df: pl.DataFrame, frames: Any, fx: pl.DataFrame, column: str = "amoun
 def _programmes(frames: Any) -> pl.DataFrame:
     """Programme funds: guidance funds, grant programmes, co-investment funds, and any fund
     named as another's programme_id; with their member count and whether they hold funds."""
-    members = frames.funds.filter(pl.col("programme_id").is_not_null()).group_by(
-        "programme_id").agg(pl.len().alias("member_funds")).rename({"programme_id": "fund_id"})
+    members = (
+        frames.funds.filter(pl.col("programme_id").is_not_null())
+        .group_by("programme_id")
+        .agg(pl.len().alias("member_funds"))
+        .rename({"programme_id": "fund_id"})
+    )
     lp = frames.investors.filter(pl.col("fund_id").is_not_null()).select("fund_id").unique()
     return (
         frames.funds.join(members, on="fund_id", how="left")
         .with_columns(pl.col("member_funds").fill_null(0).cast(pl.Int64))
         .with_columns(
-            ((pl.col("member_funds") > 0) | pl.col("fund_id").is_in(lp["fund_id"].implode()))
-            .alias("fund_of_funds")
+            ((pl.col("member_funds") > 0) | pl.col("fund_id").is_in(lp["fund_id"].implode())).alias(
+                "fund_of_funds"
+            )
         )
         .filter(pl.col("kind").is_in(PROGRAMME_KINDS) | (pl.col("member_funds") > 0))
         .select(pl.col("fund_id").alias("programme"), "kind", "member_funds", "fund_of_funds")
     )
 
 
-def _lp_items(frames: Any, as_of: date, fx: pl.DataFrame, progs: pl.DataFrame
-              ) -> pl.DataFrame:
+def _lp_items(frames: Any, as_of: date, fx: pl.DataFrame, progs: pl.DataFrame) -> pl.DataFrame:
     """Commitments and contributions of LPs: to member funds (fund of funds), else to the
     programme fund itself; grant programmes count grants and matching instead."""
     owner = frames.funds.select("fund_id", "programme_id").join(
         progs.filter(pl.col("fund_of_funds")).select(pl.col("programme").alias("programme_id")),
-        on="programme_id", how="inner")
+        on="programme_id",
+        how="inner",
+    )
     own = progs.filter(~pl.col("fund_of_funds") & (pl.col("kind") != "programme")).select(
-        pl.col("programme").alias("fund_id"), pl.col("programme").alias("programme_id"))
+        pl.col("programme").alias("fund_id"), pl.col("programme").alias("programme_id")
+    )
     member_of = pl.concat([owner, own])
     kinds = frames.investors.select("investor_id", pl.col("kind").alias("_kind"))
-    side = pl.when(pl.col("_kind") == "government").then(pl.lit("government")).otherwise(
-        pl.lit("social"))
+    side = (
+        pl.when(pl.col("_kind") == "government")
+        .then(pl.lit("government"))
+        .otherwise(pl.lit("social"))
+    )
     commits = frames.commitments.filter(pl.col("date") <= as_of).with_columns(
-        pl.lit("committed").alias("basis"))
+        pl.lit("committed").alias("basis")
+    )
     paid = frames.transactions.filter(
-        (pl.col("date") <= as_of) & (pl.col("type") == "contribution")).with_columns(
-        pl.lit("paid_in").alias("basis"))
-    rows = pl.concat([commits.select("fund_id", "investor_id", "basis", "amount_fund"),
-                      paid.select("fund_id", "investor_id", "basis", "amount_fund")])
+        (pl.col("date") <= as_of) & (pl.col("type") == "contribution")
+    ).with_columns(pl.lit("paid_in").alias("basis"))
+    rows = pl.concat(
+        [
+            commits.select("fund_id", "investor_id", "basis", "amount_fund"),
+            paid.select("fund_id", "investor_id", "basis", "amount_fund"),
+        ]
+    )
     rows = rows.join(member_of, on="fund_id").join(kinds, on="investor_id", how="left")
-    rows = rows.select("fund_id", pl.col("programme_id").alias("programme"), "basis",
-                       side.alias("side"), cents(pl.col("amount_fund")).alias("amount"))
+    rows = rows.select(
+        "fund_id",
+        pl.col("programme_id").alias("programme"),
+        "basis",
+        side.alias("side"),
+        cents(pl.col("amount_fund")).alias("amount"),
+    )
     return to_hkd(rows, frames, fx).select(list(_ITEM))
 
 
-def _own_items(frames: Any, as_of: date, fx: pl.DataFrame, progs: pl.DataFrame
-               ) -> pl.DataFrame:
+def _own_items(frames: Any, as_of: date, fx: pl.DataFrame, progs: pl.DataFrame) -> pl.DataFrame:
     """Money the programme fund moves itself: direct investments in companies (government),
     social co-investment alongside it, and for grant programmes grants and matching."""
     funds = frames.funds["fund_id"].implode()
     social = frames.investors.filter(pl.col("kind") != "government")["investor_id"].implode()
     p = progs.rename({"programme": "fund_id"})
     txns = frames.transactions.filter(pl.col("date") <= as_of).join(p, on="fund_id")
-    direct = (pl.col("type") == "investment") & pl.col("fund_of_funds") & ~pl.col(
-        "holding_id").is_in(funds)
+    direct = (
+        (pl.col("type") == "investment")
+        & pl.col("fund_of_funds")
+        & ~pl.col("holding_id").is_in(funds)
+    )
     co = (pl.col("type") == "co_investment") & pl.col("investor_id").is_in(social)
     grant = (pl.col("kind") == "programme") & pl.col("type").is_in(["grant", "matching"])
-    side = pl.when((pl.col("type") == "co_investment") | (pl.col("type") == "matching")).then(
-        pl.lit("social")).otherwise(pl.lit("government"))
+    side = (
+        pl.when((pl.col("type") == "co_investment") | (pl.col("type") == "matching"))
+        .then(pl.lit("social"))
+        .otherwise(pl.lit("government"))
+    )
     rows = txns.filter(direct | co | grant).select(
-        "fund_id", pl.col("fund_id").alias("programme"), side.alias("side"),
-        cents(pl.col("amount_fund")).alias("amount"))
+        "fund_id",
+        pl.col("fund_id").alias("programme"),
+        side.alias("side"),
+        cents(pl.col("amount_fund")).alias("amount"),
+    )
     rows = to_hkd(rows, frames, fx)
     both = [rows.with_columns(pl.lit(b).alias("basis")) for b in ("committed", "paid_in")]
     return pl.concat(both).select(list(_ITEM))
@@ -103,47 +134,90 @@ def programme_metrics(frames: Any, as_of: date) -> pl.DataFrame:
     programmes."""
     fx = fx_at(frames, as_of)
     progs = _programmes(frames)
-    items = pl.concat([pl.DataFrame(schema=_ITEM), _lp_items(frames, as_of, fx, progs),
-                       _own_items(frames, as_of, fx, progs)])
+    items = pl.concat(
+        [
+            pl.DataFrame(schema=_ITEM),
+            _lp_items(frames, as_of, fx, progs),
+            _own_items(frames, as_of, fx, progs),
+        ]
+    )
     sums = items.group_by("programme").agg(
-        pl.col("amount").filter((pl.col("basis") == b) & (pl.col("side") == s)).sum()
+        pl.col("amount")
+        .filter((pl.col("basis") == b) & (pl.col("side") == s))
+        .sum()
         .alias(f"{s}_{b}")
-        for b in ("committed", "paid_in") for s in ("government", "social")
+        for b in ("committed", "paid_in")
+        for s in ("government", "social")
     )
     grants = _grant_summary(grant_matching(frames, as_of))
     out = progs.join(sums, on="programme", how="left").join(grants, on="programme", how="left")
     money = [c for c, dt in out.schema.items() if dt == CENTS or isinstance(dt, pl.Decimal)]
     out = out.with_columns(pl.col(money).fill_null(0))
-    target = pl.when(pl.col("kind") == "programme").then(pl.lit(1.0 + GRANT_MATCHING_RATIO)
-                                                         ).otherwise(ITIF_TARGET_AMPLIFICATION)
-    out = out.with_columns(
-        pl.lit(REPORTING_CURRENCY).alias("currency"),
-        (pl.col("government_committed") + pl.col("social_committed")).alias("committed"),
-        (pl.col("government_paid_in") + pl.col("social_paid_in")).alias("paid_in"),
-        ratio(pl.col("social_committed"), pl.col("government_committed"))
-        .alias("social_leverage"),
-        ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
-        target.alias("target_amplification"),
-    ).with_columns(
-        ratio(pl.col("committed"), pl.col("government_committed")).alias("amplification"),
-    ).with_columns((pl.col("amplification") >= pl.col("target_amplification"))
-                   .alias("meets_target"))
-    cols = ["programme", "kind", "currency", "member_funds", "government_committed",
-            "social_committed", "committed", "amplification", "social_leverage",
-            "target_amplification", "meets_target", "government_paid_in", "social_paid_in",
-            "paid_in", "paid_in_leverage", "grants", "matching", "matching_ratio",
-            "grant_companies", "companies_short", "short_companies"]
+    target = (
+        pl.when(pl.col("kind") == "programme")
+        .then(pl.lit(1.0 + GRANT_MATCHING_RATIO))
+        .otherwise(ITIF_TARGET_AMPLIFICATION)
+    )
+    out = (
+        out.with_columns(
+            pl.lit(REPORTING_CURRENCY).alias("currency"),
+            (pl.col("government_committed") + pl.col("social_committed")).alias("committed"),
+            (pl.col("government_paid_in") + pl.col("social_paid_in")).alias("paid_in"),
+            ratio(pl.col("social_committed"), pl.col("government_committed")).alias(
+                "social_leverage"
+            ),
+            ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
+            target.alias("target_amplification"),
+        )
+        .with_columns(
+            ratio(pl.col("committed"), pl.col("government_committed")).alias("amplification"),
+        )
+        .with_columns(
+            (pl.col("amplification") >= pl.col("target_amplification")).alias("meets_target")
+        )
+    )
+    cols = [
+        "programme",
+        "kind",
+        "currency",
+        "member_funds",
+        "government_committed",
+        "social_committed",
+        "committed",
+        "amplification",
+        "social_leverage",
+        "target_amplification",
+        "meets_target",
+        "government_paid_in",
+        "social_paid_in",
+        "paid_in",
+        "paid_in_leverage",
+        "grants",
+        "matching",
+        "matching_ratio",
+        "grant_companies",
+        "companies_short",
+        "short_companies",
+    ]
     return as_money(out.select(cols).sort("programme"))
 
 
 def _grant_summary(per_company: pl.DataFrame) -> pl.DataFrame:
-    return per_company.group_by("programme").agg(
-        pl.col("grants").sum(), pl.col("matching").sum(),
-        pl.len().cast(pl.Int64).alias("grant_companies"),
-        (~pl.col("compliant")).sum().cast(pl.Int64).alias("companies_short"),
-        pl.col("company_id").filter(~pl.col("compliant")).sort().str.join(", ")
-        .alias("short_companies"),
-    ).with_columns(ratio(pl.col("matching"), pl.col("grants")).alias("matching_ratio"))
+    return (
+        per_company.group_by("programme")
+        .agg(
+            pl.col("grants").sum(),
+            pl.col("matching").sum(),
+            pl.len().cast(pl.Int64).alias("grant_companies"),
+            (~pl.col("compliant")).sum().cast(pl.Int64).alias("companies_short"),
+            pl.col("company_id")
+            .filter(~pl.col("compliant"))
+            .sort()
+            .str.join(", ")
+            .alias("short_companies"),
+        )
+        .with_columns(ratio(pl.col("matching"), pl.col("grants")).alias("matching_ratio"))
+    )
 
 
 def grant_matching(frames: Any, as_of: date) -> pl.DataFrame:
@@ -151,24 +225,38 @@ def grant_matching(frames: Any, as_of: date) -> pl.DataFrame:
     the matching ratio against 1:2, the shortfall, and whether grants exceed the cap."""
     fx = fx_at(frames, as_of)
     rows = frames.transactions.filter(
-        (pl.col("date") <= as_of) & pl.col("type").is_in(["grant", "matching"]))
+        (pl.col("date") <= as_of) & pl.col("type").is_in(["grant", "matching"])
+    )
     per = rows.group_by("fund_id", "holding_id").agg(
         cents(pl.col("amount_fund")).filter(pl.col("type") == t).sum().alias(c)
         for t, c in (("grant", "grants"), ("matching", "matching"))
     )
     per = per.filter(pl.col("grants") > 0)
-    hkd = to_hkd(per.select("fund_id", "holding_id", pl.col("grants").alias("amount")),
-                 frames, fx)
+    hkd = to_hkd(per.select("fund_id", "holding_id", pl.col("grants").alias("amount")), frames, fx)
     required = pl.col("grants") * int(GRANT_MATCHING_RATIO * 100) // 100
-    out = per.join(hkd.rename({"amount": "grants_hkd"}), on=["fund_id", "holding_id"]).join(
-        frames.funds.select("fund_id", "currency"), on="fund_id", how="left"
-    ).with_columns(
-        ratio(pl.col("matching"), pl.col("grants")).alias("matching_ratio"),
-        pl.lit(GRANT_MATCHING_RATIO).alias("required_ratio"),
-        pl.max_horizontal(required - pl.col("matching"), zero()).alias("shortfall"),
-        (pl.col("grants_hkd") > GRANT_CAP_PER_COMPANY_HKD * 100).alias("over_cap"),
-    ).with_columns((pl.col("matching_ratio") >= pl.col("required_ratio")).alias("compliant"))
-    cols = ["programme", "company_id", "currency", "grants", "matching", "matching_ratio",
-            "required_ratio", "compliant", "shortfall", "grants_hkd", "over_cap"]
+    out = (
+        per.join(hkd.rename({"amount": "grants_hkd"}), on=["fund_id", "holding_id"])
+        .join(frames.funds.select("fund_id", "currency"), on="fund_id", how="left")
+        .with_columns(
+            ratio(pl.col("matching"), pl.col("grants")).alias("matching_ratio"),
+            pl.lit(GRANT_MATCHING_RATIO).alias("required_ratio"),
+            pl.max_horizontal(required - pl.col("matching"), zero()).alias("shortfall"),
+            (pl.col("grants_hkd") > GRANT_CAP_PER_COMPANY_HKD * 100).alias("over_cap"),
+        )
+        .with_columns((pl.col("matching_ratio") >= pl.col("required_ratio")).alias("compliant"))
+    )
+    cols = [
+        "programme",
+        "company_id",
+        "currency",
+        "grants",
+        "matching",
+        "matching_ratio",
+        "required_ratio",
+        "compliant",
+        "shortfall",
+        "grants_hkd",
+        "over_cap",
+    ]
     out = out.rename({"fund_id": "programme", "holding_id": "company_id"})
     return as_money(out.select(cols).sort("programme", "company_id"))

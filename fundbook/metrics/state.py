@@ -26,13 +26,13 @@ def book_state(frames: Any, at: date) -> BookState:
     """
     txns = frames.transactions.filter(pl.col("date") <= at)
     fx = fx_at(frames, at)
-    base = cost_relief(txns).join(marks(frames, txns, at), on=["fund_id", "holding_id"],
-                                  how="left")
+    base = cost_relief(txns).join(marks(frames, txns, at), on=["fund_id", "holding_id"], how="left")
     fund_totals = _fund_totals(frames, txns)
     accounts_base = _account_flows(frames, txns, at)
     links = _fund_links(frames, base, fx)
-    sub_navs = pl.DataFrame(schema={"fund_id": pl.String, "holding_id": pl.String,
-                                    "_sub_value": CENTS})
+    sub_navs = pl.DataFrame(
+        schema={"fund_id": pl.String, "holding_id": pl.String, "_sub_value": CENTS}
+    )
     for _ in range(_levels(links)):
         holdings = _value_holdings(base, sub_navs)
         funds = _fund_navs(fund_totals, holdings)
@@ -82,21 +82,27 @@ def _fund_links(frames: Any, holdings: pl.DataFrame, fx: pl.DataFrame) -> pl.Dat
         .join(lp, on="fund_id")
         .join(ccy.rename({"fund_id": "holding_id", "currency": "held_ccy"}), on="holding_id")
         .join(ccy.rename({"currency": "holder_ccy"}), on="fund_id")
-        .join(rate.rename({"currency": "held_ccy", "_rate": "held_rate"}), on="held_ccy",
-              how="left")
-        .join(rate.rename({"currency": "holder_ccy", "_rate": "holder_rate"}), on="holder_ccy",
-              how="left")
+        .join(
+            rate.rename({"currency": "held_ccy", "_rate": "held_rate"}), on="held_ccy", how="left"
+        )
+        .join(
+            rate.rename({"currency": "holder_ccy", "_rate": "holder_rate"}),
+            on="holder_ccy",
+            how="left",
+        )
     )
 
 
 def _sub_fund_values(links: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:
     """The holder's capital account in each held fund, converted into the holder's currency."""
     navs = accounts.select(
-        pl.col("fund_id").alias("holding_id"), pl.col("investor_id").alias("lp_investor_id"),
+        pl.col("fund_id").alias("holding_id"),
+        pl.col("investor_id").alias("lp_investor_id"),
         pl.col("nav"),
     )
     return links.join(navs, on=["holding_id", "lp_investor_id"]).select(
-        "fund_id", "holding_id",
+        "fund_id",
+        "holding_id",
         convert(pl.col("nav"), pl.col("held_rate"), pl.col("holder_rate")).alias("_sub_value"),
     )
 
@@ -105,14 +111,18 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
     """Value = capital account (held funds), else latest mark + later investments, else cost."""
     out = base.join(sub_navs, on=["fund_id", "holding_id"], how="left")
     valued_by = (
-        pl.when(pl.col("_sub_value").is_not_null()).then(pl.lit("capital_account"))
-        .when(pl.col("marked_value").is_not_null()).then(pl.lit("valuation"))
+        pl.when(pl.col("_sub_value").is_not_null())
+        .then(pl.lit("capital_account"))
+        .when(pl.col("marked_value").is_not_null())
+        .then(pl.lit("valuation"))
         .otherwise(pl.lit("cost"))
     )
     value = pl.coalesce("_sub_value", "marked_value", "remaining_cost")
-    return out.with_columns(valued_by.alias("valued_by"), value.alias("fair_value")).with_columns(
-        (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain")
-    ).drop("_sub_value", "marked_value")
+    return (
+        out.with_columns(valued_by.alias("valued_by"), value.alias("fair_value"))
+        .with_columns((pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"))
+        .drop("_sub_value", "marked_value")
+    )
 
 
 def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
@@ -123,8 +133,9 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
         pl.col("unrealised_gain").sum(),
     )
     out = totals.join(sums, on="fund_id", how="left").with_columns(
-        pl.col("holdings_value", "remaining_cost", "realised_gain", "unrealised_gain")
-        .fill_null(zero())
+        pl.col("holdings_value", "remaining_cost", "realised_gain", "unrealised_gain").fill_null(
+            zero()
+        )
     )
     return out.with_columns((pl.col("cash") + pl.col("holdings_value")).alias("nav")).with_columns(
         (pl.col("nav") - pl.col("contributions") + pl.col("distributions")).alias("pnl")
@@ -136,13 +147,22 @@ def _account_flows(frames: Any, txns: pl.DataFrame, at: date) -> pl.DataFrame:
     keys = ["fund_id", "investor_id"]
     committed = (
         frames.commitments.filter(pl.col("date") <= at)
-        .group_by(keys).agg(cents(pl.col("amount_fund")).sum().alias("committed"))
+        .group_by(keys)
+        .agg(cents(pl.col("amount_fund")).sum().alias("committed"))
     )
-    flows = txns.filter(pl.col("type").is_in(["contribution", "distribution"])).group_by(keys).agg(
-        cents(pl.col("amount_fund")).filter(pl.col("type") == "contribution").sum()
-        .alias("contributions"),
-        cents(pl.col("amount_fund")).filter(pl.col("type") == "distribution").sum()
-        .alias("distributions"),
+    flows = (
+        txns.filter(pl.col("type").is_in(["contribution", "distribution"]))
+        .group_by(keys)
+        .agg(
+            cents(pl.col("amount_fund"))
+            .filter(pl.col("type") == "contribution")
+            .sum()
+            .alias("contributions"),
+            cents(pl.col("amount_fund"))
+            .filter(pl.col("type") == "distribution")
+            .sum()
+            .alias("distributions"),
+        )
     )
     out = committed.join(flows, on=keys, how="full", coalesce=True).with_columns(
         pl.col("committed", "contributions", "distributions").fill_null(zero())
@@ -155,8 +175,9 @@ def _account_flows(frames: Any, txns: pl.DataFrame, at: date) -> pl.DataFrame:
 
 def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
     """Each investor's capital account: net contributed + its share of the fund's P&L."""
-    joined = accounts.join(funds.select("fund_id", pl.col("pnl").alias("_pnl")), on="fund_id",
-                           how="left").with_columns(pl.col("_pnl").fill_null(zero()))
+    joined = accounts.join(
+        funds.select("fund_id", pl.col("pnl").alias("_pnl")), on="fund_id", how="left"
+    ).with_columns(pl.col("_pnl").fill_null(zero()))
     out = allocate(joined, "_pnl", "weight", "fund_id", "investor_id", "pnl_share")
     return out.with_columns(
         (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")

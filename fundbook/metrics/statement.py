@@ -12,11 +12,25 @@ from fundbook.metrics.positions import type_sums
 from fundbook.metrics.state import book_state
 
 STATEMENT_LINES = (
-    "beginning_nav", "contributions", "distributions", "management_fees", "fee_offsets",
-    "partnership_expenses", "income", "other_income_expense", "realised_gain",
-    "unrealised_gain_change", "ending_nav", "carry_paid", "carry_accrued_change",
-    "carry_accrued_balance", "commitment", "beginning_unfunded", "unfunded_contributions",
-    "recallable_distributions", "ending_unfunded",
+    "beginning_nav",
+    "contributions",
+    "distributions",
+    "management_fees",
+    "fee_offsets",
+    "partnership_expenses",
+    "income",
+    "other_income_expense",
+    "realised_gain",
+    "unrealised_gain_change",
+    "ending_nav",
+    "carry_paid",
+    "carry_accrued_change",
+    "carry_accrued_balance",
+    "commitment",
+    "beginning_unfunded",
+    "unfunded_contributions",
+    "recallable_distributions",
+    "ending_unfunded",
 )
 # Fund P&L lines allocated to investors by partnership percentage at the end of the period.
 _ALLOCATED = {
@@ -26,8 +40,13 @@ _ALLOCATED = {
     "realised_gain": "realised_gain",
     "unrealised_gain_change": "unrealised_gain",
 }
-_NOT_IN_BOOK = ("fee_offsets", "carry_paid", "carry_accrued_change", "carry_accrued_balance",
-                "recallable_distributions")
+_NOT_IN_BOOK = (
+    "fee_offsets",
+    "carry_paid",
+    "carry_accrued_change",
+    "carry_accrued_balance",
+    "recallable_distributions",
+)
 _KEYS = ["fund_id", "investor_id"]
 
 
@@ -45,36 +64,54 @@ def capital_account_statement(frames: Any, start: date, end: date) -> pl.DataFra
     investors = _investor_lines(before, after, period, fund)
     both = pl.concat([investors, fund.select(investors.columns)], how="vertical")
     both = both.with_columns(
-        (pl.col("ending_nav") - pl.col("beginning_nav") - pl.col("contributions")
-         + pl.col("distributions") + pl.col("management_fees") - pl.col("fee_offsets")
-         + pl.col("partnership_expenses") - pl.col("income") - pl.col("realised_gain")
-         - pl.col("unrealised_gain_change")).alias("other_income_expense"),
+        (
+            pl.col("ending_nav")
+            - pl.col("beginning_nav")
+            - pl.col("contributions")
+            + pl.col("distributions")
+            + pl.col("management_fees")
+            - pl.col("fee_offsets")
+            + pl.col("partnership_expenses")
+            - pl.col("income")
+            - pl.col("realised_gain")
+            - pl.col("unrealised_gain_change")
+        ).alias("other_income_expense"),
         (pl.col("commitment") - pl.col("_paid_before")).alias("beginning_unfunded"),
     ).with_columns(
-        (pl.col("beginning_unfunded") - pl.col("unfunded_contributions")
-         + pl.col("recallable_distributions")).alias("ending_unfunded"),
-        pl.lit(start).alias("period_start"), pl.lit(end).alias("period_end"),
+        (
+            pl.col("beginning_unfunded")
+            - pl.col("unfunded_contributions")
+            + pl.col("recallable_distributions")
+        ).alias("ending_unfunded"),
+        pl.lit(start).alias("period_start"),
+        pl.lit(end).alias("period_end"),
     )
     currency = frames.funds.select("fund_id", "currency")
     out = both.join(currency, on="fund_id", how="left").sort(
         ["fund_id", pl.col("investor_id").is_null(), "investor_id"]
     )
-    return as_money(out.select(*_KEYS, "currency", "period_start", "period_end",
-                               *STATEMENT_LINES))
+    return as_money(out.select(*_KEYS, "currency", "period_start", "period_end", *STATEMENT_LINES))
 
 
 def _fund_lines(frames: Any, before: Any, after: Any, period: pl.DataFrame) -> pl.DataFrame:
     """The fund-total row: the fund's own flows and changes in the period."""
     flows = type_sums(period, ["fund_id"])
-    b = before.funds.select("fund_id", pl.col("nav").alias("beginning_nav"),
-                            pl.col("realised_gain").alias("_realised_b"),
-                            pl.col("unrealised_gain").alias("_unrealised_b"),
-                            pl.col("contributions").alias("_paid_before"))
-    a = after.funds.select("fund_id", pl.col("nav").alias("ending_nav"),
-                           pl.col("realised_gain").alias("_realised_e"),
-                           pl.col("unrealised_gain").alias("_unrealised_e"))
-    commitment = after.accounts.group_by("fund_id").agg(pl.col("committed").sum()
-                                                        .alias("commitment"))
+    b = before.funds.select(
+        "fund_id",
+        pl.col("nav").alias("beginning_nav"),
+        pl.col("realised_gain").alias("_realised_b"),
+        pl.col("unrealised_gain").alias("_unrealised_b"),
+        pl.col("contributions").alias("_paid_before"),
+    )
+    a = after.funds.select(
+        "fund_id",
+        pl.col("nav").alias("ending_nav"),
+        pl.col("realised_gain").alias("_realised_e"),
+        pl.col("unrealised_gain").alias("_unrealised_e"),
+    )
+    commitment = after.accounts.group_by("fund_id").agg(
+        pl.col("committed").sum().alias("commitment")
+    )
     out = frames.funds.select("fund_id").join(a, on="fund_id", how="left")
     for extra in (b, flows, commitment):
         out = out.join(extra, on="fund_id", how="left")
@@ -91,16 +128,19 @@ def _fund_lines(frames: Any, before: Any, after: Any, period: pl.DataFrame) -> p
     )
 
 
-def _investor_lines(before: Any, after: Any, period: pl.DataFrame,
-                    fund: pl.DataFrame) -> pl.DataFrame:
+def _investor_lines(
+    before: Any, after: Any, period: pl.DataFrame, fund: pl.DataFrame
+) -> pl.DataFrame:
     """Investor rows: own contributions and distributions; fund P&L lines allocated by the
     end-of-period partnership percentage (remainder to the largest commitment)."""
     own = period.filter(pl.col("investor_id").is_not_null())
     own = type_sums(own, _KEYS).select(*_KEYS, "contributions", "distributions")
-    b = before.accounts.select(*_KEYS, pl.col("nav").alias("beginning_nav"),
-                               pl.col("contributions").alias("_paid_before"))
-    a = after.accounts.select(*_KEYS, pl.col("nav").alias("ending_nav"), "weight",
-                              pl.col("committed").alias("commitment"))
+    b = before.accounts.select(
+        *_KEYS, pl.col("nav").alias("beginning_nav"), pl.col("contributions").alias("_paid_before")
+    )
+    a = after.accounts.select(
+        *_KEYS, pl.col("nav").alias("ending_nav"), "weight", pl.col("committed").alias("commitment")
+    )
     rows = a.join(b, on=_KEYS, how="full", coalesce=True).join(own, on=_KEYS, how="left")
     rows = rows.with_columns(pl.exclude(_KEYS).fill_null(zero()))
     fund_lines = fund.select("fund_id", *(pl.col(c).alias(f"_fund_{c}") for c in _ALLOCATED))
@@ -111,6 +151,8 @@ def _investor_lines(before: Any, after: Any, period: pl.DataFrame,
         pl.col("contributions").alias("unfunded_contributions"),
         pl.lit(0, CENTS).alias("other_income_expense"),
         *(pl.lit(0, CENTS).alias(c) for c in _NOT_IN_BOOK),
-    ).select(*_KEYS, *[c for c in STATEMENT_LINES if c not in ("beginning_unfunded",
-                                                                "ending_unfunded")],
-             "_paid_before")
+    ).select(
+        *_KEYS,
+        *[c for c in STATEMENT_LINES if c not in ("beginning_unfunded", "ending_unfunded")],
+        "_paid_before",
+    )

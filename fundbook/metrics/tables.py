@@ -15,16 +15,21 @@ from fundbook.metrics.programme import programme_metrics
 BY = ("fund", "investor", "holding", "theme", "programme")
 
 
-def metrics_table(frames: Any, as_of: date, by: str, fund_id: str | None = None,
-                  look_through: bool = False) -> pl.DataFrame:
+def metrics_table(
+    frames: Any, as_of: date, by: str, fund_id: str | None = None, look_through: bool = False
+) -> pl.DataFrame:
     """The figures grouped `by` fund, investor, holding, theme or programme; `fund_id` narrows
     to one fund (for programme: one programme)."""
     if fund_id is not None and fund_id not in set(frames.funds["fund_id"].to_list()):
         raise NotFound(f"unknown fund {fund_id!r}")
     if by == "theme":
         return theme_exposure(frames, as_of, look_through=look_through, fund_id=fund_id)
-    tables = {"fund": fund_metrics, "investor": investor_metrics, "holding": holding_metrics,
-              "programme": programme_metrics}
+    tables = {
+        "fund": fund_metrics,
+        "investor": investor_metrics,
+        "holding": holding_metrics,
+        "programme": programme_metrics,
+    }
     if by not in tables:
         raise NotFound(f"unknown grouping {by!r}; choose from {', '.join(BY)}")
     out = tables[by](frames, as_of)

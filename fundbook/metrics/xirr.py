@@ -10,7 +10,7 @@ import pyxirr
 DAYS_PER_YEAR = 365.0  # actual/365, as Excel XIRR and pyxirr
 _X0 = float(np.log1p(0.1))  # first guess: 10 % a year
 _MAX_STEP = 2.0  # cap on an unbracketed Newton step in log(1 + r)
-_X_LIMIT = 12.0  # |log(1 + r)| beyond this is left to the fallback
+_X_LIMIT = 30.0  # |log(1 + r)| beyond this (or an overflow) is left to the fallback
 # pyxirr stops at an absolute residual: give it amounts whose largest is 10^4 (not 1, not 10^12).
 _FALLBACK_SCALE = 1e4
 
@@ -22,8 +22,9 @@ def _as_days(dates: Any) -> np.ndarray:
     return arr.astype("datetime64[D]").astype(np.int64)
 
 
-def xirr_grouped(group_index: Any, dates: Any, amounts: Any, *, tol: float = 1e-12,
-                 max_iter: int = 60) -> np.ndarray:
+def xirr_grouped(
+    group_index: Any, dates: Any, amounts: Any, *, tol: float = 1e-12, max_iter: int = 60
+) -> np.ndarray:
     """The XIRR of every group: element k is the rate of the flows whose group_index is k.
 
     group_index: ints 0..G-1 (any order); dates: datetime64/date objects or day numbers;
@@ -62,16 +63,21 @@ def xirr_grouped(group_index: Any, dates: Any, amounts: Any, *, tol: float = 1e-
         kept_days = days[keep]
         for j in unsolved:  # rare: only groups the vectorised solver could not settle
             lo, hi = offsets[j], offsets[j + 1]
-            result[ids[j]] = _pyxirr_one(kept_days[lo:hi], norm[lo:hi] * _FALLBACK_SCALE)
+            result[ids[j]] = _pyxirr_one(kept_days[lo:hi], norm[lo:hi], scale[defined][j])
     return result
 
 
-def _pyxirr_one(days: np.ndarray, amounts: np.ndarray) -> float:
-    try:
-        rate = pyxirr.xirr(days.astype("datetime64[D]"), amounts)
-    except Exception:  # pyxirr raises on flows it cannot solve; undefined, not an error
-        return float("nan")
-    return float("nan") if rate is None else float(rate)
+def _pyxirr_one(days: np.ndarray, norm: np.ndarray, scale: float) -> float:
+    """pyxirr on amounts scaled to a largest of 10^4, then as booked; NaN if neither solves."""
+    dates = days.astype("datetime64[D]")
+    for amounts in (norm * _FALLBACK_SCALE, norm * scale):
+        try:
+            rate = pyxirr.xirr(dates, amounts)
+        except Exception:  # pyxirr raises on flows it cannot solve: undefined, not an error
+            continue
+        if rate is not None and np.isfinite(rate):
+            return float(rate)
+    return float("nan")
 
 
 def _first_guess(t: np.ndarray, a: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -84,8 +90,9 @@ def _first_guess(t: np.ndarray, a: np.ndarray, starts: np.ndarray) -> np.ndarray
     return np.where(np.isfinite(guess) & (span > 0.05) & (np.abs(guess) < 3), guess, _X0)
 
 
-def _newton(years: np.ndarray, amounts: np.ndarray, counts: np.ndarray, tol: float,
-            max_iter: int) -> tuple[np.ndarray, np.ndarray]:
+def _newton(
+    years: np.ndarray, amounts: np.ndarray, counts: np.ndarray, tol: float, max_iter: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Safeguarded Newton on f(x) = sum(a * exp(-t x)), x = log(1 + r), all groups at once.
 
     Once a group has points with f > 0 and f < 0, a Newton step that leaves that bracket or

@@ -18,30 +18,52 @@ RATE = pl.Decimal(18, 8)
 # The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "funds": {
-        "fund_id": pl.String(), "name": pl.String(), "kind": pl.String(),
-        "currency": pl.String(), "programme_id": pl.String(),
+        "fund_id": pl.String(),
+        "name": pl.String(),
+        "kind": pl.String(),
+        "currency": pl.String(),
+        "programme_id": pl.String(),
         "investment_period_end": pl.Date(),
     },
     "investors": {
-        "investor_id": pl.String(), "name": pl.String(), "kind": pl.String(),
+        "investor_id": pl.String(),
+        "name": pl.String(),
+        "kind": pl.String(),
         "fund_id": pl.String(),
     },
     "companies": {
-        "company_id": pl.String(), "name": pl.String(), "theme": pl.String(),
-        "hk_nexus": pl.Boolean(), "country": pl.String(),
+        "company_id": pl.String(),
+        "name": pl.String(),
+        "theme": pl.String(),
+        "hk_nexus": pl.Boolean(),
+        "country": pl.String(),
     },
     "commitments": {
-        "fund_id": pl.String(), "investor_id": pl.String(), "date": pl.Date(),
-        "amount_fund": MONEY, "source_file": pl.String(), "source_line": pl.Int64(),
+        "fund_id": pl.String(),
+        "investor_id": pl.String(),
+        "date": pl.Date(),
+        "amount_fund": MONEY,
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
     },
     "transactions": {
-        "txn_id": pl.String(), "date": pl.Date(), "fund_id": pl.String(), "type": pl.String(),
-        "investor_id": pl.String(), "holding_id": pl.String(), "amount_fund": MONEY,
-        "source_file": pl.String(), "source_line": pl.Int64(),
+        "txn_id": pl.String(),
+        "date": pl.Date(),
+        "fund_id": pl.String(),
+        "type": pl.String(),
+        "investor_id": pl.String(),
+        "holding_id": pl.String(),
+        "amount_fund": MONEY,
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
     },
     "valuations": {
-        "date": pl.Date(), "fund_id": pl.String(), "holding_id": pl.String(),
-        "fair_value_fund": MONEY, "source_file": pl.String(), "source_line": pl.Int64(),
+        "date": pl.Date(),
+        "fund_id": pl.String(),
+        "holding_id": pl.String(),
+        "fair_value_fund": MONEY,
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
     },
     "fx_rates": {"date": pl.Date(), "currency": pl.String(), "hkd_per_unit": RATE},
 }
@@ -69,8 +91,10 @@ class Frames:
 def _conform(name: str, df: pl.DataFrame) -> pl.DataFrame:
     schema = SCHEMAS[name]
     return df.select(
-        [pl.col(col).cast(dtype) if col in df.columns else pl.lit(None, dtype).alias(col)
-         for col, dtype in schema.items()]
+        [
+            pl.col(col).cast(dtype) if col in df.columns else pl.lit(None, dtype).alias(col)
+            for col, dtype in schema.items()
+        ]
     )
 
 
@@ -89,10 +113,15 @@ def frames_from_rows(as_of: date, rows: Mapping[str, Sequence[Mapping[str, Any]]
     tables: dict[str, pl.DataFrame] = {}
     for name, schema in SCHEMAS.items():
         records = [dict(r) for r in rows.get(name, ())]
-        df = pl.DataFrame(
-            [{col: rec.get(col) for col in schema} for rec in records],
-            schema=schema, orient="row",
-        ) if records else pl.DataFrame(schema=schema)
+        df = (
+            pl.DataFrame(
+                [{col: rec.get(col) for col in schema} for rec in records],
+                schema=schema,
+                orient="row",
+            )
+            if records
+            else pl.DataFrame(schema=schema)
+        )
         if name in _DATED:
             df = df.filter(pl.col("date") <= as_of)
         tables[name] = df

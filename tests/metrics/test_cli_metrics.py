@@ -1,0 +1,100 @@
+"""`fundbook metrics`, `compliance` and `explain` on the demo book, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from fundbook.cli import cli
+from fundbook.metrics.performance import FUND_FIGURES
+
+AS_OF = "2026-09-30"
+MONEY = {
+    "committed",
+    "government_committed",
+    "social_committed",
+    "paid_in",
+    "government_paid_in",
+    "social_paid_in",
+    "unfunded",
+    "distributed",
+    "nav",
+    "invested",
+}
+
+
+def run(db: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "--db", str(db)], catch_exceptions=False)
+
+
+def test_metrics_by_fund_json_has_every_figure(demo_db: Path) -> None:
+    result = run(demo_db, "metrics", "--as-of", AS_OF, "--by", "fund", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["fund_id"] for r in rows} >= {"itif", "itvf", "mplus", "sf-semis"}
+    for row in rows:
+        assert set(FUND_FIGURES) <= set(row) and row["currency"]
+        for figure in MONEY:
+            assert isinstance(row[figure], str) and "." in row[figure], (figure, row)
+    itvf = next(r for r in rows if r["fund_id"] == "itvf")
+    assert isinstance(itvf["net_irr"], float) and itvf["amplification"] == 4.0
+
+
+@pytest.mark.parametrize("by", ["investor", "holding", "theme", "programme"])
+def test_metrics_by_each_grouping(demo_db: Path, by: str) -> None:
+    result = run(demo_db, "metrics", "--as-of", AS_OF, "--by", by, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) > 2
+
+
+def test_look_through_and_one_fund(demo_db: Path) -> None:
+    result = run(
+        demo_db,
+        "metrics",
+        "--as-of",
+        AS_OF,
+        "--by",
+        "theme",
+        "--look-through",
+        "--fund",
+        "itif",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    themes = {r["theme"] for r in json.loads(result.output)}
+    assert "sub_fund" not in themes and "ai_robotics" in themes
+
+
+def test_compliance_shows_the_planted_breach_first(demo_db: Path) -> None:
+    result = run(demo_db, "compliance", "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    failing = [(r["fund_id"], r["rule"]) for r in rows if r["status"] == "fail"]
+    assert ("sf-gba", "hk_nexus_of_invested") in failing and ("sf-gba", "themes") in failing
+    statuses = [r["status"] for r in rows]
+    assert statuses[: len(failing)] == ["fail"] * len(failing)
+    table = run(demo_db, "compliance", "--as-of", AS_OF)
+    assert table.exit_code == 0 and "fail" in table.output
+
+
+def test_explain_a_fund_an_investor_and_a_holding(demo_db: Path) -> None:
+    for extra in ([], ["--investor", "itif-lp"], ["--holding", "co-001"]):
+        fund = "sf-gba" if extra[:1] == ["--investor"] else "itif"
+        figure = "moic" if extra[:1] == ["--holding"] else "net_irr"
+        result = run(
+            demo_db, "explain", figure, "--as-of", AS_OF, "--fund", fund, *extra, "--format", "json"
+        )
+        assert result.exit_code == 0, result.output
+        lines = json.loads(result.output)
+        assert lines[-1]["kind"] == "result" and lines[-1]["item"] == figure
+
+
+def test_explain_unknown_figure_and_fund_are_clean_errors(demo_db: Path) -> None:
+    bad = run(demo_db, "explain", "sharpe", "--as-of", AS_OF, "--fund", "itif")
+    assert bad.exit_code == 1 and "cannot explain 'sharpe'" in bad.output
+    missing = run(demo_db, "metrics", "--as-of", AS_OF, "--fund", "nope")
+    assert missing.exit_code == 1 and "unknown fund" in missing.output

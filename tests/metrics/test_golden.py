@@ -1,0 +1,199 @@
+"""Figures of small books computed by hand, and by pyxirr's own functions on the same flows."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import pyxirr
+import pyxirr.pe as pe
+
+from fundbook import metrics as m
+from tests.metrics.book import D, fund_of_funds_book, small_book
+
+AS_OF = date(2021, 12, 31)
+
+
+def one(df, **keys):  # type: ignore[no-untyped-def]
+    for col, value in keys.items():
+        df = df.filter(df[col] == value)
+    assert df.height == 1, keys
+    return df.row(0, named=True)
+
+
+def test_fund_figures_by_hand() -> None:
+    f = one(m.fund_metrics(small_book(), AS_OF), fund_id="sf")
+    assert (f["committed"], f["government_committed"], f["social_committed"]) == (
+        D("1000.00"),
+        D("250.00"),
+        D("750.00"),
+    )
+    assert f["amplification"] == 4.0 and f["social_leverage"] == 3.0
+    assert (f["paid_in"], f["distributed"], f["unfunded"]) == (D("400"), D("200"), D("600"))
+    assert f["paid_in_leverage"] == 3.0
+    # cash 400 - 300 - 10 + 200 - 200 + 20 = 110; c1 marked at 300
+    assert (f["cash"], f["holdings_value"], f["nav"]) == (D("110"), D("300"), D("410"))
+    assert f["tvpi"] == pytest.approx(610 / 400) and f["dpi"] == pytest.approx(0.5)
+    assert f["rvpi"] == pytest.approx(410 / 400) and f["pic_multiple"] == pytest.approx(0.4)
+    assert f["invested"] == D("300") and f["gross_moic"] == pytest.approx(520 / 300)
+    # proceeds 200 relieve 200 of the 300 cost: no realised gain, 300 - 100 unrealised
+    assert (f["realised_gain"], f["unrealised_gain"]) == (D("0"), D("200"))
+    assert f["currency"] == "HKD"
+
+
+def test_fund_figures_match_pyxirr() -> None:
+    f = one(m.fund_metrics(small_book(), AS_OF), fund_id="sf")
+    net = pyxirr.xirr([date(2020, 1, 15), date(2021, 7, 15), AS_OF], [-400, 200, 410])
+    gross = pyxirr.xirr(
+        [date(2020, 2, 1), date(2021, 6, 30), date(2021, 9, 30), AS_OF], [-300, 200, 20, 300]
+    )
+    assert f["net_irr"] == pytest.approx(net, abs=1e-9)
+    assert f["gross_irr"] == pytest.approx(gross, abs=1e-9)
+    assert f["tvpi"] == pytest.approx(pe.tvpi([-400, 200], 410))
+    assert f["dpi"] == pytest.approx(pe.dpi([-400, 200]))
+    assert f["rvpi"] == pytest.approx(pe.rvpi([-400], 410))
+    assert f["gross_moic"] == pytest.approx(pe.moic([-300, 200, 20], 300))
+
+
+def test_investor_capital_accounts() -> None:
+    inv = m.investor_metrics(small_book(), AS_OF)
+    gov, soc = one(inv, investor_id="gov"), one(inv, investor_id="s1")
+    # P&L 210 split 25 / 75 by commitment
+    assert (gov["nav"], soc["nav"]) == (D("102.50"), D("307.50"))
+    assert gov["commitment_share"] == 0.25
+    assert gov["net_irr"] == pytest.approx(
+        pyxirr.xirr([date(2020, 1, 15), date(2021, 7, 15), AS_OF], [-100, 50, 102.5]), abs=1e-9
+    )
+    assert gov["tvpi"] == pytest.approx((50 + 102.5) / 100)
+
+
+def test_holding_figures_and_undefined_irr() -> None:
+    h = one(m.holding_metrics(small_book(), AS_OF), holding_id="c1")
+    assert (h["invested"], h["proceeds"], h["income"], h["fair_value"]) == (
+        D("300"),
+        D("200"),
+        D("20"),
+        D("300"),
+    )
+    assert h["moic"] == pytest.approx(520 / 300) and h["valued_by"] == "valuation"
+    early = one(m.fund_metrics(small_book(), date(2020, 1, 20)), fund_id="sf")
+    assert early["net_irr"] == pytest.approx(0.0, abs=1e-12)  # -400 in, NAV 400 out
+    assert early["gross_irr"] is None and early["gross_moic"] is None  # nothing invested
+    before = one(m.fund_metrics(small_book(), date(2020, 1, 10)), fund_id="sf")
+    assert before["net_irr"] is None and before["tvpi"] is None  # no flows, no paid-in
+
+
+def test_cost_recovery_and_later_investment() -> None:
+    book = small_book(date(2023, 12, 31))
+    rows = {k: getattr(book, k) for k in ("transactions",)}
+    import polars as pl
+
+    from tests.metrics.book import txn
+
+    extra = pl.DataFrame(
+        [
+            txn(20, "2022-03-01", "sf", "proceeds", "250.00", holding="c1"),
+            txn(21, "2022-06-01", "sf", "investment", "40.00", holding="c1"),
+            txn(22, "2022-09-01", "sf", "proceeds", "10.00", holding="c1"),
+        ],
+        schema=book.transactions.schema,
+    )
+    from dataclasses import replace
+
+    book = replace(book, transactions=pl.concat([rows["transactions"], extra]))
+    h = one(m.holding_metrics(book, date(2023, 12, 31)), holding_id="c1")
+    # cost 300; 200 relieves 200; 250 relieves the last 100 (+150 gain); +40 cost; 10 relieves 10
+    assert (h["remaining_cost"], h["realised_gain"]) == (D("30"), D("150"))
+    # the 2021-12-31 mark (300) plus the later investment (40)
+    assert h["fair_value"] == D("340") and h["unrealised_gain"] == D("310")
+
+
+def test_statement_lines_by_hand() -> None:
+    st = m.capital_account_statement(small_book(), date(2021, 1, 1), AS_OF)
+    fund = one(st.filter(st["investor_id"].is_null()), fund_id="sf")
+    assert fund["beginning_nav"] == D("540")  # cash 90 + c1 marked 450
+    assert (fund["distributions"], fund["income"], fund["unrealised_gain_change"]) == (
+        D("200"),
+        D("20"),
+        D("50"),
+    )
+    assert fund["ending_nav"] == D("410") and fund["other_income_expense"] == D("0")
+    gov = one(st, investor_id="gov")
+    assert (gov["beginning_nav"], gov["income"], gov["ending_nav"]) == (
+        D("135"),
+        D("5"),
+        D("102.50"),
+    )
+    assert (gov["commitment"], gov["beginning_unfunded"], gov["ending_unfunded"]) == (
+        D("250"),
+        D("150"),
+        D("150"),
+    )
+    assert gov["carry_paid"] == gov["fee_offsets"] == Decimal("0")
+
+
+def test_sub_fund_valued_from_capital_account_in_holder_currency() -> None:
+    book = fund_of_funds_book()
+    h = one(m.holding_metrics(book, book.as_of), fund_id="gf", holding_id="sfu")
+    # sfu: nav 48 USD, P&L 8 USD, gf-lp's 25 % -> 2; account 12 USD at 7.85
+    assert h["valued_by"] == "capital_account" and h["fair_value"] == D("94.20")
+    f = one(m.fund_metrics(book, book.as_of), fund_id="gf")
+    assert f["nav"] == D("2.00") + D("94.20") + D("20.00")
+
+
+def test_programme_counts_government_once() -> None:
+    book = fund_of_funds_book()
+    p = one(m.programme_metrics(book, book.as_of), programme="gf")
+    # gf-lp 25 USD at 7.85 + gf's direct 20 HKD; never gov's 1000 to gf itself
+    assert p["government_committed"] == D("196.25") + D("20")
+    assert p["social_committed"] == D("588.75") + D("30")  # soc + angel alongside gf
+    assert p["amplification"] == pytest.approx(835 / 216.25)
+    assert p["currency"] == "HKD"
+
+
+def test_grant_matching_and_programme() -> None:
+    book = fund_of_funds_book()
+    g = m.grant_matching(book, book.as_of)
+    p1, p2 = one(g, company_id="p1"), one(g, company_id="p2")
+    assert p1["compliant"] and p1["matching_ratio"] == 2.5
+    assert not p2["compliant"] and p2["shortfall"] == D("50")
+    p = one(m.programme_metrics(book, book.as_of), programme="gp")
+    assert (p["grants"], p["matching"], p["companies_short"]) == (D("200"), D("400"), 1)
+    assert p["short_companies"] == "p2" and p["matching_ratio"] == 2.0
+
+
+def test_compliance_flags_breaches_first() -> None:
+    book = fund_of_funds_book()
+    c = m.compliance(book, book.as_of)
+    assert c["status"].to_list()[0] == "fail"
+    status = {r: s for r, s in zip(c["rule"], c["status"], strict=True)}
+    assert status["size"] == "fail"  # 100 USD
+    assert status["hk_nexus_of_invested"] == "pass"  # 24 of 40 invested
+    assert one(c, rule="hk_nexus_of_invested")["ratio"] == pytest.approx(0.6)
+    assert status["hk_nexus_of_size"] == "fail"  # 24 of 100, judged: the period has ended
+    assert status["themes"] == "fail" and status["government_share"] == "pass"
+    # investment period ended 2026-03-31: production 30 of 100 USD is judged and passes
+    assert status["hk_production"] == "pass"
+    themes = one(c, rule="themes")
+    assert "c2" in themes["detail"] and themes["amount"] == D("125.60")  # 16 USD at 7.85
+
+
+def test_look_through_exposure() -> None:
+    book = fund_of_funds_book()
+    t = m.theme_exposure(book, book.as_of, look_through=True, fund_id="gf")
+    ai = one(t, theme="ai_robotics")
+    # direct c1 cost 20 + 25 % of sfu's 24 USD at 7.85 = 47.10; one company, counted once
+    assert ai["holdings"] == 1 and ai["invested"] == D("20") + D("47.10")
+    assert ai["fair_value"] == D("20") + D("70.65")  # 25 % of 36 USD
+    direct = m.theme_exposure(book, book.as_of, fund_id="gf")
+    assert set(direct["theme"]) == {"ai_robotics", "sub_fund"}
+
+
+def test_explain_ends_with_the_figure() -> None:
+    lineage = m.explain(small_book(), AS_OF, "nav", "sf")
+    last = lineage.row(-1, named=True)
+    assert last["kind"] == "result" and last["amount"] == D("410")
+    rows = lineage.filter(lineage["kind"] == "row")
+    assert rows["source"].to_list()[0] == "transactions.csv:2"
+    assert sum(rows["amount"].to_list()) == D("110")  # the cash
