@@ -1,0 +1,54 @@
+"""Acceptance on the demo book: closes in order, verify, tamper with plain SQL, reproduce."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from close_kit import plain_sql, run
+
+from fundbook.close.closing import close_period
+from fundbook.demo import DEMO_LEDGER
+
+
+@pytest.fixture(scope="module")
+def demo_closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    first = close_period(db, "2025-12", ledger_dir=str(DEMO_LEDGER))
+    assert first.period_start < first.period_end.replace(year=2020)  # all history since 2019
+    close_period(db, "2026-01", carry_forward=True)
+    return db
+
+
+@pytest.fixture
+def demo(demo_closed: Path, tmp_path: Path) -> Path:
+    db = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_closed, db)
+    return db
+
+
+def test_demo_verifies_and_reproduces(demo: Path) -> None:
+    verify = run("audit", "verify", "--db", str(demo))
+    assert verify.exit_code == 0, verify.output
+    reproduce = run("audit", "reproduce", "2025-12", "--db", str(demo))
+    assert reproduce.exit_code == 0, reproduce.output
+    assert reproduce.output.strip().endswith(" figures, 0 differences")
+
+
+def test_changed_booked_amount_names_the_close(demo: Path) -> None:
+    plain_sql(demo, "UPDATE transactions SET amount = amount + 1 WHERE txn_id = "
+                    "(SELECT min(txn_id) FROM transactions WHERE date BETWEEN "
+                    "DATE '2026-01-01' AND DATE '2026-01-31')")
+    verify = run("audit", "verify", "--db", str(demo))
+    assert verify.exit_code == 1
+    assert "close 2 (2026-01) no longer matches" in verify.stderr
+    untouched = run("audit", "reproduce", "2025-12", "--db", str(demo))
+    assert untouched.exit_code == 0 and "0 differences" in untouched.output
+
+
+def test_demo_history_lists_import_and_closes(demo: Path) -> None:
+    result = run("history", "--db", str(demo), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.output.count('"event": "close"') == 2
+    assert result.output.count('"event": "import"') == 1
