@@ -67,6 +67,7 @@ def compute(
     for level, fn in METRIC_LEVELS:
         say(f"computing {level} figures")
         levels[level] = fn(frames, end)
+    levels["theme_by_fund"] = theme_by_fund(levels["holding"], frames.companies)
     params = {"period_end": end, "quarter_start": period.quarter_start}
     for level, query in BOOK_LEVELS:
         wanted = {k: v for k, v in params.items() if f"${k}" in sql(query)}
@@ -76,6 +77,24 @@ def compute(
     figures_long = pl.concat([to_long(df, lvl) for lvl, df in levels.items()], how="vertical")
     return Computed(period, period_start, inception, levels, statements_to_wide(lines),
                     figures_long, lines)
+
+
+def theme_by_fund(holdings: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
+    """Each fund's direct exposure by theme, in its currency: the figures of
+    `metrics.theme_exposure(frames, as_of, fund_id=F)` for every fund F at once, from the
+    holding level (a holding that is a fund of the book has the theme `sub_fund`)."""
+    themes = companies.select(pl.col("company_id").alias("holding_id"), "theme")
+    cents = (pl.col("fair_value") * 100).cast(pl.Int128).cast(pl.Float64)
+    total = cents.sum().over("fund_id")
+    return (
+        holdings.join(themes, on="holding_id", how="left")
+        .with_columns(pl.col("theme").fill_null("sub_fund"))
+        .group_by("fund_id", "theme", "currency")
+        .agg(pl.col("holding_id").n_unique().cast(pl.Int64).alias("holdings"),
+             pl.col("invested").sum().cast(MONEY), pl.col("fair_value").sum().cast(MONEY))
+        .with_columns(pl.when(total != 0).then(cents / total).alias("share_of_fair_value"))
+        .sort("fund_id", "theme")
+    )
 
 
 def statement_lines(

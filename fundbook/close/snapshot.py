@@ -23,6 +23,7 @@ LEVEL_ITEM: dict[str, str | None] = {
     "holding": None,
     "theme": "theme",
     "theme_look_through": "theme",
+    "theme_by_fund": "theme",
     "programme": "programme",
     "grant": "company_id",
     "compliance": "rule",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 from close_kit import plain_sql, run
 
@@ -52,3 +53,19 @@ def test_demo_history_lists_import_and_closes(demo: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.count('"event": "close"') == 2
     assert result.output.count('"event": "import"') == 1
+
+
+def test_theme_by_fund_equals_theme_exposure_of_each_fund(demo_closed: Path) -> None:
+    from fundbook import metrics
+    from fundbook.close.snapshot import read_snapshot
+    from fundbook.store.db import open_book
+    from fundbook.store.frames import load_frames
+
+    with open_book(demo_closed, read_only=True) as con:
+        snap = read_snapshot(con, "2026-01")
+        frames = load_frames(con, snap.close.period_end)
+    stored = snap.level("theme_by_fund")
+    for fund_id in stored["fund_id"].unique().sort():
+        expected = metrics.theme_exposure(frames, snap.close.period_end, fund_id=fund_id)
+        mine = stored.filter(pl.col("fund_id") == fund_id).select(expected.columns)
+        assert mine.sort("theme").equals(expected.sort("theme")), fund_id
