@@ -55,7 +55,7 @@ typecheck: sync
 check: lint typecheck test
 
 bench: sync
-	$(RUN) python benchmarks/run.py
+	$(RUN) python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache benchmarks/results/tmp

@@ -175,7 +175,8 @@ def run_size(
     results = []
     for case in cases:
         n = 1 if size >= SCALE_SIZE else runs
-        profile = profile_dir / f"{case}-{size}.txt" if profile_dir and case in PROFILED else None
+        profiled = profile_dir and case in PROFILED and size >= 1_000_000
+        profile = profile_dir / f"{case}-{size}.txt" if profiled else None
         print(f"  {size:>10,}  {case:<17}", end="", flush=True, file=sys.stderr)
         res = run_case(case, work, size, n, profile)
         print(
