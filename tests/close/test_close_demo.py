@@ -69,3 +69,36 @@ def test_theme_by_fund_equals_theme_exposure_of_each_fund(demo_closed: Path) -> 
         expected = metrics.theme_exposure(frames, snap.close.period_end, fund_id=fund_id)
         mine = stored.filter(pl.col("fund_id") == fund_id).select(expected.columns)
         assert mine.sort("theme").equals(expected.sort("theme")), fund_id
+
+
+def test_lineage_flows_give_every_stored_irr(demo_closed: Path) -> None:
+    import pyxirr
+
+    from fundbook.close.audit import fresh_book, record_of
+    from fundbook.close.lineage import lineage_flows
+    from fundbook.close.snapshot import read_long, read_snapshot
+    from fundbook.store.db import open_book
+    from fundbook.store.frames import load_frames
+
+    with open_book(demo_closed, read_only=True) as con:
+        snap = read_snapshot(con, "2026-01")
+        figures, _ = read_long(con, snap.close.close_id)
+        mem = fresh_book(con, record_of(con, snap.close.close_id))
+        frames = load_frames(mem, snap.close.period_end)
+    flows = lineage_flows(frames, figures, snap.close.period_end)
+    checked = 0
+    for basis, level, keys, figure in (("net", "investor", ["fund_id", "investor_id"], "net_irr"),
+                                       ("net", "fund", ["fund_id"], "net_irr"),
+                                       ("gross", "holding", ["fund_id", "holding_id"],
+                                        "gross_irr"),
+                                       ("gross", "fund", ["fund_id"], "gross_irr")):
+        stored = snap.level(level).filter(pl.col(figure).is_not_null())
+        part = flows.filter((pl.col("basis") == basis) & (pl.col("level") == level))
+        for row in stored.select(*keys, figure).iter_rows(named=True):
+            group = part.filter(*[pl.col(k) == row[k] for k in keys])
+            daily = group.group_by("date").agg(pl.col("amount").sum()).sort("date")
+            rate = pyxirr.xirr(daily["date"].to_list(),
+                               [float(a) for a in daily["amount"].to_list()])
+            assert rate == pytest.approx(row[figure], abs=1e-7), (level, row)
+            checked += 1
+    assert checked > 40
