@@ -9,25 +9,9 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.errors import NotFound
-from fundbook.core.types import CASH_SIGN
-from fundbook.metrics.money import MONEY, from_cents
+from fundbook.metrics.lineage import LINEAGE, Lineage
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
-from fundbook.metrics.state import book_state
 
-LINEAGE = pl.Schema(
-    {
-        "step": pl.Int64(),
-        "date": pl.Date(),
-        "kind": pl.String(),
-        "item": pl.String(),
-        "source": pl.String(),
-        "amount": MONEY,
-        "ratio": pl.Float64(),
-    }
-)
-_CASH = {t: s for t, s in CASH_SIGN.items() if s != 0}
-_NET = {"contribution": -1, "distribution": 1}
-_GROSS = {"investment": -1, "proceeds": 1, "income": 1}
 # figure -> (row sources, intermediate figures); the figure itself is the last line.
 _FUND: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "committed": (("commitments",), ()),
@@ -54,13 +38,16 @@ _FUND: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "holdings_value": (("holding_values",), ()),
     "nav": (("cash", "holding_values"), ("cash", "holdings_value")),
     "net_irr": (("net_flows", "terminal_nav"), ()),
-    "tvpi": ((), ("distributed", "nav", "paid_in")),
-    "dpi": ((), ("distributed", "paid_in")),
-    "rvpi": ((), ("nav", "paid_in")),
-    "pic_multiple": ((), ("paid_in", "committed")),
+    "tvpi": (("net_flows", "terminal_nav"), ("distributed", "nav", "paid_in")),
+    "dpi": (("net_flows",), ("distributed", "paid_in")),
+    "rvpi": (("contribution", "terminal_nav"), ("nav", "paid_in")),
+    "pic_multiple": (("commitments", "contribution"), ("paid_in", "committed")),
     "invested": (("investment",), ()),
     "gross_irr": (("gross_flows", "holding_values"), ()),
-    "gross_moic": ((), ("proceeds", "income", "holdings_value", "invested")),
+    "gross_moic": (
+        ("gross_flows", "holding_values"),
+        ("proceeds", "income", "holdings_value", "invested"),
+    ),
     "proceeds": (("proceeds",), ()),
     "income": (("income",), ()),
     "fees": (("fee",), ()),
@@ -77,9 +64,9 @@ _INVESTOR = {
     "unfunded": (("commitments", "contribution"), ("committed", "paid_in")),
     "nav": (("contribution", "distribution", "allocation"), ("paid_in", "distributed")),
     "net_irr": (("net_flows", "terminal_nav"), ()),
-    "tvpi": ((), ("distributed", "nav", "paid_in")),
-    "dpi": ((), ("distributed", "paid_in")),
-    "rvpi": ((), ("nav", "paid_in")),
+    "tvpi": (("net_flows", "terminal_nav"), ("distributed", "nav", "paid_in")),
+    "dpi": (("net_flows",), ("distributed", "paid_in")),
+    "rvpi": (("contribution", "terminal_nav"), ("nav", "paid_in")),
 }
 _HOLDING = {
     "invested": (("investment",), ()),
@@ -90,7 +77,7 @@ _HOLDING = {
     "realised_gain": (("investment", "proceeds"), ("invested", "remaining_cost")),
     "unrealised_gain": (("valuation",), ("fair_value", "remaining_cost")),
     "gross_irr": (("gross_flows", "terminal_value"), ()),
-    "moic": ((), ("proceeds", "income", "fair_value", "invested")),
+    "moic": (("gross_flows", "terminal_value"), ("proceeds", "income", "fair_value", "invested")),
     "co_invested": (("co_investment",), ()),
     "co_investment_leverage": (("co_investment",), ("co_invested", "invested")),
 }
@@ -122,7 +109,7 @@ def explain(
     if figure not in specs:
         raise NotFound(f"cannot explain {figure!r} for a {level}; figures: {', '.join(specs)}")
     row = table.row(0, named=True)
-    ctx = _Context(frames, as_of, fund_id, investor_id, holding_id)
+    ctx = Lineage(frames, as_of, fund_id, investor_id, holding_id)
     sources, inputs = specs[figure]
     parts = [ctx.rows(s) for s in sources]
     parts += [_value(name, row.get(name), "input") for name in inputs]
@@ -148,257 +135,3 @@ def _value(name: str, value: Any, kind: str) -> pl.DataFrame:
         ],
         schema=LINEAGE,
     )
-
-
-class _Context:
-    """The rows of one fund (and investor or holding) that figures are built from."""
-
-    def __init__(
-        self,
-        frames: Any,
-        as_of: date,
-        fund_id: str,
-        investor_id: str | None,
-        holding_id: str | None,
-    ) -> None:
-        self.frames, self.as_of, self.fund_id = frames, as_of, fund_id
-        self.investor_id, self.holding_id = investor_id, holding_id
-        txns = frames.transactions.filter(
-            (pl.col("date") <= as_of) & (pl.col("fund_id") == fund_id)
-        )
-        if investor_id is not None:
-            txns = txns.filter(pl.col("investor_id") == investor_id)
-        if holding_id is not None:
-            txns = txns.filter(pl.col("holding_id") == holding_id)
-        self.txns = txns
-        self._state: Any = None
-
-    @property
-    def state(self) -> Any:
-        if self._state is None:
-            self._state = book_state(self.frames, self.as_of)
-        return self._state
-
-    def rows(self, source: str) -> pl.DataFrame:
-        if source in CASH_SIGN:
-            return self._txn_rows({source: 1})
-        table = {
-            "cash": lambda: self._txn_rows(_CASH),
-            "net_flows": lambda: self._txn_rows(_NET),
-            "gross_flows": lambda: self._txn_rows(_GROSS),
-        }
-        if source in table:
-            return table[source]()
-        if source.endswith("commitments"):
-            return self._commitments(source.removesuffix("commitments").rstrip("_"))
-        if source.startswith("holding_") and source.endswith("_gain"):
-            return self._holding_gains(source.removeprefix("holding_"))
-        if source.endswith("contributions"):
-            return self._txn_rows({"contribution": 1}, source.removesuffix("_contributions"))
-        return getattr(self, f"_{source}")()
-
-    def _kind_filter(self, df: pl.DataFrame, side: str) -> pl.DataFrame:
-        if not side:
-            return df
-        kinds = self.frames.investors.select("investor_id", pl.col("kind").alias("_k"))
-        gov = pl.col("_k") == "government"
-        return df.join(kinds, on="investor_id", how="left").filter(
-            gov if side == "government" else ~gov
-        )
-
-    def _txn_rows(self, signs: dict[str, int], side: str = "") -> pl.DataFrame:
-        df = self._kind_filter(self.txns.filter(pl.col("type").is_in(list(signs))), side)
-        sign = pl.col("type").replace_strict(signs, return_dtype=pl.Int8)
-        who = pl.coalesce("investor_id", "holding_id", pl.lit("-"))
-        return df.sort("date", "source_line").select(
-            pl.lit(0).alias("step"),
-            "date",
-            pl.lit("row").alias("kind"),
-            pl.format("{} {} ({})", "type", who, "txn_id").alias("item"),
-            pl.format("{}:{}", "source_file", "source_line").alias("source"),
-            (pl.col("amount_fund") * sign).cast(MONEY).alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    def _commitments(self, side: str) -> pl.DataFrame:
-        df = self.frames.commitments.filter(
-            (pl.col("date") <= self.as_of) & (pl.col("fund_id") == self.fund_id)
-        )
-        if self.investor_id is not None:
-            df = df.filter(pl.col("investor_id") == self.investor_id)
-        return (
-            self._kind_filter(df, side)
-            .sort("date", "source_line")
-            .select(
-                pl.lit(0).alias("step"),
-                "date",
-                pl.lit("row").alias("kind"),
-                pl.format("commitment {}", "investor_id").alias("item"),
-                pl.format("{}:{}", "source_file", "source_line").alias("source"),
-                pl.col("amount_fund").alias("amount"),
-                pl.lit(None, pl.Float64).alias("ratio"),
-            )
-        )
-
-    def _holding_values(self) -> pl.DataFrame:
-        hold = self.state.holdings.filter(pl.col("fund_id") == self.fund_id)
-        if self.holding_id is not None:
-            hold = hold.filter(pl.col("holding_id") == self.holding_id)
-        return hold.sort("holding_id").select(
-            pl.lit(0).alias("step"),
-            pl.lit(self.as_of).alias("date"),
-            pl.lit("value").alias("kind"),
-            pl.format(
-                "value of {} (by {}, mark {})",
-                "holding_id",
-                "valued_by",
-                pl.col("valuation_date").cast(pl.String).fill_null("none"),
-            ).alias("item"),
-            pl.lit(None, pl.String).alias("source"),
-            from_cents(pl.col("fair_value")).alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    _terminal_value = _holding_values
-
-    def _valuation(self) -> pl.DataFrame:
-        hold = self.state.holdings.filter(
-            (pl.col("fund_id") == self.fund_id) & (pl.col("holding_id") == self.holding_id)
-        )
-        if hold.height and hold["valued_by"][0] == "capital_account":
-            return self._capital_account_value()
-        marks = (
-            self.frames.valuations.filter(
-                (pl.col("date") <= self.as_of)
-                & (pl.col("fund_id") == self.fund_id)
-                & (pl.col("holding_id") == self.holding_id)
-            )
-            .sort("date")
-            .tail(1)
-        )
-        return marks.select(
-            pl.lit(0).alias("step"),
-            "date",
-            pl.lit("row").alias("kind"),
-            pl.format("latest valuation of {}", "holding_id").alias("item"),
-            pl.format("{}:{}", "source_file", "source_line").alias("source"),
-            pl.col("fair_value_fund").alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    def _holding_gains(self, col: str) -> pl.DataFrame:
-        hold = self.state.holdings.filter(pl.col("fund_id") == self.fund_id).sort("holding_id")
-        return hold.select(
-            pl.lit(0).alias("step"),
-            pl.lit(self.as_of).alias("date"),
-            pl.lit("value").alias("kind"),
-            pl.format("{} of {}", pl.lit(col), "holding_id").alias("item"),
-            pl.lit(None, pl.String).alias("source"),
-            from_cents(pl.col(col)).alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    def _later_investments(self) -> pl.DataFrame:
-        """Investments after the mark (all of them, net of cost relieved, when unmarked)."""
-        hold = self.state.holdings.filter(
-            (pl.col("fund_id") == self.fund_id) & (pl.col("holding_id") == self.holding_id)
-        )
-        mark = hold["valuation_date"][0] if hold.height else None
-        if mark is None:
-            relieved = hold.select(
-                pl.lit(0).alias("step"),
-                pl.lit(self.as_of).alias("date"),
-                pl.lit("value").alias("kind"),
-                pl.lit("cost relieved by proceeds").alias("item"),
-                pl.lit(None, pl.String).alias("source"),
-                (-from_cents(pl.col("relieved_cost"))).alias("amount"),
-                pl.lit(None, pl.Float64).alias("ratio"),
-            )
-            invested = self._txn_rows({"investment": 1}).cast(LINEAGE)
-            return pl.concat([invested, relieved.cast(LINEAGE)])
-        return self._txn_rows({"investment": 1}).filter(pl.col("date") > mark)
-
-    def _terminal_nav(self) -> pl.DataFrame:
-        if self.investor_id is None:
-            nav = self.state.funds.filter(pl.col("fund_id") == self.fund_id)
-        else:
-            nav = self.state.accounts.filter(
-                (pl.col("fund_id") == self.fund_id) & (pl.col("investor_id") == self.investor_id)
-            )
-        return nav.select(
-            pl.lit(0).alias("step"),
-            pl.lit(self.as_of).alias("date"),
-            pl.lit("value").alias("kind"),
-            pl.lit("nav at the as-of date").alias("item"),
-            pl.lit(None, pl.String).alias("source"),
-            from_cents(pl.col("nav")).alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    def _allocation(self) -> pl.DataFrame:
-        fund = self.state.funds.filter(pl.col("fund_id") == self.fund_id)
-        acc = self.state.accounts.filter(pl.col("fund_id") == self.fund_id)
-        mine = acc.filter(pl.col("investor_id") == self.investor_id)
-        values = [
-            ("fund nav", fund["nav"][0]),
-            ("fund contributions", fund["contributions"][0]),
-            ("fund distributions", fund["distributions"][0]),
-            ("fund pnl = nav - contributions + distributions", fund["pnl"][0]),
-            ("weight of all investors (commitments)", acc["weight"].sum()),
-            ("weight of this investor (commitment)", mine["weight"][0]),
-            (
-                "pnl_share = floor(pnl * weight / total); remainder to the largest commitment",
-                mine["pnl_share"][0],
-            ),
-        ]
-        return pl.DataFrame(
-            [
-                {
-                    "step": 0,
-                    "date": self.as_of,
-                    "kind": "value",
-                    "item": item,
-                    "source": None,
-                    "amount": Decimal(int(v)) / 100,
-                    "ratio": None,
-                }
-                for item, v in values
-            ],
-            schema=LINEAGE,
-        )
-
-    def _capital_account_value(self) -> pl.DataFrame:
-        """A held fund: the holder's LP capital account there, times the FX rates."""
-        lp = self.frames.investors.filter(pl.col("fund_id") == self.fund_id)["investor_id"]
-        acc = self.state.accounts.filter(
-            (pl.col("fund_id") == self.holding_id) & pl.col("investor_id").is_in(lp.implode())
-        )
-        ccy = dict(self.frames.funds.select("fund_id", "currency").iter_rows())
-        rates = dict(self.state.fx.iter_rows())
-        held, holder = ccy.get(self.holding_id), ccy.get(self.fund_id)
-        rows: list[dict[str, Any]] = [
-            {
-                "step": 0,
-                "date": self.as_of,
-                "kind": "value",
-                "item": f"capital account of {inv} in {self.holding_id} ({held})",
-                "source": None,
-                "amount": Decimal(int(nav)) / 100,
-                "ratio": None,
-            }
-            for inv, nav in acc.select("investor_id", "nav").iter_rows()
-        ]
-        rows += [
-            {
-                "step": 0,
-                "date": self.as_of,
-                "kind": "value",
-                "item": f"fx rate {c} (HKD per unit, latest on or before the date)",
-                "source": None,
-                "amount": None,
-                "ratio": float(rates[c]),
-            }
-            for c in dict.fromkeys((held, holder))
-            if c in rates
-        ]
-        return pl.DataFrame(rows, schema=LINEAGE)

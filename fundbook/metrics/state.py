@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from fundbook.core.errors import FundbookError
 from fundbook.metrics.money import CENTS, allocate, cents, convert, zero
 from fundbook.metrics.positions import (
     BookState,
@@ -24,6 +25,11 @@ def book_state(frames: Any, at: date) -> BookState:
     Funds holding other funds of the book are valued after the funds they hold: the valuation
     is repeated once per level of the fund-of-funds graph (sub-funds first).
     """
+    if at > frames.as_of:
+        raise FundbookError(
+            f"figures as of {at} need frames loaded as of {at} or later "
+            f"(these end at {frames.as_of})"
+        )
     txns = frames.transactions.filter(pl.col("date") <= at)
     fx = fx_at(frames, at)
     base = cost_relief(txns).join(marks(frames, txns, at), on=["fund_id", "holding_id"], how="left")
