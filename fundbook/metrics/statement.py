@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from fundbook.core.errors import FundbookError
 from fundbook.metrics.money import CENTS, allocate, as_money, zero
 from fundbook.metrics.positions import type_sums
 from fundbook.metrics.state import book_state
@@ -58,6 +59,8 @@ def capital_account_statement(frames: Any, start: date, end: date) -> pl.DataFra
     - partnership_expenses + income + other_income_expense + realised_gain
     + unrealised_gain_change = ending_nav, to the cent; investor rows sum to the fund row.
     """
+    if start > end:
+        raise FundbookError(f"the statement period starts ({start}) after it ends ({end})")
     before, after = book_state(frames, start - timedelta(days=1)), book_state(frames, end)
     period = frames.transactions.filter(pl.col("date").is_between(start, end))
     fund = _fund_lines(frames, before, after, period)
