@@ -10,9 +10,10 @@ import polars as pl
 from fundbook.cli.options import db_option
 from fundbook.cli.output import emit, format_option
 from fundbook.close.audit import AuditFailed, first_broken, reproduce, verify_chain
-from fundbook.close.closing import CloseResult, close_period, reopen_period
+from fundbook.close.closing import CloseResult, close_period
 from fundbook.close.export import export_pack
 from fundbook.close.history import history
+from fundbook.close.reopen import reopen_period
 from fundbook.store.db import open_book, resolve_db_path
 
 
@@ -24,9 +25,11 @@ def print_close(result: CloseResult, fmt: str = "table") -> None:
     """The summary of a close: what it did, the per-fund table, and its warnings."""
     what = "dry run of the close" if result.dry_run else f"close {result.close_id}"
     quarter = f" (quarter {result.quarter})" if result.quarter else ""
-    click.echo(f"{what} of {result.period}{quarter}: {result.period_start} .. "
-               f"{result.period_end}, {result.new_rows:,} new rows imported, "
-               f"{result.figure_count:,} figures")
+    click.echo(
+        f"{what} of {result.period}{quarter}: {result.period_start} .. "
+        f"{result.period_end}, {result.new_rows:,} new rows imported, "
+        f"{result.figure_count:,} figures"
+    )
     emit(result.summary, fmt)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -38,26 +41,46 @@ def print_close(result: CloseResult, fmt: str = "table") -> None:
 
 @click.command("close")
 @click.argument("period")
-@click.option("--ledger", "ledger", type=click.Path(file_okay=False), default=None,
-              help="Ledger directory to import first (default: the one the book was kept from).")
-@click.option("--carry-forward-valuations", "carry_forward", is_flag=True,
-              help="Carry the latest valuation of holdings not valued in the period "
-                   "(recorded on the close).")
+@click.option(
+    "--ledger",
+    "ledger",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Ledger directory to import first (default: the one the book was kept from).",
+)
+@click.option(
+    "--carry-forward-valuations",
+    "carry_forward",
+    is_flag=True,
+    help="Carry the latest valuation of holdings not valued in the period (recorded on the close).",
+)
 @click.option("--dry-run", is_flag=True, help="Do everything, write nothing.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @db_option
 @format_option
-def close_cmd(period: str, ledger: str | None, carry_forward: bool, dry_run: bool, quiet: bool,
-              db: str | None, fmt: str) -> None:
+def close_cmd(
+    period: str,
+    ledger: str | None,
+    carry_forward: bool,
+    dry_run: bool,
+    quiet: bool,
+    db: str | None,
+    fmt: str,
+) -> None:
     """Close PERIOD (YYYY-MM; a quarter-end month closes the quarter too), atomically.
 
     Imports what is new, validates, checks valuations, computes every figure and the QTD/YTD/ITD
     capital account statements, checks the roll-forward identities, stores the snapshot and
     locks the period.
     """
-    result = close_period(resolve_db_path(db), period, ledger_dir=ledger,
-                          carry_forward=carry_forward, dry_run=dry_run,
-                          progress=None if quiet else _step)
+    result = close_period(
+        resolve_db_path(db),
+        period,
+        ledger_dir=ledger,
+        carry_forward=carry_forward,
+        dry_run=dry_run,
+        progress=None if quiet else _step,
+    )
     print_close(result, fmt)
 
 
@@ -68,8 +91,10 @@ def close_cmd(period: str, ledger: str | None, carry_forward: bool, dry_run: boo
 def reopen_cmd(period: str, reason: str, db: str | None) -> None:
     """Reopen the latest closed PERIOD; its old snapshot is kept for the record."""
     info = reopen_period(resolve_db_path(db), period, reason)
-    click.echo(f"period {info.period} reopened (close {info.close_id} kept as reopened); "
-               f"correct it and run `fundbook close {info.period}` again")
+    click.echo(
+        f"period {info.period} reopened (close {info.close_id} kept as reopened); "
+        f"correct it and run `fundbook close {info.period}` again"
+    )
 
 
 @click.group("audit")
@@ -84,17 +109,29 @@ def verify_cmd(db: str | None, fmt: str) -> None:
     """Recompute the hash chain of every close; exit 1 naming the first that no longer matches."""
     with open_book(resolve_db_path(db), read_only=True) as con:
         checks = verify_chain(con)
-    table = pl.DataFrame({
-        "close_id": [c.close_id for c in checks], "period": [c.period for c in checks],
-        "status": [c.status for c in checks], "ok": [c.ok for c in checks],
-        "problems": ["; ".join(c.problems) for c in checks],
-    }, schema={"close_id": pl.Int64, "period": pl.String, "status": pl.String,
-               "ok": pl.Boolean, "problems": pl.String})
+    table = pl.DataFrame(
+        {
+            "close_id": [c.close_id for c in checks],
+            "period": [c.period for c in checks],
+            "status": [c.status for c in checks],
+            "ok": [c.ok for c in checks],
+            "problems": ["; ".join(c.problems) for c in checks],
+        },
+        schema={
+            "close_id": pl.Int64,
+            "period": pl.String,
+            "status": pl.String,
+            "ok": pl.Boolean,
+            "problems": pl.String,
+        },
+    )
     emit(table, fmt)
     broken = first_broken(checks)
     if broken:
-        raise AuditFailed(f"close {broken.close_id} ({broken.period}) no longer matches: "
-                          + "; ".join(broken.problems))
+        raise AuditFailed(
+            f"close {broken.close_id} ({broken.period}) no longer matches: "
+            + "; ".join(broken.problems)
+        )
     click.echo(f"verified {len(checks)} close(s): the hash chain is intact", err=True)
 
 
@@ -117,8 +154,13 @@ def reproduce_cmd(period: str, db: str | None) -> None:
 
 @audit_group.command("export")
 @click.argument("period")
-@click.option("--out", "out", type=click.Path(file_okay=False), required=True,
-              help="Folder to write the audit pack into (replaced).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder to write the audit pack into (replaced).",
+)
 @db_option
 def export_cmd(period: str, out: str, db: str | None) -> None:
     """Write PERIOD's audit pack: ledger rows, postings, figures, lineage, SQL, manifest."""

@@ -17,8 +17,15 @@ from fundbook.close.snapshot import LONG_SCHEMA, find_close, read_long
 from fundbook.core.errors import FundbookError
 from fundbook.store.db import apply_schema, frame, scalar, sql
 
-BOOKED_TABLES = ("funds", "investors", "companies", "commitments", "transactions", "valuations",
-                 "fx_rates")
+BOOKED_TABLES = (
+    "funds",
+    "investors",
+    "companies",
+    "commitments",
+    "transactions",
+    "valuations",
+    "fx_rates",
+)
 UNDATED = frozenset({"funds", "investors", "companies"})
 FIGURE_KEYS = ["level", "fund_id", "investor_id", "holding_id", "item", "figure"]
 LINE_KEYS = ["basis", "fund_id", "investor_id", "line"]
@@ -55,19 +62,30 @@ class CloseCheck:
 
 
 def _recomputed_hash(rec: dict[str, Any], output_hash: str, input_hash: str) -> str:
-    return canonical.close_hash(canonical.chain_fields(
-        period=rec["period"], quarter=rec["quarter"], period_start=rec["period_start"],
-        period_end=rec["period_end"], carry_forward=rec["carry_forward"],
-        carried_forward=rec["carried_forward"], figure_count=rec["figure_count"],
-        input_hash=input_hash, output_hash=output_hash, versions_json=rec["versions"],
-        prev_hash=rec["prev_hash"],
-    ))
+    return canonical.close_hash(
+        canonical.chain_fields(
+            period=rec["period"],
+            quarter=rec["quarter"],
+            period_start=rec["period_start"],
+            period_end=rec["period_end"],
+            carry_forward=rec["carry_forward"],
+            carried_forward=rec["carried_forward"],
+            figure_count=rec["figure_count"],
+            input_hash=input_hash,
+            output_hash=output_hash,
+            versions_json=rec["versions"],
+            prev_hash=rec["prev_hash"],
+        )
+    )
 
 
 def _changed_tables(stored_json: str, now: list[canonical.PartDigest]) -> list[str]:
     stored = json.loads(stored_json)
-    return [f"{p.name} ({stored.get(p.name, [0])[0]} rows then, {p.rows} now)"
-            for p in now if stored.get(p.name, [None, None])[1] != p.digest]
+    return [
+        f"{p.name} ({stored.get(p.name, [0])[0]} rows then, {p.rows} now)"
+        for p in now
+        if stored.get(p.name, [None, None])[1] != p.digest
+    ]
 
 
 def check_close(
@@ -105,8 +123,11 @@ def first_broken(checks: list[CloseCheck]) -> CloseCheck | None:
 
 def booked_rows(con: duckdb.DuckDBPyConnection, table: str, rec: dict[str, Any]) -> pl.DataFrame:
     """The rows of `table` as they were at the close `rec`, every column, fixed order."""
-    params = ({"watermark": rec["import_watermark"]} if table in UNDATED
-              else {"period_end": rec["period_end"]})
+    params = (
+        {"watermark": rec["import_watermark"]}
+        if table in UNDATED
+        else {"period_end": rec["period_end"]}
+    )
     return frame(con, sql(f"audit_rows_{table}"), params)
 
 
@@ -139,19 +160,28 @@ def reproduce(con: duckdb.DuckDBPyConnection, period: str) -> Reproduction:
     mem = fresh_book(con, rec)
     try:
         inputs = canonical.combine(
-            canonical.input_digests(mem, rec["period_end"], rec["import_watermark"]))
+            canonical.input_digests(mem, rec["period_end"], rec["import_watermark"])
+        )
         inception = scalar(mem, sql("close_inception"), {"period_end": rec["period_end"]})
-        computed = compute(mem, Period.parse(rec["period"]), rec["period_start"],
-                           _as_date(inception, rec["period_start"]))
+        computed = compute(
+            mem,
+            Period.parse(rec["period"]),
+            rec["period_start"],
+            _as_date(inception, rec["period_start"]),
+        )
     finally:
         mem.close()
     stored_figures, stored_lines = read_long(con, info.close_id)
-    diffs = pl.concat([
-        compare_figures(stored_figures, computed.figures_long.cast(LONG_SCHEMA)),  # type: ignore[arg-type]
-        compare_lines(stored_lines, computed.lines_long),
-    ], how="vertical")
-    return Reproduction(info.close_id, info.period, computed.figure_count, diffs,
-                        inputs == rec["input_hash"])
+    diffs = pl.concat(
+        [
+            compare_figures(stored_figures, computed.figures_long.cast(LONG_SCHEMA)),  # type: ignore[arg-type]
+            compare_lines(stored_lines, computed.lines_long),
+        ],
+        how="vertical",
+    )
+    return Reproduction(
+        info.close_id, info.period, computed.figure_count, diffs, inputs == rec["input_hash"]
+    )
 
 
 def _as_date(value: Any, fallback: dt.date) -> dt.date:
@@ -160,42 +190,62 @@ def _as_date(value: Any, fallback: dt.date) -> dt.date:
 
 def _value_text(prefix: str) -> pl.Expr:
     return pl.coalesce(
-        pl.col(f"money{prefix}").cast(pl.String), pl.col(f"ratio{prefix}").cast(pl.String),
-        pl.col(f"text{prefix}"), pl.lit("null"),
+        pl.col(f"money{prefix}").cast(pl.String),
+        pl.col(f"ratio{prefix}").cast(pl.String),
+        pl.col(f"text{prefix}"),
+        pl.lit("null"),
     )
 
 
 def compare_figures(stored: pl.DataFrame, fresh: pl.DataFrame) -> pl.DataFrame:
     """One row per figure whose stored and recomputed values differ (or that one side lacks)."""
-    joined = stored.join(fresh, on=FIGURE_KEYS, how="full", coalesce=True, nulls_equal=True,
-                         suffix="_new")
+    joined = stored.join(
+        fresh, on=FIGURE_KEYS, how="full", coalesce=True, nulls_equal=True, suffix="_new"
+    )
     ratio_a, ratio_b = pl.col("ratio"), pl.col("ratio_new")
-    ratio_differs = pl.when(ratio_a.is_null() & ratio_b.is_null()).then(False).when(
-        ratio_a.is_null() | ratio_b.is_null()).then(True).otherwise(
-        (ratio_a - ratio_b).abs() > RATIO_TOLERANCE * pl.max_horizontal(ratio_a.abs(), 1.0))
+    ratio_differs = (
+        pl.when(ratio_a.is_null() & ratio_b.is_null())
+        .then(False)
+        .when(ratio_a.is_null() | ratio_b.is_null())
+        .then(True)
+        .otherwise(
+            (ratio_a - ratio_b).abs() > RATIO_TOLERANCE * pl.max_horizontal(ratio_a.abs(), 1.0)
+        )
+    )
     differs = (
-        pl.col("kind").is_null() | pl.col("kind_new").is_null()
+        pl.col("kind").is_null()
+        | pl.col("kind_new").is_null()
         | ~pl.col("money").eq_missing(pl.col("money_new"))
         | ~pl.col("text").eq_missing(pl.col("text_new"))
         | ratio_differs
     )
     key = pl.concat_str([pl.col(c).fill_null("") for c in FIGURE_KEYS[1:5]], separator="/")
     return joined.filter(differs).select(
-        pl.lit("figure").alias("what"), pl.col("level").alias("where"),
-        key.alias("key"), pl.col("figure").alias("name"),
-        _value_text("").alias("stored"), _value_text("_new").alias("recomputed"),
+        pl.lit("figure").alias("what"),
+        pl.col("level").alias("where"),
+        key.alias("key"),
+        pl.col("figure").alias("name"),
+        _value_text("").alias("stored"),
+        _value_text("_new").alias("recomputed"),
     )
 
 
 def compare_lines(stored: pl.DataFrame, fresh: pl.DataFrame) -> pl.DataFrame:
     """One row per statement line whose stored and recomputed amounts differ."""
     joined = stored.select(*LINE_KEYS, "amount").join(
-        fresh.select(*LINE_KEYS, "amount"), on=LINE_KEYS, how="full", coalesce=True,
-        nulls_equal=True, suffix="_new")
+        fresh.select(*LINE_KEYS, "amount"),
+        on=LINE_KEYS,
+        how="full",
+        coalesce=True,
+        nulls_equal=True,
+        suffix="_new",
+    )
     return joined.filter(~pl.col("amount").eq_missing(pl.col("amount_new"))).select(
-        pl.lit("statement").alias("what"), pl.col("basis").alias("where"),
-        pl.concat_str([pl.col("fund_id"), pl.col("investor_id").fill_null("(fund)")],
-                      separator="/").alias("key"),
+        pl.lit("statement").alias("what"),
+        pl.col("basis").alias("where"),
+        pl.concat_str(
+            [pl.col("fund_id"), pl.col("investor_id").fill_null("(fund)")], separator="/"
+        ).alias("key"),
         pl.col("line").alias("name"),
         pl.col("amount").cast(pl.String).fill_null("missing").alias("stored"),
         pl.col("amount_new").cast(pl.String).fill_null("missing").alias("recomputed"),

@@ -15,7 +15,13 @@ import duckdb
 from fundbook.store.db import sql
 
 INPUT_TABLES = (
-    "commitments", "companies", "funds", "fx_rates", "investors", "transactions", "valuations",
+    "commitments",
+    "companies",
+    "funds",
+    "fx_rates",
+    "investors",
+    "transactions",
+    "valuations",
 )
 OUTPUT_PARTS = ("figures", "statements")
 _EMPTY = hashlib.sha256(b"").hexdigest()
@@ -91,15 +97,30 @@ def close_hash(fields: dict[str, Any]) -> str:
 
 
 def chain_fields(
-    *, period: str, quarter: str | None, period_start: dt.date, period_end: dt.date,
-    carry_forward: bool, carried_forward: str, figure_count: int, input_hash: str,
-    output_hash: str, versions_json: str, prev_hash: str | None,
+    *,
+    period: str,
+    quarter: str | None,
+    period_start: dt.date,
+    period_end: dt.date,
+    carry_forward: bool,
+    carried_forward: str,
+    figure_count: int,
+    input_hash: str,
+    output_hash: str,
+    versions_json: str,
+    prev_hash: str | None,
 ) -> dict[str, Any]:
     """The fields a close hash covers, in the form stored in `closes`."""
     return {
-        "period": period, "quarter": quarter, "period_start": period_start.isoformat(),
-        "period_end": period_end.isoformat(), "carry_forward": carry_forward,
-        "carried_forward": carried_forward, "figure_count": figure_count,
-        "input_hash": input_hash, "output_hash": output_hash, "versions": versions_json,
+        "period": period,
+        "quarter": quarter,
+        "period_start": period_start.isoformat(),
+        "period_end": period_end.isoformat(),
+        "carry_forward": carry_forward,
+        "carried_forward": carried_forward,
+        "figure_count": figure_count,
+        "input_hash": input_hash,
+        "output_hash": output_hash,
+        "versions": versions_json,
         "prev_hash": prev_hash,
     }

@@ -22,7 +22,6 @@ from fundbook.close.periods import Period
 from fundbook.close.snapshot import (
     CloseInfo,
     Snapshot,
-    find_close,
     list_closes,
     read_long,
     statements_to_wide,
@@ -41,8 +40,9 @@ class CloseFailed(FundbookError):
     def __init__(self, period: Period, problems: list[str]):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"cannot close {period}: {len(problems)} problem(s); nothing was "
-                         f"written\n{lines}")
+        super().__init__(
+            f"cannot close {period}: {len(problems)} problem(s); nothing was written\n{lines}"
+        )
 
 
 @dataclass
@@ -70,7 +70,8 @@ def test_hook(point: str) -> None:
         time.sleep(float(os.environ.get("FUNDBOOK_TEST_PAUSE_SECONDS", "120")))
 
 
-def _user() -> str:
+def user_name() -> str:
+    """The login name recorded on closes and reopenings."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -78,8 +79,13 @@ def _user() -> str:
 
 
 def close_period(
-    db_path: str | os.PathLike[str], period: str, *, ledger_dir: str | None = None,
-    carry_forward: bool = False, dry_run: bool = False, progress: Progress | None = None,
+    db_path: str | os.PathLike[str],
+    period: str,
+    *,
+    ledger_dir: str | None = None,
+    carry_forward: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> CloseResult:
     """Close `period` (YYYY-MM): one DuckDB transaction under the book lock; all or nothing."""
     target = Period.parse(period)
@@ -128,8 +134,10 @@ def check_order(con: duckdb.DuckDBPyConnection, target: Period) -> None:
         return
     locked = Period.parse(latest[0][0])
     if target <= locked:
-        raise PeriodLocked(f"period {target} is already closed (latest closed period: {locked}); "
-                           f"to change it, `fundbook reopen {locked} --reason ...` first")
+        raise PeriodLocked(
+            f"period {target} is already closed (latest closed period: {locked}); "
+            f"to change it, `fundbook reopen {locked} --reason ...` first"
+        )
     if target != locked.next():
         raise FundbookError(f"periods close in order: close {locked.next()} before {target}")
 
@@ -145,16 +153,28 @@ def _period_start(con: duckdb.DuckDBPyConnection, target: Period) -> tuple[dt.da
 def _valuations(
     con: duckdb.DuckDBPyConnection, target: Period, carry_forward: bool
 ) -> tuple[list[str], list[str]]:
-    rows = con.execute(sql("close_missing_valuations"),
-                       {"period_end": target.end, "month_start": target.start}).fetchall()
+    rows = con.execute(
+        sql("close_missing_valuations"), {"period_end": target.end, "month_start": target.start}
+    ).fetchall()
     missing = [f"{f}/{h}" for f, h, _ in rows]
-    detail = [f"holding {h} of fund {f} has no valuation dated in {target} "
-              f"(latest: {d or 'none'})" for f, h, d in rows]
+    detail = [
+        f"holding {h} of fund {f} has no valuation dated in {target} (latest: {d or 'none'})"
+        for f, h, d in rows
+    ]
     if missing and not carry_forward:
-        raise CloseFailed(target, detail + [
-            "book the valuations, or pass --carry-forward-valuations to carry the latest ones"])
-    warnings = ([f"{len(missing)} holding(s) carried forward at their latest valuation "
-                 f"(--carry-forward-valuations)"] if missing else [])
+        raise CloseFailed(
+            target,
+            detail
+            + ["book the valuations, or pass --carry-forward-valuations to carry the latest ones"],
+        )
+    warnings = (
+        [
+            f"{len(missing)} holding(s) carried forward at their latest valuation "
+            f"(--carry-forward-valuations)"
+        ]
+        if missing
+        else []
+    )
     return missing, warnings
 
 
@@ -170,8 +190,12 @@ def _previous(con: duckdb.DuckDBPyConnection) -> tuple[CloseInfo | None, pl.Data
 
 
 def _close_in_transaction(
-    con: duckdb.DuckDBPyConnection, target: Period, ledger: str | None, carry_forward: bool,
-    dry_run: bool, say: Progress,
+    con: duckdb.DuckDBPyConnection,
+    target: Period,
+    ledger: str | None,
+    carry_forward: bool,
+    dry_run: bool,
+    say: Progress,
 ) -> CloseResult:
     check_order(con, target)
     before = int(scalar(con, sql("close_watermark")))
@@ -189,18 +213,32 @@ def _close_in_transaction(
     if problems:
         raise CloseFailed(target, problems)
     say("writing the snapshot and the lock")
-    close_id, digest = _write(con, computed, carry_forward, carried, warnings, last,
-                              ledger, before)
+    close_id, digest = _write(con, computed, carry_forward, carried, warnings, last, ledger, before)
     test_hook("after-snapshot")
     return CloseResult(
-        str(target), target.quarter, period_start, target.end, dry_run, close_id, digest,
-        computed.figure_count, new_rows, warnings, summary(computed),
+        str(target),
+        target.quarter,
+        period_start,
+        target.end,
+        dry_run,
+        close_id,
+        digest,
+        computed.figure_count,
+        new_rows,
+        warnings,
+        summary(computed),
     )
 
 
 def _write(
-    con: duckdb.DuckDBPyConnection, computed: Computed, carry_forward: bool, carried: list[str],
-    warnings: list[str], last: CloseInfo | None, ledger: str | None, before: int,
+    con: duckdb.DuckDBPyConnection,
+    computed: Computed,
+    carry_forward: bool,
+    carried: list[str],
+    warnings: list[str],
+    last: CloseInfo | None,
+    ledger: str | None,
+    before: int,
 ) -> tuple[int, str]:
     target = computed.period
     close_id = int(scalar(con, sql("close_next_id")))
@@ -216,28 +254,45 @@ def _write(
     import_id = watermark if watermark > before else None
     inputs = canonical.input_digests(con, target.end, watermark)
     fields = canonical.chain_fields(
-        period=str(target), quarter=target.quarter, period_start=computed.period_start,
-        period_end=target.end, carry_forward=carry_forward,
-        carried_forward=json.dumps(carried), figure_count=computed.figure_count,
+        period=str(target),
+        quarter=target.quarter,
+        period_start=computed.period_start,
+        period_end=target.end,
+        carry_forward=carry_forward,
+        carried_forward=json.dumps(carried),
+        figure_count=computed.figure_count,
         input_hash=canonical.combine(inputs),
         output_hash=canonical.combine(canonical.output_digests(con, close_id)),
         versions_json=json.dumps(canonical.versions(), sort_keys=True),
         prev_hash=last.close_hash if last else None,
     )
     digest = canonical.close_hash(fields)
-    con.execute(sql("close_insert_close"), {
-        **{k: v for k, v in fields.items() if k not in ("versions", "carried_forward")},
-        "close_id": close_id, "versions": fields["versions"],
-        "carried_forward": fields["carried_forward"], "warnings": json.dumps(warnings),
-        "closed_by": _user(), "ledger_dir": ledger, "import_id": import_id,
-        "import_watermark": watermark, "close_hash": digest,
-        "input_digests": canonical.digests_json(inputs),
-        "closed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-    })
-    con.execute(sql("close_insert_lock"), {
-        "period": str(target), "period_start": computed.period_start,
-        "period_end": target.end, "close_id": close_id,
-    })
+    con.execute(
+        sql("close_insert_close"),
+        {
+            **{k: v for k, v in fields.items() if k not in ("versions", "carried_forward")},
+            "close_id": close_id,
+            "versions": fields["versions"],
+            "carried_forward": fields["carried_forward"],
+            "warnings": json.dumps(warnings),
+            "closed_by": user_name(),
+            "ledger_dir": ledger,
+            "import_id": import_id,
+            "import_watermark": watermark,
+            "close_hash": digest,
+            "input_digests": canonical.digests_json(inputs),
+            "closed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        },
+    )
+    con.execute(
+        sql("close_insert_lock"),
+        {
+            "period": str(target),
+            "period_start": computed.period_start,
+            "period_end": target.end,
+            "close_id": close_id,
+        },
+    )
     return close_id, digest
 
 
@@ -247,11 +302,26 @@ def summary(computed: Computed) -> pl.DataFrame:
     flows = computed.statements.filter(
         (pl.col("basis") == "period") & pl.col("investor_id").is_null()
     ).select("fund_id", "contributions", "distributions")
-    wanted = [c for c in ("fund_id", "currency", "nav", "net_irr", "gross_irr", "tvpi")
-              if c in fund.columns]
+    wanted = [
+        c
+        for c in ("fund_id", "currency", "nav", "net_irr", "gross_irr", "tvpi")
+        if c in fund.columns
+    ]
     out = fund.select(wanted).join(flows, on="fund_id", how="left")
-    order = [c for c in ("fund_id", "currency", "nav", "contributions", "distributions",
-                         "net_irr", "gross_irr", "tvpi") if c in out.columns]
+    order = [
+        c
+        for c in (
+            "fund_id",
+            "currency",
+            "nav",
+            "contributions",
+            "distributions",
+            "net_irr",
+            "gross_irr",
+            "tvpi",
+        )
+        if c in out.columns
+    ]
     return out.select(order).sort("fund_id")
 
 
@@ -263,35 +333,22 @@ def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
         raise FundbookError(f"nothing is booked on or before {target.end}")
     start = min(inception, target.start)
     computed = compute(con, target, start, inception)
-    info = CloseInfo(0, str(target), target.quarter, start, target.end, "draft",
-                     dt.datetime.now(dt.UTC).replace(tzinfo=None), _user(), False, [], [],
-                     computed.figure_count, "", "", "", None)
+    info = CloseInfo(
+        0,
+        str(target),
+        target.quarter,
+        start,
+        target.end,
+        "draft",
+        dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        user_name(),
+        False,
+        [],
+        [],
+        computed.figure_count,
+        "",
+        "",
+        "",
+        None,
+    )
     return Snapshot(info, computed.levels, computed.statements)
-
-
-def reopen_period(db_path: str | os.PathLike[str], period: str, reason: str) -> CloseInfo:
-    """Reopen the latest closed period: lift its lock, keep its snapshot, record why."""
-    target = Period.parse(period)
-    if not reason.strip():
-        raise FundbookError("a reopening needs a reason (--reason TEXT)")
-    with open_book(db_path) as con:
-        latest = con.execute(sql("close_latest_lock")).fetchall()
-        if not latest or latest[0][0] != str(target):
-            last = latest[0][0] if latest else "none"
-            raise PeriodLocked(f"only the latest closed period can be reopened "
-                               f"(latest closed: {last}; asked: {target})")
-        info = find_close(con, str(target))
-        con.begin()
-        try:
-            params = {"close_id": info.close_id, "period": str(target)}
-            con.execute(sql("close_reopen_mark"), params)
-            con.execute(sql("close_reopen_unlock"), params)
-            con.execute(sql("close_reopen_record"), {
-                **params, "reason": reason.strip(), "reopened_by": _user(),
-                "reopened_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            })
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        return info

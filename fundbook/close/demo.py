@@ -14,9 +14,9 @@ from fundbook.close.periods import Period
 from fundbook.store.db import open_book
 
 Echo = Callable[[str], None]
-FIRST_CLOSE = Period(2025, 12)   # covers all history up to 2025-12-31
+FIRST_CLOSE = Period(2025, 12)  # covers all history up to 2025-12-31
 LAST_CLOSE = Period(2026, 10)
-AUDITED = Period(2026, 9)        # the quarter the demo reports on
+AUDITED = Period(2026, 9)  # the quarter the demo reports on
 
 
 def demo_periods() -> list[Period]:
@@ -29,8 +29,13 @@ def demo_periods() -> list[Period]:
 
 
 def _summary_text(result: CloseResult) -> str:
-    with pl.Config(tbl_rows=50, tbl_cols=20, tbl_hide_dataframe_shape=True,
-                   tbl_hide_column_data_types=True, tbl_width_chars=160):
+    with pl.Config(
+        tbl_rows=50,
+        tbl_cols=20,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+        tbl_width_chars=160,
+    ):
         return str(result.summary)
 
 
@@ -38,11 +43,14 @@ def step_close(db: Path, out: Path, echo: Echo) -> None:
     """Close every demo month (carrying valuations forward outside quarter ends), print each
     summary, verify the hash chain, reproduce the audited quarter and export its audit pack."""
     for period in demo_periods():
-        result = close_period(db, str(period), carry_forward=not period.is_quarter_end,
-                              progress=None)
+        result = close_period(
+            db, str(period), carry_forward=not period.is_quarter_end, progress=None
+        )
         quarter = f", quarter {result.quarter}" if result.quarter else ""
-        echo(f"closed {result.period}{quarter} ({result.period_start} .. {result.period_end}): "
-             f"{result.figure_count:,} figures, hash {result.close_hash[:16]}…")
+        echo(
+            f"closed {result.period}{quarter} ({result.period_start} .. {result.period_end}): "
+            f"{result.figure_count:,} figures, hash {result.close_hash[:16]}…"
+        )
         for warning in result.warnings:
             echo(f"  warning: {warning}")
         if period.is_quarter_end or period == LAST_CLOSE:
@@ -53,7 +61,9 @@ def step_close(db: Path, out: Path, echo: Echo) -> None:
             raise AuditFailed(f"close {broken.close_id} does not verify: {broken.problems}")
         echo(f"audit verify: the hash chain of {len(demo_periods())} closes is intact")
         reproduction = reproduce(con, str(AUDITED))
-        echo(f"audit reproduce {AUDITED}: reproduced {reproduction.figures} figures, "
-             f"{reproduction.differences.height} differences")
+        echo(
+            f"audit reproduce {AUDITED}: reproduced {reproduction.figures} figures, "
+            f"{reproduction.differences.height} differences"
+        )
         pack = export_pack(con, str(AUDITED), out / f"audit-{AUDITED}")
         echo(f"audit pack of {AUDITED} written to {pack}")

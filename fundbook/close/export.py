@@ -63,11 +63,11 @@ def _close_json(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> str:
     for key in ("carried_forward", "warnings", "versions", "input_digests"):
         record[key] = json.loads(record[key])
     rows = con.execute(sql("audit_reopenings"), {"close_id": rec["close_id"]}).fetchall()
-    record["reopenings"] = [
-        {"reason": r, "reopened_at": a, "reopened_by": b} for r, a, b in rows
-    ]
-    return json.dumps(record, indent=2, sort_keys=True, default=_json_default,
-                      ensure_ascii=False) + "\n"
+    record["reopenings"] = [{"reason": r, "reopened_at": a, "reopened_by": b} for r, a, b in rows]
+    return (
+        json.dumps(record, indent=2, sort_keys=True, default=_json_default, ensure_ascii=False)
+        + "\n"
+    )
 
 
 def _lock_file() -> Path | None:
@@ -87,8 +87,7 @@ def export_pack(con: duckdb.DuckDBPyConnection, period: str, out: Path) -> Path:
     for table in BOOKED_TABLES:
         _write_frame(booked_rows(con, table, rec), out / "ledger" / table)
     _write_frame(booked_rows(con, "postings", rec), out / "postings")
-    trial_balance(con, rec["period_end"]).write_csv(out / "trial_balance.csv",
-                                                    line_terminator="\n")
+    trial_balance(con, rec["period_end"]).write_csv(out / "trial_balance.csv", line_terminator="\n")
     figures, lines = read_long(con, info.close_id)
     _write_frame(figures, out / "figures")
     _write_frame(lines, out / "statements")
@@ -102,9 +101,15 @@ def export_pack(con: duckdb.DuckDBPyConnection, period: str, out: Path) -> Path:
     lock = _lock_file()
     if lock:
         shutil.copyfile(lock, out / "uv.lock")
-    (out / "README.md").write_text(README.format(
-        close_id=rec["close_id"], period=rec["period"], period_end=rec["period_end"],
-        watermark=rec["import_watermark"]), encoding="utf-8")
+    (out / "README.md").write_text(
+        README.format(
+            close_id=rec["close_id"],
+            period=rec["period"],
+            period_end=rec["period_end"],
+            watermark=rec["import_watermark"],
+        ),
+        encoding="utf-8",
+    )
     write_manifest(out)
     return out
 
@@ -112,6 +117,8 @@ def export_pack(con: duckdb.DuckDBPyConnection, period: str, out: Path) -> Path:
 def write_manifest(out: Path) -> None:
     """`MANIFEST.sha256`: `<sha256>  <relative path>` for every file, sorted by path."""
     files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != MANIFEST)
-    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}"
-             for p in files]
+    lines = [
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}"
+        for p in files
+    ]
     (out / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -55,7 +55,10 @@ class Computed:
 
 
 def compute(
-    con: duckdb.DuckDBPyConnection, period: Period, period_start: dt.date, inception: dt.date,
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    period_start: dt.date,
+    inception: dt.date,
     progress: Callable[[str], None] | None = None,
 ) -> Computed:
     """Compute every level and the QTD/YTD/ITD statements of a close from the book in `con`."""
@@ -75,8 +78,9 @@ def compute(
     say("computing capital account statements")
     lines = statement_lines(frames, period, period_start, inception)
     figures_long = pl.concat([to_long(df, lvl) for lvl, df in levels.items()], how="vertical")
-    return Computed(period, period_start, inception, levels, statements_to_wide(lines),
-                    figures_long, lines)
+    return Computed(
+        period, period_start, inception, levels, statements_to_wide(lines), figures_long, lines
+    )
 
 
 def theme_by_fund(holdings: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
@@ -90,8 +94,11 @@ def theme_by_fund(holdings: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFra
         holdings.join(themes, on="holding_id", how="left")
         .with_columns(pl.col("theme").fill_null("sub_fund"))
         .group_by("fund_id", "theme", "currency")
-        .agg(pl.col("holding_id").n_unique().cast(pl.Int64).alias("holdings"),
-             pl.col("invested").sum().cast(MONEY), pl.col("fair_value").sum().cast(MONEY))
+        .agg(
+            pl.col("holding_id").n_unique().cast(pl.Int64).alias("holdings"),
+            pl.col("invested").sum().cast(MONEY),
+            pl.col("fair_value").sum().cast(MONEY),
+        )
         .with_columns(pl.when(total != 0).then(cents / total).alias("share_of_fair_value"))
         .sort("fund_id", "theme")
     )
@@ -109,22 +116,30 @@ def statement_lines(
         present = [c for c in STATEMENT_LINES if c in wide.columns]
         parts.append(
             wide.select(
-                pl.lit(basis).alias("basis"), pl.lit(start).alias("start_date"),
-                pl.lit(period.end).alias("end_date"), "fund_id", "investor_id",
+                pl.lit(basis).alias("basis"),
+                pl.lit(start).alias("start_date"),
+                pl.lit(period.end).alias("end_date"),
+                "fund_id",
+                "investor_id",
                 *[pl.col(c).cast(MONEY) for c in present],
             ).unpivot(
                 index=["basis", "start_date", "end_date", "fund_id", "investor_id"],
-                on=present, variable_name="line", value_name="amount",
+                on=present,
+                variable_name="line",
+                value_name="amount",
             )
         )
     lines = pl.concat(parts, how="vertical")
-    order = pl.DataFrame({"line": list(STATEMENT_LINES),
-                          "line_no": list(range(1, len(STATEMENT_LINES) + 1))},
-                         schema={"line": pl.String, "line_no": pl.Int16})
+    order = pl.DataFrame(
+        {"line": list(STATEMENT_LINES), "line_no": list(range(1, len(STATEMENT_LINES) + 1))},
+        schema={"line": pl.String, "line_no": pl.Int16},
+    )
     basis_order = pl.DataFrame({"basis": list(BASES), "_b": list(range(len(BASES)))})
     return (
-        lines.join(order, on="line").join(basis_order, on="basis")
+        lines.join(order, on="line")
+        .join(basis_order, on="basis")
         .sort("_b", "fund_id", "investor_id", "line_no", nulls_last=False)
-        .select("basis", "start_date", "end_date", "fund_id", "investor_id", "line_no", "line",
-                "amount")
+        .select(
+            "basis", "start_date", "end_date", "fund_id", "investor_id", "line_no", "line", "amount"
+        )
     )

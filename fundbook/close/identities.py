@@ -14,9 +14,15 @@ from fundbook.store.db import sql
 ZERO = pl.lit(0, MONEY)
 # Signed lines of the roll-forward: beginning NAV + these = ending NAV.
 ROLL_FORWARD = (
-    ("contributions", 1), ("distributions", -1), ("management_fees", -1), ("fee_offsets", 1),
-    ("partnership_expenses", -1), ("income", 1), ("other_income_expense", 1),
-    ("realised_gain", 1), ("unrealised_gain_change", 1),
+    ("contributions", 1),
+    ("distributions", -1),
+    ("management_fees", -1),
+    ("fee_offsets", 1),
+    ("partnership_expenses", -1),
+    ("income", 1),
+    ("other_income_expense", 1),
+    ("realised_gain", 1),
+    ("unrealised_gain_change", 1),
 )
 _KEYS = ["basis", "fund_id", "investor_id"]
 
@@ -29,8 +35,11 @@ def _who(row: dict[str, object]) -> str:
 
 def statement_roll_forward(statements: pl.DataFrame) -> list[str]:
     """Beginning NAV + contributions - distributions + P&L = ending NAV, for every row."""
-    missing = [c for c in ("beginning_nav", "ending_nav", *(n for n, _ in ROLL_FORWARD))
-               if c not in statements.columns]
+    missing = [
+        c
+        for c in ("beginning_nav", "ending_nav", *(n for n, _ in ROLL_FORWARD))
+        if c not in statements.columns
+    ]
     if missing:
         return [f"capital account statement lacks lines: {', '.join(missing)}"]
     nulls = statements.filter(pl.any_horizontal(pl.col(_present_lines(statements)).is_null()))
@@ -43,7 +52,8 @@ def statement_roll_forward(statements: pl.DataFrame) -> list[str]:
     )
     problems += [
         f"{_who(r)}: beginning NAV + flows + P&L = {r['_rolled']} but ending NAV = "
-        f"{r['ending_nav']}" for r in broken.iter_rows(named=True)
+        f"{r['ending_nav']}"
+        for r in broken.iter_rows(named=True)
     ]
     return problems
 
@@ -58,7 +68,8 @@ def investors_sum_to_fund(statements: pl.DataFrame) -> list[str]:
     fund = statements.filter(pl.col("investor_id").is_null())
     summed = (
         statements.filter(pl.col("investor_id").is_not_null())
-        .group_by("basis", "fund_id").agg(pl.col(lines).sum())
+        .group_by("basis", "fund_id")
+        .agg(pl.col(lines).sum())
     )
     joined = fund.join(summed, on=["basis", "fund_id"], how="left", suffix="_sum")
     problems = []
@@ -66,7 +77,8 @@ def investors_sum_to_fund(statements: pl.DataFrame) -> list[str]:
         bad = joined.filter(pl.col(f"{line}_sum").fill_null(ZERO) != pl.col(line))
         problems += [
             f"{r['basis']} fund {r['fund_id']}: investors' {line} sum to "
-            f"{r[line + '_sum']} but the fund's is {r[line]}" for r in bad.iter_rows(named=True)
+            f"{r[line + '_sum']} but the fund's is {r[line]}"
+            for r in bad.iter_rows(named=True)
         ]
     return problems
 
@@ -76,8 +88,10 @@ def nav_matches_metrics(computed: Computed) -> list[str]:
     itd = computed.statements.filter(pl.col("basis") == "ITD")
     problems = []
     investors = itd.filter(pl.col("investor_id").is_not_null())
-    checks = (("fund", ["fund_id"], itd.filter(pl.col("investor_id").is_null())),
-              ("investor", ["fund_id", "investor_id"], investors))
+    checks = (
+        ("fund", ["fund_id"], itd.filter(pl.col("investor_id").is_null())),
+        ("investor", ["fund_id", "investor_id"], investors),
+    )
     for level, keys, rows in checks:
         frame = computed.levels[level]
         if "nav" not in frame.columns:
@@ -102,15 +116,18 @@ def paid_in_within_commitment(investor_levels: pl.DataFrame) -> list[str]:
     bad = investor_levels.filter(pl.col("paid_in") > pl.col("committed"))
     return [
         f"fund {r['fund_id']}, investor {r['investor_id']}: paid-in {r['paid_in']} exceeds "
-        f"commitment {r['committed']}" for r in bad.iter_rows(named=True)
+        f"commitment {r['committed']}"
+        for r in bad.iter_rows(named=True)
     ]
 
 
 def trial_balance_balances(con: duckdb.DuckDBPyConnection, period_end: dt.date) -> list[str]:
     """Debits equal credits per fund and currency up to the period end."""
     rows = con.execute(sql("close_trial_balance_check"), {"period_end": period_end}).fetchall()
-    return [f"trial balance of fund {f} ({c}) does not balance: debits {d}, credits {k}"
-            for f, c, d, k in rows]
+    return [
+        f"trial balance of fund {f} ({c}) does not balance: debits {d}, credits {k}"
+        for f, c, d, k in rows
+    ]
 
 
 def continues_previous(statements: pl.DataFrame, previous_itd: pl.DataFrame | None) -> list[str]:
@@ -118,16 +135,23 @@ def continues_previous(statements: pl.DataFrame, previous_itd: pl.DataFrame | No
     if previous_itd is None or previous_itd.height == 0:
         return []
     begin = statements.filter(pl.col("basis") == "period").select(
-        "fund_id", "investor_id", "beginning_nav")
-    joined = begin.join(previous_itd.select("fund_id", "investor_id", "ending_nav"),
-                        on=["fund_id", "investor_id"], how="full", coalesce=True,
-                        nulls_equal=True)
-    bad = joined.filter(pl.col("beginning_nav").fill_null(ZERO)
-                        != pl.col("ending_nav").fill_null(ZERO))
+        "fund_id", "investor_id", "beginning_nav"
+    )
+    joined = begin.join(
+        previous_itd.select("fund_id", "investor_id", "ending_nav"),
+        on=["fund_id", "investor_id"],
+        how="full",
+        coalesce=True,
+        nulls_equal=True,
+    )
+    bad = joined.filter(
+        pl.col("beginning_nav").fill_null(ZERO) != pl.col("ending_nav").fill_null(ZERO)
+    )
     return [
         f"fund {r['fund_id']}, investor {r['investor_id'] or '(fund total)'}: "
         f"beginning NAV {r['beginning_nav']} differs from the previous close's ending NAV "
-        f"{r['ending_nav']}" for r in bad.iter_rows(named=True)
+        f"{r['ending_nav']}"
+        for r in bad.iter_rows(named=True)
     ]
 
 

@@ -9,8 +9,17 @@ import polars as pl
 from fundbook.close.snapshot import MONEY
 from fundbook.store.frames import Frames
 
-COLUMNS = ("basis", "level", "fund_id", "investor_id", "holding_id", "date", "flow", "txn_id",
-           "amount")
+COLUMNS = (
+    "basis",
+    "level",
+    "fund_id",
+    "investor_id",
+    "holding_id",
+    "date",
+    "flow",
+    "txn_id",
+    "amount",
+)
 # Investor's view (net IRR, TVPI/DPI/RVPI): money in is negative, money out and NAV positive.
 NET_SIGNS = {"contribution": -1, "distribution": 1}
 # Fund's view of its holdings (gross IRR, MOIC): invested negative, proceeds/income positive.
@@ -20,23 +29,38 @@ GROSS_SIGNS = {"investment": -1, "proceeds": 1, "income": 1}
 def _signed(txns: pl.DataFrame, signs: dict[str, int]) -> pl.DataFrame:
     sign = pl.col("type").replace_strict(signs, default=0, return_dtype=pl.Int8)
     return txns.filter(pl.col("type").is_in(list(signs))).select(
-        "fund_id", "investor_id", "holding_id", "date", pl.col("type").alias("flow"), "txn_id",
+        "fund_id",
+        "investor_id",
+        "holding_id",
+        "date",
+        pl.col("type").alias("flow"),
+        "txn_id",
         (pl.col("amount_fund").cast(MONEY) * sign).cast(MONEY).alias("amount"),
     )
 
 
-def _terminal(figures: pl.DataFrame, level: str, figure: str, as_of: dt.date,
-              flow: str) -> pl.DataFrame:
-    return figures.filter((pl.col("level") == level) & (pl.col("figure") == figure)).select(
-        "fund_id", "investor_id", "holding_id", pl.lit(as_of).alias("date"),
-        pl.lit(flow).alias("flow"), pl.lit(None, pl.String).alias("txn_id"),
-        pl.col("money").cast(MONEY).alias("amount"),
-    ).filter(pl.col("amount").is_not_null())
+def _terminal(
+    figures: pl.DataFrame, level: str, figure: str, as_of: dt.date, flow: str
+) -> pl.DataFrame:
+    return (
+        figures.filter((pl.col("level") == level) & (pl.col("figure") == figure))
+        .select(
+            "fund_id",
+            "investor_id",
+            "holding_id",
+            pl.lit(as_of).alias("date"),
+            pl.lit(flow).alias("flow"),
+            pl.lit(None, pl.String).alias("txn_id"),
+            pl.col("money").cast(MONEY).alias("amount"),
+        )
+        .filter(pl.col("amount").is_not_null())
+    )
 
 
 def _tag(df: pl.DataFrame, basis: str, level: str, keep: tuple[str, ...]) -> pl.DataFrame:
-    nulls = [pl.lit(None, pl.String).alias(c) for c in ("investor_id", "holding_id")
-             if c not in keep]
+    nulls = [
+        pl.lit(None, pl.String).alias(c) for c in ("investor_id", "holding_id") if c not in keep
+    ]
     return df.with_columns(pl.lit(basis).alias("basis"), pl.lit(level).alias("level"), *nulls)
 
 
@@ -53,19 +77,41 @@ def lineage_flows(frames: Frames, figures: pl.DataFrame, as_of: dt.date) -> pl.D
     investor_nav = _terminal(figures, "investor", "nav", as_of, "nav")
     fund_nav = _terminal(figures, "fund", "nav", as_of, "nav")
     holding_value = _terminal(figures, "holding", "fair_value", as_of, "fair_value")
-    fund_value = holding_value.group_by("fund_id", "date", "flow").agg(
-        pl.col("amount").sum().cast(MONEY)).with_columns(
-        pl.lit(None, pl.String).alias("txn_id"))
+    fund_value = (
+        holding_value.group_by("fund_id", "date", "flow")
+        .agg(pl.col("amount").sum().cast(MONEY))
+        .with_columns(pl.lit(None, pl.String).alias("txn_id"))
+    )
     parts = [
-        _tag(pl.concat([net, investor_nav], how="diagonal"), "net", "investor",
-             ("investor_id",)),
-        _tag(pl.concat([net.drop("investor_id"), fund_nav.drop("investor_id")],
-                       how="diagonal"), "net", "fund", ()),
-        _tag(pl.concat([gross, holding_value], how="diagonal").drop("investor_id"), "gross",
-             "holding", ("holding_id",)),
-        _tag(pl.concat([gross.drop("holding_id", "investor_id"), fund_value],
-                       how="diagonal"), "gross", "fund", ()),
+        _tag(pl.concat([net, investor_nav], how="diagonal"), "net", "investor", ("investor_id",)),
+        _tag(
+            pl.concat([net.drop("investor_id"), fund_nav.drop("investor_id")], how="diagonal"),
+            "net",
+            "fund",
+            (),
+        ),
+        _tag(
+            pl.concat([gross, holding_value], how="diagonal").drop("investor_id"),
+            "gross",
+            "holding",
+            ("holding_id",),
+        ),
+        _tag(
+            pl.concat([gross.drop("holding_id", "investor_id"), fund_value], how="diagonal"),
+            "gross",
+            "fund",
+            (),
+        ),
     ]
     out = pl.concat([p.select(*COLUMNS) for p in parts], how="vertical")
-    return out.sort("basis", "level", "fund_id", "investor_id", "holding_id", "date", "flow",
-                    "txn_id", nulls_last=False)
+    return out.sort(
+        "basis",
+        "level",
+        "fund_id",
+        "investor_id",
+        "holding_id",
+        "date",
+        "flow",
+        "txn_id",
+        nulls_last=False,
+    )

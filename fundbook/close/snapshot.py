@@ -34,16 +34,37 @@ LEVEL_ITEM: dict[str, str | None] = {
     "company_info": "company_id",
 }
 LONG_SCHEMA: dict[str, pl.DataType] = {
-    "level": pl.String(), "fund_id": pl.String(), "investor_id": pl.String(),
-    "holding_id": pl.String(), "item": pl.String(), "figure": pl.String(), "kind": pl.String(),
-    "money": MONEY, "ratio": pl.Float64(), "text": pl.String(),
+    "level": pl.String(),
+    "fund_id": pl.String(),
+    "investor_id": pl.String(),
+    "holding_id": pl.String(),
+    "item": pl.String(),
+    "figure": pl.String(),
+    "kind": pl.String(),
+    "money": MONEY,
+    "ratio": pl.Float64(),
+    "text": pl.String(),
 }
 STATEMENT_LINES = (
-    "beginning_nav", "contributions", "distributions", "management_fees", "fee_offsets",
-    "partnership_expenses", "income", "other_income_expense", "realised_gain",
-    "unrealised_gain_change", "ending_nav", "carry_paid", "carry_accrued_change",
-    "carry_accrued_balance", "commitment", "beginning_unfunded", "unfunded_contributions",
-    "recallable_distributions", "ending_unfunded",
+    "beginning_nav",
+    "contributions",
+    "distributions",
+    "management_fees",
+    "fee_offsets",
+    "partnership_expenses",
+    "income",
+    "other_income_expense",
+    "realised_gain",
+    "unrealised_gain_change",
+    "ending_nav",
+    "carry_paid",
+    "carry_accrued_change",
+    "carry_accrued_balance",
+    "commitment",
+    "beginning_unfunded",
+    "unfunded_contributions",
+    "recallable_distributions",
+    "ending_unfunded",
 )
 BASES = ("period", "QTD", "YTD", "ITD")
 
@@ -83,8 +104,11 @@ def to_long(df: pl.DataFrame, level: str) -> pl.DataFrame:
     if item is not None and item not in df.columns:
         raise ValueError(f"level {level}: frame has no key column {item!r}")
     df = df.with_columns(
-        [pl.col(c).map_batches(_list_to_text) for c, t in df.schema.items()
-         if isinstance(t, (pl.List, pl.Array, pl.Struct))]
+        [
+            pl.col(c).map_batches(_list_to_text)
+            for c, t in df.schema.items()
+            if isinstance(t, (pl.List, pl.Array, pl.Struct))
+        ]
     )
     key_exprs = [
         (pl.col(c).cast(pl.String) if c in keys else pl.lit(None, pl.String)).alias(c)
@@ -96,10 +120,16 @@ def to_long(df: pl.DataFrame, level: str) -> pl.DataFrame:
         if name in keys:
             continue
         kind = _kind(dtype)
-        parts.append(df.select(
-            pl.lit(level).alias("level"), *key_exprs, item_expr,
-            pl.lit(name).alias("figure"), pl.lit(kind).alias("kind"), *_value_exprs(name, kind),
-        ))
+        parts.append(
+            df.select(
+                pl.lit(level).alias("level"),
+                *key_exprs,
+                item_expr,
+                pl.lit(name).alias("figure"),
+                pl.lit(kind).alias("kind"),
+                *_value_exprs(name, kind),
+            )
+        )
     if not parts:
         return pl.DataFrame(schema=LONG_SCHEMA)
     return pl.concat(parts, how="vertical").cast(LONG_SCHEMA)  # type: ignore[arg-type]
@@ -107,8 +137,9 @@ def to_long(df: pl.DataFrame, level: str) -> pl.DataFrame:
 
 def _list_to_text(series: pl.Series) -> pl.Series:
     return pl.Series(
-        series.name, [None if v is None else json.dumps(_plain(v), sort_keys=True)
-                      for v in series.to_list()], dtype=pl.String,
+        series.name,
+        [None if v is None else json.dumps(_plain(v), sort_keys=True) for v in series.to_list()],
+        dtype=pl.String,
     )
 
 
@@ -134,8 +165,9 @@ def to_wide(long: pl.DataFrame, level: str) -> pl.DataFrame:
         return pl.DataFrame(schema={k: pl.String for k in keys})
     index = rows.select(keys).unique(maintain_order=True)
     for figure, kind in rows.select("figure", "kind").unique(maintain_order=True).iter_rows():
-        index = index.join(_figure_column(rows, keys, figure, kind), on=keys, how="left",
-                           nulls_equal=True)
+        index = index.join(
+            _figure_column(rows, keys, figure, kind), on=keys, how="left", nulls_equal=True
+        )
     return index
 
 
@@ -192,11 +224,42 @@ class Snapshot:
 
 
 def close_info(row: tuple[Any, ...]) -> CloseInfo:
-    (close_id, period, quarter, start, end, status, closed_at, closed_by, carry_forward,
-     carried, warnings, figure_count, input_hash, output_hash, close_hash, prev_hash) = row
-    return CloseInfo(close_id, period, quarter, start, end, status, closed_at, closed_by,
-                     carry_forward, json.loads(carried), json.loads(warnings), figure_count,
-                     input_hash, output_hash, close_hash, prev_hash)
+    (
+        close_id,
+        period,
+        quarter,
+        start,
+        end,
+        status,
+        closed_at,
+        closed_by,
+        carry_forward,
+        carried,
+        warnings,
+        figure_count,
+        input_hash,
+        output_hash,
+        close_hash,
+        prev_hash,
+    ) = row
+    return CloseInfo(
+        close_id,
+        period,
+        quarter,
+        start,
+        end,
+        status,
+        closed_at,
+        closed_by,
+        carry_forward,
+        json.loads(carried),
+        json.loads(warnings),
+        figure_count,
+        input_hash,
+        output_hash,
+        close_hash,
+        prev_hash,
+    )
 
 
 def list_closes(con: duckdb.DuckDBPyConnection) -> list[CloseInfo]:
@@ -233,8 +296,9 @@ def statements_to_wide(lines: pl.DataFrame) -> pl.DataFrame:
     """Statement lines -> one row per (basis, fund_id, investor_id), ILPA columns in order."""
     keys = ["basis", "start_date", "end_date", "fund_id", "investor_id"]
     if lines.height == 0:
-        return pl.DataFrame(schema={**{k: pl.String for k in keys},
-                                    **{c: MONEY for c in STATEMENT_LINES}})
+        return pl.DataFrame(
+            schema={**{k: pl.String for k in keys}, **{c: MONEY for c in STATEMENT_LINES}}
+        )
     wide = lines.pivot(on="line", index=keys, values="amount")
     present = [c for c in STATEMENT_LINES if c in wide.columns]
     return wide.select(*keys, *[pl.col(c).cast(MONEY) for c in present])
@@ -248,6 +312,9 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
 
 def read_snapshot_by_id(con: duckdb.DuckDBPyConnection, info: CloseInfo) -> Snapshot:
     figures, lines = read_long(con, info.close_id)
-    levels = {lvl: to_wide(figures, lvl) for lvl in LEVEL_ITEM
-              if figures.filter(pl.col("level") == lvl).height}
+    levels = {
+        lvl: to_wide(figures, lvl)
+        for lvl in LEVEL_ITEM
+        if figures.filter(pl.col("level") == lvl).height
+    }
     return Snapshot(info, levels, statements_to_wide(lines))

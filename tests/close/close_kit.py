@@ -10,8 +10,17 @@ from click.testing import CliRunner, Result
 from fundbook.cli import cli
 from ledger_kit import SMALL_BOOK, write_book
 
-TABLES = ("transactions", "valuations", "postings", "imports", "closes", "close_figures",
-          "close_statements", "period_locks", "close_reopenings")
+TABLES = (
+    "transactions",
+    "valuations",
+    "postings",
+    "imports",
+    "closes",
+    "close_figures",
+    "close_statements",
+    "period_locks",
+    "close_reopenings",
+)
 
 
 def book(tmp_path: Path, **overrides: list[str]) -> tuple[Path, Path]:

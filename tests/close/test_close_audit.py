@@ -34,8 +34,11 @@ def test_verify_names_the_first_close_after_a_booked_amount_changes(closed: Path
 
 
 def test_verify_names_a_close_whose_figures_changed(closed: Path) -> None:
-    plain_sql(closed, "UPDATE close_figures SET money = money + 1 "
-                      "WHERE close_id = 2 AND level = 'fund' AND figure = 'nav'")
+    plain_sql(
+        closed,
+        "UPDATE close_figures SET money = money + 1 "
+        "WHERE close_id = 2 AND level = 'fund' AND figure = 'nav'",
+    )
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 1
     assert "close 2 (2026-04) no longer matches" in result.stderr
@@ -58,9 +61,12 @@ def test_reproduce_reports_zero_differences(closed: Path) -> None:
 
 
 def test_reproduce_lists_a_tampered_figure(closed: Path) -> None:
-    plain_sql(closed, "UPDATE close_figures SET money = 1.00 "
-                      "WHERE close_id = 1 AND level = 'investor' AND figure = 'nav' "
-                      "AND investor_id = 'pen'")
+    plain_sql(
+        closed,
+        "UPDATE close_figures SET money = 1.00 "
+        "WHERE close_id = 1 AND level = 'investor' AND figure = 'nav' "
+        "AND investor_id = 'pen'",
+    )
     result = run("audit", "reproduce", "2026Q1", "--db", str(closed))
     assert result.exit_code == 1
     assert "figures, 1 differences" in result.output
@@ -68,8 +74,11 @@ def test_reproduce_lists_a_tampered_figure(closed: Path) -> None:
 
 
 def _tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path) -> None:
@@ -79,10 +88,19 @@ def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path)
         assert result.exit_code == 0, result.output
     assert _tree(first) == _tree(second)
     files = _tree(first)
-    for name in ("close.json", "ledger/transactions.csv", "ledger/transactions.parquet",
-                 "postings.csv", "trial_balance.csv", "figures.parquet", "statements.csv",
-                 "lineage/cash_flows.csv", "sql/audit_input_canonical.sql", "versions.json",
-                 "MANIFEST.sha256"):
+    for name in (
+        "close.json",
+        "ledger/transactions.csv",
+        "ledger/transactions.parquet",
+        "postings.csv",
+        "trial_balance.csv",
+        "figures.parquet",
+        "statements.csv",
+        "lineage/cash_flows.csv",
+        "sql/audit_input_canonical.sql",
+        "versions.json",
+        "MANIFEST.sha256",
+    ):
         assert name in files, name
     manifest = (first / "MANIFEST.sha256").read_text().splitlines()
     listed = dict(reversed(line.split("  ", 1)) for line in manifest)

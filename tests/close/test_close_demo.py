@@ -38,9 +38,12 @@ def test_demo_verifies_and_reproduces(demo: Path) -> None:
 
 
 def test_changed_booked_amount_names_the_close(demo: Path) -> None:
-    plain_sql(demo, "UPDATE transactions SET amount = amount + 1 WHERE txn_id = "
-                    "(SELECT min(txn_id) FROM transactions WHERE date BETWEEN "
-                    "DATE '2026-01-01' AND DATE '2026-01-31')")
+    plain_sql(
+        demo,
+        "UPDATE transactions SET amount = amount + 1 WHERE txn_id = "
+        "(SELECT min(txn_id) FROM transactions WHERE date BETWEEN "
+        "DATE '2026-01-01' AND DATE '2026-01-31')",
+    )
     verify = run("audit", "verify", "--db", str(demo))
     assert verify.exit_code == 1
     assert "close 2 (2026-01) no longer matches" in verify.stderr
@@ -87,18 +90,20 @@ def test_lineage_flows_give_every_stored_irr(demo_closed: Path) -> None:
         frames = load_frames(mem, snap.close.period_end)
     flows = lineage_flows(frames, figures, snap.close.period_end)
     checked = 0
-    for basis, level, keys, figure in (("net", "investor", ["fund_id", "investor_id"], "net_irr"),
-                                       ("net", "fund", ["fund_id"], "net_irr"),
-                                       ("gross", "holding", ["fund_id", "holding_id"],
-                                        "gross_irr"),
-                                       ("gross", "fund", ["fund_id"], "gross_irr")):
+    for basis, level, keys, figure in (
+        ("net", "investor", ["fund_id", "investor_id"], "net_irr"),
+        ("net", "fund", ["fund_id"], "net_irr"),
+        ("gross", "holding", ["fund_id", "holding_id"], "gross_irr"),
+        ("gross", "fund", ["fund_id"], "gross_irr"),
+    ):
         stored = snap.level(level).filter(pl.col(figure).is_not_null())
         part = flows.filter((pl.col("basis") == basis) & (pl.col("level") == level))
         for row in stored.select(*keys, figure).iter_rows(named=True):
             group = part.filter(*[pl.col(k) == row[k] for k in keys])
             daily = group.group_by("date").agg(pl.col("amount").sum()).sort("date")
-            rate = pyxirr.xirr(daily["date"].to_list(),
-                               [float(a) for a in daily["amount"].to_list()])
+            rate = pyxirr.xirr(
+                daily["date"].to_list(), [float(a) for a in daily["amount"].to_list()]
+            )
             assert rate == pytest.approx(row[figure], abs=1e-7), (level, row)
             checked += 1
     assert checked > 40

@@ -28,8 +28,10 @@ def test_close_prints_summary_and_locks(tmp_path: Path) -> None:
         assert is_closed(con, "2026Q1") and not is_closed(con, "2026-04")
         snap = read_snapshot(con, "2026Q1")
     fund = snap.level("fund")
-    assert fund.filter(pl.col("fund_id") == "sf1")["nav"].item() == fund.filter(
-        pl.col("fund_id") == "sf1")["nav"].item()
+    assert (
+        fund.filter(pl.col("fund_id") == "sf1")["nav"].item()
+        == fund.filter(pl.col("fund_id") == "sf1")["nav"].item()
+    )
     assert snap.close.quarter == "2026Q1" and snap.close.status == "closed"
     assert set(snap.statements["basis"]) == {"period", "QTD", "YTD", "ITD"}
     assert {"fund", "investor", "holding", "compliance", "cash_flow", "flow"} <= set(snap.levels)

@@ -28,11 +28,21 @@ INCEPTION = dt.date(2026, 1, 1)
 MONTHS = [Period(2026, m) for m in (1, 2, 3, 4)]
 COMPANIES = ("c1", "c2", "c3")
 EVENT = st.tuples(
-    st.sampled_from(["contribution", "investment", "proceeds", "income", "fee", "expense",
-                     "distribution", "valuation"]),
-    st.integers(min_value=0, max_value=119),        # day offset from inception
-    st.integers(min_value=0, max_value=2),          # investor or company index
-    st.integers(min_value=1, max_value=100_000),    # amount in cents / 100 of a unit
+    st.sampled_from(
+        [
+            "contribution",
+            "investment",
+            "proceeds",
+            "income",
+            "fee",
+            "expense",
+            "distribution",
+            "valuation",
+        ]
+    ),
+    st.integers(min_value=0, max_value=119),  # day offset from inception
+    st.integers(min_value=0, max_value=2),  # investor or company index
+    st.integers(min_value=1, max_value=100_000),  # amount in cents / 100 of a unit
 )
 
 
@@ -40,20 +50,24 @@ def _money(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
-def generated_book(commitments: list[int], events: list[tuple[str, int, int, int]]
-                   ) -> dict[str, list[dict[str, Any]]]:
+def generated_book(
+    commitments: list[int], events: list[tuple[str, int, int, int]]
+) -> dict[str, list[dict[str, Any]]]:
     """A valid single-fund book: calls within commitments, cash never negative."""
     investors = [f"i{k}" for k in range(len(commitments))]
     rows: dict[str, list[dict[str, Any]]] = {
         "funds": [{"fund_id": "f", "name": "F", "kind": "sub_fund", "currency": "HKD"}],
-        "investors": [{"investor_id": i, "name": i, "kind": "social_capital"}
-                      for i in investors],
-        "companies": [{"company_id": c, "name": c, "theme": "ai_robotics", "hk_nexus": True,
-                       "country": "HK"} for c in COMPANIES],
-        "commitments": [{"fund_id": "f", "investor_id": i, "date": INCEPTION,
-                         "amount_fund": _money(c * 100)} for i, c in zip(investors, commitments,
-                                                                         strict=True)],
-        "transactions": [], "valuations": [],
+        "investors": [{"investor_id": i, "name": i, "kind": "social_capital"} for i in investors],
+        "companies": [
+            {"company_id": c, "name": c, "theme": "ai_robotics", "hk_nexus": True, "country": "HK"}
+            for c in COMPANIES
+        ],
+        "commitments": [
+            {"fund_id": "f", "investor_id": i, "date": INCEPTION, "amount_fund": _money(c * 100)}
+            for i, c in zip(investors, commitments, strict=True)
+        ],
+        "transactions": [],
+        "valuations": [],
     }
     cash, called, invested = 0, [0] * len(investors), {c: 0 for c in COMPANIES}
     for n, (kind, day, who, cents) in enumerate(sorted(events, key=lambda e: e[1])):
@@ -62,8 +76,14 @@ def generated_book(commitments: list[int], events: list[tuple[str, int, int, int
         company = COMPANIES[who]
         if kind == "valuation":
             if invested[company]:
-                rows["valuations"].append({"date": date, "fund_id": "f", "holding_id": company,
-                                           "fair_value_fund": _money(cents)})
+                rows["valuations"].append(
+                    {
+                        "date": date,
+                        "fund_id": "f",
+                        "holding_id": company,
+                        "fair_value_fund": _money(cents),
+                    }
+                )
             continue
         if kind == "contribution":
             cents = min(cents, commitments[k] * 100 - called[k])
@@ -77,13 +97,19 @@ def generated_book(commitments: list[int], events: list[tuple[str, int, int, int
         cash += cents if kind in ("contribution", "proceeds", "income") else -cents
         if kind == "investment":
             invested[company] += cents
-        rows["transactions"].append({
-            "txn_id": f"t{n}", "date": date, "fund_id": "f", "type": kind,
-            "investor_id": rows["investors"][k]["investor_id"]
-            if kind in ("contribution", "distribution") else None,
-            "holding_id": company if kind in ("investment", "proceeds", "income") else None,
-            "amount_fund": _money(cents),
-        })
+        rows["transactions"].append(
+            {
+                "txn_id": f"t{n}",
+                "date": date,
+                "fund_id": "f",
+                "type": kind,
+                "investor_id": rows["investors"][k]["investor_id"]
+                if kind in ("contribution", "distribution")
+                else None,
+                "holding_id": company if kind in ("investment", "proceeds", "income") else None,
+                "amount_fund": _money(cents),
+            }
+        )
     return rows
 
 
@@ -98,10 +124,13 @@ def _computed(rows: dict[str, list[dict[str, Any]]], period: Period) -> Computed
     frames = frames_from_rows(period.end, rows)
     start = INCEPTION if period == MONTHS[0] else period.start
     lines = statement_lines(frames, period, start, INCEPTION)
-    levels = {"fund": metrics.fund_metrics(frames, period.end),
-              "investor": metrics.investor_metrics(frames, period.end)}
-    return Computed(period, start, INCEPTION, levels, statements_to_wide(lines),
-                    pl.DataFrame(), lines)
+    levels = {
+        "fund": metrics.fund_metrics(frames, period.end),
+        "investor": metrics.investor_metrics(frames, period.end),
+    }
+    return Computed(
+        period, start, INCEPTION, levels, statements_to_wide(lines), pl.DataFrame(), lines
+    )
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -120,29 +149,49 @@ def test_identities_hold_for_every_month_of_any_book(rows: dict[str, Any]) -> No
 
 
 def _small() -> Computed:
-    rows = generated_book([1000, 3000], [("contribution", 5, 0, 50_000),
-                                         ("contribution", 5, 1, 90_000),
-                                         ("investment", 10, 0, 80_000),
-                                         ("valuation", 60, 0, 95_000)])
+    rows = generated_book(
+        [1000, 3000],
+        [
+            ("contribution", 5, 0, 50_000),
+            ("contribution", 5, 1, 90_000),
+            ("investment", 10, 0, 80_000),
+            ("valuation", 60, 0, 95_000),
+        ],
+    )
     return _computed(rows, Period(2026, 3))
 
 
 def test_each_identity_catches_a_break() -> None:
     computed = _small()
     broken = computed.statements.with_columns(
-        pl.when(pl.col("investor_id") == "i1").then(pl.col("ending_nav") + Decimal("0.01"))
-        .otherwise(pl.col("ending_nav")).alias("ending_nav"))
+        pl.when(pl.col("investor_id") == "i1")
+        .then(pl.col("ending_nav") + Decimal("0.01"))
+        .otherwise(pl.col("ending_nav"))
+        .alias("ending_nav")
+    )
     assert any("beginning NAV + flows + P&L" in p for p in statement_roll_forward(broken))
     assert any("investors' ending_nav sum to" in p for p in investors_sum_to_fund(broken))
-    bad = Computed(computed.period, computed.period_start, computed.inception,
-                   computed.levels, broken, computed.figures_long, computed.lines_long)
+    bad = Computed(
+        computed.period,
+        computed.period_start,
+        computed.inception,
+        computed.levels,
+        broken,
+        computed.figures_long,
+        computed.lines_long,
+    )
     assert any("differs from the investor NAV" in p for p in nav_matches_metrics(bad))
     over = computed.levels["investor"].with_columns(
-        (pl.col("committed") - Decimal("1000")).alias("committed"))
+        (pl.col("committed") - Decimal("1000")).alias("committed")
+    )
     assert any("exceeds commitment" in p for p in paid_in_within_commitment(over))
     prior = computed.statements.filter(pl.col("basis") == "ITD").with_columns(
-        pl.col("ending_nav") + Decimal("5"))
-    later = _computed(generated_book([1000, 3000], [("contribution", 5, 0, 50_000),
-                                                    ("contribution", 5, 1, 90_000)]),
-                      Period(2026, 4))
+        pl.col("ending_nav") + Decimal("5")
+    )
+    later = _computed(
+        generated_book(
+            [1000, 3000], [("contribution", 5, 0, 50_000), ("contribution", 5, 1, 90_000)]
+        ),
+        Period(2026, 4),
+    )
     assert continues_previous(later.statements, prior)

@@ -22,8 +22,13 @@ ENTRY = "from fundbook.cli import main; main()"
 def start_paused(args: list[str], point: str, timeout: float = 90.0) -> subprocess.Popen[str]:
     """Start `fundbook ARGS` in a subprocess and return once it is paused at `point`."""
     env = {**os.environ, "FUNDBOOK_TEST_PAUSE_AT": point, "FUNDBOOK_TEST_PAUSE_SECONDS": "300"}
-    proc = subprocess.Popen([sys.executable, "-c", ENTRY, *args], env=env, text=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ENTRY, *args],
+        env=env,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     reached = threading.Event()
 
     def watch() -> None:
@@ -65,8 +70,9 @@ def test_kill_before_commit_leaves_the_book_as_before(tmp_path: Path, point: str
 
 def test_kill_after_commit_leaves_the_book_as_after(tmp_path: Path) -> None:
     db, ledger = book(tmp_path)
-    proc = start_paused(["close", "2026-03", "--db", str(db), "--ledger", str(ledger)],
-                        "after-commit")
+    proc = start_paused(
+        ["close", "2026-03", "--db", str(db), "--ledger", str(ledger)], "after-commit"
+    )
     kill9(proc)
     after = counts(db)
     assert after["closes"] == 1 and after["period_locks"] == 1 and after["transactions"] == 9

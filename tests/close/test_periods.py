@@ -35,7 +35,11 @@ def test_bounds_and_order() -> None:
 def test_basis_starts_first_close_covers_history() -> None:
     inception = dt.date(2019, 5, 3)
     starts = basis_starts(Period(2025, 12), inception, inception)
-    assert starts == {"period": inception, "QTD": dt.date(2025, 10, 1),
-                      "YTD": dt.date(2025, 1, 1), "ITD": inception}
+    assert starts == {
+        "period": inception,
+        "QTD": dt.date(2025, 10, 1),
+        "YTD": dt.date(2025, 1, 1),
+        "ITD": inception,
+    }
     later = basis_starts(Period(2026, 2), dt.date(2026, 2, 1), inception)
     assert later["period"] == dt.date(2026, 2, 1) and later["ITD"] == inception

@@ -43,8 +43,9 @@ def test_undefined_figures_stay_null() -> None:
 
 
 def test_item_key_of_a_level() -> None:
-    df = pl.DataFrame({"fund_id": ["sf1"], "rule": ["hk_nexus"], "figure": [0.42],
-                       "passed": [False]})
+    df = pl.DataFrame(
+        {"fund_id": ["sf1"], "rule": ["hk_nexus"], "figure": [0.42], "passed": [False]}
+    )
     long = to_long(df, "compliance")
     assert set(long["item"]) == {"hk_nexus"}
     back = to_wide(long, "compliance")
