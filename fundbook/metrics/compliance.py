@@ -139,7 +139,7 @@ def compliance(frames: Any, as_of: date) -> pl.DataFrame:
             f,
             "government_share",
             gov_share <= ITIF_MAX_GOVERNMENT_SHARE,
-            always,
+            pl.col("size") > 0,
             ratio_expr=gov_share,
             threshold=f"<= {ITIF_MAX_GOVERNMENT_SHARE:.0%} of size",
         ),

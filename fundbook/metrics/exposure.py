@@ -27,6 +27,11 @@ def theme_exposure(
     de-duplicated by company.
     """
     state = book_state(frames, as_of)
+    guidance = frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"]
+    if look_through and fund_id is None and guidance.len() == 1:
+        label: str | None = guidance[0]  # the one guidance fund is the default holder
+    else:
+        label = fund_id
     if look_through:
         exposure, currency = _look_through(frames, state, fund_id)
     else:
@@ -44,7 +49,7 @@ def theme_exposure(
         )
         .with_columns(
             ratio(pl.col("fair_value"), pl.col("fair_value").sum()).alias("share_of_fair_value"),
-            pl.lit(fund_id).cast(pl.String).alias("fund_id"),
+            pl.lit(label).cast(pl.String).alias("fund_id"),
             pl.lit(currency).alias("currency"),
         )
     )

@@ -197,3 +197,12 @@ def test_explain_ends_with_the_figure() -> None:
     rows = lineage.filter(lineage["kind"] == "row")
     assert rows["source"].to_list()[0] == "transactions.csv:2"
     assert sum(rows["amount"].to_list()) == D("110")  # the cash
+
+
+def test_dates_outside_the_frames_are_refused() -> None:
+    from fundbook.core.errors import FundbookError
+
+    with pytest.raises(FundbookError, match="frames loaded as of"):
+        m.fund_metrics(small_book(), date(2022, 1, 1))
+    with pytest.raises(FundbookError, match="starts"):
+        m.capital_account_statement(small_book(), AS_OF, date(2021, 1, 1))
