@@ -22,21 +22,25 @@ def _step(message: str) -> None:
 
 
 def print_close(result: CloseResult, fmt: str = "table") -> None:
-    """The summary of a close: what it did, the per-fund table, and its warnings."""
+    """The summary of a close: what it did, the per-fund table, and its warnings.
+
+    With --format csv/json only the table goes to standard output (the rest to stderr)."""
+    narrative = fmt != "table"
     what = "dry run of the close" if result.dry_run else f"close {result.close_id}"
     quarter = f" (quarter {result.quarter})" if result.quarter else ""
     click.echo(
         f"{what} of {result.period}{quarter}: {result.period_start} .. "
         f"{result.period_end}, {result.new_rows:,} new rows imported, "
-        f"{result.figure_count:,} figures"
+        f"{result.figure_count:,} figures",
+        err=narrative,
     )
     emit(result.summary, fmt)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if result.dry_run:
-        click.echo("dry run: nothing was written")
+        click.echo("dry run: nothing was written", err=narrative)
     else:
-        click.echo(f"period {result.period} locked; close hash {result.close_hash}")
+        click.echo(f"period {result.period} locked; close hash {result.close_hash}", err=narrative)
 
 
 @click.command("close")

@@ -107,3 +107,26 @@ def test_reopen_latest_only_keeps_old_snapshot(tmp_path: Path) -> None:
     assert "fee invoice was wrong" in history.output
     assert "close 2 (reopened)" in history.output and "close 3 (closed)" in history.output
     assert counts(db)["close_reopenings"] == 1
+
+
+def test_close_json_output_is_only_the_summary(tmp_path: Path) -> None:
+    import json
+
+    db, ledger = book(tmp_path)
+    result = run(
+        "close",
+        "2026-03",
+        "--db",
+        str(db),
+        "--ledger",
+        str(ledger),
+        "--dry-run",
+        "--format",
+        "json",
+        "--quiet",
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["fund_id"] for r in rows] == ["gf", "sf1", "sf2"]
+    assert rows[1]["nav"] == "225.00" and isinstance(rows[1]["net_irr"], float)
+    assert "dry run: nothing was written" in result.stderr
