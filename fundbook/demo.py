@@ -13,6 +13,7 @@ import click
 
 from fundbook.close.demo import step_close
 from fundbook.core.errors import FundbookError
+from fundbook.report.demo import step_reports
 from fundbook.store.db import open_book
 from fundbook.store.importer import import_book, table_counts
 from fundbook.store.trial_balance import trial_balance, trial_balance_totals
@@ -56,7 +57,7 @@ def step_import(db: Path, out: Path, echo: Echo) -> None:
         echo(f"trial balance at {DEMO_AS_OF}: {totals.height} fund/currency books, all balanced")
 
 
-STEPS: list[Callable[[Path, Path, Echo], None]] = [step_import, step_close]
+STEPS: list[Callable[[Path, Path, Echo], None]] = [step_import, step_close, step_reports]
 
 
 def run_demo(db: Path, out: Path, echo: Echo = click.echo) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 from fundbook.core.types import ITIF_TARGET_AMPLIFICATION
 from fundbook.report.board_sections import (
     concentration,
-    findings,
     grant_rows,
     grant_totals,
     jcurve,
@@ -16,6 +15,7 @@ from fundbook.report.board_sections import (
     top_holdings,
 )
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
+from fundbook.report.compliance import findings, matrix
 from fundbook.report.context import BoardContext, Figure, JCurve, LeverageRow, Party, Source
 from fundbook.report.formatting import millions, money, multiple, pct
 from fundbook.report.source import (
@@ -30,14 +30,14 @@ from fundbook.report.source import (
 )
 
 LEVERAGE_FIGURES = (
-    ("committed", "money"),
-    ("government_committed", "money"),
-    ("social_committed", "money"),
+    ("committed", "mn"),
+    ("government_committed", "mn"),
+    ("social_committed", "mn"),
     ("amplification", "multiple"),
     ("social_leverage", "multiple"),
-    ("paid_in", "money"),
-    ("government_paid_in", "money"),
-    ("social_paid_in", "money"),
+    ("paid_in", "mn"),
+    ("government_paid_in", "mn"),
+    ("social_paid_in", "mn"),
     ("paid_in_leverage", "multiple"),
 )
 TARGET_SOCIAL_LEVERAGE = ITIF_TARGET_AMPLIFICATION - 1.0
@@ -69,8 +69,9 @@ def _leverage_row(
 ) -> LeverageRow:
     figs = {n: figure(row, n, k, lvl, keys) for n, k in LEVERAGE_FIGURES}
     amp = row.get("amplification")
-    meets = None if amp is None else amp >= ITIF_TARGET_AMPLIFICATION
-    return LeverageRow(name=name, meets_target=meets, total=total, **figs)
+    meets = row.get("meets_target", None if amp is None else amp >= ITIF_TARGET_AMPLIFICATION)
+    currency = str(row.get("currency") or "")
+    return LeverageRow(name=name, meets_target=meets, total=total, currency=currency, **figs)
 
 
 def leverage_rows(source: ReportSource, gf: str) -> list[LeverageRow]:
@@ -229,7 +230,7 @@ def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
             _axis_format(net + cumulative),
         )
         currency = str(names.get(fund, {}).get("currency") or "")
-        out.append(JCurve(name_of(names, fund), currency, points, chart))
+        out.append(JCurve(name_of(names, fund), currency, points, chart, points[-8:]))
     return out
 
 
@@ -241,6 +242,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
     tot = totals(source, gf)
     lev = leverage_rows(source, gf)
     found = findings(source)
+    rules, grid = matrix(found)
     themes = theme_rows(source, gf)
     grants = grant_totals(source)
     top = top_holdings(source, gf)
@@ -255,6 +257,8 @@ def build_board_context(source: ReportSource) -> BoardContext:
         ),
         target_amplification=target(source, gf),
         findings=found,
+        compliance_rules=rules,
+        compliance=grid,
         themes=themes,
         theme_chart=bar_chart(
             "Exposure by theme, direct and look-through",

@@ -11,7 +11,7 @@ import polars as pl
 from fundbook.core.types import STRATEGIC_THEMES, THEME_LABELS, THEMES
 from fundbook.report.context import (
     Figure,
-    Finding,
+    FundMovements,
     GrantRow,
     JCurvePoint,
     Movement,
@@ -20,73 +20,6 @@ from fundbook.report.context import (
     TopHolding,
 )
 from fundbook.report.source import ReportSource, entities, figure, level, name_of, one, rows
-
-# Each ITIF rule: its label and why it matters, shown beside its figure (DOMAIN.md).
-RULES = {
-    "size": (
-        "Sub-fund size",
-        "A sub-fund must reach at least HK$2bn in total commitments, government money included.",
-    ),
-    "government_share": (
-        "Government share of size",
-        "Government money may be at most 25% of the sub-fund's size, so that "
-        "each HK$1 of it brings at least HK$3 of other money.",
-    ),
-    "government_amount": (
-        "Government commitment",
-        "The guidance fund commits at most HK$1bn to any one sub-fund.",
-    ),
-    "hk_nexus_of_invested": (
-        "HK nexus, share of invested cost",
-        "At least half of the money invested must go to Hong Kong companies "
-        "or companies with substantive key functions in Hong Kong.",
-    ),
-    "hk_nexus_of_size": (
-        "HK nexus, share of fund size",
-        "By the end of the investment period, at least 50% of the sub-fund's "
-        "size must be invested in companies with a Hong Kong nexus.",
-    ),
-    "hk_production": (
-        "HK production spend",
-        "Investee companies must spend at least 25% of the sub-fund's size on "
-        "production bases in Hong Kong; judged at the end of the investment "
-        "period.",
-    ),
-    "themes": (
-        "Within the five themes",
-        "Every investment must fall within the five strategic themes of the fund.",
-    ),
-}
-STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
-
-
-def _rule_value(row: dict[str, Any], keys: dict[str, str | None]) -> Figure:
-    """A rule's figure: its ratio when it has one, else its amount."""
-    if row.get("ratio") is not None:
-        return figure(row, "ratio", "pct", "compliance", keys)
-    return figure(row, "amount", "money", "compliance", keys)
-
-
-def findings(source: ReportSource) -> list[Finding]:
-    """Every rule of every sub-fund, failures first, each with its explanation."""
-    names = entities(source.snapshot)
-    out = []
-    for r in level(source.snapshot, "compliance").to_dicts():
-        keys: dict[str, str | None] = {"fund_id": r["fund_id"], "rule": r["rule"]}
-        label, why = RULES.get(r["rule"], (r["rule"].replace("_", " ").capitalize(), ""))
-        detail = str(r.get("detail") or "")
-        text = " ".join(t for t in (why, f"{detail}." if detail else "") if t)
-        out.append(
-            Finding(
-                name_of(names, r["fund_id"]),
-                label,
-                _rule_value(r, keys),
-                str(r.get("threshold") or ""),
-                str(r.get("status") or ""),
-                text,
-            )
-        )
-    return sorted(out, key=lambda f: (STATUS_ORDER.get(f.status, 1), f.fund, f.rule))
 
 
 def _theme_frame(source: ReportSource, name: str, fund_id: str) -> pl.DataFrame:
@@ -251,16 +184,16 @@ def grant_totals(source: ReportSource) -> dict[str, Figure]:
 
 
 MOVEMENT_FIGURES = (
-    ("nav", "NAV", "money"),
-    ("paid_in", "Paid-in", "money"),
-    ("distributed", "Distributions", "money"),
+    ("nav", "NAV", "mn"),
+    ("paid_in", "Paid-in", "mn"),
+    ("distributed", "Distributions", "mn"),
     ("net_irr", "Net IRR", "pct"),
     ("tvpi", "TVPI", "multiple"),
 )
 
 
-def movements(source: ReportSource, fund_ids: list[str]) -> list[Movement]:
-    """Quarter-on-quarter changes of the main fund figures."""
+def movements(source: ReportSource, fund_ids: list[str]) -> list[FundMovements]:
+    """Quarter-on-quarter changes of the main figures of each fund."""
     names = entities(source.snapshot)
     now = level(source.snapshot, "fund")
     before = level(source.previous, "fund") if source.previous else pl.DataFrame()
@@ -268,20 +201,21 @@ def movements(source: ReportSource, fund_ids: list[str]) -> list[Movement]:
     out = []
     for f in fund_ids:
         cur, old = one(now, fund_id=f), one(before, fund_id=f)
+        figs = {}
         for name, label, kind in MOVEMENT_FIGURES:
             a, b = cur.get(name), old.get(name)
             change = None if a is None or b is None else a - b
-            out.append(
-                Movement(
-                    name_of(names, f),
-                    label,
-                    figure(old, name, kind, "fund", {"fund_id": f}, prev_end),
-                    figure(cur, name, kind, "fund", {"fund_id": f}),
-                    Figure(
-                        change,
-                        "pp" if kind == "pct" else kind,
-                        Source("derived", (("fund_id", f),), f"change in {name}"),
-                    ),
-                )
+            figs[name] = Movement(
+                name_of(names, f),
+                label,
+                figure(old, name, kind, "fund", {"fund_id": f}, prev_end),
+                figure(cur, name, kind, "fund", {"fund_id": f}),
+                Figure(
+                    change,
+                    "pp" if kind == "pct" else kind,
+                    Source("derived", (("fund_id", f),), f"change in {name}"),
+                ),
             )
+        currency = str(names.get(f, {}).get("currency") or "")
+        out.append(FundMovements(name_of(names, f), currency, figs))
     return out

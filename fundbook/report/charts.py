@@ -74,10 +74,10 @@ def bar_chart(
     target: float | None = None,
     target_label: str | None = None,
     width: int = 640,
-    label_width: int = 210,
+    label_width: int = 230,
 ) -> Markup:
     """Horizontal grouped bars, one group per label, optional vertical target line."""
-    bar_h, gap = 11, 9
+    bar_h, gap = 10, 7
     group_h = bar_h * len(series) + gap
     top, bottom = 26, 22
     height = top + group_h * len(labels) + bottom
@@ -88,7 +88,7 @@ def bar_chart(
     body = _legend(series, 8, 12, target_label)
     for row, label in enumerate(labels):
         gy = top + row * group_h
-        body.append(_text(label_width - 8, gy + group_h / 2, _clip(label, 34), "end"))
+        body.append(_text(label_width - 8, gy + group_h / 2, _clip(label, 40), "end"))
         for i, s in enumerate(series):
             value = s.values[row]
             y = gy + i * bar_h

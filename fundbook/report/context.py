@@ -123,7 +123,7 @@ class LpContext:
     theme_chart: Markup
     fees: list[StatementLine]
     share_of_fund: Figure
-    methods_url: str = "docs/methods.md"
+    methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,7 @@ class LeverageRow:
     paid_in_leverage: Figure
     meets_target: bool | None
     total: bool = False
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,15 @@ class Finding:
     threshold: str  # as the rule states it, e.g. ">= 50% of invested cost"
     status: str  # pass | fail | progress
     explanation: str
+    code: str = ""  # the rule's code in the metrics (size, hk_nexus_of_invested, ...)
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    """One sub-fund in the compliance matrix: its finding under each rule (None: not judged)."""
+
+    fund: str
+    cells: list[Finding | None]
 
 
 @dataclass(frozen=True)
@@ -192,6 +202,15 @@ class Movement:
 
 
 @dataclass(frozen=True)
+class FundMovements:
+    """A fund's figures at the previous and this quarter end, by figure name."""
+
+    fund: str
+    currency: str
+    figures: dict[str, Movement]
+
+
+@dataclass(frozen=True)
 class JCurvePoint:
     """Net cash flow between the programme's investors and its funds in one quarter."""
 
@@ -210,6 +229,7 @@ class JCurve:
     currency: str
     points: list[JCurvePoint]
     chart: Markup
+    recent: list[JCurvePoint]  # the last eight quarters, for the table
 
 
 @dataclass(frozen=True)
@@ -224,6 +244,8 @@ class BoardContext:
     leverage_chart: Markup
     target_amplification: Figure
     findings: list[Finding]
+    compliance_rules: list[tuple[str, str]]  # (label, threshold) per matrix column
+    compliance: list[ComplianceRow]
     themes: list[ThemeRow]
     theme_chart: Markup
     jcurves: list[JCurve]
@@ -231,5 +253,6 @@ class BoardContext:
     concentration: dict[str, Figure]
     grants: list[GrantRow]
     grant_totals: dict[str, Figure]
-    movements: list[Movement]
+    movements: list[FundMovements]
+    methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
     notes: list[str] = field(default_factory=list)

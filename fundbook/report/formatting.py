@@ -34,14 +34,19 @@ def money(value: Any, places: int = 2) -> str:
     return f"({text})" if amount < 0 else text
 
 
-def millions(value: Any, places: int = 1) -> str:
-    """Money in millions for headline figures: 1234567890 -> "1,234.6m"."""
+def millions(value: Any, places: int = 1, suffix: str = "m") -> str:
+    """Money in millions: 1234567890 -> "1,234.6m" (headline cards; tables drop the suffix)."""
     value = _raw(value)
     if _undefined(value):
         return DASH
     scaled = Decimal(value) / Decimal(1_000_000)
-    text = f"{abs(scaled):,.{places}f}m"
+    text = f"{abs(scaled):,.{places}f}{suffix}"
     return f"({text})" if scaled < 0 else text
+
+
+def _signed(text: str) -> str:
+    """Drop the sign of a number that rounds to zero ("-0.00x" -> "0.00x")."""
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
 
 
 def pct(value: Any, places: int = 1) -> str:
@@ -49,7 +54,7 @@ def pct(value: Any, places: int = 1) -> str:
     value = _raw(value)
     if _undefined(value):
         return DASH
-    return f"{float(value) * 100:,.{places}f}%"
+    return _signed(f"{float(value) * 100:,.{places}f}%")
 
 
 def points(value: Any, places: int = 1) -> str:
@@ -57,7 +62,8 @@ def points(value: Any, places: int = 1) -> str:
     value = _raw(value)
     if _undefined(value):
         return DASH
-    return f"{float(value) * 100:+,.{places}f} pp"
+    text = f"{float(value) * 100:+,.{places}f} pp"
+    return text[1:] if not any(c in "123456789" for c in text) else text
 
 
 def multiple(value: Any, places: int = 2) -> str:
@@ -65,7 +71,7 @@ def multiple(value: Any, places: int = 2) -> str:
     value = _raw(value)
     if _undefined(value):
         return DASH
-    return f"{float(value):,.{places}f}x"
+    return _signed(f"{float(value):,.{places}f}x")
 
 
 def number(value: Any, places: int = 0) -> str:
@@ -105,9 +111,15 @@ def figure(value: Any) -> str:
     return FORMATTERS[kind](value)
 
 
+def table_millions(value: Any) -> str:
+    """Money in millions with one decimal and no suffix, for tables headed "(millions)"."""
+    return millions(value, 1, "")
+
+
 FORMATTERS = {
     "money": money,
     "millions": millions,
+    "mn": table_millions,
     "pct": pct,
     "ratio": pct,
     "pp": points,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,15 @@ def safe_name(*parts: str) -> str:
     return "-".join(_UNSAFE.sub("_", p) for p in parts)
 
 
+def copy_methods(out_dir: Path) -> None:
+    """Put fundbook's docs/methods.md next to the reports, which link to it."""
+    here = Path(__file__).resolve()
+    for docs in (here.parents[2] / "docs", here.parents[1] / "docs"):
+        if (docs / "methods.md").is_file():
+            shutil.copyfile(docs / "methods.md", out_dir / "methods.md")
+            return
+
+
 def load(db_path: str | os.PathLike[str], quarter: str) -> ReportSource:
     """The snapshot of `quarter` from the book at `db_path` (read-only)."""
     with open_book(db_path, read_only=True) as con:
@@ -65,6 +75,7 @@ def lp_reports(
         )
         raise NotFound(f"no investor to report on for {wanted or 'this book'}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    copy_methods(out_dir)
     env = make_environment(templates)
     result = Rendered(out_dir, source.closed)
     quarter = source.snapshot.close.quarter or source.snapshot.close.period
@@ -97,6 +108,7 @@ def board_report(
 ) -> Rendered:
     """The board report of the quarter."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    copy_methods(out_dir)
     ctx = build_board_context(source)
     quarter = source.snapshot.close.quarter or source.snapshot.close.period
     html = out_dir / f"{safe_name('board', quarter)}.html"

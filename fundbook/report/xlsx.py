@@ -15,6 +15,7 @@ from fundbook.report.formatting import theme_label
 NUMBER_FORMATS = {
     "money": "#,##0.00;(#,##0.00);0.00",
     "millions": "#,##0.00;(#,##0.00);0.00",
+    "mn": "#,##0.00;(#,##0.00);0.00",
     "pct": "0.0%",
     "ratio": "0.0%",
     "multiple": '0.00"x"',

@@ -106,7 +106,9 @@ def test_derived_figures_follow_from_metrics_figures(board: tuple[Path, Any]):
     db, source = board
     ctx = build_board_context(source)
     metrics = Metrics(db)
-    for mv in ctx.movements:
+    changes = [mv for fund in ctx.movements for mv in fund.figures.values()]
+    assert len(changes) == 5 * len(ctx.movements) > 0
+    for mv in changes:
         if mv.current.value is not None and mv.previous.value is not None:
             assert mv.change.value == mv.current.value - mv.previous.value
     fails = [f for f in ctx.findings if f.status == "fail"]

@@ -1,0 +1,40 @@
+"""The report step of `fundbook demo`: the 2026Q3 LP reports and the board report, HTML and PDF."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fundbook.report.render import board_report, load, lp_reports
+
+Echo = Callable[[str], None]
+DEMO_QUARTER = "2026Q3"
+
+
+def _progress(echo: Echo, what: str) -> Callable[[int, int, str], None]:
+    """Echo about ten progress lines however many files there are."""
+
+    def report(done: int, total: int, name: str) -> None:
+        step = max(total // 10, 1)
+        if done == total or done % step == 0:
+            echo(f"  {what}: {done}/{total} files ({name})")
+
+    return report
+
+
+def step_reports(db: Path, out: Path, echo: Echo) -> None:
+    """Render the demo quarter's LP reports and board report into `out/reports-<quarter>/`."""
+    folder = out / f"reports-{DEMO_QUARTER}"
+    started = time.perf_counter()
+    source = load(db, DEMO_QUARTER)
+    lp = lp_reports(source, folder, pdf=True, progress=_progress(echo, "LP reports"))
+    board = board_report(source, folder, pdf=True, progress=_progress(echo, "board report"))
+    seconds = time.perf_counter() - started
+    status = "closed" if source.closed else "NOT closed: every page is marked DRAFT"
+    echo(
+        f"rendered {len(lp.html)} LP reports and the board report of {DEMO_QUARTER} "
+        f"({status}) as HTML and PDF in {seconds:.0f}s"
+    )
+    echo(f"board report: {board.pdf[0] if board.pdf else board.html[0]}")
+    echo(f"reports written to {folder}")
