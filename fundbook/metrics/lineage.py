@@ -10,7 +10,7 @@ import polars as pl
 
 from fundbook.core.types import CASH_SIGN
 from fundbook.metrics.money import MONEY, from_cents
-from fundbook.metrics.state import book_state
+from fundbook.metrics.state import PNL_LINES, book_state
 
 LINEAGE = pl.Schema(
     {
@@ -218,17 +218,19 @@ class Lineage:
         acc = self.state.accounts.filter(pl.col("fund_id") == self.fund_id)
         mine = acc.filter(pl.col("investor_id") == self.investor_id)
         values = [
-            ("fund nav", fund["nav"][0]),
-            ("fund contributions", fund["contributions"][0]),
-            ("fund distributions", fund["distributions"][0]),
-            ("fund pnl = nav - contributions + distributions", fund["pnl"][0]),
             ("weight of all investors (commitments)", acc["weight"].sum()),
             ("weight of this investor (commitment)", mine["weight"][0]),
-            (
-                "pnl_share = floor(pnl * weight / total); remainder to the largest commitment",
-                mine["pnl_share"][0],
-            ),
         ]
+        for line, sign in PNL_LINES.items():
+            values.append((f"fund {line} (cumulative)", fund[line][0]))
+            values.append(
+                (
+                    f"its share of {line}: floor(line * weight / total), remainder to the "
+                    f"largest commitment{'; counted negative' if sign < 0 else ''}",
+                    mine[f"alloc_{line}"][0],
+                )
+            )
+        values.append(("pnl_share = sum of its shares (signed)", mine["pnl_share"][0]))
         return pl.DataFrame(
             [
                 {

@@ -18,6 +18,17 @@ from fundbook.metrics.positions import (
     type_sums,
 )
 
+# The fund's cumulative P&L lines and their sign: pnl = income - fees - expenses - grants
+# + realised_gain + unrealised_gain (exactly, by the valuation rule).
+PNL_LINES = {
+    "income": 1,
+    "fees": -1,
+    "expenses": -1,
+    "grants": -1,
+    "realised_gain": 1,
+    "unrealised_gain": 1,
+}
+
 
 def book_state(frames: Any, at: date) -> BookState:
     """The state of every fund, holding and capital account at `at` (on or before frames.as_of).
@@ -180,11 +191,22 @@ def _account_flows(frames: Any, txns: pl.DataFrame, at: date) -> pl.DataFrame:
 
 
 def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
-    """Each investor's capital account: net contributed + its share of the fund's P&L."""
-    joined = accounts.join(
-        funds.select("fund_id", pl.col("pnl").alias("_pnl")), on="fund_id", how="left"
-    ).with_columns(pl.col("_pnl").fill_null(zero()))
-    out = allocate(joined, "_pnl", "weight", "fund_id", "investor_id", "pnl_share")
-    return out.with_columns(
-        (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
-    ).drop("_pnl")
+    """Each investor's capital account: net contributed + its share of each cumulative P&L
+    line of the fund (`alloc_<line>`, cents), so the statement's lines add up without
+    rounding noise and the investors' lines sum to the fund's."""
+    fund_lines = funds.select(
+        "fund_id", *(pl.col(line).alias(f"_fund_{line}") for line in PNL_LINES)
+    )
+    out = accounts.join(fund_lines, on="fund_id", how="left").with_columns(
+        pl.col(f"_fund_{line}").fill_null(zero()) for line in PNL_LINES
+    )
+    for line in PNL_LINES:
+        out = allocate(out, f"_fund_{line}", "weight", "fund_id", "investor_id", f"alloc_{line}")
+    share = pl.sum_horizontal(pl.col(f"alloc_{line}") * sign for line, sign in PNL_LINES.items())
+    return (
+        out.with_columns(share.cast(CENTS).alias("pnl_share"))
+        .with_columns(
+            (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
+        )
+        .drop(f"_fund_{line}" for line in PNL_LINES)
+    )

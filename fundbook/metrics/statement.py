@@ -33,7 +33,7 @@ STATEMENT_LINES = (
     "recallable_distributions",
     "ending_unfunded",
 )
-# Fund P&L lines allocated to investors by partnership percentage at the end of the period.
+# Statement lines that are the fund's cumulative P&L lines (state.PNL_LINES) over the period.
 _ALLOCATED = {
     "management_fees": "fees",
     "partnership_expenses": "expenses",
@@ -64,7 +64,7 @@ def capital_account_statement(frames: Any, start: date, end: date) -> pl.DataFra
     before, after = book_state(frames, start - timedelta(days=1)), book_state(frames, end)
     period = frames.transactions.filter(pl.col("date").is_between(start, end))
     fund = _fund_lines(frames, before, after, period)
-    investors = _investor_lines(before, after, period, fund)
+    investors = _investor_lines(before, after, period)
     both = pl.concat([investors, fund.select(investors.columns)], how="vertical")
     both = both.with_columns(
         (
@@ -131,25 +131,34 @@ def _fund_lines(frames: Any, before: Any, after: Any, period: pl.DataFrame) -> p
     )
 
 
-def _investor_lines(
-    before: Any, after: Any, period: pl.DataFrame, fund: pl.DataFrame
-) -> pl.DataFrame:
-    """Investor rows: own contributions and distributions; fund P&L lines allocated by the
-    end-of-period partnership percentage (remainder to the largest commitment)."""
+def _investor_lines(before: Any, after: Any, period: pl.DataFrame) -> pl.DataFrame:
+    """Investor rows: own contributions and distributions; each P&L line is the investor's
+    allocated cumulative line at the end less the beginning cumulative line allocated at the
+    end partnership percentages, so a change of percentages shows in other_income_expense
+    only (as does the investor's share of grants)."""
     own = period.filter(pl.col("investor_id").is_not_null())
     own = type_sums(own, _KEYS).select(*_KEYS, "contributions", "distributions")
     b = before.accounts.select(
         *_KEYS, pl.col("nav").alias("beginning_nav"), pl.col("contributions").alias("_paid_before")
     )
     a = after.accounts.select(
-        *_KEYS, pl.col("nav").alias("ending_nav"), "weight", pl.col("committed").alias("commitment")
+        *_KEYS,
+        pl.col("nav").alias("ending_nav"),
+        "weight",
+        pl.col("committed").alias("commitment"),
+        *(pl.col(f"alloc_{src}").alias(f"_end_{line}") for line, src in _ALLOCATED.items()),
     )
     rows = a.join(b, on=_KEYS, how="full", coalesce=True).join(own, on=_KEYS, how="left")
     rows = rows.with_columns(pl.exclude(_KEYS).fill_null(zero()))
-    fund_lines = fund.select("fund_id", *(pl.col(c).alias(f"_fund_{c}") for c in _ALLOCATED))
-    rows = rows.join(fund_lines, on="fund_id", how="left")
+    begin = before.funds.select(
+        "fund_id", *(pl.col(src).alias(f"_begin_{line}") for line, src in _ALLOCATED.items())
+    )
+    rows = rows.join(begin, on="fund_id", how="left").with_columns(
+        pl.col(f"_begin_{line}").fill_null(zero()) for line in _ALLOCATED
+    )
     for line in _ALLOCATED:
-        rows = allocate(rows, f"_fund_{line}", "weight", "fund_id", "investor_id", line)
+        rows = allocate(rows, f"_begin_{line}", "weight", "fund_id", "investor_id", f"_b_{line}")
+        rows = rows.with_columns((pl.col(f"_end_{line}") - pl.col(f"_b_{line}")).alias(line))
     return rows.with_columns(
         pl.col("contributions").alias("unfunded_contributions"),
         pl.lit(0, CENTS).alias("other_income_expense"),

@@ -183,6 +183,22 @@ def test_statement_identity_and_totals(book: Frames, period: tuple[date, date]) 
         assert r["ending_unfunded"] == (
             r["beginning_unfunded"] - r["unfunded_contributions"] + r["recallable_distributions"]
         )
+    # No closing and no grants in the period: nothing is re-shared, no rounding cents appear.
+    start, end = period
+    quiet = {
+        f
+        for f in ("f0", "f1")
+        if not book.commitments.filter(
+            (pl.col("fund_id") == f) & pl.col("date").is_between(start, end)
+        ).height
+        and not book.transactions.filter(
+            (pl.col("fund_id") == f)
+            & (pl.col("type") == "grant")
+            & pl.col("date").is_between(start, end)
+        ).height
+    }
+    for r in st_.filter(pl.col("fund_id").is_in(sorted(quiet))).iter_rows(named=True):
+        assert r["other_income_expense"] == 0, r
     money = [c for c in STATEMENT_LINES]
     investors = (
         st_.filter(pl.col("investor_id").is_not_null()).group_by("fund_id").agg(pl.col(money).sum())
