@@ -1,4 +1,4 @@
--- The snapshot of a close, one canonical text line per figure and statement line, hashed per
+-- The snapshot of a close, one canonical text line per figure and per statement row, hashed per
 -- part (figures, statements) in canonical order. Ratios are DOUBLE printed by DuckDB.
 WITH canon AS (
     SELECT 'figures' AS part, concat_ws(chr(31), level, coalesce(fund_id, '\N'),
@@ -8,7 +8,26 @@ WITH canon AS (
     FROM close_figures WHERE close_id = $close_id
     UNION ALL
     SELECT 'statements', concat_ws(chr(31), basis, start_date::VARCHAR, end_date::VARCHAR,
-           fund_id, coalesce(investor_id, '\N'), line_no::VARCHAR, line, amount::VARCHAR)
+           fund_id, coalesce(investor_id, '\N'),
+           beginning_nav::VARCHAR,
+           contributions::VARCHAR,
+           distributions::VARCHAR,
+           management_fees::VARCHAR,
+           fee_offsets::VARCHAR,
+           partnership_expenses::VARCHAR,
+           income::VARCHAR,
+           other_income_expense::VARCHAR,
+           realised_gain::VARCHAR,
+           unrealised_gain_change::VARCHAR,
+           ending_nav::VARCHAR,
+           carry_paid::VARCHAR,
+           carry_accrued_change::VARCHAR,
+           carry_accrued_balance::VARCHAR,
+           commitment::VARCHAR,
+           beginning_unfunded::VARCHAR,
+           unfunded_contributions::VARCHAR,
+           recallable_distributions::VARCHAR,
+           ending_unfunded::VARCHAR)
     FROM close_statements WHERE close_id = $close_id
 )
 SELECT part, count(*) AS n_rows,

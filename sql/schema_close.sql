@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS close_figures (
     text        VARCHAR
 );
 
--- ILPA capital account statements of a close, one line per row. investor_id null = the fund.
+-- ILPA capital account statements of a close: one row per (basis, fund, investor), the ILPA
+-- lines as columns in their order. investor_id null = the whole fund.
 CREATE TABLE IF NOT EXISTS close_statements (
     close_id    INTEGER NOT NULL,
     basis       VARCHAR NOT NULL,    -- period | QTD | YTD | ITD
@@ -53,9 +54,25 @@ CREATE TABLE IF NOT EXISTS close_statements (
     end_date    DATE NOT NULL,
     fund_id     VARCHAR NOT NULL,
     investor_id VARCHAR,
-    line_no     SMALLINT NOT NULL,
-    line        VARCHAR NOT NULL,
-    amount      DECIMAL(38,2) NOT NULL
+    beginning_nav            DECIMAL(38,2) NOT NULL,
+    contributions            DECIMAL(38,2) NOT NULL,
+    distributions            DECIMAL(38,2) NOT NULL,
+    management_fees          DECIMAL(38,2) NOT NULL,
+    fee_offsets              DECIMAL(38,2) NOT NULL,
+    partnership_expenses     DECIMAL(38,2) NOT NULL,
+    income                   DECIMAL(38,2) NOT NULL,
+    other_income_expense     DECIMAL(38,2) NOT NULL,
+    realised_gain            DECIMAL(38,2) NOT NULL,
+    unrealised_gain_change   DECIMAL(38,2) NOT NULL,
+    ending_nav               DECIMAL(38,2) NOT NULL,
+    carry_paid               DECIMAL(38,2) NOT NULL,
+    carry_accrued_change     DECIMAL(38,2) NOT NULL,
+    carry_accrued_balance    DECIMAL(38,2) NOT NULL,
+    commitment               DECIMAL(38,2) NOT NULL,
+    beginning_unfunded       DECIMAL(38,2) NOT NULL,
+    unfunded_contributions   DECIMAL(38,2) NOT NULL,
+    recallable_distributions DECIMAL(38,2) NOT NULL,
+    ending_unfunded          DECIMAL(38,2) NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS close_reopenings (

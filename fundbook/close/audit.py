@@ -13,7 +13,7 @@ import polars as pl
 from fundbook.close import canonical
 from fundbook.close.figures import compute
 from fundbook.close.periods import Period
-from fundbook.close.snapshot import LONG_SCHEMA, find_close, read_long
+from fundbook.close.snapshot import LONG_SCHEMA, STATEMENT_LINES, find_close, read_stored
 from fundbook.core.errors import FundbookError
 from fundbook.store.db import apply_schema, frame, scalar, sql
 
@@ -171,11 +171,11 @@ def reproduce(con: duckdb.DuckDBPyConnection, period: str) -> Reproduction:
         )
     finally:
         mem.close()
-    stored_figures, stored_lines = read_long(con, info.close_id)
+    stored_figures, stored_statements = read_stored(con, info.close_id)
     diffs = pl.concat(
         [
             compare_figures(stored_figures, computed.figures_long.cast(LONG_SCHEMA)),  # type: ignore[arg-type]
-            compare_lines(stored_lines, computed.lines_long),
+            compare_statements(stored_statements, computed.statements),
         ],
         how="vertical",
     )
@@ -230,15 +230,19 @@ def compare_figures(stored: pl.DataFrame, fresh: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def compare_lines(stored: pl.DataFrame, fresh: pl.DataFrame) -> pl.DataFrame:
+def _lines(statements: pl.DataFrame) -> pl.DataFrame:
+    return statements.unpivot(
+        index=["basis", "fund_id", "investor_id"],
+        on=list(STATEMENT_LINES),
+        variable_name="line",
+        value_name="amount",
+    )
+
+
+def compare_statements(stored: pl.DataFrame, fresh: pl.DataFrame) -> pl.DataFrame:
     """One row per statement line whose stored and recomputed amounts differ."""
-    joined = stored.select(*LINE_KEYS, "amount").join(
-        fresh.select(*LINE_KEYS, "amount"),
-        on=LINE_KEYS,
-        how="full",
-        coalesce=True,
-        nulls_equal=True,
-        suffix="_new",
+    joined = _lines(stored).join(
+        _lines(fresh), on=LINE_KEYS, how="full", coalesce=True, nulls_equal=True, suffix="_new"
     )
     return joined.filter(~pl.col("amount").eq_missing(pl.col("amount_new"))).select(
         pl.lit("statement").alias("what"),

@@ -23,8 +23,7 @@ from fundbook.close.snapshot import (
     CloseInfo,
     Snapshot,
     list_closes,
-    read_long,
-    statements_to_wide,
+    read_stored,
 )
 from fundbook.core.errors import FundbookError, PeriodLocked
 from fundbook.store.db import open_book, scalar, sql
@@ -184,8 +183,8 @@ def _previous(con: duckdb.DuckDBPyConnection) -> tuple[CloseInfo | None, pl.Data
     last = everything[-1] if everything else None
     if not standing:
         return last, None
-    _, lines = read_long(con, standing[-1].close_id)
-    itd = statements_to_wide(lines).filter(pl.col("basis") == "ITD")
+    _, statements = read_stored(con, standing[-1].close_id)
+    itd = statements.filter(pl.col("basis") == "ITD")
     return last, itd
 
 
@@ -243,7 +242,7 @@ def _write(
     target = computed.period
     close_id = int(scalar(con, sql("close_next_id")))
     con.register("close_new_figures", computed.figures_long)
-    con.register("close_new_statements", computed.lines_long)
+    con.register("close_new_statements", computed.statements)
     try:
         con.execute(sql("close_insert_figures"), {"close_id": close_id})
         con.execute(sql("close_insert_statements"), {"close_id": close_id})

@@ -13,7 +13,7 @@ import polars as pl
 
 from fundbook.close.audit import BOOKED_TABLES, booked_rows, fresh_book, record_of
 from fundbook.close.lineage import lineage_flows
-from fundbook.close.snapshot import find_close, read_long
+from fundbook.close.snapshot import find_close, read_stored
 from fundbook.store.db import sql, sql_dir
 from fundbook.store.frames import load_frames
 from fundbook.store.trial_balance import trial_balance
@@ -88,9 +88,9 @@ def export_pack(con: duckdb.DuckDBPyConnection, period: str, out: Path) -> Path:
         _write_frame(booked_rows(con, table, rec), out / "ledger" / table)
     _write_frame(booked_rows(con, "postings", rec), out / "postings")
     trial_balance(con, rec["period_end"]).write_csv(out / "trial_balance.csv", line_terminator="\n")
-    figures, lines = read_long(con, info.close_id)
+    figures, statements = read_stored(con, info.close_id)
     _write_frame(figures, out / "figures")
-    _write_frame(lines, out / "statements")
+    _write_frame(statements, out / "statements")
     mem = fresh_book(con, rec)
     try:
         frames = load_frames(mem, rec["period_end"])

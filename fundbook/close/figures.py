@@ -11,7 +11,7 @@ import polars as pl
 
 from fundbook import metrics
 from fundbook.close.periods import Period, basis_starts
-from fundbook.close.snapshot import BASES, MONEY, STATEMENT_LINES, statements_to_wide, to_long
+from fundbook.close.snapshot import MONEY, STATEMENT_LINES, conform_statements, to_long
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import Frames, load_frames
 
@@ -45,13 +45,13 @@ class Computed:
     period_start: dt.date
     inception: dt.date
     levels: dict[str, pl.DataFrame]
-    statements: pl.DataFrame  # wide: basis, start_date, end_date, fund_id, investor_id, lines
+    statements: pl.DataFrame  # basis, start_date, end_date, fund_id, investor_id, ILPA lines
     figures_long: pl.DataFrame
-    lines_long: pl.DataFrame
 
     @property
     def figure_count(self) -> int:
-        return self.figures_long.height + self.lines_long.height
+        """Figures plus statement lines (each row of a statement holds one per ILPA line)."""
+        return self.figures_long.height + self.statements.height * len(STATEMENT_LINES)
 
 
 def compute(
@@ -76,11 +76,9 @@ def compute(
         wanted = {k: v for k, v in params.items() if f"${k}" in sql(query)}
         levels[level] = frame(con, sql(query), wanted)
     say("computing capital account statements")
-    lines = statement_lines(frames, period, period_start, inception)
+    statements = statement_lines(frames, period, period_start, inception)
     figures_long = pl.concat([to_long(df, lvl) for lvl, df in levels.items()], how="vertical")
-    return Computed(
-        period, period_start, inception, levels, statements_to_wide(lines), figures_long, lines
-    )
+    return Computed(period, period_start, inception, levels, statements, figures_long)
 
 
 def theme_by_fund(holdings: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
@@ -107,39 +105,17 @@ def theme_by_fund(holdings: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFra
 def statement_lines(
     frames: Frames, period: Period, period_start: dt.date, inception: dt.date
 ) -> pl.DataFrame:
-    """The ILPA statement of every investor and fund for each basis, one row per line."""
+    """The ILPA statements of every investor and fund for each basis (period, QTD, YTD, ITD):
+    one row per (basis, fund, investor), the lines as columns in their order."""
     parts, by_start = [], {}
     for basis, start in basis_starts(period, period_start, inception).items():
         if start not in by_start:  # e.g. a January close: period, QTD and YTD share a start
             by_start[start] = metrics.capital_account_statement(frames, start, period.end)
-        wide = by_start[start]
-        present = [c for c in STATEMENT_LINES if c in wide.columns]
         parts.append(
-            wide.select(
+            by_start[start].with_columns(
                 pl.lit(basis).alias("basis"),
                 pl.lit(start).alias("start_date"),
                 pl.lit(period.end).alias("end_date"),
-                "fund_id",
-                "investor_id",
-                *[pl.col(c).cast(MONEY) for c in present],
-            ).unpivot(
-                index=["basis", "start_date", "end_date", "fund_id", "investor_id"],
-                on=present,
-                variable_name="line",
-                value_name="amount",
             )
         )
-    lines = pl.concat(parts, how="vertical")
-    order = pl.DataFrame(
-        {"line": list(STATEMENT_LINES), "line_no": list(range(1, len(STATEMENT_LINES) + 1))},
-        schema={"line": pl.String, "line_no": pl.Int16},
-    )
-    basis_order = pl.DataFrame({"basis": list(BASES), "_b": list(range(len(BASES)))})
-    return (
-        lines.join(order, on="line")
-        .join(basis_order, on="basis")
-        .sort("_b", "fund_id", "investor_id", "line_no", nulls_last=False)
-        .select(
-            "basis", "start_date", "end_date", "fund_id", "investor_id", "line_no", "line", "amount"
-        )
-    )
+    return conform_statements(pl.concat(parts, how="diagonal_relaxed"))

@@ -285,23 +285,34 @@ def is_closed(con: duckdb.DuckDBPyConnection, period: str) -> bool:
     return True
 
 
-def read_long(con: duckdb.DuckDBPyConnection, close_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The stored figures and statement lines of a close, in long form, canonical order."""
+def read_stored(con: duckdb.DuckDBPyConnection, close_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The stored figures (long form) and statements of a close, in canonical order."""
     figures = frame(con, sql("close_read_figures"), [close_id]).cast(LONG_SCHEMA)  # type: ignore[arg-type]
-    lines = frame(con, sql("close_read_statements"), [close_id])
-    return figures, lines
+    statements = frame(con, sql("close_read_statements"), [close_id])
+    return figures, conform_statements(statements)
 
 
-def statements_to_wide(lines: pl.DataFrame) -> pl.DataFrame:
-    """Statement lines -> one row per (basis, fund_id, investor_id), ILPA columns in order."""
-    keys = ["basis", "start_date", "end_date", "fund_id", "investor_id"]
-    if lines.height == 0:
-        return pl.DataFrame(
-            schema={**{k: pl.String for k in keys}, **{c: MONEY for c in STATEMENT_LINES}}
-        )
-    wide = lines.pivot(on="line", index=keys, values="amount")
-    present = [c for c in STATEMENT_LINES if c in wide.columns]
-    return wide.select(*keys, *[pl.col(c).cast(MONEY) for c in present])
+STATEMENT_KEYS = ("basis", "start_date", "end_date", "fund_id", "investor_id")
+
+
+def conform_statements(df: pl.DataFrame) -> pl.DataFrame:
+    """Statements in their stored form: keys, then every ILPA line as money, canonical order."""
+    keys = {
+        "basis": pl.String(),
+        "start_date": pl.Date(),
+        "end_date": pl.Date(),
+        "fund_id": pl.String(),
+        "investor_id": pl.String(),
+    }
+    if df.height == 0:
+        return pl.DataFrame(schema={**keys, **{c: MONEY for c in STATEMENT_LINES}})
+    order = pl.col("basis").replace_strict(
+        {b: n for n, b in enumerate(BASES)}, default=len(BASES), return_dtype=pl.Int8
+    )
+    return df.sort(order, "fund_id", "investor_id", nulls_last=False).select(
+        *[pl.col(k).cast(t) for k, t in keys.items()],
+        *[pl.col(c).cast(MONEY) for c in STATEMENT_LINES],
+    )
 
 
 def read_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
@@ -311,10 +322,10 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
 
 
 def read_snapshot_by_id(con: duckdb.DuckDBPyConnection, info: CloseInfo) -> Snapshot:
-    figures, lines = read_long(con, info.close_id)
+    figures, statements = read_stored(con, info.close_id)
     levels = {
         lvl: to_wide(figures, lvl)
         for lvl in LEVEL_ITEM
         if figures.filter(pl.col("level") == lvl).height
     }
-    return Snapshot(info, levels, statements_to_wide(lines))
+    return Snapshot(info, levels, statements)

@@ -21,7 +21,6 @@ from fundbook.close.identities import (
     statement_roll_forward,
 )
 from fundbook.close.periods import Period
-from fundbook.close.snapshot import statements_to_wide
 from fundbook.store.frames import frames_from_rows
 
 INCEPTION = dt.date(2026, 1, 1)
@@ -123,14 +122,12 @@ BOOKS = st.builds(
 def _computed(rows: dict[str, list[dict[str, Any]]], period: Period) -> Computed:
     frames = frames_from_rows(period.end, rows)
     start = INCEPTION if period == MONTHS[0] else period.start
-    lines = statement_lines(frames, period, start, INCEPTION)
+    statements = statement_lines(frames, period, start, INCEPTION)
     levels = {
         "fund": metrics.fund_metrics(frames, period.end),
         "investor": metrics.investor_metrics(frames, period.end),
     }
-    return Computed(
-        period, start, INCEPTION, levels, statements_to_wide(lines), pl.DataFrame(), lines
-    )
+    return Computed(period, start, INCEPTION, levels, statements, pl.DataFrame())
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -178,7 +175,6 @@ def test_each_identity_catches_a_break() -> None:
         computed.levels,
         broken,
         computed.figures_long,
-        computed.lines_long,
     )
     assert any("differs from the investor NAV" in p for p in nav_matches_metrics(bad))
     over = computed.levels["investor"].with_columns(
