@@ -62,20 +62,14 @@ def book_state(frames: Any, at: date) -> BookState:
 
 
 def _levels(links: pl.DataFrame) -> int:
-    """How many passes value every fund-of-funds level (0 when no fund holds a fund)."""
-    if links.height == 0:
-        return 0
-    held = set(links["holding_id"].to_list())
-    holders = set(links["fund_id"].to_list())
-    edges = list(zip(links["fund_id"].to_list(), links["holding_id"].to_list(), strict=True))
-    depth, frontier = 1, held - holders
-    seen = set(frontier)
-    while depth <= len(held | holders):
-        nxt = {h for h, s in edges if s in seen and h not in seen}
-        if not nxt:
-            break
-        seen |= nxt
+    """How many passes value every fund-of-funds level: the longest chain of funds holding
+    funds (0 when no fund holds a fund; a cycle stops after one pass per link)."""
+    edges = links.select("fund_id", "holding_id").unique()
+    depth, frontier = 0, edges
+    while frontier.height and depth <= edges.height:
         depth += 1
+        holders = frontier.select(pl.col("fund_id").alias("holding_id")).unique()
+        frontier = edges.join(holders, on="holding_id", how="semi")
     return depth
 
 
