@@ -1,0 +1,966 @@
+"""An auditor's independent recomputation of the demo book's figures, checked against fundbook.
+
+Everything below the line `# --- the recomputation ---` uses only `csv`, `decimal.Decimal` and
+`pyxirr.xirr`: no code of `fundbook.metrics` or `fundbook.store.frames`. It follows
+../shared/DOMAIN.md and the valuation decisions of issue 3:
+
+- a holding's value is its latest valuation on or before the date plus the investments dated
+  after that valuation; a holding never valued is at its remaining cost; a holding that is a
+  fund of the book is valued at the holder's capital account there, converted at the as-of FX;
+- realised gain by cost recovery (proceeds relieve cost until it is used up);
+- a fund's NAV is its cash plus its holdings' values; an investor's capital account is its
+  contributions less distributions plus its commitment share of the fund's cumulative P&L;
+- IRR is XIRR (actual/365) on dated flows plus the value at the as-of date; null without a
+  sign change.
+
+fundbook's own figures are read from `fundbook metrics|compliance --format json` (click's
+CliRunner) on a database built in tmp_path by `fundbook import`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections import defaultdict
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from functools import cache
+from pathlib import Path
+
+import pytest
+import pyxirr
+from click.testing import CliRunner
+
+from fundbook.cli import cli
+
+DEMO = Path(__file__).resolve().parents[1] / "ledgers" / "itif-demo"
+AS_OF = dt.date(2026, 9, 30)
+CENT = Decimal("0.01")
+RATIO_TOL = 1e-9
+IRR_TOL = 1e-7
+STRATEGIC_THEMES = (
+    "life_health",
+    "ai_robotics",
+    "semiconductors_smart_devices",
+    "digitalisation",
+    "future_sustainable",
+)
+CASH_SIGN = {
+    "contribution": 1,
+    "distribution": -1,
+    "investment": -1,
+    "proceeds": 1,
+    "income": 1,
+    "fee": -1,
+    "expense": -1,
+    "grant": -1,
+}
+HOLDING_ORDER = {"investment": 0, "income": 1, "proceeds": 2}  # same day: cost before relief
+
+
+# --- the recomputation ---------------------------------------------------------------------
+
+
+def _cents(x: Decimal) -> Decimal:
+    return x.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def _div(num: Decimal, den: Decimal) -> float | None:
+    """A ratio as a number (exact quotient, then float); None when undefined."""
+    if den == 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return float(num / den)
+
+
+def _irr(flows: list[tuple[dt.date, Decimal]]) -> float | None:
+    """XIRR (actual/365) of dated flows; None when they do not change sign."""
+    flows = [(d, a) for d, a in flows if a != 0]
+    if not any(a > 0 for _, a in flows) or not any(a < 0 for _, a in flows):
+        return None
+    scale = max(abs(a) for _, a in flows)  # pyxirr's tolerance is absolute: amounts to <= 1e4
+    rate = pyxirr.xirr([d for d, _ in flows], [float(a / scale * 10000) for _, a in flows])
+    return None if rate is None else float(rate)
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with open(DEMO / f"{name}.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _date(s: str) -> dt.date:
+    return dt.date.fromisoformat(s)
+
+
+class Book:
+    """The demo book's CSVs, typed: dates as dates, money as Decimal."""
+
+    def __init__(self) -> None:
+        self.funds = {r["fund_id"]: r for r in _read("funds")}
+        self.investors = {r["investor_id"]: r for r in _read("investors")}
+        self.companies = {r["company_id"]: r for r in _read("companies")}
+        self.commitments = [
+            dict(r, date=_date(r["date"]), amount=Decimal(r["amount"]))
+            for r in _read("commitments")
+        ]
+        self.txns = [
+            dict(r, date=_date(r["date"]), amount=Decimal(r["amount"]))
+            for r in _read("transactions")
+        ]
+        self.valuations = [
+            dict(r, date=_date(r["date"]), fair_value=Decimal(r["fair_value"]))
+            for r in _read("valuations")
+        ]
+        self.fx = [
+            dict(r, date=_date(r["date"]), rate=Decimal(r["hkd_per_unit"]))
+            for r in _read("fx_rates")
+        ]
+        for rows in (self.commitments, self.txns, self.valuations):
+            for r in rows:  # the demo books every row in its fund's currency
+                assert r["currency"] == self.funds[r["fund_id"]]["currency"]
+        # the fund an LP investor stands for (the guidance fund as LP of its sub-funds)
+        self.lp_of = {r["fund_id"]: i for i, r in self.investors.items() if r["fund_id"]}
+
+    def is_gov(self, investor_id: str) -> bool:
+        return self.investors[investor_id]["kind"] == "government"
+
+
+class Recompute:
+    """Every figure of the book at `at`, computed from the CSV rows."""
+
+    def __init__(self, book: Book, at: dt.date) -> None:
+        self.book, self.at = book, at
+        self.txns = [t for t in book.txns if t["date"] <= at]
+        self.commitments = [c for c in book.commitments if c["date"] <= at]
+        self.valuations = [v for v in book.valuations if v["date"] <= at]
+        self.rate = {"HKD": Decimal(1)}
+        for r in sorted(book.fx, key=lambda r: r["date"]):
+            if r["date"] <= at:
+                self.rate[r["currency"]] = r["rate"]
+        self._nav: dict[str, Decimal] = {}
+        self._accounts: dict[str, dict[str, dict]] = {}
+        self._holdings: dict[str, dict[str, dict]] = {}
+
+    def ccy(self, fund_id: str) -> str:
+        return self.book.funds[fund_id]["currency"]
+
+    def to_hkd(self, fund_id: str, amount: Decimal) -> Decimal:
+        return _cents(amount * self.rate[self.ccy(fund_id)])
+
+    def convert(self, amount: Decimal, from_fund: str, to_fund: str) -> Decimal:
+        return _cents(amount * self.rate[self.ccy(from_fund)] / self.rate[self.ccy(to_fund)])
+
+    # holdings ---------------------------------------------------------------------------
+    def holdings(self, fund_id: str) -> dict[str, dict]:
+        if fund_id in self._holdings:
+            return self._holdings[fund_id]
+        rows = defaultdict(list)
+        for t in self.txns:
+            if t["fund_id"] == fund_id and t["type"] in HOLDING_ORDER:
+                rows[t["holding_id"]].append(t)
+        marks: dict[str, dict] = {}
+        for v in self.valuations:
+            if v["fund_id"] == fund_id:
+                h = v["holding_id"]
+                if h not in marks or v["date"] > marks[h]["date"]:
+                    marks[h] = v
+        out = {}
+        for h, ts in rows.items():
+            ts.sort(key=lambda t: (t["date"], HOLDING_ORDER[t["type"]]))
+            invested = proceeds = income = remaining = realised = Decimal(0)
+            for t in ts:
+                a = t["amount"]
+                if t["type"] == "investment":
+                    invested += a
+                    remaining += a
+                elif t["type"] == "income":
+                    income += a
+                else:  # cost recovery: proceeds relieve cost first
+                    relieved = min(remaining, a)
+                    remaining -= relieved
+                    proceeds += a
+                    realised += a - relieved
+            if h in self.book.funds and fund_id in self.book.lp_of:
+                lp = self.book.lp_of[fund_id]
+                account = self.accounts(h)[lp]["nav_exact"]
+                value, valued_by = self.convert(account, h, fund_id), "capital_account"
+            elif h in marks:
+                m = marks[h]
+                later = sum(
+                    (
+                        t["amount"]
+                        for t in ts
+                        if t["type"] == "investment" and t["date"] > m["date"]
+                    ),
+                    Decimal(0),
+                )
+                value, valued_by = m["fair_value"] + later, "valuation"
+            else:
+                value, valued_by = remaining, "cost"
+            flows = [
+                (t["date"], t["amount"] if t["type"] != "investment" else -t["amount"]) for t in ts
+            ] + [(self.at, value)]
+            co = sum(
+                (
+                    t["amount"]
+                    for t in self.txns
+                    if t["type"] == "co_investment"
+                    and t["fund_id"] == fund_id
+                    and t["holding_id"] == h
+                    and not self.book.is_gov(t["investor_id"])
+                ),
+                Decimal(0),
+            )
+            out[h] = dict(
+                invested=invested,
+                proceeds=proceeds,
+                income=income,
+                fair_value=value,
+                remaining_cost=remaining,
+                realised_gain=realised,
+                unrealised_gain=value - remaining,
+                valued_by=valued_by,
+                gross_irr=_irr(flows),
+                moic=_div(proceeds + income + value, invested),
+                co_invested=co,
+                co_investment_leverage=_div(co, invested),
+            )
+        self._holdings[fund_id] = out
+        return out
+
+    # funds ------------------------------------------------------------------------------
+    @cache  # noqa: B019 (one Recompute per test module)
+    def fund_flows(self, fund_id: str) -> dict[str, Decimal]:
+        s: dict[str, Decimal] = defaultdict(Decimal)
+        for t in self.txns:
+            if t["fund_id"] == fund_id:
+                s[t["type"]] += t["amount"]
+                s["cash"] += CASH_SIGN.get(t["type"], 0) * t["amount"]
+        return s
+
+    def nav(self, fund_id: str) -> Decimal:
+        if fund_id not in self._nav:
+            held = sum((h["fair_value"] for h in self.holdings(fund_id).values()), Decimal(0))
+            self._nav[fund_id] = self.fund_flows(fund_id)["cash"] + held
+        return self._nav[fund_id]
+
+    def accounts(self, fund_id: str) -> dict[str, dict]:
+        """Capital accounts: net contributed + commitment share x cumulative P&L (exact)."""
+        if fund_id in self._accounts:
+            return self._accounts[fund_id]
+        acc: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
+        for c in self.commitments:
+            if c["fund_id"] == fund_id:
+                acc[c["investor_id"]]["committed"] += c["amount"]
+        for t in self.txns:
+            if t["fund_id"] == fund_id and t["type"] in ("contribution", "distribution"):
+                acc[t["investor_id"]][t["type"]] += t["amount"]
+        flows = self.fund_flows(fund_id)
+        pnl = self.nav(fund_id) - flows["contribution"] + flows["distribution"]
+        total = sum(a["committed"] for a in acc.values())
+        with localcontext() as ctx:
+            ctx.prec = 60
+            for a in acc.values():
+                a["nav_exact"] = (
+                    a["contribution"] - a["distribution"] + pnl * a["committed"] / total
+                )
+        self._accounts[fund_id] = acc
+        return acc
+
+    @cache  # noqa: B019 (one Recompute per test module)
+    def investor_figures(self, fund_id: str) -> dict[str, dict]:
+        out = {}
+        for inv, a in self.accounts(fund_id).items():
+            flows = [
+                (t["date"], -t["amount"] if t["type"] == "contribution" else t["amount"])
+                for t in self.txns
+                if t["fund_id"] == fund_id
+                and t["investor_id"] == inv
+                and t["type"] in ("contribution", "distribution")
+            ]
+            nav = a["nav_exact"]
+            paid, dist = a["contribution"], a["distribution"]
+            out[inv] = dict(
+                committed=a["committed"],
+                paid_in=paid,
+                distributed=dist,
+                unfunded=a["committed"] - paid,
+                nav=nav,
+                net_irr=_irr(flows + [(self.at, nav)]),
+                tvpi=_div(dist + nav, paid),
+                dpi=_div(dist, paid),
+                rvpi=_div(nav, paid),
+            )
+        return out
+
+    @cache  # noqa: B019 (one Recompute per test module)
+    def fund_figures(self, fund_id: str) -> dict:
+        acc = self.accounts(fund_id)
+        gov = [i for i in acc if self.book.is_gov(i)]
+        committed = sum((a["committed"] for a in acc.values()), Decimal(0))
+        gov_c = sum((acc[i]["committed"] for i in gov), Decimal(0))
+        gov_p = sum((acc[i]["contribution"] for i in gov), Decimal(0))
+        f = self.fund_flows(fund_id)
+        paid, dist, nav = f["contribution"], f["distribution"], self.nav(fund_id)
+        hold = self.holdings(fund_id)
+        value = sum((h["fair_value"] for h in hold.values()), Decimal(0))
+        net = [
+            (t["date"], -t["amount"] if t["type"] == "contribution" else t["amount"])
+            for t in self.txns
+            if t["fund_id"] == fund_id and t["type"] in ("contribution", "distribution")
+        ] + [(self.at, nav)]
+        gross = [
+            (t["date"], -t["amount"] if t["type"] == "investment" else t["amount"])
+            for t in self.txns
+            if t["fund_id"] == fund_id and t["type"] in HOLDING_ORDER
+        ]
+        return dict(
+            committed=committed,
+            government_committed=gov_c,
+            social_committed=committed - gov_c,
+            amplification=_div(committed, gov_c),
+            social_leverage=_div(committed - gov_c, gov_c),
+            paid_in=paid,
+            government_paid_in=gov_p,
+            social_paid_in=paid - gov_p,
+            paid_in_leverage=_div(paid - gov_p, gov_p),
+            unfunded=committed - paid,
+            distributed=dist,
+            nav=nav,
+            net_irr=_irr(net),
+            tvpi=_div(dist + nav, paid),
+            dpi=_div(dist, paid),
+            rvpi=_div(nav, paid),
+            pic_multiple=_div(paid, committed),
+            invested=f["investment"],
+            gross_irr=_irr(gross + [(self.at, value)]),
+            gross_moic=_div(f["proceeds"] + f["income"] + value, f["investment"]),
+            cash=f["cash"],
+            holdings_value=value,
+            proceeds=f["proceeds"],
+            income=f["income"],
+            fees=f["fee"],
+            expenses=f["expense"],
+            grants=f["grant"],
+            realised_gain=sum((h["realised_gain"] for h in hold.values()), Decimal(0)),
+            unrealised_gain=sum((h["unrealised_gain"] for h in hold.values()), Decimal(0)),
+        )
+
+    # themes -----------------------------------------------------------------------------
+    def themes(self, look_through: bool = False) -> dict[str, dict]:
+        """Per theme, in HKD at the as-of rate: companies held, invested cost, fair value, share.
+
+        Direct: every fund's company holdings. Look-through: the guidance fund's direct company
+        holdings plus its commitment share of each sub-fund's company holdings, the companies
+        de-duplicated in the count. Amounts stay exact (unrounded) here.
+        """
+        rows: list[tuple[str, Decimal, Decimal]] = []  # (company, invested, fair value) in HKD
+        if look_through:
+            holders = [f for f, r in self.book.funds.items() if r["kind"] == "guidance_fund"]
+            for g in holders:
+                for h, v in self.holdings(g).items():
+                    if h in self.book.companies:
+                        rows.append(
+                            (
+                                h,
+                                v["invested"] * self.rate[self.ccy(g)],
+                                v["fair_value"] * self.rate[self.ccy(g)],
+                            )
+                        )
+                lp = self.book.lp_of[g]
+                for sub in self.book.funds:
+                    acc = self.accounts(sub) if sub != g else {}
+                    if lp not in acc:
+                        continue
+                    with localcontext() as ctx:
+                        ctx.prec = 60
+                        w = acc[lp]["committed"]
+                        total = sum(a["committed"] for a in acc.values())
+                        r = self.rate[self.ccy(sub)]
+                        for h, v in self.holdings(sub).items():
+                            if h not in self.book.companies:
+                                continue
+                            part = [v["invested"] * w / total * r, v["fair_value"] * w / total * r]
+                            rows.append((h, part[0], part[1]))
+        else:
+            for f in self.book.funds:
+                for h, v in self.holdings(f).items():
+                    if h in self.book.companies:
+                        rows.append(
+                            (
+                                h,
+                                v["invested"] * self.rate[self.ccy(f)],
+                                v["fair_value"] * self.rate[self.ccy(f)],
+                            )
+                        )
+        out: dict[str, dict] = {}
+        for h, inv, fv in rows:
+            t = out.setdefault(
+                self.book.companies[h]["theme"],
+                dict(companies=set(), invested=Decimal(0), fair_value=Decimal(0), rows=0),
+            )
+            t["companies"].add(h)
+            t["invested"] += inv
+            t["fair_value"] += fv
+            t["rows"] += 1
+        total = sum((t["fair_value"] for t in out.values()), Decimal(0))
+        for t in out.values():
+            t["holdings"] = len(t["companies"])
+            t["share_of_fair_value"] = _div(t["fair_value"], total)
+        return out
+
+    # programmes -------------------------------------------------------------------------
+    @cache  # noqa: B019 (one Recompute per test module)
+    def programmes(self) -> dict[str, dict]:
+        """Programme leverage in HKD at the as-of rate, each pound of money counted once.
+
+        A fund of funds (its members name it as programme_id): its LPs' money is not counted
+        (it is what the fund passes on to its members); counted are the member funds'
+        commitments / contributions, government or social by investor kind, plus the money the
+        programme fund puts directly into companies (government) and the social investors'
+        co-investments beside it. A fund without members: its own LPs plus the social
+        co-investments beside it. A grant programme: grants (government) against the
+        companies' matching (social).
+        """
+        members: dict[str, list[str]] = defaultdict(list)
+        for f, r in self.book.funds.items():
+            if r.get("programme_id"):
+                members[r["programme_id"]].append(f)
+        out = {}
+        for p, r in self.book.funds.items():
+            if r["kind"] not in ("guidance_fund", "programme", "co_investment") and not members[p]:
+                continue
+            s = {
+                k: Decimal(0)
+                for k in (
+                    "government_committed",
+                    "social_committed",
+                    "government_paid_in",
+                    "social_paid_in",
+                )
+            }
+            lp_funds = members[p] if members[p] else ([] if r["kind"] == "programme" else [p])
+            for c in self.commitments:
+                if c["fund_id"] in lp_funds:
+                    side = "government" if self.book.is_gov(c["investor_id"]) else "social"
+                    s[f"{side}_committed"] += self.to_hkd(c["fund_id"], c["amount"])
+            for t in self.txns:
+                side = None
+                if t["fund_id"] in lp_funds and t["type"] == "contribution":
+                    side = "government" if self.book.is_gov(t["investor_id"]) else "social"
+                    s[f"{side}_paid_in"] += self.to_hkd(t["fund_id"], t["amount"])
+                    continue
+                if t["fund_id"] != p:
+                    continue
+                if (
+                    t["type"] == "investment"
+                    and members[p]
+                    and t["holding_id"] not in self.book.funds
+                ):
+                    side = "government"
+                elif t["type"] == "co_investment" and not self.book.is_gov(t["investor_id"]):
+                    side = "social"
+                elif r["kind"] == "programme" and t["type"] in ("grant", "matching"):
+                    side = "government" if t["type"] == "grant" else "social"
+                if side:
+                    hkd = self.to_hkd(p, t["amount"])
+                    s[f"{side}_committed"] += hkd
+                    s[f"{side}_paid_in"] += hkd
+            committed = s["government_committed"] + s["social_committed"]
+            paid = s["government_paid_in"] + s["social_paid_in"]
+            out[p] = dict(
+                s,
+                committed=committed,
+                paid_in=paid,
+                member_funds=len(members[p]),
+                amplification=_div(committed, s["government_committed"]),
+                social_leverage=_div(s["social_committed"], s["government_committed"]),
+                paid_in_leverage=_div(s["social_paid_in"], s["government_paid_in"]),
+            )
+            if r["kind"] == "programme":
+                out[p].update(self.grants(p))
+        return out
+
+    def grants(self, p: str) -> dict:
+        g: dict[str, Decimal] = defaultdict(Decimal)
+        m: dict[str, Decimal] = defaultdict(Decimal)
+        for t in self.txns:
+            if t["fund_id"] == p and t["type"] == "grant":
+                g[t["holding_id"]] += t["amount"]
+            elif t["fund_id"] == p and t["type"] == "matching":
+                m[t["holding_id"]] += t["amount"]
+        short = sorted(c for c in g if m[c] < 2 * g[c])
+        grants, matching = sum(g.values(), Decimal(0)), sum(m.values(), Decimal(0))
+        return dict(
+            grants=grants,
+            matching=matching,
+            matching_ratio=_div(matching, grants),
+            grant_companies=len(g),
+            companies_short=len(short),
+            short_companies=", ".join(short) or None,
+        )
+
+    # compliance -------------------------------------------------------------------------
+    @cache  # noqa: B019 (one Recompute per test module)
+    def compliance(self, fund_id: str) -> dict:
+        """The ITIF rules of DOMAIN.md for one sub-fund, money in HKD at the as-of rate."""
+        acc = self.accounts(fund_id)
+        size = sum((a["committed"] for a in acc.values()), Decimal(0))
+        gov = sum((a["committed"] for i, a in acc.items() if self.book.is_gov(i)), Decimal(0))
+        comp = {h: v for h, v in self.holdings(fund_id).items() if h in self.book.companies}
+        invested = sum((v["invested"] for v in comp.values()), Decimal(0))
+        nexus = sum(
+            (
+                v["invested"]
+                for h, v in comp.items()
+                if self.book.companies[h]["hk_nexus"] == "true"
+            ),
+            Decimal(0),
+        )
+        outside = {
+            h: v["invested"]
+            for h, v in comp.items()
+            if self.book.companies[h]["theme"] not in STRATEGIC_THEMES
+        }
+        outside_total = sum(outside.values(), Decimal(0))
+        prod = sum(
+            (
+                t["amount"]
+                for t in self.txns
+                if t["fund_id"] == fund_id and t["type"] == "hk_production_spend"
+            ),
+            Decimal(0),
+        )
+        return dict(
+            size=self.to_hkd(fund_id, size),
+            government=self.to_hkd(fund_id, gov),
+            government_share=_div(gov, size),
+            invested=self.to_hkd(fund_id, invested),
+            nexus_invested=self.to_hkd(fund_id, nexus),
+            hk_nexus_of_invested=_div(nexus, invested),
+            hk_nexus_of_size=_div(nexus, size),
+            production=self.to_hkd(fund_id, prod),
+            hk_production=_div(prod, size),
+            outside=self.to_hkd(fund_id, outside_total),
+            outside_holdings=sorted(outside),
+            themes_ratio=_div(outside_total, invested),
+        )
+
+
+# --- fundbook's figures --------------------------------------------------------------------
+
+
+def _run(*args: str) -> list[dict]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """fundbook's JSON output at AS_OF for every grouping, on a book imported into tmp_path."""
+    db = str(tmp_path_factory.mktemp("recompute") / "demo.duckdb")
+    result = CliRunner().invoke(
+        cli, ["import", str(DEMO), "--db", db, "--quiet"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    common = ("--db", db, "--as-of", AS_OF.isoformat(), "--format", "json")
+    got = {
+        by: _run("metrics", "--by", by, *common)
+        for by in ("fund", "investor", "holding", "theme", "programme")
+    }
+    got["look_through"] = _run("metrics", "--by", "theme", "--look-through", *common)
+    got["compliance"] = _run("compliance", *common)
+    return got
+
+
+@pytest.fixture(scope="module")
+def book() -> Book:
+    return Book()
+
+
+@pytest.fixture(scope="module")
+def mine(book: Book) -> Recompute:
+    """Every figure from the definitions: capital accounts at the exact commitment share."""
+    return Recompute(book, AS_OF)
+
+
+def _same_money(theirs: str | None, ours: Decimal) -> bool:
+    return theirs is not None and Decimal(theirs) == _cents(ours)
+
+
+def _same_number(theirs: float | None, ours: float | None, tol: float) -> bool:
+    if theirs is None or ours is None:
+        return theirs is None and ours is None
+    return abs(theirs - ours) <= tol * max(1.0, abs(ours))
+
+
+def _differences(theirs: dict, ours: dict, keys) -> list[str]:
+    wrong = []
+    for k in keys:
+        v = ours[k]
+        if isinstance(v, Decimal):
+            ok = _same_money(theirs[k], v)
+        else:
+            ok = _same_number(theirs[k], v, IRR_TOL if k.endswith("irr") else RATIO_TOL)
+        if not ok:
+            wrong.append(f"{k}: fundbook {theirs[k]} vs {v}")
+    return wrong
+
+
+FUNDS = (
+    "itif",
+    "itvf",
+    "mplus",
+    "sf-airobot",
+    "sf-deeptech",
+    "sf-digital",
+    "sf-gba",
+    "sf-green",
+    "sf-lifesci",
+    "sf-semis",
+    "sf-smartmfg",
+)
+SUB_FUNDS = tuple(f for f in FUNDS if f.startswith("sf-"))
+FUND_FIGURES = (
+    "committed",
+    "paid_in",
+    "distributed",
+    "nav",
+    "tvpi",
+    "dpi",
+    "rvpi",
+    "net_irr",
+    "gross_irr",
+    "invested",
+    "amplification",
+    "social_leverage",
+)
+MORE_FUND_FIGURES = (
+    "government_committed",
+    "social_committed",
+    "government_paid_in",
+    "social_paid_in",
+    "paid_in_leverage",
+    "unfunded",
+    "pic_multiple",
+    "gross_moic",
+    "cash",
+    "holdings_value",
+    "proceeds",
+    "income",
+    "fees",
+    "expenses",
+    "grants",
+    "realised_gain",
+    "unrealised_gain",
+)
+
+
+# --- funds, investors, holdings ------------------------------------------------------------
+
+_ITIF_NAV = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "itif nav (and holdings_value, unrealised_gain) at 2026-09-30: exact 1399201960.57 (the "
+        "book's own 2026-09-30 marks of the sub-fund interests add up to it); fundbook "
+        "1399201960.01 (-0.56; -0.42 at 2026-10-31) since 34d4450's line-by-line allocation, "
+        "1399201960.67 (+0.10) before it: the sub-fund interests are valued from capital "
+        "accounts that the allocation's rounding moved by more than a cent"
+    ),
+)
+
+
+def _fund_case(fund_id: str, figure: str):
+    if fund_id == "itif" and figure in ("nav", "holdings_value", "unrealised_gain"):
+        return pytest.param(fund_id, figure, marks=_ITIF_NAV)
+    return pytest.param(fund_id, figure)
+
+
+@pytest.mark.parametrize(
+    ("fund_id", "figure"),
+    [_fund_case(f, k) for f in FUNDS for k in FUND_FIGURES + MORE_FUND_FIGURES],
+)
+def test_fund_figure(fund_id: str, figure: str, mine: Recompute, out: dict) -> None:
+    theirs = next(r for r in out["fund"] if r["fund_id"] == fund_id)
+    assert not _differences(theirs, mine.fund_figures(fund_id), [figure])
+
+
+@pytest.mark.parametrize("fund_id", FUNDS)
+def test_investor_navs_sum_to_fund_nav(fund_id: str, mine: Recompute, out: dict) -> None:
+    navs = [Decimal(r["nav"]) for r in out["investor"] if r["fund_id"] == fund_id]
+    fund = next(r for r in out["fund"] if r["fund_id"] == fund_id)
+    assert sum(navs, Decimal(0)) == Decimal(fund["nav"])
+    assert {r["investor_id"] for r in out["investor"] if r["fund_id"] == fund_id} == set(
+        mine.accounts(fund_id)
+    )
+
+
+@pytest.mark.parametrize("fund_id", FUNDS)
+def test_investor_figures(fund_id: str, mine: Recompute, out: dict) -> None:
+    """Money exactly; tvpi / rvpi on fundbook's own capital account (whose distance from the
+    exact share is the next test's subject); net IRR against the exact share."""
+    ours = mine.investor_figures(fund_id)
+    wrong = []
+    for r in (r for r in out["investor"] if r["fund_id"] == fund_id):
+        o = ours[r["investor_id"]]
+        wrong += [
+            f"{r['investor_id']} {w}"
+            for w in _differences(
+                r, o, ("committed", "paid_in", "unfunded", "distributed", "dpi", "net_irr")
+            )
+        ]
+        nav = Decimal(r["nav"])
+        on_their_nav = {
+            "tvpi": _div(o["distributed"] + nav, o["paid_in"]),
+            "rvpi": _div(nav, o["paid_in"]),
+        }
+        wrong += [f"{r['investor_id']} {w}" for w in _differences(r, on_their_nav, on_their_nav)]
+    assert not wrong
+
+
+# The capital account of DOMAIN.md / issue 3 is net contributed + commitment share x P&L.
+# fundbook floors every share to the cent and gives the whole remainder (up to n - 1 cents per
+# allocated line) to the largest commitment, so that investor's account misses its share by
+# several cents; when the largest LP is the guidance fund (sf-semis, sf-smartmfg), the error
+# flows into the guidance fund's valuation of the sub-fund and so into itif's NAV.
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "capital accounts more than a cent off the exact commitment share (contributions - "
+        "distributions + commitment share x P&L), at 2026-09-30. Since 34d4450 (each P&L line "
+        "floored per investor, every line's remainder to the largest commitment: "
+        "fundbook/metrics/state.py _allocate_pnl, money.py allocate): sf-semis/itif-lp USD "
+        "17135332.44 vs 17135332.5048, sf-smartmfg/itif-lp 154776838.35 vs .3896, "
+        "sf-deeptech/hk-tech-ventures 164775434.15 vs .1773, sf-digital/hk-tech-ventures "
+        "138391513.03 vs .0515, sf-digital/nt-development 21291002.02 vs .0079, "
+        "sf-lifesci/hk-tech-ventures 174967174.32 vs .3325, sf-airobot/bauhinia-strategic "
+        "242019439.89 vs .8797, sf-semis/pacific-crest-ins 6901731.16 vs .1478, itvf/gov-hksar "
+        "134886975.60 vs .59 and itvf/sino-pacific-vp .59 vs .60 (equal commitments), "
+        "itif/gov-hksar 1399201960.01 vs .57. Before it (one allocation of the whole P&L) the "
+        "largest LP of each sub-fund was 1.5-3.9 cents over, e.g. sf-airobot/hk-tech-ventures "
+        "258154069.24 vs .205"
+    ),
+)
+def test_capital_accounts_within_a_cent_of_the_exact_share(mine: Recompute, out: dict) -> None:
+    off = {}
+    for r in out["investor"]:
+        exact = mine.accounts(r["fund_id"])[r["investor_id"]]["nav_exact"]
+        if abs(Decimal(r["nav"]) - exact) >= CENT:
+            off[(r["fund_id"], r["investor_id"])] = (r["nav"], exact)
+    assert not off
+
+
+def _book_marks(book: Book, fund_id: str, at: dt.date) -> dict[str, Decimal]:
+    return {
+        v["holding_id"]: v["fair_value"]
+        for v in book.valuations
+        if v["fund_id"] == fund_id and v["date"] == at and v["holding_id"] in book.funds
+    }
+
+
+def test_exact_share_reproduces_the_books_own_marks_of_the_sub_fund_interests(
+    book: Book, mine: Recompute
+) -> None:
+    """The demo's own 2026-09-30 marks of itif's sub-fund interests (its share of each
+    sub-fund's NAV, in HKD at the quarter-end rate) are the exact share, to the cent."""
+    marks = _book_marks(book, "itif", AS_OF)
+    assert len(marks) == 8
+    values = mine.holdings("itif")
+    assert {h: values[h]["fair_value"] for h in marks} == marks
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "fundbook values itif's sub-fund interests from its rounded capital accounts and "
+        "overrides the book's own marks (fundbook/metrics/state.py _sub_fund_values): at "
+        "2026-09-30 sf-semis 134169653.01 vs 134169653.51 booked = exact share (-0.50 HKD = "
+        "-0.0648 USD x 7.83), sf-smartmfg 154776838.35 vs .39, sf-airobot .48 vs .47, "
+        "sf-digital/sf-gba/sf-green 0.01 below; before 34d4450 sf-semis .63 (+0.12), "
+        "sf-smartmfg .42"
+    ),
+)
+def test_guidance_fund_values_its_sub_funds_at_the_exact_share(
+    book: Book, mine: Recompute, out: dict
+) -> None:
+    marks = _book_marks(book, "itif", AS_OF)
+    theirs = {
+        r["holding_id"]: Decimal(r["fair_value"])
+        for r in out["holding"]
+        if r["fund_id"] == "itif" and r["holding_id"] in marks
+    }
+    assert theirs == marks
+    itif = next(r for r in out["fund"] if r["fund_id"] == "itif")
+    assert _same_money(itif["nav"], mine.nav("itif"))
+
+
+HOLDING_FIGURES = (
+    "invested",
+    "proceeds",
+    "income",
+    "fair_value",
+    "remaining_cost",
+    "realised_gain",
+    "unrealised_gain",
+    "gross_irr",
+    "moic",
+    "co_invested",
+    "co_investment_leverage",
+)
+
+
+@pytest.mark.parametrize("fund_id", FUNDS)
+def test_holding_figures(fund_id: str, mine: Recompute, out: dict) -> None:
+    ours = mine.holdings(fund_id)
+    rows = [r for r in out["holding"] if r["fund_id"] == fund_id]
+    assert {r["holding_id"] for r in rows} == set(ours)
+    wrong = []
+    for r in rows:
+        o = ours[r["holding_id"]]
+        assert r["valued_by"] == o["valued_by"]
+        # a sub-fund interest's value is checked in test_guidance_fund_values_its_sub_funds_...
+        keys = (
+            HOLDING_FIGURES
+            if o["valued_by"] != "capital_account"
+            else (
+                "invested",
+                "proceeds",
+                "income",
+                "remaining_cost",
+                "realised_gain",
+                "co_invested",
+                "co_investment_leverage",
+            )
+        )
+        wrong += [f"{r['holding_id']} {w}" for w in _differences(r, o, keys)]
+    assert not wrong
+
+
+# --- themes, programmes, compliance --------------------------------------------------------
+
+
+def _theme_differences(rows: list[dict], ours: dict[str, dict]) -> list[str]:
+    assert {r["theme"] for r in rows} == set(ours)
+    wrong = []
+    for r in rows:
+        o = ours[r["theme"]]
+        wrong += [
+            f"{r['theme']} {w}"
+            for w in _differences(
+                r, o, ("invested", "fair_value", "share_of_fair_value", "holdings")
+            )
+        ]
+    return wrong
+
+
+def test_themes_direct(mine: Recompute, out: dict) -> None:
+    assert not _theme_differences(out["theme"], mine.themes())
+
+
+def test_themes_look_through_within_the_rounding(mine: Recompute, out: dict) -> None:
+    """Companies, shares of fair value and amounts of the look-through, the amounts within one
+    cent of the sub-fund's currency (at the as-of rate) per contributing row."""
+    ours = mine.themes(True)
+    usd = mine.rate["USD"]
+    for r in out["look_through"]:
+        o = ours[r["theme"]]
+        assert r["holdings"] == o["holdings"]
+        assert _same_number(r["share_of_fair_value"], o["share_of_fair_value"], 1e-9)
+        for k in ("invested", "fair_value"):
+            assert abs(Decimal(r[k]) - o[k]) <= o["rows"] * CENT * usd, (r["theme"], k)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "look-through shares are floored to the cent per (sub-fund, company) in the sub-fund's "
+        "currency before conversion (fundbook/metrics/exposure.py _look_through, prorate), so "
+        "every theme is low against the exact share: at 2026-09-30 ai_robotics invested "
+        "468713110.74 vs 468713110.81, fair value 491591781.47 vs 491591781.55; "
+        "digitalisation invested 293839749.98 vs 293839750.00; other fair value 12322797.61 vs "
+        "12322797.62 (up to 9 cents a theme)"
+    ),
+)
+def test_themes_look_through_at_the_exact_share(mine: Recompute, out: dict) -> None:
+    assert not _theme_differences(out["look_through"], mine.themes(True))
+
+
+PROGRAMME_FIGURES = (
+    "government_committed",
+    "social_committed",
+    "committed",
+    "amplification",
+    "social_leverage",
+    "government_paid_in",
+    "social_paid_in",
+    "paid_in",
+    "paid_in_leverage",
+    "member_funds",
+)
+GRANT_FIGURES = (
+    "grants",
+    "matching",
+    "matching_ratio",
+    "grant_companies",
+    "companies_short",
+    "short_companies",
+)
+
+
+@pytest.mark.parametrize("programme", ("itif", "itvf", "mplus"))
+def test_programme(programme: str, mine: Recompute, out: dict) -> None:
+    theirs = next(r for r in out["programme"] if r["programme"] == programme)
+    ours = mine.programmes()[programme]
+    keys = PROGRAMME_FIGURES + (GRANT_FIGURES if programme == "mplus" else ())
+    wrong = [
+        w
+        for w in _differences(
+            theirs, ours, [k for k in keys if not isinstance(ours[k], (int, str))]
+        )
+    ]
+    wrong += [
+        f"{k}: {theirs[k]} vs {ours[k]}"
+        for k in keys
+        if isinstance(ours[k], (int, str)) and theirs[k] != ours[k]
+    ]
+    assert not wrong
+    assert theirs["meets_target"] == (
+        ours["amplification"] >= (3.0 if programme == "mplus" else 4.0)
+    )
+
+
+@pytest.mark.parametrize("fund_id", SUB_FUNDS)
+def test_compliance(fund_id: str, mine: Recompute, out: dict) -> None:
+    ours = mine.compliance(fund_id)
+    row = {r["rule"]: r for r in out["compliance"] if r["fund_id"] == fund_id}
+    assert _same_money(row["size"]["amount"], ours["size"])
+    assert _same_money(row["government_amount"]["amount"], ours["government"])
+    assert _same_number(row["government_share"]["ratio"], ours["government_share"], RATIO_TOL)
+    assert _same_number(
+        row["hk_nexus_of_invested"]["ratio"], ours["hk_nexus_of_invested"], RATIO_TOL
+    )
+    assert _same_number(row["hk_nexus_of_size"]["ratio"], ours["hk_nexus_of_size"], RATIO_TOL)
+    assert _same_number(row["hk_production"]["ratio"], ours["hk_production"], RATIO_TOL)
+    assert _same_money(row["hk_production"]["amount"], ours["production"])
+    assert _same_number(row["themes"]["ratio"], ours["themes_ratio"], RATIO_TOL)
+    assert _same_money(row["themes"]["amount"], ours["outside"])
+    # statuses from the figures: size, government and themes judged now; the ratios on size
+    # at the end of the investment period (2031); the cost-based HK-nexus test at once
+    expect = {
+        "size": ours["size"] >= 2_000_000_000,
+        "government_share": ours["government_share"] <= 0.25,
+        "government_amount": ours["government"] <= 1_000_000_000,
+        "hk_nexus_of_invested": ours["hk_nexus_of_invested"] >= 0.5,
+        "themes": ours["outside"] == 0,
+    }
+    for rule, ok in expect.items():
+        assert row[rule]["status"] == ("pass" if ok else "fail"), (rule, row[rule])
+    assert row["hk_nexus_of_size"]["status"] == row["hk_production"]["status"] == "progress"
+
+
+def test_the_planted_breach_is_sf_gba_only(mine: Recompute, out: dict) -> None:
+    failed = {(r["fund_id"], r["rule"]) for r in out["compliance"] if r["status"] == "fail"}
+    assert failed == {("sf-gba", "hk_nexus_of_invested"), ("sf-gba", "themes")}
+    assert mine.compliance("sf-gba")["outside_holdings"] == ["co-078"]
