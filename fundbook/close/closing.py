@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import json
@@ -241,14 +242,10 @@ def _write(
 ) -> tuple[int, str]:
     target = computed.period
     close_id = int(scalar(con, sql("close_next_id")))
-    con.register("close_new_figures", computed.figures_long)
-    con.register("close_new_statements", computed.statements)
-    try:
-        con.execute(sql("close_insert_figures"), {"close_id": close_id})
-        con.execute(sql("close_insert_statements"), {"close_id": close_id})
-    finally:
-        con.unregister("close_new_figures")
-        con.unregister("close_new_statements")
+    _insert_frame(con, "close_new_figures", computed.figures_long, "close_insert_figures", close_id)
+    _insert_frame(
+        con, "close_new_statements", computed.statements, "close_insert_statements", close_id
+    )
     watermark = int(scalar(con, sql("close_watermark")))
     import_id = watermark if watermark > before else None
     inputs = canonical.input_digests(con, target.end, watermark)
@@ -293,6 +290,18 @@ def _write(
         },
     )
     return close_id, digest
+
+
+def _insert_frame(
+    con: duckdb.DuckDBPyConnection, view: str, df: pl.DataFrame, query: str, close_id: int
+) -> None:
+    """Run the INSERT `query` reading the frame registered as `view`."""
+    con.register(view, df)
+    try:
+        con.execute(sql(query), {"close_id": close_id})
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction must not mask the cause
+            con.unregister(view)
 
 
 def summary(computed: Computed) -> pl.DataFrame:
