@@ -130,7 +130,7 @@ def holding_rows(source: ReportSource, fund_id: str, share: float | None) -> lis
     for r in found:
         keys = {"fund_id": fund_id, "holding_id": r["holding_id"]}
         fv = r.get("fair_value")
-        through = None if fv is None or share is None else quantize(fv * Decimal(repr(share)))
+        through = None if fv is None or share is None else quantize(fv * _dec(share))
         entity = names.get(r["holding_id"], {})
         out.append(
             HoldingRow(
@@ -147,28 +147,42 @@ def holding_rows(source: ReportSource, fund_id: str, share: float | None) -> lis
     return out
 
 
-def fund_theme_rows(holdings: list[HoldingRow]) -> list[ThemeRow]:
-    """Fair value of a fund's holdings per theme (the five themes first, then any other)."""
-    totals: dict[str, Decimal] = {}
-    through: dict[str, Decimal] = {}
-    for h in holdings:
-        totals[h.theme] = totals.get(h.theme, Decimal(0)) + Decimal(h.fair_value.value or 0)
-        through[h.theme] = through.get(h.theme, Decimal(0)) + Decimal(h.look_through.value or 0)
-    grand = sum(totals.values(), Decimal(0))
-    grand_lt = sum(through.values(), Decimal(0))
-    order = [*STRATEGIC_THEMES, *sorted(t for t in totals if t not in STRATEGIC_THEMES)]
-    derived = Source("derived", (), "sum(fair_value) by theme")
-    return [
-        ThemeRow(
-            t,
-            THEME_LABELS.get(t, "Sub-funds" if t == "fund" else t),
-            Figure(totals.get(t, Decimal(0)), "money", derived),
-            Figure(float(totals.get(t, 0) / grand) if grand else None, "pct", derived),
-            Figure(through.get(t, Decimal(0)), "money", derived),
-            Figure(float(through.get(t, 0) / grand_lt) if grand_lt else None, "pct", derived),
+def fund_theme_rows(source: ReportSource, fund_id: str, share: float | None) -> list[ThemeRow]:
+    """The fund's exposure per theme (the five themes first), with the investor's share."""
+    found = {r["theme"]: r for r in rows(level(source.snapshot, "theme_by_fund"), fund_id=fund_id)}
+    order = [*STRATEGIC_THEMES, *sorted(t for t in found if t not in STRATEGIC_THEMES)]
+    out = []
+    for theme in order:
+        r = found.get(theme, {})
+        keys = {"fund_id": fund_id, "theme": theme}
+        value = r.get("fair_value")
+        if not r:  # a theme the fund holds nothing in
+            zero = Source("derived", tuple(keys.items()), "no holdings")
+            fv, fv_share = Figure(Decimal(0), "money", zero), Figure(0.0, "pct", zero)
+        else:
+            fv = figure(r, "fair_value", "money", "theme_by_fund", keys)
+            fv_share = figure(r, "share_of_fair_value", "pct", "theme_by_fund", keys)
+        through = None if value is None or share is None else quantize(value * _dec(share))
+        if not r:
+            through = Decimal(0)
+        out.append(
+            ThemeRow(
+                theme,
+                THEME_LABELS.get(theme, "Sub-funds" if theme == "sub_fund" else theme),
+                fv,
+                fv_share,
+                Figure(
+                    through, "money", Source("derived", tuple(keys.items()), "fair_value*share")
+                ),
+                fv_share,
+            )
         )
-        for t in order
-    ]
+    return out
+
+
+def _dec(ratio: float) -> Decimal:
+    """A ratio as a Decimal, through its shortest repr so that 0.25 stays exactly 0.25."""
+    return Decimal(repr(ratio))
 
 
 def theme_chart(themes: list[ThemeRow], title: str) -> Any:
@@ -254,7 +268,7 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     fund = one(level(source.snapshot, "fund"), fund_id=fund_id)
     share = _share_of_fund(inv)
     holdings = holding_rows(source, fund_id, share)
-    themes = fund_theme_rows(holdings)
+    themes = fund_theme_rows(source, fund_id, share)
     fund_entity = names.get(fund_id, {})
     currency = str(fund_entity.get("currency") or "")
     info = close_info(source)

@@ -1,0 +1,39 @@
+"""Every LP report of the demo book: none holds another investor's name, id or amounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from report_kit import other_investor_leaks, redacted
+
+from fundbook.close.closing import close_period
+from fundbook.demo import DEMO_LEDGER
+from fundbook.report.lp import lp_pairs
+from fundbook.report.render import load, lp_reports
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    if not (DEMO_LEDGER / "funds.csv").is_file():
+        pytest.skip("the demo ledger is not in this checkout")
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    close_period(db, "2026-09", ledger_dir=str(DEMO_LEDGER))  # the first close: all history
+    return load(db, "2026Q3")
+
+
+def test_every_demo_lp_report_holds_only_its_own_investor(demo, tmp_path: Path):
+    pairs = lp_pairs(demo)
+    assert len(pairs) >= 40
+    result = lp_reports(demo, tmp_path / "all")
+    assert len(result.html) == len(pairs)
+    for (fund_id, investor_id), html in zip(pairs, result.html, strict=True):
+        assert html.stem.endswith(f"-{fund_id}-{investor_id}")
+        assert other_investor_leaks(demo, html, fund_id, investor_id) == [], html.name
+        alone = lp_reports(
+            redacted(demo, investor_id),
+            tmp_path / "alone" / html.stem,
+            fund_id=fund_id,
+            investor_id=investor_id,
+        )
+        assert alone.html[0].read_bytes() == html.read_bytes(), html.name
