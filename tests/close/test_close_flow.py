@@ -107,6 +107,9 @@ def test_reopen_latest_only_keeps_old_snapshot(tmp_path: Path) -> None:
     assert "fee invoice was wrong" in history.output
     assert "close 2 (reopened)" in history.output and "close 3 (closed)" in history.output
     assert counts(db)["close_reopenings"] == 1
+    verify = run("audit", "verify", "--db", str(db))
+    assert verify.exit_code == 0, verify.output
+    assert run("audit", "reproduce", "2026-04", "--db", str(db)).exit_code == 0
 
 
 def test_close_json_output_is_only_the_summary(tmp_path: Path) -> None:
