@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +12,7 @@ import polars as pl
 from fundbook.core.errors import LedgerError
 
 LINE = "source_line"
+_QUOTED_FIELD = re.compile(r'"(?:[^"]|"")*"')
 
 
 def read_csv_text(path: Path, display: str) -> tuple[str | None, list[LedgerError]]:
@@ -82,25 +84,30 @@ def _check_header(header: list[str], display: str, required: tuple[str, ...]) ->
 def _parse_fast(
     text: str,
 ) -> tuple[list[str], list[pl.Series], list[int] | pl.Series, list[LedgerError]] | None:
-    """Machine-written files: no quotes, no blank lines, every row with the header's width.
+    """Machine-written files: no line breaks inside quotes, no blank lines, every row with
+    the header's width.
 
     Then polars parses the file in parallel and line = row index + 2. Returns None when the
     file is not of that shape (the careful paths then report exactly what is wrong).
     """
-    if '"' in text or "\n\n" in text or "\n\r\n" in text or not text.strip():
+    if "\n\n" in text or "\n\r\n" in text or not text.strip():
         return None
+    quoted = '"' in text
     body = text.rstrip("\r\n")
     first_end = body.find("\n")
     header_line = body if first_end < 0 else body[:first_end]
     header = [h.strip() for h in header_line.rstrip("\r").split(",")]
     rows_n = body.count("\n")
-    if body.count(",") != (len(header) - 1) * (rows_n + 1) or len(set(header)) != len(header):
+    if len(set(header)) != len(header) or '"' in header_line:
+        return None
+    inside = _quoted_commas(body) if quoted else 0
+    if inside is None or body.count(",") - inside != (len(header) - 1) * (rows_n + 1):
         return None
     try:
         frame = pl.read_csv(
             body.encode("utf-8"),
             infer_schema=False,
-            quote_char=None,
+            quote_char='"' if quoted else None,
             has_header=True,
             new_columns=header,
         )
@@ -112,6 +119,17 @@ def _parse_fast(
         frame = frame.with_columns(pl.col(header[-1]).str.strip_suffix("\r"))
     lines = pl.int_range(2, rows_n + 2, eager=True, dtype=pl.Int32)
     return header, frame.get_columns(), lines, []
+
+
+def _quoted_commas(body: str) -> int | None:
+    """Commas inside quoted fields, or None when a quoted field spans lines or a quote stands
+    outside a quoted field (the careful path then reads the file)."""
+    fields = _QUOTED_FIELD.findall(body)
+    if sum(f.count('"') for f in fields) != body.count('"'):
+        return None
+    if any("\n" in f or "\r" in f for f in fields):
+        return None
+    return sum(f.count(",") for f in fields)
 
 
 def _parse_plain(
