@@ -117,7 +117,7 @@ def top_holdings(source: ReportSource, fund_id: str, limit: int = 10) -> list[To
             TopHolding(
                 rank,
                 name_of(names, r["holding_id"]),
-                str(entity.get("theme") or ("sub-fund" if entity.get("kind") else "")),
+                str(entity.get("theme") or "sub_fund"),
                 figure(
                     r,
                     "fair_value",

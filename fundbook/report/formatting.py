@@ -102,6 +102,8 @@ def theme_label(code: str | None) -> str:
     """The readable name of a theme code."""
     if code is None:
         return DASH
+    if code == "sub_fund":
+        return "Sub-funds (fund holdings)"
     return THEME_LABELS.get(code, code)
 
 

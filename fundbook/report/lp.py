@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.money import quantize
-from fundbook.core.types import STRATEGIC_THEMES, THEME_LABELS
+from fundbook.core.types import STRATEGIC_THEMES
 from fundbook.report.charts import Series, bar_chart
 from fundbook.report.context import (
     CashFlowRow,
@@ -20,7 +20,7 @@ from fundbook.report.context import (
     StatementLine,
     ThemeRow,
 )
-from fundbook.report.formatting import pct
+from fundbook.report.formatting import pct, theme_label
 from fundbook.report.source import (
     ReportSource,
     close_info,
@@ -79,7 +79,7 @@ def _statement_figs(
 ) -> tuple[Figure, Figure, Figure]:
     out = []
     for basis in BASES:
-        row = one(source.snapshot.statement(basis), fund_id=fund_id, investor_id=investor_id)
+        row = source.statements.get((basis, fund_id, investor_id), {})
         value = row.get(column)
         keys = (("basis", basis), ("fund_id", fund_id), ("investor_id", investor_id))
         shown = negate(value) if sign < 0 else value
@@ -135,7 +135,7 @@ def holding_rows(source: ReportSource, fund_id: str, share: float | None) -> lis
         out.append(
             HoldingRow(
                 name=name_of(names, r["holding_id"]),
-                theme=entity.get("theme") or "fund",
+                theme=entity.get("theme") or "sub_fund",
                 first_date=r.get("valuation_date"),
                 cost=figure(r, "invested", "money", "holding", keys),
                 fair_value=figure(r, "fair_value", "money", "holding", keys),
@@ -168,7 +168,7 @@ def fund_theme_rows(source: ReportSource, fund_id: str, share: float | None) -> 
         out.append(
             ThemeRow(
                 theme,
-                THEME_LABELS.get(theme, "Sub-funds" if theme == "sub_fund" else theme),
+                theme_label(theme),
                 fv,
                 fv_share,
                 Figure(

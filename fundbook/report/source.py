@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -31,6 +32,14 @@ class ReportSource:
     @property
     def period_end(self) -> Any:
         return self.snapshot.close.period_end
+
+    @cached_property
+    def statements(self) -> dict[tuple[str, str, str | None], dict[str, Any]]:
+        """Statement rows by (basis, fund_id, investor_id); investor_id None is the fund."""
+        return {
+            (r["basis"], r["fund_id"], r["investor_id"]): r
+            for r in self.snapshot.statements.to_dicts()
+        }
 
 
 def parse_quarter(text: str) -> Period:
