@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -213,7 +214,8 @@ def _close_in_transaction(
     if problems:
         raise CloseFailed(target, problems)
     say("writing the snapshot and the lock")
-    close_id, digest = _write(con, computed, carry_forward, carried, warnings, last, ledger, before)
+    record = _Record(carry_forward, carried, warnings, ledger, before)
+    close_id, digest = _write(con, computed, record, last)
     test_hook("after-snapshot")
     return CloseResult(
         str(target),
@@ -230,16 +232,21 @@ def _close_in_transaction(
     )
 
 
+@dataclass(frozen=True)
+class _Record:
+    """What a close records besides its figures and hashes."""
+
+    carry_forward: bool
+    carried: list[str]
+    warnings: list[str]
+    ledger: str | None
+    imported_before: int  # the import watermark before the close's own import
+
+
 def _write(
-    con: duckdb.DuckDBPyConnection,
-    computed: Computed,
-    carry_forward: bool,
-    carried: list[str],
-    warnings: list[str],
-    last: CloseInfo | None,
-    ledger: str | None,
-    before: int,
+    con: duckdb.DuckDBPyConnection, computed: Computed, record: _Record, last: CloseInfo | None
 ) -> tuple[int, str]:
+    """Store the snapshot, the close with its hashes, and the lock; return id and close hash."""
     target = computed.period
     close_id = int(scalar(con, sql("close_next_id")))
     _insert_frame(con, "close_new_figures", computed.figures_long, "close_insert_figures", close_id)
@@ -247,15 +254,14 @@ def _write(
         con, "close_new_statements", computed.statements, "close_insert_statements", close_id
     )
     watermark = int(scalar(con, sql("close_watermark")))
-    import_id = watermark if watermark > before else None
     inputs = canonical.input_digests(con, target.end, watermark)
     fields = canonical.chain_fields(
         period=str(target),
         quarter=target.quarter,
         period_start=computed.period_start,
         period_end=target.end,
-        carry_forward=carry_forward,
-        carried_forward=json.dumps(carried),
+        carry_forward=record.carry_forward,
+        carried_forward=json.dumps(record.carried),
         figure_count=computed.figure_count,
         input_hash=canonical.combine(inputs),
         output_hash=canonical.combine(canonical.output_digests(con, close_id)),
@@ -263,33 +269,36 @@ def _write(
         prev_hash=last.close_hash if last else None,
     )
     digest = canonical.close_hash(fields)
+    _insert_close(con, close_id, fields, digest, record, inputs, watermark)
+    lock = {"period": str(target), "period_start": computed.period_start}
+    con.execute(sql("close_insert_lock"), {**lock, "period_end": target.end, "close_id": close_id})
+    return close_id, digest
+
+
+def _insert_close(
+    con: duckdb.DuckDBPyConnection,
+    close_id: int,
+    fields: dict[str, Any],
+    digest: str,
+    record: _Record,
+    inputs: list[canonical.PartDigest],
+    watermark: int,
+) -> None:
     con.execute(
         sql("close_insert_close"),
         {
-            **{k: v for k, v in fields.items() if k not in ("versions", "carried_forward")},
+            **fields,
             "close_id": close_id,
-            "versions": fields["versions"],
-            "carried_forward": fields["carried_forward"],
-            "warnings": json.dumps(warnings),
+            "warnings": json.dumps(record.warnings),
             "closed_by": user_name(),
-            "ledger_dir": ledger,
-            "import_id": import_id,
+            "ledger_dir": record.ledger,
+            "import_id": watermark if watermark > record.imported_before else None,
             "import_watermark": watermark,
             "close_hash": digest,
             "input_digests": canonical.digests_json(inputs),
             "closed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
         },
     )
-    con.execute(
-        sql("close_insert_lock"),
-        {
-            "period": str(target),
-            "period_start": computed.period_start,
-            "period_end": target.end,
-            "close_id": close_id,
-        },
-    )
-    return close_id, digest
 
 
 def _insert_frame(

@@ -72,46 +72,36 @@ def lineage_flows(frames: Frames, figures: pl.DataFrame, as_of: dt.date) -> pl.D
     holding and per fund. The values at `as_of` are the snapshot's own figures.
     """
     txns = frames.transactions.filter(pl.col("date") <= as_of)
+    out = pl.concat(
+        [p.select(*COLUMNS) for p in (*_net(txns, figures, as_of), *_gross(txns, figures, as_of))],
+        how="vertical",
+    )
+    order = ["basis", "level", "fund_id", "investor_id", "holding_id", "date", "flow", "txn_id"]
+    return out.sort(order, nulls_last=False)
+
+
+def _net(txns: pl.DataFrame, figures: pl.DataFrame, as_of: dt.date) -> list[pl.DataFrame]:
     net = _signed(txns.filter(pl.col("investor_id").is_not_null()), NET_SIGNS)
-    gross = _signed(txns.filter(pl.col("holding_id").is_not_null()), GROSS_SIGNS)
     investor_nav = _terminal(figures, "investor", "nav", as_of, "nav")
-    fund_nav = _terminal(figures, "fund", "nav", as_of, "nav")
+    fund_nav = _terminal(figures, "fund", "nav", as_of, "nav").drop("investor_id")
+    per_fund = pl.concat([net.drop("investor_id"), fund_nav], how="diagonal")
+    return [
+        _tag(pl.concat([net, investor_nav], how="diagonal"), "net", "investor", ("investor_id",)),
+        _tag(per_fund, "net", "fund", ()),
+    ]
+
+
+def _gross(txns: pl.DataFrame, figures: pl.DataFrame, as_of: dt.date) -> list[pl.DataFrame]:
+    gross = _signed(txns.filter(pl.col("holding_id").is_not_null()), GROSS_SIGNS)
     holding_value = _terminal(figures, "holding", "fair_value", as_of, "fair_value")
     fund_value = (
         holding_value.group_by("fund_id", "date", "flow")
         .agg(pl.col("amount").sum().cast(MONEY))
         .with_columns(pl.lit(None, pl.String).alias("txn_id"))
     )
-    parts = [
-        _tag(pl.concat([net, investor_nav], how="diagonal"), "net", "investor", ("investor_id",)),
-        _tag(
-            pl.concat([net.drop("investor_id"), fund_nav.drop("investor_id")], how="diagonal"),
-            "net",
-            "fund",
-            (),
-        ),
-        _tag(
-            pl.concat([gross, holding_value], how="diagonal").drop("investor_id"),
-            "gross",
-            "holding",
-            ("holding_id",),
-        ),
-        _tag(
-            pl.concat([gross.drop("holding_id", "investor_id"), fund_value], how="diagonal"),
-            "gross",
-            "fund",
-            (),
-        ),
+    per_holding = pl.concat([gross, holding_value], how="diagonal").drop("investor_id")
+    per_fund = pl.concat([gross.drop("holding_id", "investor_id"), fund_value], how="diagonal")
+    return [
+        _tag(per_holding, "gross", "holding", ("holding_id",)),
+        _tag(per_fund, "gross", "fund", ()),
     ]
-    out = pl.concat([p.select(*COLUMNS) for p in parts], how="vertical")
-    return out.sort(
-        "basis",
-        "level",
-        "fund_id",
-        "investor_id",
-        "holding_id",
-        "date",
-        "flow",
-        "txn_id",
-        nulls_last=False,
-    )
