@@ -75,6 +75,8 @@ def _recomputed_hash(rec: dict[str, Any], output_hash: str, input_hash: str) -> 
             output_hash=output_hash,
             versions_json=rec["versions"],
             prev_hash=rec["prev_hash"],
+            input_from=rec["input_from"],
+            input_after=rec["input_after"],
         )
     )
 
@@ -88,8 +90,23 @@ def _changed_tables(stored_json: str, now: list[canonical.PartDigest]) -> list[s
     ]
 
 
+def recomputed_inputs(
+    con: duckdb.DuckDBPyConnection, rec: dict[str, Any], records: dict[int, dict[str, Any]]
+) -> tuple[str, list[canonical.PartDigest]]:
+    """A close's input hash recomputed from the rows in `con`, chained to the recorded input
+    hash of the close it continues (whose own rows are checked at that close)."""
+    parts = canonical.input_digests(
+        con, rec["input_from"], rec["period_end"], rec["import_watermark"]
+    )
+    after = records.get(rec["input_after"]) if rec["input_after"] is not None else None
+    return canonical.input_hash(parts, after["input_hash"] if after else None), parts
+
+
 def check_close(
-    con: duckdb.DuckDBPyConnection, rec: dict[str, Any], prev_hash: str | None
+    con: duckdb.DuckDBPyConnection,
+    rec: dict[str, Any],
+    prev_hash: str | None,
+    records: dict[int, dict[str, Any]],
 ) -> CloseCheck:
     """Recompute one close's input and output hashes and its link in the chain."""
     check = CloseCheck(rec["close_id"], rec["period"], rec["status"])
@@ -97,8 +114,8 @@ def check_close(
     if outputs != rec["output_hash"]:
         check.problems.append("its snapshot figures no longer match their hash (outputs changed)")
     if rec["status"] == "closed":
-        parts = canonical.input_digests(con, rec["period_end"], rec["import_watermark"])
-        if canonical.combine(parts) != rec["input_hash"]:
+        digest, parts = recomputed_inputs(con, rec, records)
+        if digest != rec["input_hash"]:
             changed = ", ".join(_changed_tables(rec["input_digests"], parts))
             check.problems.append(f"its booked inputs no longer match their hash: {changed}")
     if rec["prev_hash"] != prev_hash:
@@ -111,8 +128,10 @@ def check_close(
 def verify_chain(con: duckdb.DuckDBPyConnection) -> list[CloseCheck]:
     """Check every close in chain order; the first with problems is the one to report."""
     checks, prev = [], None
-    for rec in close_records(con):
-        checks.append(check_close(con, rec, prev))
+    records = close_records(con)
+    by_id = {r["close_id"]: r for r in records}
+    for rec in records:
+        checks.append(check_close(con, rec, prev, by_id))
         prev = rec["close_hash"]
     return checks
 
@@ -159,9 +178,8 @@ def reproduce(con: duckdb.DuckDBPyConnection, period: str) -> Reproduction:
     rec = record_of(con, info.close_id)
     mem = fresh_book(con, rec)
     try:
-        inputs = canonical.combine(
-            canonical.input_digests(mem, rec["period_end"], rec["import_watermark"])
-        )
+        by_id = {r["close_id"]: r for r in close_records(con)}
+        inputs, _ = recomputed_inputs(mem, rec, by_id)
         inception = scalar(mem, sql("close_inception"), {"period_end": rec["period_end"]})
         computed = compute(
             mem,

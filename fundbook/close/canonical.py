@@ -54,13 +54,23 @@ def _digests(rows: list[tuple[Any, ...]], names: tuple[str, ...]) -> list[PartDi
 
 
 def input_digests(
-    con: duckdb.DuckDBPyConnection, period_end: dt.date, watermark: int
+    con: duckdb.DuckDBPyConnection,
+    input_from: dt.date | None,
+    period_end: dt.date,
+    watermark: int,
 ) -> list[PartDigest]:
-    """Per-table digests of the booked rows as at a close (rows dated up to `period_end`)."""
-    rows = con.execute(
-        sql("audit_input_canonical"), {"period_end": period_end, "watermark": watermark}
-    ).fetchall()
+    """Per-table digests of a close's inputs: dated rows from `input_from` (None: all history)
+    to `period_end`; reference rows imported up to `watermark`."""
+    params = {"input_from": input_from, "period_end": period_end, "watermark": watermark}
+    rows = con.execute(sql("audit_input_canonical"), params).fetchall()
     return _digests(rows, INPUT_TABLES)
+
+
+def input_hash(parts: list[PartDigest], previous: str | None) -> str:
+    """The input hash of a close: its table digests chained to the previous close's input hash
+    (`previous_close 0 <hash>`, or `none` for a first close), so each close hashes only its own
+    period yet covers every booked row up to its end."""
+    return combine([*parts, PartDigest("previous_close", 0, previous or "none")])
 
 
 def output_digests(con: duckdb.DuckDBPyConnection, close_id: int) -> list[PartDigest]:
@@ -109,6 +119,8 @@ def chain_fields(
     output_hash: str,
     versions_json: str,
     prev_hash: str | None,
+    input_from: dt.date | None,
+    input_after: int | None,
 ) -> dict[str, Any]:
     """The fields a close hash covers, in the form stored in `closes`."""
     return {
@@ -123,4 +135,6 @@ def chain_fields(
         "output_hash": output_hash,
         "versions": versions_json,
         "prev_hash": prev_hash,
+        "input_from": input_from.isoformat() if input_from else None,
+        "input_after": input_after,
     }

@@ -179,15 +179,23 @@ def _valuations(
     return missing, warnings
 
 
-def _previous(con: duckdb.DuckDBPyConnection) -> tuple[CloseInfo | None, pl.DataFrame | None]:
-    standing = [c for c in list_closes(con) if c.status == "closed"]
+@dataclass(frozen=True)
+class _Chain:
+    """Where a new close joins the book's closes."""
+
+    last: CloseInfo | None  # the latest close of any status: the hash chain continues it
+    predecessor: CloseInfo | None  # the latest standing close: inputs and NAVs continue it
+    previous_itd: pl.DataFrame | None  # the predecessor's ITD statements
+
+
+def _chain(con: duckdb.DuckDBPyConnection) -> _Chain:
     everything = list_closes(con)
+    standing = [c for c in everything if c.status == "closed"]
     last = everything[-1] if everything else None
     if not standing:
-        return last, None
+        return _Chain(last, None, None)
     _, statements = read_stored(con, standing[-1].close_id)
-    itd = statements.filter(pl.col("basis") == "ITD")
-    return last, itd
+    return _Chain(last, standing[-1], statements.filter(pl.col("basis") == "ITD"))
 
 
 def _close_in_transaction(
@@ -209,13 +217,13 @@ def _close_in_transaction(
     computed = compute(con, target, period_start, inception, say)
     test_hook("after-figures")
     say("checking roll-forward identities")
-    last, previous_itd = _previous(con)
-    problems = check_all(con, computed, previous_itd)
+    chain = _chain(con)
+    problems = check_all(con, computed, chain.previous_itd)
     if problems:
         raise CloseFailed(target, problems)
     say("writing the snapshot and the lock")
     record = _Record(carry_forward, carried, warnings, ledger, before)
-    close_id, digest = _write(con, computed, record, last)
+    close_id, digest = _write(con, computed, record, chain)
     test_hook("after-snapshot")
     return CloseResult(
         str(target),
@@ -244,7 +252,7 @@ class _Record:
 
 
 def _write(
-    con: duckdb.DuckDBPyConnection, computed: Computed, record: _Record, last: CloseInfo | None
+    con: duckdb.DuckDBPyConnection, computed: Computed, record: _Record, chain: _Chain
 ) -> tuple[int, str]:
     """Store the snapshot, the close with its hashes, and the lock; return id and close hash."""
     target = computed.period
@@ -254,7 +262,10 @@ def _write(
         con, "close_new_statements", computed.statements, "close_insert_statements", close_id
     )
     watermark = int(scalar(con, sql("close_watermark")))
-    inputs = canonical.input_digests(con, target.end, watermark)
+    before = chain.predecessor
+    input_from = computed.period_start if before else None
+    input_after = before.close_id if before else None
+    inputs = canonical.input_digests(con, input_from, target.end, watermark)
     fields = canonical.chain_fields(
         period=str(target),
         quarter=target.quarter,
@@ -263,10 +274,12 @@ def _write(
         carry_forward=record.carry_forward,
         carried_forward=json.dumps(record.carried),
         figure_count=computed.figure_count,
-        input_hash=canonical.combine(inputs),
+        input_hash=canonical.input_hash(inputs, before.input_hash if before else None),
         output_hash=canonical.combine(canonical.output_digests(con, close_id)),
         versions_json=json.dumps(canonical.versions(), sort_keys=True),
-        prev_hash=last.close_hash if last else None,
+        prev_hash=chain.last.close_hash if chain.last else None,
+        input_from=input_from,
+        input_after=input_after,
     )
     digest = canonical.close_hash(fields)
     _insert_close(con, close_id, fields, digest, record, inputs, watermark)

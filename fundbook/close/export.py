@@ -40,9 +40,11 @@ Everything needed to re-perform the close without fundbook's database.
 
 Input hash: for each ledger table, each row as one line (fields in schema order without
 source_file, source_line, import_id; NULL as \\N; joined by U+001F; decimals at their scale;
-dates ISO), lines sorted bytewise and joined by newlines, SHA-256; then SHA-256 of the lines
-"<table> <rows> <sha256>" sorted by table. See docs/ledger-format.md, "Closing, locks and
-corrections" (sql/audit_input_canonical.sql is the exact recipe).
+dates ISO), lines sorted bytewise and joined by newlines, SHA-256; dated tables take the rows
+dated from `input_from` (close.json; null: all history) to the period end. Then SHA-256 of the
+lines "<table> <rows> <sha256>" plus "previous_close 0 <input_hash of close input_after, or
+none>", sorted. See docs/ledger-format.md, "Closing, locks and corrections"
+(sql/audit_input_canonical.sql is the exact recipe).
 """
 
 
