@@ -225,8 +225,8 @@ class Lineage:
             values.append((f"fund {line} (cumulative)", fund[line][0]))
             values.append(
                 (
-                    f"its share of {line}: floor(line * weight / total), remainder to the "
-                    f"largest commitment{'; counted negative' if sign < 0 else ''}",
+                    f"its share of {line}: line * weight / total, half-even to the cent, "
+                    f"remainder to the largest commitment{'; subtracted' if sign < 0 else ''}",
                     mine[f"alloc_{line}"][0],
                 )
             )

@@ -48,8 +48,13 @@ def convert(amount_cents: pl.Expr, rate_from: pl.Expr, rate_to: pl.Expr) -> pl.E
 
 
 def prorate(amount_cents: pl.Expr, num: pl.Expr, den: pl.Expr) -> pl.Expr:
-    """amount * num / den in cents, floored (exact integer arithmetic); 0 when den is 0."""
-    return pl.when(den != 0).then((amount_cents * num) // den).otherwise(zero())
+    """amount * num / den in cents, rounded half-even in exact integer arithmetic (den > 0);
+    0 when den is 0."""
+    product = amount_cents * num
+    quotient = product // den
+    twice_rest = 2 * (product - quotient * den)
+    up = (twice_rest > den) | ((twice_rest == den) & (quotient % 2 != 0))
+    return pl.when(den != 0).then(quotient + up.cast(CENTS)).otherwise(zero())
 
 
 def allocate(
@@ -57,8 +62,9 @@ def allocate(
 ) -> pl.DataFrame:
     """Split the group's `amount` (cents, same on every row of the group) by `weight`.
 
-    Each row gets floor(amount * weight / total weight); the rounding remainder goes to the row
-    with the largest weight (ties: smallest `key`), so the rows sum to the amount exactly.
+    Each row gets amount * weight / total weight rounded half-even to the cent; the rounding
+    remainder (a few cents, either sign) goes to the row with the largest weight (ties: the
+    smallest `key`), so the rows sum to the amount exactly.
     """
     total = pl.col(weight).sum().over(group)
     base = prorate(pl.col(amount), pl.col(weight), total)

@@ -131,7 +131,11 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
     value = pl.coalesce("_sub_value", "marked_value", "remaining_cost")
     return (
         out.with_columns(valued_by.alias("valued_by"), value.alias("fair_value"))
-        .with_columns((pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"))
+        .with_columns(
+            (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"),
+            # the date of the mark used; none when valued at cost or from a capital account
+            pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date")),
+        )
         .drop("_sub_value", "marked_value")
     )
 
