@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import math
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from fundbook.cli import cli
 from fundbook.close.closing import close_period
+from fundbook.report.context import Figure
 from ledger_kit import write_book
 
 XSS_NAME = "<script>alert(1)</script> & Co"
@@ -204,3 +213,85 @@ def redacted(source: Any, investor_id: str) -> Any:
         pl.col("investor_id").is_null() | (pl.col("investor_id") == investor_id)
     )
     return ReportSource(Snapshot(snap.close, levels, statements), source.closed, source.previous)
+
+
+# level -> the CLI that prints it and the keys of its rows
+CLI_LEVELS = {
+    "fund": (["metrics", "--by", "fund"], ("fund_id",)),
+    "investor": (["metrics", "--by", "investor"], ("fund_id", "investor_id")),
+    "holding": (["metrics", "--by", "holding"], ("fund_id", "holding_id")),
+    "theme": (["metrics", "--by", "theme"], ("theme",)),
+    "theme_look_through": (["metrics", "--by", "theme", "--look-through"], ("theme",)),
+    "programme": (["metrics", "--by", "programme"], ("programme",)),
+    "compliance": (["compliance"], ("fund_id", "rule")),
+}
+
+
+def figures(value: Any) -> Iterator[Figure]:
+    """Every Figure inside a context (dataclasses, lists, tuples, dicts)."""
+    if isinstance(value, Figure):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from figures(getattr(value, f.name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from figures(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from figures(item)
+
+
+class Metrics:
+    """`fundbook metrics` / `fundbook compliance` JSON of a book, by level and as-of date."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.cache: dict[tuple[str, date], dict[tuple[Any, ...], dict[str, Any]]] = {}
+
+    def row(self, level: str, as_of: date, keys: dict[str, Any]) -> dict[str, Any]:
+        if (level, as_of) not in self.cache:
+            args, key_names = CLI_LEVELS[level]
+            result = CliRunner().invoke(
+                cli, [*args, "--db", str(self.db), "--as-of", as_of.isoformat(), "--format", "json"]
+            )
+            assert result.exit_code == 0, result.output
+            self.cache[(level, as_of)] = {
+                tuple(r.get(k) for k in key_names): r for r in json.loads(result.output)
+            }
+        key_names = CLI_LEVELS[level][1]
+        return self.cache[(level, as_of)].get(tuple(keys.get(k) for k in key_names), {})
+
+
+def same(fig: Figure, expected: Any) -> bool:
+    if fig.value is None or expected is None:
+        return fig.value is None and expected is None
+    if isinstance(fig.value, Decimal):
+        return fig.value == Decimal(str(expected))
+    return math.isclose(float(fig.value), float(expected), rel_tol=1e-12, abs_tol=1e-12)
+
+
+def check_board_figures(db: Path, ctx: Any, period_end: date) -> dict[str, int]:
+    """Compare every board figure read from a metrics level with `fundbook metrics` JSON.
+
+    Returns the number of figures checked per level; fails on the first difference.
+    """
+    metrics = Metrics(db)
+    checked: dict[str, int] = {}
+    for fig in figures(ctx):
+        assert fig.source is not None, f"figure {fig} has no source"
+        level = fig.source.level
+        if level not in CLI_LEVELS:
+            continue
+        row = metrics.row(level, fig.source.period_end or period_end, dict(fig.source.keys))
+        assert row, f"no metrics row for {fig.source}"
+        assert same(fig, row.get(fig.source.field)), (fig, row.get(fig.source.field))
+        checked[level] = checked.get(level, 0) + 1
+    return checked
+
+
+def shown_figures(ctx: Any) -> Iterator[Figure]:
+    """The figures the board HTML prints as text (J-curve tables show the recent quarters;
+    older quarters are drawn in the chart only)."""
+    jcurves = [dataclasses.replace(j, points=j.recent) for j in ctx.jcurves]
+    yield from figures(dataclasses.replace(ctx, jcurves=jcurves))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_kit import other_investor_leaks, redacted
+from report_kit import check_board_figures, other_investor_leaks, redacted, shown_figures
 
 from fundbook.close.closing import close_period
 from fundbook.demo import DEMO_LEDGER
+from fundbook.report.board import build_board_context
+from fundbook.report.formatting import figure as shown
 from fundbook.report.lp import lp_pairs
-from fundbook.report.render import load, lp_reports
+from fundbook.report.render import board_report, load, lp_reports
 
 
 @pytest.fixture(scope="module")
@@ -19,10 +21,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
         pytest.skip("the demo ledger is not in this checkout")
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     close_period(db, "2026-09", ledger_dir=str(DEMO_LEDGER))  # the first close: all history
-    return load(db, "2026Q3")
+    return db, load(db, "2026Q3")
 
 
 def test_every_demo_lp_report_holds_only_its_own_investor(demo, tmp_path: Path):
+    _, demo = demo
     pairs = lp_pairs(demo)
     assert len(pairs) >= 40
     result = lp_reports(demo, tmp_path / "all")
@@ -37,3 +40,13 @@ def test_every_demo_lp_report_holds_only_its_own_investor(demo, tmp_path: Path):
             investor_id=investor_id,
         )
         assert alone.html[0].read_bytes() == html.read_bytes(), html.name
+
+
+def test_every_demo_board_figure_equals_the_metrics_figure(demo, tmp_path: Path):
+    db, demo = demo
+    ctx = build_board_context(demo)
+    checked = check_board_figures(db, ctx, demo.period_end)
+    assert set(checked) >= {"fund", "theme", "theme_look_through", "programme", "compliance"}
+    html = board_report(demo, tmp_path).html[0].read_text(encoding="utf-8")
+    for fig in shown_figures(ctx):
+        assert shown(fig) in html, fig
