@@ -35,93 +35,110 @@ def to_hkd(df: pl.DataFrame, frames: Any, fx: pl.DataFrame, column: str = "amoun
 
 
 def _programmes(frames: Any) -> pl.DataFrame:
-    """Programme funds: guidance funds, grant programmes, co-investment funds, and any fund
-    named as another's programme_id; with their member count and whether they hold funds."""
+    """Programmes: funds of kind guidance_fund, programme or co_investment, and any fund named
+    as another's programme_id, unless they belong to a programme themselves."""
+    named = frames.funds["programme_id"].drop_nulls().unique().implode()
     members = (
         frames.funds.filter(pl.col("programme_id").is_not_null())
         .group_by("programme_id")
-        .agg(pl.len().alias("member_funds"))
+        .agg(pl.len().cast(pl.Int64).alias("member_funds"))
         .rename({"programme_id": "fund_id"})
     )
-    lp = frames.investors.filter(pl.col("fund_id").is_not_null()).select("fund_id").unique()
     return (
-        frames.funds.join(members, on="fund_id", how="left")
-        .with_columns(pl.col("member_funds").fill_null(0).cast(pl.Int64))
-        .with_columns(
-            ((pl.col("member_funds") > 0) | pl.col("fund_id").is_in(lp["fund_id"].implode())).alias(
-                "fund_of_funds"
-            )
+        frames.funds.filter(
+            (pl.col("kind").is_in(PROGRAMME_KINDS) | pl.col("fund_id").is_in(named))
+            & pl.col("programme_id").is_null()
         )
-        .filter(pl.col("kind").is_in(PROGRAMME_KINDS) | (pl.col("member_funds") > 0))
-        .select(pl.col("fund_id").alias("programme"), "kind", "member_funds", "fund_of_funds")
+        .join(members, on="fund_id", how="left")
+        .select(
+            pl.col("fund_id").alias("programme"),
+            "kind",
+            pl.col("member_funds").fill_null(0),
+        )
     )
 
 
-def _lp_items(frames: Any, as_of: date, fx: pl.DataFrame, progs: pl.DataFrame) -> pl.DataFrame:
-    """Commitments and contributions of LPs: to member funds (fund of funds), else to the
-    programme fund itself; grant programmes count grants and matching instead."""
-    owner = frames.funds.select("fund_id", "programme_id").join(
-        progs.filter(pl.col("fund_of_funds")).select(pl.col("programme").alias("programme_id")),
-        on="programme_id",
-        how="inner",
+def _scope(frames: Any, as_of: date, progs: pl.DataFrame) -> pl.DataFrame:
+    """(programme, fund_id, role) for each programme's own fund and its members. Role:
+    `vehicle` (the fund is itself an LP of the book: its own commitments are the money that
+    becomes its LP commitments and direct deals, so they are not counted again), `grants`
+    (it pays grants: grants and matching count, not its budget), else `capital`."""
+    itself = progs.select("programme", pl.col("programme").alias("fund_id"))
+    members = frames.funds.join(
+        progs.select(pl.col("programme").alias("programme_id")), on="programme_id"
+    ).select(pl.col("programme_id").alias("programme"), "fund_id")
+    vehicles = frames.investors["fund_id"].drop_nulls().unique().implode()
+    grants = (
+        frames.transactions.filter((pl.col("date") <= as_of) & (pl.col("type") == "grant"))[
+            "fund_id"
+        ]
+        .unique()
+        .implode()
     )
-    own = progs.filter(~pl.col("fund_of_funds") & (pl.col("kind") != "programme")).select(
-        pl.col("programme").alias("fund_id"), pl.col("programme").alias("programme_id")
+    role = (
+        pl.when(pl.col("fund_id").is_in(vehicles))
+        .then(pl.lit("vehicle"))
+        .when(pl.col("fund_id").is_in(grants))
+        .then(pl.lit("grants"))
+        .otherwise(pl.lit("capital"))
     )
-    member_of = pl.concat([owner, own])
-    kinds = frames.investors.select("investor_id", pl.col("kind").alias("_kind"))
-    side = (
-        pl.when(pl.col("_kind") == "government")
+    return pl.concat([itself, members]).unique().with_columns(role.alias("role"))
+
+
+def _side(kind_col: str) -> pl.Expr:
+    return (
+        pl.when(pl.col(kind_col) == "government")
         .then(pl.lit("government"))
         .otherwise(pl.lit("social"))
     )
+
+
+def _lp_items(frames: Any, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+    """Commitments (committed) and contributions (paid_in) of the LPs of the programme's
+    `capital` funds, by the investor's kind."""
+    kinds = frames.investors.select("investor_id", pl.col("kind").alias("_kind"))
     commits = frames.commitments.filter(pl.col("date") <= as_of).with_columns(
         pl.lit("committed").alias("basis")
     )
     paid = frames.transactions.filter(
         (pl.col("date") <= as_of) & (pl.col("type") == "contribution")
     ).with_columns(pl.lit("paid_in").alias("basis"))
-    rows = pl.concat(
-        [
-            commits.select("fund_id", "investor_id", "basis", "amount_fund"),
-            paid.select("fund_id", "investor_id", "basis", "amount_fund"),
-        ]
+    cols = ["fund_id", "investor_id", "basis", "amount_fund"]
+    rows = pl.concat([commits.select(cols), paid.select(cols)])
+    rows = rows.join(scope.filter(pl.col("role") == "capital"), on="fund_id").join(
+        kinds, on="investor_id", how="left"
     )
-    rows = rows.join(member_of, on="fund_id").join(kinds, on="investor_id", how="left")
     rows = rows.select(
         "fund_id",
-        pl.col("programme_id").alias("programme"),
+        "programme",
         "basis",
-        side.alias("side"),
+        _side("_kind").alias("side"),
         cents(pl.col("amount_fund")).alias("amount"),
     )
     return to_hkd(rows, frames, fx).select(list(_ITEM))
 
 
-def _own_items(frames: Any, as_of: date, fx: pl.DataFrame, progs: pl.DataFrame) -> pl.DataFrame:
-    """Money the programme fund moves itself: direct investments in companies (government),
-    social co-investment alongside it, and for grant programmes grants and matching."""
-    funds = frames.funds["fund_id"].implode()
+def _own_items(frames: Any, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+    """Money the programme's funds move themselves (counted on both bases): a vehicle's direct
+    investments in companies (government), social co-investment alongside any of its funds,
+    and a grant fund's grants (government) and the companies' matching (social)."""
+    book_funds = frames.funds["fund_id"].implode()
     social = frames.investors.filter(pl.col("kind") != "government")["investor_id"].implode()
-    p = progs.rename({"programme": "fund_id"})
-    txns = frames.transactions.filter(pl.col("date") <= as_of).join(p, on="fund_id")
+    txns = frames.transactions.filter(pl.col("date") <= as_of).join(scope, on="fund_id")
     direct = (
-        (pl.col("type") == "investment")
-        & pl.col("fund_of_funds")
-        & ~pl.col("holding_id").is_in(funds)
+        (pl.col("role") == "vehicle")
+        & (pl.col("type") == "investment")
+        & ~pl.col("holding_id").is_in(book_funds)
     )
     co = (pl.col("type") == "co_investment") & pl.col("investor_id").is_in(social)
-    grant = (pl.col("kind") == "programme") & pl.col("type").is_in(["grant", "matching"])
+    grant = (pl.col("role") == "grants") & pl.col("type").is_in(["grant", "matching"])
     side = (
-        pl.when((pl.col("type") == "co_investment") | (pl.col("type") == "matching"))
+        pl.when(pl.col("type").is_in(["co_investment", "matching"]))
         .then(pl.lit("social"))
         .otherwise(pl.lit("government"))
     )
     rows = txns.filter(direct | co | grant).select(
-        "fund_id",
-        pl.col("fund_id").alias("programme"),
-        side.alias("side"),
-        cents(pl.col("amount_fund")).alias("amount"),
+        "fund_id", "programme", side.alias("side"), cents(pl.col("amount_fund")).alias("amount")
     )
     rows = to_hkd(rows, frames, fx)
     both = [rows.with_columns(pl.lit(b).alias("basis")) for b in ("committed", "paid_in")]
@@ -134,11 +151,12 @@ def programme_metrics(frames: Any, as_of: date) -> pl.DataFrame:
     programmes."""
     fx = fx_at(frames, as_of)
     progs = _programmes(frames)
+    scope = _scope(frames, as_of, progs)
     items = pl.concat(
         [
             pl.DataFrame(schema=_ITEM),
-            _lp_items(frames, as_of, fx, progs),
-            _own_items(frames, as_of, fx, progs),
+            _lp_items(frames, as_of, fx, scope),
+            _own_items(frames, as_of, fx, scope),
         ]
     )
     sums = items.group_by("programme").agg(
@@ -149,12 +167,16 @@ def programme_metrics(frames: Any, as_of: date) -> pl.DataFrame:
         for b in ("committed", "paid_in")
         for s in ("government", "social")
     )
-    grants = _grant_summary(grant_matching(frames, as_of))
+    per_company = grant_matching(frames, as_of).join(
+        scope.select(pl.col("fund_id").alias("programme"), pl.col("programme").alias("_p")),
+        on="programme",
+    )
+    grants = _grant_summary(per_company.drop("programme").rename({"_p": "programme"}))
     out = progs.join(sums, on="programme", how="left").join(grants, on="programme", how="left")
     money = [c for c, dt in out.schema.items() if dt == CENTS or isinstance(dt, pl.Decimal)]
     out = out.with_columns(pl.col(money).fill_null(0))
     target = (
-        pl.when(pl.col("kind") == "programme")
+        pl.when((pl.col("kind") == "programme") & (pl.col("member_funds") == 0))
         .then(pl.lit(1.0 + GRANT_MATCHING_RATIO))
         .otherwise(ITIF_TARGET_AMPLIFICATION)
     )

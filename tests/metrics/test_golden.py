@@ -206,3 +206,32 @@ def test_dates_outside_the_frames_are_refused() -> None:
         m.fund_metrics(small_book(), date(2022, 1, 1))
     with pytest.raises(FundbookError, match="starts"):
         m.capital_account_statement(small_book(), AS_OF, date(2021, 1, 1))
+
+
+def test_programme_fund_with_the_guidance_fund_as_member() -> None:
+    # The synthetic books' layout: a fund of kind programme; the guidance fund and the
+    # sub-funds name it as programme_id. Same money, counted once, target 4x.
+    import polars as pl
+
+    book = fund_of_funds_book()
+    funds = pl.concat(
+        [
+            book.funds.with_columns(
+                pl.when(pl.col("fund_id").is_in(["gf", "sfu"]))
+                .then(pl.lit("prg"))
+                .otherwise(pl.col("programme_id"))
+                .alias("programme_id")
+            ),
+            pl.DataFrame(
+                [{"fund_id": "prg", "name": "Programme", "kind": "programme", "currency": "HKD"}],
+                schema=book.funds.schema,
+            ),
+        ]
+    )
+    from dataclasses import replace
+
+    progs = m.programme_metrics(replace(book, funds=funds), book.as_of)
+    assert set(progs["programme"]) == {"prg", "gp"}
+    p = one(progs, programme="prg")
+    assert (p["government_committed"], p["social_committed"]) == (D("216.25"), D("618.75"))
+    assert p["member_funds"] == 2 and p["target_amplification"] == 4.0
