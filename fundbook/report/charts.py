@@ -74,7 +74,7 @@ def bar_chart(
     target: float | None = None,
     target_label: str | None = None,
     width: int = 640,
-    label_width: int = 230,
+    label_width: int = 255,
 ) -> Markup:
     """Horizontal grouped bars, one group per label, optional vertical target line."""
     bar_h, gap = 10, 7
@@ -88,7 +88,7 @@ def bar_chart(
     body = _legend(series, 8, 12, target_label)
     for row, label in enumerate(labels):
         gy = top + row * group_h
-        body.append(_text(label_width - 8, gy + group_h / 2, _clip(label, 40), "end"))
+        body.append(_text(label_width - 8, gy + group_h / 2, _clip(label, 46), "end"))
         for i, s in enumerate(series):
             value = s.values[row]
             y = gy + i * bar_h

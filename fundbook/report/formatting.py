@@ -103,7 +103,7 @@ def theme_label(code: str | None) -> str:
     if code is None:
         return DASH
     if code == "sub_fund":
-        return "Sub-funds (fund holdings)"
+        return "Sub-fund"
     return THEME_LABELS.get(code, code)
 
 
