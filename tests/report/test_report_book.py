@@ -150,3 +150,20 @@ def test_a_month_is_not_a_quarter(book: Path, tmp_path: Path):
     )
     assert result.exit_code == 1
     assert "is not a quarter" in result.output
+
+
+def test_lp_figures_agree_with_each_other(book: Path):
+    """The summary, the statement and the fund totals tell the same story in every report."""
+    from fundbook.report.lp import build_lp_context
+
+    source = load(book, "2026Q3")
+    for fund_id, investor_id in lp_pairs(source):
+        ctx = build_lp_context(source, fund_id, investor_id)
+        lines = {line.key: line for line in ctx.statement}
+        itd = {key: line.investor[2].value for key, line in lines.items()}
+        assert itd["ending_nav"] == ctx.summary["nav"].value
+        assert itd["commitment"] == ctx.summary["committed"].value
+        assert itd["ending_unfunded"] == ctx.summary["unfunded"].value
+        assert -itd["unfunded_contributions"] == ctx.summary["paid_in"].value
+        quarter = sum(f.amount.value for f in ctx.flows if f.kind == "Capital call")
+        assert lines["contributions"].investor[0].value == quarter
