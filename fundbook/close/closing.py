@@ -26,6 +26,7 @@ from fundbook.close.snapshot import (
     Snapshot,
     list_closes,
     read_stored,
+    wide_levels,
 )
 from fundbook.core.errors import FundbookError, PeriodLocked
 from fundbook.store.db import open_book, scalar, sql
@@ -361,7 +362,9 @@ def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
     inception = scalar(con, sql("close_inception"), {"period_end": target.end})  # type: ignore[arg-type]
     if inception is None:
         raise FundbookError(f"nothing is booked on or before {target.end}")
-    start = min(inception, target.start)
+    latest = con.execute(sql("close_latest_lock")).fetchall()
+    follows = bool(latest) and Period.parse(latest[0][0]).next() == target
+    start = target.start if follows else min(inception, target.start)
     computed = compute(con, target, start, inception)
     info = CloseInfo(
         0,
@@ -381,4 +384,4 @@ def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
         "",
         None,
     )
-    return Snapshot(info, computed.levels, computed.statements)
+    return Snapshot(info, wide_levels(computed.figures_long), computed.statements)

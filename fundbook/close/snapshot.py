@@ -323,9 +323,17 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
 
 def read_snapshot_by_id(con: duckdb.DuckDBPyConnection, info: CloseInfo) -> Snapshot:
     figures, statements = read_stored(con, info.close_id)
-    levels = {
-        lvl: to_wide(figures, lvl)
+    return Snapshot(info, wide_levels(figures), statements)
+
+
+FIGURE_ORDER = ("level", "fund_id", "investor_id", "holding_id", "item", "figure")
+
+
+def wide_levels(figures: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Every level with rows, wide, from long-form figures (in canonical order, as stored)."""
+    ordered = figures.sort(list(FIGURE_ORDER), nulls_last=False)
+    return {
+        lvl: to_wide(ordered, lvl)
         for lvl in LEVEL_ITEM
-        if figures.filter(pl.col("level") == lvl).height
+        if ordered.filter(pl.col("level") == lvl).height
     }
-    return Snapshot(info, levels, statements)

@@ -133,3 +133,21 @@ def test_close_json_output_is_only_the_summary(tmp_path: Path) -> None:
     assert [r["fund_id"] for r in rows] == ["gf", "sf1", "sf2"]
     assert rows[1]["nav"] == "225.00" and isinstance(rows[1]["net_irr"], float)
     assert "dry run: nothing was written" in result.stderr
+
+
+def test_draft_snapshot_equals_what_the_close_stores(tmp_path: Path) -> None:
+    from fundbook.close.closing import draft_snapshot
+
+    db, ledger = book(tmp_path)
+    run("import", str(ledger), "--db", str(db))
+    with open_book(db, read_only=True) as con:
+        draft = draft_snapshot(con, "2026Q1")
+    assert counts(db)["closes"] == 0
+    close_period(db, "2026-03")
+    with open_book(db, read_only=True) as con:
+        stored = read_snapshot(con, "2026-03")
+    assert draft.close.status == "draft" and stored.close.status == "closed"
+    assert set(draft.levels) == set(stored.levels)
+    for name, frame in stored.levels.items():
+        assert frame.equals(draft.levels[name].select(frame.columns)), name
+    assert stored.statements.equals(draft.statements)
