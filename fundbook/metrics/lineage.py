@@ -64,6 +64,7 @@ class Lineage:
             "cash": lambda: self._txn_rows(_CASH),
             "net_flows": lambda: self._txn_rows(_NET),
             "gross_flows": lambda: self._txn_rows(_GROSS),
+            "less_contributions": lambda: self._txn_rows({"contribution": -1}),
         }
         if source in table:
             return table[source]()
