@@ -235,3 +235,46 @@ def test_programme_fund_with_the_guidance_fund_as_member() -> None:
     p = one(progs, programme="prg")
     assert (p["government_committed"], p["social_committed"]) == (D("216.25"), D("618.75"))
     assert p["member_funds"] == 2 and p["target_amplification"] == 4.0
+
+
+def test_two_levels_of_funds_are_valued_bottom_up() -> None:
+    from tests.metrics.book import commit, frames_from_rows, mark, txn
+
+    as_of = date(2024, 12, 31)
+    book = frames_from_rows(
+        as_of,
+        {
+            "funds": [
+                {"fund_id": f, "name": f, "kind": k, "currency": "HKD"}
+                for f, k in (("top", "guidance_fund"), ("mid", "sub_fund"), ("leaf", "sub_fund"))
+            ],
+            "investors": [
+                {"investor_id": "gov", "name": "Gov", "kind": "government"},
+                {"investor_id": "top-lp", "name": "top", "kind": "government", "fund_id": "top"},
+                {"investor_id": "mid-lp", "name": "mid", "kind": "government", "fund_id": "mid"},
+                {"investor_id": "soc", "name": "Social", "kind": "social_capital"},
+            ],
+            "commitments": [
+                commit(1, "2024-01-01", "top", "gov", "100.00"),
+                commit(2, "2024-01-01", "mid", "top-lp", "100.00"),
+                commit(3, "2024-01-01", "leaf", "mid-lp", "50.00"),
+                commit(4, "2024-01-01", "leaf", "soc", "50.00"),
+            ],
+            "transactions": [
+                txn(1, "2024-01-02", "top", "contribution", "100.00", investor="gov"),
+                txn(2, "2024-01-03", "mid", "contribution", "100.00", investor="top-lp"),
+                txn(3, "2024-01-03", "top", "investment", "100.00", holding="mid"),
+                txn(4, "2024-01-04", "leaf", "contribution", "80.00", investor="mid-lp"),
+                txn(5, "2024-01-04", "leaf", "contribution", "80.00", investor="soc"),
+                txn(6, "2024-01-04", "mid", "investment", "80.00", holding="leaf"),
+                txn(7, "2024-01-05", "leaf", "investment", "160.00", holding="c1"),
+            ],
+            "valuations": [mark(1, "2024-12-31", "leaf", "c1", "200.00")],
+        },
+    )
+    funds = {r["fund_id"]: r for r in m.fund_metrics(book, as_of).iter_rows(named=True)}
+    # leaf: NAV 200, P&L 40 split 50/50; mid's account 80 + 20 = 100; mid NAV 20 cash + 100;
+    # top's account in mid is all of it (120); top NAV 0 cash + 120.
+    assert funds["leaf"]["nav"] == D("200")
+    assert funds["mid"]["nav"] == D("120")
+    assert funds["top"]["nav"] == D("120")
