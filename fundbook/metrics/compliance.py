@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import polars as pl
 
@@ -18,6 +17,7 @@ from fundbook.core.types import (
 )
 from fundbook.metrics.money import MONEY, as_money, cents, ratio, zero
 from fundbook.metrics.programme import to_hkd
+from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
 RULES = (
@@ -33,7 +33,7 @@ STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
 _COLUMNS = ("fund_id", "rule", "status", "ratio", "amount", "currency", "threshold", "detail")
 
 
-def _fund_facts(frames: Any, as_of: date) -> pl.DataFrame:
+def _fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """Per sub-fund, in HKD at the as-of rate: size, government commitment, invested cost
     (all and in HK-nexus companies), HK production spend, holdings outside the five themes."""
     state = book_state(frames, as_of)
@@ -105,7 +105,7 @@ def _rule(
     )
 
 
-def compliance(frames: Any, as_of: date) -> pl.DataFrame:
+def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per (sub-fund, rule): the figure, the threshold and pass / fail / progress.
 
     Failures come first, then rules not yet judged (progress), then passes. Ratios on size and

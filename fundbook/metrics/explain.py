@@ -11,6 +11,7 @@ import polars as pl
 from fundbook.core.errors import NotFound
 from fundbook.metrics.lineage import LINEAGE, Lineage
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
+from fundbook.metrics.protocol import BookFrames
 
 # figure -> (row sources, intermediate figures); the figure itself is the last line.
 _FUND: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -84,7 +85,7 @@ _HOLDING = {
 
 
 def explain(
-    frames: Any,
+    frames: BookFrames,
     as_of: date,
     figure: str,
     fund_id: str,

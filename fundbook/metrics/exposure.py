@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import polars as pl
 
 from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics.money import as_money, convert, prorate, ratio
+from fundbook.metrics.positions import BookState
 from fundbook.metrics.programme import to_hkd
+from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
 SUB_FUND_THEME = "sub_fund"  # a holding that is a fund of the book, seen without look-through
 
 
 def theme_exposure(
-    frames: Any, as_of: date, look_through: bool = False, fund_id: str | None = None
+    frames: BookFrames, as_of: date, look_through: bool = False, fund_id: str | None = None
 ) -> pl.DataFrame:
     """One row per theme: companies held, invested cost, fair value and share of fair value.
 
@@ -65,7 +66,7 @@ def theme_exposure(
     return as_money(out.select(cols).sort("theme"))
 
 
-def _direct(frames: Any, state: Any, fund_id: str | None) -> tuple[pl.DataFrame, str]:
+def _direct(frames: BookFrames, state: BookState, fund_id: str | None) -> tuple[pl.DataFrame, str]:
     hold = state.holdings.select("fund_id", "holding_id", "invested", "fair_value")
     if fund_id is not None:
         ccy = frames.funds.filter(pl.col("fund_id") == fund_id)["currency"]
@@ -79,7 +80,9 @@ def _direct(frames: Any, state: Any, fund_id: str | None) -> tuple[pl.DataFrame,
     return hold, REPORTING_CURRENCY
 
 
-def _look_through(frames: Any, state: Any, fund_id: str | None) -> tuple[pl.DataFrame, str]:
+def _look_through(
+    frames: BookFrames, state: BookState, fund_id: str | None
+) -> tuple[pl.DataFrame, str]:
     """The holder's direct company holdings plus, for each fund it holds, the held fund's
     holdings times the holder's partnership percentage there, in the holder's currency."""
     if fund_id is None:

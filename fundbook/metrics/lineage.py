@@ -10,6 +10,8 @@ import polars as pl
 
 from fundbook.core.types import CASH_SIGN
 from fundbook.metrics.money import MONEY, from_cents
+from fundbook.metrics.positions import BookState
+from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import PNL_LINES, book_state
 
 LINEAGE = pl.Schema(
@@ -33,7 +35,7 @@ class Lineage:
 
     def __init__(
         self,
-        frames: Any,
+        frames: BookFrames,
         as_of: date,
         fund_id: str,
         investor_id: str | None,
@@ -49,10 +51,10 @@ class Lineage:
         if holding_id is not None:
             txns = txns.filter(pl.col("holding_id") == holding_id)
         self.txns = txns
-        self._state: Any = None
+        self._state: BookState | None = None
 
     @property
-    def state(self) -> Any:
+    def state(self) -> BookState:
         if self._state is None:
             self._state = book_state(self.frames, self.as_of)
         return self._state

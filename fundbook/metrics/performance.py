@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import numpy as np
 import polars as pl
 
 from fundbook.metrics.money import CENTS, as_money, cents, ratio, zero
+from fundbook.metrics.positions import BookState
+from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 from fundbook.metrics.xirr import xirr_grouped
 
@@ -101,7 +102,7 @@ def terminal(values: pl.DataFrame, keys: list[str], column: str, at: date) -> pl
     return values.select(*keys, pl.lit(at).alias("date"), pl.col(column).alias("amount"))
 
 
-def _capital_by_kind(frames: Any, state: Any) -> pl.DataFrame:
+def _capital_by_kind(frames: BookFrames, state: BookState) -> pl.DataFrame:
     kinds = frames.investors.select("investor_id", pl.col("kind").alias("investor_kind"))
     acc = state.accounts.join(kinds, on="investor_id", how="left")
     gov = pl.col("investor_kind") == "government"
@@ -114,7 +115,7 @@ def _capital_by_kind(frames: Any, state: Any) -> pl.DataFrame:
     )
 
 
-def fund_metrics(frames: Any, as_of: date) -> pl.DataFrame:
+def fund_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per fund: capital raised and paid, leverage of social capital, NAV, multiples,
     net and gross IRR; money in the fund's currency (`currency`)."""
     state = book_state(frames, as_of)
@@ -168,7 +169,7 @@ def _multiples(paid: str, distributed: str, nav: str) -> list[pl.Expr]:
     ]
 
 
-def investor_metrics(frames: Any, as_of: date) -> pl.DataFrame:
+def investor_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per (fund_id, investor_id): the investor's commitment, paid-in, distributions,
     capital account (`nav`), multiples and net IRR, in the fund's currency."""
     state = book_state(frames, as_of)
@@ -200,7 +201,7 @@ def investor_metrics(frames: Any, as_of: date) -> pl.DataFrame:
     return as_money(out.select(cols).sort(keys))
 
 
-def holding_metrics(frames: Any, as_of: date) -> pl.DataFrame:
+def holding_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per (fund_id, holding_id): cost, proceeds, income, fair value, gross IRR, MOIC
     and the social money co-invested directly alongside, in the fund's currency."""
     state = book_state(frames, as_of)
@@ -226,7 +227,7 @@ def holding_metrics(frames: Any, as_of: date) -> pl.DataFrame:
     return as_money(out.select(cols).sort(keys))
 
 
-def _co_invested(frames: Any, txns: pl.DataFrame) -> pl.DataFrame:
+def _co_invested(frames: BookFrames, txns: pl.DataFrame) -> pl.DataFrame:
     """Per (fund, holding): `co_investment` rows by social-capital investors."""
     social = frames.investors.filter(pl.col("kind") != "government").select("investor_id")
     return (

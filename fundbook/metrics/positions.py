@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import polars as pl
 
 from fundbook.core.types import CASH_SIGN, REPORTING_CURRENCY
 from fundbook.metrics.money import CENTS, cents, zero
+from fundbook.metrics.protocol import BookFrames
 
 # Fund-level totals per transaction type (cents, positive).
 FLOW_COLUMNS = {
@@ -44,7 +44,7 @@ class BookState:
     fx: pl.DataFrame
 
 
-def fx_at(frames: Any, at: date) -> pl.DataFrame:
+def fx_at(frames: BookFrames, at: date) -> pl.DataFrame:
     """The latest rate of each currency on or before `at`; HKD is 1."""
     latest = (
         frames.fx_rates.filter(pl.col("date") <= at)
@@ -118,7 +118,7 @@ def cost_relief(txns: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def marks(frames: Any, txns: pl.DataFrame, at: date) -> pl.DataFrame:
+def marks(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataFrame:
     """Per holding with a valuation: the latest mark on or before `at` plus later investments."""
     keys = ["fund_id", "holding_id"]
     latest = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import polars as pl
 
@@ -15,6 +14,7 @@ from fundbook.core.types import (
 )
 from fundbook.metrics.money import CENTS, as_money, cents, convert, ratio, zero
 from fundbook.metrics.positions import fx_at
+from fundbook.metrics.protocol import BookFrames
 
 PROGRAMME_KINDS = ("guidance_fund", "programme", "co_investment")
 _ITEM: dict[str, pl.DataType] = {
@@ -25,7 +25,9 @@ _ITEM: dict[str, pl.DataType] = {
 }
 
 
-def to_hkd(df: pl.DataFrame, frames: Any, fx: pl.DataFrame, column: str = "amount") -> pl.DataFrame:
+def to_hkd(
+    df: pl.DataFrame, frames: BookFrames, fx: pl.DataFrame, column: str = "amount"
+) -> pl.DataFrame:
     """`column` (cents in the row's fund currency, by fund_id) converted into HKD at `fx`."""
     ccy = frames.funds.select("fund_id", "currency")
     joined = df.join(ccy, on="fund_id", how="left").join(fx, on="currency", how="left")
@@ -34,7 +36,7 @@ def to_hkd(df: pl.DataFrame, frames: Any, fx: pl.DataFrame, column: str = "amoun
     ).drop("currency", "hkd_per_unit")
 
 
-def _programmes(frames: Any) -> pl.DataFrame:
+def _programmes(frames: BookFrames) -> pl.DataFrame:
     """Programmes: funds of kind guidance_fund, programme or co_investment, and any fund named
     as another's programme_id, unless they belong to a programme themselves."""
     named = frames.funds["programme_id"].drop_nulls().unique().implode()
@@ -58,7 +60,7 @@ def _programmes(frames: Any) -> pl.DataFrame:
     )
 
 
-def _scope(frames: Any, as_of: date, progs: pl.DataFrame) -> pl.DataFrame:
+def _scope(frames: BookFrames, as_of: date, progs: pl.DataFrame) -> pl.DataFrame:
     """(programme, fund_id, role) for each programme's own fund and its members. Role:
     `vehicle` (the fund is itself an LP of the book: its own commitments are the money that
     becomes its LP commitments and direct deals, so they are not counted again), `grants`
@@ -93,7 +95,9 @@ def _side(kind_col: str) -> pl.Expr:
     )
 
 
-def _lp_items(frames: Any, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+def _lp_items(
+    frames: BookFrames, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame
+) -> pl.DataFrame:
     """Commitments (committed) and contributions (paid_in) of the LPs of the programme's
     `capital` funds, by the investor's kind."""
     kinds = frames.investors.select("investor_id", pl.col("kind").alias("_kind"))
@@ -118,7 +122,9 @@ def _lp_items(frames: Any, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame) -
     return to_hkd(rows, frames, fx).select(list(_ITEM))
 
 
-def _own_items(frames: Any, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+def _own_items(
+    frames: BookFrames, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame
+) -> pl.DataFrame:
     """Money the programme's funds move themselves (counted on both bases): a vehicle's direct
     investments in companies (government), social co-investment alongside any of its funds,
     and a grant fund's grants (government) and the companies' matching (social)."""
@@ -145,7 +151,7 @@ def _own_items(frames: Any, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame) 
     return pl.concat(both).select(list(_ITEM))
 
 
-def programme_metrics(frames: Any, as_of: date) -> pl.DataFrame:
+def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per programme: government vs social capital (committed and paid-in, in HKD),
     amplification and social leverage against the target; grants and matching for grant
     programmes."""
@@ -242,7 +248,7 @@ def _grant_summary(per_company: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def grant_matching(frames: Any, as_of: date) -> pl.DataFrame:
+def grant_matching(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per (programme, company): grants paid, the company's matching contributions,
     the matching ratio against 1:2, the shortfall, and whether grants exceed the cap."""
     fx = fx_at(frames, as_of)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import polars as pl
 
@@ -17,6 +16,7 @@ from fundbook.metrics.positions import (
     signed_cash,
     type_sums,
 )
+from fundbook.metrics.protocol import BookFrames
 
 # The fund's cumulative P&L lines and their sign: pnl = income - fees - expenses - grants
 # + realised_gain + unrealised_gain (exactly, by the valuation rule).
@@ -30,7 +30,7 @@ PNL_LINES = {
 }
 
 
-def book_state(frames: Any, at: date) -> BookState:
+def book_state(frames: BookFrames, at: date) -> BookState:
     """The state of every fund, holding and capital account at `at` (on or before frames.as_of).
 
     Funds holding other funds of the book are valued after the funds they hold: the valuation
@@ -73,7 +73,7 @@ def _levels(links: pl.DataFrame) -> int:
     return depth
 
 
-def _fund_totals(frames: Any, txns: pl.DataFrame) -> pl.DataFrame:
+def _fund_totals(frames: BookFrames, txns: pl.DataFrame) -> pl.DataFrame:
     flows = type_sums(txns, ["fund_id"])
     cash = txns.group_by("fund_id").agg(signed_cash().sum().alias("cash"))
     out = frames.funds.select("fund_id", "currency").join(flows, on="fund_id", how="left")
@@ -81,7 +81,7 @@ def _fund_totals(frames: Any, txns: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(pl.exclude("fund_id", "currency").fill_null(0))
 
 
-def _fund_links(frames: Any, holdings: pl.DataFrame, fx: pl.DataFrame) -> pl.DataFrame:
+def _fund_links(frames: BookFrames, holdings: pl.DataFrame, fx: pl.DataFrame) -> pl.DataFrame:
     """Holdings that are funds of the book, with the LP investor that is the holder."""
     lp = frames.investors.filter(pl.col("fund_id").is_not_null()).select(
         pl.col("fund_id"), pl.col("investor_id").alias("lp_investor_id")
@@ -157,7 +157,7 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _account_flows(frames: Any, txns: pl.DataFrame, at: date) -> pl.DataFrame:
+def _account_flows(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataFrame:
     """Per (fund, investor): committed, contributions, distributions and the allocation weight."""
     keys = ["fund_id", "investor_id"]
     committed = (

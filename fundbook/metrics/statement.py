@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import polars as pl
 
 from fundbook.core.errors import FundbookError
 from fundbook.metrics.money import CENTS, allocate, as_money, zero
-from fundbook.metrics.positions import type_sums
+from fundbook.metrics.positions import BookState, type_sums
+from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
 STATEMENT_LINES = (
@@ -51,7 +51,7 @@ _NOT_IN_BOOK = (
 _KEYS = ["fund_id", "investor_id"]
 
 
-def capital_account_statement(frames: Any, start: date, end: date) -> pl.DataFrame:
+def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.DataFrame:
     """One row per (fund_id, investor_id) and a fund-total row (investor_id null) for the
     period start..end (inclusive), with the ILPA lines in order, in the fund's currency.
 
@@ -96,7 +96,9 @@ def capital_account_statement(frames: Any, start: date, end: date) -> pl.DataFra
     return as_money(out.select(*_KEYS, "currency", "period_start", "period_end", *STATEMENT_LINES))
 
 
-def _fund_lines(frames: Any, before: Any, after: Any, period: pl.DataFrame) -> pl.DataFrame:
+def _fund_lines(
+    frames: BookFrames, before: BookState, after: BookState, period: pl.DataFrame
+) -> pl.DataFrame:
     """The fund-total row: the fund's own flows and changes in the period."""
     flows = type_sums(period, ["fund_id"])
     b = before.funds.select(
@@ -131,7 +133,7 @@ def _fund_lines(frames: Any, before: Any, after: Any, period: pl.DataFrame) -> p
     )
 
 
-def _investor_lines(before: Any, after: Any, period: pl.DataFrame) -> pl.DataFrame:
+def _investor_lines(before: BookState, after: BookState, period: pl.DataFrame) -> pl.DataFrame:
     """Investor rows: own contributions and distributions; each P&L line is the investor's
     allocated cumulative line at the end less the beginning cumulative line allocated at the
     end partnership percentages, so a change of percentages shows in other_income_expense

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import polars as pl
 
@@ -11,12 +10,13 @@ from fundbook.core.errors import NotFound
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
 from fundbook.metrics.programme import programme_metrics
+from fundbook.metrics.protocol import BookFrames
 
 BY = ("fund", "investor", "holding", "theme", "programme")
 
 
 def metrics_table(
-    frames: Any, as_of: date, by: str, fund_id: str | None = None, look_through: bool = False
+    frames: BookFrames, as_of: date, by: str, fund_id: str | None = None, look_through: bool = False
 ) -> pl.DataFrame:
     """The figures grouped `by` fund, investor, holding, theme or programme; `fund_id` narrows
     to one fund (for programme: one programme)."""
