@@ -42,8 +42,8 @@ Input hash: for each ledger table, each row as one line (fields in schema order 
 source_file, source_line, import_id; NULL as \\N; joined by U+001F; decimals at their scale;
 dates ISO), lines sorted bytewise and joined by newlines, SHA-256; dated tables take the rows
 dated from `input_from` (close.json; null: all history) to the period end. Then SHA-256 of the
-lines "<table> <rows> <sha256>" plus "previous_close 0 <input_hash of close input_after, or
-none>", sorted. See docs/ledger-format.md, "Closing, locks and corrections"
+lines "<table> <rows> <sha256>" plus "previous_close 0 <input_after_hash, or none>",
+sorted. See docs/ledger-format.md, "Closing, locks and corrections"
 (sql/audit_input_canonical.sql is the exact recipe).
 """
 
@@ -66,6 +66,8 @@ def _close_json(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> str:
         record[key] = json.loads(record[key])
     rows = con.execute(sql("audit_reopenings"), {"close_id": rec["close_id"]}).fetchall()
     record["reopenings"] = [{"reason": r, "reopened_at": a, "reopened_by": b} for r, a, b in rows]
+    after = record_of(con, rec["input_after"]) if rec["input_after"] is not None else None
+    record["input_after_hash"] = after["input_hash"] if after else None
     return (
         json.dumps(record, indent=2, sort_keys=True, default=_json_default, ensure_ascii=False)
         + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -107,3 +108,36 @@ def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path)
     assert listed == {k: v for k, v in files.items() if k != "MANIFEST.sha256"}
     lineage = (first / "lineage" / "cash_flows.csv").read_text()
     assert "net,investor,sf1,pen" in lineage and "gross,holding,sf1,,c1" in lineage
+
+
+def test_audit_pack_alone_reproduces_the_input_hash(closed: Path, tmp_path: Path) -> None:
+    import json
+
+    import duckdb
+
+    from fundbook.close import canonical
+    from fundbook.store.db import apply_schema
+
+    out = tmp_path / "pack"
+    assert run("audit", "export", "2026-04", "--out", str(out), "--db", str(closed)).exit_code == 0
+    record = json.loads((out / "close.json").read_text())
+    assert record["input_after"] == 1 and record["input_after_hash"]
+    mem = duckdb.connect(":memory:")
+    apply_schema(mem)
+    for table in (
+        "funds",
+        "investors",
+        "companies",
+        "commitments",
+        "transactions",
+        "valuations",
+        "fx_rates",
+    ):
+        mem.read_parquet(str(out / "ledger" / f"{table}.parquet")).insert_into(table)
+    parts = canonical.input_digests(
+        mem,
+        dt.date.fromisoformat(record["input_from"]),
+        dt.date.fromisoformat(record["period_end"]),
+        record["import_watermark"],
+    )
+    assert canonical.input_hash(parts, record["input_after_hash"]) == record["input_hash"]
