@@ -151,3 +151,35 @@ def test_draft_snapshot_equals_what_the_close_stores(tmp_path: Path) -> None:
     for name, frame in stored.levels.items():
         assert frame.equals(draft.levels[name].select(frame.columns)), name
     assert stored.statements.equals(draft.statements)
+
+
+def test_broken_identity_fails_the_close_and_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    from decimal import Decimal
+
+    import pytest
+
+    from fundbook import metrics
+    from fundbook.close.closing import CloseFailed
+
+    real = metrics.capital_account_statement
+
+    def off_by_a_cent(frames, start, end):  # type: ignore[no-untyped-def]
+        out = real(frames, start, end)
+        return out.with_columns(
+            pl.when(pl.col("investor_id") == "pen")
+            .then(pl.col("ending_nav") + Decimal("0.01"))
+            .otherwise(pl.col("ending_nav"))
+            .alias("ending_nav")
+        )
+
+    db, ledger = book(tmp_path)
+    run("init", "--db", str(db))
+    before = counts(db)
+    monkeypatch.setattr(metrics, "capital_account_statement", off_by_a_cent)
+    with pytest.raises(CloseFailed) as failed:
+        close_period(db, "2026-03", ledger_dir=str(ledger))
+    message = str(failed.value)
+    assert "cannot close 2026-03" in message and "nothing was written" in message
+    assert "fund sf1, investor pen: beginning NAV + flows + P&L" in message
+    assert "investors' ending_nav sum to" in message
+    assert counts(db) == before
