@@ -16,7 +16,15 @@ from fundbook.report.board_sections import (
 )
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
 from fundbook.report.compliance import findings, matrix
-from fundbook.report.context import BoardContext, Figure, JCurve, LeverageRow, Party, Source
+from fundbook.report.context import (
+    BoardContext,
+    Figure,
+    JCurve,
+    LeverageRow,
+    Party,
+    Source,
+    ThemeRow,
+)
 from fundbook.report.formatting import millions, money, multiple, pct
 from fundbook.report.source import (
     ReportSource,
@@ -130,17 +138,11 @@ def totals(source: ReportSource, gf: str) -> dict[str, Figure]:
     return {n: figure(row, n, k, "fund", keys) for n, k in kinds.items()}
 
 
-def headline(
-    tot: dict[str, Figure],
-    lev: list[LeverageRow],
-    found: list[Any],
-    grants: dict[str, Figure],
-    currency: str,
-) -> list[tuple[str, Figure, str]]:
-    """The first page: a dozen figures a board member reads first."""
-    programme = next((r for r in lev if r.total), None)
-    fails = sum(1 for f in found if f.status == "fail")
-    out = [
+Card = tuple[str, Figure, str]
+
+
+def _fund_cards(tot: dict[str, Figure], currency: str) -> list[Card]:
+    return [
         (f"Guidance fund commitments ({currency})", _as(tot["committed"], "millions"), ""),
         (
             f"Paid-in ({currency})",
@@ -151,25 +153,42 @@ def headline(
         ("Net IRR", tot["net_irr"], "Since inception, to the government"),
         ("TVPI / DPI", tot["tvpi"], f"DPI {multiple(tot['dpi'].value)}"),
     ]
+
+
+def _programme_cards(programme: LeverageRow) -> list[Card]:
+    return [
+        (
+            "Programme size (HKD)",
+            _as(programme.committed, "millions"),
+            "All sub-funds, government and social capital",
+        ),
+        (
+            "Amplification (commitments)",
+            programme.amplification,
+            f"Target {ITIF_TARGET_AMPLIFICATION:.1f}x; social leverage "
+            f"{multiple(programme.social_leverage.value)}",
+        ),
+        (
+            "Social leverage (paid-in)",
+            programme.paid_in_leverage,
+            "Social money paid in per HK$1 of government money",
+        ),
+    ]
+
+
+def headline(
+    tot: dict[str, Figure],
+    lev: list[LeverageRow],
+    found: list[Any],
+    grants: dict[str, Figure],
+    currency: str,
+) -> list[Card]:
+    """The first page: a dozen figures a board member reads first."""
+    out = _fund_cards(tot, currency)
+    programme = next((r for r in lev if r.total), None)
     if programme is not None:
-        out += [
-            (
-                "Programme size (HKD)",
-                _as(programme.committed, "millions"),
-                "All sub-funds, government and social capital",
-            ),
-            (
-                "Amplification (commitments)",
-                programme.amplification,
-                f"Target {ITIF_TARGET_AMPLIFICATION:.1f}x; social leverage "
-                f"{multiple(programme.social_leverage.value)}",
-            ),
-            (
-                "Social leverage (paid-in)",
-                programme.paid_in_leverage,
-                "Social money paid in per HK$1 of government money",
-            ),
-        ]
+        out += _programme_cards(programme)
+    fails = sum(1 for f in found if f.status == "fail")
     out.append(
         (
             "Mandate findings",
@@ -198,6 +217,17 @@ def target(source: ReportSource, gf: str) -> Figure:
 
 def _as(fig: Figure, kind: str) -> Figure:
     return Figure(fig.value, kind, fig.source)
+
+
+def theme_chart(themes: list[ThemeRow]) -> Any:
+    """Direct and look-through shares per theme."""
+    through = [_f(t.look_through_share.value if t.look_through_share else None) for t in themes]
+    return bar_chart(
+        "Exposure by theme, direct and look-through",
+        [t.label for t in themes],
+        [Series("Direct", [_f(t.share.value) for t in themes]), Series("Look-through", through)],
+        lambda v: pct(v),
+    )
 
 
 def _axis_format(values: list[float]) -> Any:
@@ -260,21 +290,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         compliance_rules=rules,
         compliance=grid,
         themes=themes,
-        theme_chart=bar_chart(
-            "Exposure by theme, direct and look-through",
-            [t.label for t in themes],
-            [
-                Series("Direct", [_f(t.share.value) for t in themes]),
-                Series(
-                    "Look-through",
-                    [
-                        _f(t.look_through_share.value if t.look_through_share else None)
-                        for t in themes
-                    ],
-                ),
-            ],
-            lambda v: pct(v),
-        ),
+        theme_chart=theme_chart(themes),
         jcurves=jcurves(source, gf),
         top_holdings=top,
         concentration=concentration(top, tot),

@@ -89,18 +89,8 @@ def bar_chart(
     for row, label in enumerate(labels):
         gy = top + row * group_h
         body.append(_text(label_width - 8, gy + group_h / 2, _clip(label, 46), "end"))
-        for i, s in enumerate(series):
-            value = s.values[row]
-            y = gy + i * bar_h
-            if value is None or not math.isfinite(value):
-                body.append(_text(label_width + 4, y + bar_h - 2, "—"))
-                continue
-            w = max(value, 0.0) * scale
-            body.append(
-                f'<rect x="{label_width}" y="{y:.1f}" width="{w:.1f}" '
-                f'height="{bar_h - 1}" fill="{PALETTE[i % len(PALETTE)]}"/>'
-            )
-            body.append(_text(label_width + w + 4, y + bar_h - 2, fmt(value)))
+        values = [s.values[row] for s in series]
+        body += _bar_group(values, label_width, gy, bar_h, scale, fmt)
     axis_y = top + group_h * len(labels)
     body.append(
         f'<line x1="{label_width}" y1="{top - 4}" x2="{label_width}" y2="{axis_y}" '
@@ -114,6 +104,25 @@ def bar_chart(
         )
         body.append(_text(tx, axis_y + 14, fmt(target), "middle", f'fill="{TARGET_COLOUR}"'))
     return _svg(width, height, title, body)
+
+
+def _bar_group(
+    values: Sequence[float | None], x0: float, y0: float, bar_h: float, scale: float, fmt: Fmt
+) -> list[str]:
+    """One bar per series for one label; an undefined value shows an em dash."""
+    body = []
+    for i, value in enumerate(values):
+        y = y0 + i * bar_h
+        if value is None or not math.isfinite(value):
+            body.append(_text(x0 + 4, y + bar_h - 2, "—"))
+            continue
+        w = max(value, 0.0) * scale
+        body.append(
+            f'<rect x="{x0}" y="{y:.1f}" width="{w:.1f}" height="{bar_h - 1}" '
+            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
+        )
+        body.append(_text(x0 + w + 4, y + bar_h - 2, fmt(value)))
+    return body
 
 
 def _clip(label: str, limit: int) -> str:
@@ -133,6 +142,45 @@ def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return ticks
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """The plot area of a chart with a vertical value axis."""
+
+    left: float
+    right: float
+    top: float
+    plot_h: float
+    lo: float
+    hi: float
+
+    def y(self, value: float) -> float:
+        return self.top + (self.hi - value) / (self.hi - self.lo or 1.0) * self.plot_h
+
+
+def _grid(frame: _Frame, ticks: list[float], fmt: Fmt) -> list[str]:
+    """Horizontal grid lines with their labels, and the zero line."""
+    body = []
+    for t in ticks:
+        body.append(
+            f'<line x1="{frame.left}" y1="{frame.y(t):.1f}" x2="{frame.right}" '
+            f'y2="{frame.y(t):.1f}" stroke="#ddd" stroke-width="0.6"/>'
+        )
+        body.append(_text(frame.left - 6, frame.y(t) + 3, fmt(t), "end"))
+    body.append(
+        f'<line x1="{frame.left}" y1="{frame.y(0):.1f}" x2="{frame.right}" '
+        f'y2="{frame.y(0):.1f}" stroke="#555" stroke-width="0.8"/>'
+    )
+    return body
+
+
+def _line(points: list[tuple[float, float]]) -> list[str]:
+    """A polyline with a dot on each point."""
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    body = [f'<polyline points="{coords}" fill="none" stroke="{PALETTE[1]}" stroke-width="2"/>']
+    body += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{PALETTE[1]}"/>' for x, y in points]
+    return body
+
+
 def jcurve_chart(
     title: str,
     labels: Sequence[str],
@@ -143,51 +191,28 @@ def jcurve_chart(
     height: int = 260,
 ) -> Markup:
     """Bars of each period's net cash flow and a line of the cumulative net cash flow."""
-    left, right, top, bottom = 78, 12, 26, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
-    values = [0.0, *net_flows, *cumulative]
-    ticks = _nice_ticks(min(values), max(values))
-    lo, hi = ticks[0], ticks[-1]
+    ticks = _nice_ticks(min(0.0, *net_flows, *cumulative), max(0.0, *net_flows, *cumulative))
+    frame = _Frame(78, width - 12, 26, height - 26 - 40, ticks[0], ticks[-1])
     n = max(len(labels), 1)
-    step = plot_w / n
+    step = (frame.right - frame.left) / n
     bar_w = min(step * 0.6, 36.0)
-
-    def y_of(v: float) -> float:
-        return top + (hi - v) / (hi - lo or 1.0) * plot_h
-
     body = _legend(
         [Series("Net cash flow in the quarter", []), Series("Cumulative net cash flow", [])],
-        left,
+        frame.left,
         12,
         None,
         line_last=True,
     )
-    for t in ticks:
-        body.append(
-            f'<line x1="{left}" y1="{y_of(t):.1f}" x2="{width - right}" '
-            f'y2="{y_of(t):.1f}" stroke="#ddd" stroke-width="0.6"/>'
-        )
-        body.append(_text(left - 6, y_of(t) + 3, fmt(t), "end"))
-    body.append(
-        f'<line x1="{left}" y1="{y_of(0):.1f}" x2="{width - right}" y2="{y_of(0):.1f}" '
-        'stroke="#555" stroke-width="0.8"/>'
-    )
+    body += _grid(frame, ticks, fmt)
     points = []
     for i, (label, flow, cum) in enumerate(zip(labels, net_flows, cumulative, strict=True)):
-        x = left + i * step
-        y0, y1 = sorted((y_of(0), y_of(flow)))
+        x = frame.left + i * step
+        y0, y1 = sorted((frame.y(0), frame.y(flow)))
         body.append(
             f'<rect x="{x + (step - bar_w) / 2:.1f}" y="{y0:.1f}" width="{bar_w:.1f}" '
             f'height="{max(y1 - y0, 0.5):.1f}" fill="{PALETTE[0]}"/>'
         )
-        points.append(f"{x + step / 2:.1f},{y_of(cum):.1f}")
+        points.append((x + step / 2, frame.y(cum)))
         if n <= 14 or i % math.ceil(n / 14) == 0:
-            body.append(_text(x + step / 2, height - bottom + 14, label, "middle"))
-    body.append(
-        f'<polyline points="{" ".join(points)}" fill="none" stroke="{PALETTE[1]}" '
-        'stroke-width="2"/>'
-    )
-    for p in points:
-        px, py = p.split(",")
-        body.append(f'<circle cx="{px}" cy="{py}" r="2.5" fill="{PALETTE[1]}"/>')
-    return _svg(width, height, title, body)
+            body.append(_text(x + step / 2, height - 26, label, "middle"))
+    return _svg(width, height, title, body + _line(points))
