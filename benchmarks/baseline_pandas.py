@@ -50,6 +50,8 @@ def xirr(dates: pd.Series, amounts: pd.Series) -> float:
     if not ((a > 0).any() and (a < 0).any()):
         return np.nan
     years = (dates - dates.min()).dt.days.to_numpy() / 365.0
+    if years.max() == 0:  # all on one day: any rate fits when they net to zero (Excel/pyxirr: 0)
+        return 0.0 if a.sum() == 0 else np.nan
     a = a / np.abs(a).max()  # the same relative tolerance for every holding
     with np.errstate(all="ignore"):
         return _solve(years, a)

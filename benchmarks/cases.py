@@ -216,6 +216,8 @@ def case_reports_pdf(work: Path, size: int) -> Timed:
 
     html = sorted((work / "reports").glob("lp-*.html"))[:PDF_REPORTS]
     jobs = [(h, h.with_suffix(".pdf")) for h in html]
+    if not jobs:
+        raise SystemExit("no HTML reports to convert: the reports_html case failed")
 
     def run() -> dict[str, Any]:
         return {"reports": len(write_pdfs(jobs, workers=1))}
