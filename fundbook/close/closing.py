@@ -25,7 +25,7 @@ from fundbook.close.snapshot import (
     CloseInfo,
     Snapshot,
     list_closes,
-    read_stored,
+    read_statements,
     wide_levels,
 )
 from fundbook.core.errors import FundbookError, PeriodLocked
@@ -195,7 +195,7 @@ def _chain(con: duckdb.DuckDBPyConnection) -> _Chain:
     last = everything[-1] if everything else None
     if not standing:
         return _Chain(last, None, None)
-    _, statements = read_stored(con, standing[-1].close_id)
+    statements = read_statements(con, standing[-1].close_id)
     return _Chain(last, standing[-1], statements.filter(pl.col("basis") == "ITD"))
 
 

@@ -288,8 +288,12 @@ def is_closed(con: duckdb.DuckDBPyConnection, period: str) -> bool:
 def read_stored(con: duckdb.DuckDBPyConnection, close_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The stored figures (long form) and statements of a close, in canonical order."""
     figures = frame(con, sql("close_read_figures"), [close_id]).cast(LONG_SCHEMA)  # type: ignore[arg-type]
-    statements = frame(con, sql("close_read_statements"), [close_id])
-    return figures, conform_statements(statements)
+    return figures, read_statements(con, close_id)
+
+
+def read_statements(con: duckdb.DuckDBPyConnection, close_id: int) -> pl.DataFrame:
+    """The stored capital account statements of a close, in canonical order."""
+    return conform_statements(frame(con, sql("close_read_statements"), [close_id]))
 
 
 STATEMENT_KEYS = ("basis", "start_date", "end_date", "fund_id", "investor_id")
