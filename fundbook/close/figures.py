@@ -27,13 +27,13 @@ METRIC_LEVELS: tuple[tuple[str, MetricFn], ...] = (
     ("grant", lambda f, d: metrics.grant_matching(f, d).rename({"programme": "fund_id"})),
     ("compliance", lambda f, d: metrics.compliance(f, d)),
 )
-# Levels read straight from the booked rows (SQL file, its parameters).
-BOOK_LEVELS = (
-    ("cash_flow", "close_cash_flow"),
-    ("flow", "close_flows"),
-    ("fund_info", "close_fund_info"),
-    ("investor_info", "close_investor_info"),
-    ("company_info", "close_company_info"),
+# Levels read straight from the booked rows: (level, SQL file, the parameters it binds).
+BOOK_LEVELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("cash_flow", "close_cash_flow", ("period_end",)),
+    ("flow", "close_flows", ("quarter_start", "period_end")),
+    ("fund_info", "close_fund_info", ()),
+    ("investor_info", "close_investor_info", ()),
+    ("company_info", "close_company_info", ()),
 )
 
 
@@ -72,9 +72,8 @@ def compute(
         levels[level] = fn(frames, end)
     levels["theme_by_fund"] = theme_by_fund(levels["holding"], frames.companies)
     params = {"period_end": end, "quarter_start": period.quarter_start}
-    for level, query in BOOK_LEVELS:
-        wanted = {k: v for k, v in params.items() if f"${k}" in sql(query)}
-        levels[level] = frame(con, sql(query), wanted)
+    for level, query, names in BOOK_LEVELS:
+        levels[level] = frame(con, sql(query), {k: params[k] for k in names})
     say("computing capital account statements")
     statements = statement_lines(frames, period, period_start, inception)
     figures_long = pl.concat([to_long(df, lvl) for lvl, df in levels.items()], how="vertical")
