@@ -297,6 +297,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         grants=grant_rows(source),
         grant_totals=grants,
         movements=movements(source, [gf, *sub_funds(source, gf)]),
+        previous_closed=source.previous_closed,
     )
 
 

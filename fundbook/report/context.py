@@ -254,5 +254,6 @@ class BoardContext:
     grants: list[GrantRow]
     grant_totals: dict[str, Figure]
     movements: list[FundMovements]
+    previous_closed: bool = True  # False: the previous quarter's figures are a DRAFT
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
     notes: list[str] = field(default_factory=list)

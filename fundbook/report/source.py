@@ -28,6 +28,7 @@ class ReportSource:
     snapshot: Snapshot
     closed: bool
     previous: Snapshot | None
+    previous_closed: bool = False
 
     @property
     def period_end(self) -> Any:
@@ -66,10 +67,10 @@ def load_source(con: duckdb.DuckDBPyConnection, quarter: str) -> ReportSource:
     snapshot, closed = _snapshot(con, period)
     previous_quarter = Period(period.quarter_start.year, period.quarter_start.month).previous()
     try:
-        previous, _ = _snapshot(con, previous_quarter)
+        previous, previous_closed = _snapshot(con, previous_quarter)
     except FundbookError:
-        previous = None
-    return ReportSource(snapshot, closed, previous)
+        previous, previous_closed = None, False
+    return ReportSource(snapshot, closed, previous, previous_closed)
 
 
 def close_info(source: ReportSource) -> CloseInfo:
