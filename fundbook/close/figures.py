@@ -83,16 +83,19 @@ def compute(
 def theme_by_fund(holdings: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
     """Each fund's direct exposure by theme, in its currency: the figures of
     `metrics.theme_exposure(frames, as_of, fund_id=F)` for every fund F at once, from the
-    holding level (a holding that is a fund of the book has the theme `sub_fund`)."""
+    holding level (a holding that is a fund of the book has the theme `sub_fund`; `holdings`
+    counts those with a position: fair value or remaining cost above zero). A test on the demo
+    book keeps the two equal."""
     themes = companies.select(pl.col("company_id").alias("holding_id"), "theme")
     cents = (pl.col("fair_value") * 100).cast(pl.Int128).cast(pl.Float64)
     total = cents.sum().over("fund_id")
+    held = (pl.col("fair_value") > 0) | (pl.col("remaining_cost") > 0)  # a position at the date
     return (
         holdings.join(themes, on="holding_id", how="left")
         .with_columns(pl.col("theme").fill_null("sub_fund"))
         .group_by("fund_id", "theme", "currency")
         .agg(
-            pl.col("holding_id").n_unique().cast(pl.Int64).alias("holdings"),
+            pl.col("holding_id").filter(held).n_unique().cast(pl.Int64).alias("holdings"),
             pl.col("invested").sum().cast(MONEY),
             pl.col("fair_value").sum().cast(MONEY),
         )
