@@ -59,6 +59,7 @@ PACKAGES = (
     "fundbook",
 )
 XIRR_TOL = 1e-9
+MEMORY_LIMIT_GIB = float(os.environ.get("BENCH_MEMORY_LIMIT_GIB", "18"))
 
 
 def machine() -> dict[str, Any]:
@@ -110,14 +111,46 @@ def run_case(case: str, work: Path, size: int, runs: int, profile: Path | None) 
     done: list[dict[str, Any]] = []
     error = None
     for _ in range(runs):
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            error = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        code, out, err = run_guarded(cmd)
+        if code != 0:
+            error = err
             break
-        done.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        done.append(json.loads(out.strip().splitlines()[-1]))
     if profile and not error:
-        subprocess.run([*cmd, "--profile", str(profile)], capture_output=True, text=True)
+        run_guarded([*cmd, "--profile", str(profile)])
     return summarise(case, size, done, error)
+
+
+def run_guarded(cmd: list[str]) -> tuple[int, str, str]:
+    """Run a case; stop it if its memory passes MEMORY_LIMIT_GIB (the machine is shared)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        peak = 0.0
+        while True:
+            try:
+                code = proc.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                peak = max(peak, _rss_gib(proc.pid))
+                if peak > MEMORY_LIMIT_GIB:
+                    proc.kill()
+                    proc.wait()
+                    return 1, "", f"stopped: memory passed {MEMORY_LIMIT_GIB} GiB"
+        out.seek(0)
+        err.seek(0)
+        lines = err.read().strip().splitlines()
+        return code, out.read(), (lines or ["failed"])[-1]
+
+
+def _rss_gib(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 2**20
+    return 0.0
 
 
 def summarise(
@@ -217,7 +250,7 @@ def main() -> None:
         plan.append((SCALE_SIZE, tuple(c for c in SCALE_CASES if c in cases)))
     tmp = RESULTS / "tmp"
     tmp.mkdir(parents=True, exist_ok=True)
-    profile_dir = RESULTS / "profiles" if args.profile else None
+    profile_dir = RESULTS / "tmp" / "profiles" if args.profile else None
     if profile_dir:
         profile_dir.mkdir(exist_ok=True)
     started = dt.datetime.now(dt.UTC)
