@@ -109,17 +109,21 @@ CREATE TABLE IF NOT EXISTS posting_rules (
     credit_account VARCHAR NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS postings (
-    txn_id      VARCHAR NOT NULL,
-    date        DATE NOT NULL,
-    fund_id     VARCHAR NOT NULL,
-    account     VARCHAR NOT NULL,
-    investor_id VARCHAR,
-    holding_id  VARCHAR,
-    debit       DECIMAL(18,2) NOT NULL,
-    credit      DECIMAL(18,2) NOT NULL,
-    currency    VARCHAR NOT NULL         -- the fund's currency
-);
+-- The double-entry postings: one debit and one credit line per transaction, in the fund's
+-- currency, by the posting rules. A view over the append-only transactions, so postings are
+-- append-only too, can never disagree with the rows they come from, and cost no second write.
+CREATE OR REPLACE VIEW postings AS
+SELECT t.txn_id, t.date, t.fund_id, r.debit_account AS account, t.investor_id, t.holding_id,
+       t.amount_fund AS debit, 0::DECIMAL(18,2) AS credit, f.currency, t.import_id
+FROM transactions t
+JOIN posting_rules r ON r.type = t.type
+JOIN funds f ON f.fund_id = t.fund_id
+UNION ALL
+SELECT t.txn_id, t.date, t.fund_id, r.credit_account AS account, t.investor_id, t.holding_id,
+       0::DECIMAL(18,2) AS debit, t.amount_fund AS credit, f.currency, t.import_id
+FROM transactions t
+JOIN posting_rules r ON r.type = t.type
+JOIN funds f ON f.fund_id = t.fund_id;
 
 -- Closed periods. Rows dated on or before the latest locked period_end cannot be imported.
 CREATE TABLE IF NOT EXISTS period_locks (
