@@ -29,7 +29,6 @@ from fundbook.report.formatting import millions, money, multiple, pct
 from fundbook.report.source import (
     ReportSource,
     close_info,
-    entities,
     figure,
     level,
     name_of,
@@ -53,7 +52,7 @@ TARGET_SOCIAL_LEVERAGE = ITIF_TARGET_AMPLIFICATION - 1.0
 
 def guidance_fund_id(source: ReportSource) -> str:
     """The fund of kind guidance_fund (the board's fund); the first fund when there is none."""
-    names = entities(source.snapshot)
+    names = source.names
     funds = [r["fund_id"] for r in level(source.snapshot, "fund").to_dicts()]
     guidance = [f for f in funds if names.get(f, {}).get("kind") == "guidance_fund"]
     return sorted(guidance or funds)[0]
@@ -61,7 +60,7 @@ def guidance_fund_id(source: ReportSource) -> str:
 
 def sub_funds(source: ReportSource, programme_id: str) -> list[str]:
     """The sub-funds of the guidance fund, by name."""
-    names = entities(source.snapshot)
+    names = source.names
     found = [
         f
         for f, e in names.items()
@@ -84,7 +83,7 @@ def _leverage_row(
 
 def leverage_rows(source: ReportSource, gf: str) -> list[LeverageRow]:
     """One row per sub-fund (fund figures) and the programme total (programme figures)."""
-    names = entities(source.snapshot)
+    names = source.names
     funds = level(source.snapshot, "fund")
     out = [
         _leverage_row(name_of(names, f), one(funds, fund_id=f), "fund", {"fund_id": f})
@@ -239,7 +238,7 @@ def _axis_format(values: list[float]) -> Any:
 
 def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
     """J-curves of the guidance fund and of each co-investment fund with flows."""
-    names = entities(source.snapshot)
+    names = source.names
     last = close_info(source).quarter
     funds = [
         gf,
@@ -266,7 +265,7 @@ def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
 
 def build_board_context(source: ReportSource) -> BoardContext:
     """The context of the board report of the quarter."""
-    names = entities(source.snapshot)
+    names = source.names
     gf = guidance_fund_id(source)
     currency = str(names.get(gf, {}).get("currency") or "HKD")
     tot = totals(source, gf)

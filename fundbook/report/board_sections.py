@@ -19,7 +19,7 @@ from fundbook.report.context import (
     ThemeRow,
     TopHolding,
 )
-from fundbook.report.source import ReportSource, entities, figure, level, name_of, one, rows
+from fundbook.report.source import ReportSource, figure, level, name_of, one, rows
 
 
 def _theme_frame(source: ReportSource, name: str, fund_id: str) -> pl.DataFrame:
@@ -100,7 +100,7 @@ def jcurve(source: ReportSource, fund_id: str, last: str) -> list[JCurvePoint]:
 
 def top_holdings(source: ReportSource, fund_id: str, limit: int = 10) -> list[TopHolding]:
     """The guidance fund's largest holdings by fair value, with shares of its holdings' value."""
-    names = entities(source.snapshot)
+    names = source.names
     found = [
         r
         for r in rows(level(source.snapshot, "holding"), fund_id=fund_id)
@@ -147,7 +147,7 @@ def concentration(top: list[TopHolding], totals: dict[str, Figure]) -> dict[str,
 
 def grant_rows(source: ReportSource) -> list[GrantRow]:
     """Each company's matching result, those short of the ratio first."""
-    names = entities(source.snapshot)
+    names = source.names
     out = []
     for r in level(source.snapshot, "grant").to_dicts():
         keys = {"fund_id": r.get("fund_id"), "company_id": r["company_id"]}
@@ -194,7 +194,7 @@ MOVEMENT_FIGURES = (
 
 def movements(source: ReportSource, fund_ids: list[str]) -> list[FundMovements]:
     """Quarter-on-quarter changes of the main figures of each fund."""
-    names = entities(source.snapshot)
+    names = source.names
     now = level(source.snapshot, "fund")
     before = level(source.previous, "fund") if source.previous else pl.DataFrame()
     prev_end = source.previous.close.period_end if source.previous else None

@@ -9,7 +9,7 @@ from typing import Any
 
 from fundbook.report.context import ComplianceRow, Figure, Finding
 from fundbook.report.formatting import money
-from fundbook.report.source import ReportSource, entities, figure, level, name_of
+from fundbook.report.source import ReportSource, figure, level, name_of
 
 # Each ITIF rule, in the order of the matrix: short label, label, why it matters (DOMAIN.md).
 RULES: dict[str, tuple[str, str, str]] = {
@@ -79,7 +79,7 @@ def readable(detail: str, names: dict[str, dict[str, Any]]) -> str:
 
 def findings(source: ReportSource) -> list[Finding]:
     """Every rule of every sub-fund, failures first, each with its explanation."""
-    names = entities(source.snapshot)
+    names = source.names
     out = []
     for r in level(source.snapshot, "compliance").to_dicts():
         keys: dict[str, str | None] = {"fund_id": r["fund_id"], "rule": r["rule"]}

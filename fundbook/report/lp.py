@@ -24,13 +24,10 @@ from fundbook.report.formatting import pct, theme_label
 from fundbook.report.source import (
     ReportSource,
     close_info,
-    entities,
     figure,
     level,
     name_of,
     negate,
-    one,
-    rows,
 )
 
 # ILPA lines: (column, label, sign shown, block, total line)
@@ -79,7 +76,7 @@ def _statement_figs(
 ) -> tuple[Figure, Figure, Figure]:
     out = []
     for basis in BASES:
-        row = source.statements.get((basis, fund_id, investor_id), {})
+        row = source.statement_row(basis, fund_id, investor_id)
         value = row.get(column)
         keys = (("basis", basis), ("fund_id", fund_id), ("investor_id", investor_id))
         shown = negate(value) if sign < 0 else value
@@ -123,8 +120,8 @@ def _status(row: dict[str, Any]) -> str:
 
 def holding_rows(source: ReportSource, fund_id: str, share: float | None) -> list[HoldingRow]:
     """The fund's holdings by fair value, with the investor's look-through share."""
-    names = entities(source.snapshot)
-    found = rows(level(source.snapshot, "holding"), fund_id=fund_id)
+    names = source.names
+    found = source.find("holding", fund_id=fund_id)
     found.sort(key=lambda r: (-(r.get("fair_value") or 0), r["holding_id"]))
     out = []
     for r in found:
@@ -149,7 +146,7 @@ def holding_rows(source: ReportSource, fund_id: str, share: float | None) -> lis
 
 def fund_theme_rows(source: ReportSource, fund_id: str, share: float | None) -> list[ThemeRow]:
     """The fund's exposure per theme (the five themes first), with the investor's share."""
-    found = {r["theme"]: r for r in rows(level(source.snapshot, "theme_by_fund"), fund_id=fund_id)}
+    found = {r["theme"]: r for r in source.find("theme_by_fund", fund_id=fund_id)}
     order = [*STRATEGIC_THEMES, *sorted(t for t in found if t not in STRATEGIC_THEMES)]
     out = []
     for theme in order:
@@ -201,7 +198,7 @@ def _float(value: Any) -> float | None:
 
 def flow_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[CashFlowRow]:
     """The investor's own capital calls and distributions in the quarter."""
-    found = rows(level(source.snapshot, "flow"), fund_id=fund_id, investor_id=investor_id)
+    found = source.find("flow", fund_id=fund_id, investor_id=investor_id)
     found.sort(key=lambda r: (r["date"], r["txn_id"]))
     return [
         CashFlowRow(
@@ -261,11 +258,11 @@ def _summary(inv: dict[str, Any], ikeys: dict[str, str | None]) -> dict[str, Fig
 
 def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> LpContext:
     """The context of one LP report. Reads only this investor's rows and fund-level figures."""
-    names = entities(source.snapshot)
+    names = source.names
     ikeys: dict[str, str | None] = {"fund_id": fund_id, "investor_id": investor_id}
     fkeys: dict[str, str | None] = {"fund_id": fund_id}
-    inv = one(level(source.snapshot, "investor"), fund_id=fund_id, investor_id=investor_id)
-    fund = one(level(source.snapshot, "fund"), fund_id=fund_id)
+    inv = next(iter(source.find("investor", fund_id=fund_id, investor_id=investor_id)), {})
+    fund = next(iter(source.find("fund", fund_id=fund_id)), {})
     share = _share_of_fund(inv)
     holdings = holding_rows(source, fund_id, share)
     themes = fund_theme_rows(source, fund_id, share)

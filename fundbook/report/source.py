@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -21,26 +21,98 @@ class BadQuarter(FundbookError):
     """The --quarter given is not a quarter like 2026Q3."""
 
 
+PreviousLoader = Callable[[], "tuple[Snapshot | None, bool]"]
+
+
 @dataclass(frozen=True)
 class ReportSource:
-    """The snapshot of the quarter and of the quarter before (None when the book has none)."""
+    """The snapshot of the quarter and of the quarter before (None when the book has none).
+
+    The previous quarter (only the board report's movements read it) is loaded on first use
+    when a `previous_loader` is given: LP reports never pay for it. Lookups by key are indexed
+    once per source, so rendering many reports reads each level once, not once per report.
+    """
 
     snapshot: Snapshot
     closed: bool
-    previous: Snapshot | None
-    previous_closed: bool = False
+    given_previous: Snapshot | None = None
+    given_previous_closed: bool = False
+    previous_loader: PreviousLoader | None = field(default=None, compare=False, repr=False)
 
     @property
     def period_end(self) -> Any:
         return self.snapshot.close.period_end
 
     @cached_property
-    def statements(self) -> dict[tuple[str, str, str | None], dict[str, Any]]:
-        """Statement rows by (basis, fund_id, investor_id); investor_id None is the fund."""
-        return {
-            (r["basis"], r["fund_id"], r["investor_id"]): r
-            for r in self.snapshot.statements.to_dicts()
-        }
+    def _previous(self) -> tuple[Snapshot | None, bool]:
+        if self.previous_loader is None:
+            return self.given_previous, self.given_previous_closed
+        return self.previous_loader()
+
+    @property
+    def previous(self) -> Snapshot | None:
+        return self._previous[0]
+
+    @property
+    def previous_closed(self) -> bool:
+        return self._previous[1]
+
+    @cached_property
+    def names(self) -> dict[str, dict[str, Any]]:
+        """`entities(snapshot)`, built once."""
+        return entities(self.snapshot)
+
+    @cached_property
+    def _indexes(self) -> dict[tuple[str, tuple[str, ...]], RowPositions]:
+        return {}
+
+    @cached_property
+    def _found(self) -> dict[tuple[str, tuple[Any, ...]], list[dict[str, Any]]]:
+        return {}
+
+    def find(self, level_name: str, **keys: str | None) -> list[dict[str, Any]]:
+        """`rows(level(snapshot, level_name), **keys)` through an index built once per level."""
+        frame = level(self.snapshot, level_name)
+        return [dict(r) for r in self._rows(level_name, frame, keys)]
+
+    def statement_row(self, basis: str, fund_id: str, investor_id: str | None) -> dict[str, Any]:
+        """The statement of (basis, fund, investor); investor None is the fund's own."""
+        keys = {"fund_id": fund_id, "investor_id": investor_id}
+        found = [
+            r
+            for r in self._rows("statement", self.snapshot.statements, keys)
+            if r["basis"] == basis
+        ]
+        return dict(found[-1]) if found else {}
+
+    def _rows(
+        self, name: str, frame: pl.DataFrame, keys: Mapping[str, str | None]
+    ) -> list[dict[str, Any]]:
+        """The rows of `frame` with `keys`, gathered once per key (the index once per level)."""
+        wanted = (name, tuple(keys.items()))
+        if wanted not in self._found:
+            columns = (name, tuple(keys))
+            if columns not in self._indexes:
+                self._indexes[columns] = row_positions(frame, tuple(keys))
+            positions = self._indexes[columns].get(tuple(keys.values()))
+            self._found[wanted] = frame[positions].to_dicts() if positions else []
+        return self._found[wanted]
+
+
+RowPositions = dict[tuple[Any, ...], list[int]]
+
+
+def row_positions(frame: pl.DataFrame, columns: tuple[str, ...]) -> RowPositions:
+    """Row numbers of `frame` by the values of `columns` (null keys as None), in row order."""
+    if frame.height == 0 or any(c not in frame.columns for c in columns):
+        return {}
+    groups = (
+        frame.select(*columns)
+        .with_row_index("_row")
+        .group_by(list(columns), maintain_order=True)
+        .agg(pl.col("_row"))
+    )
+    return {tuple(values[:-1]): list(values[-1]) for values in groups.iter_rows()}
 
 
 def parse_quarter(text: str) -> Period:
@@ -61,16 +133,31 @@ def _snapshot(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[Snapshot,
     return read_snapshot(con, str(period)), True
 
 
-def load_source(con: duckdb.DuckDBPyConnection, quarter: str) -> ReportSource:
-    """The figures of `quarter`: its close's snapshot, else a DRAFT computed from the book."""
+def load_source(
+    con: duckdb.DuckDBPyConnection,
+    quarter: str,
+    previous_loader: PreviousLoader | None = None,
+) -> ReportSource:
+    """The figures of `quarter`: its close's snapshot, else a DRAFT computed from the book.
+
+    The previous quarter is read now from `con`, or later by `previous_loader` when given.
+    """
     period = parse_quarter(quarter)
     snapshot, closed = _snapshot(con, period)
+    if previous_loader is not None:
+        return ReportSource(snapshot, closed, previous_loader=previous_loader)
+    previous, previous_closed = load_previous(con, quarter)
+    return ReportSource(snapshot, closed, previous, previous_closed)
+
+
+def load_previous(con: duckdb.DuckDBPyConnection, quarter: str) -> tuple[Snapshot | None, bool]:
+    """The snapshot of the quarter before `quarter` (a DRAFT when not closed; None: no book)."""
+    period = parse_quarter(quarter)
     previous_quarter = Period(period.quarter_start.year, period.quarter_start.month).previous()
     try:
-        previous, previous_closed = _snapshot(con, previous_quarter)
+        return _snapshot(con, previous_quarter)
     except FundbookError:
-        previous, previous_closed = None, False
-    return ReportSource(snapshot, closed, previous, previous_closed)
+        return None, False
 
 
 def close_info(source: ReportSource) -> CloseInfo:
