@@ -53,3 +53,15 @@ def test_imports_flow_one_way() -> None:
             if RANK[other] >= RANK[own]:
                 wrong.append(f"{rel} imports {name}")
     assert wrong == []
+
+
+def test_every_command_is_listed_for_lazy_loading() -> None:
+    import importlib
+
+    from fundbook.cli import LAZY_COMMANDS
+
+    found = {}
+    for module in {m for m, _ in LAZY_COMMANDS.values()}:
+        for command in importlib.import_module(f"fundbook.cli.{module}").COMMANDS:
+            found[command.name] = module
+    assert found == {name: module for name, (module, _) in LAZY_COMMANDS.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -10,8 +11,46 @@ from fundbook import __version__
 from fundbook.core.errors import FundbookError, LedgerErrors
 
 
+# Each command's module, imported only when the command runs (a fast `--help` and start-up),
+# and its one-line help for the command list.
+LAZY_COMMANDS = {
+    "init": ("book", "Create an empty book (the DuckDB file with its schema)."),
+    "import": ("book", "Validate a ledger directory and append its new rows."),
+    "trial-balance": ("book", "Debits and credits per fund, currency and account."),
+    "metrics": ("metrics", "Leverage, IRR, multiples and exposure as of a date."),
+    "compliance": ("metrics", "ITIF mandate rules per sub-fund, failures first."),
+    "explain": ("metrics", "The dated cash flows and values behind one figure."),
+    "close": ("close", "Close a month: import, validate, compute, snapshot, lock."),
+    "reopen": ("close", "Reopen the latest closed period, with a recorded reason."),
+    "audit": ("close", "Verify, reproduce or export a close for the auditor."),
+    "history": ("close", "Closes, reopenings and imports of the book."),
+    "report": ("report", "Quarterly LP reports and the board report (HTML, PDF, XLSX)."),
+    "synth": ("synth", "Write a synthetic book of about N transactions."),
+    "demo": ("book", "Build the demo book and run the month-end job end to end."),
+}
+
+
 class FundbookGroup(click.Group):
-    """Maps domain exceptions to clean messages and exit codes (never a traceback)."""
+    """Maps domain exceptions to clean messages and exit codes (never a traceback).
+
+    Commands are loaded lazily from `LAZY_COMMANDS`, so `fundbook --help` and a command's
+    start-up import only what that command needs.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*LAZY_COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module = importlib.import_module(f"fundbook.cli.{LAZY_COMMANDS[cmd_name][0]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, LAZY_COMMANDS[name][1]) for name in sorted(LAZY_COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -41,13 +80,3 @@ def main() -> None:
     """Console-script entry point."""
     cli(prog_name="fundbook")
 
-
-def _register() -> None:
-    from fundbook.cli import book, close, metrics, report, synth
-
-    for module in (book, synth, close, metrics, report):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
