@@ -10,7 +10,6 @@ import click
 from fundbook import __version__
 from fundbook.core.errors import FundbookError, LedgerErrors
 
-
 # Each command's module, imported only when the command runs (a fast `--help` and start-up),
 # and its one-line help for the command list.
 LAZY_COMMANDS = {
@@ -79,4 +78,3 @@ def cli() -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="fundbook")
-
