@@ -44,6 +44,8 @@ def sql(name: str) -> str:
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view if missing, and seed the chart of accounts."""
+    if scalar(con, sql("migrate_postings_table")):
+        con.execute("DROP TABLE postings")  # derived rows: the view recomputes them exactly
     con.execute(sql("schema"))
     con.execute(sql("posting_rules"))
     for extra in sorted(sql_dir().glob("schema_*.sql")):
