@@ -198,6 +198,12 @@ class Recompute:
                 value, valued_by = m["fair_value"] + later, "valuation"
             else:
                 value, valued_by = remaining, "cost"
+            if valued_by == "valuation" and value == 0 and proceeds > 0:
+                # an exit: the position is closed (marked to zero after proceeds), so what is
+                # left of its cost is realised (a loss); a zero mark without proceeds is a
+                # write-down of a holding still held and stays unrealised
+                realised -= remaining
+                remaining = Decimal(0)
             flows = [
                 (t["date"], t["amount"] if t["type"] != "investment" else -t["amount"]) for t in ts
             ] + [(self.at, value)]
@@ -353,9 +359,12 @@ class Recompute:
 
         Direct: every fund's company holdings. Look-through: the guidance fund's direct company
         holdings plus its commitment share of each sub-fund's company holdings, the companies
-        de-duplicated in the count. Amounts stay exact (unrounded) here.
+        de-duplicated in the count, which counts only companies with a position at the date
+        (exited ones still count in the amounts). Amounts stay exact (unrounded) here.
         """
-        rows: list[tuple[str, Decimal, Decimal]] = []  # (company, invested, fair value) in HKD
+        # (company, invested, fair value, held) in HKD; held: a position at the date (fair
+        # value or remaining cost above zero), the only companies counted in `holdings`
+        rows: list[tuple[str, Decimal, Decimal, bool]] = []
         if look_through:
             holders = [f for f, r in self.book.funds.items() if r["kind"] == "guidance_fund"]
             for g in holders:
@@ -366,6 +375,7 @@ class Recompute:
                                 h,
                                 v["invested"] * self.rate[self.ccy(g)],
                                 v["fair_value"] * self.rate[self.ccy(g)],
+                                self._held(v),
                             )
                         )
                 lp = self.book.lp_of[g]
@@ -382,7 +392,7 @@ class Recompute:
                             if h not in self.book.companies:
                                 continue
                             part = [v["invested"] * w / total * r, v["fair_value"] * w / total * r]
-                            rows.append((h, part[0], part[1]))
+                            rows.append((h, part[0], part[1], self._held(v) and w > 0))
         else:
             for f in self.book.funds:
                 for h, v in self.holdings(f).items():
@@ -392,15 +402,17 @@ class Recompute:
                                 h,
                                 v["invested"] * self.rate[self.ccy(f)],
                                 v["fair_value"] * self.rate[self.ccy(f)],
+                                self._held(v),
                             )
                         )
         out: dict[str, dict] = {}
-        for h, inv, fv in rows:
+        for h, inv, fv, held in rows:
             t = out.setdefault(
                 self.book.companies[h]["theme"],
                 dict(companies=set(), invested=Decimal(0), fair_value=Decimal(0), rows=0),
             )
-            t["companies"].add(h)
+            if held:
+                t["companies"].add(h)
             t["invested"] += inv
             t["fair_value"] += fv
             t["rows"] += 1
@@ -409,6 +421,10 @@ class Recompute:
             t["holdings"] = len(t["companies"])
             t["share_of_fair_value"] = _div(t["fair_value"], total)
         return out
+
+    @staticmethod
+    def _held(h: dict) -> bool:
+        return h["fair_value"] > 0 or h["remaining_cost"] > 0
 
     # programmes -------------------------------------------------------------------------
     @cache  # noqa: B019 (one Recompute per test module)
@@ -660,27 +676,10 @@ MORE_FUND_FIGURES = (
 
 # --- funds, investors, holdings ------------------------------------------------------------
 
-_ITIF_NAV = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "itif nav (and holdings_value, unrealised_gain) at 2026-09-30: exact 1399201960.57 (the "
-        "book's own 2026-09-30 marks of the sub-fund interests add up to it); fundbook "
-        "1399201960.01 (-0.56; -0.42 at 2026-10-31) since 34d4450's line-by-line allocation, "
-        "1399201960.67 (+0.10) before it: the sub-fund interests are valued from capital "
-        "accounts that the allocation's rounding moved by more than a cent"
-    ),
-)
-
-
-def _fund_case(fund_id: str, figure: str):
-    if fund_id == "itif" and figure in ("nav", "holdings_value", "unrealised_gain"):
-        return pytest.param(fund_id, figure, marks=_ITIF_NAV)
-    return pytest.param(fund_id, figure)
-
 
 @pytest.mark.parametrize(
     ("fund_id", "figure"),
-    [_fund_case(f, k) for f in FUNDS for k in FUND_FIGURES + MORE_FUND_FIGURES],
+    [(f, k) for f in FUNDS for k in FUND_FIGURES + MORE_FUND_FIGURES],
 )
 def test_fund_figure(fund_id: str, figure: str, mine: Recompute, out: dict) -> None:
     theirs = next(r for r in out["fund"] if r["fund_id"] == fund_id)
@@ -720,29 +719,10 @@ def test_investor_figures(fund_id: str, mine: Recompute, out: dict) -> None:
     assert not wrong
 
 
-# The capital account of DOMAIN.md / issue 3 is net contributed + commitment share x P&L.
-# fundbook floors every share to the cent and gives the whole remainder (up to n - 1 cents per
-# allocated line) to the largest commitment, so that investor's account misses its share by
-# several cents; when the largest LP is the guidance fund (sf-semis, sf-smartmfg), the error
-# flows into the guidance fund's valuation of the sub-fund and so into itif's NAV.
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "capital accounts more than a cent off the exact commitment share (contributions - "
-        "distributions + commitment share x P&L), at 2026-09-30. Since 34d4450 (each P&L line "
-        "floored per investor, every line's remainder to the largest commitment: "
-        "fundbook/metrics/state.py _allocate_pnl, money.py allocate): sf-semis/itif-lp USD "
-        "17135332.44 vs 17135332.5048, sf-smartmfg/itif-lp 154776838.35 vs .3896, "
-        "sf-deeptech/hk-tech-ventures 164775434.15 vs .1773, sf-digital/hk-tech-ventures "
-        "138391513.03 vs .0515, sf-digital/nt-development 21291002.02 vs .0079, "
-        "sf-lifesci/hk-tech-ventures 174967174.32 vs .3325, sf-airobot/bauhinia-strategic "
-        "242019439.89 vs .8797, sf-semis/pacific-crest-ins 6901731.16 vs .1478, itvf/gov-hksar "
-        "134886975.60 vs .59 and itvf/sino-pacific-vp .59 vs .60 (equal commitments), "
-        "itif/gov-hksar 1399201960.01 vs .57. Before it (one allocation of the whole P&L) the "
-        "largest LP of each sub-fund was 1.5-3.9 cents over, e.g. sf-airobot/hk-tech-ventures "
-        "258154069.24 vs .205"
-    ),
-)
+# The capital account of DOMAIN.md / issue 3 is net contributed + commitment share x P&L; a
+# largest-remainder allocation keeps every account within a cent of it. (Fixed: fundbook used
+# to floor every share and give the whole remainder to the largest commitment, several cents
+# off, which flowed into the guidance fund's valuation of its sub-funds.)
 def test_capital_accounts_within_a_cent_of_the_exact_share(mine: Recompute, out: dict) -> None:
     off = {}
     for r in out["investor"]:
@@ -771,17 +751,6 @@ def test_exact_share_reproduces_the_books_own_marks_of_the_sub_fund_interests(
     assert {h: values[h]["fair_value"] for h in marks} == marks
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "fundbook values itif's sub-fund interests from its rounded capital accounts and "
-        "overrides the book's own marks (fundbook/metrics/state.py _sub_fund_values): at "
-        "2026-09-30 sf-semis 134169653.01 vs 134169653.51 booked = exact share (-0.50 HKD = "
-        "-0.0648 USD x 7.83), sf-smartmfg 154776838.35 vs .39, sf-airobot .48 vs .47, "
-        "sf-digital/sf-gba/sf-green 0.01 below; before 34d4450 sf-semis .63 (+0.12), "
-        "sf-smartmfg .42"
-    ),
-)
 def test_guidance_fund_values_its_sub_funds_at_the_exact_share(
     book: Book, mine: Recompute, out: dict
 ) -> None:
@@ -872,17 +841,6 @@ def test_themes_look_through_within_the_rounding(mine: Recompute, out: dict) -> 
             assert abs(Decimal(r[k]) - o[k]) <= o["rows"] * CENT * usd, (r["theme"], k)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "look-through shares are floored to the cent per (sub-fund, company) in the sub-fund's "
-        "currency before conversion (fundbook/metrics/exposure.py _look_through, prorate), so "
-        "every theme is low against the exact share: at 2026-09-30 ai_robotics invested "
-        "468713110.74 vs 468713110.81, fair value 491591781.47 vs 491591781.55; "
-        "digitalisation invested 293839749.98 vs 293839750.00; other fair value 12322797.61 vs "
-        "12322797.62 (up to 9 cents a theme)"
-    ),
-)
 def test_themes_look_through_at_the_exact_share(mine: Recompute, out: dict) -> None:
     assert not _theme_differences(out["look_through"], mine.themes(True))
 

@@ -7,9 +7,8 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.types import REPORTING_CURRENCY
-from fundbook.metrics.money import as_money, convert, prorate, ratio
+from fundbook.metrics.money import CENTS, as_money, from_fine, ratio, share_converted_fine
 from fundbook.metrics.positions import BookState
-from fundbook.metrics.programme import to_hkd
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
@@ -20,6 +19,10 @@ def theme_exposure(
     frames: BookFrames, as_of: date, look_through: bool = False, fund_id: str | None = None
 ) -> pl.DataFrame:
     """One row per theme: companies held, invested cost, fair value and share of fair value.
+
+    `holdings` counts the companies with a position at the date (fair value or remaining
+    cost above 0); exited ones still count in `invested`. Amounts are exact shares, converted,
+    summed per theme and rounded half-even once.
 
     Without look-through: the holdings of `fund_id` (its currency), or every fund's company
     holdings (HKD; holdings of funds are skipped, their companies are counted in the funds).
@@ -44,9 +47,9 @@ def theme_exposure(
     out = (
         rows.group_by("theme")
         .agg(
-            pl.col("holding_id").n_unique().cast(pl.Int64).alias("holdings"),
-            pl.col("invested").sum(),
-            pl.col("fair_value").sum(),
+            pl.col("holding_id").filter(pl.col("held")).n_unique().cast(pl.Int64).alias("holdings"),
+            from_fine(pl.col("invested").sum()).alias("invested"),
+            from_fine(pl.col("fair_value").sum()).alias("fair_value"),
         )
         .with_columns(
             ratio(pl.col("fair_value"), pl.col("fair_value").sum()).alias("share_of_fair_value"),
@@ -66,76 +69,92 @@ def theme_exposure(
     return as_money(out.select(cols).sort("theme"))
 
 
+_ONE = pl.lit(1, CENTS)
+_HKD_RATE = pl.lit(1).cast(pl.Decimal(18, 8))
+
+
+def _position(holdings: pl.DataFrame) -> pl.DataFrame:
+    """The holdings with `held` (a position at the date: fair value or remaining cost > 0)."""
+    held = (pl.col("fair_value") > 0) | (pl.col("remaining_cost") > 0)
+    return holdings.select("fund_id", "holding_id", "invested", "fair_value", held.alias("held"))
+
+
+def _fine(
+    df: pl.DataFrame, num: pl.Expr, den: pl.Expr, rate_from: pl.Expr, rate_to: pl.Expr
+) -> pl.DataFrame:
+    """`invested` and `fair_value` times num / den, converted, unrounded (10⁻¹⁵ cent)."""
+    return df.with_columns(
+        share_converted_fine(pl.col(c), num, den, rate_from, rate_to).alias(c)
+        for c in ("invested", "fair_value")
+    )
+
+
+def _with_rate(
+    df: pl.DataFrame, frames: BookFrames, fx: pl.DataFrame, on: str, as_: str
+) -> pl.DataFrame:
+    """Join the rate (HKD per unit) of the currency of the fund in column `on`, as `as_`."""
+    ccy = frames.funds.select(pl.col("fund_id").alias(on), pl.col("currency").alias("_ccy"))
+    rate = fx.select(pl.col("currency").alias("_ccy"), pl.col("hkd_per_unit").alias(as_))
+    return df.join(ccy, on=on, how="left").join(rate, on="_ccy", how="left").drop("_ccy")
+
+
+def _currency(frames: BookFrames, fund_id: str | None) -> str:
+    ccy = frames.funds.filter(pl.col("fund_id") == fund_id)["currency"]
+    return ccy[0] if len(ccy) else REPORTING_CURRENCY
+
+
 def _direct(frames: BookFrames, state: BookState, fund_id: str | None) -> tuple[pl.DataFrame, str]:
-    hold = state.holdings.select("fund_id", "holding_id", "invested", "fair_value")
+    hold = _position(state.holdings)
     if fund_id is not None:
-        ccy = frames.funds.filter(pl.col("fund_id") == fund_id)["currency"]
-        return hold.filter(pl.col("fund_id") == fund_id), (
-            ccy[0] if len(ccy) else REPORTING_CURRENCY
-        )
+        mine = hold.filter(pl.col("fund_id") == fund_id)
+        return _fine(mine, _ONE, _ONE, _HKD_RATE, _HKD_RATE), _currency(frames, fund_id)
     companies = frames.companies["company_id"].implode()
-    hold = hold.filter(pl.col("holding_id").is_in(companies))
-    for col in ("invested", "fair_value"):
-        hold = to_hkd(hold.rename({col: "amount"}), frames, state.fx).rename({"amount": col})
-    return hold, REPORTING_CURRENCY
+    hold = _with_rate(
+        hold.filter(pl.col("holding_id").is_in(companies)), frames, state.fx, "fund_id", "_rf"
+    )
+    return _fine(hold, _ONE, _ONE, pl.col("_rf"), _HKD_RATE), REPORTING_CURRENCY
 
 
 def _look_through(
     frames: BookFrames, state: BookState, fund_id: str | None
 ) -> tuple[pl.DataFrame, str]:
     """The holder's direct company holdings plus, for each fund it holds, the held fund's
-    holdings times the holder's partnership percentage there, in the holder's currency."""
+    holdings times the holder's partnership percentage there (exact), converted into the
+    holder's currency (`fund_id`) or HKD (every guidance fund)."""
     if fund_id is None:
         holders = frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"]
+        currency = REPORTING_CURRENCY
     else:
         holders = pl.Series([fund_id])
-    hold = state.holdings.select("fund_id", "holding_id", "invested", "fair_value")
+        currency = _currency(frames, fund_id)
+    target = state.fx.filter(pl.col("currency") == currency)["hkd_per_unit"]
+    rate_to = pl.lit(target[0] if len(target) else None).cast(pl.Decimal(18, 8))
+    hold = _position(state.holdings)
     companies = frames.companies["company_id"].implode()
-    direct = hold.filter(
-        pl.col("fund_id").is_in(holders.implode()) & pl.col("holding_id").is_in(companies)
+    hold = hold.filter(pl.col("holding_id").is_in(companies))
+    direct = _with_rate(
+        hold.filter(pl.col("fund_id").is_in(holders.implode())), frames, state.fx, "fund_id", "_rf"
     )
+    direct = _fine(direct, _ONE, _ONE, pl.col("_rf"), rate_to)
     lp = frames.investors.filter(pl.col("fund_id").is_in(holders.implode())).select(
         pl.col("fund_id").alias("holder"), "investor_id"
     )
     acc = state.accounts
     shares = (
         lp.join(acc, on="investor_id")
-        .select(
-            "holder",
-            pl.col("fund_id").alias("sub"),
-            pl.col("weight").alias("_w"),
-        )
+        .select("holder", pl.col("fund_id").alias("sub"), pl.col("weight").alias("_w"))
         .join(
             acc.group_by("fund_id").agg(pl.col("weight").sum().alias("_total")),
             left_on="sub",
             right_on="fund_id",
         )
+        .filter(pl.col("_total") != 0)
     )
-    rate = state.fx
-    ccy = frames.funds.select("fund_id", "currency")
-    via = (
-        hold.rename({"fund_id": "sub"})
-        .join(shares, on="sub")
-        .join(ccy.rename({"fund_id": "sub", "currency": "_from"}), on="sub")
-        .join(ccy.rename({"fund_id": "holder", "currency": "_to"}), on="holder")
-        .join(rate.rename({"currency": "_from", "hkd_per_unit": "_rf"}), on="_from", how="left")
-        .join(rate.rename({"currency": "_to", "hkd_per_unit": "_rt"}), on="_to", how="left")
-        .filter(pl.col("holding_id").is_in(companies))
+    via = _with_rate(
+        hold.rename({"fund_id": "sub"}).join(shares, on="sub"), frames, state.fx, "sub", "_rf"
     )
-    via = via.select(
-        pl.col("holder").alias("fund_id"),
-        "holding_id",
-        *(
-            convert(
-                prorate(pl.col(c), pl.col("_w"), pl.col("_total")), pl.col("_rf"), pl.col("_rt")
-            ).alias(c)
-            for c in ("invested", "fair_value")
-        ),
+    via = _fine(via, pl.col("_w"), pl.col("_total"), pl.col("_rf"), rate_to).with_columns(
+        pl.col("held") & (pl.col("_w") != 0), pl.col("holder").alias("fund_id")
     )
-    both = pl.concat([direct, via])
-    if fund_id is not None:
-        ccy_f = frames.funds.filter(pl.col("fund_id") == fund_id)["currency"]
-        return both, (ccy_f[0] if len(ccy_f) else REPORTING_CURRENCY)
-    for col in ("invested", "fair_value"):
-        both = to_hkd(both.rename({col: "amount"}), frames, state.fx).rename({"amount": col})
-    return both, REPORTING_CURRENCY
+    cols = ["fund_id", "holding_id", "invested", "fair_value", "held"]
+    return pl.concat([direct.select(cols), via.select(cols)]), currency

@@ -228,12 +228,22 @@ class Lineage:
             values.append((f"fund {line} (cumulative)", fund[line][0]))
             values.append(
                 (
-                    f"its share of {line}: line * weight / total, half-even to the cent, "
-                    f"remainder to the largest commitment{'; subtracted' if sign < 0 else ''}",
+                    f"its share of {line}: "
+                    + (
+                        "its pnl share less its other lines (the balancing line)"
+                        if line == "unrealised_gain"
+                        else "line * weight / total, by largest remainder"
+                    )
+                    + ("; subtracted" if sign < 0 else ""),
                     mine[f"alloc_{line}"][0],
                 )
             )
-        values.append(("pnl_share = sum of its shares (signed)", mine["pnl_share"][0]))
+        values.append(
+            (
+                "pnl_share = sum of its shares (signed) = its largest-remainder share of pnl",
+                mine["pnl_share"][0],
+            )
+        )
         return pl.DataFrame(
             [
                 {
@@ -259,17 +269,34 @@ class Lineage:
         ccy = dict(self.frames.funds.select("fund_id", "currency").iter_rows())
         rates = dict(self.state.fx.iter_rows())
         held, holder = ccy.get(self.holding_id), ccy.get(self.fund_id)
+        fund = self.state.funds.filter(pl.col("fund_id") == self.holding_id)
+        total = self.state.accounts.filter(pl.col("fund_id") == self.holding_id)["weight"].sum()
+        pnl = fund["pnl"][0] if fund.height else 0
+        values = [(f"cumulative P&L of {self.holding_id} ({held})", pnl)]
+        values.append((f"total weight (commitments) in {self.holding_id}", total))
+        for inv, net, weight, nav in acc.select(
+            "investor_id", pl.col("contributions") - pl.col("distributions"), "weight", "nav"
+        ).iter_rows():
+            values.append((f"contributions - distributions of {inv}", net))
+            values.append((f"weight of {inv}", weight))
+            values.append(
+                (
+                    f"capital account of {inv} in {self.holding_id} ({held}), rounded; the "
+                    "value is the exact share (net + P&L x weight / total) x fx, rounded once",
+                    nav,
+                )
+            )
         rows: list[dict[str, Any]] = [
             {
                 "step": 0,
                 "date": self.as_of,
                 "kind": "value",
-                "item": f"capital account of {inv} in {self.holding_id} ({held})",
+                "item": item,
                 "source": None,
-                "amount": Decimal(int(nav)) / 100,
+                "amount": Decimal(int(v)) / 100,
                 "ratio": None,
             }
-            for inv, nav in acc.select("investor_id", "nav").iter_rows()
+            for item, v in values
         ]
         rows += [
             {

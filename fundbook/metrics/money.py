@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
 MONEY = pl.Decimal(38, 2)
 CENTS = pl.Int128()
+RATE = pl.Decimal(18, 8)
+RATE_SCALE = 10**8  # fx rates have 8 decimals
+FINE = 10**15  # units of 10⁻¹⁵ cent per cent: shares summed before their one rounding
 
 
 def cents(expr: pl.Expr) -> pl.Expr:
@@ -41,41 +44,102 @@ def ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     return pl.when(den_f != 0).then(num.cast(pl.Float64) / den_f).otherwise(None)
 
 
+def rate_units(rate: pl.Expr) -> pl.Expr:
+    """An FX rate (HKD per unit, 8 decimals) as an exact integer of 10⁻⁸ HKD."""
+    return (rate.cast(RATE) * RATE_SCALE).cast(CENTS)
+
+
 def convert(amount_cents: pl.Expr, rate_from: pl.Expr, rate_to: pl.Expr) -> pl.Expr:
     """Cents in one currency to cents in another (rates are HKD per unit), rounded half-even."""
-    exact = amount_cents.cast(pl.Decimal(38, 0)) * rate_from.cast(pl.Decimal(18, 8))
-    return (exact / rate_to.cast(pl.Decimal(18, 8))).round(0).cast(CENTS)
+    return divide_half_even(amount_cents * rate_units(rate_from), rate_units(rate_to))
+
+
+def divide_half_even(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    """num / den for integers (den > 0), rounded half-even, in exact integer arithmetic."""
+    quotient = num // den
+    twice_rest = 2 * (num - quotient * den)
+    up = (twice_rest > den) | ((twice_rest == den) & (quotient % 2 != 0))
+    return quotient + up.cast(CENTS)
 
 
 def prorate(amount_cents: pl.Expr, num: pl.Expr, den: pl.Expr) -> pl.Expr:
     """amount * num / den in cents, rounded half-even in exact integer arithmetic (den > 0);
     0 when den is 0."""
-    product = amount_cents * num
-    quotient = product // den
-    twice_rest = 2 * (product - quotient * den)
-    up = (twice_rest > den) | ((twice_rest == den) & (quotient % 2 != 0))
-    return pl.when(den != 0).then(quotient + up.cast(CENTS)).otherwise(zero())
+    return pl.when(den != 0).then(divide_half_even(amount_cents * num, den)).otherwise(zero())
+
+
+def share_converted(
+    amount_cents: pl.Expr, num: pl.Expr, den: pl.Expr, rate_from: pl.Expr, rate_to: pl.Expr
+) -> pl.Expr:
+    """amount * num / den, converted (rates are HKD per unit), rounded half-even once (den > 0).
+
+    Exact: amount * num * rate_from / (den * rate_to) on integers (cents, weights, 10⁻⁸ HKD)."""
+    return divide_half_even(amount_cents * num * rate_units(rate_from), den * rate_units(rate_to))
+
+
+def share_converted_fine(
+    amount_cents: pl.Expr, num: pl.Expr, den: pl.Expr, rate_from: pl.Expr, rate_to: pl.Expr
+) -> pl.Expr:
+    """The same share unrounded, in units of 10⁻¹⁵ cent (truncated there), so that a sum
+    of many shares is rounded once (`from_fine`)."""
+    top = amount_cents * num * rate_units(rate_from)
+    bottom = den * rate_units(rate_to)
+    whole = top // bottom
+    return whole * FINE + ((top - whole * bottom) * FINE) // bottom
+
+
+def from_fine(fine: pl.Expr) -> pl.Expr:
+    """Units of 10⁻¹⁵ cent as cents, rounded half-even."""
+    return divide_half_even(fine, pl.lit(FINE, CENTS))
 
 
 def allocate(
     df: pl.DataFrame, amount: str, weight: str, group: str, key: str, out: str
 ) -> pl.DataFrame:
-    """Split the group's `amount` (cents, same on every row of the group) by `weight`.
+    """Split the group's `amount` (cents, same on every row of the group) by `weight`, by
+    largest remainder (Hamilton).
 
-    Each row gets amount * weight / total weight rounded half-even to the cent; the rounding
-    remainder (a few cents, either sign) goes to the row with the largest weight (ties: the
-    smallest `key`), so the rows sum to the amount exactly.
+    Each row first gets floor(amount * weight / total weight); the cents left over (fewer
+    than the rows) go one each to the rows with the largest remainders, ties to the smallest
+    `key`. So every row is within one cent of its exact share (strictly) and the rows sum to
+    the amount exactly. A group whose total weight is 0 gets nothing (every row 0).
     """
     total = pl.col(weight).sum().over(group)
-    base = prorate(pl.col(amount), pl.col(weight), total)
-    ranked = df.sort([group, key]).with_columns(
-        base.alias(out),
-        (pl.col(weight).rank("ordinal", descending=True).over(group) == 1).alias("_largest"),
+    product = pl.col(amount) * pl.col(weight)
+    floor = pl.when(total != 0).then(product // total).otherwise(zero())
+    ranked = (
+        df.with_columns(floor.alias(out))
+        .with_columns(
+            (product - pl.col(out) * total).alias("_rest"),
+            (pl.col(amount) - pl.col(out).sum().over(group)).alias("_left"),
+        )
+        .sort([group, "_rest", key], descending=[False, True, False])
     )
-    remainder = pl.col(amount) - pl.col(out).sum().over(group)
-    return ranked.with_columns(
-        pl.when(pl.col("_largest") & (total != 0))
-        .then(pl.col(out) + remainder)
-        .otherwise(pl.col(out))
-        .alias(out)
-    ).drop("_largest")
+    up = (pl.int_range(pl.len()).over(group).cast(CENTS) < pl.col("_left")) & (total != 0)
+    return (
+        ranked.with_columns((pl.col(out) + up.cast(CENTS)).alias(out))
+        .drop("_rest", "_left")
+        .sort([group, key])
+    )
+
+
+def allocate_lines(
+    df: pl.DataFrame, lines: Mapping[str, int], weight: str, group: str, key: str, prefix: str
+) -> pl.DataFrame:
+    """Split several signed lines (column -> sign) of the group by `weight`, as `prefix<col>`.
+
+    The signed total is allocated by largest remainder (`allocate`): each row's share of it is
+    within a cent of exact. Every line but the last is allocated on its own, likewise; the
+    last line balances: the row's share of the total less its other (signed) lines. So a
+    row's signed lines add up to its share of the total, the rows add up to every line
+    exactly, a line's split changes only with that line or the weights (except the last), and
+    the last line is within len(lines) cents of its exact share.
+    """
+    *others, last = lines
+    total = pl.sum_horizontal(pl.col(c) * s for c, s in lines.items()).cast(CENTS)
+    df = allocate(df.with_columns(total.alias("_total")), "_total", weight, group, key, "_share")
+    for col in others:
+        df = allocate(df, col, weight, group, key, f"{prefix}{col}")
+    rest = pl.sum_horizontal(pl.col(f"{prefix}{c}") * lines[c] for c in others) if others else 0
+    balance = (pl.col("_share") - rest) * lines[last]
+    return df.with_columns(balance.cast(CENTS).alias(f"{prefix}{last}")).drop("_total", "_share")

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.errors import FundbookError
-from fundbook.metrics.money import CENTS, allocate, cents, convert, zero
+from fundbook.metrics.money import CENTS, allocate_lines, cents, share_converted, zero
 from fundbook.metrics.positions import (
     BookState,
     cost_relief,
@@ -19,7 +19,8 @@ from fundbook.metrics.positions import (
 from fundbook.metrics.protocol import BookFrames
 
 # The fund's cumulative P&L lines and their sign: pnl = income - fees - expenses - grants
-# + realised_gain + unrealised_gain (exactly, by the valuation rule).
+# + realised_gain + unrealised_gain (exactly, by the valuation rule). The last one balances
+# each investor's split of its P&L share into lines (money.allocate_lines).
 PNL_LINES = {
     "income": 1,
     "fees": -1,
@@ -53,8 +54,7 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     for _ in range(_levels(links)):
         holdings = _value_holdings(base, sub_navs)
         funds = _fund_navs(fund_totals, holdings)
-        accounts = _allocate_pnl(accounts_base, funds)
-        sub_navs = _sub_fund_values(links, accounts)
+        sub_navs = _sub_fund_values(links, accounts_base, funds)
     holdings = _value_holdings(base, sub_navs)
     funds = _fund_navs(fund_totals, holdings)
     accounts = _allocate_pnl(accounts_base, funds)
@@ -104,22 +104,44 @@ def _fund_links(frames: BookFrames, holdings: pl.DataFrame, fx: pl.DataFrame) ->
     )
 
 
-def _sub_fund_values(links: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:
-    """The holder's capital account in each held fund, converted into the holder's currency."""
-    navs = accounts.select(
-        pl.col("fund_id").alias("holding_id"),
-        pl.col("investor_id").alias("lp_investor_id"),
-        pl.col("nav"),
+def _sub_fund_values(
+    links: pl.DataFrame, accounts: pl.DataFrame, funds: pl.DataFrame
+) -> pl.DataFrame:
+    """The holder's exact (unrounded) capital account in each held fund, converted into the
+    holder's currency and rounded half-even once: (net contributed x total weight + P&L x
+    weight) x rate(held) / (total weight x rate(holder)), in integers."""
+    total = pl.col("weight").sum().over("fund_id")
+    shares = (
+        accounts.join(funds.select("fund_id", "pnl"), on="fund_id", how="left")
+        .with_columns(
+            pl.when(total != 0).then(total).otherwise(pl.lit(1, CENTS)).alias("_total"),
+            pl.col("pnl").fill_null(zero()),
+        )
+        .select(
+            pl.col("fund_id").alias("holding_id"),
+            pl.col("investor_id").alias("lp_investor_id"),
+            (
+                (pl.col("contributions") - pl.col("distributions")) * pl.col("_total")
+                + pl.col("pnl") * pl.col("weight")
+            ).alias("_exact_num"),
+            "_total",
+        )
     )
-    return links.join(navs, on=["holding_id", "lp_investor_id"]).select(
-        "fund_id",
-        "holding_id",
-        convert(pl.col("nav"), pl.col("held_rate"), pl.col("holder_rate")).alias("_sub_value"),
+    value = share_converted(
+        pl.col("_exact_num"),
+        pl.lit(1, CENTS),
+        pl.col("_total"),
+        pl.col("held_rate"),
+        pl.col("holder_rate"),
+    )
+    return links.join(shares, on=["holding_id", "lp_investor_id"]).select(
+        "fund_id", "holding_id", value.alias("_sub_value")
     )
 
 
 def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
-    """Value = capital account (held funds), else latest mark + later investments, else cost."""
+    """Value = capital account (held funds), else latest mark + later investments, else cost;
+    then the cost of a closed position is realised (`_realise_exits`)."""
     out = base.join(sub_navs, on=["fund_id", "holding_id"], how="left")
     valued_by = (
         pl.when(pl.col("_sub_value").is_not_null())
@@ -131,12 +153,36 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
     value = pl.coalesce("_sub_value", "marked_value", "remaining_cost")
     return (
         out.with_columns(valued_by.alias("valued_by"), value.alias("fair_value"))
+        .pipe(_realise_exits)
         .with_columns(
             (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"),
             # the date of the mark used; none when valued at cost or from a capital account
             pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date")),
         )
         .drop("_sub_value", "marked_value")
+    )
+
+
+def _realise_exits(holdings: pl.DataFrame) -> pl.DataFrame:
+    """A closed position (valued at a zero mark, with no investment after it, and proceeds
+    received: an exit) has its remaining cost realised: the loss leaves unrealised gain.
+    A zero mark without proceeds is a write-down of a holding still held: it stays unrealised.
+    NAV and P&L are unchanged; only the realised / unrealised split moves."""
+    closed = (
+        (pl.col("valued_by") == "valuation")
+        & (pl.col("fair_value") == 0)
+        & (pl.col("proceeds") > 0)
+    )
+    return holdings.with_columns(
+        pl.when(closed)
+        .then(pl.col("invested"))
+        .otherwise(pl.col("relieved_cost"))
+        .alias("relieved_cost"),
+        pl.when(closed).then(zero()).otherwise(pl.col("remaining_cost")).alias("remaining_cost"),
+        pl.when(closed)
+        .then(pl.col("proceeds") - pl.col("invested"))
+        .otherwise(pl.col("realised_gain"))
+        .alias("realised_gain"),
     )
 
 
@@ -189,17 +235,19 @@ def _account_flows(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataF
 
 
 def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
-    """Each investor's capital account: net contributed + its share of each cumulative P&L
-    line of the fund (`alloc_<line>`, cents), so the statement's lines add up without
-    rounding noise and the investors' lines sum to the fund's."""
+    """Each investor's capital account: net contributed + its largest-remainder share of the
+    fund's cumulative P&L (within a cent of exact), split into the P&L lines (`alloc_<line>`,
+    cents) by cumulative rounding, so the statement's lines add up without rounding noise
+    and the investors' lines sum to the fund's."""
     fund_lines = funds.select(
         "fund_id", *(pl.col(line).alias(f"_fund_{line}") for line in PNL_LINES)
     )
     out = accounts.join(fund_lines, on="fund_id", how="left").with_columns(
         pl.col(f"_fund_{line}").fill_null(zero()) for line in PNL_LINES
     )
-    for line in PNL_LINES:
-        out = allocate(out, f"_fund_{line}", "weight", "fund_id", "investor_id", f"alloc_{line}")
+    signed = {f"_fund_{line}": sign for line, sign in PNL_LINES.items()}
+    out = allocate_lines(out, signed, "weight", "fund_id", "investor_id", "_alloc")
+    out = out.rename({f"_alloc_fund_{line}": f"alloc_{line}" for line in PNL_LINES})
     share = pl.sum_horizontal(pl.col(f"alloc_{line}") * sign for line, sign in PNL_LINES.items())
     return (
         out.with_columns(share.cast(CENTS).alias("pnl_share"))

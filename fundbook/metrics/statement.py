@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import polars as pl
 
 from fundbook.core.errors import FundbookError
-from fundbook.metrics.money import CENTS, allocate, as_money, zero
+from fundbook.metrics.money import CENTS, allocate_lines, as_money, zero
 from fundbook.metrics.positions import BookState, type_sums
 from fundbook.metrics.protocol import BookFrames
-from fundbook.metrics.state import book_state
+from fundbook.metrics.state import PNL_LINES, book_state
 
 STATEMENT_LINES = (
     "beginning_nav",
@@ -152,15 +152,20 @@ def _investor_lines(before: BookState, after: BookState, period: pl.DataFrame) -
     )
     rows = a.join(b, on=_KEYS, how="full", coalesce=True).join(own, on=_KEYS, how="left")
     rows = rows.with_columns(pl.exclude(_KEYS).fill_null(zero()))
+    # the beginning cumulative lines split exactly as the capital account splits them
+    # (state._allocate_pnl), but at the end weights
     begin = before.funds.select(
-        "fund_id", *(pl.col(src).alias(f"_begin_{line}") for line, src in _ALLOCATED.items())
+        "fund_id", *(pl.col(src).alias(f"_begin_{src}") for src in PNL_LINES)
     )
     rows = rows.join(begin, on="fund_id", how="left").with_columns(
-        pl.col(f"_begin_{line}").fill_null(zero()) for line in _ALLOCATED
+        pl.col(f"_begin_{src}").fill_null(zero()) for src in PNL_LINES
     )
-    for line in _ALLOCATED:
-        rows = allocate(rows, f"_begin_{line}", "weight", "fund_id", "investor_id", f"_b_{line}")
-        rows = rows.with_columns((pl.col(f"_end_{line}") - pl.col(f"_b_{line}")).alias(line))
+    signed = {f"_begin_{src}": sign for src, sign in PNL_LINES.items()}
+    rows = allocate_lines(rows, signed, "weight", "fund_id", "investor_id", "_b")
+    rows = rows.with_columns(
+        (pl.col(f"_end_{line}") - pl.col(f"_b_begin_{src}")).alias(line)
+        for line, src in _ALLOCATED.items()
+    )
     return rows.with_columns(
         pl.col("contributions").alias("unfunded_contributions"),
         pl.lit(0, CENTS).alias("other_income_expense"),

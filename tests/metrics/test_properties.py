@@ -154,6 +154,21 @@ def test_investor_navs_sum_to_fund_nav(book: Frames) -> None:
 
 
 @SETTINGS
+@given(books())
+def test_capital_accounts_within_a_cent_of_the_exact_share(book: Frames) -> None:
+    funds = {f["fund_id"]: f for f in m.fund_metrics(book, AS_OF).iter_rows(named=True)}
+    inv = m.investor_metrics(book, AS_OF)
+    for fund_id, rows in inv.group_by("fund_id"):
+        f = funds[str(fund_id[0])]
+        pnl = f["nav"] - f["paid_in"] + f["distributed"]
+        col = "committed" if rows["committed"].sum() != 0 else "paid_in"
+        total = rows[col].sum()
+        for r in rows.iter_rows(named=True):
+            share = pnl * r[col] / total if total else Decimal(0)
+            assert abs(r["nav"] - (r["paid_in"] - r["distributed"] + share)) < Decimal("0.01"), r
+
+
+@SETTINGS
 @given(
     books(),
     st.sampled_from(
