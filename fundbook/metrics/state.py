@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.errors import FundbookError
+from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import CENTS, allocate_lines, cents, share_converted, zero
 from fundbook.metrics.positions import (
     BookState,
@@ -31,6 +32,7 @@ PNL_LINES = {
 }
 
 
+@per_frames
 def book_state(frames: BookFrames, at: date) -> BookState:
     """The state of every fund, holding and capital account at `at` (on or before frames.as_of).
 
