@@ -4,6 +4,9 @@
 -- all history) to $period_end, i.e. the close's own period, the earlier rows being covered by
 -- the previous close's input hash; undated reference tables: rows imported up to $watermark.
 -- Bookkeeping columns (source_file, source_line, import_id) are not part of the content.
+-- Returns the lines sorted by table, then bytewise; a table's digest is the SHA-256 of its
+-- lines joined by \n (fundbook.close.canonical hashes them with hashlib; in SQL alone:
+-- sha256(string_agg(line, chr(10) ORDER BY line)) per table, the same digest, much slower).
 WITH canon AS (
     SELECT 'funds' AS tbl, concat_ws(chr(31), fund_id, name, kind, currency,
            coalesce(vintage::VARCHAR, '\N'), coalesce(manager, '\N'),
@@ -32,8 +35,4 @@ WITH canon AS (
     SELECT 'fx_rates', concat_ws(chr(31), date::VARCHAR, currency, hkd_per_unit::VARCHAR)
     FROM fx_rates WHERE date BETWEEN coalesce($input_from, DATE '0001-01-01') AND $period_end
 )
-SELECT tbl, count(*) AS n_rows,
-       sha256(coalesce(string_agg(line, chr(10) ORDER BY line), '')) AS digest
-FROM canon
-GROUP BY tbl
-ORDER BY tbl;
+SELECT tbl AS part, line FROM canon ORDER BY tbl, line;

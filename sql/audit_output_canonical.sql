@@ -1,5 +1,7 @@
 -- The snapshot of a close, one canonical text line per figure and per statement row, hashed per
--- part (figures, statements) in canonical order. Ratios are DOUBLE printed by DuckDB.
+-- part (figures, statements). Ratios are DOUBLE printed by DuckDB.
+-- Returns the lines sorted by part, then bytewise; a part's digest is the SHA-256 of its lines
+-- joined by \n, as for the inputs (sql/audit_input_canonical.sql).
 WITH canon AS (
     SELECT 'figures' AS part, concat_ws(chr(31), level, coalesce(fund_id, '\N'),
            coalesce(investor_id, '\N'), coalesce(holding_id, '\N'), coalesce(item, '\N'),
@@ -30,8 +32,4 @@ WITH canon AS (
            ending_unfunded::VARCHAR)
     FROM close_statements WHERE close_id = $close_id
 )
-SELECT part, count(*) AS n_rows,
-       sha256(coalesce(string_agg(line, chr(10) ORDER BY line), '')) AS digest
-FROM canon
-GROUP BY part
-ORDER BY part;
+SELECT part, line FROM canon ORDER BY part, line;

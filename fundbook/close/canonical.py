@@ -11,6 +11,9 @@ from importlib import metadata
 from typing import Any
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fundbook.store.db import sql
 
@@ -48,9 +51,39 @@ def digests_json(parts: list[PartDigest]) -> str:
     return json.dumps({p.name: [p.rows, p.digest] for p in parts}, sort_keys=True)
 
 
-def _digests(rows: list[tuple[Any, ...]], names: tuple[str, ...]) -> list[PartDigest]:
-    found = {name: PartDigest(name, int(n), digest) for name, n, digest in rows}
+def _digests(
+    con: duckdb.DuckDBPyConnection, query: str, params: dict[str, Any], names: tuple[str, ...]
+) -> list[PartDigest]:
+    """Per part: its rows and the SHA-256 of its canonical lines joined by `\n`. The query
+    returns `(part, line)` sorted by part, then line (bytewise); DuckDB sorts in parallel and
+    hashlib hashes the Arrow buffers, several times faster than DuckDB's own `sha256`."""
+    table = con.sql(query, params=params).to_arrow_table()
+    counts = {
+        row["values"]: row["counts"] for row in pc.value_counts(table.column("part")).to_pylist()
+    }
+    found, start = {}, 0
+    for name in sorted(counts):  # the query's order: part names sort the same bytewise
+        lines = table.column("line").slice(start, counts[name])
+        found[name] = PartDigest(name, counts[name], _lines_sha256(lines))
+        start += counts[name]
     return [found.get(name, PartDigest(name, 0, _EMPTY)) for name in names]
+
+
+def _lines_sha256(lines: pa.ChunkedArray) -> str:
+    """SHA-256 of the strings joined by `\n`, without building one Python string."""
+    digest, first = hashlib.sha256(), True
+    for chunk in lines.chunks:
+        if len(chunk) == 0:
+            continue
+        chunk = chunk.cast(pa.large_string())
+        ends = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
+        ends = ends[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[ends[0] : ends[-1]]
+        if not first:
+            digest.update(b"\n")
+        digest.update(np.insert(data, ends[1:-1] - ends[0], ord("\n")).tobytes())
+        first = False
+    return digest.hexdigest()
 
 
 def input_digests(
@@ -62,8 +95,7 @@ def input_digests(
     """Per-table digests of a close's inputs: dated rows from `input_from` (None: all history)
     to `period_end`; reference rows imported up to `watermark`."""
     params = {"input_from": input_from, "period_end": period_end, "watermark": watermark}
-    rows = con.execute(sql("audit_input_canonical"), params).fetchall()
-    return _digests(rows, INPUT_TABLES)
+    return _digests(con, sql("audit_input_canonical"), params, INPUT_TABLES)
 
 
 def input_hash(parts: list[PartDigest], previous: str | None) -> str:
@@ -75,8 +107,7 @@ def input_hash(parts: list[PartDigest], previous: str | None) -> str:
 
 def output_digests(con: duckdb.DuckDBPyConnection, close_id: int) -> list[PartDigest]:
     """Digests of the stored snapshot (figures and statement lines) of a close."""
-    rows = con.execute(sql("audit_output_canonical"), {"close_id": close_id}).fetchall()
-    return _digests(rows, OUTPUT_PARTS)
+    return _digests(con, sql("audit_output_canonical"), {"close_id": close_id}, OUTPUT_PARTS)
 
 
 def versions() -> dict[str, str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from fundbook.close import canonical
 from fundbook.close.figures import Computed, compute
@@ -315,15 +316,26 @@ def _insert_close(
     )
 
 
+INSERT_BATCH_ROWS = 122_880  # DuckDB's row group: one Arrow batch per thread-sized task
+
+
 def _insert_frame(
     con: duckdb.DuckDBPyConnection, view: str, df: pl.DataFrame, query: str, close_id: int
 ) -> None:
-    """Run the INSERT `query` reading the frame registered as `view`."""
-    con.register(view, df)
+    """Run the INSERT `query` reading the frame registered as `view`: one bulk insert, from
+    Arrow batches that DuckDB's threads insert in parallel (stored order does not matter:
+    every read and hash of a snapshot sorts)."""
+    table = df.to_arrow()
+    batches = table.to_batches(max_chunksize=INSERT_BATCH_ROWS)
+    con.register(view, pa.Table.from_batches(batches, schema=table.schema))
+    preserve = bool(scalar(con, "SELECT current_setting('preserve_insertion_order')"))
+    con.execute("SET preserve_insertion_order = false")
     try:
         con.execute(sql(query), {"close_id": close_id})
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction must not mask the cause
+            if preserve:
+                con.execute("SET preserve_insertion_order = true")
             con.unregister(view)
 
 
