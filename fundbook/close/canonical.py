@@ -81,7 +81,7 @@ def _lines_sha256(lines: pa.ChunkedArray) -> str:
         data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[ends[0] : ends[-1]]
         if not first:
             digest.update(b"\n")
-        digest.update(np.insert(data, ends[1:-1] - ends[0], ord("\n")).tobytes())
+        digest.update(np.insert(data, ends[1:-1] - ends[0], ord("\n")).data)
         first = False
     return digest.hexdigest()
 
