@@ -1,5 +1,5 @@
 -- Every import, close and reopening of the book, in time order.
-SELECT imported_at AS happened_at, 'import' AS event, NULL AS period, NULL AS who,
+SELECT imported_at AS happened_at, 'import' AS event, NULL AS period, imported_by AS who,
        'import ' || import_id || ': ' || new_rows || ' new rows ' || counts_json AS what,
        content_hash AS hash
 FROM imports

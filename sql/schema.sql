@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS imports (
     counts_json  VARCHAR NOT NULL,   -- new rows per file
     content_hash VARCHAR NOT NULL    -- SHA-256 of the ledger files as read
 );
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS imported_by VARCHAR;  -- login name
 
 CREATE TABLE IF NOT EXISTS funds (
     fund_id               VARCHAR NOT NULL,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import hashlib
 import json
 from collections.abc import Callable
@@ -146,9 +147,18 @@ def _import(
             "new_rows": sum(counts.values()),
             "counts_json": json.dumps(counts, sort_keys=True),
             "content_hash": ledger_hash(ledger_dir),
+            "imported_by": login_name(),
         },
     )
     return ImportResult(str(ledger_dir), import_id, counts, posted)
+
+
+def login_name() -> str:
+    """Who ran the import, as recorded in `imports` and shown by `fundbook history`."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
