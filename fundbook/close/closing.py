@@ -323,19 +323,14 @@ def _insert_frame(
     con: duckdb.DuckDBPyConnection, view: str, df: pl.DataFrame, query: str, close_id: int
 ) -> None:
     """Run the INSERT `query` reading the frame registered as `view`: one bulk insert, from
-    Arrow batches that DuckDB's threads insert in parallel (stored order does not matter:
-    every read and hash of a snapshot sorts)."""
+    Arrow batches of a row group each, which DuckDB's threads insert in parallel."""
     table = df.to_arrow()
     batches = table.to_batches(max_chunksize=INSERT_BATCH_ROWS)
     con.register(view, pa.Table.from_batches(batches, schema=table.schema))
-    preserve = bool(scalar(con, "SELECT current_setting('preserve_insertion_order')"))
-    con.execute("SET preserve_insertion_order = false")
     try:
         con.execute(sql(query), {"close_id": close_id})
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction must not mask the cause
-            if preserve:
-                con.execute("SET preserve_insertion_order = true")
             con.unregister(view)
 
 

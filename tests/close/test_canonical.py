@@ -36,3 +36,15 @@ def test_digests_equal_duckdb_sha256_of_ordered_string_agg() -> None:
     parts = canonical._digests(con, query, {"skip": "none"}, ("t0", "t1", "t2"))
     assert parts[0] == canonical.PartDigest("t0", 0, hashlib.sha256(b"").hexdigest())
     assert [(p.name, p.rows, p.digest) for p in parts[1:]] == in_sql
+
+
+def test_money_prints_the_same_through_the_fast_cast() -> None:
+    con = duckdb.connect(":memory:")
+    values = ["0", "-0.01", "1234.5", "999999999999999.99", "-1000000000000000.00"]
+    values += ["12345678901234567890123456.78", "-99999999999999999999999999999999999.99"]
+    con.execute("CREATE TABLE m (money DECIMAL(38,2))")
+    con.executemany("INSERT INTO m VALUES (?::DECIMAL(38,2))", [[v] for v in values])
+    fast = "CASE WHEN abs(money) < 1000000000000000 THEN money::DECIMAL(18,2)::VARCHAR"
+    rows = con.execute(f"SELECT money::VARCHAR, {fast} ELSE money::VARCHAR END FROM m").fetchall()
+    assert [a for a, _ in rows] == [b for _, b in rows]
+    assert rows[1][0] == "-0.01" and rows[3][0] == "999999999999999.99"
