@@ -12,6 +12,7 @@ import polars as pl
 
 from fundbook.close.periods import Period
 from fundbook.core.errors import NotFound
+from fundbook.metrics.statement import STATEMENT_LINES
 from fundbook.store.db import frame, sql
 
 MONEY = pl.Decimal(38, 2)
@@ -45,27 +46,6 @@ LONG_SCHEMA: dict[str, pl.DataType] = {
     "ratio": pl.Float64(),
     "text": pl.String(),
 }
-STATEMENT_LINES = (
-    "beginning_nav",
-    "contributions",
-    "distributions",
-    "management_fees",
-    "fee_offsets",
-    "partnership_expenses",
-    "income",
-    "other_income_expense",
-    "realised_gain",
-    "unrealised_gain_change",
-    "ending_nav",
-    "carry_paid",
-    "carry_accrued_change",
-    "carry_accrued_balance",
-    "commitment",
-    "beginning_unfunded",
-    "unfunded_contributions",
-    "recallable_distributions",
-    "ending_unfunded",
-)
 BASES = ("period", "QTD", "YTD", "ITD")
 
 
