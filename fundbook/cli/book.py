@@ -10,7 +10,7 @@ import polars as pl
 
 from fundbook.cli.options import DATE, db_option
 from fundbook.cli.output import emit, format_option
-from fundbook.store.db import open_book, resolve_db_path, scalar, sql
+from fundbook.store.db import open_book, resolve_db_path, sql
 from fundbook.store.importer import import_book, table_counts
 from fundbook.store.trial_balance import trial_balance, trial_balance_totals
 
@@ -79,8 +79,6 @@ def trial_balance_cmd(
 ) -> None:
     """Debits and credits per fund, currency and account; exit 1 if a book does not balance."""
     with open_book(resolve_db_path(db), read_only=True) as con:
-        if fund_id and not scalar(con, "SELECT count(*) FROM funds WHERE fund_id = ?", [fund_id]):
-            raise click.ClickException(f"unknown fund {fund_id!r}")
         accounts = trial_balance(con, as_of, fund_id)
     sums = trial_balance_totals(accounts)
     emit(sums if totals else accounts, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -53,8 +54,6 @@ def render(df: pl.DataFrame, fmt: str) -> str:
     if fmt == "csv":
         out = io.StringIO()
         records = to_records(df)
-        import csv
-
         writer = csv.DictWriter(out, fieldnames=df.columns, lineterminator="\n")
         writer.writeheader()
         for rec in records:

@@ -204,42 +204,11 @@ class Snapshot:
 
 
 def close_info(row: tuple[Any, ...]) -> CloseInfo:
-    (
-        close_id,
-        period,
-        quarter,
-        start,
-        end,
-        status,
-        closed_at,
-        closed_by,
-        carry_forward,
-        carried,
-        warnings,
-        figure_count,
-        input_hash,
-        output_hash,
-        close_hash,
-        prev_hash,
-    ) = row
-    return CloseInfo(
-        close_id,
-        period,
-        quarter,
-        start,
-        end,
-        status,
-        closed_at,
-        closed_by,
-        carry_forward,
-        json.loads(carried),
-        json.loads(warnings),
-        figure_count,
-        input_hash,
-        output_hash,
-        close_hash,
-        prev_hash,
-    )
+    """A `closes` row (columns in CloseInfo's order) with its JSON lists decoded."""
+    fields = list(row)
+    for k in (9, 10):  # carried_forward, warnings
+        fields[k] = json.loads(fields[k])
+    return CloseInfo(*fields)
 
 
 def list_closes(con: duckdb.DuckDBPyConnection) -> list[CloseInfo]:

@@ -10,14 +10,9 @@ from fundbook.core.errors import LedgerError
 from fundbook.core.money import CENT
 from fundbook.core.types import CASH_SIGN, NEEDS_HOLDING, NEEDS_INVESTOR, REPORTING_CURRENCY
 from fundbook.ledger.csvfile import LINE
-from fundbook.ledger.fields import errors_where
 from fundbook.ledger.spec import MONEY
 
 Frames = dict[str, pl.DataFrame]
-
-
-def _display(frame: pl.DataFrame) -> pl.Expr:
-    return pl.col("source_file")
 
 
 def _errors(frame: pl.DataFrame, condition: pl.Expr, message: pl.Expr) -> list[LedgerError]:
@@ -268,13 +263,3 @@ def valuation_errors(b: Frames) -> list[LedgerError]:
             pl.col("date"),
         ),
     )
-
-
-__all__ = [
-    "errors_where",
-    "reference_errors",
-    "convert_to_fund_currency",
-    "commitment_errors",
-    "cash_errors",
-    "valuation_errors",
-]

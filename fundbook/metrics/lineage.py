@@ -244,21 +244,22 @@ class Lineage:
                 mine["pnl_share"][0],
             )
         )
-        return pl.DataFrame(
-            [
-                {
-                    "step": 0,
-                    "date": self.as_of,
-                    "kind": "value",
-                    "item": item,
-                    "source": None,
-                    "amount": Decimal(int(v)) / 100,
-                    "ratio": None,
-                }
-                for item, v in values
-            ],
-            schema=LINEAGE,
-        )
+        return pl.DataFrame(self._value_rows(values), schema=LINEAGE)
+
+    def _value_rows(self, values: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+        """Lineage rows of named values in cents, as of the figure's date."""
+        return [
+            {
+                "step": 0,
+                "date": self.as_of,
+                "kind": "value",
+                "item": item,
+                "source": None,
+                "amount": Decimal(int(v)) / 100,
+                "ratio": None,
+            }
+            for item, v in values
+        ]
 
     def _capital_account_value(self) -> pl.DataFrame:
         """A held fund: the holder's LP capital account there, times the FX rates."""
@@ -286,18 +287,7 @@ class Lineage:
                     nav,
                 )
             )
-        rows: list[dict[str, Any]] = [
-            {
-                "step": 0,
-                "date": self.as_of,
-                "kind": "value",
-                "item": item,
-                "source": None,
-                "amount": Decimal(int(v)) / 100,
-                "ratio": None,
-            }
-            for item, v in values
-        ]
+        rows = self._value_rows(values)
         rows += [
             {
                 "step": 0,

@@ -45,12 +45,12 @@ def sql(name: str) -> str:
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view if missing, and seed the chart of accounts."""
     if scalar(con, sql("migrate_postings_table")):
-        con.execute("DROP TABLE postings")  # derived rows: the view recomputes them exactly
+        con.execute(sql("drop_postings_table"))
     con.execute(sql("schema"))
     con.execute(sql("posting_rules"))
     for extra in sorted(sql_dir().glob("schema_*.sql")):
         con.execute(extra.read_text(encoding="utf-8"))
-    con.execute("INSERT OR IGNORE INTO book_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+    con.execute(sql("set_meta"), {"key": "schema_version", "value": SCHEMA_VERSION})
 
 
 def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -66,7 +66,7 @@ def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.
         if "lock" in str(exc).lower():
             raise BookInUse(f"the book {path} is in use by another fundbook process") from exc
         raise FundbookError(f"cannot open {path}: {exc}") from exc
-    con.execute("SET enable_progress_bar = false")
+    con.execute(sql("connection_settings"))
     if not read_only:
         apply_schema(con)
     return con

@@ -7,13 +7,16 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from fundbook.store.db import frame, sql
+from fundbook.core.errors import NotFound
+from fundbook.store.db import frame, scalar, sql
 
 
 def trial_balance(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, fund_id: str | None = None
 ) -> pl.DataFrame:
     """Balances per (fund_id, currency, account) from postings dated on or before `as_of`."""
+    if fund_id is not None and not scalar(con, sql("fund_exists"), {"fund_id": fund_id}):
+        raise NotFound(f"unknown fund {fund_id!r}")
     return frame(con, sql("trial_balance"), {"as_of": as_of, "fund_id": fund_id})
 
 
