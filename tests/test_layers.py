@@ -17,7 +17,7 @@ RANK = {
     "demo": 6,
     "cli": 7,
 }
-PURE = {"metrics": {"duckdb"}, "core": {"duckdb", "polars", "click", "jinja2"}}
+PURE = {"metrics": {"duckdb"}, "core": {"duckdb", "click", "jinja2"}}
 
 
 def _layer(module: str) -> str | None:

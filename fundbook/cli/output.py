@@ -13,7 +13,8 @@ from typing import Any
 import click
 import polars as pl
 
-from fundbook.core.money import format_money, money_str
+from fundbook.core.money import money_str
+from fundbook.core.table import text_table
 
 FORMATS = ("table", "csv", "json")
 format_option = click.option(
@@ -24,10 +25,6 @@ format_option = click.option(
     show_default=True,
     help="Output format.",
 )
-
-
-def _is_money(dtype: pl.DataType) -> bool:
-    return isinstance(dtype, pl.Decimal)
 
 
 def _json_value(value: Any) -> Any:
@@ -59,38 +56,7 @@ def render(df: pl.DataFrame, fmt: str) -> str:
         for rec in records:
             writer.writerow({k: "" if v is None else v for k, v in rec.items()})
         return out.getvalue().rstrip("\n")
-    return _table(df)
-
-
-def _cell(value: Any, money: bool) -> str:
-    if value is None:
-        return "—"
-    if money:
-        return format_money(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "—"
-        return f"{value:,.4f}"
-    return str(value)
-
-
-def _table(df: pl.DataFrame) -> str:
-    if df.height == 0:
-        return "(no rows)"
-    money = [_is_money(dt) for dt in df.dtypes]
-    numeric = [dt.is_numeric() for dt in df.dtypes]
-    cells = [[_cell(v, m) for v, m in zip(row, money, strict=True)] for row in df.iter_rows()]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(df.columns)]
-
-    def line(values: list[str]) -> str:
-        parts = [
-            v.rjust(w) if num else v.ljust(w)
-            for v, w, num in zip(values, widths, numeric, strict=True)
-        ]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(list(df.columns)), rule, *(line(r) for r in cells)])
+    return text_table(df)
 
 
 def emit(df: pl.DataFrame, fmt: str) -> None:

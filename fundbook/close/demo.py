@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import polars as pl
 
 from fundbook.close.audit import AuditFailed, first_broken, reproduce, verify_chain
 from fundbook.close.closing import CloseResult, close_period
 from fundbook.close.export import export_pack
 from fundbook.close.periods import Period
-from fundbook.core.money import format_money
+from fundbook.core.table import text_table
 from fundbook.store.db import open_book
 
 Echo = Callable[[str], None]
@@ -31,27 +28,8 @@ def demo_periods() -> list[Period]:
 
 
 def _summary_text(result: CloseResult) -> str:
-    """The per-fund summary as an aligned text table (money with separators, ratios 4 places)."""
-    df = result.summary
-    cells = df.select(
-        pl.col(c).map_elements(format_money, return_dtype=pl.String)
-        if isinstance(t, pl.Decimal)
-        else pl.col(c).map_elements(lambda v: f"{v:.4f}", return_dtype=pl.String)
-        if t.is_float()
-        else pl.col(c).cast(pl.String)
-        for c, t in df.schema.items()
-    ).fill_null("—")
-    numeric = [isinstance(t, pl.Decimal) or t.is_float() for t in df.dtypes]
-    rows = [list(df.columns), *cells.iter_rows()]
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(df.columns))]
-
-    def line(row: Sequence[Any]) -> str:
-        return "  ".join(
-            str(v).rjust(w) if num else str(v).ljust(w)
-            for v, w, num in zip(row, widths, numeric, strict=True)
-        ).rstrip()
-
-    return "\n".join("  " + line(r) for r in rows)
+    """The per-fund summary as an aligned text table, indented under the close line."""
+    return "\n".join("  " + line for line in text_table(result.summary).splitlines())
 
 
 def step_close(db: Path, out: Path, echo: Echo) -> None:
