@@ -20,14 +20,8 @@ CREATE TABLE IF NOT EXISTS closes (
     carried_forward   VARCHAR NOT NULL,    -- JSON list of "fund_id/holding_id" carried forward
     warnings          VARCHAR NOT NULL,    -- JSON list of warning texts
     figure_count      BIGINT NOT NULL,     -- rows in close_figures + close_statements
-    input_from        DATE,                -- first date of the rows hashed (null: all history)
-    input_after       INTEGER,             -- the close whose input hash this one continues
-    input_hash        VARCHAR NOT NULL,    -- SHA-256 of the period's rows + input_after's hash
-    input_digests     VARCHAR NOT NULL,    -- JSON {table: [rows, sha256]} behind input_hash
-    output_hash       VARCHAR NOT NULL,    -- SHA-256 of the snapshot figures and statements
-    versions          VARCHAR NOT NULL,    -- JSON {package: version} of fundbook and dependencies
-    prev_hash         VARCHAR,             -- close_hash of the previous close (null: first)
-    close_hash        VARCHAR NOT NULL     -- SHA-256 over the fields above: the hash chain
+    versions          VARCHAR NOT NULL     -- JSON {package: version} of fundbook and dependencies
+    -- The close's hash is its event in audit_chain (sql/schema_audit.sql), which covers this row.
 );
 
 -- One figure of one close. Keys that do not apply are null; `item` is the level's other key

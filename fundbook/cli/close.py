@@ -9,7 +9,15 @@ import polars as pl
 
 from fundbook.cli.options import db_option
 from fundbook.cli.output import emit, format_option
-from fundbook.close.audit import AuditFailed, first_broken, reproduce, verify_chain
+from fundbook.close.audit import (
+    AuditFailed,
+    CloseCheck,
+    check_head,
+    first_broken,
+    head_hash,
+    reproduce,
+    verify_chain,
+)
 from fundbook.close.closing import CloseResult, close_period
 from fundbook.close.export import export_pack
 from fundbook.close.history import history
@@ -94,11 +102,12 @@ def close_cmd(
 @db_option
 def reopen_cmd(period: str, reason: str, db: str | None) -> None:
     """Reopen the latest closed PERIOD; its old snapshot is kept for the record."""
-    info = reopen_period(resolve_db_path(db), period, reason)
+    info, head = reopen_period(resolve_db_path(db), period, reason)
     click.echo(
         f"period {info.period} reopened (close {info.close_id} kept as reopened); "
         f"correct it and run `fundbook close {info.period}` again"
     )
+    click.echo(f"hash chain head {head}")
 
 
 @click.group("audit")
@@ -107,36 +116,56 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option(
+    "--expect-head",
+    "expect_head",
+    default=None,
+    metavar="HASH",
+    help="Fail unless the chain ends at this hash (the last close hash you kept).",
+)
 @db_option
 @format_option
-def verify_cmd(db: str | None, fmt: str) -> None:
-    """Recompute the hash chain of every close; exit 1 naming the first that no longer matches."""
+def verify_cmd(expect_head: str | None, db: str | None, fmt: str) -> None:
+    """Recompute the hash chain over every table of the book; exit 1 naming the first event,
+    table and row that no longer match."""
     with open_book(resolve_db_path(db), read_only=True) as con:
         checks = verify_chain(con)
-    table = pl.DataFrame(
+    emit(checks_table(checks), fmt)
+    broken = first_broken(checks)
+    if broken:
+        raise AuditFailed(f"{broken.title} no longer matches: " + "; ".join(broken.problems))
+    head = head_hash(checks)
+    if expect_head is not None:
+        check_head(checks, expect_head)
+    closes = sum(c.event == "close" for c in checks)
+    click.echo(
+        f"verified {len(checks)} event(s) ({closes} close(s)): the hash chain is intact; "
+        f"head {head or 'none (nothing closed)'}",
+        err=True,
+    )
+
+
+def checks_table(checks: list[CloseCheck]) -> pl.DataFrame:
+    return pl.DataFrame(
         {
+            "seq": [c.seq for c in checks],
+            "event": [c.event for c in checks],
             "close_id": [c.close_id for c in checks],
             "period": [c.period for c in checks],
-            "status": [c.status for c in checks],
             "ok": [c.ok for c in checks],
+            "hash": [c.hash for c in checks],
             "problems": ["; ".join(c.problems) for c in checks],
         },
         schema={
+            "seq": pl.Int64,
+            "event": pl.String,
             "close_id": pl.Int64,
             "period": pl.String,
-            "status": pl.String,
             "ok": pl.Boolean,
+            "hash": pl.String,
             "problems": pl.String,
         },
     )
-    emit(table, fmt)
-    broken = first_broken(checks)
-    if broken:
-        raise AuditFailed(
-            f"close {broken.close_id} ({broken.period}) no longer matches: "
-            + "; ".join(broken.problems)
-        )
-    click.echo(f"verified {len(checks)} close(s): the hash chain is intact", err=True)
 
 
 @audit_group.command("reproduce")
@@ -148,7 +177,7 @@ def reproduce_cmd(period: str, db: str | None) -> None:
         result = reproduce(con, period)
     n = result.differences.height
     if not result.inputs_match:
-        click.echo("the booked rows no longer match the close's input hash", err=True)
+        click.echo("the book no longer matches the hash chain up to this close", err=True)
     if n:
         emit(result.differences, "table")
     click.echo(f"reproduced {result.figures} figures, {n} differences")
@@ -163,13 +192,14 @@ def reproduce_cmd(period: str, db: str | None) -> None:
     "out",
     type=click.Path(file_okay=False),
     required=True,
-    help="Folder to write the audit pack into (replaced).",
+    help="New folder for the audit pack (or an earlier pack of the same close, replaced).",
 )
 @db_option
 def export_cmd(period: str, out: str, db: str | None) -> None:
     """Write PERIOD's audit pack: ledger rows, postings, figures, lineage, SQL, manifest."""
-    with open_book(resolve_db_path(db), read_only=True) as con:
-        path = export_pack(con, period, Path(out))
+    book = resolve_db_path(db)
+    with open_book(book, read_only=True) as con:
+        path = export_pack(con, period, Path(out), protected=[book, Path.cwd()])
     click.echo(f"audit pack of {period} written to {path} (see MANIFEST.sha256)")
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
-from fundbook.close import canonical
+from fundbook.close import chain
 from fundbook.close.figures import compute
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import LONG_SCHEMA, STATEMENT_LINES, find_close, read_stored
@@ -37,7 +37,7 @@ class AuditFailed(FundbookError):
 
 
 def close_records(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every stored close as a dict of its columns, oldest first."""
+    """Every stored close as a dict of its columns (and its chain hash), oldest first."""
     cur = con.execute(sql("audit_close_record"))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
@@ -49,95 +49,258 @@ def record_of(con: duckdb.DuckDBPyConnection, close_id: int) -> dict[str, Any]:
 
 @dataclass
 class CloseCheck:
-    """The verification of one close."""
+    """The verification of one event of the chain (a close or a reopening)."""
 
+    seq: int
+    event: str
     close_id: int
     period: str
-    status: str
+    hash: str
     problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-
-def _recomputed_hash(rec: dict[str, Any], output_hash: str, input_hash: str) -> str:
-    return canonical.close_hash(
-        canonical.chain_fields(
-            period=rec["period"],
-            quarter=rec["quarter"],
-            period_start=rec["period_start"],
-            period_end=rec["period_end"],
-            carry_forward=rec["carry_forward"],
-            carried_forward=rec["carried_forward"],
-            figure_count=rec["figure_count"],
-            input_hash=input_hash,
-            output_hash=output_hash,
-            versions_json=rec["versions"],
-            prev_hash=rec["prev_hash"],
-            input_from=rec["input_from"],
-            input_after=rec["input_after"],
-        )
-    )
-
-
-def _changed_tables(stored_json: str, now: list[canonical.PartDigest]) -> list[str]:
-    stored = json.loads(stored_json)
-    return [
-        f"{p.name} ({stored.get(p.name, [0])[0]} rows then, {p.rows} now)"
-        for p in now
-        if stored.get(p.name, [None, None])[1] != p.digest
-    ]
-
-
-def recomputed_inputs(
-    con: duckdb.DuckDBPyConnection, rec: dict[str, Any], records: dict[int, dict[str, Any]]
-) -> tuple[str, list[canonical.PartDigest]]:
-    """A close's input hash recomputed from the rows in `con`, chained to the recorded input
-    hash of the close it continues (whose own rows are checked at that close)."""
-    parts = canonical.input_digests(
-        con, rec["input_from"], rec["period_end"], rec["import_watermark"]
-    )
-    after = records.get(rec["input_after"]) if rec["input_after"] is not None else None
-    return canonical.input_hash(parts, after["input_hash"] if after else None), parts
-
-
-def check_close(
-    con: duckdb.DuckDBPyConnection,
-    rec: dict[str, Any],
-    prev_hash: str | None,
-    records: dict[int, dict[str, Any]],
-) -> CloseCheck:
-    """Recompute one close's input and output hashes and its link in the chain."""
-    check = CloseCheck(rec["close_id"], rec["period"], rec["status"])
-    outputs = canonical.combine(canonical.output_digests(con, rec["close_id"]))
-    if outputs != rec["output_hash"]:
-        check.problems.append("its snapshot figures no longer match their hash (outputs changed)")
-    if rec["status"] == "closed":
-        digest, parts = recomputed_inputs(con, rec, records)
-        if digest != rec["input_hash"]:
-            changed = ", ".join(_changed_tables(rec["input_digests"], parts))
-            check.problems.append(f"its booked inputs no longer match their hash: {changed}")
-    if rec["prev_hash"] != prev_hash:
-        check.problems.append("its link to the previous close is broken (prev_hash differs)")
-    if _recomputed_hash(rec, rec["output_hash"], rec["input_hash"]) != rec["close_hash"]:
-        check.problems.append("its close hash does not match its recorded fields")
-    return check
+    @property
+    def title(self) -> str:
+        what = "close" if self.event == "close" else "reopening of close"
+        return f"{what} {self.close_id} ({self.period})"
 
 
 def verify_chain(con: duckdb.DuckDBPyConnection) -> list[CloseCheck]:
-    """Check every close in chain order; the first with problems is the one to report."""
-    checks, prev = [], None
-    records = close_records(con)
-    by_id = {r["close_id"]: r for r in records}
-    for rec in records:
-        checks.append(check_close(con, rec, prev, by_id))
-        prev = rec["close_hash"]
+    """Check every event in chain order: its hash and link, then every table of the book
+    against what the events recorded; the first check with problems is the one to report."""
+    events = chain.read_events(con)
+    checks = [CloseCheck(e.seq, e.event, e.close_id, e.period, e.hash) for e in events]
+    if not events:
+        return _unchained(con)
+    prev = None
+    for e, check in zip(events, checks, strict=True):
+        if e.prev_hash != prev:
+            check.problems.append(
+                f"audit_chain, row seq={e.seq}: its link to the event before is broken "
+                "(prev_hash differs)"
+            )
+        if chain.event_hash(e.fields) != e.hash:
+            check.problems.append(
+                f"audit_chain, row seq={e.seq}: its hash does not match its recorded fields"
+            )
+        prev = e.hash
+    _check_tables(con, events, {c.seq: c for c in checks})
     return checks
+
+
+def _unchained(con: duckdb.DuckDBPyConnection) -> list[CloseCheck]:
+    """A book without events must hold no close, lock or snapshot either."""
+    stray = [
+        t.name
+        for t in chain.tables(con)
+        if t.name in ("closes", "period_locks", "close_reopenings", *chain.SEGMENT_BY_CLOSE)
+        and scalar(con, f"SELECT count(*) FROM {chain.quote(t.name)}")  # names from the catalog
+    ]
+    if not stray:
+        return []
+    return [
+        CloseCheck(
+            0,
+            "close",
+            0,
+            "none",
+            "",
+            [f"the book holds {', '.join(stray)} rows but its hash chain is empty"],
+        )
+    ]
+
+
+def _check_tables(
+    con: duckdb.DuckDBPyConnection, events: list[chain.Event], checks: dict[int, CloseCheck]
+) -> None:
+    """Recompute every table's digests per event and compare them with the recorded ones."""
+    recorded: dict[int, dict[str, chain.Digest]] = {}
+    for e in events:
+        parsed = chain.parse_digests(e.digests)
+        if parsed is None:
+            checks[e.seq].problems.append("its recorded digests are unreadable (audit_chain)")
+        recorded[e.seq] = parsed or {}
+    head = events[-1]
+    current = chain.tables(con)
+    names = {t.name for t in current}
+    chain.register_ranges(con, chain.ranges(events))
+    try:
+        for table in current:
+            if table.name not in recorded[head.seq]:
+                checks[head.seq].problems.append(
+                    f"table {table.name} is not covered by the hash chain "
+                    f"(not in the record of event {head.seq})"
+                )
+            _check_table(con, table, events, recorded, checks)
+    finally:
+        con.unregister("chain_ranges")
+    for e in events:
+        for name in sorted(set(recorded[e.seq]) - names - {chain.VIEWS}):
+            if recorded[e.seq][name].rows or e.seq == head.seq:
+                checks[e.seq].problems.append(f"table {name} is gone from the book")
+    if chain.views_digest(con) != recorded[head.seq].get(chain.VIEWS):
+        checks[head.seq].problems.append("the definition of a view (postings) was changed")
+
+
+def _applies(table: chain.Table, seq: int, head: int) -> bool:
+    """Whether an event's recorded digest of the table can be compared with the book now."""
+    return table.coverage != "full" or table.name == chain.ROWS_TABLE or seq == head
+
+
+def _check_table(
+    con: duckdb.DuckDBPyConnection,
+    table: chain.Table,
+    events: list[chain.Event],
+    recorded: dict[int, dict[str, chain.Digest]],
+    checks: dict[int, CloseCheck],
+) -> None:
+    head = events[-1].seq
+    seen: set[int] = set()
+    for seq, part in chain.by_segment(chain.table_rows(con, table)):
+        if seq is None:
+            _uncovered(con, table, part, checks[head])
+            continue
+        seen.add(seq)
+        if seq not in recorded:
+            checks[head].problems.append(
+                f"table {table.name}: {part.num_rows} row(s) of event {seq}, "
+                f"which the chain does not hold; first: {part.column('row_key')[0]}"
+            )
+            continue
+        expected = recorded[seq].get(table.name)
+        if expected is None and not _applies(table, seq, head):
+            continue
+        if chain.digest(table, part.column("line")) != expected:
+            if table.name == chain.ROWS_TABLE:
+                found = _locate_locators(con, seq, events)
+            else:
+                found = _locate(con, table, seq, part, expected)
+            checks[seq].problems.append(found)
+    for e in events:
+        expected = recorded[e.seq].get(table.name)
+        if e.seq not in seen and expected and expected.rows and _applies(table, e.seq, head):
+            checks[e.seq].problems.append(_locate(con, table, e.seq, None, expected))
+
+
+def _uncovered(
+    con: duckdb.DuckDBPyConnection, table: chain.Table, part: pa.Table, check: CloseCheck
+) -> None:
+    """Rows no event covers: only rows of imports made since the latest event may be."""
+    if table.coverage == "import":
+        latest = int(scalar(con, sql("close_watermark")))
+        head_wm = int(scalar(con, "SELECT max(hi) FROM chain_ranges"))
+        stray = scalar(
+            con,
+            f"SELECT count(*) FROM {chain.quote(table.name)} "
+            "WHERE import_id > $latest OR import_id <= $head",
+            {"latest": latest, "head": head_wm},
+        )
+        if stray:
+            check.problems.append(
+                f"table {table.name}: {stray} row(s) carry an import_id above the latest "
+                f"import ({latest}) or inside a closed one; first: {part.column('row_key')[0]}"
+            )
+        return
+    keys = part.column("row_key")
+    check.problems.append(
+        f"table {table.name}: {part.num_rows} row(s) that no event of the chain recorded, "
+        f"first: {keys[0]}"
+    )
+
+
+def _locate(
+    con: duckdb.DuckDBPyConnection,
+    table: chain.Table,
+    seq: int,
+    part: pa.Table | None,
+    expected: chain.Digest | None,
+) -> str:
+    """The message for a table whose rows at an event differ: the first differing row."""
+    rows_now = part.num_rows if part is not None else 0
+    rows_then = expected.rows if expected else 0
+    current = (
+        part.select(["row_key", "row_md5"])
+        if part is not None
+        else pa.table({"row_key": pa.array([], pa.string()), "row_md5": pa.array([], pa.uint64())})
+    )
+    con.register("chain_current", current)
+    try:
+        found = con.execute(sql("chain_locate"), {"seq": seq, "tbl": table.name}).fetchall()
+    finally:
+        con.unregister("chain_current")
+    counts = f"{rows_then} row(s) recorded, {rows_now} now"
+    if not found:
+        return f"table {table.name}: its rows no longer match their hash ({counts})"
+    key, what = found[0]
+    more = f"; {len(found) - 1} more row(s) differ" if len(found) > 1 else ""
+    return f"table {table.name}, row {key}: {what} ({counts}{more})"
+
+
+def _locate_locators(con: duckdb.DuckDBPyConnection, seq: int, events: list[chain.Event]) -> str:
+    """The message for an event whose recorded row keys and MD5s (audit_rows) were altered:
+    recompute them from the rows they describe and name the first that differs."""
+    rng = next(r for r in chain.ranges(events) if r.seq == seq)
+    head = events[-1].seq
+    parts = []
+    for table in chain.tables(con):
+        if table.name == chain.ROWS_TABLE or not _applies(table, seq, head):
+            continue
+        where, params = chain.own_rows(table, rng)
+        rows = chain.table_rows(con, table, where, params)
+        parts.append(
+            pa.table(
+                {
+                    "row_key": pa.array(
+                        [f"{table.name}: {k}" for k in rows.column("row_key").to_pylist()],
+                        pa.string(),
+                    ),
+                    "row_md5": rows.column("row_md5"),
+                }
+            )
+        )
+    empty = pa.table({"row_key": pa.array([], pa.string()), "row_md5": pa.array([], pa.uint64())})
+    current = pa.concat_tables(parts) if parts else empty
+    con.register("chain_current", current)
+    try:
+        found = con.execute(sql("chain_locate_locators"), {"seq": seq}).fetchall()
+    finally:
+        con.unregister("chain_current")
+    if not found:
+        return f"table {chain.ROWS_TABLE}: its rows of event {seq} no longer match their hash"
+    key, what = found[0]
+    more = f"; {len(found) - 1} more row(s) differ" if len(found) > 1 else ""
+    return f"table {chain.ROWS_TABLE}, the recorded row of {key}: {what}{more}"
 
 
 def first_broken(checks: list[CloseCheck]) -> CloseCheck | None:
     return next((c for c in checks if not c.ok), None)
+
+
+def check_head(checks: list[CloseCheck], expected: str) -> None:
+    """Raise AuditFailed unless the chain ends at `expected` (a hash an auditor kept)."""
+    wanted = expected.strip().lower()
+    head = head_hash(checks)
+    if head == wanted:
+        return
+    earlier = next((c for c in checks if c.hash == wanted), None)
+    if earlier is not None:
+        after = len(checks) - checks.index(earlier) - 1
+        raise AuditFailed(
+            f"the chain does not end at {wanted}: that is the hash of {earlier.title}, "
+            f"and {after} event(s) follow it (head {head})"
+        )
+    raise AuditFailed(
+        f"the chain does not end at {wanted}: no event has that hash (head {head or 'none'}); "
+        "closes may have been deleted, or the hash was mistyped"
+    )
+
+
+def head_hash(checks: list[CloseCheck]) -> str | None:
+    """The hash the chain ends at (None for a book never closed)."""
+    return checks[-1].hash if checks and checks[-1].seq else None
 
 
 def booked_rows(con: duckdb.DuckDBPyConnection, table: str, rec: dict[str, Any]) -> pl.DataFrame:
@@ -178,8 +341,6 @@ def reproduce(con: duckdb.DuckDBPyConnection, period: str) -> Reproduction:
     rec = record_of(con, info.close_id)
     mem = fresh_book(con, rec)
     try:
-        by_id = {r["close_id"]: r for r in close_records(con)}
-        inputs, _ = recomputed_inputs(mem, rec, by_id)
         inception = scalar(mem, sql("close_inception"), {"period_end": rec["period_end"]})
         computed = compute(
             mem,
@@ -197,9 +358,9 @@ def reproduce(con: duckdb.DuckDBPyConnection, period: str) -> Reproduction:
         ],
         how="vertical",
     )
-    return Reproduction(
-        info.close_id, info.period, computed.figure_count, diffs, inputs == rec["input_hash"]
-    )
+    upto = rec["chain_seq"] or 0
+    intact = all(c.ok for c in verify_chain(con) if 0 < c.seq <= upto)
+    return Reproduction(info.close_id, info.period, computed.figure_count, diffs, intact)
 
 
 def _as_date(value: Any, fallback: dt.date) -> dt.date:

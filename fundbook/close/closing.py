@@ -12,13 +12,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
 import pyarrow as pa
 
-from fundbook.close import canonical
+from fundbook.close import chain as chain_events
 from fundbook.close.figures import Computed, compute
 from fundbook.close.identities import check_all
 from fundbook.close.periods import Period
@@ -130,8 +129,17 @@ def _import(con: duckdb.DuckDBPyConnection, ledger: str | None, say: Progress) -
     return result.total_new
 
 
-def check_order(con: duckdb.DuckDBPyConnection, target: Period) -> None:
-    """Periods close in order, one month at a time, after the first close."""
+def check_order(
+    con: duckdb.DuckDBPyConnection, target: Period, today: dt.date | None = None
+) -> None:
+    """Periods close in order, one month at a time, after the first close, and only once they
+    have ended (a close locks the month: locking one still running would refuse its rows)."""
+    today = today or dt.date.today()
+    if target.end >= today:
+        raise FundbookError(
+            f"period {target} has not ended yet (it ends {target.end}; today is {today}): "
+            "a month can be closed from the day after its last day"
+        )
     latest = con.execute(sql("close_latest_lock")).fetchall()
     if not latest:
         return
@@ -185,7 +193,6 @@ def _valuations(
 class _Chain:
     """Where a new close joins the book's closes."""
 
-    last: CloseInfo | None  # the latest close of any status: the hash chain continues it
     predecessor: CloseInfo | None  # the latest standing close: inputs and NAVs continue it
     previous_itd: pl.DataFrame | None  # the predecessor's ITD statements
 
@@ -193,11 +200,10 @@ class _Chain:
 def _chain(con: duckdb.DuckDBPyConnection) -> _Chain:
     everything = list_closes(con)
     standing = [c for c in everything if c.status == "closed"]
-    last = everything[-1] if everything else None
     if not standing:
-        return _Chain(last, None, None)
+        return _Chain(None, None)
     statements = read_statements(con, standing[-1].close_id)
-    return _Chain(last, standing[-1], statements.filter(pl.col("basis") == "ITD"))
+    return _Chain(standing[-1], statements.filter(pl.col("basis") == "ITD"))
 
 
 def _close_in_transaction(
@@ -225,7 +231,7 @@ def _close_in_transaction(
         raise CloseFailed(target, problems)
     say("writing the snapshot and the lock")
     record = _Record(carry_forward, carried, warnings, ledger, before)
-    close_id, digest = _write(con, computed, record, chain)
+    close_id, digest = _write(con, computed, record)
     test_hook("after-snapshot")
     return CloseResult(
         str(target),
@@ -253,10 +259,9 @@ class _Record:
     imported_before: int  # the import watermark before the close's own import
 
 
-def _write(
-    con: duckdb.DuckDBPyConnection, computed: Computed, record: _Record, chain: _Chain
-) -> tuple[int, str]:
-    """Store the snapshot, the close with its hashes, and the lock; return id and close hash."""
+def _write(con: duckdb.DuckDBPyConnection, computed: Computed, record: _Record) -> tuple[int, str]:
+    """Store the snapshot, the close, the lock, and the close's event in the hash chain (which
+    covers all of them and every other table); return the close id and the event's hash."""
     target = computed.period
     close_id = int(scalar(con, sql("close_next_id")))
     _insert_frame(con, "close_new_figures", computed.figures_long, "close_insert_figures", close_id)
@@ -264,56 +269,29 @@ def _write(
         con, "close_new_statements", computed.statements, "close_insert_statements", close_id
     )
     watermark = int(scalar(con, sql("close_watermark")))
-    before = chain.predecessor
-    input_from = computed.period_start if before else None
-    input_after = before.close_id if before else None
-    inputs = canonical.input_digests(con, input_from, target.end, watermark)
-    fields = canonical.chain_fields(
-        period=str(target),
-        quarter=target.quarter,
-        period_start=computed.period_start,
-        period_end=target.end,
-        carry_forward=record.carry_forward,
-        carried_forward=json.dumps(record.carried),
-        figure_count=computed.figure_count,
-        input_hash=canonical.input_hash(inputs, before.input_hash if before else None),
-        output_hash=canonical.combine(canonical.output_digests(con, close_id)),
-        versions_json=json.dumps(canonical.versions(), sort_keys=True),
-        prev_hash=chain.last.close_hash if chain.last else None,
-        input_from=input_from,
-        input_after=input_after,
-    )
-    digest = canonical.close_hash(fields)
-    _insert_close(con, close_id, fields, digest, record, inputs, watermark)
-    lock = {"period": str(target), "period_start": computed.period_start}
-    con.execute(sql("close_insert_lock"), {**lock, "period_end": target.end, "close_id": close_id})
-    return close_id, digest
-
-
-def _insert_close(
-    con: duckdb.DuckDBPyConnection,
-    close_id: int,
-    fields: dict[str, Any],
-    digest: str,
-    record: _Record,
-    inputs: list[canonical.PartDigest],
-    watermark: int,
-) -> None:
     con.execute(
         sql("close_insert_close"),
         {
-            **fields,
             "close_id": close_id,
-            "warnings": json.dumps(record.warnings),
+            "period": str(target),
+            "quarter": target.quarter,
+            "period_start": computed.period_start,
+            "period_end": target.end,
+            "closed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
             "closed_by": user_name(),
             "ledger_dir": record.ledger,
             "import_id": watermark if watermark > record.imported_before else None,
             "import_watermark": watermark,
-            "close_hash": digest,
-            "input_digests": canonical.digests_json(inputs),
-            "closed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            "carry_forward": record.carry_forward,
+            "carried_forward": json.dumps(record.carried),
+            "warnings": json.dumps(record.warnings),
+            "figure_count": computed.figure_count,
+            "versions": json.dumps(chain_events.versions(), sort_keys=True),
         },
     )
+    lock = {"period": str(target), "period_start": computed.period_start}
+    con.execute(sql("close_insert_lock"), {**lock, "period_end": target.end, "close_id": close_id})
+    return close_id, chain_events.record_event(con, "close", close_id, str(target), watermark)
 
 
 INSERT_BATCH_ROWS = 122_880  # DuckDB's row group: one Arrow batch per thread-sized task
@@ -386,8 +364,6 @@ def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
         [],
         [],
         computed.figure_count,
-        "",
-        "",
         "",
         None,
     )

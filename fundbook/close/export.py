@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +14,11 @@ import duckdb
 import polars as pl
 
 from fundbook.close.audit import BOOKED_TABLES, booked_rows, fresh_book, record_of
+from fundbook.close.chain import read_events
 from fundbook.close.lineage import lineage_flows
 from fundbook.close.snapshot import find_close, read_stored
-from fundbook.store.db import sql, sql_dir
+from fundbook.core.errors import FundbookError
+from fundbook.store.db import frame, sql, sql_dir
 from fundbook.store.frames import load_frames
 from fundbook.store.trial_balance import trial_balance
 
@@ -23,11 +27,12 @@ README = """# Audit pack of close {close_id}: period {period}
 
 Everything needed to re-perform the close without fundbook's database.
 
-- `close.json`: the close record (period, options, warnings, hashes, versions, previous hash)
-  and its reopenings.
-- `ledger/<table>.csv|.parquet`: the booked rows as they were at the close (dated tables: rows
-  dated on or before {period_end}; funds, investors, companies: rows imported up to import
-  {watermark}). Money in `amount_fund` / `fair_value_fund` is in the fund's currency.
+- `close.json`: the close record (period, options, warnings, versions, its hash in the chain)
+  with its reopenings, and `chain`: every event of the hash chain up to this close, each with
+  the digests of every table of the book it covered.
+- `ledger/<table>.csv|.parquet`: the booked rows as the book held them at the close (every
+  row of the imports up to import {watermark}, every column; the figures use the rows dated on
+  or before {period_end}). Money in `amount_fund` / `fair_value_fund` is in the fund's currency.
 - `postings.csv|.parquet`: the double-entry postings up to {period_end};
   `trial_balance.csv`: debits and credits per fund, currency and account at {period_end}.
 - `figures.csv|.parquet`: every snapshot figure (level, keys, figure, kind, money|ratio|text).
@@ -38,14 +43,19 @@ Everything needed to re-perform the close without fundbook's database.
   versions of fundbook's dependencies.
 - `MANIFEST.sha256`: SHA-256 of every other file (`sha256sum -c MANIFEST.sha256`).
 
-Input hash: for each ledger table, each row as one line (fields in schema order without
-source_file, source_line, import_id; NULL as \\N; joined by U+001F; decimals at their scale;
-dates ISO), lines sorted bytewise and joined by newlines, SHA-256; dated tables take the rows
-dated from `input_from` (close.json; null: all history) to the period end. Then SHA-256 of the
-lines "<table> <rows> <sha256>" plus "previous_close 0 <input_after_hash, or none>",
-sorted. See docs/ledger-format.md, "Closing, locks and corrections"
-(sql/audit_input_canonical.sql is the exact recipe).
+Digests (docs/architecture.md, "The hash chain"): a row is its columns in schema order, each
+`<bytes>:<text>` or `-` for NULL, joined by `,`; a table's digest is the SHA-256 of the line
+`table(column TYPE [NOT NULL], ...)` and its rows' lines sorted bytewise, each followed by a
+newline. A ledger table's digest at an event covers the rows of the imports made since the event
+before it (`import_id` above the previous event's `import_watermark`, up to its own), so each
+`chain[i].digests[table]` of close.json can be recomputed from `ledger/<table>.parquet`. Each
+event's hash is the SHA-256 of its other fields as compact JSON with sorted keys
+(fundbook/close/chain.py) and names the hash of the event before it.
 """
+
+
+class PackRefused(FundbookError):
+    """`audit export` will not write where it was asked (nothing was written)."""
 
 
 def _write_frame(df: pl.DataFrame, base: Path) -> list[Path]:
@@ -62,12 +72,17 @@ def _json_default(value: Any) -> str:
 
 def _close_json(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> str:
     record = dict(rec)
-    for key in ("carried_forward", "warnings", "versions", "input_digests"):
+    for key in ("carried_forward", "warnings", "versions"):
         record[key] = json.loads(record[key])
+    if record.get("ledger_dir"):  # the folder's name only: no path of this machine
+        record["ledger_dir"] = Path(record["ledger_dir"]).name
     rows = con.execute(sql("audit_reopenings"), {"close_id": rec["close_id"]}).fetchall()
     record["reopenings"] = [{"reason": r, "reopened_at": a, "reopened_by": b} for r, a, b in rows]
-    after = record_of(con, rec["input_after"]) if rec["input_after"] is not None else None
-    record["input_after_hash"] = after["input_hash"] if after else None
+    record["chain"] = [
+        {**e.fields, "digests": json.loads(e.digests)}
+        for e in read_events(con)
+        if e.seq <= (rec["chain_seq"] or 0)
+    ]
     return (
         json.dumps(record, indent=2, sort_keys=True, default=_json_default, ensure_ascii=False)
         + "\n"
@@ -79,20 +94,99 @@ def _lock_file() -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def export_pack(con: duckdb.DuckDBPyConnection, period: str, out: Path) -> Path:
-    """Write the audit pack of the close of `period` into `out` (replacing what was there)."""
+def export_pack(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    out: Path,
+    protected: Sequence[Path] = (),
+) -> Path:
+    """Write the audit pack of the close of `period` to the folder `out`, atomically: into a
+    new folder beside it, renamed into place once complete. `out` must be new, empty, or an
+    earlier pack of the same close (its manifest says so); never a folder holding the book, the
+    ledger or anything in `protected`."""
     info = find_close(con, period)
     rec = record_of(con, info.close_id)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    ledgers = [Path(row[0]) for row in con.execute(sql("audit_ledger_dirs")).fetchall() if row[0]]
+    _check_target(out, [*protected, *ledgers], rec)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        _write_pack(con, info.close_id, rec, staging)
+        _swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _check_target(out: Path, protected: Sequence[Path], rec: dict[str, Any]) -> None:
+    target = out.resolve()
+    for path in protected:
+        if _inside(path.resolve(), target):
+            raise PackRefused(
+                f"will not write the audit pack into {out}: it holds {path}; "
+                "choose a new folder (e.g. --out build/audit-<period>)"
+            )
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise PackRefused(f"{out} exists and is not a folder; choose a new folder")
+    found = sorted(p for p in out.rglob("*") if not p.is_dir())
+    if not found or _is_earlier_pack(out, found, rec):
+        return
+    example = found[0].relative_to(out).as_posix()
+    raise PackRefused(
+        f"{out} already holds files that are not an audit pack of close {rec['close_id']} "
+        f"(e.g. {example}); nothing was written: choose a new or empty folder"
+    )
+
+
+def _is_earlier_pack(out: Path, found: list[Path], rec: dict[str, Any]) -> bool:
+    """True when `out` is a pack of this close and holds nothing its manifest does not list."""
+    manifest, record = out / MANIFEST, out / "close.json"
+    if not manifest.is_file() or not record.is_file():
+        return False
+    listed = {line.split("  ", 1)[1] for line in manifest.read_text().splitlines() if "  " in line}
+    present = {p.relative_to(out).as_posix() for p in found} - {MANIFEST}
+    try:
+        earlier = json.loads(record.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return (
+        present <= listed
+        and earlier.get("close_id") == rec["close_id"]
+        and earlier.get("close_hash") == rec["close_hash"]
+    )
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    """Rename the finished pack to `out`; an earlier pack there is moved aside first, then
+    removed, so a crash leaves either the old pack or the new one, never a mix."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    aside.rmdir()
+    out.rename(aside)
+    staging.rename(out)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _write_pack(
+    con: duckdb.DuckDBPyConnection, close_id: int, rec: dict[str, Any], out: Path
+) -> None:
     (out / "close.json").write_text(_close_json(con, rec), encoding="utf-8")
     (out / "versions.json").write_text(rec["versions"] + "\n", encoding="utf-8")
     for table in BOOKED_TABLES:
-        _write_frame(booked_rows(con, table, rec), out / "ledger" / table)
+        rows = frame(con, sql(f"pack_rows_{table}"), {"watermark": rec["import_watermark"]})
+        _write_frame(rows, out / "ledger" / table)
     _write_frame(booked_rows(con, "postings", rec), out / "postings")
     trial_balance(con, rec["period_end"]).write_csv(out / "trial_balance.csv", line_terminator="\n")
-    figures, statements = read_stored(con, info.close_id)
+    figures, statements = read_stored(con, close_id)
     _write_frame(figures, out / "figures")
     _write_frame(statements, out / "statements")
     mem = fresh_book(con, rec)
@@ -115,7 +209,6 @@ def export_pack(con: duckdb.DuckDBPyConnection, period: str, out: Path) -> Path:
         encoding="utf-8",
     )
     write_manifest(out)
-    return out
 
 
 def write_manifest(out: Path) -> None:

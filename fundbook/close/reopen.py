@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from fundbook.close.chain import record_event
 from fundbook.close.closing import user_name
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import CloseInfo, find_close
 from fundbook.core.errors import FundbookError, PeriodLocked
-from fundbook.store.db import open_book, sql
+from fundbook.store.db import open_book, scalar, sql
 
 
-def reopen_period(db_path: str | os.PathLike[str], period: str, reason: str) -> CloseInfo:
-    """Reopen the latest closed period: lift its lock, keep its snapshot, record why."""
+def reopen_period(
+    db_path: str | os.PathLike[str], period: str, reason: str
+) -> tuple[CloseInfo, str]:
+    """Reopen the latest closed period: lift its lock, keep its snapshot, record why, and add
+    the reopening to the hash chain. Returns the close reopened and the chain's new head."""
     target = Period.parse(period)
     if not reason.strip():
         raise FundbookError("a reopening needs a reason (--reason TEXT)")
@@ -40,8 +44,10 @@ def reopen_period(db_path: str | os.PathLike[str], period: str, reason: str) -> 
                     "reopened_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
                 },
             )
+            watermark = int(scalar(con, sql("close_watermark")))
+            head = record_event(con, "reopen", info.close_id, str(target), watermark)
             con.commit()
         except BaseException:
             con.rollback()
             raise
-        return info
+        return info, head

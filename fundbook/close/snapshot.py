@@ -180,9 +180,7 @@ class CloseInfo:
     carried_forward: list[str]
     warnings: list[str]
     figure_count: int
-    input_hash: str
-    output_hash: str
-    close_hash: str
+    close_hash: str  # the hash of the close's event in the chain ('' for a draft)
     prev_hash: str | None
 
 

@@ -16,7 +16,7 @@ import polars as pl
 from fundbook.core.errors import BookInUse, FundbookError
 
 DEFAULT_DB = "fundbook.duckdb"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

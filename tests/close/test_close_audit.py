@@ -23,7 +23,7 @@ def closed(tmp_path: Path) -> Path:
 def test_verify_passes_on_an_untouched_book(closed: Path) -> None:
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 0, result.output
-    assert "verified 2 close(s): the hash chain is intact" in result.stderr
+    assert "verified 2 event(s) (2 close(s)): the hash chain is intact" in result.stderr
 
 
 def test_verify_names_the_first_close_after_a_booked_amount_changes(closed: Path) -> None:
@@ -31,7 +31,7 @@ def test_verify_names_the_first_close_after_a_booked_amount_changes(closed: Path
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 1
     assert "close 1 (2026-03) no longer matches" in result.stderr
-    assert "inputs no longer match their hash: transactions" in result.stderr
+    assert "table transactions, row txn_id=t5, date=" in result.stderr
 
 
 def test_verify_names_a_close_whose_figures_changed(closed: Path) -> None:
@@ -43,14 +43,15 @@ def test_verify_names_a_close_whose_figures_changed(closed: Path) -> None:
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 1
     assert "close 2 (2026-04) no longer matches" in result.stderr
-    assert "outputs changed" in result.stderr
+    assert "table close_figures, row close_id=2, level=fund, fund_id=gf," in result.stderr
+    assert "figure=nav: changed" in result.stderr
 
 
 def test_verify_detects_a_rewritten_close_hash(closed: Path) -> None:
-    plain_sql(closed, "UPDATE closes SET close_hash = repeat('0', 64) WHERE close_id = 1")
+    plain_sql(closed, "UPDATE audit_chain SET hash = repeat('0', 64) WHERE seq = 1")
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 1
-    assert "close 1 (2026-03)" in result.stderr
+    assert "close 1 (2026-03) no longer matches: its hash does not match" in result.stderr
     assert "prev_hash differs" in result.output
 
 
@@ -98,7 +99,7 @@ def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path)
         "figures.parquet",
         "statements.csv",
         "lineage/cash_flows.csv",
-        "sql/audit_input_canonical.sql",
+        "sql/chain_columns.sql",
         "versions.json",
         "MANIFEST.sha256",
     ):
@@ -110,18 +111,19 @@ def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path)
     assert "net,investor,sf1,pen" in lineage and "gross,holding,sf1,,c1" in lineage
 
 
-def test_audit_pack_alone_reproduces_the_input_hash(closed: Path, tmp_path: Path) -> None:
+def test_audit_pack_alone_reproduces_the_ledger_digests(closed: Path, tmp_path: Path) -> None:
     import json
 
     import duckdb
 
-    from fundbook.close import canonical
+    from fundbook.close import chain
     from fundbook.store.db import apply_schema
 
     out = tmp_path / "pack"
     assert run("audit", "export", "2026-04", "--out", str(out), "--db", str(closed)).exit_code == 0
     record = json.loads((out / "close.json").read_text())
-    assert record["input_after"] == 1 and record["input_after_hash"]
+    events = record["chain"]
+    assert [e["seq"] for e in events] == [1, 2] and events[-1]["hash"] == record["close_hash"]
     mem = duckdb.connect(":memory:")
     apply_schema(mem)
     for table in (
@@ -134,10 +136,23 @@ def test_audit_pack_alone_reproduces_the_input_hash(closed: Path, tmp_path: Path
         "fx_rates",
     ):
         mem.read_parquet(str(out / "ledger" / f"{table}.parquet")).insert_into(table)
-    parts = canonical.input_digests(
-        mem,
-        dt.date.fromisoformat(record["input_from"]),
-        dt.date.fromisoformat(record["period_end"]),
-        record["import_watermark"],
-    )
-    assert canonical.input_hash(parts, record["input_after_hash"]) == record["input_hash"]
+    by_name = {t.name: t for t in chain.tables(mem)}
+    lo, checked = 0, 0
+    for event in events:
+        hi = event["import_watermark"]
+        chain.register_ranges(mem, [chain.Range(event["seq"], lo, hi, event["close_id"], True)])
+        for table in ("transactions", "valuations", "funds", "fx_rates"):
+            rows = chain.table_rows(
+                mem,
+                by_name[table],
+                "x.import_id > $lo AND x.import_id <= $hi",
+                {"lo": lo, "hi": hi},
+            )
+            got = chain.digest(by_name[table], rows.column("line"))
+            assert [got.rows, got.sha256] == event["digests"][table], (event["seq"], table)
+            checked += got.rows
+        digests = json.dumps(event["digests"], separators=(",", ":"), sort_keys=True)
+        assert chain.event_hash({**event, "digests": digests}) == event["hash"]
+        mem.unregister("chain_ranges")
+        lo = hi
+    assert checked > 0

@@ -46,9 +46,12 @@ def test_changed_booked_amount_names_the_close(demo: Path) -> None:
     )
     verify = run("audit", "verify", "--db", str(demo))
     assert verify.exit_code == 1
-    assert "close 2 (2026-01) no longer matches" in verify.stderr
-    untouched = run("audit", "reproduce", "2025-12", "--db", str(demo))
-    assert untouched.exit_code == 0 and "0 differences" in untouched.output
+    # the row was recorded by the close that imported it (the first: all history)
+    assert "close 1 (2025-12) no longer matches: table transactions, row txn_id=" in verify.stderr
+    assert ", date=2026-01-" in verify.stderr and ": changed" in verify.stderr
+    reproduce = run("audit", "reproduce", "2025-12", "--db", str(demo))
+    assert reproduce.exit_code == 1 and "0 differences" in reproduce.output
+    assert "the book no longer matches the hash chain up to this close" in reproduce.stderr
 
 
 def test_demo_history_lists_import_and_closes(demo: Path) -> None:

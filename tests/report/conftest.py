@@ -72,8 +72,6 @@ def make_source(closed: bool = True) -> ReportSource:
         [],
         [],
         100,
-        "a" * 64,
-        "b" * 64,
         "c" * 64,
         None,
     )

@@ -1,0 +1,385 @@
+"""The hash chain: every base table of the book, every column and row, hashed at each event.
+
+What is covered is read from the database catalog, so a table or column added later is covered
+without anyone listing it. Tables are hashed in one of three ways (`coverage`):
+
+- `import`: tables with a NOT NULL `import_id` (ledger rows, imports): rows are never changed,
+  so an event hashes the rows of the imports made since the event before it;
+- `close`: the snapshot tables (`SEGMENT_BY_CLOSE`): a close hashes the rows it wrote;
+- `full`: everything else (closes, locks, reopenings, posting rules, book metadata, ...): the
+  whole table at every event; `audit verify` compares the latest event with the book as it is.
+
+A row's canonical line is its columns in schema order, each `<bytes>:<text>` (DuckDB's text of
+the value) or `-` for NULL, joined by `,`: unambiguous (NULL, '' and the text `\\N` differ), no
+escaping needed. A table's digest is the SHA-256 of its header `table(col type, ...)` and its
+lines, sorted bytewise, each followed by `\\n`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any, Literal
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fundbook.store.db import sql
+
+Coverage = Literal["import", "close", "full"]
+CHAIN_TABLE = "audit_chain"
+ROWS_TABLE = "audit_rows"
+NOT_HASHED = {CHAIN_TABLE: "the chain itself: each event's hash and link are recomputed"}
+SEGMENT_BY_CLOSE = ("close_figures", "close_statements")
+_REQUIREMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
+VIEWS = "views"  # the part holding the definitions of the book's views (postings)
+# Columns that name a row in messages; a table not listed is named by its first three columns.
+KEYS: dict[str, tuple[str, ...]] = {
+    "book_meta": ("key",),
+    "imports": ("import_id",),
+    "funds": ("fund_id",),
+    "investors": ("investor_id",),
+    "companies": ("company_id",),
+    "commitments": ("fund_id", "investor_id", "date"),
+    "transactions": ("txn_id", "date"),
+    "valuations": ("date", "fund_id", "holding_id"),
+    "fx_rates": ("date", "currency"),
+    "posting_rules": ("type",),
+    "period_locks": ("period",),
+    "closes": ("close_id",),
+    "close_reopenings": ("close_id", "reopened_at"),
+    "close_figures": (
+        "close_id",
+        "level",
+        "fund_id",
+        "investor_id",
+        "holding_id",
+        "item",
+        "figure",
+    ),
+    "close_statements": ("close_id", "basis", "fund_id", "investor_id"),
+    ROWS_TABLE: ("seq", "tbl", "row_key"),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A base table as the catalog describes it, and how the chain covers it."""
+
+    name: str
+    columns: tuple[tuple[str, str, bool], ...]  # (name, type, nullable)
+    coverage: Coverage
+
+    @property
+    def header(self) -> str:
+        cols = ", ".join(f"{n} {t}{'' if null else ' NOT NULL'}" for n, t, null in self.columns)
+        return f"{self.name}({cols})"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        names = [c[0] for c in self.columns]
+        wanted = KEYS.get(self.name, tuple(names[:3]))
+        return tuple(k for k in wanted if k in names) or tuple(names[:1])
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Row count and SHA-256 of one part (a table's rows at an event)."""
+
+    rows: int
+    sha256: str
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
+    """Every base table of the book but the chain itself, from the catalog, by name."""
+    found: dict[str, list[tuple[str, str, bool]]] = {}
+    for table, column, dtype, nullable in con.execute(sql("chain_columns")).fetchall():
+        found.setdefault(table, []).append((column, dtype, bool(nullable)))
+    return [
+        Table(name, tuple(cols), _coverage(name, cols))
+        for name, cols in sorted(found.items())
+        if name not in NOT_HASHED
+    ]
+
+
+def _coverage(name: str, columns: list[tuple[str, str, bool]]) -> Coverage:
+    if name in SEGMENT_BY_CLOSE:
+        return "close"
+    if name != ROWS_TABLE and any(c == "import_id" and not null for c, _, null in columns):
+        return "import"
+    return "full"
+
+
+def line_expr(table: Table) -> str:
+    """SQL of a row's canonical line (identifiers from the catalog, quoted; no user data)."""
+    fields = []
+    for name, _, _ in table.columns:
+        text = f"{quote(name)}::VARCHAR"
+        fields.append(f"coalesce(strlen({text})::VARCHAR || ':' || {text}, '-')")
+    return " || ',' || ".join(fields)
+
+
+def key_expr(table: Table) -> str:
+    """SQL of the text naming a row: `col=value, ...` (NULL shown as null)."""
+    parts = [f"'{k}=' || coalesce({quote(k)}::VARCHAR, 'null')" for k in table.key]
+    return " || ', ' || ".join(parts)
+
+
+def segment_expr(table: Table) -> str:
+    """SQL of the event (seq) a row belongs to, joined from the registered `chain_ranges`."""
+    if table.coverage == "import":
+        return (
+            "(SELECT r.seq FROM chain_ranges r WHERE x.import_id > r.lo "
+            "AND x.import_id <= r.hi AND r.hi > r.lo)"
+        )
+    if table.coverage == "close":
+        return "(SELECT r.seq FROM chain_ranges r WHERE r.close_id = x.close_id AND r.closes)"
+    if table.name == ROWS_TABLE:
+        return "x.seq"
+    return "(SELECT max(seq) FROM chain_ranges)"
+
+
+@dataclass(frozen=True)
+class Range:
+    """What an event covers: imports in (lo, hi]; the snapshot of close_id when it closes."""
+
+    seq: int
+    lo: int
+    hi: int
+    close_id: int
+    closes: bool
+
+
+def register_ranges(con: duckdb.DuckDBPyConnection, ranges: list[Range]) -> None:
+    con.register(
+        "chain_ranges",
+        pa.table(
+            {
+                "seq": pa.array([r.seq for r in ranges], pa.int32()),
+                "lo": pa.array([r.lo for r in ranges], pa.int64()),
+                "hi": pa.array([r.hi for r in ranges], pa.int64()),
+                "close_id": pa.array([r.close_id for r in ranges], pa.int32()),
+                "closes": pa.array([r.closes for r in ranges], pa.bool_()),
+            }
+        ),
+    )
+
+
+def table_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    where: str = "TRUE",
+    params: dict[str, Any] | None = None,
+) -> pa.Table:
+    """`(seq, row_key, line, row_md5)` of the table's rows, sorted by seq then line; `seq` is
+    null for rows no registered event covers. `where` is a fixed SQL condition on `x`."""
+    query = (
+        f"SELECT seq, row_key, line, md5_number_lower(line) AS row_md5 FROM ("
+        f"SELECT {segment_expr(table)} AS seq, {key_expr(table)} AS row_key, "
+        f"{line_expr(table)} AS line FROM {quote(table.name)} x WHERE {where}) "
+        f"ORDER BY seq NULLS LAST, line"
+    )
+    return con.sql(query, params=params).to_arrow_table()
+
+
+def by_segment(rows: pa.Table) -> Iterator[tuple[int | None, pa.Table]]:
+    """The (seq, rows) groups of a `table_rows` result, in its order."""
+    if rows.num_rows == 0:
+        return
+    counts = pc.value_counts(rows.column("seq")).to_pylist()
+    order = sorted(counts, key=lambda c: (c["values"] is None, c["values"] or 0))
+    start = 0
+    for entry in order:
+        yield entry["values"], rows.slice(start, entry["counts"])
+        start += entry["counts"]
+
+
+def digest(table: Table, lines: pa.ChunkedArray) -> Digest:
+    """SHA-256 of the header line and the (already sorted) lines, each followed by `\\n`,
+    hashed from the Arrow buffers without building Python strings."""
+    sha = hashlib.sha256((table.header + "\n").encode("utf-8"))
+    count = 0
+    for chunk in lines.chunks:
+        if len(chunk) == 0:
+            continue
+        count += len(chunk)
+        chunk = chunk.cast(pa.large_string())
+        ends = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
+        ends = ends[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[ends[0] : ends[-1]]
+        sha.update(np.insert(data, ends[1:] - ends[0], ord("\n")).data)
+    return Digest(count, sha.hexdigest())
+
+
+def empty_digest(table: Table) -> Digest:
+    return Digest(0, hashlib.sha256((table.header + "\n").encode("utf-8")).hexdigest())
+
+
+def views_digest(con: duckdb.DuckDBPyConnection) -> Digest:
+    """The definitions of the book's own views, sorted: a changed `postings` view is caught."""
+    texts = sorted(str(r[0]) for r in con.execute(sql("chain_views")).fetchall())
+    body = "".join(f"{t}\n" for t in texts)
+    return Digest(len(texts), hashlib.sha256(f"{VIEWS}\n{body}".encode()).hexdigest())
+
+
+def digests_json(digests: dict[str, Digest]) -> str:
+    return json.dumps(
+        {k: [d.rows, d.sha256] for k, d in sorted(digests.items())}, separators=(",", ":")
+    )
+
+
+def parse_digests(text: str) -> dict[str, Digest] | None:
+    """The recorded digests of an event; None when the text is not what `digests_json` wrote."""
+    try:
+        return {k: Digest(int(v[0]), str(v[1])) for k, v in json.loads(text).items()}
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+
+
+def event_payload(fields: dict[str, Any]) -> str:
+    """Canonical JSON of an event's columns but its hash (sorted keys, no spaces)."""
+    wanted = ("seq", "event", "close_id", "period", "import_watermark", "digests", "prev_hash")
+    return json.dumps({k: fields[k] for k in wanted}, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 of an event: what it covers (its digests) and the hash of the event before."""
+    return hashlib.sha256(event_payload(fields).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of `audit_chain`."""
+
+    seq: int
+    event: str
+    close_id: int
+    period: str
+    import_watermark: int
+    digests: str
+    prev_hash: str | None
+    hash: str
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in Event.__dataclass_fields__}
+
+
+def read_events(con: duckdb.DuckDBPyConnection) -> list[Event]:
+    """The chain's events, oldest first."""
+    return [Event(*row) for row in con.execute(sql("chain_events")).fetchall()]
+
+
+def ranges(events: list[Event]) -> list[Range]:
+    """What each event covers: the imports after the event before it, its own snapshot."""
+    out, lo = [], 0
+    for e in events:
+        out.append(Range(e.seq, lo, e.import_watermark, e.close_id, e.event == "close"))
+        lo = max(lo, e.import_watermark)
+    return out
+
+
+def own_rows(table: Table, rng: Range) -> tuple[str, dict[str, Any]]:
+    """The condition selecting the rows an event adds to a table."""
+    if table.coverage == "import":
+        return "x.import_id > $lo AND x.import_id <= $hi", {"lo": rng.lo, "hi": rng.hi}
+    if table.coverage == "close":
+        return "x.close_id = $close_id AND $closes", {
+            "close_id": rng.close_id,
+            "closes": rng.closes,
+        }
+    if table.name == ROWS_TABLE:
+        return "x.seq = $seq", {"seq": rng.seq}
+    return "TRUE", {}
+
+
+def record_event(
+    con: duckdb.DuckDBPyConnection, event: str, close_id: int, period: str, watermark: int
+) -> str:
+    """Append a close or reopen event: hash every table (the rows it adds, or all of it), keep
+    each row's key and MD5, and chain the event to the one before. Returns its hash."""
+    events = read_events(con)
+    last = events[-1] if events else None
+    rng = Range(
+        (last.seq if last else 0) + 1,
+        last.import_watermark if last else 0,
+        watermark,
+        close_id,
+        event == "close",
+    )
+    register_ranges(con, [rng])
+    digests: dict[str, Digest] = {}
+    rows_table = None
+    try:
+        for table in tables(con):
+            if table.name == ROWS_TABLE:
+                rows_table = table
+                continue
+            where, params = own_rows(table, rng)
+            rows = table_rows(con, table, where, params)
+            digests[table.name] = digest(table, rows.column("line"))
+            _keep_locators(con, table, rows)
+        if rows_table is not None:
+            where, params = own_rows(rows_table, rng)
+            rows = table_rows(con, rows_table, where, params)
+            digests[ROWS_TABLE] = digest(rows_table, rows.column("line"))
+    finally:
+        con.unregister("chain_ranges")
+    digests[VIEWS] = views_digest(con)
+    fields = {
+        "seq": rng.seq,
+        "event": event,
+        "close_id": close_id,
+        "period": period,
+        "import_watermark": watermark,
+        "digests": digests_json(digests),
+        "prev_hash": last.hash if last else None,
+    }
+    fields["hash"] = event_hash(fields)
+    con.execute(sql("chain_insert_event"), fields)
+    return str(fields["hash"])
+
+
+def _keep_locators(con: duckdb.DuckDBPyConnection, table: Table, rows: pa.Table) -> None:
+    if rows.num_rows == 0:
+        return
+    locators = pa.table(
+        {
+            "seq": rows.column("seq"),
+            "tbl": pa.array([table.name] * rows.num_rows, pa.string()),
+            "row_key": rows.column("row_key"),
+            "row_md5": rows.column("row_md5"),
+        }
+    )
+    con.register("chain_new_rows", locators)
+    try:
+        con.execute(sql("chain_insert_rows"))
+    finally:
+        con.unregister("chain_new_rows")
+
+
+def versions() -> dict[str, str]:
+    """Versions of fundbook and every dependency it declares, from the installed metadata."""
+    found = {"fundbook": metadata.version("fundbook")}
+    for requirement in metadata.requires("fundbook") or []:
+        if "extra ==" in requirement:
+            continue
+        match = _REQUIREMENT_NAME.match(requirement.strip())
+        if not match:
+            continue
+        name = match.group(0).lower()
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return dict(sorted(found.items()))

@@ -1,0 +1,2 @@
+-- The companies rows as the book held them at a close (imported up to its watermark), for its audit pack.
+SELECT * FROM companies WHERE import_id <= $watermark ORDER BY ALL;
