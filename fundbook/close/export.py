@@ -135,32 +135,39 @@ def _check_target(out: Path, protected: Sequence[Path], rec: dict[str, Any]) -> 
         return
     if not out.is_dir():
         raise PackRefused(f"{out} exists and is not a folder; choose a new folder")
-    found = sorted(p for p in out.rglob("*") if not p.is_dir())
-    if not found or _is_earlier_pack(out, found, rec):
+    found = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir())
+    if not found:
         return
-    example = found[0].relative_to(out).as_posix()
+    unlisted = _unlisted_in_pack(out, found, rec)
+    if unlisted == []:
+        return
+    example = (unlisted or found)[0]
     raise PackRefused(
         f"{out} already holds files that are not an audit pack of close {rec['close_id']} "
         f"(e.g. {example}); nothing was written: choose a new or empty folder"
     )
 
 
-def _is_earlier_pack(out: Path, found: list[Path], rec: dict[str, Any]) -> bool:
-    """True when `out` is a pack of this close and holds nothing its manifest does not list."""
+def _unlisted_in_pack(out: Path, found: list[str], rec: dict[str, Any]) -> list[str] | None:
+    """The files of `out` its manifest does not list, when `out` is a pack of this close
+    (same close id and hash); None when it is not one."""
     manifest, record = out / MANIFEST, out / "close.json"
     if not manifest.is_file() or not record.is_file():
-        return False
-    listed = {line.split("  ", 1)[1] for line in manifest.read_text().splitlines() if "  " in line}
-    present = {p.relative_to(out).as_posix() for p in found} - {MANIFEST}
+        return None
     try:
         earlier = json.loads(record.read_text(encoding="utf-8"))
+        lines = manifest.read_text(encoding="utf-8").splitlines()
     except (ValueError, UnicodeDecodeError):
-        return False
-    return (
-        present <= listed
+        return None
+    same = (
+        isinstance(earlier, dict)
         and earlier.get("close_id") == rec["close_id"]
         and earlier.get("close_hash") == rec["close_hash"]
     )
+    if not same:
+        return None
+    listed = {line.split("  ", 1)[1] for line in lines if "  " in line} | {MANIFEST}
+    return [name for name in found if name not in listed]
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:

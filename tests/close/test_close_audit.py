@@ -51,7 +51,7 @@ def test_verify_detects_a_rewritten_close_hash(closed: Path) -> None:
     plain_sql(closed, "UPDATE audit_chain SET hash = repeat('0', 64) WHERE seq = 1")
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 1
-    assert "close 1 (2026-03) no longer matches: its hash does not match" in result.stderr
+    assert "close 1 (2026-03) no longer matches: audit_chain, row seq=1: its hash" in result.stderr
     assert "prev_hash differs" in result.output
 
 
@@ -156,3 +156,93 @@ def test_audit_pack_alone_reproduces_the_ledger_digests(closed: Path, tmp_path: 
         mem.unregister("chain_ranges")
         lo = hi
     assert checked > 0
+
+
+def test_export_refuses_a_folder_holding_the_book(closed: Path) -> None:
+    before = _tree(closed.parent)
+    result = run("audit", "export", "2026-03", "--out", str(closed.parent), "--db", str(closed))
+    assert result.exit_code == 1
+    assert f"will not write the audit pack into {closed.parent}: it holds {closed}" in (
+        result.stderr
+    )
+    assert _tree(closed.parent) == before
+
+
+def test_export_refuses_the_ledger_folder_and_the_working_folder(
+    closed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = tmp_path / "ledger"
+    before = _tree(ledger)
+    result = run("audit", "export", "2026-03", "--out", str(ledger), "--db", str(closed))
+    assert result.exit_code == 1 and "it holds" in result.stderr
+    assert _tree(ledger) == before
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = run("audit", "export", "2026-03", "--out", ".", "--db", str(closed))
+    assert result.exit_code == 1 and "it holds" in result.stderr
+
+
+def test_export_refuses_a_folder_with_other_files(closed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = run("audit", "export", "2026-03", "--out", str(out), "--db", str(closed))
+    assert result.exit_code == 1
+    assert "already holds files that are not an audit pack of close 1 (e.g. notes.txt)" in (
+        result.stderr
+    )
+    assert (out / "notes.txt").read_text() == "keep me" and len(list(out.iterdir())) == 1
+
+
+def test_export_replaces_an_earlier_pack_of_the_same_close_only(
+    closed: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pack"
+    assert run("audit", "export", "2026-03", "--out", str(out), "--db", str(closed)).exit_code == 0
+    first = _tree(out)
+    assert run("audit", "export", "2026-03", "--out", str(out), "--db", str(closed)).exit_code == 0
+    assert _tree(out) == first
+    other = run("audit", "export", "2026-04", "--out", str(out), "--db", str(closed))
+    assert other.exit_code == 1 and "not an audit pack of close 2" in other.stderr
+    (out / "extra.txt").write_text("added by hand")
+    again = run("audit", "export", "2026-03", "--out", str(out), "--db", str(closed))
+    assert again.exit_code == 1 and "(e.g. extra.txt)" in again.stderr
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".pack.")]
+    assert leftovers == []
+
+
+def test_export_leaves_nothing_when_it_fails(
+    closed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fundbook.close import export
+
+    def fail(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "write_manifest", fail)
+    out = tmp_path / "pack"
+    with pytest.raises(OSError, match="No space left"):
+        run("audit", "export", "2026-03", "--out", str(out), "--db", str(closed))
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pack.")] == []
+
+
+def test_close_json_names_the_ledger_folder_not_its_path(closed: Path, tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "pack"
+    assert run("audit", "export", "2026-03", "--out", str(out), "--db", str(closed)).exit_code == 0
+    record = json.loads((out / "close.json").read_text())
+    assert record["ledger_dir"] == "ledger"
+    assert str(tmp_path) not in (out / "close.json").read_text()
+
+
+def test_a_period_that_has_not_ended_cannot_be_closed(tmp_path: Path) -> None:
+    db, ledger = book(tmp_path)
+    today = dt.date.today()
+    result = run("close", f"{today:%Y-%m}", "--ledger", str(ledger), "--db", str(db))
+    assert result.exit_code == 1
+    assert f"period {today:%Y-%m} has not ended yet" in result.stderr
+    future = run("close", "2099-12", "--ledger", str(ledger), "--db", str(db))
+    assert future.exit_code == 1 and "period 2099-12 has not ended yet" in future.stderr
