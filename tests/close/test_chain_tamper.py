@@ -89,7 +89,9 @@ def _verify_fails(db: Path, table: str) -> str:
     return message
 
 
-@pytest.mark.parametrize(("table", "column", "dtype"), COLUMNS, ids=[f"{t}.{c}" for t, c, _ in COLUMNS])
+@pytest.mark.parametrize(
+    ("table", "column", "dtype"), COLUMNS, ids=[f"{t}.{c}" for t, c, _ in COLUMNS]
+)
 def test_one_changed_cell_is_caught(demo: Path, table: str, column: str, dtype: str) -> None:
     value = _changed(column, dtype)
     plain_sql(
@@ -116,9 +118,7 @@ def test_one_deleted_row_is_caught(demo: Path, table: str, column: str, dtype: s
         assert ", row " in message or "recorded row of" in message, message
 
 
-@pytest.mark.parametrize(
-    ("before", "after"), [("NULL", "''"), ("NULL", "'\\N'"), ("''", "'\\N'")]
-)
+@pytest.mark.parametrize(("before", "after"), [("NULL", "''"), ("NULL", "'\\N'"), ("''", "'\\N'")])
 def test_null_empty_and_backslash_n_differ(demo: Path, before: str, after: str) -> None:
     """The canonical encoding tells NULL, '' and the text \\N apart."""
     plain_sql(demo, f"UPDATE transactions SET memo = {before} WHERE txn_id = 'itif-00001'")
@@ -204,7 +204,9 @@ def test_every_table_of_the_schema_is_covered(demo_closed: Path) -> None:
             ).fetchall()
         }
         digests = json.loads(
-            con.execute("SELECT digests FROM audit_chain ORDER BY seq DESC LIMIT 1").fetchall()[0][0]
+            con.execute("SELECT digests FROM audit_chain ORDER BY seq DESC LIMIT 1").fetchall()[0][
+                0
+            ]
         )
     finally:
         con.close()
