@@ -136,7 +136,7 @@ def _check_tables(
                 )
             _check_table(con, table, events, recorded, checks)
     finally:
-        con.unregister("chain_ranges")
+        chain.drop_ranges(con)
     for e in events:
         for name in sorted(set(recorded[e.seq]) - names - {chain.VIEWS}):
             if recorded[e.seq][name].rows or e.seq == head.seq:
@@ -191,7 +191,7 @@ def _uncovered(
     """Rows no event covers: only rows of imports made since the latest event may be."""
     if table.coverage == "import":
         latest = int(scalar(con, sql("close_watermark")))
-        head_wm = int(scalar(con, "SELECT max(hi) FROM chain_ranges"))
+        head_wm = int(scalar(con, sql("chain_head_watermark")))
         stray = scalar(
             con,
             f"SELECT count(*) FROM {chain.quote(table.name)} "

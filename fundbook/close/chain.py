@@ -161,18 +161,17 @@ class Range:
 
 
 def register_ranges(con: duckdb.DuckDBPyConnection, ranges: list[Range]) -> None:
-    con.register(
-        "chain_ranges",
-        pa.table(
-            {
-                "seq": pa.array([r.seq for r in ranges], pa.int32()),
-                "lo": pa.array([r.lo for r in ranges], pa.int64()),
-                "hi": pa.array([r.hi for r in ranges], pa.int64()),
-                "close_id": pa.array([r.close_id for r in ranges], pa.int32()),
-                "closes": pa.array([r.closes for r in ranges], pa.bool_()),
-            }
-        ),
-    )
+    """The events' ranges as the temporary table `chain_ranges` (read-only books allow it)."""
+    con.execute(sql("chain_ranges_create"))
+    if ranges:
+        con.executemany(
+            sql("chain_ranges_insert"),
+            [[r.seq, r.lo, r.hi, r.close_id, r.closes] for r in ranges],
+        )
+
+
+def drop_ranges(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql("chain_ranges_drop"))
 
 
 def table_rows(
@@ -180,12 +179,19 @@ def table_rows(
     table: Table,
     where: str = "TRUE",
     params: dict[str, Any] | None = None,
+    *,
+    seq: int | None = None,
+    locators: bool = True,
 ) -> pa.Table:
     """`(seq, row_key, line, row_md5)` of the table's rows, sorted by seq then line; `seq` is
-    null for rows no registered event covers. `where` is a fixed SQL condition on `x`."""
+    the given event, else the registered event covering the row (null: none). `where` is a
+    fixed SQL condition on `x`; without `locators`, row_key and row_md5 are null."""
+    segment = str(int(seq)) if seq is not None else segment_expr(table)
+    key = key_expr(table) if locators else "NULL::VARCHAR"
+    md5 = "md5_number_lower(line)" if locators else "NULL::UBIGINT"
     query = (
-        f"SELECT seq, row_key, line, md5_number_lower(line) AS row_md5 FROM ("
-        f"SELECT {segment_expr(table)} AS seq, {key_expr(table)} AS row_key, "
+        f"SELECT seq, row_key, line, {md5} AS row_md5 FROM ("
+        f"SELECT {segment}::INTEGER AS seq, {key} AS row_key, "
         f"{line_expr(table)} AS line FROM {quote(table.name)} x WHERE {where}) "
         f"ORDER BY seq NULLS LAST, line"
     )
@@ -317,24 +323,20 @@ def record_event(
         close_id,
         event == "close",
     )
-    register_ranges(con, [rng])
     digests: dict[str, Digest] = {}
     rows_table = None
-    try:
-        for table in tables(con):
-            if table.name == ROWS_TABLE:
-                rows_table = table
-                continue
-            where, params = own_rows(table, rng)
-            rows = table_rows(con, table, where, params)
-            digests[table.name] = digest(table, rows.column("line"))
-            _keep_locators(con, table, rows)
-        if rows_table is not None:
-            where, params = own_rows(rows_table, rng)
-            rows = table_rows(con, rows_table, where, params)
-            digests[ROWS_TABLE] = digest(rows_table, rows.column("line"))
-    finally:
-        con.unregister("chain_ranges")
+    for table in tables(con):
+        if table.name == ROWS_TABLE:
+            rows_table = table
+            continue
+        where, params = own_rows(table, rng)
+        rows = table_rows(con, table, where, params, seq=rng.seq)
+        digests[table.name] = digest(table, rows.column("line"))
+        _keep_locators(con, table, rows)
+    if rows_table is not None:
+        where, params = own_rows(rows_table, rng)
+        rows = table_rows(con, rows_table, where, params, seq=rng.seq, locators=False)
+        digests[ROWS_TABLE] = digest(rows_table, rows.column("line"))
     digests[VIEWS] = views_digest(con)
     fields = {
         "seq": rng.seq,
@@ -351,19 +353,13 @@ def record_event(
 
 
 def _keep_locators(con: duckdb.DuckDBPyConnection, table: Table, rows: pa.Table) -> None:
+    """Insert the rows' locators. (No `pa.array` from Python lists here: with pandas
+    installed, pyarrow imports it on first use, a second of a close.)"""
     if rows.num_rows == 0:
         return
-    locators = pa.table(
-        {
-            "seq": rows.column("seq"),
-            "tbl": pa.array([table.name] * rows.num_rows, pa.string()),
-            "row_key": rows.column("row_key"),
-            "row_md5": rows.column("row_md5"),
-        }
-    )
-    con.register("chain_new_rows", locators)
+    con.register("chain_new_rows", rows)
     try:
-        con.execute(sql("chain_insert_rows"))
+        con.execute(sql("chain_insert_rows"), {"tbl": table.name})
     finally:
         con.unregister("chain_new_rows")
 

@@ -1,0 +1,1 @@
+INSERT INTO chain_ranges VALUES (?, ?, ?, ?, ?);
