@@ -100,7 +100,9 @@ def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise BookInUse(f"the book {path} is in use by another fundbook process") from exc
-            raise
+            if os_cause(exc) is not None:
+                raise  # a StorageError naming the cause, just below
+            raise FundbookError(f"cannot open {path}: {exc}") from exc
     try:
         check_book(con, path)
         if not read_only:
