@@ -46,3 +46,19 @@ class PeriodLocked(FundbookError):
 
 class NotFound(FundbookError):
     """A fund, investor, holding or close named by the user does not exist."""
+
+
+class StorageError(FundbookError):
+    """The book's file or folder cannot be used (read-only, disk full, name too long...)."""
+
+
+class NotABook(FundbookError):
+    """The file named as the book is not a fundbook DuckDB book."""
+
+
+class SchemaVersionMismatch(FundbookError):
+    """The book was written with another schema version than this fundbook reads."""
+
+
+class MoneyOverflow(FundbookError):
+    """An amount too large for fundbook's exact money arithmetic: refused, never wrapped."""

@@ -50,17 +50,24 @@ def read_files(
     """
     frames: dict[str, pl.DataFrame] = {}
     errors: list[LedgerError] = []
-    if not ledger_dir.is_dir():
-        return {}, [LedgerError(str(ledger_dir), 0, "ledger directory does not exist")]
+    try:
+        if not ledger_dir.is_dir():
+            return {}, [LedgerError(str(ledger_dir), 0, "ledger directory does not exist")]
+    except OSError as exc:
+        return {}, [LedgerError(str(ledger_dir), 0, f"cannot read: {exc.strerror}")]
     for spec in FILES.values():
         display = _display(ledger_dir, spec)
         path = ledger_dir / spec.filename
         if progress:
             progress(f"reading {display}")
-        if not path.is_file():
-            errors.append(LedgerError(display, 0, "missing file"))
+        try:
+            if not path.is_file():
+                errors.append(LedgerError(display, 0, "missing file"))
+                continue
+            text, errs = read_csv_text(path, display)
+        except OSError as exc:
+            errors.append(LedgerError(display, 0, f"cannot read: {exc.strerror}"))
             continue
-        text, errs = read_csv_text(path, display)
         errors += errs
         raw = None
         if text is not None:
@@ -85,13 +92,39 @@ class Booked(Protocol):
         """Every booked row of a ledger table, typed like a read file (None when empty)."""
         ...
 
+    def missing(self, name: str, rows: pl.DataFrame) -> pl.DataFrame:
+        """Booked rows whose key is not among `rows`: the key, `source_line`, `import_id`."""
+        ...
+
+
+def _missing_errors(
+    name: str, rows: pl.DataFrame, booked: Booked, display: str
+) -> list[LedgerError]:
+    """An error for each booked row no longer in the file, at the line it was booked from."""
+    key = list(FILES[name].key)
+    label = ", ".join(key)
+    return [
+        LedgerError(
+            display,
+            r[LINE],
+            f"booked row {label} '{', '.join(str(r[k]) for k in key)}' (import "
+            f"{r['import_id']}) is missing from the file; booked rows never change and the "
+            "ledger directory is their source: put the row back",
+        )
+        for r in booked.missing(name, rows).iter_rows(named=True)
+    ]
+
 
 def _split_new(
-    name: str, rows: pl.DataFrame, booked: Booked | None
+    name: str, rows: pl.DataFrame, booked: Booked | None, display: str
 ) -> tuple[pl.DataFrame, list[LedgerError]]:
-    """Rows not yet booked, and an error for each key booked with different content."""
-    if booked is None or rows.height == 0:
+    """Rows not yet booked, and an error for each key booked with different content or
+    booked but missing from the file."""
+    if booked is None:
         return rows, []
+    missing = _missing_errors(name, rows, booked, display)
+    if rows.height == 0:
+        return rows, missing
     spec = FILES[name]
     flags = booked.classify(name, rows)
     joined = rows.join(flags, on=LINE, how="left", maintain_order="left")
@@ -109,7 +142,7 @@ def _split_new(
         for r in conflicts.iter_rows(named=True)
     ]
     new = joined.filter(pl.col("is_new")).select(rows.columns)
-    return new, errors
+    return new, errors + missing
 
 
 def _lock_errors(new: dict[str, pl.DataFrame], locked_through: dt.date | None) -> list[LedgerError]:
@@ -147,7 +180,7 @@ def read_book(
     if len(frames) < len(FILES):
         return book, errors
     for name, frame in frames.items():
-        new, errs = _split_new(name, frame, booked)
+        new, errs = _split_new(name, frame, booked, _display(ledger_dir, FILES[name]))
         errors += errs
         book.new[name] = new
     errors += _lock_errors(book.new, locked_through)

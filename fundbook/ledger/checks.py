@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import polars as pl
 
@@ -13,6 +13,8 @@ from fundbook.ledger.csvfile import LINE
 from fundbook.ledger.spec import MONEY
 
 Frames = dict[str, pl.DataFrame]
+MAX_MONEY = Decimal("9999999999999999.99")  # the largest amount of DECIMAL(18,2)
+_ROUNDS_PAST_MAX = MAX_MONEY + Decimal("0.005")
 
 
 def _errors(frame: pl.DataFrame, condition: pl.Expr, message: pl.Expr) -> list[LedgerError]:
@@ -148,10 +150,20 @@ def convert_to_fund_currency(
         & pl.col(amount_col).is_not_null()
     )
     if cross.height:
-        converted = [
-            (a * r / fr).quantize(CENT, rounding=ROUND_HALF_EVEN)
-            for a, r, fr in cross.select(amount_col, "_rate", "_fund_rate").iter_rows()
-        ]
+        converted, too_large = _converted(cross, amount_col)
+        errs += _errors(
+            cross.filter(pl.Series(too_large)),
+            pl.lit(True),
+            pl.format(
+                f"{amount_col} {{}} {{}} is more than {MAX_MONEY} in {{}}, the currency of fund "
+                "{} (at the rates of {}): too large to book",
+                pl.col(amount_col),
+                pl.col("currency"),
+                pl.col("fund_currency"),
+                pl.col("fund_id"),
+                pl.col("date"),
+            ),
+        )
         patch = cross.select("_i").with_columns(pl.Series("_conv", converted, dtype=MONEY))
         f = (
             f.join(patch, on="_i", how="left", maintain_order="left")
@@ -160,6 +172,21 @@ def convert_to_fund_currency(
         )
     f = f.with_columns(pl.col("_date").alias("date"))
     return f.drop("_i", "_date", "fund_currency", "_rate", "_fund_rate"), errs
+
+
+def _converted(cross: pl.DataFrame, amount_col: str) -> tuple[list[Decimal | None], list[bool]]:
+    """Each amount at its rates, rounded to the cent; None (and flagged) where the result does
+    not fit the book's DECIMAL(18,2)."""
+    converted: list[Decimal | None] = []
+    too_large: list[bool] = []
+    with localcontext() as ctx:
+        ctx.prec = 28  # the default context's precision: figures stay as they were
+        for a, r, fr in cross.select(amount_col, "_rate", "_fund_rate").iter_rows():
+            exact = a * r / fr
+            big = abs(exact) >= _ROUNDS_PAST_MAX
+            converted.append(None if big else exact.quantize(CENT, rounding=ROUND_HALF_EVEN))
+            too_large.append(big)
+    return converted, too_large
 
 
 def commitment_errors(b: Frames) -> list[LedgerError]:

@@ -46,7 +46,7 @@ def parse_csv(
         header, rows, lines, errors = _parse_plain(text, display)
     if header is None:
         return None, [LedgerError(display, 1, "file is empty: expected a header row")]
-    problems = _check_header(header, display, required)
+    problems = _check_header(header, display, required, optional)
     if problems:
         return None, problems
     wanted = [c for c in (*required, *optional) if c in header]
@@ -56,24 +56,31 @@ def parse_csv(
     for column in optional:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
-    if fast is None or _has_padding(text):
-        frame = frame.with_columns(
-            [pl.col(c).str.strip_chars().replace("", None) for c in (*required, *optional)]
-        )
-    return frame, errors
+    return frame.with_columns(trimmed(c) for c in (*required, *optional)), errors
 
 
-def _has_padding(text: str) -> bool:
-    """Whether any field may carry spaces around it (a quote-free file is checked whole)."""
-    return any(p in text for p in (" ,", ", ", "\n ", " \n", " \r", "\t")) or text[:1] == " "
+def trimmed(column: str) -> pl.Expr:
+    """The one whitespace rule of every parser path: whitespace around a value (quoted or
+    not) is dropped, and a value left empty is empty (null). Applied to each value on its own,
+    so a row reads the same whatever else the file holds."""
+    return pl.col(column).str.strip_chars().replace("", None)
 
 
-def _check_header(header: list[str], display: str, required: tuple[str, ...]) -> list[LedgerError]:
+def _check_header(
+    header: list[str], display: str, required: tuple[str, ...], optional: tuple[str, ...]
+) -> list[LedgerError]:
     errors = []
     seen: set[str] = set()
+    known = (*required, *optional)
     for name in header:
         if name in seen:
             errors.append(LedgerError(display, 1, f"column {name!r} appears twice in the header"))
+        elif name not in known:
+            errors.append(
+                LedgerError(
+                    display, 1, f"unknown column {name!r} (expected one of {', '.join(known)})"
+                )
+            )
         seen.add(name)
     for name in required:
         if name not in seen:

@@ -6,11 +6,14 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
+from fundbook.core.errors import MoneyOverflow
+
 MONEY = pl.Decimal(38, 2)
 CENTS = pl.Int128()
 RATE = pl.Decimal(18, 8)
 RATE_SCALE = 10**8  # fx rates have 8 decimals
 FINE = 10**15  # units of 10⁻¹⁵ cent per cent: shares summed before their one rounding
+INT128_MAX = 2**127 - 1  # polars wraps Int128 products silently past this: refuse before
 
 
 def cents(expr: pl.Expr) -> pl.Expr:
@@ -93,6 +96,24 @@ def from_fine(fine: pl.Expr) -> pl.Expr:
     return divide_half_even(fine, pl.lit(FINE, CENTS))
 
 
+def refuse_overflow(df: pl.DataFrame, terms: Iterable[Iterable[pl.Expr]], what: str) -> None:
+    """Raise MoneyOverflow unless the sum of the products of each term's factors fits Int128
+    on every row: bounded by the factors' largest magnitudes, in exact Python integers."""
+    bound = 0
+    for factors in terms:
+        maxima = df.select(f.abs().max() for f in factors).row(0) if df.height else ()
+        product = 1
+        for value in maxima:
+            product *= int(value or 0)
+        bound += product if maxima else 0
+    if bound > INT128_MAX:
+        raise MoneyOverflow(
+            f"{what}: the amounts are too large for fundbook's exact integer arithmetic "
+            "(128-bit cents); the figures are refused rather than wrapped around. Check the "
+            "ledger for amounts in the wrong unit"
+        )
+
+
 def allocate(
     df: pl.DataFrame, amount: str, weight: str, group: str, key: str, out: str
 ) -> pl.DataFrame:
@@ -104,6 +125,9 @@ def allocate(
     `key`. So every row is within one cent of its exact share (strictly) and the rows sum to
     the amount exactly. A group whose total weight is 0 gets nothing (every row 0).
     """
+    refuse_overflow(
+        df, [[pl.col(amount), pl.col(weight).abs().sum().over(group)]], f"allocating {amount}"
+    )
     total = pl.col(weight).sum().over(group)
     product = pl.col(amount) * pl.col(weight)
     floor = pl.when(total != 0).then(product // total).otherwise(zero())

@@ -8,7 +8,15 @@ import polars as pl
 
 from fundbook.core.errors import FundbookError
 from fundbook.metrics.memo import per_frames
-from fundbook.metrics.money import CENTS, allocate_lines, cents, share_converted, zero
+from fundbook.metrics.money import (
+    CENTS,
+    allocate_lines,
+    cents,
+    rate_units,
+    refuse_overflow,
+    share_converted,
+    zero,
+)
 from fundbook.metrics.positions import (
     BookState,
     cost_relief,
@@ -129,6 +137,7 @@ def _sub_fund_values(
             "_total",
         )
     )
+    _refuse_share_overflow(links, accounts, funds)
     value = share_converted(
         pl.col("_exact_num"),
         pl.lit(1, CENTS),
@@ -139,6 +148,24 @@ def _sub_fund_values(
     return links.join(shares, on=["holding_id", "lp_investor_id"]).select(
         "fund_id", "holding_id", value.alias("_sub_value")
     )
+
+
+def _refuse_share_overflow(
+    links: pl.DataFrame, accounts: pl.DataFrame, funds: pl.DataFrame
+) -> None:
+    """The exact share of a held fund multiplies cents, weights and rates: refuse it
+    (MoneyOverflow) when it could pass Int128, where polars would wrap around silently."""
+    if links.height == 0:
+        return
+    rates = links.select(
+        pl.max_horizontal(rate_units(pl.col(c)).max() for c in ("held_rate", "holder_rate"))
+    ).item()
+    scale = pl.lit(int(rates or 1), CENTS)
+    held = accounts.join(funds.select("fund_id", "pnl"), on="fund_id", how="left")
+    total = pl.col("weight").abs().sum().over("fund_id")
+    net = pl.col("contributions") - pl.col("distributions")
+    terms = [[net, total, scale], [pl.col("pnl"), pl.col("weight"), scale], [total, scale]]
+    refuse_overflow(held, terms, "valuing a fund's capital account in a sub-fund")
 
 
 def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:

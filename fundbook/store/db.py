@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,13 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from fundbook.core.errors import BookInUse, FundbookError
+from fundbook.core.errors import (
+    BookInUse,
+    FundbookError,
+    NotABook,
+    SchemaVersionMismatch,
+    StorageError,
+)
 
 DEFAULT_DB = "fundbook.duckdb"
 SCHEMA_VERSION = "2"
@@ -53,31 +59,147 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql("set_meta"), {"key": "schema_version", "value": SCHEMA_VERSION})
 
 
-def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the book at `path` with the schema applied."""
-    path = Path(path)
-    if read_only and not path.exists():
-        raise FundbookError(f"no book at {path}: run `fundbook init` and `fundbook import` first")
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise BookInUse(f"the book {path} is in use by another fundbook process") from exc
-        raise FundbookError(f"cannot open {path}: {exc}") from exc
+# Every connection: DuckDB never installs or loads an extension on its own (opening a file of
+# another format would otherwise fetch a reader for it over the network).
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8 to 12 of every DuckDB database file
+# Causes from the operating system worth showing as they are (DuckDB puts them in its messages).
+_OS_CAUSES = (
+    "No space left on device",
+    "Disk quota exceeded",
+    "Read-only file system",
+    "Permission denied",
+    "File name too long",
+)
+
+
+def open_duckdb(
+    database: str | os.PathLike[str] = ":memory:", *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with fundbook's settings (extension autoinstall and autoload off).
+
+    Every connection fundbook opens goes through here, `:memory:` ones included."""
+    con = duckdb.connect(str(database), read_only=read_only, config=dict(DUCKDB_CONFIG))
     con.execute(sql("connection_settings"))
-    if not read_only:
-        apply_schema(con)
     return con
+
+
+def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the book at `path`, check its schema version, apply the schema."""
+    path = Path(path)
+    with storage_errors(path):
+        if read_only and not path.exists():
+            raise FundbookError(
+                f"no book at {path}: run `fundbook init` and `fundbook import` first"
+            )
+        _refuse_non_duckdb(path)
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = open_duckdb(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise BookInUse(f"the book {path} is in use by another fundbook process") from exc
+            if os_cause(exc) is not None:
+                raise  # a StorageError naming the cause, just below
+            raise FundbookError(f"cannot open {path}: {exc}") from exc
+    try:
+        check_book(con, path)
+        if not read_only:
+            apply_schema(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _refuse_non_duckdb(path: Path) -> None:
+    """A file that exists but is not a DuckDB database is never handed to DuckDB."""
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        head = handle.read(12)
+    if head[8:12] != _DUCKDB_MAGIC:
+        raise NotABook(
+            f"{path} is not a fundbook book (not a DuckDB database file): check --db or "
+            "$FUNDBOOK_DB"
+        )
+
+
+def check_book(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a DuckDB file of other tables, or a book of another schema version, before
+    anything is written to it."""
+    tables = {row[0] for row in con.execute(sql("book_tables")).fetchall()}
+    if not tables:
+        return  # a new, empty database: the schema is applied to it
+    if "book_meta" not in tables:
+        raise NotABook(
+            f"{path} is a DuckDB database but not a fundbook book (it has no book_meta table): "
+            "check --db or $FUNDBOOK_DB"
+        )
+    version = scalar(con, sql("get_meta"), {"key": "schema_version"})
+    if version != SCHEMA_VERSION:
+        raise SchemaVersionMismatch(_version_advice(path, version))
+
+
+def _version_advice(path: Path, version: str | None) -> str:
+    has = f"schema version {version}" if version else "no schema version"
+    newer = bool(version and version.isdigit() and SCHEMA_VERSION.isdigit()) and int(
+        str(version)
+    ) > int(SCHEMA_VERSION)
+    todo = (
+        "it was written by a newer fundbook: use that version"
+        if newer
+        else "use the fundbook that wrote it, or rebuild the book with this one from its "
+        "ledger folder (`fundbook import LEDGER_DIR --db NEW_BOOK`)"
+    )
+    return (
+        f"the book {path} has {has}; this fundbook reads schema version {SCHEMA_VERSION}: "
+        f"{todo} (the book was left unchanged)"
+    )
+
+
+def os_cause(exc: BaseException) -> str | None:
+    """The operating-system cause behind `exc` or the exceptions it was raised from
+    (a failed rollback must not hide "No space left on device"), else None."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror
+        for cause in _OS_CAUSES:
+            if cause in str(current):
+                return cause
+        current = current.__cause__ or current.__context__
+    return None
+
+
+@contextmanager
+def storage_errors(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Errors of the file system under the book become one-line StorageErrors."""
+    try:
+        yield
+    except FundbookError:
+        raise
+    except (OSError, duckdb.Error) as exc:
+        cause = os_cause(exc)
+        if cause is None:
+            raise
+        raise StorageError(
+            f"cannot use the book {path}: {cause} (nothing was written; fix the cause and run "
+            "the command again)"
+        ) from exc
 
 
 @contextmanager
 def exclusive(path: str | os.PathLike[str]) -> Iterator[None]:
     """Hold `<db>.lock` for a writing command; a second writer fails at once (BookInUse)."""
     lock_path = Path(f"{path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
+    with storage_errors(path):
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")  # noqa: SIM115 (closed below, after the body)
+    with handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -95,20 +217,42 @@ def exclusive(path: str | os.PathLike[str]) -> Iterator[None]:
 def open_book(
     path: str | os.PathLike[str], *, read_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Connection to the book for one command; writers also hold the exclusive lock."""
+    """Connection to the book for one command; writers also hold the exclusive lock.
+
+    A failure of the file system (disk full, read-only folder) is a StorageError naming its
+    cause; a book this command created is then removed, so nothing half-made stays behind."""
     if read_only:
         con = connect(path, read_only=True)
         try:
-            yield con
+            with storage_errors(path):
+                yield con
         finally:
             con.close()
         return
     with exclusive(path):
-        con = connect(path)
+        created = not _exists(Path(path))
         try:
-            yield con
-        finally:
-            con.close()
+            with storage_errors(path):
+                con = connect(path)
+                try:
+                    yield con
+                finally:
+                    con.close()
+        except StorageError:
+            if created:
+                _remove_book(Path(path))
+            raise
+
+
+def _exists(path: Path) -> bool:
+    with storage_errors(path):
+        return path.exists()
+
+
+def _remove_book(path: Path) -> None:
+    for leftover in (path, Path(f"{path}.wal")):
+        with suppress(OSError):
+            leftover.unlink(missing_ok=True)
 
 
 def frame(

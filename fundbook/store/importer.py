@@ -7,6 +7,7 @@ import getpass
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,15 @@ class BookedInDuckDB:
         finally:
             self.con.unregister("file_rows")
         return flags.with_columns(pl.col(LINE).cast(pl.Int32))
+
+    def missing(self, name: str, rows: pl.DataFrame) -> pl.DataFrame:
+        if self.counts.get(name, 0) == 0:
+            return pl.DataFrame(schema={LINE: pl.Int32, "import_id": pl.Int32})
+        self.con.register("file_rows", rows)
+        try:
+            return db_frame(self.con, sql(f"missing/{name}"))
+        finally:
+            self.con.unregister("file_rows")
 
     def rows(self, name: str) -> pl.DataFrame | None:
         if self.counts.get(name, 0) == 0:
@@ -114,9 +124,16 @@ def import_book(
             con.commit()
     except BaseException:
         if not in_transaction:
-            con.rollback()
+            rollback(con)
         raise
     return result
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure; a rollback that fails too (a commit that failed on a full
+    disk has already ended the transaction) must not hide the failure's real cause."""
+    with suppress(duckdb.Error):
+        con.rollback()
 
 
 def _import(
