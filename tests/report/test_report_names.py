@@ -80,6 +80,7 @@ def test_ids_with_dots_and_slashes_write_only_under_the_folder(tmp_path: Path, t
     assert written == {out / "methods.md", *result.files}
     assert all(p.parent == out for p in written)
     assert {p.suffix for p in result.files} == {".html", ".xlsx"}
+    assert any("-v1_2-" in p.name for p in result.html)  # the '.' did not cut the name short
 
 
 @pytest.fixture(scope="module")
