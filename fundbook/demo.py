@@ -23,28 +23,38 @@ DEMO_LEDGER = Path(__file__).resolve().parents[1] / "ledgers" / "itif-demo"
 DEMO_AS_OF = dt.date(2026, 10, 31)
 
 
-def demo_ledger_dir(echo: Echo) -> Path:
-    """The committed demo book; regenerated from its seeded generator when absent."""
+def demo_ledger_dir(out: Path, echo: Echo) -> Path:
+    """The committed demo book; regenerated from its seeded generator into `out` when absent."""
     if (DEMO_LEDGER / "funds.csv").is_file():
         return DEMO_LEDGER
     from fundbook.synth import demo as demo_generator
 
-    target = Path("build") / "itif-demo"
+    target = out / "itif-demo"
     echo(f"demo ledger not found next to the package; generating it into {target}")
     demo_generator.write_demo_book(target)
     return target
 
 
-def fresh_database(db: Path) -> None:
-    """Remove a previous demo database (and its WAL) so the demo starts from nothing."""
-    for path in (db, Path(f"{db}.wal")):
-        if path.exists():
-            path.unlink()
+def fresh_database(db: Path, force: bool = False) -> None:
+    """Start from nothing: refuse an existing book (and its WAL) unless `force`, then remove it.
+
+    A book may hold closes that cannot be made again, so it is replaced only when asked.
+    """
+    existing = [p for p in (db, Path(f"{db}.wal")) if p.exists()]
+    if existing and not force:
+        raise FundbookError(
+            f"{existing[0]} already exists; the demo builds a new book: give another --db, "
+            "or --force to replace it (its closes are lost)"
+        )
+    for path in existing:
+        if path.is_dir():
+            raise FundbookError(f"{path} is a folder, not a book; give another --db")
+        path.unlink()
 
 
 def step_import(db: Path, out: Path, echo: Echo) -> None:
     """Import the demo book and check that the trial balance balances."""
-    ledger = demo_ledger_dir(echo)
+    ledger = demo_ledger_dir(out, echo)
     with open_book(db) as con:
         result = import_book(con, ledger, progress=lambda m: echo(f"  {m}"))
         echo(f"imported {result.total_new:,} rows from {ledger} ({result.postings:,} postings)")
@@ -60,9 +70,12 @@ def step_import(db: Path, out: Path, echo: Echo) -> None:
 STEPS: list[Callable[[Path, Path, Echo], None]] = [step_import, step_close, step_reports]
 
 
-def run_demo(db: Path, out: Path, echo: Echo = click.echo) -> None:
-    """Build the demo book into a fresh `db` and run every step, writing outputs into `out`."""
-    fresh_database(db)
+def run_demo(db: Path, out: Path, echo: Echo = click.echo, force: bool = False) -> None:
+    """Build the demo book into a fresh `db` and run every step, writing outputs into `out`.
+
+    An existing `db` is refused, untouched, unless `force` (then it is replaced).
+    """
+    fresh_database(db, force)
     out.mkdir(parents=True, exist_ok=True)
     for step in STEPS:
         step(db, out, echo)

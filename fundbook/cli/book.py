@@ -101,12 +101,16 @@ def trial_balance_cmd(
     show_default=True,
     help="Folder for the demo's outputs.",
 )
-def demo_cmd(db: str | None, out: str) -> None:
-    """Build the demo book into a fresh database and run the main job end to end."""
+@click.option("--force", is_flag=True, help="Replace the book at --db if it exists.")
+def demo_cmd(db: str | None, out: str, force: bool) -> None:
+    """Build the demo book into a new database and run the main job end to end.
+
+    An existing book at --db is refused (nothing is touched) unless --force replaces it.
+    """
     from fundbook.demo import run_demo
 
     path = resolve_db_path(db or "build/demo.duckdb")
-    run_demo(path, Path(out))
+    run_demo(path, Path(out), force=force)
 
 
 COMMANDS = [init_cmd, import_cmd, trial_balance_cmd, demo_cmd]

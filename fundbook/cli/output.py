@@ -1,4 +1,8 @@
-"""Printing DataFrames as a table, CSV or JSON; money as decimal strings, undefined as null."""
+"""Printing DataFrames as a table, CSV or JSON; money as decimal strings, undefined as null.
+
+CSV is for spreadsheets: a text cell that could be taken for a formula is quoted
+(`fundbook.core.spreadsheet`); numbers, money included, stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import click
 import polars as pl
 
 from fundbook.core.money import money_str
+from fundbook.core.spreadsheet import safe_cell
 from fundbook.core.table import text_table
 
 FORMATS = ("table", "csv", "json")
@@ -39,9 +44,30 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _csv_value(value: Any) -> Any:
+    """A CSV cell: text made safe for spreadsheets (before money becomes text), None empty."""
+    if value is None:
+        return ""
+    return safe_cell(value) if isinstance(value, str) else _json_value(value)
+
+
 def to_records(df: pl.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts: Decimal -> "1234.56", NaN -> None, dates ISO."""
     return [{k: _json_value(v) for k, v in row.items()} for row in df.iter_rows(named=True)]
+
+
+def _csv_text(df: pl.DataFrame) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    # csv quotes a field holding the line terminator ("\n") but not a bare "\r", which a reader
+    # takes for the end of a row: a row with one has every field quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(df.columns)
+    for row in df.iter_rows():
+        cells = [_csv_value(v) for v in row]
+        has_cr = any(isinstance(c, str) and "\r" in c for c in cells)
+        (quoted if has_cr else writer).writerow(cells)
+    return out.getvalue().rstrip("\n")
 
 
 def render(df: pl.DataFrame, fmt: str) -> str:
@@ -49,13 +75,7 @@ def render(df: pl.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(to_records(df), indent=2, ensure_ascii=False)
     if fmt == "csv":
-        out = io.StringIO()
-        records = to_records(df)
-        writer = csv.DictWriter(out, fieldnames=df.columns, lineterminator="\n")
-        writer.writeheader()
-        for rec in records:
-            writer.writerow({k: "" if v is None else v for k, v in rec.items()})
-        return out.getvalue().rstrip("\n")
+        return _csv_text(df)
     return text_table(df)
 
 

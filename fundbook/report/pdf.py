@@ -7,17 +7,23 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from fundbook.report.environment import builtin_templates_dir
-
 Progress = Callable[[int, int, str], None]
+# A report is self-contained (inline CSS and SVG); anything else it names is not fetched, so
+# that no file of the machine, and no network, ends up in (or behind) a PDF.
+FETCHABLE = ("data",)
 
 
 def write_pdf(html_path: str, pdf_path: str) -> str:
-    """Render one HTML file to PDF (A4 and page furniture come from the report's CSS)."""
+    """Render one HTML file to PDF (A4 and page furniture come from the report's CSS).
+
+    No `base_url`: relative links (`methods.md`, next to the report) stay relative in the PDF,
+    instead of becoming `file://` links into the machine's folders.
+    """
     import weasyprint  # imported in the worker: it is slow to import
 
     html = Path(html_path).read_text(encoding="utf-8")
-    weasyprint.HTML(string=html, base_url=str(builtin_templates_dir())).write_pdf(pdf_path)
+    fetcher = weasyprint.URLFetcher(allowed_protocols=FETCHABLE)
+    weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(pdf_path)
     return pdf_path
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,13 +13,13 @@ from fundbook.core.errors import NotFound
 from fundbook.report.board import build_board_context
 from fundbook.report.environment import make_environment, render
 from fundbook.report.lp import build_lp_context, lp_pairs
+from fundbook.report.names import distinct_stems, inside, lp_stem, output_stem
 from fundbook.report.pdf import write_pdfs
 from fundbook.report.source import ReportSource, load_previous, load_source
 from fundbook.report.xlsx import write_lp_xlsx
 from fundbook.store.db import open_book
 
 Progress = Callable[[int, int, str], None]
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass
@@ -35,12 +34,8 @@ class Rendered:
 
     @property
     def files(self) -> list[Path]:
-        return sorted([*self.html, *self.pdf, *self.xlsx])
-
-
-def safe_name(*parts: str) -> str:
-    """A file name from ids: anything but letters, digits, '.', '_' and '-' becomes '_'."""
-    return "-".join(_UNSAFE.sub("_", p) for p in parts)
+        """Every file written, once each (the summary counts these)."""
+        return sorted({*self.html, *self.pdf, *self.xlsx})
 
 
 def copy_methods(out_dir: Path) -> None:
@@ -90,14 +85,16 @@ def lp_reports(
     result = Rendered(out_dir, source.closed)
     quarter = source.snapshot.close.quarter or source.snapshot.close.period
     total = len(pairs) * (2 if pdf else 1)
+    stems = {pair: lp_stem(quarter, *pair) for pair in pairs}
+    distinct_stems(stems.items())
     for i, (fund, investor) in enumerate(pairs, 1):
         ctx = build_lp_context(source, fund, investor)
-        stem = out_dir / safe_name("lp", quarter, fund, investor)
-        html = stem.with_suffix(".html")
+        stem = stems[(fund, investor)]
+        html = inside(out_dir, out_dir / f"{stem}.html")
         html.write_text(render(env, "lp.html", ctx), encoding="utf-8")
         result.html.append(html)
         if xlsx:
-            result.xlsx.append(write_lp_xlsx(ctx, stem.with_suffix(".xlsx")))
+            result.xlsx.append(write_lp_xlsx(ctx, inside(out_dir, out_dir / f"{stem}.xlsx")))
         if progress:
             progress(i, total, html.name)
     if pdf:
@@ -121,7 +118,7 @@ def board_report(
     copy_methods(out_dir)
     ctx = build_board_context(source)
     quarter = source.snapshot.close.quarter or source.snapshot.close.period
-    html = out_dir / f"{safe_name('board', quarter)}.html"
+    html = inside(out_dir, out_dir / f"{output_stem('board', quarter)}.html")
     html.write_text(render(make_environment(templates), "board.html", ctx), encoding="utf-8")
     result = Rendered(out_dir, source.closed, html=[html])
     if progress:

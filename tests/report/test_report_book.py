@@ -21,6 +21,7 @@ from report_kit import (
 
 from fundbook.cli import cli
 from fundbook.report.lp import lp_pairs
+from fundbook.report.names import lp_stem
 from fundbook.report.render import load, lp_reports
 
 
@@ -57,24 +58,28 @@ def rendered(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def lp_file(fund_id: str, investor_id: str, ext: str) -> str:
+    return f"{lp_stem('2026Q3', fund_id, investor_id)}.{ext}"
+
+
 def test_cli_writes_every_lp_report_and_the_board_report(rendered: Path):
     names = sorted(p.name for p in rendered.iterdir())
-    pairs = ["gf-gov", "mp-gov", "sf1-gf-lp", "sf1-hk", "sf1-pen", "sf2-ins"]
-    for pair in pairs:
+    pairs = [("gf", "gov"), ("mp", "gov"), ("sf1", "gf-lp"), ("sf1", "hk"), ("sf1", "pen")]
+    for pair in [*pairs, ("sf2", "ins")]:
         for ext in ("html", "pdf", "xlsx"):
-            assert f"lp-2026Q3-{pair}.{ext}" in names
+            assert lp_file(*pair, ext) in names
     assert "board-2026Q3.html" in names and "board-2026Q3.pdf" in names
 
 
 def test_hostile_company_name_is_escaped_in_html_and_exact_in_pdf_and_xlsx(rendered: Path):
-    html = (rendered / "lp-2026Q3-sf1-pen.html").read_text(encoding="utf-8")
+    html = (rendered / lp_file("sf1", "pen", "html")).read_text(encoding="utf-8")
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
     board = (rendered / "board-2026Q3.html").read_text(encoding="utf-8")
     assert "<script" not in board
-    text = re.sub(r"\s+", "", "".join(pdf_pages_text(rendered / "lp-2026Q3-sf1-pen.pdf")))
+    text = re.sub(r"\s+", "", "".join(pdf_pages_text(rendered / lp_file("sf1", "pen", "pdf"))))
     assert re.sub(r"\s+", "", XSS_NAME) in text
-    sheet = openpyxl.load_workbook(rendered / "lp-2026Q3-sf1-pen.xlsx")["Portfolio"]
+    sheet = openpyxl.load_workbook(rendered / lp_file("sf1", "pen", "xlsx"))["Portfolio"]
     assert XSS_NAME in [c.value for c in sheet["A"]]
 
 
@@ -83,7 +88,7 @@ def test_no_lp_report_holds_another_investor(book: Path, rendered: Path, tmp_pat
     the snapshot changes nothing in the report: it cannot hold their amounts."""
     source = load(book, "2026Q3")
     for fund_id, investor_id in lp_pairs(source):
-        html = rendered / f"lp-2026Q3-{fund_id}-{investor_id}.html"
+        html = rendered / lp_file(fund_id, investor_id, "html")
         assert other_investor_leaks(source, html, fund_id, investor_id) == [], html.name
         alone = lp_reports(
             redacted(source, investor_id),
@@ -95,18 +100,21 @@ def test_no_lp_report_holds_another_investor(book: Path, rendered: Path, tmp_pat
 
 
 def test_chinese_names_are_drawn_in_the_pdf(rendered: Path):
-    text = "".join(pdf_pages_text(rendered / "lp-2026Q3-sf1-hk.pdf"))
+    text = "".join(pdf_pages_text(rendered / lp_file("sf1", "hk", "pdf")))
     assert "香港科技創投有限公司" in text
 
 
 def test_pdf_pages_are_non_blank_and_first_pages_are_kept(rendered: Path, tmp_path: Path):
     from report_kit import ARTIFACTS
 
-    for name in ("lp-2026Q3-sf1-hk", "board-2026Q3"):
+    for label, name in (
+        ("lp-2026Q3-sf1-hk", lp_stem("2026Q3", "sf1", "hk")),
+        ("board-2026Q3", "board-2026Q3"),
+    ):
         pngs = png_pages(rendered / f"{name}.pdf", tmp_path)
         assert pngs and all(ink_fraction(p) > 0.002 for p in pngs), name
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / f"book-{name}-page1.png").write_bytes(pngs[0].read_bytes())
+        (ARTIFACTS / f"book-{label}-page1.png").write_bytes(pngs[0].read_bytes())
 
 
 def test_board_html_opens_in_chromium_without_console_errors(rendered: Path):

@@ -12,6 +12,7 @@ from fundbook.demo import DEMO_LEDGER
 from fundbook.report.board import build_board_context
 from fundbook.report.formatting import figure as shown
 from fundbook.report.lp import lp_pairs
+from fundbook.report.names import lp_stem
 from fundbook.report.render import board_report, load, lp_reports
 
 
@@ -31,7 +32,7 @@ def test_every_demo_lp_report_holds_only_its_own_investor(demo, tmp_path: Path):
     result = lp_reports(demo, tmp_path / "all")
     assert len(result.html) == len(pairs)
     for (fund_id, investor_id), html in zip(pairs, result.html, strict=True):
-        assert html.stem.endswith(f"-{fund_id}-{investor_id}")
+        assert html.stem == lp_stem("2026Q3", fund_id, investor_id)
         assert other_investor_leaks(demo, html, fund_id, investor_id) == [], html.name
         alone = lp_reports(
             redacted(demo, investor_id),
