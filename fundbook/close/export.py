@@ -14,6 +14,7 @@ import polars as pl
 from fundbook.close.audit import BOOKED_TABLES, booked_rows, fresh_book, record_of
 from fundbook.close.lineage import lineage_flows
 from fundbook.close.snapshot import find_close, read_stored
+from fundbook.core.resources import resource_path
 from fundbook.store.db import sql, sql_dir
 from fundbook.store.frames import load_frames
 from fundbook.store.trial_balance import trial_balance
@@ -75,8 +76,7 @@ def _close_json(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> str:
 
 
 def _lock_file() -> Path | None:
-    candidate = sql_dir().parent / "uv.lock"
-    return candidate if candidate.is_file() else None
+    return resource_path("uv.lock")
 
 
 def export_pack(con: duckdb.DuckDBPyConnection, period: str, out: Path) -> Path:
