@@ -18,6 +18,7 @@ from fundbook.close.chain import read_events
 from fundbook.close.lineage import lineage_flows
 from fundbook.close.snapshot import find_close, read_stored
 from fundbook.core.errors import FundbookError
+from fundbook.core.resources import resource_path
 from fundbook.store.db import frame, sql, sql_dir
 from fundbook.store.frames import load_frames
 from fundbook.store.trial_balance import trial_balance
@@ -90,8 +91,7 @@ def _close_json(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> str:
 
 
 def _lock_file() -> Path | None:
-    candidate = sql_dir().parent / "uv.lock"
-    return candidate if candidate.is_file() else None
+    return resource_path("uv.lock")
 
 
 def export_pack(

@@ -9,19 +9,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from fundbook.core.errors import FundbookError
+from fundbook.core.resources import resource_dir
 from fundbook.report.formatting import FILTERS
 
 
 def builtin_templates_dir() -> Path:
-    """`reports/templates/` of the repository (or of an installed copy next to the package)."""
-    here = Path(__file__).resolve()
-    for candidate in (
-        here.parents[2] / "reports" / "templates",
-        here.parents[1] / "reports" / "templates",
-    ):
-        if (candidate / "base.html").is_file():
-            return candidate
-    raise FundbookError("cannot find reports/templates/ of fundbook (broken installation)")
+    """The templates inside an installed wheel, or `reports/templates/` of the repository."""
+    return resource_dir("templates", "base.html")
 
 
 def make_environment(user_dir: str | os.PathLike[str] | None = None) -> Environment:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fundbook.close.snapshot import Snapshot
 from fundbook.core.errors import NotFound
+from fundbook.core.resources import resource_path
 from fundbook.report.board import build_board_context
 from fundbook.report.environment import make_environment, render
 from fundbook.report.lp import build_lp_context, lp_pairs
@@ -40,11 +41,9 @@ class Rendered:
 
 def copy_methods(out_dir: Path) -> None:
     """Put fundbook's docs/methods.md next to the reports, which link to it."""
-    here = Path(__file__).resolve()
-    for docs in (here.parents[2] / "docs", here.parents[1] / "docs"):
-        if (docs / "methods.md").is_file():
-            shutil.copyfile(docs / "methods.md", out_dir / "methods.md")
-            return
+    methods = resource_path("docs/methods.md")
+    if methods is not None:
+        shutil.copyfile(methods, out_dir / "methods.md")
 
 
 def load(db_path: str | os.PathLike[str], quarter: str) -> ReportSource:

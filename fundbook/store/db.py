@@ -20,6 +20,7 @@ from fundbook.core.errors import (
     SchemaVersionMismatch,
     StorageError,
 )
+from fundbook.core.resources import resource_dir
 
 DEFAULT_DB = "fundbook.duckdb"
 SCHEMA_VERSION = "2"
@@ -34,12 +35,8 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
 
 
 def sql_dir() -> Path:
-    """The folder of .sql files: the repository's `sql/`, or the copy inside an installed wheel."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "sql", here.parents[1] / "sql"):
-        if (candidate / "schema.sql").is_file():
-            return candidate
-    raise FundbookError("cannot find the sql/ folder of fundbook (broken installation)")
+    """The folder of .sql files: the copy inside an installed wheel, or the repository's `sql/`."""
+    return resource_dir("sql", "schema.sql")
 
 
 @cache
