@@ -11,7 +11,7 @@ DEMO_OUT ?= build/demo-reports
 .PHONY: help uv sync sysdeps demo test check lint typecheck bench clean
 
 help:
-	@echo "make demo   build the demo book into $(DEMO_DB) and run the month-end job end to end"
+	@echo "make demo   build the demo book into $(DEMO_DB) and run the month-end job end to end (replaces an earlier demo and its outputs)"
 	@echo "make test   run all tests"
 	@echo "make check  ruff + mypy + tests"
 	@echo "make bench  run the benchmark suite (not part of make test)"
@@ -40,7 +40,8 @@ sysdeps:
 
 demo: sync sysdeps
 	@mkdir -p build
-	$(RUN) fundbook demo --db $(DEMO_DB) --out $(DEMO_OUT)
+	rm -rf $(DEMO_OUT)
+	$(RUN) fundbook demo --db $(DEMO_DB) --out $(DEMO_OUT) --force
 
 test: sync sysdeps
 	$(RUN) pytest

@@ -15,7 +15,7 @@ from fundbook.close.figures import compute
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import LONG_SCHEMA, STATEMENT_LINES, find_close, read_stored
 from fundbook.core.errors import FundbookError
-from fundbook.store.db import apply_schema, frame, scalar, sql
+from fundbook.store.db import apply_schema, frame, open_duckdb, scalar, sql
 
 BOOKED_TABLES = (
     "funds",
@@ -315,7 +315,7 @@ def booked_rows(con: duckdb.DuckDBPyConnection, table: str, rec: dict[str, Any])
 
 def fresh_book(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> duckdb.DuckDBPyConnection:
     """A new in-memory DuckDB holding only the booked rows as they were at the close."""
-    mem = duckdb.connect(":memory:")
+    mem = open_duckdb(":memory:")
     apply_schema(mem)
     for table in BOOKED_TABLES:
         rows = booked_rows(con, table, rec)

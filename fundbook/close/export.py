@@ -19,6 +19,7 @@ from fundbook.close.lineage import lineage_flows
 from fundbook.close.snapshot import find_close, read_stored
 from fundbook.core.errors import FundbookError
 from fundbook.core.resources import resource_path
+from fundbook.core.spreadsheet import safe_text_columns
 from fundbook.store.db import frame, sql, sql_dir
 from fundbook.store.frames import load_frames
 from fundbook.store.trial_balance import trial_balance
@@ -44,6 +45,10 @@ Everything needed to re-perform the close without fundbook's database.
   versions of fundbook's dependencies.
 - `MANIFEST.sha256`: SHA-256 of every other file (`sha256sum -c MANIFEST.sha256`).
 
+CSV files other than `ledger/` quote text cells that a spreadsheet could take for a formula
+(starting with `=`, `+`, `-`, `@`, tab or carriage return, numbers excepted) with a leading `'`;
+`ledger/*.csv` and every `.parquet` file hold the values exactly as booked.
+
 Digests (docs/architecture.md, "The hash chain"): a row is its columns in schema order, each
 `<bytes>:<text>` or `-` for NULL, joined by `,`; a table's digest is the SHA-256 of the line
 `table(column TYPE [NOT NULL], ...)` and its rows' lines sorted bytewise, each followed by a
@@ -59,10 +64,13 @@ class PackRefused(FundbookError):
     """`audit export` will not write where it was asked (nothing was written)."""
 
 
-def _write_frame(df: pl.DataFrame, base: Path) -> list[Path]:
+def _write_frame(df: pl.DataFrame, base: Path, *, exact: bool = False) -> list[Path]:
+    """`base`.csv and .parquet. CSV text cells that a spreadsheet could run as a formula are
+    quoted (docs/reports.md), except in `exact` copies (booked ledger rows, kept as booked);
+    the Parquet files are always exact."""
     base.parent.mkdir(parents=True, exist_ok=True)
     csv_path, parquet_path = base.with_suffix(".csv"), base.with_suffix(".parquet")
-    df.write_csv(csv_path, line_terminator="\n")
+    (df if exact else safe_text_columns(df)).write_csv(csv_path, line_terminator="\n")
     df.write_parquet(parquet_path, compression="zstd", statistics=False)
     return [csv_path, parquet_path]
 
@@ -190,9 +198,10 @@ def _write_pack(
     (out / "versions.json").write_text(rec["versions"] + "\n", encoding="utf-8")
     for table in BOOKED_TABLES:
         rows = frame(con, sql(f"pack_rows_{table}"), {"watermark": rec["import_watermark"]})
-        _write_frame(rows, out / "ledger" / table)
+        _write_frame(rows, out / "ledger" / table, exact=True)
     _write_frame(booked_rows(con, "postings", rec), out / "postings")
-    trial_balance(con, rec["period_end"]).write_csv(out / "trial_balance.csv", line_terminator="\n")
+    balances = safe_text_columns(trial_balance(con, rec["period_end"]))
+    balances.write_csv(out / "trial_balance.csv", line_terminator="\n")
     figures, statements = read_stored(con, close_id)
     _write_frame(figures, out / "figures")
     _write_frame(statements, out / "statements")

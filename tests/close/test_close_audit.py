@@ -246,3 +246,20 @@ def test_a_period_that_has_not_ended_cannot_be_closed(tmp_path: Path) -> None:
     assert f"period {today:%Y-%m} has not ended yet" in result.stderr
     future = run("close", "2099-12", "--ledger", str(ledger), "--db", str(db))
     assert future.exit_code == 1 and "period 2099-12 has not ended yet" in future.stderr
+
+
+def test_pack_csv_quotes_formula_text_but_ledger_copies_stay_exact(tmp_path: Path) -> None:
+    db, ledger = book(
+        tmp_path,
+        companies=[
+            "c1,=HYPERLINK(x),ai_robotics,true,HK",
+            "c2,Beta Chips,semiconductors_smart_devices,false,SG",
+        ],
+    )
+    close_period(db, "2026-03", ledger_dir=str(ledger))
+    out = tmp_path / "pack"
+    assert run("audit", "export", "2026-03", "--out", str(out), "--db", str(db)).exit_code == 0
+    figures = (out / "figures.csv").read_text()
+    assert "'=HYPERLINK(x)" in figures and ",=HYPERLINK" not in figures
+    assert "c1,=HYPERLINK(x),ai_robotics" in (out / "ledger" / "companies.csv").read_text()
+    assert "-" in figures  # negative money stays a plain number
