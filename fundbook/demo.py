@@ -70,12 +70,18 @@ def step_import(db: Path, out: Path, echo: Echo) -> None:
 STEPS: list[Callable[[Path, Path, Echo], None]] = [step_import, step_close, step_reports]
 
 
-def run_demo(db: Path, out: Path, echo: Echo = click.echo, force: bool = False) -> None:
+def run_demo(
+    db: Path, out: Path, echo: Echo = click.echo, force: bool = False, pdf: bool = True
+) -> None:
     """Build the demo book into a fresh `db` and run every step, writing outputs into `out`.
 
-    An existing `db` is refused, untouched, unless `force` (then it is replaced).
+    An existing `db` is refused, untouched, unless `force` (then it is replaced); without
+    `pdf` the reports are rendered as HTML only (much faster).
     """
     fresh_database(db, force)
     out.mkdir(parents=True, exist_ok=True)
     for step in STEPS:
-        step(db, out, echo)
+        if step is step_reports:
+            step_reports(db, out, echo, pdf=pdf)
+        else:
+            step(db, out, echo)

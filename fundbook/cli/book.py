@@ -102,7 +102,8 @@ def trial_balance_cmd(
     help="Folder for the demo's outputs.",
 )
 @click.option("--force", is_flag=True, help="Replace the book at --db if it exists.")
-def demo_cmd(db: str | None, out: str, force: bool) -> None:
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="Render the reports as HTML only (faster).")
+def demo_cmd(db: str | None, out: str, force: bool, no_pdf: bool) -> None:
     """Build the demo book into a new database and run the main job end to end.
 
     An existing book at --db is refused (nothing is touched) unless --force replaces it.
@@ -110,7 +111,7 @@ def demo_cmd(db: str | None, out: str, force: bool) -> None:
     from fundbook.demo import run_demo
 
     path = resolve_db_path(db or "build/demo.duckdb")
-    run_demo(path, Path(out), force=force)
+    run_demo(path, Path(out), force=force, pdf=not no_pdf)
 
 
 COMMANDS = [init_cmd, import_cmd, trial_balance_cmd, demo_cmd]

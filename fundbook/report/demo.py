@@ -23,18 +23,19 @@ def _progress(echo: Echo, what: str) -> Callable[[int, int, str], None]:
     return report
 
 
-def step_reports(db: Path, out: Path, echo: Echo) -> None:
-    """Render the demo quarter's LP reports and board report into `out/reports-<quarter>/`."""
+def step_reports(db: Path, out: Path, echo: Echo, pdf: bool = True) -> None:
+    """Render the demo quarter's LP reports and board report into `out/reports-<quarter>/`
+    (HTML, and PDF unless `pdf` is false)."""
     folder = out / f"reports-{DEMO_QUARTER}"
     started = time.perf_counter()
     source = load(db, DEMO_QUARTER)
-    lp = lp_reports(source, folder, pdf=True, progress=_progress(echo, "LP reports"))
-    board = board_report(source, folder, pdf=True, progress=_progress(echo, "board report"))
+    lp = lp_reports(source, folder, pdf=pdf, progress=_progress(echo, "LP reports"))
+    board = board_report(source, folder, pdf=pdf, progress=_progress(echo, "board report"))
     seconds = time.perf_counter() - started
     status = "closed" if source.closed else "NOT closed: every page is marked DRAFT"
     echo(
         f"rendered {len(lp.html)} LP reports and the board report of {DEMO_QUARTER} "
-        f"({status}) as HTML and PDF in {seconds:.0f}s"
+        f"({status}) as HTML{' and PDF' if pdf else ''} in {seconds:.0f}s"
     )
     echo(f"board report: {board.pdf[0] if board.pdf else board.html[0]}")
     echo(f"reports written to {folder}")

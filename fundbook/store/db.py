@@ -151,7 +151,8 @@ def _version_advice(path: Path, version: str | None) -> str:
         "ledger folder (`fundbook import LEDGER_DIR --db NEW_BOOK`)"
     )
     return (
-        f"the book {path} has {has}; this fundbook reads schema version {SCHEMA_VERSION}: "
+        f"the book {path} has {has} (table book_meta, row key=schema_version); this fundbook "
+        f"reads schema version {SCHEMA_VERSION}: "
         f"{todo} (the book was left unchanged)"
     )
 

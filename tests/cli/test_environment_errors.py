@@ -155,7 +155,8 @@ def test_a_book_of_a_newer_schema_is_not_written_to(tmp_path: Path) -> None:
     db = _marked(tmp_path, "99")
     before = digest(db)
     expected = (
-        f"Error: the book {db} has schema version 99; this fundbook reads schema version "
+        f"Error: the book {db} has schema version 99 (table book_meta, row key=schema_version); "
+        "this fundbook reads schema version "
         f"{SCHEMA_VERSION}: it was written by a newer fundbook: use that version (the book "
         "was left unchanged)"
     )
@@ -167,7 +168,8 @@ def test_a_book_of_a_newer_schema_is_not_written_to(tmp_path: Path) -> None:
 def test_a_book_of_an_older_schema_says_what_to_do(tmp_path: Path) -> None:
     db = _marked(tmp_path, "0")
     assert one_error(run("init", "--db", str(db))) == (
-        f"Error: the book {db} has schema version 0; this fundbook reads schema version "
+        f"Error: the book {db} has schema version 0 (table book_meta, row key=schema_version); "
+        "this fundbook reads schema version "
         f"{SCHEMA_VERSION}: use the fundbook that wrote it, or rebuild the book with this one "
         "from its ledger folder (`fundbook import LEDGER_DIR --db NEW_BOOK`) (the book was "
         "left unchanged)"
