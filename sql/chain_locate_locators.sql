@@ -1,7 +1,8 @@
 -- The recorded row keys and MD5s (audit_rows) of one event that differ from those recomputed
 -- from the rows they describe (`chain_current`: `<table>: <key>` and MD5 of each row now).
 WITH stored AS (
-    SELECT tbl || ': ' || row_key AS row_key, row_md5 FROM audit_rows WHERE seq = $seq
+    SELECT tbl || ': ' || row_key AS row_key, row_md5 FROM audit_rows
+    WHERE seq = $seq AND list_contains($tables, tbl)
 ), gone AS (
     SELECT row_key, row_md5 FROM stored EXCEPT ALL SELECT row_key, row_md5 FROM chain_current
 ), added AS (

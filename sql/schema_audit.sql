@@ -1,4 +1,4 @@
--- fundbook hash chain: one event per close and per reopening, each covering every stored table
+-- fundbook hash chain: one event per import, close and reopening, each covering every stored table
 -- (docs/architecture.md, "The hash chain"). Both tables are append-only.
 
 -- One event of the chain. `digests` is canonical JSON {table: [rows, sha256]} of every base table
@@ -7,9 +7,9 @@
 -- each event to the one before, so the last event's hash stands for the whole book.
 CREATE TABLE IF NOT EXISTS audit_chain (
     seq              INTEGER PRIMARY KEY,  -- 1, 2, ... in order
-    event            VARCHAR NOT NULL,     -- close | reopen
-    close_id         INTEGER NOT NULL,     -- the close made or reopened
-    period           VARCHAR NOT NULL,     -- its period (YYYY-MM)
+    event            VARCHAR NOT NULL,     -- import | close | reopen
+    close_id         INTEGER,              -- the close made or reopened (null: an import)
+    period           VARCHAR,              -- its period (YYYY-MM; null: an import)
     import_watermark INTEGER NOT NULL,     -- rows of imports up to it are covered
     digests          VARCHAR NOT NULL,
     prev_hash        VARCHAR,              -- hash of the event before (null: the first)

@@ -56,7 +56,7 @@ def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
     else:
         click.echo(
             f"import {result.import_id}: booked {result.total_new:,} new rows from "
-            f"{ledger_dir} ({result.postings:,} postings)"
+            f"{ledger_dir} ({result.postings:,} postings); hash chain head {result.chain_hash}"
         )
     rows = pl.DataFrame(
         {

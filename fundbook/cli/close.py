@@ -135,14 +135,21 @@ def verify_cmd(expect_head: str | None, db: str | None, fmt: str) -> None:
     if broken:
         raise AuditFailed(f"{broken.title} no longer matches: " + "; ".join(broken.problems))
     head = head_hash(checks)
-    if expect_head is not None:
-        check_head(checks, expect_head)
+    note = check_head(checks, expect_head) if expect_head is not None else None
     closes = sum(c.event == "close" for c in checks)
     click.echo(
         f"verified {len(checks)} event(s) ({closes} close(s)): the hash chain is intact; "
-        f"head {head or 'none (nothing closed)'}",
+        f"head {head or 'none (nothing imported)'}",
         err=True,
     )
+    if note:
+        click.echo(note, err=True)
+    elif expect_head is None and head:
+        click.echo(
+            "(anyone able to write the book can rebuild a chain: keep this head and check it "
+            "later with --expect-head)",
+            err=True,
+        )
 
 
 def checks_table(checks: list[CloseCheck]) -> pl.DataFrame:

@@ -10,11 +10,11 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from fundbook.close import chain
 from fundbook.close.figures import compute
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import LONG_SCHEMA, STATEMENT_LINES, find_close, read_stored
 from fundbook.core.errors import FundbookError
+from fundbook.store import chain
 from fundbook.store.db import apply_schema, frame, open_duckdb, scalar, sql
 
 BOOKED_TABLES = (
@@ -53,9 +53,10 @@ class CloseCheck:
 
     seq: int
     event: str
-    close_id: int
-    period: str
+    close_id: int | None
+    period: str | None
     hash: str
+    import_id: int | None = None  # an import event's import
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -64,6 +65,8 @@ class CloseCheck:
 
     @property
     def title(self) -> str:
+        if self.event == "import":
+            return f"import {self.import_id} (event {self.seq})"
         what = "close" if self.event == "close" else "reopening of close"
         return f"{what} {self.close_id} ({self.period})"
 
@@ -72,9 +75,15 @@ def verify_chain(con: duckdb.DuckDBPyConnection) -> list[CloseCheck]:
     """Check every event in chain order: its hash and link, then every table of the book
     against what the events recorded; the first check with problems is the one to report."""
     events = chain.read_events(con)
-    checks = [CloseCheck(e.seq, e.event, e.close_id, e.period, e.hash) for e in events]
+    checks = [
+        CloseCheck(e.seq, e.event, e.close_id, e.period, e.hash, e.import_watermark) for e in events
+    ]
     if not events:
         return _unchained(con)
+    broken = chain.malformed(events)
+    if broken:  # nothing below can be trusted: say what is wrong with the chain table itself
+        checks[-1].problems.extend(broken)
+        return checks
     prev = None
     for e, check in zip(events, checks, strict=True):
         if e.prev_hash != prev:
@@ -92,11 +101,12 @@ def verify_chain(con: duckdb.DuckDBPyConnection) -> list[CloseCheck]:
 
 
 def _unchained(con: duckdb.DuckDBPyConnection) -> list[CloseCheck]:
-    """A book without events must hold no close, lock or snapshot either."""
+    """A book without events (never imported into) must hold no rows but its set-up ones."""
+    setup = {"book_meta", "posting_rules"}
     stray = [
         t.name
         for t in chain.tables(con)
-        if t.name in ("closes", "period_locks", "close_reopenings", *chain.SEGMENT_BY_CLOSE)
+        if t.name not in setup
         and scalar(con, f"SELECT count(*) FROM {chain.quote(t.name)}")  # names from the catalog
     ]
     if not stray:
@@ -108,7 +118,7 @@ def _unchained(con: duckdb.DuckDBPyConnection) -> list[CloseCheck]:
             0,
             "none",
             "",
-            [f"the book holds {', '.join(stray)} rows but its hash chain is empty"],
+            problems=[f"the book holds {', '.join(stray)} rows but its hash chain is empty"],
         )
     ]
 
@@ -138,11 +148,14 @@ def _check_tables(
     finally:
         chain.drop_ranges(con)
     for e in events:
-        for name in sorted(set(recorded[e.seq]) - names - {chain.VIEWS}):
+        for name in sorted(set(recorded[e.seq]) - names - {chain.CATALOG}):
             if recorded[e.seq][name].rows or e.seq == head.seq:
                 checks[e.seq].problems.append(f"table {name} is gone from the book")
-    if chain.views_digest(con) != recorded[head.seq].get(chain.VIEWS):
-        checks[head.seq].problems.append("the definition of a view (postings) was changed")
+    if chain.catalog_digest(con) != recorded[head.seq].get(chain.CATALOG):
+        checks[head.seq].problems.append(
+            "the book's catalog changed: a view, macro, sequence, index, constraint, schema or "
+            "a table outside main was added, dropped or redefined (sql/chain_catalog.sql)"
+        )
 
 
 def _applies(table: chain.Table, seq: int, head: int) -> bool:
@@ -161,7 +174,7 @@ def _check_table(
     seen: set[int] = set()
     for seq, part in chain.by_segment(chain.table_rows(con, table)):
         if seq is None:
-            _uncovered(con, table, part, checks[head])
+            _uncovered(table, part, checks[head])
             continue
         seen.add(seq)
         if seq not in recorded:
@@ -175,7 +188,7 @@ def _check_table(
             continue
         if chain.digest(table, part.column("line")) != expected:
             if table.name == chain.ROWS_TABLE:
-                found = _locate_locators(con, seq, events)
+                found = _locate_locators(con, seq, events, recorded[seq])
             else:
                 found = _locate(con, table, seq, part, expected)
             checks[seq].problems.append(found)
@@ -185,29 +198,12 @@ def _check_table(
             checks[e.seq].problems.append(_locate(con, table, e.seq, None, expected))
 
 
-def _uncovered(
-    con: duckdb.DuckDBPyConnection, table: chain.Table, part: pa.Table, check: CloseCheck
-) -> None:
-    """Rows no event covers: only rows of imports made since the latest event may be."""
-    if table.coverage == "import":
-        latest = int(scalar(con, sql("close_watermark")))
-        head_wm = int(scalar(con, sql("chain_head_watermark")))
-        stray = scalar(
-            con,
-            f"SELECT count(*) FROM {chain.quote(table.name)} "
-            "WHERE import_id > $latest OR import_id <= $head",
-            {"latest": latest, "head": head_wm},
-        )
-        if stray:
-            check.problems.append(
-                f"table {table.name}: {stray} row(s) carry an import_id above the latest "
-                f"import ({latest}) or inside a closed one; first: {part.column('row_key')[0]}"
-            )
-        return
-    keys = part.column("row_key")
+def _uncovered(table: chain.Table, part: pa.Table, check: CloseCheck) -> None:
+    """Rows no event covers: every import, close and reopening records its rows, so these were
+    written behind fundbook's back."""
     check.problems.append(
-        f"table {table.name}: {part.num_rows} row(s) that no event of the chain recorded, "
-        f"first: {keys[0]}"
+        f"table {table.name}, row {part.column('row_key')[0]}: not recorded by any event of "
+        f"the chain ({part.num_rows} such row(s)); it was not written by fundbook"
     )
 
 
@@ -239,15 +235,38 @@ def _locate(
     return f"table {table.name}, row {key}: {what} ({counts}{more})"
 
 
-def _locate_locators(con: duckdb.DuckDBPyConnection, seq: int, events: list[chain.Event]) -> str:
+def _locators_count_differs(
+    con: duckdb.DuckDBPyConnection, seq: int, recorded: dict[str, chain.Digest]
+) -> str:
+    """Name the table whose number of locators at an event differs from its recorded rows."""
+    counts = dict(con.execute(sql("chain_locator_counts"), {"seq": seq}).fetchall())
+    for name in sorted(set(recorded) | set(counts)):
+        if name in (chain.ROWS_TABLE, chain.CATALOG):
+            continue
+        then = recorded[name].rows if name in recorded else 0
+        if counts.get(name, 0) != then:
+            return (
+                f"table {chain.ROWS_TABLE}, the recorded rows of {name} at event {seq}: "
+                f"{then} recorded, {counts.get(name, 0)} now"
+            )
+    return f"table {chain.ROWS_TABLE}: its rows of event {seq} no longer match their hash"
+
+
+def _locate_locators(
+    con: duckdb.DuckDBPyConnection,
+    seq: int,
+    events: list[chain.Event],
+    recorded: dict[str, chain.Digest],
+) -> str:
     """The message for an event whose recorded row keys and MD5s (audit_rows) were altered:
     recompute them from the rows they describe and name the first that differs."""
     rng = next(r for r in chain.ranges(events) if r.seq == seq)
     head = events[-1].seq
-    parts = []
+    parts, compared = [], []
     for table in chain.tables(con):
         if table.name == chain.ROWS_TABLE or not _applies(table, seq, head):
             continue
+        compared.append(table.name)
         where, params = chain.own_rows(table, rng)
         rows = chain.table_rows(con, table, where, params)
         parts.append(
@@ -265,11 +284,13 @@ def _locate_locators(con: duckdb.DuckDBPyConnection, seq: int, events: list[chai
     current = pa.concat_tables(parts) if parts else empty
     con.register("chain_current", current)
     try:
-        found = con.execute(sql("chain_locate_locators"), {"seq": seq}).fetchall()
+        found = con.execute(
+            sql("chain_locate_locators"), {"seq": seq, "tables": compared}
+        ).fetchall()
     finally:
         con.unregister("chain_current")
     if not found:
-        return f"table {chain.ROWS_TABLE}: its rows of event {seq} no longer match their hash"
+        return _locators_count_differs(con, seq, recorded)
     key, what = found[0]
     more = f"; {len(found) - 1} more row(s) differ" if len(found) > 1 else ""
     return f"table {chain.ROWS_TABLE}, the recorded row of {key}: {what}{more}"
@@ -279,13 +300,21 @@ def first_broken(checks: list[CloseCheck]) -> CloseCheck | None:
     return next((c for c in checks if not c.ok), None)
 
 
-def check_head(checks: list[CloseCheck], expected: str) -> None:
-    """Raise AuditFailed unless the chain ends at `expected` (a hash an auditor kept)."""
+def check_head(checks: list[CloseCheck], expected: str) -> str | None:
+    """Raise AuditFailed unless the chain ends at `expected` (a hash an auditor kept): its
+    latest event, or the latest close or reopening followed only by imports (then say so)."""
     wanted = expected.strip().lower()
     head = head_hash(checks)
     if head == wanted:
-        return
+        return None
     earlier = next((c for c in checks if c.hash == wanted), None)
+    if earlier is not None and earlier.event != "import":
+        later = checks[checks.index(earlier) + 1 :]
+        if all(c.event == "import" for c in later):
+            return (
+                f"the chain ends at {wanted} ({earlier.title}) followed by {len(later)} "
+                f"import(s) made since"
+            )
     if earlier is not None:
         after = len(checks) - checks.index(earlier) - 1
         raise AuditFailed(

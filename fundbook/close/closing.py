@@ -17,7 +17,6 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from fundbook.close import chain as chain_events
 from fundbook.close.figures import Computed, compute
 from fundbook.close.identities import check_all
 from fundbook.close.periods import Period
@@ -29,6 +28,7 @@ from fundbook.close.snapshot import (
     wide_levels,
 )
 from fundbook.core.errors import FundbookError, PeriodLocked
+from fundbook.store import chain as chain_events
 from fundbook.store.db import open_book, scalar, sql
 from fundbook.store.importer import import_book, ledger_hash
 

@@ -14,12 +14,12 @@ import duckdb
 import polars as pl
 
 from fundbook.close.audit import BOOKED_TABLES, booked_rows, fresh_book, record_of
-from fundbook.close.chain import read_events
 from fundbook.close.lineage import lineage_flows
 from fundbook.close.snapshot import find_close, read_stored
 from fundbook.core.errors import FundbookError
 from fundbook.core.resources import resource_path
 from fundbook.core.spreadsheet import safe_text_columns
+from fundbook.store.chain import read_events
 from fundbook.store.db import frame, sql, sql_dir
 from fundbook.store.frames import load_frames
 from fundbook.store.trial_balance import trial_balance
@@ -56,7 +56,7 @@ newline. A ledger table's digest at an event covers the rows of the imports made
 before it (`import_id` above the previous event's `import_watermark`, up to its own), so each
 `chain[i].digests[table]` of close.json can be recomputed from `ledger/<table>.parquet`. Each
 event's hash is the SHA-256 of its other fields as compact JSON with sorted keys
-(fundbook/close/chain.py) and names the hash of the event before it.
+(fundbook/store/chain.py) and names the hash of the event before it.
 """
 
 
@@ -120,7 +120,7 @@ def export_pack(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
         _write_pack(con, info.close_id, rec, staging)
-        _swap_into_place(staging, out)
+        _swap_into_place(staging, out, rec)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -178,7 +178,7 @@ def _unlisted_in_pack(out: Path, found: list[str], rec: dict[str, Any]) -> list[
     return [name for name in found if name not in listed]
 
 
-def _swap_into_place(staging: Path, out: Path) -> None:
+def _swap_into_place(staging: Path, out: Path, rec: dict[str, Any]) -> None:
     """Rename the finished pack to `out`; an earlier pack there is moved aside first, then
     removed, so a crash leaves either the old pack or the new one, never a mix."""
     if not out.exists():
@@ -187,6 +187,11 @@ def _swap_into_place(staging: Path, out: Path) -> None:
     aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
     aside.rmdir()
     out.rename(aside)
+    try:  # checked again once moved aside: files may have been added while the pack was made
+        _check_target(aside, [], rec)
+    except PackRefused:
+        aside.rename(out)
+        raise
     staging.rename(out)
     shutil.rmtree(aside, ignore_errors=True)
 

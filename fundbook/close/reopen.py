@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from fundbook.close.chain import record_event
 from fundbook.close.closing import user_name
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import CloseInfo, find_close
 from fundbook.core.errors import FundbookError, PeriodLocked
+from fundbook.store.chain import record_event
 from fundbook.store.db import open_book, scalar, sql
 
 

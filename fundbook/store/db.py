@@ -137,6 +137,13 @@ def check_book(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     version = scalar(con, sql("get_meta"), {"key": "schema_version"})
     if version != SCHEMA_VERSION:
         raise SchemaVersionMismatch(_version_advice(path, version))
+    macros = [row[0] for row in con.execute(sql("book_macros")).fetchall()]
+    if macros:
+        raise NotABook(
+            f"the book {path} defines SQL macros ({', '.join(macros)}), which fundbook never "
+            "creates: one could change what its queries compute; the book may have been "
+            "tampered with (nothing was read or written)"
+        )
 
 
 def _version_advice(path: Path, version: str | None) -> str:

@@ -19,6 +19,7 @@ from fundbook.ledger import FILES, read_book
 from fundbook.ledger.book import Book
 from fundbook.ledger.csvfile import LINE
 from fundbook.ledger.spec import typed_schema
+from fundbook.store.chain import record_event
 from fundbook.store.db import frame as db_frame
 from fundbook.store.db import scalar, sql
 
@@ -33,6 +34,7 @@ class ImportResult:
     import_id: int | None
     new_rows: dict[str, int] = field(default_factory=dict)
     postings: int = 0
+    chain_hash: str | None = None  # the import's event in the hash chain (None: nothing new)
 
     @property
     def total_new(self) -> int:
@@ -167,7 +169,8 @@ def _import(
             "imported_by": login_name(),
         },
     )
-    return ImportResult(str(ledger_dir), import_id, counts, posted)
+    head = record_event(con, "import", None, None, import_id)
+    return ImportResult(str(ledger_dir), import_id, counts, posted, head)
 
 
 def login_name() -> str:

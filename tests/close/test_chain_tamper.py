@@ -4,6 +4,7 @@ each time, without a traceback, naming the table and the row."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,11 +12,11 @@ import duckdb
 import pytest
 from close_kit import plain_sql, run
 
-from fundbook.close import chain
 from fundbook.close.closing import close_period
 from fundbook.close.reopen import reopen_period
 from fundbook.demo import DEMO_LEDGER
-from fundbook.store.db import apply_schema
+from fundbook.store import chain
+from fundbook.store.db import apply_schema, open_duckdb
 
 
 def _schema() -> list[chain.Table]:
@@ -105,39 +106,47 @@ def test_one_changed_cell_is_caught(demo: Path, table: str, column: str, dtype: 
         assert ", row " in message, message
 
 
-@pytest.mark.parametrize(
-    ("table", "column", "dtype"),
-    [c for c in COLUMNS if c[0] in chain.KEYS and c[0] != chain.CHAIN_TABLE][:0]
-    + [(t, "", "") for t in ALL_TABLES],
-    ids=ALL_TABLES,
-)
-def test_one_deleted_row_is_caught(demo: Path, table: str, column: str, dtype: str) -> None:
-    plain_sql(demo, f'DELETE FROM "{table}" WHERE rowid = (SELECT min(rowid) FROM "{table}")')
+@pytest.mark.parametrize("table", ALL_TABLES)
+def test_one_deleted_row_is_caught(demo: Path, table: str) -> None:
+    first = f'(SELECT min(rowid) FROM "{table}")'
+    if table == chain.ROWS_TABLE:  # the message names the row the deleted locator described
+        con = duckdb.connect(str(demo), read_only=True)
+        try:
+            tbl, key = con.execute(
+                f"SELECT tbl, row_key FROM audit_rows WHERE rowid = {first}"
+            ).fetchall()[0]
+        finally:
+            con.close()
+    plain_sql(demo, f'DELETE FROM "{table}" WHERE rowid = {first}')
     message = _verify_fails(demo, table)
-    if table not in (chain.CHAIN_TABLE,):
-        assert ", row " in message or "recorded row of" in message, message
+    if table == chain.ROWS_TABLE:
+        assert f"the recorded rows of {tbl} at event 1: " in message, message
+    elif table != chain.CHAIN_TABLE:
+        assert ", row " in message, message
 
 
-@pytest.mark.parametrize(("before", "after"), [("NULL", "''"), ("NULL", "'\\N'"), ("''", "'\\N'")])
-def test_null_empty_and_backslash_n_differ(demo: Path, before: str, after: str) -> None:
-    """The canonical encoding tells NULL, '' and the text \\N apart."""
-    plain_sql(demo, f"UPDATE transactions SET memo = {before} WHERE txn_id = 'itif-00001'")
-    # rewrite the chain as a forger would not be able to: instead, check the encodings differ
-    con = duckdb.connect(str(demo), read_only=True)
+def test_the_encoding_tells_null_empty_and_backslash_n_apart() -> None:
+    mem = open_duckdb(":memory:")
     try:
-        table = next(t for t in chain.tables(con) if t.name == "transactions")
-        lines = [
-            con.sql(
-                f"SELECT {chain.line_expr(table)} FROM (SELECT * REPLACE ({v}::VARCHAR AS memo) "
-                "FROM transactions WHERE txn_id = 'itif-00001') x"
-            ).fetchall()[0][0]
-            for v in (before, after)
-        ]
+        mem.execute("CREATE TABLE t (a VARCHAR, b VARCHAR)")
+        values = [(None, "x"), ("", "x"), ("\\N", "x"), ("a", "b,c"), ("a,b", "c"), ("1:a", "")]
+        mem.executemany("INSERT INTO t VALUES (?, ?)", values)
+        (table,) = chain.tables(mem)
+        lines = chain.table_rows(mem, table, seq=1).column("line").to_pylist()
     finally:
-        con.close()
-    assert lines[0] != lines[1]
-    plain_sql(demo, f"UPDATE transactions SET memo = {after} WHERE txn_id = 'itif-00001'")
-    _verify_fails(demo, "transactions")
+        mem.close()
+    assert len(set(lines)) == len(values), lines
+    assert "-,1:x" in lines and "0:,1:x" in lines and "2:\\N,1:x" in lines
+
+
+@pytest.mark.parametrize("after", ["''", "'\\N'"])
+def test_a_null_investor_set_to_empty_or_backslash_n_is_caught(demo: Path, after: str) -> None:
+    plain_sql(
+        demo,
+        f"UPDATE transactions SET investor_id = {after} WHERE txn_id = "
+        "(SELECT min(txn_id) FROM transactions WHERE investor_id IS NULL)",
+    )
+    assert ": changed" in _verify_fails(demo, "transactions")
 
 
 def test_a_row_with_an_import_id_beyond_the_latest_import_is_caught(demo: Path) -> None:
@@ -167,8 +176,7 @@ def test_a_changed_view_is_caught(demo: Path) -> None:
 
 def test_expect_head_catches_deleted_closes(demo: Path) -> None:
     ok = run("audit", "verify", "--db", str(demo))
-    head = ok.stderr.strip().rsplit(" ", 1)[-1]
-    assert len(head) == 64
+    head = re.search(r"head ([0-9a-f]{64})", ok.stderr).group(1)  # type: ignore[union-attr]
     assert run("audit", "verify", "--db", str(demo), "--expect-head", head).exit_code == 0
     # delete the latest close with everything it wrote: the rest of the chain still verifies
     con = duckdb.connect(str(demo))
@@ -212,3 +220,95 @@ def test_every_table_of_the_schema_is_covered(demo_closed: Path) -> None:
         con.close()
     assert base - names == set(chain.NOT_HASHED)
     assert names <= set(digests)
+
+
+def test_an_import_after_the_last_close_verifies_and_keeps_the_kept_head(
+    demo: Path, tmp_path: Path
+) -> None:
+    head = re.search(  # type: ignore[union-attr]
+        r"head ([0-9a-f]{64})", run("audit", "verify", "--db", str(demo)).stderr
+    ).group(1)
+    ledger = tmp_path / "ledger"
+    shutil.copytree(DEMO_LEDGER, ledger)
+    with (ledger / "transactions.csv").open("a", encoding="utf-8") as f:
+        f.write("late-income-1,2026-02-15,itvf,income,,vc-05,1000.00,HKD,dividend\n")
+    imported = run("import", str(ledger), "--db", str(demo))
+    assert imported.exit_code == 0, imported.output
+    assert "hash chain head" in imported.output
+    result = run("audit", "verify", "--db", str(demo), "--expect-head", head)
+    assert result.exit_code == 0, result.output
+    assert "followed by 1 import(s) made since" in result.stderr
+    plain_sql(demo, "UPDATE transactions SET amount = 1.00 WHERE txn_id = 'late-income-1'")
+    changed = _verify_fails(demo, "transactions")
+    assert "import 2 (event 6) no longer matches" in changed
+    assert "row txn_id=late-income-1, date=2026-02-15: changed" in changed
+
+
+def test_rows_written_behind_fundbooks_back_are_caught(demo: Path) -> None:
+    plain_sql(
+        demo,
+        "INSERT INTO imports SELECT * REPLACE (import_id + 1 AS import_id) FROM imports "
+        "ORDER BY import_id DESC LIMIT 1; "
+        "INSERT INTO transactions SELECT * REPLACE ('forged-1' AS txn_id, "
+        "(SELECT max(import_id) FROM imports) AS import_id) FROM transactions LIMIT 1",
+    )
+    message = _verify_fails(demo, "imports")
+    assert "not recorded by any event of the chain" in message
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "CREATE SEQUENCE extra_seq",
+        "DROP SEQUENCE close_id_seq",
+        "CREATE INDEX txn_idx ON transactions (txn_id)",
+        "CREATE SCHEMA side; CREATE TABLE side.funds (fund_id VARCHAR)",
+        "ALTER TABLE audit_chain ADD COLUMN note VARCHAR",
+        "COMMENT ON TABLE transactions IS 'x'",
+    ],
+)
+def test_catalog_changes_are_caught(demo: Path, statement: str) -> None:
+    plain_sql(demo, statement)
+    result = run("audit", "verify", "--db", str(demo))
+    assert result.exit_code == 1, result.output
+    assert "catalog changed" in result.stderr, result.stderr
+
+
+def test_a_book_with_a_macro_is_refused(demo: Path) -> None:
+    plain_sql(demo, "CREATE MACRO year(d) AS 1999")
+    result = run("audit", "verify", "--db", str(demo))
+    assert result.exit_code == 1
+    assert "defines SQL macros (year)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        'UPDATE audit_chain SET digests = \'{"funds":[Infinity,"x"]}\' WHERE seq = 1',
+        "UPDATE audit_chain SET digests = 'not json' WHERE seq = 2",
+        "CREATE TABLE c2 AS SELECT * FROM audit_chain; DROP TABLE audit_chain; "
+        "ALTER TABLE c2 RENAME TO audit_chain; UPDATE audit_chain SET import_watermark = NULL",
+        "CREATE TABLE c2 AS SELECT * FROM audit_chain; DROP TABLE audit_chain; "
+        "ALTER TABLE c2 RENAME TO audit_chain; INSERT INTO audit_chain SELECT * FROM audit_chain",
+        "UPDATE audit_chain SET event = 'import', close_id = NULL WHERE seq = 2",
+        'CREATE TABLE "a\'b" ("c\'d" INTEGER); INSERT INTO "a\'b" VALUES (1)',
+    ],
+)
+def test_odd_tampering_is_reported_without_a_traceback(demo: Path, statement: str) -> None:
+    plain_sql(demo, statement)
+    result = run("audit", "verify", "--db", str(demo))  # a traceback would raise here
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: "), result.stderr
+
+
+def test_a_deleted_locator_of_a_ledger_row_is_named(demo: Path) -> None:
+    con = duckdb.connect(str(demo), read_only=True)
+    try:
+        key = con.execute(
+            "SELECT row_key FROM audit_rows WHERE tbl = 'transactions' ORDER BY row_key LIMIT 1"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    plain_sql(demo, f"DELETE FROM audit_rows WHERE tbl = 'transactions' AND row_key = '{key}'")
+    message = _verify_fails(demo, chain.ROWS_TABLE)
+    assert f"the recorded row of transactions: {key}: missing" in message, message

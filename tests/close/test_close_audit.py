@@ -116,7 +116,7 @@ def test_audit_pack_alone_reproduces_the_ledger_digests(closed: Path, tmp_path: 
 
     import duckdb
 
-    from fundbook.close import chain
+    from fundbook.store import chain
     from fundbook.store.db import apply_schema
 
     out = tmp_path / "pack"

@@ -38,7 +38,8 @@ ROWS_TABLE = "audit_rows"
 NOT_HASHED = {CHAIN_TABLE: "the chain itself: each event's hash and link are recomputed"}
 SEGMENT_BY_CLOSE = ("close_figures", "close_statements")
 _REQUIREMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
-VIEWS = "views"  # the part holding the definitions of the book's views (postings)
+CATALOG = "catalog"  # the part holding views, macros, sequences, constraints, other schemas
+EVENTS = ("import", "close", "reopen")
 # Columns that name a row in messages; a table not listed is named by its first three columns.
 KEYS: dict[str, tuple[str, ...]] = {
     "book_meta": ("key",),
@@ -131,7 +132,10 @@ def line_expr(table: Table) -> str:
 
 def key_expr(table: Table) -> str:
     """SQL of the text naming a row: `col=value, ...` (NULL shown as null)."""
-    parts = [f"'{k}=' || coalesce({quote(k)}::VARCHAR, 'null')" for k in table.key]
+    parts = [
+        "'" + k.replace("'", "''") + f"=' || coalesce({quote(k)}::VARCHAR, 'null')"
+        for k in table.key
+    ]
     return " || ', ' || ".join(parts)
 
 
@@ -231,11 +235,12 @@ def empty_digest(table: Table) -> Digest:
     return Digest(0, hashlib.sha256((table.header + "\n").encode("utf-8")).hexdigest())
 
 
-def views_digest(con: duckdb.DuckDBPyConnection) -> Digest:
-    """The definitions of the book's own views, sorted: a changed `postings` view is caught."""
-    texts = sorted(str(r[0]) for r in con.execute(sql("chain_views")).fetchall())
+def catalog_digest(con: duckdb.DuckDBPyConnection) -> Digest:
+    """Everything of the book besides its main tables' rows (sql/chain_catalog.sql), sorted:
+    a changed view, an added macro, sequence, index, constraint or schema is caught."""
+    texts = sorted(str(r[0]) for r in con.execute(sql("chain_catalog")).fetchall())
     body = "".join(f"{t}\n" for t in texts)
-    return Digest(len(texts), hashlib.sha256(f"{VIEWS}\n{body}".encode()).hexdigest())
+    return Digest(len(texts), hashlib.sha256(f"{CATALOG}\n{body}".encode()).hexdigest())
 
 
 def digests_json(digests: dict[str, Digest]) -> str:
@@ -248,7 +253,7 @@ def parse_digests(text: str) -> dict[str, Digest] | None:
     """The recorded digests of an event; None when the text is not what `digests_json` wrote."""
     try:
         return {k: Digest(int(v[0]), str(v[1])) for k, v in json.loads(text).items()}
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
         return None
 
 
@@ -269,8 +274,8 @@ class Event:
 
     seq: int
     event: str
-    close_id: int
-    period: str
+    close_id: int | None
+    period: str | None
     import_watermark: int
     digests: str
     prev_hash: str | None
@@ -286,11 +291,29 @@ def read_events(con: duckdb.DuckDBPyConnection) -> list[Event]:
     return [Event(*row) for row in con.execute(sql("chain_events")).fetchall()]
 
 
+def malformed(events: list[Event]) -> list[str]:
+    """What is wrong with the events themselves (a chain table rebuilt without its
+    constraints can hold anything): numbering, kinds, missing fields."""
+    problems = []
+    for i, e in enumerate(events, 1):
+        where = f"audit_chain, row seq={e.seq}"
+        if e.seq != i:
+            problems.append(f"{where}: events are not numbered 1, 2, ... (expected seq={i})")
+        if e.event not in EVENTS:
+            problems.append(f"{where}: unknown event {e.event!r}")
+        if not isinstance(e.import_watermark, int) or not isinstance(e.hash, str):
+            problems.append(f"{where}: its import_watermark or hash is missing")
+        if e.event != "import" and not isinstance(e.close_id, int):
+            problems.append(f"{where}: a {e.event} event without a close_id")
+    return problems
+
+
 def ranges(events: list[Event]) -> list[Range]:
     """What each event covers: the imports after the event before it, its own snapshot."""
     out, lo = [], 0
     for e in events:
-        out.append(Range(e.seq, lo, e.import_watermark, e.close_id, e.event == "close"))
+        close_id = e.close_id if e.close_id is not None else -1
+        out.append(Range(e.seq, lo, e.import_watermark, close_id, e.event == "close"))
         lo = max(lo, e.import_watermark)
     return out
 
@@ -310,17 +333,21 @@ def own_rows(table: Table, rng: Range) -> tuple[str, dict[str, Any]]:
 
 
 def record_event(
-    con: duckdb.DuckDBPyConnection, event: str, close_id: int, period: str, watermark: int
+    con: duckdb.DuckDBPyConnection,
+    event: str,
+    close_id: int | None,
+    period: str | None,
+    watermark: int,
 ) -> str:
-    """Append a close or reopen event: hash every table (the rows it adds, or all of it), keep
-    each row's key and MD5, and chain the event to the one before. Returns its hash."""
+    """Append an import, close or reopen event: hash every table (the rows it adds, or all of
+    it), keep each row's key and MD5, and chain the event to the one before. Returns its hash."""
     events = read_events(con)
     last = events[-1] if events else None
     rng = Range(
         (last.seq if last else 0) + 1,
         last.import_watermark if last else 0,
         watermark,
-        close_id,
+        close_id if close_id is not None else -1,
         event == "close",
     )
     digests: dict[str, Digest] = {}
@@ -337,7 +364,7 @@ def record_event(
         where, params = own_rows(rows_table, rng)
         rows = table_rows(con, rows_table, where, params, seq=rng.seq, locators=False)
         digests[ROWS_TABLE] = digest(rows_table, rows.column("line"))
-    digests[VIEWS] = views_digest(con)
+    digests[CATALOG] = catalog_digest(con)
     fields = {
         "seq": rng.seq,
         "event": event,
