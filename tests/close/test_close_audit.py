@@ -23,15 +23,16 @@ def closed(tmp_path: Path) -> Path:
 def test_verify_passes_on_an_untouched_book(closed: Path) -> None:
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 0, result.output
-    assert "verified 2 event(s) (2 close(s)): the hash chain is intact" in result.stderr
+    assert "verified 3 event(s) (2 close(s)): the hash chain is intact" in result.stderr
 
 
 def test_verify_names_the_first_close_after_a_booked_amount_changes(closed: Path) -> None:
     plain_sql(closed, "UPDATE transactions SET amount = 121.00 WHERE txn_id = 't5'")
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 1
-    assert "close 1 (2026-03) no longer matches" in result.stderr
-    assert "table transactions, row txn_id=t5, date=" in result.stderr
+    # the row was recorded by the import that booked it (event 1, made by the first close)
+    assert "import 1 (event 1) no longer matches" in result.stderr
+    assert "table transactions, row txn_id=t5, date=2026-02-01: changed" in result.stderr
 
 
 def test_verify_names_a_close_whose_figures_changed(closed: Path) -> None:
@@ -51,7 +52,7 @@ def test_verify_detects_a_rewritten_close_hash(closed: Path) -> None:
     plain_sql(closed, "UPDATE audit_chain SET hash = repeat('0', 64) WHERE seq = 1")
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 1
-    assert "close 1 (2026-03) no longer matches: audit_chain, row seq=1: its hash" in result.stderr
+    assert "import 1 (event 1) no longer matches: audit_chain, row seq=1: its hash" in result.stderr
     assert "prev_hash differs" in result.output
 
 
@@ -123,7 +124,8 @@ def test_audit_pack_alone_reproduces_the_ledger_digests(closed: Path, tmp_path: 
     assert run("audit", "export", "2026-04", "--out", str(out), "--db", str(closed)).exit_code == 0
     record = json.loads((out / "close.json").read_text())
     events = record["chain"]
-    assert [e["seq"] for e in events] == [1, 2] and events[-1]["hash"] == record["close_hash"]
+    assert [e["event"] for e in events] == ["import", "close", "close"]
+    assert events[-1]["hash"] == record["close_hash"]
     mem = duckdb.connect(":memory:")
     apply_schema(mem)
     for table in (

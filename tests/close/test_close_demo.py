@@ -46,8 +46,8 @@ def test_changed_booked_amount_names_the_close(demo: Path) -> None:
     )
     verify = run("audit", "verify", "--db", str(demo))
     assert verify.exit_code == 1
-    # the row was recorded by the close that imported it (the first: all history)
-    assert "close 1 (2025-12) no longer matches: table transactions, row txn_id=" in verify.stderr
+    # the row was recorded by the import that booked it (made by the first close)
+    assert "import 1 (event 1) no longer matches: table transactions, row txn_id=" in verify.stderr
     assert ", date=2026-01-" in verify.stderr and ": changed" in verify.stderr
     reproduce = run("audit", "reproduce", "2025-12", "--db", str(demo))
     assert reproduce.exit_code == 1 and "0 differences" in reproduce.output
