@@ -49,8 +49,9 @@ CSV files other than `ledger/` quote text cells that a spreadsheet could take fo
 (starting with `=`, `+`, `-`, `@`, tab or carriage return, numbers excepted) with a leading `'`;
 `ledger/*.csv` and every `.parquet` file hold the values exactly as booked.
 
-Digests (docs/architecture.md, "The hash chain"): a row is its columns in schema order, each
-`<bytes>:<text>` or `-` for NULL, joined by `,`; a table's digest is the SHA-256 of the line
+Digests (docs/architecture.md, "The hash chain"): a row is its columns in schema order joined by
+`,` (text as `<bytes>:<text>`, numbers, dates and booleans as printed, NULL as `-`); a table's
+digest is the SHA-256 of the line
 `table(column TYPE [NOT NULL], ...)` and its rows' lines sorted bytewise, each followed by a
 newline. A ledger table's digest at an event covers the rows of the imports made since the event
 before it (`import_id` above the previous event's `import_watermark`, up to its own), so each

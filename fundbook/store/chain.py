@@ -9,10 +9,11 @@ without anyone listing it. Tables are hashed in one of three ways (`coverage`):
 - `full`: everything else (closes, locks, reopenings, posting rules, book metadata, ...): the
   whole table at every event; `audit verify` compares the latest event with the book as it is.
 
-A row's canonical line is its columns in schema order, each `<bytes>:<text>` (DuckDB's text of
-the value) or `-` for NULL, joined by `,`: unambiguous (NULL, '' and the text `\\N` differ), no
-escaping needed. A table's digest is the SHA-256 of its header `table(col type, ...)` and its
-lines, sorted bytewise, each followed by `\\n`.
+A row's canonical line is its columns in schema order joined by `,`: text (and any type whose
+text could hold a comma) as `<bytes>:<text>`, numbers, dates and booleans as DuckDB prints them,
+NULL as `-`: unambiguous (NULL, '' and the text `\\N` differ), no escaping needed. A table's
+digest is the SHA-256 of its header `table(col type, ...)` and its lines, sorted bytewise, each
+followed by `\\n`.
 """
 
 from __future__ import annotations
@@ -26,9 +27,7 @@ from importlib import metadata
 from typing import Any, Literal
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from fundbook.store.db import sql
 
@@ -121,13 +120,26 @@ def _coverage(name: str, columns: list[tuple[str, str, bool]]) -> Coverage:
     return "full"
 
 
+# Types whose DuckDB text never holds a comma or newline and is never `-` alone: written as is.
+_PLAIN_TYPES = frozenset(
+    "BOOLEAN TINYINT SMALLINT INTEGER BIGINT HUGEINT UTINYINT USMALLINT UINTEGER UBIGINT "
+    "UHUGEINT FLOAT DOUBLE DATE TIME TIMESTAMP".split()
+)
+
+
 def line_expr(table: Table) -> str:
-    """SQL of a row's canonical line (identifiers from the catalog, quoted; no user data)."""
+    """SQL of a row's canonical line (identifiers from the catalog, quoted; no user data):
+    text and other types `<bytes>:<text>`, numbers, dates and booleans their text, NULL `-`,
+    joined by `,`."""
     fields = []
-    for name, _, _ in table.columns:
-        text = f"{quote(name)}::VARCHAR"
-        fields.append(f"coalesce(strlen({text})::VARCHAR || ':' || {text}, '-')")
-    return " || ',' || ".join(fields)
+    for name, dtype, _ in table.columns:
+        col = quote(name)
+        if dtype in _PLAIN_TYPES or dtype.startswith("DECIMAL("):
+            value = f"{col}::VARCHAR"
+        else:
+            value = f"strlen({col}::VARCHAR)::VARCHAR || ':' || {col}::VARCHAR"
+        fields.append(f"coalesce({value}, '-')")
+    return f"concat_ws(',', {', '.join(fields)})"
 
 
 def key_expr(table: Table) -> str:
@@ -187,14 +199,15 @@ def table_rows(
     seq: int | None = None,
     locators: bool = True,
 ) -> pa.Table:
-    """`(seq, row_key, line, row_md5)` of the table's rows, sorted by seq then line; `seq` is
+    """`(seq, row_key, line, row_md5)` of the table's rows (each line ending in a newline),
+    sorted by seq then line (without its newline); `seq` is
     the given event, else the registered event covering the row (null: none). `where` is a
     fixed SQL condition on `x`; without `locators`, row_key and row_md5 are null."""
     segment = str(int(seq)) if seq is not None else segment_expr(table)
     key = key_expr(table) if locators else "NULL::VARCHAR"
     md5 = "md5_number_lower(line)" if locators else "NULL::UBIGINT"
     query = (
-        f"SELECT seq, row_key, line, {md5} AS row_md5 FROM ("
+        f"SELECT seq, row_key, line || chr(10) AS line, {md5} AS row_md5 FROM ("
         f"SELECT {segment}::INTEGER AS seq, {key} AS row_key, "
         f"{line_expr(table)} AS line FROM {quote(table.name)} x WHERE {where}) "
         f"ORDER BY seq NULLS LAST, line"
@@ -204,6 +217,8 @@ def table_rows(
 
 def by_segment(rows: pa.Table) -> Iterator[tuple[int | None, pa.Table]]:
     """The (seq, rows) groups of a `table_rows` result, in its order."""
+    import pyarrow.compute as pc
+
     if rows.num_rows == 0:
         return
     counts = pc.value_counts(rows.column("seq")).to_pylist()
@@ -215,8 +230,10 @@ def by_segment(rows: pa.Table) -> Iterator[tuple[int | None, pa.Table]]:
 
 
 def digest(table: Table, lines: pa.ChunkedArray) -> Digest:
-    """SHA-256 of the header line and the (already sorted) lines, each followed by `\\n`,
+    """SHA-256 of the header line and the (already sorted) lines, each ending in `\\n`,
     hashed from the Arrow buffers without building Python strings."""
+    import numpy as np  # only when hashing: commands that do not hash do not pay its import
+
     sha = hashlib.sha256((table.header + "\n").encode("utf-8"))
     count = 0
     for chunk in lines.chunks:
@@ -226,8 +243,7 @@ def digest(table: Table, lines: pa.ChunkedArray) -> Digest:
         chunk = chunk.cast(pa.large_string())
         ends = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
         ends = ends[chunk.offset : chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[ends[0] : ends[-1]]
-        sha.update(np.insert(data, ends[1:] - ends[0], ord("\n")).data)
+        sha.update(memoryview(chunk.buffers()[2])[ends[0] : ends[-1]])
     return Digest(count, sha.hexdigest())
 
 
