@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from fundbook.close.demo import step_close
+from fundbook.close.demo import AUDITED, step_close
+from fundbook.close.export import read_pack, remove_pack
 from fundbook.core.errors import FundbookError
 from fundbook.report.demo import step_reports
 from fundbook.store.db import open_book
@@ -52,6 +53,26 @@ def fresh_database(db: Path, force: bool = False) -> None:
         path.unlink()
 
 
+def check_outputs(out: Path, force: bool) -> Path | None:
+    """Before anything is replaced: the audit pack an earlier demo left in `out`, which only
+    `force` replaces (returned, to be removed), and nothing else of the user's there."""
+    pack = out / f"audit-{AUDITED}"
+    if not pack.exists() or not any(pack.iterdir()):
+        return None
+    found = read_pack(pack)
+    if found is None or found.unlisted:
+        raise FundbookError(
+            f"{pack} holds files that are not an earlier demo's audit pack: give another --out "
+            "(nothing was touched)"
+        )
+    if not force:
+        raise FundbookError(
+            f"{pack} holds an earlier demo's audit pack: give another --out, or --force to "
+            "replace the demo's book and outputs (nothing was touched)"
+        )
+    return pack
+
+
 def step_import(db: Path, out: Path, echo: Echo) -> None:
     """Import the demo book and check that the trial balance balances."""
     ledger = demo_ledger_dir(out, echo)
@@ -78,10 +99,14 @@ def run_demo(
     An existing `db` is refused, untouched, unless `force` (then it is replaced); without
     `pdf` the reports are rendered as HTML only (much faster).
     """
+    earlier_pack = check_outputs(out, force)
     fresh_database(db, force)
+    if earlier_pack is not None:
+        remove_pack(earlier_pack)
     out.mkdir(parents=True, exist_ok=True)
     for step in STEPS:
         if step is step_reports:
             step_reports(db, out, echo, pdf=pdf)
         else:
             step(db, out, echo)
+    echo(f"the demo book is {db}: try `fundbook history --db {db}`")

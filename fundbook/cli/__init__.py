@@ -63,6 +63,14 @@ class FundbookGroup(click.Group):
         except FundbookError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # a file or folder the command writes (the book maps its own)
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(
+                f"Error: cannot write {where}{exc.strerror or exc} (fix the cause and run the "
+                "command again)",
+                err=True,
+            )
+            ctx.exit(1)
 
 
 @click.group(cls=FundbookGroup, context_settings={"help_option_names": ["-h", "--help"]})

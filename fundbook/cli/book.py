@@ -55,13 +55,19 @@ def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
         click.echo(f"nothing new: {path} already holds every row of {ledger_dir}")
     else:
         click.echo(
-            f"import {result.import_id}: booked {result.total_new:,} new rows from "
+            f"import {result.import_id}: booked {result.total_new:,} new "
+            f"row{'s' if result.total_new != 1 else ''} from "
             f"{ledger_dir} ({result.postings:,} postings); hash chain head {result.chain_hash}"
         )
+    added = {
+        **result.new_rows,
+        "postings": result.postings,
+        "imports": 1 if result.import_id is not None else 0,
+    }
     rows = pl.DataFrame(
         {
             "table": list(counts),
-            "new_rows": [result.new_rows.get(t, 0) for t in counts],
+            "new_rows": [added.get(t, 0) for t in counts],
             "rows": list(counts.values()),
         }
     )

@@ -40,7 +40,7 @@ def _summary(result: Rendered, what: str) -> None:
         click.echo("warning: the quarter is not closed; every page is marked DRAFT", err=True)
     click.echo(
         f"{what}: {len(result.html)} HTML, {len(result.pdf)} PDF, {len(result.xlsx)} XLSX "
-        f"in {result.out_dir}"
+        f"({len(result.files)} files, and methods.md they link to) in {result.out_dir}"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from fundbook.close.audit import AuditFailed, first_broken, reproduce, verify_chain
+from fundbook.close.audit import AuditFailed, first_broken, head_hash, reproduce, verify_chain
 from fundbook.close.closing import CloseResult, close_period
 from fundbook.close.export import export_pack
 from fundbook.close.periods import Period
@@ -48,10 +48,14 @@ def step_close(db: Path, out: Path, echo: Echo) -> None:
             echo(f"  warning: {warning}")
         echo(_summary_text(result))
     with open_book(db, read_only=True) as con:
-        broken = first_broken(verify_chain(con))
+        checks = verify_chain(con)
+        broken = first_broken(checks)
         if broken:
-            raise AuditFailed(f"close {broken.close_id} does not verify: {broken.problems}")
-        echo(f"audit verify: the hash chain of {len(demo_periods())} closes is intact")
+            raise AuditFailed(f"{broken.title} does not verify: {'; '.join(broken.problems)}")
+        echo(
+            f"audit verify: the hash chain of {len(demo_periods())} closes is intact; "
+            f"head {head_hash(checks)} (keep it: `fundbook audit verify --expect-head HASH`)"
+        )
         reproduction = reproduce(con, str(AUDITED))
         echo(
             f"audit reproduce {AUDITED}: reproduced {reproduction.figures} figures, "

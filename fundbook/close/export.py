@@ -7,6 +7,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -144,23 +145,45 @@ def _check_target(out: Path, protected: Sequence[Path], rec: dict[str, Any]) -> 
         return
     if not out.is_dir():
         raise PackRefused(f"{out} exists and is not a folder; choose a new folder")
-    found = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir())
+    found = _files(out)
     if not found:
         return
-    unlisted = _unlisted_in_pack(out, found, rec)
-    if unlisted == []:
-        return
-    example = (unlisted or found)[0]
-    raise PackRefused(
-        f"{out} already holds files that are not an audit pack of close {rec['close_id']} "
-        f"(e.g. {example}); nothing was written: choose a new or empty folder"
-    )
+    pack = read_pack(out)
+    if pack is None:
+        raise PackRefused(
+            f"{out} already holds files that are not an audit pack (e.g. {found[0]}); "
+            "nothing was written: choose a new or empty folder"
+        )
+    if pack.unlisted:
+        raise PackRefused(
+            f"{out} holds an audit pack with files its manifest does not list (e.g. "
+            f"{pack.unlisted[0]}); nothing was written: choose a new or empty folder"
+        )
+    if (pack.close_id, pack.close_hash) != (rec["close_id"], rec["close_hash"]):
+        raise PackRefused(
+            f"{out} holds the audit pack of another close (close {pack.close_id}, period "
+            f"{pack.period}, hash {str(pack.close_hash)[:16]}…), not of close {rec['close_id']} "
+            f"({rec['period']}); nothing was written: choose a new folder"
+        )
 
 
-def _unlisted_in_pack(out: Path, found: list[str], rec: dict[str, Any]) -> list[str] | None:
-    """The files of `out` its manifest does not list, when `out` is a pack of this close
-    (same close id and hash); None when it is not one."""
-    manifest, record = out / MANIFEST, out / "close.json"
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """An audit pack found in a folder: whose it is, and any file its manifest does not list."""
+
+    close_id: Any
+    period: Any
+    close_hash: Any
+    unlisted: list[str]
+
+
+def read_pack(folder: Path) -> PackInfo | None:
+    """The audit pack in `folder` (its close.json and MANIFEST.sha256), None when it holds none."""
+    manifest, record = folder / MANIFEST, folder / "close.json"
     if not manifest.is_file() or not record.is_file():
         return None
     try:
@@ -168,15 +191,25 @@ def _unlisted_in_pack(out: Path, found: list[str], rec: dict[str, Any]) -> list[
         lines = manifest.read_text(encoding="utf-8").splitlines()
     except (ValueError, UnicodeDecodeError):
         return None
-    same = (
-        isinstance(earlier, dict)
-        and earlier.get("close_id") == rec["close_id"]
-        and earlier.get("close_hash") == rec["close_hash"]
-    )
-    if not same:
+    if not isinstance(earlier, dict):
         return None
     listed = {line.split("  ", 1)[1] for line in lines if "  " in line} | {MANIFEST}
-    return [name for name in found if name not in listed]
+    unlisted = [name for name in _files(folder) if name not in listed]
+    return PackInfo(
+        earlier.get("close_id"), earlier.get("period"), earlier.get("close_hash"), unlisted
+    )
+
+
+def remove_pack(folder: Path) -> None:
+    """Remove an audit pack that holds nothing but what its manifest lists (else refuse)."""
+    pack = read_pack(folder)
+    if pack is None or pack.unlisted:
+        example = (pack.unlisted if pack else _files(folder) or ["?"])[0]
+        raise PackRefused(
+            f"{folder} holds files that are not part of an audit pack (e.g. {example}); "
+            "nothing was removed: move them, or choose another folder"
+        )
+    shutil.rmtree(folder)
 
 
 def _swap_into_place(staging: Path, out: Path, rec: dict[str, Any]) -> None:

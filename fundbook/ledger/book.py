@@ -177,13 +177,13 @@ def read_book(
     ledger_dir = Path(ledger_dir)
     frames, errors = read_files(ledger_dir, progress)
     book = Book(ledger_dir)
-    if len(frames) < len(FILES):
-        return book, errors
-    for name, frame in frames.items():
+    for name, frame in frames.items():  # every readable file against its booked rows
         new, errs = _split_new(name, frame, booked, _display(ledger_dir, FILES[name]))
         errors += errs
         book.new[name] = new
     errors += _lock_errors(book.new, locked_through)
+    if len(frames) < len(FILES):  # the checks across files need every file
+        return book, errors
     if sum(f.height for f in book.new.values()) == 0:
         book.rows = frames
         return book, errors

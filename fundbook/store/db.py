@@ -180,6 +180,12 @@ def os_cause(exc: BaseException) -> str | None:
     return None
 
 
+def _elsewhere(exc: BaseException, path: str | os.PathLike[str]) -> bool:
+    """An OSError about another file than the book (an output folder a command writes to)."""
+    name = getattr(exc, "filename", None)
+    return isinstance(exc, OSError) and bool(name) and not str(name).startswith(str(path))
+
+
 @contextmanager
 def storage_errors(path: str | os.PathLike[str]) -> Iterator[None]:
     """Errors of the file system under the book become one-line StorageErrors."""
@@ -189,7 +195,7 @@ def storage_errors(path: str | os.PathLike[str]) -> Iterator[None]:
         raise
     except (OSError, duckdb.Error) as exc:
         cause = os_cause(exc)
-        if cause is None:
+        if cause is None or _elsewhere(exc, path):
             raise
         raise StorageError(
             f"cannot use the book {path}: {cause} (nothing was written; fix the cause and run "

@@ -74,3 +74,37 @@ def test_demo_ledger_is_generated_under_the_output_folder(
     assert ledger.resolve().is_relative_to(out.resolve())
     assert (ledger / "funds.csv").is_file()
     assert list(cwd.iterdir()) == []
+
+
+def _earlier_pack(out: Path) -> Path:
+    """A folder that looks like the audit pack an earlier demo left (manifest lists all)."""
+    from fundbook.close.export import write_manifest
+
+    pack = out / "audit-2026-09"
+    pack.mkdir(parents=True)
+    (pack / "close.json").write_text('{"close_id": 10, "period": "2026-09"}\n')
+    write_manifest(pack)
+    return pack
+
+
+def test_demo_checks_its_outputs_before_replacing_anything(tmp_path: Path, book: Path, steps):
+    out = tmp_path / "out"
+    pack = _earlier_pack(out)
+    before = book.read_bytes()
+    result = CliRunner().invoke(
+        cli, ["demo", "--db", str(tmp_path / "new.duckdb"), "--out", str(out)]
+    )
+    assert result.exit_code == 1 and "holds an earlier demo's audit pack" in result.output
+    (pack / "mine.txt").write_text("keep me")
+    forced = CliRunner().invoke(cli, ["demo", "--db", str(book), "--out", str(out), "--force"])
+    assert forced.exit_code == 1 and "not an earlier demo's audit pack" in forced.output
+    assert book.read_bytes() == before and (pack / "mine.txt").read_text() == "keep me"
+    assert steps == []
+
+
+def test_demo_force_replaces_an_earlier_demos_pack(tmp_path: Path, book: Path, steps):
+    out = tmp_path / "out"
+    pack = _earlier_pack(out)
+    result = CliRunner().invoke(cli, ["demo", "--db", str(book), "--out", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert not pack.exists() and steps == [(book, out)]

@@ -227,3 +227,29 @@ def test_allocation_that_would_wrap_is_refused() -> None:
     small = df.with_columns(pl.lit(10**12, CENTS).alias("amount"))
     shares = allocate(small, "amount", "weight", "g", "k", "share")["share"].to_list()
     assert sum(shares) == 10**12
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line(
+    tmpfs: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """The output folder, not the book, is named; no traceback."""
+    from fundbook.close.closing import close_period
+
+    db, ledger = tmp_path / "book.duckdb", write_book(tmp_path / "ledger", SMALL_BOOK)
+    close_period(db, "2026-03", ledger_dir=str(ledger))
+    folder = tmpfs("size=1m")
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+    for args in (
+        ["audit", "export", "2026-03", "--out", str(folder / "pack")],
+        ["report", "lp", "--quarter", "2026Q1", "--out", str(folder / "lp")],
+        ["report", "board", "--quarter", "2026Q1", "--out", str(folder / "board")],
+        ["synth", "--transactions", "100", "--out", str(folder / "synth")],
+    ):
+        line = one_error(run(*args, "--db", str(db)) if args[0] != "synth" else run(*args))
+        assert line.startswith(f"Error: cannot write {folder}"), (args, line)
+        assert "Read-only file system" in line and "the book" not in line, line
+    long = tmp_path / ("o" * 300)
+    line = one_error(
+        run("report", "board", "--quarter", "2026Q1", "--out", str(long), "--db", str(db))
+    )
+    assert "File name too long" in line and "the book" not in line, line

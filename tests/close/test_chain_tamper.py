@@ -312,3 +312,12 @@ def test_a_deleted_locator_of_a_ledger_row_is_named(demo: Path) -> None:
     plain_sql(demo, f"DELETE FROM audit_rows WHERE tbl = 'transactions' AND row_key = '{key}'")
     message = _verify_fails(demo, chain.ROWS_TABLE)
     assert f"the recorded row of transactions: {key}: missing" in message, message
+
+
+def test_expect_head_takes_a_prefix_of_the_kept_hash(demo: Path) -> None:
+    head = re.search(  # type: ignore[union-attr]
+        r"head ([0-9a-f]{64})", run("audit", "verify", "--db", str(demo)).stderr
+    ).group(1)
+    assert run("audit", "verify", "--db", str(demo), "--expect-head", head[:16]).exit_code == 0
+    short = run("audit", "verify", "--db", str(demo), "--expect-head", head[:6])
+    assert short.exit_code == 1 and "at least 12 hex digits" in short.stderr

@@ -76,3 +76,15 @@ def test_unchanged_directory_still_books_nothing(tmp_path: Path) -> None:
         assert import_book(con, root).total_new == 0
     finally:
         con.close()
+
+
+def test_a_file_that_cannot_be_read_does_not_hide_a_missing_row_elsewhere(tmp_path: Path) -> None:
+    db, root = booked(tmp_path)
+    rates = SMALL_BOOK["fx_rates"]
+    write_book(root, fx_rates=rates[1:])
+    header = (root / "companies.csv").read_text().splitlines()
+    header[0] += ",colour"
+    (root / "companies.csv").write_text("\n".join(line + "," for line in header[:1]) + "\n")
+    errors = import_errors(db, root)
+    assert any(e.startswith("companies.csv:1: unknown column 'colour'") for e in errors), errors
+    assert any(e.startswith("fx_rates.csv:2: booked row date, currency") for e in errors), errors
