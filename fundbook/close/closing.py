@@ -124,7 +124,7 @@ def _import(con: duckdb.DuckDBPyConnection, ledger: str | None, say: Progress) -
     if ledger_hash(Path(ledger)) == scalar(con, sql("close_latest_import_hash")):
         say(f"{ledger} is unchanged since the latest import: nothing new to import")
         return 0
-    say(f"importing {ledger}")
+    say(f"importing {ledger} (the ledger folder the book is kept from; --ledger DIR for another)")
     result = import_book(con, Path(ledger), progress=say, in_transaction=True)
     return result.total_new
 
