@@ -209,6 +209,18 @@ def _uncovered(table: chain.Table, part: pa.Table, check: CloseCheck) -> None:
     )
 
 
+ROW_LABELS = {
+    "changed": "changed",
+    "gone": "missing (deleted, or its key changed)",
+    "added": "not recorded (added, or its key changed)",
+}
+LOCATOR_LABELS = {
+    "changed": "altered",
+    "gone": "recorded for a row that is not there",
+    "added": "missing",
+}
+
+
 def _locate(
     con: duckdb.DuckDBPyConnection,
     table: chain.Table,
@@ -226,7 +238,10 @@ def _locate(
     )
     con.register("chain_current", current)
     try:
-        found = con.execute(sql("chain_locate"), {"seq": seq, "tbl": table.name}).fetchall()
+        found = con.execute(
+            sql("chain_locate"),
+            {**ROW_LABELS, "seq": seq, "tables": [table.name], "prefixed": False},
+        ).fetchall()
     finally:
         con.unregister("chain_current")
     counts = f"{rows_then} row(s) recorded, {rows_now} now"
@@ -286,9 +301,8 @@ def _locate_locators(
     current = pa.concat_tables(parts) if parts else empty
     con.register("chain_current", current)
     try:
-        found = con.execute(
-            sql("chain_locate_locators"), {"seq": seq, "tables": compared}
-        ).fetchall()
+        params = {**LOCATOR_LABELS, "seq": seq, "tables": compared, "prefixed": True}
+        found = con.execute(sql("chain_locate"), params).fetchall()
     finally:
         con.unregister("chain_current")
     if not found:

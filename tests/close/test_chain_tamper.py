@@ -71,13 +71,6 @@ def demo_closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-@pytest.fixture
-def demo(demo_closed: Path, tmp_path: Path) -> Path:
-    db = tmp_path / "demo.duckdb"
-    shutil.copyfile(demo_closed, db)
-    return db
-
-
 def _verify_fails(db: Path, table: str) -> str:
     result = run("audit", "verify", "--db", str(db))  # a traceback would raise here
     assert result.exit_code == 1, result.output

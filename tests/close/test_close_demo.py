@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -19,13 +18,6 @@ def demo_closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     first = close_period(db, "2025-12", ledger_dir=str(DEMO_LEDGER))
     assert first.period_start < first.period_end.replace(year=2020)  # all history since 2019
     close_period(db, "2026-01", carry_forward=True)
-    return db
-
-
-@pytest.fixture
-def demo(demo_closed: Path, tmp_path: Path) -> Path:
-    db = tmp_path / "demo.duckdb"
-    shutil.copyfile(demo_closed, db)
     return db
 
 
