@@ -129,14 +129,10 @@ def export_pack(
     return out
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def _check_target(out: Path, protected: Sequence[Path], rec: dict[str, Any]) -> None:
     target = out.resolve()
     for path in protected:
-        if _inside(path.resolve(), target):
+        if path.resolve().is_relative_to(target):
             raise PackRefused(
                 f"will not write the audit pack into {out}: it holds {path}; "
                 "choose a new folder (e.g. --out build/audit-<period>)"
