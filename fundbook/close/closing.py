@@ -7,8 +7,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +31,7 @@ from fundbook.store.db import open_book, scalar, sql
 from fundbook.store.importer import import_book, ledger_hash
 
 Progress = Callable[[str], None]
-TEST_HOOK_ENV = "FUNDBOOK_TEST_PAUSE_AT"
+Checkpoint = Callable[[str], None]  # told each point a close reaches (tests pause there)
 
 
 class CloseFailed(FundbookError):
@@ -64,12 +62,8 @@ class CloseResult:
     summary: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
-def test_hook(point: str) -> None:
-    """Test hook: when $FUNDBOOK_TEST_PAUSE_AT names this point, say so on stderr and sleep,
-    so a test can `kill -9` the process exactly there (docs/ledger-format.md)."""
-    if os.environ.get(TEST_HOOK_ENV) == point:
-        print(f"fundbook-test-hook: paused at {point}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("FUNDBOOK_TEST_PAUSE_SECONDS", "120")))
+def _no_checkpoint(_point: str) -> None:
+    """In production a close passes its checkpoints without doing anything."""
 
 
 def user_name() -> str:
@@ -88,24 +82,30 @@ def close_period(
     carry_forward: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    checkpoint: Checkpoint = _no_checkpoint,
 ) -> CloseResult:
-    """Close `period` (YYYY-MM): one DuckDB transaction under the book lock; all or nothing."""
+    """Close `period` (YYYY-MM): one DuckDB transaction under the book lock; all or nothing.
+
+    `checkpoint` is told each point reached (`locked`, `after-import`, `after-figures`,
+    `after-snapshot`, `before-commit`, `after-commit`): tests pass one that pauses there."""
     target = Period.parse(period)
     say = progress or (lambda _msg: None)
     with open_book(db_path) as con:
-        test_hook("locked")
+        checkpoint("locked")
         con.begin()
         try:
-            result = _close_in_transaction(con, target, ledger_dir, carry_forward, dry_run, say)
+            result = _close_in_transaction(
+                con, target, ledger_dir, carry_forward, dry_run, say, checkpoint
+            )
             if dry_run:
                 con.rollback()
                 return result
-            test_hook("before-commit")
+            checkpoint("before-commit")
             con.commit()
         except BaseException:
             con.rollback()
             raise
-        test_hook("after-commit")
+        checkpoint("after-commit")
         return result
 
 
@@ -213,17 +213,18 @@ def _close_in_transaction(
     carry_forward: bool,
     dry_run: bool,
     say: Progress,
+    checkpoint: Checkpoint,
 ) -> CloseResult:
     check_order(con, target)
     before = int(scalar(con, sql("close_watermark")))
     ledger = _ledger_dir(con, ledger)
     new_rows = _import(con, ledger, say)
-    test_hook("after-import")
+    checkpoint("after-import")
     period_start, inception = _period_start(con, target)
     say(f"checking valuations dated in {target}")
     carried, warnings = _valuations(con, target, carry_forward)
     computed = compute(con, target, period_start, inception, say)
-    test_hook("after-figures")
+    checkpoint("after-figures")
     say("checking roll-forward identities")
     chain = _chain(con)
     problems = check_all(con, computed, chain.previous_itd)
@@ -232,7 +233,7 @@ def _close_in_transaction(
     say("writing the snapshot and the lock")
     record = _Record(carry_forward, carried, warnings, ledger, before)
     close_id, digest = _write(con, computed, record)
-    test_hook("after-snapshot")
+    checkpoint("after-snapshot")
     return CloseResult(
         str(target),
         target.quarter,

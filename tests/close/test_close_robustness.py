@@ -1,5 +1,5 @@
 """A close killed with SIGKILL at any point leaves the book before or after it; two closes at
-once: the second fails at once. Uses the FUNDBOOK_TEST_PAUSE_AT hook of fundbook.close.closing."""
+once: the second fails at once. The close pauses at a checkpoint injected by paused_close.py."""
 
 from __future__ import annotations
 
@@ -16,15 +16,13 @@ from close_kit import book, counts, run
 
 from fundbook.close.closing import close_period
 
-ENTRY = "from fundbook.cli import main; main()"
+PAUSED = Path(__file__).with_name("paused_close.py")
 
 
 def start_paused(args: list[str], point: str, timeout: float = 90.0) -> subprocess.Popen[str]:
     """Start `fundbook ARGS` in a subprocess and return once it is paused at `point`."""
-    env = {**os.environ, "FUNDBOOK_TEST_PAUSE_AT": point, "FUNDBOOK_TEST_PAUSE_SECONDS": "300"}
     proc = subprocess.Popen(
-        [sys.executable, "-c", ENTRY, *args],
-        env=env,
+        [sys.executable, str(PAUSED), point, "300", *args],
         text=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
