@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import json
 import os
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from fundbook.close.snapshot import (
     wide_levels,
 )
 from fundbook.core.errors import FundbookError, PeriodLocked
+from fundbook.core.login import login_name
 from fundbook.store import chain as chain_events
 from fundbook.store.db import open_book, scalar, sql
 from fundbook.store.importer import import_book, ledger_hash
@@ -64,14 +64,6 @@ class CloseResult:
 
 def _no_checkpoint(_point: str) -> None:
     """In production a close passes its checkpoints without doing anything."""
-
-
-def user_name() -> str:
-    """The login name recorded on closes and reopenings."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def close_period(
@@ -279,7 +271,7 @@ def _write(con: duckdb.DuckDBPyConnection, computed: Computed, record: _Record) 
             "period_start": computed.period_start,
             "period_end": target.end,
             "closed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            "closed_by": user_name(),
+            "closed_by": login_name(),
             "ledger_dir": record.ledger,
             "import_id": watermark if watermark > record.imported_before else None,
             "import_watermark": watermark,
@@ -360,7 +352,7 @@ def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
         target.end,
         "draft",
         dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        user_name(),
+        login_name(),
         False,
         [],
         [],

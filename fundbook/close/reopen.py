@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from fundbook.close.closing import user_name
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import CloseInfo, find_close
 from fundbook.core.errors import FundbookError, PeriodLocked
+from fundbook.core.login import login_name
 from fundbook.store.chain import record_event
 from fundbook.store.db import open_book, scalar, sql
 
@@ -40,7 +40,7 @@ def reopen_period(
                 {
                     **params,
                     "reason": reason.strip(),
-                    "reopened_by": user_name(),
+                    "reopened_by": login_name(),
                     "reopened_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
                 },
             )

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
+from fundbook.core.dtypes import MONEY
 from fundbook.core.errors import MoneyOverflow
 
-MONEY = pl.Decimal(38, 2)
 CENTS = pl.Int128()
 RATE = pl.Decimal(18, 8)
 RATE_SCALE = 10**8  # fx rates have 8 decimals

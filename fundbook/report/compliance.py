@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from fundbook.metrics.compliance import STATUS_ORDER
 from fundbook.report.context import ComplianceRow, Figure, Finding
 from fundbook.report.formatting import money
 from fundbook.report.source import ReportSource, figure, level, name_of
@@ -55,7 +56,6 @@ RULES: dict[str, tuple[str, str, str]] = {
         "Every investment must fall within the five strategic themes of the fund.",
     ),
 }
-STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
 _PLAIN_AMOUNT = re.compile(r"(?<![\d,.])\d{4,}\.\d{2}(?![\d])")
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from fundbook.core.dtypes import MONEY
 from fundbook.store.db import frame, sql
 
-MONEY = pl.Decimal(38, 2)
 RATE = pl.Decimal(18, 8)
 
 # The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.

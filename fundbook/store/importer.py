@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 from collections.abc import Callable
@@ -15,6 +14,7 @@ import duckdb
 import polars as pl
 
 from fundbook.core.errors import LedgerErrors
+from fundbook.core.login import login_name
 from fundbook.ledger import FILES, read_book
 from fundbook.ledger.book import Book
 from fundbook.ledger.csvfile import LINE
@@ -171,14 +171,6 @@ def _import(
     )
     head = record_event(con, "import", None, None, import_id)
     return ImportResult(str(ledger_dir), import_id, counts, posted, head)
-
-
-def login_name() -> str:
-    """Who ran the import, as recorded in `imports` and shown by `fundbook history`."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
