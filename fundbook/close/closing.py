@@ -145,12 +145,15 @@ def check_order(
         raise FundbookError(f"periods close in order: close {locked.next()} before {target}")
 
 
-def _period_start(con: duckdb.DuckDBPyConnection, target: Period) -> tuple[dt.date, dt.date]:
+def period_start(con: duckdb.DuckDBPyConnection, target: Period) -> tuple[dt.date, dt.date]:
+    """Where a close (or a draft) of `target` starts, and the book's first date: the month's
+    first day when it follows the latest closed month, else all history (a first close)."""
     inception = scalar(con, sql("close_inception"), {"period_end": target.end})  # type: ignore[arg-type]
     if inception is None:
         raise FundbookError(f"nothing is booked on or before {target.end}: nothing to close")
-    first = not con.execute(sql("close_latest_lock")).fetchall()
-    return (min(inception, target.start) if first else target.start), inception
+    latest = con.execute(sql("close_latest_lock")).fetchall()
+    follows = bool(latest) and Period.parse(latest[0][0]).next() == target
+    return (target.start if follows else min(inception, target.start)), inception
 
 
 def _valuations(
@@ -212,10 +215,10 @@ def _close_in_transaction(
     ledger = _ledger_dir(con, ledger)
     new_rows = _import(con, ledger, say)
     checkpoint("after-import")
-    period_start, inception = _period_start(con, target)
+    start, inception = period_start(con, target)
     say(f"checking valuations dated in {target}")
     carried, warnings = _valuations(con, target, carry_forward)
-    computed = compute(con, target, period_start, inception, say)
+    computed = compute(con, target, start, inception, say)
     checkpoint("after-figures")
     say("checking roll-forward identities")
     chain = _chain(con)
@@ -229,7 +232,7 @@ def _close_in_transaction(
     return CloseResult(
         str(target),
         target.quarter,
-        period_start,
+        start,
         target.end,
         dry_run,
         close_id,
@@ -337,12 +340,7 @@ def summary(computed: Computed) -> pl.DataFrame:
 def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
     """The figures a close of `period` would store, computed now and written nowhere."""
     target = Period.parse(period)
-    inception = scalar(con, sql("close_inception"), {"period_end": target.end})  # type: ignore[arg-type]
-    if inception is None:
-        raise FundbookError(f"nothing is booked on or before {target.end}")
-    latest = con.execute(sql("close_latest_lock")).fetchall()
-    follows = bool(latest) and Period.parse(latest[0][0]).next() == target
-    start = target.start if follows else min(inception, target.start)
+    start, inception = period_start(con, target)
     computed = compute(con, target, start, inception)
     info = CloseInfo(
         0,
