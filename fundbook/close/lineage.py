@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 
 from fundbook.close.snapshot import MONEY
+from fundbook.core.types import GROSS_FLOW_SIGN, NET_FLOW_SIGN
 from fundbook.store.frames import Frames
 
 COLUMNS = (
@@ -20,10 +21,7 @@ COLUMNS = (
     "txn_id",
     "amount",
 )
-# Investor's view (net IRR, TVPI/DPI/RVPI): money in is negative, money out and NAV positive.
-NET_SIGNS = {"contribution": -1, "distribution": 1}
-# Fund's view of its holdings (gross IRR, MOIC): invested negative, proceeds/income positive.
-GROSS_SIGNS = {"investment": -1, "proceeds": 1, "income": 1}
+NET_SIGNS, GROSS_SIGNS = NET_FLOW_SIGN, GROSS_FLOW_SIGN  # fundbook.core.types
 
 
 def _signed(txns: pl.DataFrame, signs: dict[str, int]) -> pl.DataFrame:

@@ -63,6 +63,12 @@ CASH_SIGN = {
     "matching": 0,
     "hk_production_spend": 0,
 }
+# The signs of the flows behind returns. Net (an investor's view: net IRR, TVPI/DPI/RVPI):
+# money paid in negative, money paid out positive. Gross (the fund's view of a holding: gross
+# IRR, MOIC): invested negative, proceeds and income positive. The value at the date is the
+# last, positive flow of both.
+NET_FLOW_SIGN = {"contribution": -1, "distribution": 1}
+GROSS_FLOW_SIGN = {"investment": -1, "proceeds": 1, "income": 1}
 REPORTING_CURRENCY = "HKD"
 
 # ITIF rules (DOMAIN.md).

@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from fundbook.core.types import CASH_SIGN
+from fundbook.core.types import CASH_SIGN, GROSS_FLOW_SIGN, NET_FLOW_SIGN
 from fundbook.metrics.money import MONEY, from_cents
 from fundbook.metrics.positions import BookState
 from fundbook.metrics.protocol import BookFrames
@@ -26,8 +26,7 @@ LINEAGE = pl.Schema(
     }
 )
 _CASH = {t: s for t, s in CASH_SIGN.items() if s != 0}
-_NET = {"contribution": -1, "distribution": 1}
-_GROSS = {"investment": -1, "proceeds": 1, "income": 1}
+_NET, _GROSS = NET_FLOW_SIGN, GROSS_FLOW_SIGN
 
 
 class Lineage:

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from fundbook.core.types import GROSS_FLOW_SIGN, NET_FLOW_SIGN
 from fundbook.metrics.money import CENTS, as_money, cents, ratio, zero
 from fundbook.metrics.positions import BookState
 from fundbook.metrics.protocol import BookFrames
@@ -69,8 +70,7 @@ HOLDING_FIGURES = (
     "realised_gain",
     "unrealised_gain",
 )
-_NET = {"contribution": -1, "distribution": 1}
-_GROSS = {"investment": -1, "proceeds": 1, "income": 1}
+_NET, _GROSS = NET_FLOW_SIGN, GROSS_FLOW_SIGN
 
 
 def irr_by_group(flows: pl.DataFrame, keys: list[str], name: str) -> pl.DataFrame:
