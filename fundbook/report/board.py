@@ -28,11 +28,11 @@ from fundbook.report.context import (
 from fundbook.report.formatting import millions, money, multiple, pct
 from fundbook.report.source import (
     ReportSource,
-    close_info,
     figure,
     level,
     name_of,
     one,
+    report_cover,
     rows,
 )
 
@@ -239,7 +239,7 @@ def _axis_format(values: list[float]) -> Any:
 def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
     """J-curves of the guidance fund and of each co-investment fund with flows."""
     names = source.names
-    last = close_info(source).quarter
+    last = report_cover(source).quarter
     funds = [
         gf,
         *sorted(f for f, e in names.items() if e.get("kind") == "co_investment" and "fund_id" in e),
@@ -276,7 +276,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
     grants = grant_totals(source)
     top = top_holdings(source, gf)
     return BoardContext(
-        close=close_info(source),
+        close=report_cover(source),
         guidance_fund=Party(gf, name_of(names, gf), "guidance_fund", currency),
         headline=headline(tot, lev, found, grants, currency),
         totals=tot,

@@ -36,7 +36,7 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class CloseInfo:
+class ReportCover:
     """The close the figures come from; `closed` False means the quarter is a DRAFT."""
 
     quarter: str
@@ -111,7 +111,7 @@ class ThemeRow:
 class LpContext:
     """Everything `lp.html` shows: built from ONE investor's rows plus fund-level aggregates."""
 
-    close: CloseInfo
+    close: ReportCover
     fund: Party
     investor: Party
     summary: dict[str, Figure]  # committed, paid_in, called, unfunded, distributed, nav
@@ -236,7 +236,7 @@ class JCurve:
 class BoardContext:
     """Everything `board.html` shows, for the guidance fund's board."""
 
-    close: CloseInfo
+    close: ReportCover
     guidance_fund: Party
     headline: list[tuple[str, Figure, str]]  # label, figure, note
     totals: dict[str, Figure]

@@ -23,11 +23,11 @@ from fundbook.report.context import (
 from fundbook.report.formatting import pct, theme_label
 from fundbook.report.source import (
     ReportSource,
-    close_info,
     figure,
     level,
     name_of,
     negate,
+    report_cover,
 )
 
 # ILPA lines: (column, label, sign shown, block, total line)
@@ -268,7 +268,7 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     themes = fund_theme_rows(source, fund_id, share)
     fund_entity = names.get(fund_id, {})
     currency = str(fund_entity.get("currency") or "")
-    info = close_info(source)
+    info = report_cover(source)
     return LpContext(
         close=info,
         fund=Party(fund_id, name_of(names, fund_id), str(fund_entity.get("kind") or ""), currency),

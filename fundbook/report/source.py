@@ -14,7 +14,7 @@ import polars as pl
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import Snapshot, find_close, read_snapshot
 from fundbook.core.errors import FundbookError, NotFound
-from fundbook.report.context import CloseInfo, Figure, Source
+from fundbook.report.context import Figure, ReportCover, Source
 
 
 class BadQuarter(FundbookError):
@@ -160,11 +160,11 @@ def load_previous(con: duckdb.DuckDBPyConnection, quarter: str) -> tuple[Snapsho
         return None, False
 
 
-def close_info(source: ReportSource) -> CloseInfo:
+def report_cover(source: ReportSource) -> ReportCover:
     """The cover facts of the close behind a report."""
     info = source.snapshot.close
     period = Period.parse(info.period)
-    return CloseInfo(
+    return ReportCover(
         quarter=period.quarter or info.period,
         period_start=period.quarter_start,
         period_end=info.period_end,
