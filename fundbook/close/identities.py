@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import polars as pl
 
@@ -121,13 +119,35 @@ def paid_in_within_commitment(investor_levels: pl.DataFrame) -> list[str]:
     ]
 
 
-def trial_balance_balances(con: duckdb.DuckDBPyConnection, period_end: dt.date) -> list[str]:
-    """Debits equal credits per fund and currency up to the period end."""
-    rows = con.execute(sql("close_trial_balance_check"), {"period_end": period_end}).fetchall()
-    return [
-        f"trial balance of fund {f} ({c}) does not balance: debits {d}, credits {k}"
-        for f, c, d, k in rows
-    ]
+def ledger_ties_to_figures(con: duckdb.DuckDBPyConnection, computed: Computed) -> list[str]:
+    """The general ledger (postings, in SQL) ties to the figures (metrics, in polars), which
+    are computed apart: per fund, the cash account equals the fund's cash, and partners'
+    capital equals paid-in less distributed."""
+    ledger = con.execute(sql("close_ledger_ties"), {"period_end": computed.period.end}).fetchall()
+    funds = {
+        r["fund_id"]: r
+        for r in computed.levels["fund"]
+        .select("fund_id", "cash", "paid_in", "distributed")
+        .iter_rows(named=True)
+    }
+    problems = []
+    for fund_id, cash, capital in ledger:
+        fig = funds.get(fund_id)
+        if fig is None:
+            problems.append(f"fund {fund_id} has postings but no figures")
+            continue
+        if fig["cash"] is not None and cash != fig["cash"]:
+            problems.append(
+                f"fund {fund_id}: the cash account of the ledger is {cash} but the fund's cash "
+                f"figure is {fig['cash']}"
+            )
+        owed = (fig["paid_in"] or 0) - (fig["distributed"] or 0)
+        if capital != owed:
+            problems.append(
+                f"fund {fund_id}: partners' capital in the ledger is {capital} but paid-in less "
+                f"distributed is {owed}"
+            )
+    return problems
 
 
 def continues_previous(statements: pl.DataFrame, previous_itd: pl.DataFrame | None) -> list[str]:
@@ -165,6 +185,6 @@ def check_all(
         *investors_sum_to_fund(statements),
         *nav_matches_metrics(computed),
         *paid_in_within_commitment(computed.levels["investor"]),
-        *trial_balance_balances(con, computed.period.end),
+        *ledger_ties_to_figures(con, computed),
         *continues_previous(statements, previous_itd),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -191,3 +192,41 @@ def test_each_identity_catches_a_break() -> None:
         Period(2026, 4),
     )
     assert continues_previous(later.statements, prior)
+
+
+def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
+    """The postings (SQL) and the figures (polars) are computed apart; a posting rule that
+    sends fees to the wrong account, or a figure off by a cent, breaks the tie."""
+    from close_kit import book
+
+    from fundbook.close.closing import period_start
+    from fundbook.close.figures import compute
+    from fundbook.close.identities import ledger_ties_to_figures
+    from fundbook.store.db import open_book
+    from fundbook.store.importer import import_book
+
+    db, ledger = book(tmp_path)
+    target = Period(2026, 3)
+    with open_book(db) as con:
+        import_book(con, ledger)
+        start, inception = period_start(con, target)
+        computed = compute(con, target, start, inception)
+        assert ledger_ties_to_figures(con, computed) == []
+        fund = computed.levels["fund"]
+        off = {**computed.levels, "fund": fund.with_columns(pl.col("cash") + Decimal("0.01"))}
+        shifted = Computed(
+            computed.period,
+            computed.period_start,
+            computed.inception,
+            off,
+            computed.statements,
+            computed.figures_long,
+        )
+        assert any("the fund's cash figure" in p for p in ledger_ties_to_figures(con, shifted))
+        con.execute(
+            "UPDATE posting_rules SET credit_account = 'investment_income' "
+            "WHERE type = 'contribution'"
+        )
+        assert any(
+            "partners' capital in the ledger" in p for p in ledger_ties_to_figures(con, computed)
+        )
