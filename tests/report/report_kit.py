@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -111,7 +112,11 @@ def closed_book(root: Path, close: bool = True) -> Path:
     return db
 
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Screenshots and page images for a person to look at: outside the repository (tests write
+# nothing into it), in $FUNDBOOK_TEST_ARTIFACTS when set, else the temporary folder.
+ARTIFACTS = Path(os.environ.get("FUNDBOOK_TEST_ARTIFACTS") or tempfile.gettempdir()) / (
+    "fundbook-test-artifacts"
+)
 
 
 def need(tool: str) -> str:
