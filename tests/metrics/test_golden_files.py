@@ -42,11 +42,29 @@ def _tables(frames: Frames, as_of: date, period: list[str]) -> dict[str, pl.Data
         "compliance": m.compliance(frames, as_of),
         "theme_look_through": m.theme_exposure(frames, as_of, look_through=True),
         "statement": m.capital_account_statement(frames, start, end),
+        "grant_matching": m.grant_matching(frames, as_of),
     }
 
 
 def _matches(record: dict[str, Any], where: dict[str, Any]) -> bool:
     return all(record.get(k) == v for k, v in where.items())
+
+
+def _differences(check: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The figures of one check that differ from the expected ones (empty when all agree)."""
+    rows = [r for r in tables[check["table"]] if _matches(r, check["where"])]
+    if len(rows) != 1:
+        return [f"{check['table']} {check['where']}: {len(rows)} rows"]
+    out = []
+    for figure, expected in check["expect"].items():
+        got = rows[0][figure]
+        if isinstance(expected, float) and isinstance(got, float):
+            same = got == pytest.approx(expected, abs=check.get("tolerance", 1e-12))
+        else:
+            same = got == expected
+        if not same:
+            out.append(f"{check['table']} {check['where']} {figure}: got {got!r}, expected {expected!r}")
+    return out
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -57,12 +75,13 @@ def test_golden_book(case: str, tmp_path: Path) -> None:
         import_book(con, GOLDEN / case / "ledger")
         frames = load_frames(con, as_of)
     tables = {k: to_records(v) for k, v in _tables(frames, as_of, spec["statement"]).items()}
-    for check in spec["checks"]:
-        rows = [r for r in tables[check["table"]] if _matches(r, check["where"])]
-        assert len(rows) == 1, check
-        for figure, expected in check["expect"].items():
-            got = rows[0][figure]
-            if isinstance(expected, float) and got is not None:
-                assert got == pytest.approx(expected, abs=1e-12), (check["where"], figure)
-            else:
-                assert got == expected, (check["where"], figure, got)
+    checks = [c for c in spec["checks"] if "known_issue" not in c]
+    known = [c for c in spec["checks"] if "known_issue" in c]
+    assert [d for c in checks for d in _differences(c, tables)] == []
+    # A known issue is an expected figure, derived by hand, that fundbook does not produce yet:
+    # the case xfails while it differs, and fails once it agrees so that the mark is removed.
+    still = [c["known_issue"] for c in known if _differences(c, tables)]
+    fixed = [c["known_issue"] for c in known if not _differences(c, tables)]
+    assert fixed == [], "known issue(s) now agree: remove the known_issue mark"
+    if still:
+        pytest.xfail("; ".join(still))
