@@ -1,6 +1,12 @@
 """Golden books: a ledger directory imported through the real importer, and its expected
 figures (as the JSON output renders them), run by one helper.
 
+Each case is a folder: `ledger/` (the seven CSVs), `expected.json` (`as_of`, the `statement`
+period, and `checks` selecting one row of a table by keys) and a README.md deriving every
+expected figure by hand. A check may carry `tolerance` (absolute, for IRRs from an iterative
+solver; default 1e-12) and `known_issue`: a hand-derived figure fundbook does not produce yet
+(the case xfails while it differs, and fails once it agrees, so that the mark is removed).
+
 fund_of_funds, by hand (USD 7.85 at the as-of date):
 - sfu: 40 USD called and invested (c1 24, c2 16), marked 36 + 12 = 48: NAV 48, P&L +8;
   gf-lp holds 25 %: 10 + 2 = 12 USD = 94.20 HKD; soc 30 + 6 = 36.
