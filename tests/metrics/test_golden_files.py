@@ -69,7 +69,8 @@ def _differences(check: dict[str, Any], tables: dict[str, list[dict[str, Any]]])
         else:
             same = got == expected
         if not same:
-            out.append(f"{check['table']} {check['where']} {figure}: got {got!r}, expected {expected!r}")
+            where = f"{check['table']} {check['where']}"
+            out.append(f"{where} {figure}: got {got!r}, expected {expected!r}")
     return out
 
 
