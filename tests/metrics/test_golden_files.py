@@ -1,6 +1,12 @@
 """Golden books: a ledger directory imported through the real importer, and its expected
 figures (as the JSON output renders them), run by one helper.
 
+Each case is a folder: `ledger/` (the seven CSVs), `expected.json` (`as_of`, the `statement`
+period, and `checks` selecting one row of a table by keys) and a README.md deriving every
+expected figure by hand. A check may carry `tolerance` (absolute, for IRRs from an iterative
+solver; default 1e-12) and `known_issue`: a hand-derived figure fundbook does not produce yet
+(the case xfails while it differs, and fails once it agrees, so that the mark is removed).
+
 fund_of_funds, by hand (USD 7.85 at the as-of date):
 - sfu: 40 USD called and invested (c1 24, c2 16), marked 36 + 12 = 48: NAV 48, P&L +8;
   gf-lp holds 25 %: 10 + 2 = 12 USD = 94.20 HKD; soc 30 + 6 = 36.
@@ -42,11 +48,30 @@ def _tables(frames: Frames, as_of: date, period: list[str]) -> dict[str, pl.Data
         "compliance": m.compliance(frames, as_of),
         "theme_look_through": m.theme_exposure(frames, as_of, look_through=True),
         "statement": m.capital_account_statement(frames, start, end),
+        "grant_matching": m.grant_matching(frames, as_of),
     }
 
 
 def _matches(record: dict[str, Any], where: dict[str, Any]) -> bool:
     return all(record.get(k) == v for k, v in where.items())
+
+
+def _differences(check: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The figures of one check that differ from the expected ones (empty when all agree)."""
+    rows = [r for r in tables[check["table"]] if _matches(r, check["where"])]
+    if len(rows) != 1:
+        return [f"{check['table']} {check['where']}: {len(rows)} rows"]
+    out = []
+    for figure, expected in check["expect"].items():
+        got = rows[0][figure]
+        if isinstance(expected, float) and isinstance(got, float):
+            same = got == pytest.approx(expected, abs=check.get("tolerance", 1e-12))
+        else:
+            same = got == expected
+        if not same:
+            where = f"{check['table']} {check['where']}"
+            out.append(f"{where} {figure}: got {got!r}, expected {expected!r}")
+    return out
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -57,12 +82,13 @@ def test_golden_book(case: str, tmp_path: Path) -> None:
         import_book(con, GOLDEN / case / "ledger")
         frames = load_frames(con, as_of)
     tables = {k: to_records(v) for k, v in _tables(frames, as_of, spec["statement"]).items()}
-    for check in spec["checks"]:
-        rows = [r for r in tables[check["table"]] if _matches(r, check["where"])]
-        assert len(rows) == 1, check
-        for figure, expected in check["expect"].items():
-            got = rows[0][figure]
-            if isinstance(expected, float) and got is not None:
-                assert got == pytest.approx(expected, abs=1e-12), (check["where"], figure)
-            else:
-                assert got == expected, (check["where"], figure, got)
+    checks = [c for c in spec["checks"] if "known_issue" not in c]
+    known = [c for c in spec["checks"] if "known_issue" in c]
+    assert [d for c in checks for d in _differences(c, tables)] == []
+    # A known issue is an expected figure, derived by hand, that fundbook does not produce yet:
+    # the case xfails while it differs, and fails once it agrees so that the mark is removed.
+    still = [c["known_issue"] for c in known if _differences(c, tables)]
+    fixed = [c["known_issue"] for c in known if not _differences(c, tables)]
+    assert fixed == [], "known issue(s) now agree: remove the known_issue mark"
+    if still:
+        pytest.xfail("; ".join(still))
