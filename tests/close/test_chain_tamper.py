@@ -31,6 +31,7 @@ def _schema() -> list[chain.Table]:
 TABLES = _schema()
 COLUMNS = [(t.name, c[0], c[1]) for t in TABLES for c in t.columns]
 ALL_TABLES = [chain.CHAIN_TABLE, *(t.name for t in TABLES)]
+SNAPSHOT_TABLES = [t.name for t in TABLES if t.name.startswith(chain.SNAPSHOT_PREFIX)]
 
 
 def _changed(column: str, dtype: str) -> str:
@@ -179,7 +180,7 @@ def test_expect_head_catches_deleted_closes(demo: Path) -> None:
         ).fetchall()[0]
         con.execute(f"DELETE FROM audit_rows WHERE seq = {seq}")
         con.execute(f"DELETE FROM audit_chain WHERE seq = {seq}")
-        for table in ("close_figures", "close_statements", "period_locks", "closes"):
+        for table in (*SNAPSHOT_TABLES, "close_statements", "period_locks", "closes"):
             con.execute(f"DELETE FROM {table} WHERE close_id = {close_id}")
         con.execute("UPDATE period_locks SET period = period WHERE false")
     finally:
