@@ -442,14 +442,11 @@ def compare_figures(
     level by level (levels in `snapshot.stored_form`)."""
     parts = [pl.DataFrame(schema=DIFFERENCES)]
     for level in LEVEL_KEYS:
-        a, b = stored.get(level), fresh.get(level)
-        if a is not None and b is not None:
-            parts += _level_differences(level, a, b)
-        elif a is not None or b is not None:  # one side has no rows: every figure is lacking
-            one = a if a is not None else b
-            assert one is not None
-            pair = (one, one.clear()) if a is not None else (one.clear(), one)
-            parts += _level_differences(level, *pair)
+        sides = [side for side in (stored.get(level), fresh.get(level)) if side is not None]
+        if not sides:
+            continue
+        none = sides[0].clear()  # a side without rows: each figure of the other one is lacking
+        parts += _level_differences(level, stored.get(level, none), fresh.get(level, none))
     return pl.concat(parts, how="vertical")
 
 
