@@ -1,6 +1,6 @@
--- fundbook close schema: closes, their figure snapshots, capital account statements, reopenings.
--- Every figure of a close is stored in long form so `audit reproduce` compares figure by figure
--- and reports read a close without recomputing anything (docs/architecture.md, "close").
+-- fundbook close schema: closes, capital account statements, reopenings. The figures of a close
+-- are in sql/schema_snapshot.sql (one table per level), so that reports read a close without
+-- recomputing anything and `audit reproduce` compares figure by figure (docs/architecture.md).
 
 CREATE SEQUENCE IF NOT EXISTS close_id_seq START 1;
 
@@ -19,26 +19,9 @@ CREATE TABLE IF NOT EXISTS closes (
     carry_forward     BOOLEAN NOT NULL,    -- --carry-forward-valuations was given
     carried_forward   VARCHAR NOT NULL,    -- JSON list of "fund_id/holding_id" carried forward
     warnings          VARCHAR NOT NULL,    -- JSON list of warning texts
-    figure_count      BIGINT NOT NULL,     -- rows in close_figures + close_statements
+    figure_count      BIGINT NOT NULL,     -- figures of the snapshot_* rows + statement lines
     versions          VARCHAR NOT NULL     -- JSON {package: version} of fundbook and dependencies
     -- The close's hash is its event in audit_chain (sql/schema_audit.sql), which covers this row.
-);
-
--- One figure of one close. Keys that do not apply are null; `item` is the level's other key
--- (theme, rule, programme, company, quarter, txn_id, ...). Exactly one of money/ratio/text is
--- set, as `kind` says: money -> money; ratio, count -> ratio; text, flag, date -> text.
-CREATE TABLE IF NOT EXISTS close_figures (
-    close_id    INTEGER NOT NULL,
-    level       VARCHAR NOT NULL,
-    fund_id     VARCHAR,
-    investor_id VARCHAR,
-    holding_id  VARCHAR,
-    item        VARCHAR,
-    figure      VARCHAR NOT NULL,
-    kind        VARCHAR NOT NULL,    -- money | ratio | count | text | flag | date
-    money       DECIMAL(38,2),
-    ratio       DOUBLE,
-    text        VARCHAR
 );
 
 -- ILPA capital account statements of a close: one row per (basis, fund, investor), the ILPA

@@ -12,7 +12,13 @@ import pyarrow as pa
 
 from fundbook.close.figures import compute
 from fundbook.close.periods import Period
-from fundbook.close.snapshot import LONG_SCHEMA, STATEMENT_LINES, find_close, read_stored
+from fundbook.close.snapshot import (
+    LEVEL_KEYS,
+    STATEMENT_LINES,
+    find_close,
+    read_levels,
+    read_statements,
+)
 from fundbook.core.errors import FundbookError
 from fundbook.store import chain
 from fundbook.store.db import apply_schema, frame, open_duckdb, scalar, sql
@@ -27,7 +33,8 @@ BOOKED_TABLES = (
     "fx_rates",
 )
 UNDATED = frozenset({"funds", "investors", "companies"})
-FIGURE_KEYS = ["level", "fund_id", "investor_id", "holding_id", "item", "figure"]
+# The key of a figure in messages: fund/investor/holding/<the level's other key>.
+KEY_SLOTS = ("fund_id", "investor_id", "holding_id")
 LINE_KEYS = ["basis", "fund_id", "investor_id", "line"]
 RATIO_TOLERANCE = 1e-12
 
@@ -402,11 +409,10 @@ def reproduce(con: duckdb.DuckDBPyConnection, period: str) -> Reproduction:
         )
     finally:
         mem.close()
-    stored_figures, stored_statements = read_stored(con, info.close_id)
     diffs = pl.concat(
         [
-            compare_figures(stored_figures, computed.figures_long.cast(LONG_SCHEMA)),  # type: ignore[arg-type]
-            compare_statements(stored_statements, computed.statements),
+            compare_figures(read_levels(con, info.close_id), computed.levels),
+            compare_statements(read_statements(con, info.close_id), computed.statements),
         ],
         how="vertical",
     )
@@ -419,45 +425,72 @@ def _as_date(value: Any, fallback: dt.date) -> dt.date:
     return value if isinstance(value, dt.date) else fallback
 
 
-def _value_text(prefix: str) -> pl.Expr:
-    return pl.coalesce(
-        pl.col(f"money{prefix}").cast(pl.String),
-        pl.col(f"ratio{prefix}").cast(pl.String),
-        pl.col(f"text{prefix}"),
-        pl.lit("null"),
-    )
+DIFFERENCES = {
+    "what": pl.String(),
+    "where": pl.String(),
+    "key": pl.String(),
+    "name": pl.String(),
+    "stored": pl.String(),
+    "recomputed": pl.String(),
+}
 
 
-def compare_figures(stored: pl.DataFrame, fresh: pl.DataFrame) -> pl.DataFrame:
-    """One row per figure whose stored and recomputed values differ (or that one side lacks)."""
-    joined = stored.join(
-        fresh, on=FIGURE_KEYS, how="full", coalesce=True, nulls_equal=True, suffix="_new"
+def compare_figures(
+    stored: dict[str, pl.DataFrame], fresh: dict[str, pl.DataFrame]
+) -> pl.DataFrame:
+    """One row per figure whose stored and recomputed values differ (or that one side lacks),
+    level by level (levels in `snapshot.stored_form`)."""
+    parts = [pl.DataFrame(schema=DIFFERENCES)]
+    for level in LEVEL_KEYS:
+        sides = [side for side in (stored.get(level), fresh.get(level)) if side is not None]
+        if not sides:
+            continue
+        none = sides[0].clear()  # a side without rows: each figure of the other one is lacking
+        parts += _level_differences(level, stored.get(level, none), fresh.get(level, none))
+    return pl.concat(parts, how="vertical")
+
+
+def _level_differences(level: str, stored: pl.DataFrame, fresh: pl.DataFrame) -> list[pl.DataFrame]:
+    keys = list(LEVEL_KEYS[level])
+    joined = stored.with_columns(pl.lit(True).alias("_row")).join(
+        fresh.with_columns(pl.lit(True).alias("_row")),
+        on=keys,
+        how="full",
+        coalesce=True,
+        nulls_equal=True,
+        suffix="_new",
     )
-    ratio_a, ratio_b = pl.col("ratio"), pl.col("ratio_new")
-    ratio_differs = (
-        pl.when(ratio_a.is_null() & ratio_b.is_null())
-        .then(False)
-        .when(ratio_a.is_null() | ratio_b.is_null())
-        .then(True)
-        .otherwise(
-            (ratio_a - ratio_b).abs() > RATIO_TOLERANCE * pl.max_horizontal(ratio_a.abs(), 1.0)
+    slots = [k if k in keys else None for k in KEY_SLOTS] + [
+        next((k for k in keys if k not in KEY_SLOTS), None)
+    ]
+    key = pl.concat_str(
+        [pl.col(k).fill_null("") if k else pl.lit("") for k in slots], separator="/"
+    )
+    lacking = pl.col("_row").is_null() | pl.col("_row_new").is_null()
+    names = [c for c in dict.fromkeys([*stored.columns, *fresh.columns]) if c not in keys]
+    return [
+        joined.filter(lacking | _differs(name, stored.schema.get(name))).select(
+            pl.lit("figure").alias("what"),
+            pl.lit(level).alias("where"),
+            key.alias("key"),
+            pl.lit(name).alias("name"),
+            pl.col(name).cast(pl.String).fill_null("null").alias("stored"),
+            pl.col(f"{name}_new").cast(pl.String).fill_null("null").alias("recomputed"),
         )
-    )
-    differs = (
-        pl.col("kind").is_null()
-        | pl.col("kind_new").is_null()
-        | ~pl.col("money").eq_missing(pl.col("money_new"))
-        | ~pl.col("text").eq_missing(pl.col("text_new"))
-        | ratio_differs
-    )
-    key = pl.concat_str([pl.col(c).fill_null("") for c in FIGURE_KEYS[1:5]], separator="/")
-    return joined.filter(differs).select(
-        pl.lit("figure").alias("what"),
-        pl.col("level").alias("where"),
-        key.alias("key"),
-        pl.col("figure").alias("name"),
-        _value_text("").alias("stored"),
-        _value_text("_new").alias("recomputed"),
+        for name in names
+    ]
+
+
+def _differs(name: str, dtype: pl.DataType | None) -> pl.Expr:
+    a, b = pl.col(name), pl.col(f"{name}_new")
+    if dtype is None or not dtype.is_float():
+        return ~a.eq_missing(b)
+    return (
+        pl.when(a.is_null() & b.is_null())
+        .then(False)
+        .when(a.is_null() | b.is_null())
+        .then(True)
+        .otherwise((a - b).abs() > RATIO_TOLERANCE * pl.max_horizontal(a.abs(), 1.0))
     )
 
 

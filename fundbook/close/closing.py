@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import pyarrow as pa
 
 from fundbook.close.figures import Computed, compute
 from fundbook.close.identities import check_all
@@ -20,9 +18,10 @@ from fundbook.close.periods import Period
 from fundbook.close.snapshot import (
     CloseInfo,
     Snapshot,
+    insert_frame,
     list_closes,
     read_statements,
-    wide_levels,
+    write_levels,
 )
 from fundbook.core.errors import FundbookError, PeriodLocked
 from fundbook.core.login import login_name
@@ -260,9 +259,9 @@ def _write(con: duckdb.DuckDBPyConnection, computed: Computed, record: _Record) 
     covers all of them and every other table); return the close id and the event's hash."""
     target = computed.period
     close_id = int(scalar(con, sql("close_next_id")))
-    _insert_frame(con, "close_new_figures", computed.figures_long, "close_insert_figures", close_id)
-    _insert_frame(
-        con, "close_new_statements", computed.statements, "close_insert_statements", close_id
+    write_levels(con, close_id, computed.levels)
+    insert_frame(
+        con, "close_new_statements", computed.statements, sql("close_insert_statements"), close_id
     )
     watermark = int(scalar(con, sql("close_watermark")))
     con.execute(
@@ -288,24 +287,6 @@ def _write(con: duckdb.DuckDBPyConnection, computed: Computed, record: _Record) 
     lock = {"period": str(target), "period_start": computed.period_start}
     con.execute(sql("close_insert_lock"), {**lock, "period_end": target.end, "close_id": close_id})
     return close_id, chain_events.record_event(con, "close", close_id, str(target), watermark)
-
-
-INSERT_BATCH_ROWS = 122_880  # DuckDB's row group: one Arrow batch per thread-sized task
-
-
-def _insert_frame(
-    con: duckdb.DuckDBPyConnection, view: str, df: pl.DataFrame, query: str, close_id: int
-) -> None:
-    """Run the INSERT `query` reading the frame registered as `view`: one bulk insert, from
-    Arrow batches of a row group each, which DuckDB's threads insert in parallel."""
-    table = df.to_arrow()
-    batches = table.to_batches(max_chunksize=INSERT_BATCH_ROWS)
-    con.register(view, pa.Table.from_batches(batches, schema=table.schema))
-    try:
-        con.execute(sql(query), {"close_id": close_id})
-    finally:
-        with contextlib.suppress(duckdb.Error):  # an aborted transaction must not mask the cause
-            con.unregister(view)
 
 
 def summary(computed: Computed) -> pl.DataFrame:
@@ -358,4 +339,5 @@ def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
         "",
         None,
     )
-    return Snapshot(info, wide_levels(computed.figures_long), computed.statements)
+    stored = {name: df for name, df in computed.levels.items() if df.height}
+    return Snapshot(info, stored, computed.statements)

@@ -16,7 +16,7 @@ import polars as pl
 
 from fundbook.close.audit import BOOKED_TABLES, booked_rows, fresh_book, record_of
 from fundbook.close.lineage import lineage_flows
-from fundbook.close.snapshot import find_close, read_stored
+from fundbook.close.snapshot import find_close, read_levels, read_statements
 from fundbook.core.errors import FundbookError
 from fundbook.core.resources import resource_path
 from fundbook.core.spreadsheet import safe_text_columns
@@ -38,7 +38,9 @@ Everything needed to re-perform the close without fundbook's database.
   or before {period_end}). Money in `amount_fund` / `fair_value_fund` is in the fund's currency.
 - `postings.csv|.parquet`: the double-entry postings up to {period_end};
   `trial_balance.csv`: debits and credits per fund, currency and account at {period_end}.
-- `figures.csv|.parquet`: every snapshot figure (level, keys, figure, kind, money|ratio|text).
+- `snapshot/<level>.csv|.parquet`: every snapshot figure, one file per level (`fund`,
+  `investor`, `holding`, ...) as its table `snapshot_<level>` holds it: the level's keys, then
+  one column per figure (money to the cent, ratios, counts, dates, flags, text).
 - `statements.csv|.parquet`: the ILPA capital account statements (period, QTD, YTD, ITD).
 - `lineage/cash_flows.csv|.parquet`: the dated cash flows behind every IRR and multiple, with
   the as-of value as the final flow, as `fundbook explain` shows them.
@@ -237,15 +239,16 @@ def _write_pack(
     _write_frame(booked_rows(con, "postings", rec), out / "postings")
     balances = safe_text_columns(trial_balance(con, rec["period_end"]))
     balances.write_csv(out / "trial_balance.csv", line_terminator="\n")
-    figures, statements = read_stored(con, close_id)
-    _write_frame(figures, out / "figures")
-    _write_frame(statements, out / "statements")
+    levels = read_levels(con, close_id)
+    for level, df in levels.items():
+        _write_frame(df, out / "snapshot" / level)
+    _write_frame(read_statements(con, close_id), out / "statements")
     mem = fresh_book(con, rec)
     try:
         frames = load_frames(mem, rec["period_end"])
     finally:
         mem.close()
-    _write_frame(lineage_flows(frames, figures, rec["period_end"]), out / "lineage" / "cash_flows")
+    _write_frame(lineage_flows(frames, levels, rec["period_end"]), out / "lineage" / "cash_flows")
     shutil.copytree(sql_dir(), out / "sql", ignore=shutil.ignore_patterns("__pycache__"))
     lock = _lock_file()
     if lock:

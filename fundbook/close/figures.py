@@ -11,7 +11,14 @@ import polars as pl
 
 from fundbook import metrics
 from fundbook.close.periods import Period, basis_starts
-from fundbook.close.snapshot import MONEY, STATEMENT_LINES, conform_statements, to_long
+from fundbook.close.snapshot import (
+    LEVEL_KEYS,
+    MONEY,
+    STATEMENT_LINES,
+    conform_statements,
+    figure_count,
+    stored_form,
+)
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import Frames, load_frames
 
@@ -21,7 +28,8 @@ METRIC_LEVELS: tuple[tuple[str, MetricFn], ...] = (
     ("fund", lambda f, d: metrics.fund_metrics(f, d)),
     ("investor", lambda f, d: metrics.investor_metrics(f, d)),
     ("holding", lambda f, d: metrics.holding_metrics(f, d)),
-    ("theme", lambda f, d: metrics.theme_exposure(f, d, look_through=False)),
+    # all funds: no fund label (its fund_id is null)
+    ("theme", lambda f, d: metrics.theme_exposure(f, d, look_through=False).drop("fund_id")),
     ("theme_look_through", lambda f, d: metrics.theme_exposure(f, d, look_through=True)),
     ("programme", lambda f, d: metrics.programme_metrics(f, d)),
     ("grant", lambda f, d: metrics.grant_matching(f, d).rename({"programme": "fund_id"})),
@@ -39,19 +47,18 @@ BOOK_LEVELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 @dataclass
 class Computed:
-    """The figures of a close before they are stored: wide frames, and the long form."""
+    """The figures of a close, as they are stored (`snapshot.stored_form` of every level)."""
 
     period: Period
     period_start: dt.date
     inception: dt.date
-    levels: dict[str, pl.DataFrame]
+    levels: dict[str, pl.DataFrame]  # every level of snapshot.LEVEL_KEYS, in that order
     statements: pl.DataFrame  # basis, start_date, end_date, fund_id, investor_id, ILPA lines
-    figures_long: pl.DataFrame
 
     @property
     def figure_count(self) -> int:
         """Figures plus statement lines (each row of a statement holds one per ILPA line)."""
-        return self.figures_long.height + self.statements.height * len(STATEMENT_LINES)
+        return figure_count(self.levels) + self.statements.height * len(STATEMENT_LINES)
 
 
 def compute(
@@ -66,18 +73,18 @@ def compute(
     end = period.end
     say("loading the book")
     frames = load_frames(con, end)
-    levels: dict[str, pl.DataFrame] = {}
+    produced: dict[str, pl.DataFrame] = {}
     for level, fn in METRIC_LEVELS:
         say(f"computing {level} figures")
-        levels[level] = fn(frames, end)
-    levels["theme_by_fund"] = theme_by_fund(levels["holding"], frames.companies)
+        produced[level] = fn(frames, end)
+    produced["theme_by_fund"] = theme_by_fund(produced["holding"], frames.companies)
     params = {"period_end": end, "quarter_start": period.quarter_start}
     for level, query, names in BOOK_LEVELS:
-        levels[level] = frame(con, sql(query), {k: params[k] for k in names})
+        produced[level] = frame(con, sql(query), {k: params[k] for k in names})
     say("computing capital account statements")
     statements = statement_lines(frames, period, period_start, inception)
-    figures_long = pl.concat([to_long(df, lvl) for lvl, df in levels.items()], how="vertical")
-    return Computed(period, period_start, inception, levels, statements, figures_long)
+    levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
+    return Computed(period, period_start, inception, levels, statements)
 
 
 def theme_by_fund(holdings: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:

@@ -1,7 +1,8 @@
-"""Snapshots of a close: metric frames to long-form figures and back; the read API of reports."""
+"""Snapshots of a close: one typed table per level, written as produced; the read API of reports."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -9,159 +10,109 @@ from typing import Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from fundbook.close.periods import Period
-from fundbook.core.errors import NotFound
+from fundbook.core.errors import FundbookError, NotFound
 from fundbook.metrics.statement import STATEMENT_LINES
+from fundbook.store import chain
 from fundbook.store.db import frame, sql
 
 MONEY = pl.Decimal(38, 2)
-KEY_COLUMNS = ("fund_id", "investor_id", "holding_id")
-# The level's key besides fund/investor/holding, stored in `item` (None: the level has none).
-LEVEL_ITEM: dict[str, str | None] = {
-    "fund": None,
-    "investor": None,
-    "holding": None,
-    "theme": "theme",
-    "theme_look_through": "theme",
-    "theme_by_fund": "theme",
-    "programme": "programme",
-    "grant": "company_id",
-    "compliance": "rule",
-    "cash_flow": "quarter",
-    "flow": "txn_id",
-    "fund_info": None,
-    "investor_info": None,
-    "company_info": "company_id",
-}
-LONG_SCHEMA: dict[str, pl.DataType] = {
-    "level": pl.String(),
-    "fund_id": pl.String(),
-    "investor_id": pl.String(),
-    "holding_id": pl.String(),
-    "item": pl.String(),
-    "figure": pl.String(),
-    "kind": pl.String(),
-    "money": MONEY,
-    "ratio": pl.Float64(),
-    "text": pl.String(),
+# Every level of a snapshot and its key columns, in order: the table `snapshot_<level>` of
+# sql/schema_snapshot.sql, whose key the hash chain names rows by (one definition: chain.KEYS).
+LEVEL_KEYS: dict[str, tuple[str, ...]] = {
+    table.removeprefix(chain.SNAPSHOT_PREFIX): key[1:]
+    for table, key in chain.KEYS.items()
+    if table.startswith(chain.SNAPSHOT_PREFIX)
 }
 BASES = ("period", "QTD", "YTD", "ITD")
+INSERT_BATCH_ROWS = 122_880  # DuckDB's row group: one Arrow batch per thread-sized task
 
 
-def _kind(dtype: pl.DataType) -> str:
+def table_of(level: str) -> str:
+    """The table holding a level's figures."""
+    return chain.SNAPSHOT_PREFIX + level
+
+
+def _stored_dtype(dtype: pl.DataType) -> pl.DataType:
     if isinstance(dtype, pl.Decimal):
-        return "money"
+        return MONEY
     if dtype.is_float():
-        return "ratio"
+        return pl.Float64()
     if dtype.is_integer():
-        return "count"
-    if dtype == pl.Boolean:
-        return "flag"
-    if dtype == pl.Date:
-        return "date"
-    return "text"
+        return pl.Int64()
+    return dtype
 
 
-def _value_exprs(name: str, kind: str) -> list[pl.Expr]:
-    col = pl.col(name)
-    money = col.cast(MONEY) if kind == "money" else pl.lit(None, MONEY)
-    ratio = col.cast(pl.Float64) if kind in ("ratio", "count") else pl.lit(None, pl.Float64)
-    text: pl.Expr
-    if kind == "flag":
-        text = pl.when(col).then(pl.lit("true")).when(col.not_()).then(pl.lit("false"))
-    elif kind in ("date", "text"):
-        text = col.cast(pl.String)
-    else:
-        text = pl.lit(None, pl.String)
-    return [money.alias("money"), ratio.alias("ratio"), text.cast(pl.String).alias("text")]
+def stored_form(df: pl.DataFrame, level: str) -> pl.DataFrame:
+    """A level as its table holds it and `Snapshot.level` returns it: the key columns (text),
+    then the figures in name order (money Decimal(38,2), ratios Float64, counts Int64), rows in
+    key order, nulls first."""
+    keys = list(LEVEL_KEYS[level])
+    missing = [k for k in keys if k not in df.columns]
+    if missing:
+        raise ValueError(f"level {level}: frame has no key column(s) {missing}")
+    figures = sorted(c for c in df.columns if c not in keys)
+    return df.select(
+        *[pl.col(k).cast(pl.String) for k in keys],
+        *[pl.col(c).cast(_stored_dtype(df.schema[c])) for c in figures],
+    ).sort(keys, nulls_last=False)
 
 
-def to_long(df: pl.DataFrame, level: str) -> pl.DataFrame:
-    """One row per (keys, figure) of a metric frame: the form stored in `close_figures`."""
-    item = LEVEL_ITEM[level]
-    keys = [c for c in (*KEY_COLUMNS, item) if c is not None and c in df.columns]
-    if item is not None and item not in df.columns:
-        raise ValueError(f"level {level}: frame has no key column {item!r}")
-    df = df.with_columns(
-        [
-            pl.col(c).map_batches(_list_to_text)
-            for c, t in df.schema.items()
-            if isinstance(t, (pl.List, pl.Array, pl.Struct))
-        ]
-    )
-    key_exprs = [
-        (pl.col(c).cast(pl.String) if c in keys else pl.lit(None, pl.String)).alias(c)
-        for c in KEY_COLUMNS
-    ]
-    item_expr = (pl.col(item).cast(pl.String) if item else pl.lit(None, pl.String)).alias("item")
-    parts = []
-    for name, dtype in df.schema.items():
-        if name in keys:
-            continue
-        kind = _kind(dtype)
-        parts.append(
-            df.select(
-                pl.lit(level).alias("level"),
-                *key_exprs,
-                item_expr,
-                pl.lit(name).alias("figure"),
-                pl.lit(kind).alias("kind"),
-                *_value_exprs(name, kind),
+def figure_count(levels: dict[str, pl.DataFrame]) -> int:
+    """The figures of a snapshot's levels: one per row and column besides the keys."""
+    return sum(df.height * (df.width - len(LEVEL_KEYS[name])) for name, df in levels.items())
+
+
+def write_levels(
+    con: duckdb.DuckDBPyConnection, close_id: int, levels: dict[str, pl.DataFrame]
+) -> None:
+    """Store every level of a close in its table; a level whose columns are not its table's
+    (a figure added to metrics but not to sql/schema_snapshot.sql) is a bug: nothing stored."""
+    declared: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        sql("snapshot_columns"), {"prefix": chain.SNAPSHOT_PREFIX}
+    ).fetchall():
+        declared.setdefault(table, []).append(column)
+    for level, df in levels.items():
+        table = table_of(level)
+        if df.height and declared.get(table) != ["close_id", *df.columns]:
+            raise FundbookError(
+                f"level {level}: its columns {df.columns} are not those of table {table} "
+                f"{declared.get(table, [])[1:]} (sql/schema_snapshot.sql)"
             )
-        )
-    if not parts:
-        return pl.DataFrame(schema=LONG_SCHEMA)
-    return pl.concat(parts, how="vertical").cast(LONG_SCHEMA)  # type: ignore[arg-type]
+    for level, df in levels.items():
+        if df.height:
+            query = sql("snapshot_insert").format(table=chain.quote(table_of(level)))
+            insert_frame(con, "snapshot_new", df, query, close_id)
 
 
-def _list_to_text(series: pl.Series) -> pl.Series:
-    return pl.Series(
-        series.name,
-        [None if v is None else json.dumps(_plain(v), sort_keys=True) for v in series.to_list()],
-        dtype=pl.String,
-    )
+def insert_frame(
+    con: duckdb.DuckDBPyConnection, view: str, df: pl.DataFrame, query: str, close_id: int
+) -> None:
+    """Run the INSERT `query` reading the frame registered as `view`: one bulk insert, from
+    Arrow batches of a row group each, which DuckDB's threads insert in parallel."""
+    table = df.to_arrow()
+    batches = table.to_batches(max_chunksize=INSERT_BATCH_ROWS)
+    con.register(view, pa.Table.from_batches(batches, schema=table.schema))
+    try:
+        con.execute(query, {"close_id": close_id})
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction must not mask the cause
+            con.unregister(view)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
-
-
-def to_wide(long: pl.DataFrame, level: str) -> pl.DataFrame:
-    """Back from long form: one row per key, one column per figure, with the original kinds."""
-    rows = long.filter(pl.col("level") == level)
-    item = LEVEL_ITEM[level]
-    keys = [c for c in KEY_COLUMNS if rows[c].null_count() < rows.height]
-    if item is not None:
-        rows = rows.rename({"item": item})
-        keys.append(item)
-    if rows.height == 0:
-        return pl.DataFrame(schema={k: pl.String for k in keys})
-    index = rows.select(keys).unique(maintain_order=True)
-    for figure, kind in rows.select("figure", "kind").unique(maintain_order=True).iter_rows():
-        index = index.join(
-            _figure_column(rows, keys, figure, kind), on=keys, how="left", nulls_equal=True
-        )
-    return index
-
-
-def _figure_column(rows: pl.DataFrame, keys: list[str], figure: str, kind: str) -> pl.DataFrame:
-    part = rows.filter(pl.col("figure") == figure)
-    source = {"money": "money", "ratio": "ratio", "count": "ratio"}.get(kind, "text")
-    value = pl.col(source)
-    if kind == "count":
-        value = value.cast(pl.Int64)
-    elif kind == "flag":
-        value = value == "true"
-    elif kind == "date":
-        value = value.str.to_date()
-    return part.select(*keys, value.alias(figure))
+def read_levels(con: duckdb.DuckDBPyConnection, close_id: int) -> dict[str, pl.DataFrame]:
+    """Every level a close stored rows for, as `stored_form` gives it: a SELECT per level."""
+    out = {}
+    for level, keys in LEVEL_KEYS.items():
+        order = ", ".join(f"{chain.quote(k)} NULLS FIRST" for k in keys)
+        query = sql("snapshot_read").format(table=chain.quote(table_of(level)), order=order)
+        df = frame(con, query, {"close_id": close_id})
+        if df.height:
+            out[level] = df
+    return out
 
 
 @dataclass(frozen=True)
@@ -232,12 +183,6 @@ def is_closed(con: duckdb.DuckDBPyConnection, period: str) -> bool:
     return True
 
 
-def read_stored(con: duckdb.DuckDBPyConnection, close_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The stored figures (long form) and statements of a close, in canonical order."""
-    figures = frame(con, sql("close_read_figures"), [close_id]).cast(LONG_SCHEMA)  # type: ignore[arg-type]
-    return figures, read_statements(con, close_id)
-
-
 def read_statements(con: duckdb.DuckDBPyConnection, close_id: int) -> pl.DataFrame:
     """The stored capital account statements of a close, in canonical order."""
     return conform_statements(frame(con, sql("close_read_statements"), [close_id]))
@@ -273,18 +218,5 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
 
 
 def read_snapshot_by_id(con: duckdb.DuckDBPyConnection, info: CloseInfo) -> Snapshot:
-    figures, statements = read_stored(con, info.close_id)
-    return Snapshot(info, wide_levels(figures), statements)
-
-
-FIGURE_ORDER = ("level", "fund_id", "investor_id", "holding_id", "item", "figure")
-
-
-def wide_levels(figures: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Every level with rows, wide, from long-form figures (in canonical order, as stored)."""
-    ordered = figures.sort(list(FIGURE_ORDER), nulls_last=False)
-    return {
-        lvl: to_wide(ordered, lvl)
-        for lvl in LEVEL_ITEM
-        if ordered.filter(pl.col("level") == lvl).height
-    }
+    """The snapshot of one close (any status)."""
+    return Snapshot(info, read_levels(con, info.close_id), read_statements(con, info.close_id))

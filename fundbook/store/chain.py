@@ -5,7 +5,8 @@ without anyone listing it. Tables are hashed in one of three ways (`coverage`):
 
 - `import`: tables with a NOT NULL `import_id` (ledger rows, imports): rows are never changed,
   so an event hashes the rows of the imports made since the event before it;
-- `close`: the snapshot tables (`SEGMENT_BY_CLOSE`): a close hashes the rows it wrote;
+- `close`: the snapshot tables (`snapshot_*` and `close_statements`): a close hashes the rows
+  it wrote;
 - `full`: everything else (closes, locks, reopenings, posting rules, book metadata, ...): the
   whole table at every event; `audit verify` compares the latest event with the book as it is.
 
@@ -35,7 +36,9 @@ Coverage = Literal["import", "close", "full"]
 CHAIN_TABLE = "audit_chain"
 ROWS_TABLE = "audit_rows"
 NOT_HASHED = {CHAIN_TABLE: "the chain itself: each event's hash and link are recomputed"}
-SEGMENT_BY_CLOSE = ("close_figures", "close_statements")
+# Tables written once by their close (sql/schema_snapshot.sql: one per level; the statements).
+SNAPSHOT_PREFIX = "snapshot_"
+SEGMENT_BY_CLOSE = ("close_statements",)
 _REQUIREMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 CATALOG = "catalog"  # the part holding views, macros, sequences, constraints, other schemas
 EVENTS = ("import", "close", "reopen")
@@ -54,15 +57,21 @@ KEYS: dict[str, tuple[str, ...]] = {
     "period_locks": ("period",),
     "closes": ("close_id",),
     "close_reopenings": ("close_id", "reopened_at"),
-    "close_figures": (
-        "close_id",
-        "level",
-        "fund_id",
-        "investor_id",
-        "holding_id",
-        "item",
-        "figure",
-    ),
+    # One per level of a snapshot (fundbook.close.snapshot reads its levels and keys here).
+    "snapshot_fund": ("close_id", "fund_id"),
+    "snapshot_investor": ("close_id", "fund_id", "investor_id"),
+    "snapshot_holding": ("close_id", "fund_id", "holding_id"),
+    "snapshot_theme": ("close_id", "theme"),
+    "snapshot_theme_look_through": ("close_id", "fund_id", "theme"),
+    "snapshot_theme_by_fund": ("close_id", "fund_id", "theme"),
+    "snapshot_programme": ("close_id", "programme"),
+    "snapshot_grant": ("close_id", "fund_id", "company_id"),
+    "snapshot_compliance": ("close_id", "fund_id", "rule"),
+    "snapshot_cash_flow": ("close_id", "fund_id", "quarter"),
+    "snapshot_flow": ("close_id", "fund_id", "investor_id", "txn_id"),
+    "snapshot_fund_info": ("close_id", "fund_id"),
+    "snapshot_investor_info": ("close_id", "investor_id"),
+    "snapshot_company_info": ("close_id", "company_id"),
     "close_statements": ("close_id", "basis", "fund_id", "investor_id"),
     ROWS_TABLE: ("seq", "tbl", "row_key"),
 }
@@ -113,7 +122,7 @@ def tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
 
 
 def _coverage(name: str, columns: list[tuple[str, str, bool]]) -> Coverage:
-    if name in SEGMENT_BY_CLOSE:
+    if name.startswith(SNAPSHOT_PREFIX) or name in SEGMENT_BY_CLOSE:
         return "close"
     if name != ROWS_TABLE and any(c == "import_id" and not null for c, _, null in columns):
         return "import"

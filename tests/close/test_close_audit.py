@@ -38,14 +38,12 @@ def test_verify_names_the_first_close_after_a_booked_amount_changes(closed: Path
 def test_verify_names_a_close_whose_figures_changed(closed: Path) -> None:
     plain_sql(
         closed,
-        "UPDATE close_figures SET money = money + 1 "
-        "WHERE close_id = 2 AND level = 'fund' AND figure = 'nav'",
+        "UPDATE snapshot_fund SET nav = nav + 1 WHERE close_id = 2",
     )
     result = run("audit", "verify", "--db", str(closed))
     assert result.exit_code == 1
     assert "close 2 (2026-04) no longer matches" in result.stderr
-    assert "table close_figures, row close_id=2, level=fund, fund_id=gf," in result.stderr
-    assert "figure=nav: changed" in result.stderr
+    assert "table snapshot_fund, row close_id=2, fund_id=gf: changed" in result.stderr
 
 
 def test_verify_detects_a_rewritten_close_hash(closed: Path) -> None:
@@ -66,9 +64,7 @@ def test_reproduce_reports_zero_differences(closed: Path) -> None:
 def test_reproduce_lists_a_tampered_figure(closed: Path) -> None:
     plain_sql(
         closed,
-        "UPDATE close_figures SET money = 1.00 "
-        "WHERE close_id = 1 AND level = 'investor' AND figure = 'nav' "
-        "AND investor_id = 'pen'",
+        "UPDATE snapshot_investor SET nav = 1.00 WHERE close_id = 1 AND investor_id = 'pen'",
     )
     result = run("audit", "reproduce", "2026Q1", "--db", str(closed))
     assert result.exit_code == 1
@@ -97,7 +93,8 @@ def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path)
         "ledger/transactions.parquet",
         "postings.csv",
         "trial_balance.csv",
-        "figures.parquet",
+        "snapshot/fund.parquet",
+        "snapshot/investor.csv",
         "statements.csv",
         "lineage/cash_flows.csv",
         "sql/chain_columns.sql",
@@ -261,7 +258,8 @@ def test_pack_csv_quotes_formula_text_but_ledger_copies_stay_exact(tmp_path: Pat
     close_period(db, "2026-03", ledger_dir=str(ledger))
     out = tmp_path / "pack"
     assert run("audit", "export", "2026-03", "--out", str(out), "--db", str(db)).exit_code == 0
-    figures = (out / "figures.csv").read_text()
-    assert "'=HYPERLINK(x)" in figures and ",=HYPERLINK" not in figures
+    companies = (out / "snapshot" / "company_info.csv").read_text()
+    assert "'=HYPERLINK(x)" in companies and ",=HYPERLINK" not in companies
     assert "c1,=HYPERLINK(x),ai_robotics" in (out / "ledger" / "companies.csv").read_text()
-    assert "-" in figures  # negative money stays a plain number
+    holdings = (out / "snapshot" / "holding.csv").read_text()
+    assert ",-" in holdings  # negative money stays a plain number

@@ -74,16 +74,15 @@ def test_lineage_flows_give_every_stored_irr(demo_closed: Path) -> None:
 
     from fundbook.close.audit import fresh_book, record_of
     from fundbook.close.lineage import lineage_flows
-    from fundbook.close.snapshot import read_snapshot, read_stored
+    from fundbook.close.snapshot import read_snapshot
     from fundbook.store.db import open_book
     from fundbook.store.frames import load_frames
 
     with open_book(demo_closed, read_only=True) as con:
         snap = read_snapshot(con, "2026-01")
-        figures, _ = read_stored(con, snap.close.close_id)
         mem = fresh_book(con, record_of(con, snap.close.close_id))
         frames = load_frames(mem, snap.close.period_end)
-    flows = lineage_flows(frames, figures, snap.close.period_end)
+    flows = lineage_flows(frames, snap.levels, snap.close.period_end)
     checked = 0
     for basis, level, keys, figure in (
         ("net", "investor", ["fund_id", "investor_id"], "net_irr"),

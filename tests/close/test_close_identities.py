@@ -128,7 +128,7 @@ def _computed(rows: dict[str, list[dict[str, Any]]], period: Period) -> Computed
         "fund": metrics.fund_metrics(frames, period.end),
         "investor": metrics.investor_metrics(frames, period.end),
     }
-    return Computed(period, start, INCEPTION, levels, statements, pl.DataFrame())
+    return Computed(period, start, INCEPTION, levels, statements)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,7 +175,6 @@ def test_each_identity_catches_a_break() -> None:
         computed.inception,
         computed.levels,
         broken,
-        computed.figures_long,
     )
     assert any("differs from the investor NAV" in p for p in nav_matches_metrics(bad))
     over = computed.levels["investor"].with_columns(
@@ -220,7 +219,6 @@ def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
             computed.inception,
             off,
             computed.statements,
-            computed.figures_long,
         )
         assert any("the fund's cash figure" in p for p in ledger_ties_to_figures(con, shifted))
         con.execute(

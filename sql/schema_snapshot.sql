@@ -1,0 +1,218 @@
+-- fundbook snapshot schema: every figure of a close, one typed table per level, as metrics
+-- produce it (docs/architecture.md, "close"). A row is one key of the level at one close: the
+-- level's key columns, then its figures in name order (the order `Snapshot.level` returns).
+-- Money is DECIMAL(38,2), ratios DOUBLE, counts BIGINT, dates DATE, flags BOOLEAN; an
+-- undefined figure (an IRR without a sign change) is NULL. The tables are written once by their
+-- close and hashed by it (`snapshot_*`: coverage `close` in fundbook/store/chain.py, whose KEYS
+-- name each table's key). A figure added to a level is declared here; the close refuses a level
+-- whose columns differ from its table.
+
+CREATE TABLE IF NOT EXISTS snapshot_fund (
+    close_id              INTEGER NOT NULL,
+    fund_id               VARCHAR,
+    amplification         DOUBLE,
+    cash                  DECIMAL(38,2),
+    committed             DECIMAL(38,2),
+    currency              VARCHAR,
+    distributed           DECIMAL(38,2),
+    dpi                   DOUBLE,
+    expenses              DECIMAL(38,2),
+    fees                  DECIMAL(38,2),
+    government_committed  DECIMAL(38,2),
+    government_paid_in    DECIMAL(38,2),
+    grants                DECIMAL(38,2),
+    gross_irr             DOUBLE,
+    gross_moic            DOUBLE,
+    holdings_value        DECIMAL(38,2),
+    income                DECIMAL(38,2),
+    invested              DECIMAL(38,2),
+    kind                  VARCHAR,
+    name                  VARCHAR,
+    nav                   DECIMAL(38,2),
+    net_irr               DOUBLE,
+    paid_in               DECIMAL(38,2),
+    paid_in_leverage      DOUBLE,
+    pic_multiple          DOUBLE,
+    proceeds              DECIMAL(38,2),
+    realised_gain         DECIMAL(38,2),
+    rvpi                  DOUBLE,
+    social_committed      DECIMAL(38,2),
+    social_leverage       DOUBLE,
+    social_paid_in        DECIMAL(38,2),
+    tvpi                  DOUBLE,
+    unfunded              DECIMAL(38,2),
+    unrealised_gain       DECIMAL(38,2)
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_investor (
+    close_id          INTEGER NOT NULL,
+    fund_id           VARCHAR,
+    investor_id       VARCHAR,
+    commitment_share  DOUBLE,
+    committed         DECIMAL(38,2),
+    currency          VARCHAR,
+    distributed       DECIMAL(38,2),
+    dpi               DOUBLE,
+    investor_kind     VARCHAR,
+    nav               DECIMAL(38,2),
+    net_irr           DOUBLE,
+    paid_in           DECIMAL(38,2),
+    rvpi              DOUBLE,
+    tvpi              DOUBLE,
+    unfunded          DECIMAL(38,2)
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_holding (
+    close_id                INTEGER NOT NULL,
+    fund_id                 VARCHAR,
+    holding_id              VARCHAR,
+    co_invested             DECIMAL(38,2),
+    co_investment_leverage  DOUBLE,
+    currency                VARCHAR,
+    fair_value              DECIMAL(38,2),
+    gross_irr               DOUBLE,
+    income                  DECIMAL(38,2),
+    invested                DECIMAL(38,2),
+    moic                    DOUBLE,
+    proceeds                DECIMAL(38,2),
+    realised_gain           DECIMAL(38,2),
+    remaining_cost          DECIMAL(38,2),
+    unrealised_gain         DECIMAL(38,2),
+    valuation_date          DATE,
+    valued_by               VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_theme (
+    close_id             INTEGER NOT NULL,
+    theme                VARCHAR,
+    currency             VARCHAR,
+    fair_value           DECIMAL(38,2),
+    holdings             BIGINT,
+    invested             DECIMAL(38,2),
+    share_of_fair_value  DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_theme_look_through (
+    close_id             INTEGER NOT NULL,
+    fund_id              VARCHAR,
+    theme                VARCHAR,
+    currency             VARCHAR,
+    fair_value           DECIMAL(38,2),
+    holdings             BIGINT,
+    invested             DECIMAL(38,2),
+    share_of_fair_value  DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_theme_by_fund (
+    close_id             INTEGER NOT NULL,
+    fund_id              VARCHAR,
+    theme                VARCHAR,
+    currency             VARCHAR,
+    fair_value           DECIMAL(38,2),
+    holdings             BIGINT,
+    invested             DECIMAL(38,2),
+    share_of_fair_value  DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_programme (
+    close_id              INTEGER NOT NULL,
+    programme             VARCHAR,
+    amplification         DOUBLE,
+    committed             DECIMAL(38,2),
+    companies_short       BIGINT,
+    currency              VARCHAR,
+    government_committed  DECIMAL(38,2),
+    government_paid_in    DECIMAL(38,2),
+    grant_companies       BIGINT,
+    grants                DECIMAL(38,2),
+    kind                  VARCHAR,
+    matching              DECIMAL(38,2),
+    matching_ratio        DOUBLE,
+    meets_target          BOOLEAN,
+    member_funds          BIGINT,
+    paid_in               DECIMAL(38,2),
+    paid_in_leverage      DOUBLE,
+    short_companies       VARCHAR,
+    social_committed      DECIMAL(38,2),
+    social_leverage       DOUBLE,
+    social_paid_in        DECIMAL(38,2),
+    target_amplification  DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_grant (
+    close_id        INTEGER NOT NULL,
+    fund_id         VARCHAR,
+    company_id      VARCHAR,
+    compliant       BOOLEAN,
+    currency        VARCHAR,
+    grants          DECIMAL(38,2),
+    grants_hkd      DECIMAL(38,2),
+    matching        DECIMAL(38,2),
+    matching_ratio  DOUBLE,
+    over_cap        BOOLEAN,
+    required_ratio  DOUBLE,
+    shortfall       DECIMAL(38,2)
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_compliance (
+    close_id   INTEGER NOT NULL,
+    fund_id    VARCHAR,
+    rule       VARCHAR,
+    amount     DECIMAL(38,2),
+    currency   VARCHAR,
+    detail     VARCHAR,
+    ratio      DOUBLE,
+    status     VARCHAR,
+    threshold  VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_cash_flow (
+    close_id                  INTEGER NOT NULL,
+    fund_id                   VARCHAR,
+    quarter                   VARCHAR,
+    contributions             DECIMAL(38,2),
+    cumulative_net_cash_flow  DECIMAL(38,2),
+    distributions             DECIMAL(38,2),
+    net_cash_flow             DECIMAL(38,2)
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_flow (
+    close_id             INTEGER NOT NULL,
+    fund_id              VARCHAR,
+    investor_id          VARCHAR,
+    txn_id               VARCHAR,
+    amount               DECIMAL(38,2),
+    amount_txn_currency  DECIMAL(38,2),
+    date                 DATE,
+    txn_currency         VARCHAR,
+    type                 VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_fund_info (
+    close_id               INTEGER NOT NULL,
+    fund_id                VARCHAR,
+    currency               VARCHAR,
+    investment_period_end  DATE,
+    kind                   VARCHAR,
+    manager                VARCHAR,
+    name                   VARCHAR,
+    programme_id           VARCHAR,
+    vintage                BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_investor_info (
+    close_id     INTEGER NOT NULL,
+    investor_id  VARCHAR,
+    kind         VARCHAR,
+    lp_fund_id   VARCHAR,
+    name         VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_company_info (
+    close_id    INTEGER NOT NULL,
+    company_id  VARCHAR,
+    country     VARCHAR,
+    hk_nexus    BOOLEAN,
+    name        VARCHAR,
+    theme       VARCHAR
+);
