@@ -13,12 +13,12 @@ import polars as pl
 import pyarrow as pa
 
 from fundbook.close.periods import Period
+from fundbook.core.dtypes import MONEY
 from fundbook.core.errors import FundbookError, NotFound
 from fundbook.metrics.statement import STATEMENT_LINES
 from fundbook.store import chain
 from fundbook.store.db import frame, sql
 
-MONEY = pl.Decimal(38, 2)
 # Every level of a snapshot and its key columns, in order: the table `snapshot_<level>` of
 # sql/schema_snapshot.sql, whose key the hash chain names rows by (one definition: chain.KEYS).
 LEVEL_KEYS: dict[str, tuple[str, ...]] = {
