@@ -7,21 +7,10 @@ import polars as pl
 
 from fundbook.close.figures import Computed
 from fundbook.close.snapshot import MONEY, STATEMENT_LINES
+from fundbook.metrics.statement import ROLL_FORWARD
 from fundbook.store.db import sql
 
 ZERO = pl.lit(0, MONEY)
-# Signed lines of the roll-forward: beginning NAV + these = ending NAV.
-ROLL_FORWARD = (
-    ("contributions", 1),
-    ("distributions", -1),
-    ("management_fees", -1),
-    ("fee_offsets", 1),
-    ("partnership_expenses", -1),
-    ("income", 1),
-    ("other_income_expense", 1),
-    ("realised_gain", 1),
-    ("unrealised_gain_change", 1),
-)
 _KEYS = ["basis", "fund_id", "investor_id"]
 
 

@@ -33,6 +33,19 @@ STATEMENT_LINES = (
     "recallable_distributions",
     "ending_unfunded",
 )
+# Signed lines of the roll-forward: beginning NAV + these = ending NAV.
+ROLL_FORWARD = (
+    ("contributions", 1),
+    ("distributions", -1),
+    ("management_fees", -1),
+    ("fee_offsets", 1),
+    ("partnership_expenses", -1),
+    ("income", 1),
+    ("other_income_expense", 1),
+    ("realised_gain", 1),
+    ("unrealised_gain_change", 1),
+)
+
 # Statement lines that are the fund's cumulative P&L lines (state.PNL_LINES) over the period.
 _ALLOCATED = {
     "management_fees": "fees",
