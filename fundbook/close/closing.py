@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -183,21 +184,121 @@ def _valuations(
     return missing, warnings
 
 
-@dataclass(frozen=True)
-class _Chain:
-    """Where a new close joins the book's closes."""
-
-    predecessor: CloseInfo | None  # the latest standing close: inputs and NAVs continue it
-    previous_itd: pl.DataFrame | None  # the predecessor's ITD statements
-
-
-def _chain(con: duckdb.DuckDBPyConnection) -> _Chain:
-    everything = list_closes(con)
-    standing = [c for c in everything if c.status == "closed"]
+def previous_itd(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
+    """The ITD statements of the latest standing close, which a new close continues."""
+    standing = [c for c in list_closes(con) if c.status == "closed"]
     if not standing:
-        return _Chain(None, None)
+        return None
     statements = read_statements(con, standing[-1].close_id)
-    return _Chain(standing[-1], statements.filter(pl.col("basis") == "ITD"))
+    return statements.filter(pl.col("basis") == "ITD")
+
+
+@dataclass
+class CloseRun:
+    """What the steps of one close read and fill in, in order (`CLOSE_STEPS`)."""
+
+    con: duckdb.DuckDBPyConnection
+    target: Period
+    ledger: str | None
+    carry_forward: bool
+    say: Progress
+    imported_before: int = 0  # the import watermark before the close's own import
+    new_rows: int = 0
+    start: dt.date | None = None
+    inception: dt.date | None = None
+    carried: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    computed: Computed | None = None
+    close_id: int = 0
+    watermark: int = 0
+    close_hash: str = ""
+
+    @property
+    def figures(self) -> Computed:
+        assert self.computed is not None, "the compute step has not run"
+        return self.computed
+
+
+def step_order(run: CloseRun) -> None:
+    """Periods close in order, once ended."""
+    check_order(run.con, run.target)
+    run.imported_before = int(scalar(run.con, sql("close_watermark")))
+
+
+def step_import(run: CloseRun) -> None:
+    """Import (and validate) what is new in the ledger folder."""
+    run.ledger = _ledger_dir(run.con, run.ledger)
+    run.new_rows = _import(run.con, run.ledger, run.say)
+
+
+def step_validate(run: CloseRun) -> None:
+    """Where the close starts; every holding valued in the month (or carried forward)."""
+    run.start, run.inception = period_start(run.con, run.target)
+    run.say(f"checking valuations dated in {run.target}")
+    run.carried, run.warnings = _valuations(run.con, run.target, run.carry_forward)
+
+
+def step_compute(run: CloseRun) -> None:
+    """Every figure and statement line, from metrics."""
+    assert run.start is not None and run.inception is not None
+    run.computed = compute(run.con, run.target, run.start, run.inception, run.say)
+
+
+def step_check(run: CloseRun) -> None:
+    """The roll-forward identities and the ties to the ledger; any broken one fails the close."""
+    run.say("checking roll-forward identities")
+    problems = check_all(run.con, run.figures, previous_itd(run.con))
+    if problems:
+        raise CloseFailed(run.target, problems)
+
+
+def step_write(run: CloseRun) -> None:
+    """The snapshot (one table per level), the statements and the close's record."""
+    run.say("writing the snapshot and the lock")
+    run.close_id = int(scalar(run.con, sql("close_next_id")))
+    write_levels(run.con, run.close_id, run.figures.levels)
+    insert_frame(
+        run.con,
+        "close_new_statements",
+        run.figures.statements,
+        sql("close_insert_statements"),
+        run.close_id,
+    )
+    run.watermark = int(scalar(run.con, sql("close_watermark")))
+    run.con.execute(sql("close_insert_close"), _close_record(run))
+
+
+def step_lock(run: CloseRun) -> None:
+    """Lock the period: rows dated in it are refused from now on."""
+    lock = {"period": str(run.target), "period_start": run.figures.period_start}
+    run.con.execute(
+        sql("close_insert_lock"), {**lock, "period_end": run.target.end, "close_id": run.close_id}
+    )
+
+
+def step_hash(run: CloseRun) -> None:
+    """The close's event in the hash chain, over everything written (and every other table)."""
+    run.close_hash = chain_events.record_event(
+        run.con, "close", run.close_id, str(run.target), run.watermark
+    )
+
+
+# The close, step by step, in one transaction (checkpoints after the steps that name one).
+CLOSE_STEPS: tuple[Callable[[CloseRun], None], ...] = (
+    step_order,
+    step_import,
+    step_validate,
+    step_compute,
+    step_check,
+    step_write,
+    step_lock,
+    step_hash,
+)
+CHECKPOINT_AFTER = {
+    step_import: "after-import",
+    step_compute: "after-figures",
+    step_hash: "after-snapshot",
+}
 
 
 def _close_in_transaction(
@@ -209,84 +310,47 @@ def _close_in_transaction(
     say: Progress,
     checkpoint: Checkpoint,
 ) -> CloseResult:
-    check_order(con, target)
-    before = int(scalar(con, sql("close_watermark")))
-    ledger = _ledger_dir(con, ledger)
-    new_rows = _import(con, ledger, say)
-    checkpoint("after-import")
-    start, inception = period_start(con, target)
-    say(f"checking valuations dated in {target}")
-    carried, warnings = _valuations(con, target, carry_forward)
-    computed = compute(con, target, start, inception, say)
-    checkpoint("after-figures")
-    say("checking roll-forward identities")
-    chain = _chain(con)
-    problems = check_all(con, computed, chain.previous_itd)
-    if problems:
-        raise CloseFailed(target, problems)
-    say("writing the snapshot and the lock")
-    record = _Record(carry_forward, carried, warnings, ledger, before)
-    close_id, digest = _write(con, computed, record)
-    checkpoint("after-snapshot")
+    run = CloseRun(con, target, ledger, carry_forward, say)
+    for step in CLOSE_STEPS:
+        step(run)
+        if step in CHECKPOINT_AFTER:
+            checkpoint(CHECKPOINT_AFTER[step])
+    assert run.start is not None
     return CloseResult(
         str(target),
         target.quarter,
-        start,
+        run.start,
         target.end,
         dry_run,
-        close_id,
-        digest,
-        computed.figure_count,
-        new_rows,
-        warnings,
-        summary(computed),
+        run.close_id,
+        run.close_hash,
+        run.figures.figure_count,
+        run.new_rows,
+        run.warnings,
+        summary(run.figures),
     )
 
 
-@dataclass(frozen=True)
-class _Record:
-    """What a close records besides its figures and hashes."""
-
-    carry_forward: bool
-    carried: list[str]
-    warnings: list[str]
-    ledger: str | None
-    imported_before: int  # the import watermark before the close's own import
-
-
-def _write(con: duckdb.DuckDBPyConnection, computed: Computed, record: _Record) -> tuple[int, str]:
-    """Store the snapshot, the close, the lock, and the close's event in the hash chain (which
-    covers all of them and every other table); return the close id and the event's hash."""
-    target = computed.period
-    close_id = int(scalar(con, sql("close_next_id")))
-    write_levels(con, close_id, computed.levels)
-    insert_frame(
-        con, "close_new_statements", computed.statements, sql("close_insert_statements"), close_id
-    )
-    watermark = int(scalar(con, sql("close_watermark")))
-    con.execute(
-        sql("close_insert_close"),
-        {
-            "close_id": close_id,
-            "period": str(target),
-            "quarter": target.quarter,
-            "period_start": computed.period_start,
-            "period_end": target.end,
-            "closed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            "closed_by": login_name(),
-            "ledger_dir": record.ledger,
-            "import_id": watermark if watermark > record.imported_before else None,
-            "import_watermark": watermark,
-            "carry_forward": record.carry_forward,
-            "carried_forward": json.dumps(record.carried),
-            "warnings": json.dumps(record.warnings),
-            "figure_count": computed.figure_count,
-            "versions": json.dumps(chain_events.versions(), sort_keys=True),
-        },
-    )
-    lock = {"period": str(target), "period_start": computed.period_start}
-    con.execute(sql("close_insert_lock"), {**lock, "period_end": target.end, "close_id": close_id})
-    return close_id, chain_events.record_event(con, "close", close_id, str(target), watermark)
+def _close_record(run: CloseRun) -> dict[str, Any]:
+    """The `closes` row of a close: what it was asked, what it imported, what it computed."""
+    computed = run.figures
+    return {
+        "close_id": run.close_id,
+        "period": str(run.target),
+        "quarter": run.target.quarter,
+        "period_start": computed.period_start,
+        "period_end": run.target.end,
+        "closed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "closed_by": login_name(),
+        "ledger_dir": run.ledger,
+        "import_id": run.watermark if run.watermark > run.imported_before else None,
+        "import_watermark": run.watermark,
+        "carry_forward": run.carry_forward,
+        "carried_forward": json.dumps(run.carried),
+        "warnings": json.dumps(run.warnings),
+        "figure_count": computed.figure_count,
+        "versions": json.dumps(chain_events.versions(), sort_keys=True),
+    }
 
 
 def summary(computed: Computed) -> pl.DataFrame:
