@@ -452,6 +452,15 @@ def compare_figures(
 
 def _level_differences(level: str, stored: pl.DataFrame, fresh: pl.DataFrame) -> list[pl.DataFrame]:
     keys = list(LEVEL_KEYS[level])
+    names = [c for c in dict.fromkeys([*stored.columns, *fresh.columns]) if c not in keys]
+    # a figure on one side only is a difference of every row, not a crash
+    stored = stored.with_columns(
+        pl.lit(None, fresh.schema[c]).alias(c) for c in names if c not in stored.columns
+    )
+    fresh = fresh.with_columns(
+        pl.lit(None, stored.schema[c]).alias(c) for c in names if c not in fresh.columns
+    )
+    twice = stored.filter(stored.select(keys).is_duplicated())
     joined = stored.with_columns(pl.lit(True).alias("_row")).join(
         fresh.with_columns(pl.lit(True).alias("_row")),
         on=keys,
@@ -467,17 +476,27 @@ def _level_differences(level: str, stored: pl.DataFrame, fresh: pl.DataFrame) ->
         [pl.col(k).fill_null("") if k else pl.lit("") for k in slots], separator="/"
     )
     lacking = pl.col("_row").is_null() | pl.col("_row_new").is_null()
-    names = [c for c in dict.fromkeys([*stored.columns, *fresh.columns]) if c not in keys]
+    duplicated = twice.select(
+        pl.lit("figure").alias("what"),
+        pl.lit(level).alias("where"),
+        key.alias("key"),
+        pl.lit("(row)").alias("name"),
+        pl.lit("stored more than once").alias("stored"),
+        pl.lit("once").alias("recomputed"),
+    ).unique()
     return [
-        joined.filter(lacking | _differs(name, stored.schema.get(name))).select(
-            pl.lit("figure").alias("what"),
-            pl.lit(level).alias("where"),
-            key.alias("key"),
-            pl.lit(name).alias("name"),
-            pl.col(name).cast(pl.String).fill_null("null").alias("stored"),
-            pl.col(f"{name}_new").cast(pl.String).fill_null("null").alias("recomputed"),
-        )
-        for name in names
+        duplicated,
+        *(
+            joined.filter(lacking | _differs(name, stored.schema.get(name))).select(
+                pl.lit("figure").alias("what"),
+                pl.lit(level).alias("where"),
+                key.alias("key"),
+                pl.lit(name).alias("name"),
+                pl.col(name).cast(pl.String).fill_null("null").alias("stored"),
+                pl.col(f"{name}_new").cast(pl.String).fill_null("null").alias("recomputed"),
+            )
+            for name in names
+        ),
     ]
 
 

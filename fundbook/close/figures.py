@@ -19,6 +19,7 @@ from fundbook.close.snapshot import (
     figure_count,
     stored_form,
 )
+from fundbook.core.errors import FundbookError
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import Frames, load_frames
 
@@ -83,6 +84,9 @@ def compute(
         produced[level] = frame(con, sql(query), {k: params[k] for k in names})
     say("computing capital account statements")
     statements = statement_lines(frames, period, period_start, inception)
+    undeclared = sorted(set(produced) ^ set(LEVEL_KEYS))
+    if undeclared:  # a level computed but not stored, or declared but never computed: a bug
+        raise FundbookError(f"snapshot levels not both computed and declared: {undeclared}")
     levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
     return Computed(period, period_start, inception, levels, statements)
 

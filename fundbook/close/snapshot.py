@@ -60,6 +60,17 @@ def stored_form(df: pl.DataFrame, level: str) -> pl.DataFrame:
     ).sort(keys, nulls_last=False)
 
 
+# What each declared type of a snapshot column holds in polars (stored_form's dtypes).
+_POLARS_OF: dict[str, pl.DataType] = {
+    "DECIMAL(38,2)": MONEY,
+    "DOUBLE": pl.Float64(),
+    "BIGINT": pl.Int64(),
+    "DATE": pl.Date(),
+    "BOOLEAN": pl.Boolean(),
+    "VARCHAR": pl.String(),
+}
+
+
 def figure_count(levels: dict[str, pl.DataFrame]) -> int:
     """The figures of a snapshot's levels: one per row and column besides the keys."""
     return sum(df.height * (df.width - len(LEVEL_KEYS[name])) for name, df in levels.items())
@@ -70,18 +81,26 @@ def write_levels(
 ) -> None:
     """Store every level of a close in its table; a level whose columns are not its table's
     (a figure added to metrics but not to sql/schema_snapshot.sql) is a bug: nothing stored."""
-    declared: dict[str, list[str]] = {}
-    for table, column in con.execute(
+    declared: dict[str, list[tuple[str, str]]] = {}
+    for table, column, dtype in con.execute(
         sql("snapshot_columns"), {"prefix": chain.SNAPSHOT_PREFIX}
     ).fetchall():
-        declared.setdefault(table, []).append(column)
+        declared.setdefault(table, []).append((column, dtype))
     for level, df in levels.items():
         table = table_of(level)
-        if df.height and declared.get(table) != ["close_id", *df.columns]:
+        columns = declared.get(table, [])
+        if df.height and [c for c, _ in columns] != ["close_id", *df.columns]:
             raise FundbookError(
                 f"level {level}: its columns {df.columns} are not those of table {table} "
-                f"{declared.get(table, [])[1:]} (sql/schema_snapshot.sql)"
+                f"{[c for c, _ in columns][1:]} (sql/schema_snapshot.sql)"
             )
+        wrong = [
+            f"{c} is {df.schema[c]}, the table holds {t}"
+            for c, t in columns[1:]
+            if df.height and df.schema[c] != _POLARS_OF.get(t, df.schema[c])
+        ]
+        if wrong:  # DuckDB would convert silently (a float into DECIMAL, 32.6 into 33)
+            raise FundbookError(f"level {level}: {'; '.join(wrong)} (sql/schema_snapshot.sql)")
     for level, df in levels.items():
         if df.height:
             query = sql("snapshot_insert").format(table=chain.quote(table_of(level)))

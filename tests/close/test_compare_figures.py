@@ -39,3 +39,16 @@ def test_a_level_one_side_lacks_lists_every_figure() -> None:
     rule = pl.DataFrame({"fund_id": ["a"], "rule": ["size"], "ratio": [0.5]})
     diffs = compare_figures({}, {"compliance": rule})
     assert diffs.rows() == [("figure", "compliance", "a///size", "ratio", "null", "0.5")]
+
+
+def test_a_row_stored_twice_is_a_difference() -> None:
+    stored = pl.concat([_fund(), _fund().filter(pl.col("fund_id") == "a")])
+    diffs = compare_figures({"fund": stored}, {"fund": _fund()})
+    assert ("figure", "fund", "a///", "(row)", "stored more than once", "once") in diffs.rows()
+
+
+def test_a_figure_on_one_side_only_is_listed_not_a_crash() -> None:
+    diffs = compare_figures({"fund": _fund().drop("net_irr")}, {"fund": _fund()})
+    assert diffs.select("key", "name", "stored", "recomputed").rows() == [
+        ("a///", "net_irr", "null", "0.1")
+    ]

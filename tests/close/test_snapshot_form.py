@@ -113,3 +113,23 @@ def _declared(con: duckdb.DuckDBPyConnection, level: str) -> pl.DataFrame:
     rel = con.sql(f"SELECT * EXCLUDE (close_id) FROM {table_of(level)} LIMIT 0").pl()
     taken = ("fund_id", "holding_id", "fair_value", "gross_irr", "valuation_date")
     return rel.drop(*taken).clear(1)
+
+
+def test_a_figure_of_the_wrong_type_is_refused(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB would convert a float into DECIMAL (or 32.6 into a count of 33) without a word:
+    a level whose dtypes are not its table's is refused, nothing stored."""
+    holding = stored_form(
+        pl.DataFrame(
+            {
+                "fund_id": ["sf1"],
+                "holding_id": ["c1"],
+                "fair_value": [1234.5],  # money as a float
+                "gross_irr": [0.125],
+                "valuation_date": [dt.date(2026, 9, 30)],
+            }
+        ).join(_declared(con, "holding"), how="cross"),
+        "holding",
+    )
+    with pytest.raises(FundbookError, match="fair_value is Float64, the table holds DECIMAL"):
+        write_levels(con, 9, {"holding": holding})
+    assert read_levels(con, 9) == {}
