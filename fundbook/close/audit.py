@@ -179,12 +179,15 @@ def _check_table(
 ) -> None:
     head = events[-1].seq
     seen: set[int] = set()
-    for seq, part in chain.by_segment(chain.table_rows(con, table)):
+    # digests first (no keys, no MD5s): the locators are computed only where a digest differs
+    for seq, lines in chain.by_segment(chain.table_rows(con, table, locators=False)):
         if seq is None:
-            _uncovered(table, part, checks[head])
+            _uncovered(table, _segment(con, table, None), checks[head])
             continue
         seen.add(seq)
+        part = lines
         if seq not in recorded:
+            part = _segment(con, table, seq)
             checks[head].problems.append(
                 f"table {table.name}: {part.num_rows} row(s) of event {seq}, "
                 f"which the chain does not hold; first: {part.column('row_key')[0]}"
@@ -197,7 +200,7 @@ def _check_table(
             if table.name == chain.ROWS_TABLE:
                 found = _locate_locators(con, seq, events, recorded[seq])
             else:
-                found = _locate(con, table, seq, part, expected)
+                found = _locate(con, table, seq, _segment(con, table, seq), expected)
             if table.coverage == "full" and table.name != chain.ROWS_TABLE:
                 found += " (a table hashed whole at every event: the latest event reports it)"
             checks[seq].problems.append(found)
@@ -205,6 +208,12 @@ def _check_table(
         expected = recorded[e.seq].get(table.name)
         if e.seq not in seen and expected and expected.rows and _applies(table, e.seq, head):
             checks[e.seq].problems.append(_locate(con, table, e.seq, None, expected))
+
+
+def _segment(con: duckdb.DuckDBPyConnection, table: chain.Table, seq: int | None) -> pa.Table:
+    """The rows of a table an event covers (None: no event), with their keys and MD5s."""
+    where = f"({chain.segment_expr(table)}) IS NOT DISTINCT FROM $seq"
+    return chain.table_rows(con, table, where, {"seq": seq})
 
 
 def _uncovered(table: chain.Table, part: pa.Table, check: CloseCheck) -> None:
