@@ -13,7 +13,6 @@ from fundbook import metrics
 from fundbook.close.periods import Period, basis_starts
 from fundbook.close.snapshot import (
     LEVEL_KEYS,
-    MONEY,
     STATEMENT_LINES,
     conform_statements,
     figure_count,
@@ -78,7 +77,7 @@ def compute(
     for level, fn in METRIC_LEVELS:
         say(f"computing {level} figures")
         produced[level] = fn(frames, end)
-    produced["theme_by_fund"] = theme_by_fund(produced["holding"], frames.companies)
+    produced["theme_by_fund"] = metrics.theme_exposure(frames, end, by_fund=True)
     params = {"period_end": end, "quarter_start": period.quarter_start}
     for level, query, names in BOOK_LEVELS:
         produced[level] = frame(con, sql(query), {k: params[k] for k in names})
@@ -89,30 +88,6 @@ def compute(
         raise FundbookError(f"snapshot levels not both computed and declared: {undeclared}")
     levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
     return Computed(period, period_start, inception, levels, statements)
-
-
-def theme_by_fund(holdings: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
-    """Each fund's direct exposure by theme, in its currency: the figures of
-    `metrics.theme_exposure(frames, as_of, fund_id=F)` for every fund F at once, from the
-    holding level (a holding that is a fund of the book has the theme `sub_fund`; `holdings`
-    counts those with a position: fair value or remaining cost above zero). A test on the demo
-    book keeps the two equal."""
-    themes = companies.select(pl.col("company_id").alias("holding_id"), "theme")
-    cents = (pl.col("fair_value") * 100).cast(pl.Int128).cast(pl.Float64)
-    total = cents.sum().over("fund_id")
-    held = (pl.col("fair_value") > 0) | (pl.col("remaining_cost") > 0)  # a position at the date
-    return (
-        holdings.join(themes, on="holding_id", how="left")
-        .with_columns(pl.col("theme").fill_null("sub_fund"))
-        .group_by("fund_id", "theme", "currency")
-        .agg(
-            pl.col("holding_id").filter(held).n_unique().cast(pl.Int64).alias("holdings"),
-            pl.col("invested").sum().cast(MONEY),
-            pl.col("fair_value").sum().cast(MONEY),
-        )
-        .with_columns(pl.when(total != 0).then(cents / total).alias("share_of_fair_value"))
-        .sort("fund_id", "theme")
-    )
 
 
 def statement_lines(

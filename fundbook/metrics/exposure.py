@@ -16,7 +16,11 @@ SUB_FUND_THEME = "sub_fund"  # a holding that is a fund of the book, seen withou
 
 
 def theme_exposure(
-    frames: BookFrames, as_of: date, look_through: bool = False, fund_id: str | None = None
+    frames: BookFrames,
+    as_of: date,
+    look_through: bool = False,
+    fund_id: str | None = None,
+    by_fund: bool = False,
 ) -> pl.DataFrame:
     """One row per theme: companies held, invested cost, fair value and share of fair value.
 
@@ -28,9 +32,14 @@ def theme_exposure(
     holdings (HKD; holdings of funds are skipped, their companies are counted in the funds).
     With look-through: the guidance fund `fund_id` (default: every fund of kind
     guidance_fund, in HKD) sees its share of each sub-fund's holdings plus its direct ones,
-    de-duplicated by company.
+    de-duplicated by company. With `by_fund`: every fund's own (direct) exposure, in its
+    currency, at once: the rows of `fund_id=F` for every fund F.
     """
     state = book_state(frames, as_of)
+    if by_fund:
+        if look_through or fund_id is not None:
+            raise ValueError("by_fund is every fund's direct exposure: no fund_id, no look-through")
+        return _by_fund(frames, state)
     guidance = frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"]
     if look_through and fund_id is None and guidance.len() == 1:
         label: str | None = guidance[0]  # the one guidance fund is the default holder
@@ -67,6 +76,39 @@ def theme_exposure(
         "share_of_fair_value",
     ]
     return as_money(out.select(cols).sort("theme"))
+
+
+def _by_fund(frames: BookFrames, state: BookState) -> pl.DataFrame:
+    """Every fund's holdings by theme in its own currency (no conversion: a share of one)."""
+    exposure = _fine(_position(state.holdings), _ONE, _ONE, _HKD_RATE, _HKD_RATE)
+    themes = frames.companies.select(pl.col("company_id").alias("holding_id"), "theme")
+    currency = frames.funds.select("fund_id", "currency")
+    out = (
+        exposure.join(themes, on="holding_id", how="left")
+        .with_columns(pl.col("theme").fill_null(SUB_FUND_THEME))
+        .group_by("fund_id", "theme")
+        .agg(
+            pl.col("holding_id").filter(pl.col("held")).n_unique().cast(pl.Int64).alias("holdings"),
+            from_fine(pl.col("invested").sum()).alias("invested"),
+            from_fine(pl.col("fair_value").sum()).alias("fair_value"),
+        )
+        .with_columns(
+            ratio(pl.col("fair_value"), pl.col("fair_value").sum().over("fund_id")).alias(
+                "share_of_fair_value"
+            )
+        )
+        .join(currency, on="fund_id", how="left")
+    )
+    cols = [
+        "fund_id",
+        "theme",
+        "currency",
+        "holdings",
+        "invested",
+        "fair_value",
+        "share_of_fair_value",
+    ]
+    return as_money(out.select(cols).sort("fund_id", "theme"))
 
 
 _ONE = pl.lit(1, CENTS)
