@@ -34,10 +34,10 @@ METRIC_LEVELS: tuple[tuple[str, MetricFn], ...] = (
     ("programme", lambda f, d: metrics.programme_metrics(f, d)),
     ("grant", lambda f, d: metrics.grant_matching(f, d).rename({"programme": "fund_id"})),
     ("compliance", lambda f, d: metrics.compliance(f, d)),
+    ("cash_flow", lambda f, d: metrics.cash_flow_by_quarter(f, d)),
 )
 # Levels read straight from the booked rows: (level, SQL file, the parameters it binds).
 BOOK_LEVELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("cash_flow", "close_cash_flow", ("period_end",)),
     ("flow", "close_flows", ("quarter_start", "period_end")),
     ("fund_info", "close_fund_info", ()),
     ("investor_info", "close_investor_info", ()),

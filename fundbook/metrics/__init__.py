@@ -1,5 +1,6 @@
 """Pure metrics: polars DataFrames in, DataFrames out; no database, files or clock."""
 
+from fundbook.metrics.cash_flow import cash_flow_by_quarter
 from fundbook.metrics.compliance import compliance
 from fundbook.metrics.explain import explain
 from fundbook.metrics.exposure import theme_exposure
@@ -9,6 +10,7 @@ from fundbook.metrics.statement import capital_account_statement
 
 __all__ = [
     "capital_account_statement",
+    "cash_flow_by_quarter",
     "compliance",
     "explain",
     "fund_metrics",
