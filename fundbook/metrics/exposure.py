@@ -49,66 +49,51 @@ def theme_exposure(
         exposure, currency = _look_through(frames, state, fund_id)
     else:
         exposure, currency = _direct(frames, state, fund_id)
-    themes = frames.companies.select(pl.col("company_id").alias("holding_id"), "theme")
-    rows = exposure.join(themes, on="holding_id", how="left").with_columns(
-        pl.col("theme").fill_null(SUB_FUND_THEME)
+    out = _by_theme(exposure, frames, []).with_columns(
+        pl.lit(label).cast(pl.String).alias("fund_id"), pl.lit(currency).alias("currency")
     )
-    out = (
-        rows.group_by("theme")
+    return as_money(out.select(THEME_COLUMNS).sort("theme"))
+
+
+THEME_COLUMNS = (
+    "fund_id",
+    "theme",
+    "currency",
+    "holdings",
+    "invested",
+    "fair_value",
+    "share_of_fair_value",
+)
+
+
+def _by_theme(exposure: pl.DataFrame, frames: BookFrames, group: list[str]) -> pl.DataFrame:
+    """Exposure rows summed per theme (and `group`): companies held, invested, fair value
+    (rounded once), and the share of fair value within the group."""
+    themes = frames.companies.select(pl.col("company_id").alias("holding_id"), "theme")
+    total = pl.col("fair_value").sum()
+    return (
+        exposure.join(themes, on="holding_id", how="left")
+        .with_columns(pl.col("theme").fill_null(SUB_FUND_THEME))
+        .group_by(*group, "theme")
         .agg(
             pl.col("holding_id").filter(pl.col("held")).n_unique().cast(pl.Int64).alias("holdings"),
             from_fine(pl.col("invested").sum()).alias("invested"),
             from_fine(pl.col("fair_value").sum()).alias("fair_value"),
         )
         .with_columns(
-            ratio(pl.col("fair_value"), pl.col("fair_value").sum()).alias("share_of_fair_value"),
-            pl.lit(label).cast(pl.String).alias("fund_id"),
-            pl.lit(currency).alias("currency"),
+            ratio(pl.col("fair_value"), total.over(group) if group else total).alias(
+                "share_of_fair_value"
+            )
         )
     )
-    cols = [
-        "fund_id",
-        "theme",
-        "currency",
-        "holdings",
-        "invested",
-        "fair_value",
-        "share_of_fair_value",
-    ]
-    return as_money(out.select(cols).sort("theme"))
 
 
 def _by_fund(frames: BookFrames, state: BookState) -> pl.DataFrame:
     """Every fund's holdings by theme in its own currency (no conversion: a share of one)."""
     exposure = _fine(_position(state.holdings), _ONE, _ONE, _HKD_RATE, _HKD_RATE)
-    themes = frames.companies.select(pl.col("company_id").alias("holding_id"), "theme")
     currency = frames.funds.select("fund_id", "currency")
-    out = (
-        exposure.join(themes, on="holding_id", how="left")
-        .with_columns(pl.col("theme").fill_null(SUB_FUND_THEME))
-        .group_by("fund_id", "theme")
-        .agg(
-            pl.col("holding_id").filter(pl.col("held")).n_unique().cast(pl.Int64).alias("holdings"),
-            from_fine(pl.col("invested").sum()).alias("invested"),
-            from_fine(pl.col("fair_value").sum()).alias("fair_value"),
-        )
-        .with_columns(
-            ratio(pl.col("fair_value"), pl.col("fair_value").sum().over("fund_id")).alias(
-                "share_of_fair_value"
-            )
-        )
-        .join(currency, on="fund_id", how="left")
-    )
-    cols = [
-        "fund_id",
-        "theme",
-        "currency",
-        "holdings",
-        "invested",
-        "fair_value",
-        "share_of_fair_value",
-    ]
-    return as_money(out.select(cols).sort("fund_id", "theme"))
+    out = _by_theme(exposure, frames, ["fund_id"]).join(currency, on="fund_id", how="left")
+    return as_money(out.select(THEME_COLUMNS).sort("fund_id", "theme"))
 
 
 _ONE = pl.lit(1, CENTS)
