@@ -1,9 +1,8 @@
--- The rows of one event that differ between what the chain recorded (audit_rows) and the book
--- now (`chain_current`: a registered Arrow table of each row's key and MD5). With $prefixed,
--- keys read `<table>: <key>` (several tables at once). The labels name what each side means.
+-- The rows of one table at one event that differ between what the chain recorded (audit_rows)
+-- and the book now (`chain_current`: a registered Arrow table of each row's key and MD5).
+-- The labels say what each side means (a changed row, or a changed locator).
 WITH stored AS (
-    SELECT CASE WHEN $prefixed THEN tbl || ': ' || row_key ELSE row_key END AS row_key, row_md5
-    FROM audit_rows WHERE seq = $seq AND list_contains($tables, tbl)
+    SELECT row_key, row_md5 FROM audit_rows WHERE seq = $seq AND tbl = $tbl
 ), gone AS (
     SELECT row_key, row_md5 FROM stored EXCEPT ALL SELECT row_key, row_md5 FROM chain_current
 ), added AS (

@@ -1,5 +1,4 @@
--- Per connection: no progress bar on standard output (fundbook prints its own progress), and
--- DuckDB never installs or loads an extension on its own (no network access, no surprises).
+-- Per connection: no progress bar on standard output (fundbook prints its own progress).
+-- Extension autoinstall and autoload are off from the moment of connecting
+-- (fundbook.store.db.DUCKDB_CONFIG), before DuckDB reads any file.
 SET enable_progress_bar = false;
-SET autoinstall_known_extensions = false;
-SET autoload_known_extensions = false;

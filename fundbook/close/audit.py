@@ -237,6 +237,28 @@ LOCATOR_LABELS = {
 }
 
 
+_NO_ROWS = {"row_key": pa.string(), "row_md5": pa.uint64()}
+
+
+def _differing(
+    con: duckdb.DuckDBPyConnection,
+    seq: int,
+    table: str,
+    current: pa.Table | None,
+    labels: dict[str, str],
+) -> list[tuple[str, str]]:
+    """(key, what) of each row of `table` at event `seq` whose recorded locator (audit_rows)
+    and the row now (`current`: row_key, row_md5) disagree, in key order."""
+    if current is None:
+        current = pa.Table.from_batches([], schema=pa.schema(_NO_ROWS))
+    con.register("chain_current", current.select(list(_NO_ROWS)))
+    try:
+        found = con.execute(sql("chain_locate"), {**labels, "seq": seq, "tbl": table})
+        return [(str(key), str(what)) for key, what in found.fetchall()]
+    finally:
+        con.unregister("chain_current")
+
+
 def _locate(
     con: duckdb.DuckDBPyConnection,
     table: chain.Table,
@@ -247,19 +269,7 @@ def _locate(
     """The message for a table whose rows at an event differ: the first differing row."""
     rows_now = part.num_rows if part is not None else 0
     rows_then = expected.rows if expected else 0
-    current = (
-        part.select(["row_key", "row_md5"])
-        if part is not None
-        else pa.table({"row_key": pa.array([], pa.string()), "row_md5": pa.array([], pa.uint64())})
-    )
-    con.register("chain_current", current)
-    try:
-        found = con.execute(
-            sql("chain_locate"),
-            {**ROW_LABELS, "seq": seq, "tables": [table.name], "prefixed": False},
-        ).fetchall()
-    finally:
-        con.unregister("chain_current")
+    found = _differing(con, seq, table.name, part, ROW_LABELS)
     counts = f"{rows_then} row(s) recorded, {rows_now} now"
     if not found:
         return f"table {table.name}: its rows no longer match their hash ({counts})"
@@ -292,40 +302,24 @@ def _locate_locators(
     recorded: dict[str, chain.Digest],
 ) -> str:
     """The message for an event whose recorded row keys and MD5s (audit_rows) were altered:
-    recompute them from the rows they describe and name the first that differs."""
+    recompute them, table by table, from the rows they describe and name the first that
+    differs."""
     rng = next(r for r in chain.ranges(events) if r.seq == seq)
     head = events[-1].seq
-    parts, compared = [], []
     for table in chain.tables(con):
         if table.name == chain.ROWS_TABLE or not _applies(table, seq, head):
             continue
-        compared.append(table.name)
         where, params = chain.own_rows(table, rng)
-        rows = chain.table_rows(con, table, where, params)
-        parts.append(
-            pa.table(
-                {
-                    "row_key": pa.array(
-                        [f"{table.name}: {k}" for k in rows.column("row_key").to_pylist()],
-                        pa.string(),
-                    ),
-                    "row_md5": rows.column("row_md5"),
-                }
-            )
+        found = _differing(
+            con, seq, table.name, chain.table_rows(con, table, where, params), LOCATOR_LABELS
         )
-    empty = pa.table({"row_key": pa.array([], pa.string()), "row_md5": pa.array([], pa.uint64())})
-    current = pa.concat_tables(parts) if parts else empty
-    con.register("chain_current", current)
-    try:
-        params = {**LOCATOR_LABELS, "seq": seq, "tables": compared, "prefixed": True}
-        found = con.execute(sql("chain_locate"), params).fetchall()
-    finally:
-        con.unregister("chain_current")
-    if not found:
-        return _locators_count_differs(con, seq, recorded)
-    key, what = found[0]
-    more = f"; {len(found) - 1} more row(s) differ" if len(found) > 1 else ""
-    return f"table {chain.ROWS_TABLE}, the recorded row of {key}: {what}{more}"
+        if found:
+            (key, what), more = found[0], len(found) - 1
+            extra = f"; {more} more row(s) of {table.name} differ" if more else ""
+            return (
+                f"table {chain.ROWS_TABLE}, the recorded row of {table.name}: {key}: {what}{extra}"
+            )
+    return _locators_count_differs(con, seq, recorded)
 
 
 def first_broken(checks: list[CloseCheck]) -> CloseCheck | None:

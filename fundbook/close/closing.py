@@ -26,8 +26,9 @@ from fundbook.close.snapshot import (
 )
 from fundbook.core.errors import FundbookError, PeriodLocked
 from fundbook.core.login import login_name
-from fundbook.store import chain as chain_events
-from fundbook.store.db import open_book, scalar, sql
+from fundbook.core.versions import versions
+from fundbook.store import chain
+from fundbook.store.db import open_book, rollback, scalar, sql
 from fundbook.store.importer import import_book, ledger_hash
 
 Progress = Callable[[str], None]
@@ -95,7 +96,7 @@ def close_period(
             checkpoint("before-commit")
             con.commit()
         except BaseException:
-            con.rollback()
+            rollback(con)  # a failed rollback must not hide the cause (a full disk)
             raise
         checkpoint("after-commit")
         return result
@@ -278,7 +279,7 @@ def step_lock(run: CloseRun) -> None:
 
 def step_hash(run: CloseRun) -> None:
     """The close's event in the hash chain, over everything written (and every other table)."""
-    run.close_hash = chain_events.record_event(
+    run.close_hash = chain.record_event(
         run.con, "close", run.close_id, str(run.target), run.watermark
     )
 
@@ -349,7 +350,7 @@ def _close_record(run: CloseRun) -> dict[str, Any]:
         "carried_forward": json.dumps(run.carried),
         "warnings": json.dumps(run.warnings),
         "figure_count": computed.figure_count,
-        "versions": json.dumps(chain_events.versions(), sort_keys=True),
+        "versions": json.dumps(versions(), sort_keys=True),
     }
 
 

@@ -102,10 +102,6 @@ def _close_json(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> str:
     )
 
 
-def _lock_file() -> Path | None:
-    return resource_path("uv.lock")
-
-
 def export_pack(
     con: duckdb.DuckDBPyConnection,
     period: str,
@@ -250,7 +246,7 @@ def _write_pack(
         mem.close()
     _write_frame(lineage_flows(frames, levels, rec["period_end"]), out / "lineage" / "cash_flows")
     shutil.copytree(sql_dir(), out / "sql", ignore=shutil.ignore_patterns("__pycache__"))
-    lock = _lock_file()
+    lock = resource_path("uv.lock")
     if lock:
         shutil.copyfile(lock, out / "uv.lock")
     (out / "README.md").write_text(

@@ -10,7 +10,7 @@ from fundbook.close.snapshot import CloseInfo, find_close
 from fundbook.core.errors import FundbookError, PeriodLocked
 from fundbook.core.login import login_name
 from fundbook.store.chain import record_event
-from fundbook.store.db import open_book, scalar, sql
+from fundbook.store.db import open_book, rollback, scalar, sql
 
 
 def reopen_period(
@@ -48,6 +48,6 @@ def reopen_period(
             head = record_event(con, "reopen", info.close_id, str(target), watermark)
             con.commit()
         except BaseException:
-            con.rollback()
+            rollback(con)
             raise
         return info, head

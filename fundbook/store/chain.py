@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Any, Literal
 
 import duckdb
@@ -39,7 +37,6 @@ NOT_HASHED = {CHAIN_TABLE: "the chain itself: each event's hash and link are rec
 # Tables written once by their close (sql/schema_snapshot.sql: one per level; the statements).
 SNAPSHOT_PREFIX = "snapshot_"
 SEGMENT_BY_CLOSE = ("close_statements",)
-_REQUIREMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 CATALOG = "catalog"  # the part holding views, macros, sequences, constraints, other schemas
 EVENTS = ("import", "close", "reopen")
 # Columns that name a row in messages; a table not listed is named by its first three columns.
@@ -256,10 +253,6 @@ def digest(table: Table, lines: pa.ChunkedArray) -> Digest:
     return Digest(count, sha.hexdigest())
 
 
-def empty_digest(table: Table) -> Digest:
-    return Digest(0, hashlib.sha256((table.header + "\n").encode("utf-8")).hexdigest())
-
-
 def catalog_digest(con: duckdb.DuckDBPyConnection) -> Digest:
     """Everything of the book besides its main tables' rows (sql/chain_catalog.sql), sorted:
     a changed view, an added macro, sequence, index, constraint or schema is caught."""
@@ -414,20 +407,3 @@ def _keep_locators(con: duckdb.DuckDBPyConnection, table: Table, rows: pa.Table)
         con.execute(sql("chain_insert_rows"), {"tbl": table.name})
     finally:
         con.unregister("chain_new_rows")
-
-
-def versions() -> dict[str, str]:
-    """Versions of fundbook and every dependency it declares, from the installed metadata."""
-    found = {"fundbook": metadata.version("fundbook")}
-    for requirement in metadata.requires("fundbook") or []:
-        if "extra ==" in requirement:
-            continue
-        match = _REQUIREMENT_NAME.match(requirement.strip())
-        if not match:
-            continue
-        name = match.group(0).lower()
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return dict(sorted(found.items()))

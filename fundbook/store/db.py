@@ -266,6 +266,13 @@ def _remove_book(path: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure; a rollback that fails too (a commit that failed on a full
+    disk has already ended the transaction) must not hide the failure's real cause."""
+    with suppress(duckdb.Error):
+        con.rollback()
+
+
 def frame(
     con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | dict[str, Any] | None = None
 ) -> pl.DataFrame:

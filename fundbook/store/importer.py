@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from fundbook.ledger.csvfile import LINE
 from fundbook.ledger.spec import typed_schema
 from fundbook.store.chain import record_event
 from fundbook.store.db import frame as db_frame
-from fundbook.store.db import scalar, sql
+from fundbook.store.db import rollback, scalar, sql
 
 Progress = Callable[[str], None]
 
@@ -129,13 +128,6 @@ def import_book(
             rollback(con)
         raise
     return result
-
-
-def rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back after a failure; a rollback that fails too (a commit that failed on a full
-    disk has already ended the transaction) must not hide the failure's real cause."""
-    with suppress(duckdb.Error):
-        con.rollback()
 
 
 def _import(
