@@ -8,7 +8,7 @@ import polars as pl
 from fundbook.close.figures import Computed
 from fundbook.close.snapshot import MONEY, STATEMENT_LINES
 from fundbook.metrics.statement import ROLL_FORWARD
-from fundbook.store.db import sql
+from fundbook.store.db import frame, sql
 
 ZERO = pl.lit(0, MONEY)
 _KEYS = ["basis", "fund_id", "investor_id"]
@@ -70,29 +70,47 @@ def investors_sum_to_fund(statements: pl.DataFrame) -> list[str]:
     return problems
 
 
-def nav_matches_metrics(computed: Computed) -> list[str]:
-    """ITD ending NAV equals the NAV of fund_metrics and investor_metrics at the period end."""
-    itd = computed.statements.filter(pl.col("basis") == "ITD")
-    problems = []
-    investors = itd.filter(pl.col("investor_id").is_not_null())
-    checks = (
-        ("fund", ["fund_id"], itd.filter(pl.col("investor_id").is_null())),
-        ("investor", ["fund_id", "investor_id"], investors),
+def nav_from_the_book(con: duckdb.DuckDBPyConnection, computed: Computed) -> list[str]:
+    """Each fund's NAV (metrics, from its positions) equals its NAV recomputed from the booked
+    rows in SQL (`close_nav_book`), and its investors' capital accounts add up to it."""
+    book = frame(con, sql("close_nav_book"), {"period_end": computed.period.end})
+    levels = computed.levels
+    return nav_ties(levels["fund"], levels["holding"], levels["investor"], book)
+
+
+def nav_ties(
+    funds: pl.DataFrame, holdings: pl.DataFrame, investors: pl.DataFrame, book: pl.DataFrame
+) -> list[str]:
+    """Fund NAV = the book's cash + its holdings valued from the booked rows (`book`: fund_id,
+    holding_id, value; holding_id null for cash) = the sum of its investors' NAV.
+
+    A holding that is a fund of the book is valued from its capital account, which only the
+    metrics compute: its value is the holding level's fair value, on both sides."""
+    held = holdings.filter(pl.col("valued_by") == "capital_account").select(
+        "fund_id", "holding_id", pl.col("fair_value").alias("_account")
     )
-    for level, keys, rows in checks:
-        frame = computed.levels[level]
-        if "nav" not in frame.columns:
-            problems.append(f"{level} metrics have no nav figure")
-            continue
-        joined = rows.select(*keys, "ending_nav").join(
-            frame.select(*keys, pl.col("nav").cast(MONEY)), on=keys, how="full", coalesce=True
-        )
-        bad = joined.filter(pl.col("ending_nav").fill_null(ZERO) != pl.col("nav").fill_null(ZERO))
-        problems += [
-            f"{level} {' '.join(str(r[k]) for k in keys)}: statement ending NAV "
-            f"{r['ending_nav']} differs from the {level} NAV {r['nav']}"
-            for r in bad.iter_rows(named=True)
-        ]
+    valued = book.join(held, on=["fund_id", "holding_id"], how="left").select(
+        "fund_id", pl.coalesce("_account", pl.col("value").cast(MONEY)).alias("value")
+    )
+    second = valued.group_by("fund_id").agg(pl.col("value").sum().alias("book_nav"))
+    accounts = investors.group_by("fund_id").agg(pl.col("nav").cast(MONEY).sum().alias("_sum"))
+    joined = (
+        funds.select("fund_id", pl.col("nav").cast(MONEY))
+        .join(second, on="fund_id", how="full", coalesce=True)
+        .join(accounts, on="fund_id", how="left")
+        .with_columns(pl.col("nav", "book_nav").fill_null(ZERO))
+    )
+    problems = [
+        f"fund {r['fund_id']}: NAV {r['nav']} but the booked rows give {r['book_nav']} "
+        "(cash of the postings plus holdings at their latest mark or remaining cost)"
+        for r in joined.filter(pl.col("nav") != pl.col("book_nav")).iter_rows(named=True)
+    ]
+    unequal = joined.filter(pl.col("_sum").is_not_null() & (pl.col("_sum") != pl.col("nav")))
+    problems += [
+        f"fund {r['fund_id']}: NAV {r['nav']} but its investors' capital accounts add up "
+        f"to {r['_sum']}"
+        for r in unequal.iter_rows(named=True)
+    ]
     return problems
 
 
@@ -172,7 +190,7 @@ def check_all(
     return [
         *statement_roll_forward(statements),
         *investors_sum_to_fund(statements),
-        *nav_matches_metrics(computed),
+        *nav_from_the_book(con, computed),
         *paid_in_within_commitment(computed.levels["investor"]),
         *ledger_ties_to_figures(con, computed),
         *continues_previous(statements, previous_itd),
