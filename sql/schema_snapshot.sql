@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS snapshot_fund (
     income                DECIMAL(38,2),
     invested              DECIMAL(38,2),
     kind                  VARCHAR,
+    meets_target          BOOLEAN,
     name                  VARCHAR,
     nav                   DECIMAL(38,2),
     net_irr               DOUBLE,
@@ -57,29 +58,42 @@ CREATE TABLE IF NOT EXISTS snapshot_investor (
     nav               DECIMAL(38,2),
     net_irr           DOUBLE,
     paid_in           DECIMAL(38,2),
+    pic_multiple      DOUBLE,
     rvpi              DOUBLE,
     tvpi              DOUBLE,
     unfunded          DECIMAL(38,2)
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_holding (
-    close_id                INTEGER NOT NULL,
-    fund_id                 VARCHAR,
-    holding_id              VARCHAR,
-    co_invested             DECIMAL(38,2),
-    co_investment_leverage  DOUBLE,
-    currency                VARCHAR,
-    fair_value              DECIMAL(38,2),
-    gross_irr               DOUBLE,
-    income                  DECIMAL(38,2),
-    invested                DECIMAL(38,2),
-    moic                    DOUBLE,
-    proceeds                DECIMAL(38,2),
-    realised_gain           DECIMAL(38,2),
-    remaining_cost          DECIMAL(38,2),
-    unrealised_gain         DECIMAL(38,2),
-    valuation_date          DATE,
-    valued_by               VARCHAR
+    close_id                        INTEGER NOT NULL,
+    fund_id                         VARCHAR,
+    holding_id                      VARCHAR,
+    co_invested                     DECIMAL(38,2),
+    co_investment_leverage          DOUBLE,
+    cumulative_share_of_fair_value  DOUBLE,
+    currency                        VARCHAR,
+    fair_value                      DECIMAL(38,2),
+    gross_irr                       DOUBLE,
+    income                          DECIMAL(38,2),
+    invested                        DECIMAL(38,2),
+    moic                            DOUBLE,
+    proceeds                        DECIMAL(38,2),
+    rank                            BIGINT,
+    realisation                     VARCHAR,
+    realised_gain                   DECIMAL(38,2),
+    remaining_cost                  DECIMAL(38,2),
+    share_of_fair_value             DOUBLE,
+    unrealised_gain                 DECIMAL(38,2),
+    valuation_date                  DATE,
+    valued_by                       VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_holding_look_through (
+    close_id     INTEGER NOT NULL,
+    fund_id      VARCHAR,
+    investor_id  VARCHAR,
+    holding_id   VARCHAR,
+    fair_value   DECIMAL(38,2)
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_theme (
@@ -112,6 +126,14 @@ CREATE TABLE IF NOT EXISTS snapshot_theme_by_fund (
     holdings             BIGINT,
     invested             DECIMAL(38,2),
     share_of_fair_value  DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_theme_by_investor (
+    close_id     INTEGER NOT NULL,
+    fund_id      VARCHAR,
+    investor_id  VARCHAR,
+    theme        VARCHAR,
+    fair_value   DECIMAL(38,2)
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_programme (
@@ -166,6 +188,12 @@ CREATE TABLE IF NOT EXISTS snapshot_compliance (
     threshold  VARCHAR
 );
 
+CREATE TABLE IF NOT EXISTS snapshot_compliance_status (
+    close_id  INTEGER NOT NULL,
+    status    VARCHAR,
+    rules     BIGINT
+);
+
 CREATE TABLE IF NOT EXISTS snapshot_cash_flow (
     close_id                  INTEGER NOT NULL,
     fund_id                   VARCHAR,
@@ -174,6 +202,21 @@ CREATE TABLE IF NOT EXISTS snapshot_cash_flow (
     cumulative_net_cash_flow  DECIMAL(38,2),
     distributions             DECIMAL(38,2),
     net_cash_flow             DECIMAL(38,2)
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_fund_movement (
+    close_id              INTEGER NOT NULL,
+    fund_id               VARCHAR,
+    distributed_change    DECIMAL(38,2),
+    nav_change            DECIMAL(38,2),
+    net_irr_change        DOUBLE,
+    paid_in_change        DECIMAL(38,2),
+    previous_distributed  DECIMAL(38,2),
+    previous_nav          DECIMAL(38,2),
+    previous_net_irr      DOUBLE,
+    previous_paid_in      DECIMAL(38,2),
+    previous_tvpi         DOUBLE,
+    tvpi_change           DOUBLE
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_flow (

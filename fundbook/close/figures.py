@@ -22,20 +22,6 @@ from fundbook.core.errors import FundbookError
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import Frames, load_frames
 
-MetricFn = Callable[[Frames, dt.date], pl.DataFrame]
-# The metric levels of a snapshot: each is one pure metrics function as of the period end.
-METRIC_LEVELS: tuple[tuple[str, MetricFn], ...] = (
-    ("fund", lambda f, d: metrics.fund_metrics(f, d)),
-    ("investor", lambda f, d: metrics.investor_metrics(f, d)),
-    ("holding", lambda f, d: metrics.holding_metrics(f, d)),
-    # all funds: no fund label (its fund_id is null)
-    ("theme", lambda f, d: metrics.theme_exposure(f, d, look_through=False).drop("fund_id")),
-    ("theme_look_through", lambda f, d: metrics.theme_exposure(f, d, look_through=True)),
-    ("programme", lambda f, d: metrics.programme_metrics(f, d)),
-    ("grant", lambda f, d: metrics.grant_matching(f, d).rename({"programme": "fund_id"})),
-    ("compliance", lambda f, d: metrics.compliance(f, d)),
-    ("cash_flow", lambda f, d: metrics.cash_flow_by_quarter(f, d)),
-)
 # Levels read straight from the booked rows: (level, SQL file, the parameters it binds).
 BOOK_LEVELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("flow", "close_flows", ("quarter_start", "period_end")),
@@ -73,11 +59,9 @@ def compute(
     end = period.end
     say("loading the book")
     frames = load_frames(con, end)
-    produced: dict[str, pl.DataFrame] = {}
-    for level, fn in METRIC_LEVELS:
-        say(f"computing {level} figures")
-        produced[level] = fn(frames, end)
-    produced["theme_by_fund"] = metrics.theme_exposure(frames, end, by_fund=True)
+    say("computing the figures of every level")
+    since = period.quarter_start - dt.timedelta(days=1)  # the base of the quarter's movements
+    produced = metrics.figures(frames, end, since)
     params = {"period_end": end, "quarter_start": period.quarter_start}
     for level, query, names in BOOK_LEVELS:
         produced[level] = frame(con, sql(query), {k: params[k] for k in names})

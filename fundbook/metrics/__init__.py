@@ -4,6 +4,7 @@ from fundbook.metrics.cash_flow import cash_flow_by_quarter
 from fundbook.metrics.compliance import compliance
 from fundbook.metrics.explain import explain
 from fundbook.metrics.exposure import theme_exposure
+from fundbook.metrics.levels import figures
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
 from fundbook.metrics.programme import grant_matching, programme_metrics
 from fundbook.metrics.statement import capital_account_statement
@@ -13,6 +14,7 @@ __all__ = [
     "cash_flow_by_quarter",
     "compliance",
     "explain",
+    "figures",
     "fund_metrics",
     "grant_matching",
     "holding_metrics",

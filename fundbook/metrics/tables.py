@@ -8,7 +8,7 @@ import polars as pl
 
 from fundbook.core.errors import NotFound
 from fundbook.metrics.exposure import theme_exposure
-from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
+from fundbook.metrics.levels import fund_level, holding_level, investor_level
 from fundbook.metrics.programme import programme_metrics
 from fundbook.metrics.protocol import BookFrames
 
@@ -19,15 +19,16 @@ def metrics_table(
     frames: BookFrames, as_of: date, by: str, fund_id: str | None = None, look_through: bool = False
 ) -> pl.DataFrame:
     """The figures grouped `by` fund, investor, holding, theme or programme; `fund_id` narrows
-    to one fund (for programme: one programme)."""
+    to one fund (for programme: one programme). The rows and columns of the snapshot's
+    level of the same name (`levels.figures`)."""
     if fund_id is not None and fund_id not in set(frames.funds["fund_id"].to_list()):
         raise NotFound(f"unknown fund {fund_id!r}")
     if by == "theme":
         return theme_exposure(frames, as_of, look_through=look_through, fund_id=fund_id)
     tables = {
-        "fund": fund_metrics,
-        "investor": investor_metrics,
-        "holding": holding_metrics,
+        "fund": fund_level,
+        "investor": investor_level,
+        "holding": holding_level,
         "programme": programme_metrics,
     }
     if by not in tables:

@@ -75,8 +75,7 @@ def _leverage_row(
     name: str, row: dict[str, Any], lvl: str, keys: dict[str, str | None], total: bool = False
 ) -> LeverageRow:
     figs = {n: figure(row, n, k, lvl, keys) for n, k in LEVERAGE_FIGURES}
-    amp = row.get("amplification")
-    meets = row.get("meets_target", None if amp is None else amp >= ITIF_TARGET_AMPLIFICATION)
+    meets = row.get("meets_target")
     currency = str(row.get("currency") or "")
     return LeverageRow(name=name, meets_target=meets, total=total, currency=currency, **figs)
 
@@ -178,7 +177,7 @@ def _programme_cards(programme: LeverageRow) -> list[Card]:
 def headline(
     tot: dict[str, Figure],
     lev: list[LeverageRow],
-    found: list[Any],
+    fails: Figure,
     grants: dict[str, Figure],
     currency: str,
 ) -> list[Card]:
@@ -187,14 +186,7 @@ def headline(
     programme = next((r for r in lev if r.total), None)
     if programme is not None:
         out += _programme_cards(programme)
-    fails = sum(1 for f in found if f.status == "fail")
-    out.append(
-        (
-            "Mandate findings",
-            Figure(fails, "count", Source("derived", (), "failed rules")),
-            "Rules failed across sub-funds (see Compliance)",
-        )
-    )
+    out.append(("Mandate findings", fails, "Rules failed across sub-funds (see Compliance)"))
     if grants:
         out.append(
             (
@@ -204,6 +196,15 @@ def headline(
             )
         )
     return out
+
+
+def failed_rules(source: ReportSource) -> Figure:
+    """How many rules failed across the sub-funds (`compliance_status`)."""
+    keys: dict[str, str | None] = {"status": "fail"}
+    row = one(level(source.snapshot, "compliance_status"), status="fail")
+    if not row:  # metrics have no row for a status no rule is at
+        return Figure(0, "count", Source("derived", tuple(keys.items()), "no rule failed"))
+    return figure(row, "rules", "count", "compliance_status", keys)
 
 
 def target(source: ReportSource, gf: str) -> Figure:
@@ -278,7 +279,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
     return BoardContext(
         close=report_cover(source),
         guidance_fund=Party(gf, name_of(names, gf), "guidance_fund", currency),
-        headline=headline(tot, lev, found, grants, currency),
+        headline=headline(tot, lev, failed_rules(source), grants, currency),
         totals=tot,
         leverage=lev,
         leverage_chart=leverage_chart(

@@ -99,38 +99,25 @@ def jcurve(source: ReportSource, fund_id: str, last: str) -> list[JCurvePoint]:
 
 
 def top_holdings(source: ReportSource, fund_id: str, limit: int = 10) -> list[TopHolding]:
-    """The guidance fund's largest holdings by fair value, with shares of its holdings' value."""
+    """The guidance fund's largest holdings by fair value (their rank), with their shares and
+    cumulative shares of its holdings' value."""
     names = source.names
     found = [
         r
         for r in rows(level(source.snapshot, "holding"), fund_id=fund_id)
-        if r.get("fair_value") is not None
+        if r.get("fair_value") is not None and r["rank"] <= limit
     ]
-    total = sum((r["fair_value"] for r in found), Decimal(0))
-    found.sort(key=lambda r: (-r["fair_value"], r["holding_id"]))
-    out, running = [], Decimal(0)
-    for rank, r in enumerate(found[:limit], 1):
-        running += r["fair_value"]
-        entity = names.get(r["holding_id"], {})
-        share = float(r["fair_value"] / total) if total else None
+    out = []
+    for r in sorted(found, key=lambda r: r["rank"]):
+        keys = {"fund_id": fund_id, "holding_id": r["holding_id"]}
         out.append(
             TopHolding(
-                rank,
+                r["rank"],
                 name_of(names, r["holding_id"]),
-                str(entity.get("theme") or "sub_fund"),
-                figure(
-                    r,
-                    "fair_value",
-                    "money",
-                    "holding",
-                    {"fund_id": fund_id, "holding_id": r["holding_id"]},
-                ),
-                Figure(share, "pct", Source("derived", (("fund_id", fund_id),), "fv/total fv")),
-                Figure(
-                    float(running / total) if total else None,
-                    "pct",
-                    Source("derived", (("fund_id", fund_id),), "cumulative fv/total fv"),
-                ),
+                str(names.get(r["holding_id"], {}).get("theme") or "sub_fund"),
+                figure(r, "fair_value", "money", "holding", keys),
+                figure(r, "share_of_fair_value", "pct", "holding", keys),
+                figure(r, "cumulative_share_of_fair_value", "pct", "holding", keys),
             )
         )
     return out
@@ -193,28 +180,21 @@ MOVEMENT_FIGURES = (
 
 
 def movements(source: ReportSource, fund_ids: list[str]) -> list[FundMovements]:
-    """Quarter-on-quarter changes of the main figures of each fund."""
+    """Quarter-on-quarter changes of the main figures of each fund (`fund_movement`)."""
     names = source.names
-    now = level(source.snapshot, "fund")
-    before = level(source.previous, "fund") if source.previous else pl.DataFrame()
-    prev_end = source.previous.close.period_end if source.previous else None
+    moved, now = level(source.snapshot, "fund_movement"), level(source.snapshot, "fund")
     out = []
     for f in fund_ids:
-        cur, old = one(now, fund_id=f), one(before, fund_id=f)
+        row, cur, keys = one(moved, fund_id=f), one(now, fund_id=f), {"fund_id": f}
         figs = {}
         for name, label, kind in MOVEMENT_FIGURES:
-            a, b = cur.get(name), old.get(name)
-            change = None if a is None or b is None else a - b
+            change = "pp" if kind == "pct" else kind
             figs[name] = Movement(
                 name_of(names, f),
                 label,
-                figure(old, name, kind, "fund", {"fund_id": f}, prev_end),
-                figure(cur, name, kind, "fund", {"fund_id": f}),
-                Figure(
-                    change,
-                    "pp" if kind == "pct" else kind,
-                    Source("derived", (("fund_id", f),), f"change in {name}"),
-                ),
+                figure(row, f"previous_{name}", kind, "fund_movement", keys),
+                figure(cur, name, kind, "fund", keys),
+                figure(row, f"{name}_change", change, "fund_movement", keys),
             )
         currency = str(names.get(f, {}).get("currency") or "")
         out.append(FundMovements(name_of(names, f), currency, figs))

@@ -7,7 +7,6 @@ from typing import Any
 
 import polars as pl
 
-from fundbook.core.money import quantize
 from fundbook.core.types import STRATEGIC_THEMES
 from fundbook.report.charts import Series, bar_chart
 from fundbook.report.context import (
@@ -105,29 +104,17 @@ def statement_lines(
     return lines
 
 
-def _share_of_fund(investor: dict[str, Any]) -> float | None:
-    share = investor.get("commitment_share")
-    return None if share is None else float(share)
-
-
-def _status(row: dict[str, Any]) -> str:
-    proceeds = row.get("proceeds") or Decimal(0)
-    value = row.get("fair_value") or Decimal(0)
-    if proceeds > 0 and value == 0:
-        return "realised"
-    return "partially realised" if proceeds > 0 else "unrealised"
-
-
-def holding_rows(source: ReportSource, fund_id: str, share: float | None) -> list[HoldingRow]:
-    """The fund's holdings by fair value, with the investor's look-through share."""
+def holding_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[HoldingRow]:
+    """The fund's holdings by fair value (their rank), with the investor's look-through share."""
     names = source.names
-    found = source.find("holding", fund_id=fund_id)
-    found.sort(key=lambda r: (-(r.get("fair_value") or 0), r["holding_id"]))
+    found = sorted(source.find("holding", fund_id=fund_id), key=lambda r: r["rank"])
+    through = {
+        r["holding_id"]: r
+        for r in source.find("holding_look_through", fund_id=fund_id, investor_id=investor_id)
+    }
     out = []
     for r in found:
         keys = {"fund_id": fund_id, "holding_id": r["holding_id"]}
-        fv = r.get("fair_value")
-        through = None if fv is None or share is None else quantize(fv * _dec(share))
         entity = names.get(r["holding_id"], {})
         out.append(
             HoldingRow(
@@ -137,49 +124,47 @@ def holding_rows(source: ReportSource, fund_id: str, share: float | None) -> lis
                 cost=figure(r, "invested", "money", "holding", keys),
                 fair_value=figure(r, "fair_value", "money", "holding", keys),
                 moic=figure(r, "moic", "multiple", "holding", keys),
-                status=_status(r),
-                look_through=Figure(through, "money", Source("derived", (), "fair_value*share")),
+                status=str(r["realisation"]),
+                look_through=figure(
+                    through.get(r["holding_id"], {}),
+                    "fair_value",
+                    "money",
+                    "holding_look_through",
+                    {**keys, "investor_id": investor_id},
+                ),
             )
         )
     return out
 
 
-def fund_theme_rows(source: ReportSource, fund_id: str, share: float | None) -> list[ThemeRow]:
+def fund_theme_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[ThemeRow]:
     """The fund's exposure per theme (the five themes first), with the investor's share."""
     found = {r["theme"]: r for r in source.find("theme_by_fund", fund_id=fund_id)}
+    mine = {
+        r["theme"]: r
+        for r in source.find("theme_by_investor", fund_id=fund_id, investor_id=investor_id)
+    }
     order = [*STRATEGIC_THEMES, *sorted(t for t in found if t not in STRATEGIC_THEMES)]
     out = []
     for theme in order:
         r = found.get(theme, {})
         keys = {"fund_id": fund_id, "theme": theme}
-        value = r.get("fair_value")
         if not r:  # a theme the fund holds nothing in
             zero = Source("derived", tuple(keys.items()), "no holdings")
             fv, fv_share = Figure(Decimal(0), "money", zero), Figure(0.0, "pct", zero)
+            through = Figure(Decimal(0), "money", zero)
         else:
             fv = figure(r, "fair_value", "money", "theme_by_fund", keys)
             fv_share = figure(r, "share_of_fair_value", "pct", "theme_by_fund", keys)
-        through = None if value is None or share is None else quantize(value * _dec(share))
-        if not r:
-            through = Decimal(0)
-        out.append(
-            ThemeRow(
-                theme,
-                theme_label(theme),
-                fv,
-                fv_share,
-                Figure(
-                    through, "money", Source("derived", tuple(keys.items()), "fair_value*share")
-                ),
-                fv_share,
+            through = figure(
+                mine.get(theme, {}),
+                "fair_value",
+                "money",
+                "theme_by_investor",
+                {**keys, "investor_id": investor_id},
             )
-        )
+        out.append(ThemeRow(theme, theme_label(theme), fv, fv_share, through, fv_share))
     return out
-
-
-def _dec(ratio: float) -> Decimal:
-    """A ratio as a Decimal, through its shortest repr so that 0.25 stays exactly 0.25."""
-    return Decimal(repr(ratio))
 
 
 def theme_chart(themes: list[ThemeRow], title: str) -> Any:
@@ -248,11 +233,7 @@ def _summary(inv: dict[str, Any], ikeys: dict[str, str | None]) -> dict[str, Fig
         name: figure(inv, name, "money", "investor", ikeys)
         for name in ("committed", "paid_in", "unfunded", "distributed", "nav")
     }
-    committed, paid = inv.get("committed"), inv.get("paid_in")
-    called = float(Decimal(paid) / Decimal(committed)) if committed and paid is not None else None
-    out["called"] = Figure(
-        called, "pct", Source("derived", tuple(ikeys.items()), "paid_in/committed")
-    )
+    out["called"] = figure(inv, "pic_multiple", "pct", "investor", ikeys)
     return out
 
 
@@ -263,9 +244,8 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     fkeys: dict[str, str | None] = {"fund_id": fund_id}
     inv = next(iter(source.find("investor", fund_id=fund_id, investor_id=investor_id)), {})
     fund = next(iter(source.find("fund", fund_id=fund_id)), {})
-    share = _share_of_fund(inv)
-    holdings = holding_rows(source, fund_id, share)
-    themes = fund_theme_rows(source, fund_id, share)
+    holdings = holding_rows(source, fund_id, investor_id)
+    themes = fund_theme_rows(source, fund_id, investor_id)
     fund_entity = names.get(fund_id, {})
     currency = str(fund_entity.get("currency") or "")
     info = report_cover(source)

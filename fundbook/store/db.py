@@ -23,7 +23,7 @@ from fundbook.core.errors import (
 from fundbook.core.resources import resource_dir
 
 DEFAULT_DB = "fundbook.duckdb"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

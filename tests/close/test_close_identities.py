@@ -4,10 +4,13 @@ broken statement is caught by each check."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -186,14 +189,13 @@ def test_each_identity_catches_a_break() -> None:
     )
 
 
-def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
-    """The postings (SQL) and the figures (polars) are computed apart; a posting rule that
-    sends fees to the wrong account, or a figure off by a cent, breaks the tie."""
+@contextmanager
+def _small_book(tmp_path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Computed]]:
+    """The small book of close_kit imported, and the figures of its close of 2026-03."""
     from close_kit import book
 
     from fundbook.close.closing import period_start
     from fundbook.close.figures import compute
-    from fundbook.close.identities import ledger_ties_to_figures
     from fundbook.store.db import open_book
     from fundbook.store.importer import import_book
 
@@ -202,7 +204,15 @@ def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
     with open_book(db) as con:
         import_book(con, ledger)
         start, inception = period_start(con, target)
-        computed = compute(con, target, start, inception)
+        yield con, compute(con, target, start, inception)
+
+
+def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
+    """The postings (SQL) and the figures (polars) are computed apart; a posting rule that
+    sends fees to the wrong account, or a figure off by a cent, breaks the tie."""
+    from fundbook.close.identities import ledger_ties_to_figures
+
+    with _small_book(tmp_path) as (con, computed):
         assert ledger_ties_to_figures(con, computed) == []
         fund = computed.levels["fund"]
         off = {**computed.levels, "fund": fund.with_columns(pl.col("cash") + Decimal("0.01"))}
@@ -227,22 +237,12 @@ def test_nav_is_recomputed_from_the_booked_rows_and_can_fail(tmp_path: Path) -> 
     """NAV is computed twice, by metrics from its positions and in SQL from the booked rows
     (cash postings, latest marks, cost not recovered); a wrong figure on either side, or
     capital accounts that do not add up to it, fails the close."""
-    from close_kit import book
-
-    from fundbook.close.closing import period_start
-    from fundbook.close.figures import compute
     from fundbook.close.identities import nav_from_the_book, nav_ties
-    from fundbook.store.db import frame, open_book, sql
-    from fundbook.store.importer import import_book
+    from fundbook.store.db import frame, sql
 
-    db, ledger = book(tmp_path)
-    target = Period(2026, 3)
-    with open_book(db) as con:
-        import_book(con, ledger)
-        start, inception = period_start(con, target)
-        computed = compute(con, target, start, inception)
+    with _small_book(tmp_path) as (con, computed):
         assert nav_from_the_book(con, computed) == []
-        booked = frame(con, sql("close_nav_book"), {"period_end": target.end})
+        booked = frame(con, sql("close_nav_book"), {"period_end": computed.period.end})
         con.execute("UPDATE valuations SET fair_value_fund = fair_value_fund + 1")
         assert any("but the booked rows give" in p for p in nav_from_the_book(con, computed))
     levels = computed.levels

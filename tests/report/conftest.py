@@ -111,6 +111,7 @@ def make_source(closed: bool = True) -> ReportSource:
             "tvpi": [0.825, 0.825],
             "dpi": [0.125, 0.125],
             "rvpi": [0.7, 0.7],
+            "pic_multiple": [0.4, 0.4],
         },
         schema_overrides=money,
     )
@@ -124,6 +125,10 @@ def make_source(closed: bool = True) -> ReportSource:
             "fair_value": [D("950000.55"), D("420000")],
             "moic": [1.0561, 0.7883],
             "gross_irr": [0.03, -0.2],
+            "rank": [1, 2],
+            "share_of_fair_value": [950000.55 / 1370000.55, 420000 / 1370000.55],
+            "cumulative_share_of_fair_value": [950000.55 / 1370000.55, 1.0],
+            "realisation": ["unrealised", "partially realised"],
         },
         schema_overrides={k: MONEY for k in ("invested", "proceeds", "income", "fair_value")},
     )

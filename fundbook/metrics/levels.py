@@ -1,0 +1,131 @@
+"""Every figure of a snapshot, level by level: the one producer closes, reports and notices read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from fundbook.core.types import ITIF_TARGET_AMPLIFICATION
+from fundbook.metrics.cash_flow import cash_flow_by_quarter
+from fundbook.metrics.compliance import compliance
+from fundbook.metrics.exposure import theme_exposure
+from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overflow
+from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
+from fundbook.metrics.programme import grant_matching, programme_metrics
+from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.state import book_state
+
+# The fund figures whose quarter-on-quarter change the board reads (`fund_movement`).
+MOVEMENT_FIGURES = ("nav", "paid_in", "distributed", "net_irr", "tvpi")
+
+
+def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFrame]:
+    """Every level of a snapshot as of `as_of`, by name, in the order the close stores them;
+    `since` (on or before `as_of`) is the date the movements are measured from (the end of
+    the quarter before)."""
+    fund = fund_level(frames, as_of)
+    by_fund = theme_exposure(frames, as_of, by_fund=True)
+    checks = compliance(frames, as_of)
+    return {
+        "fund": fund,
+        "investor": investor_level(frames, as_of),
+        "holding": holding_level(frames, as_of),
+        "holding_look_through": holding_look_through(frames, as_of),
+        # all funds: no fund label (its fund_id is null)
+        "theme": theme_exposure(frames, as_of, look_through=False).drop("fund_id"),
+        "theme_look_through": theme_exposure(frames, as_of, look_through=True),
+        "theme_by_fund": by_fund,
+        "theme_by_investor": theme_by_investor(frames, as_of, by_fund),
+        "programme": programme_metrics(frames, as_of),
+        "grant": grant_matching(frames, as_of).rename({"programme": "fund_id"}),
+        "compliance": checks,
+        "compliance_status": compliance_status(checks),
+        "cash_flow": cash_flow_by_quarter(frames, as_of),
+        "fund_movement": fund_movement(fund, fund_metrics(frames, since)),
+    }
+
+
+def fund_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """`fund_metrics`, and whether the fund meets the ITIF amplification target."""
+    meets = pl.col("amplification") >= ITIF_TARGET_AMPLIFICATION
+    return fund_metrics(frames, as_of).with_columns(meets.alias("meets_target"))
+
+
+def investor_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """`investor_metrics`, and the share of the commitment called (paid-in / committed)."""
+    out = investor_metrics(frames, as_of)
+    return out.with_columns(ratio(pl.col("paid_in"), pl.col("committed")).alias("pic_multiple"))
+
+
+def holding_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """`holding_metrics`, each holding's rank in its fund by fair value (largest first, then
+    by id), its share and the cumulative share of the fund's holdings' value to that rank,
+    and whether it is realised, partially realised or unrealised."""
+    out = holding_metrics(frames, as_of).sort(
+        "fund_id", "fair_value", "holding_id", descending=[False, True, False], nulls_last=True
+    )
+    total = pl.col("fair_value").sum().over("fund_id")
+    realisation = (
+        pl.when((pl.col("proceeds") > 0) & (pl.col("fair_value") == 0))
+        .then(pl.lit("realised"))
+        .when(pl.col("proceeds") > 0)
+        .then(pl.lit("partially realised"))
+        .otherwise(pl.lit("unrealised"))
+    )
+    return out.with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("fund_id").alias("rank"),
+        ratio(pl.col("fair_value"), total).alias("share_of_fair_value"),
+        ratio(pl.col("fair_value").cum_sum().over("fund_id"), total).alias(
+            "cumulative_share_of_fair_value"
+        ),
+        realisation.alias("realisation"),
+    ).sort("fund_id", "holding_id")
+
+
+def _investor_shares(frames: BookFrames, as_of: date, values: pl.DataFrame) -> pl.DataFrame:
+    """Each investor's share of `values` (fund_id, keys..., `fair_value` in cents) of its fund:
+    the value times its weight over the fund's, rounded half-even once (exact), as money;
+    null when the fund's weights add up to nothing."""
+    accounts = book_state(frames, as_of).accounts.select(
+        "fund_id", "investor_id", "weight", pl.col("weight").sum().over("fund_id").alias("_all")
+    )
+    joined = accounts.join(values, on="fund_id", how="inner")
+    refuse_overflow(joined, [[pl.col("fair_value"), pl.col("weight")]], "look-through shares")
+    share = prorate(pl.col("fair_value"), pl.col("weight"), pl.col("_all"))
+    out = joined.with_columns(
+        pl.when(pl.col("_all") != 0).then(share).otherwise(None).alias("fair_value")
+    )
+    return as_money(out.drop("weight", "_all"))
+
+
+def holding_look_through(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """Per (fund, investor, holding): the investor's share of the holding's fair value."""
+    held = book_state(frames, as_of).holdings.select("fund_id", "holding_id", "fair_value")
+    return _investor_shares(frames, as_of, held).sort("fund_id", "investor_id", "holding_id")
+
+
+def theme_by_investor(frames: BookFrames, as_of: date, by_fund: pl.DataFrame) -> pl.DataFrame:
+    """Per (fund, investor, theme): the investor's share of its fund's direct exposure
+    (`by_fund`: `theme_exposure(by_fund=True)`)."""
+    themes = by_fund.select("fund_id", "theme", cents(pl.col("fair_value")).alias("fair_value"))
+    return _investor_shares(frames, as_of, themes).sort("fund_id", "investor_id", "theme")
+
+
+def compliance_status(checks: pl.DataFrame) -> pl.DataFrame:
+    """How many rules of all funds are at each status (fail, progress, pass)."""
+    return checks.group_by("status").agg(pl.len().cast(pl.Int64).alias("rules")).sort("status")
+
+
+def fund_movement(now: pl.DataFrame, before: pl.DataFrame) -> pl.DataFrame:
+    """Per fund: each of MOVEMENT_FIGURES before (`previous_<figure>`) and its change to now
+    (`<figure>_change`); null when either side is undefined."""
+    previous = before.select(
+        "fund_id", *(pl.col(f).alias(f"previous_{f}") for f in MOVEMENT_FIGURES)
+    )
+    joined = now.select("fund_id", *MOVEMENT_FIGURES).join(previous, on="fund_id", how="left")
+    return joined.select(
+        "fund_id",
+        *(f"previous_{f}" for f in MOVEMENT_FIGURES),
+        *((pl.col(f) - pl.col(f"previous_{f}")).alias(f"{f}_change") for f in MOVEMENT_FIGURES),
+    )
