@@ -6,7 +6,8 @@ import duckdb
 import polars as pl
 
 from fundbook.close.figures import Computed
-from fundbook.close.snapshot import MONEY, STATEMENT_LINES
+from fundbook.close.snapshot import STATEMENT_LINES
+from fundbook.core.dtypes import MONEY
 from fundbook.metrics.statement import ROLL_FORWARD
 from fundbook.store.db import frame, sql
 

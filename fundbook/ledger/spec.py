@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-MONEY = pl.Decimal(18, 2)
-RATE = pl.Decimal(18, 8)
+from fundbook.core.dtypes import LEDGER_MONEY as MONEY
+from fundbook.core.dtypes import RATE
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.types import REPORTING_CURRENCY
-from fundbook.metrics.money import CENTS, as_money, from_fine, ratio, share_converted_fine
+from fundbook.metrics.money import CENTS, RATE, as_money, from_fine, ratio, share_converted_fine
 from fundbook.metrics.positions import BookState
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
@@ -97,7 +97,7 @@ def _by_fund(frames: BookFrames, state: BookState) -> pl.DataFrame:
 
 
 _ONE = pl.lit(1, CENTS)
-_HKD_RATE = pl.lit(1).cast(pl.Decimal(18, 8))
+_HKD_RATE = pl.lit(1).cast(RATE)
 
 
 def _position(holdings: pl.DataFrame) -> pl.DataFrame:
@@ -155,7 +155,7 @@ def _look_through(
         holders = pl.Series([fund_id])
         currency = _currency(frames, fund_id)
     target = state.fx.filter(pl.col("currency") == currency)["hkd_per_unit"]
-    rate_to = pl.lit(target[0] if len(target) else None).cast(pl.Decimal(18, 8))
+    rate_to = pl.lit(target[0] if len(target) else None).cast(RATE)
     hold = _position(state.holdings)
     companies = frames.companies["company_id"].implode()
     hold = hold.filter(pl.col("holding_id").is_in(companies))

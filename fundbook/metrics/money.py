@@ -6,11 +6,10 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
-from fundbook.core.dtypes import MONEY
+from fundbook.core.dtypes import MONEY, RATE
 from fundbook.core.errors import MoneyOverflow
 
 CENTS = pl.Int128()
-RATE = pl.Decimal(18, 8)
 RATE_SCALE = 10**8  # fx rates have 8 decimals
 FINE = 10**15  # units of 10⁻¹⁵ cent per cent: shares summed before their one rounding
 INT128_MAX = 2**127 - 1  # polars wraps Int128 products silently past this: refuse before

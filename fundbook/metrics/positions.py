@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.types import CASH_SIGN, REPORTING_CURRENCY
-from fundbook.metrics.money import CENTS, cents, zero
+from fundbook.metrics.money import CENTS, RATE, cents, zero
 from fundbook.metrics.protocol import BookFrames
 
 # Fund-level totals per transaction type (cents, positive).
@@ -55,9 +55,9 @@ def fx_at(frames: BookFrames, at: date) -> pl.DataFrame:
     )
     hkd = pl.DataFrame(
         {"currency": [REPORTING_CURRENCY], "hkd_per_unit": [1]},
-        schema={"currency": pl.String, "hkd_per_unit": pl.Decimal(18, 8)},
+        schema={"currency": pl.String, "hkd_per_unit": RATE},
     )
-    return pl.concat([hkd, latest.cast({"hkd_per_unit": pl.Decimal(18, 8)})])
+    return pl.concat([hkd, latest.cast({"hkd_per_unit": RATE})])
 
 
 def type_sums(txns: pl.DataFrame, keys: list[str]) -> pl.DataFrame:

@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.types import STRATEGIC_THEMES
+from fundbook.metrics.statement import ROLL_FORWARD
 from fundbook.report.charts import Series, bar_chart
 from fundbook.report.context import (
     CashFlowRow,
@@ -29,28 +30,35 @@ from fundbook.report.source import (
     report_cover,
 )
 
-# ILPA lines: (column, label, sign shown, block, total line)
+# ILPA lines: (column, label, block, total line). The capital lines are shown signed as they
+# move NAV (metrics' ROLL_FORWARD), so that the column adds up; the others by SIGN_SHOWN.
 STATEMENT = (
-    ("beginning_nav", "Beginning NAV", 1, "capital", False),
-    ("contributions", "Contributions", 1, "capital", False),
-    ("distributions", "Distributions", -1, "capital", False),
-    ("management_fees", "Management fees (gross of offsets)", -1, "capital", False),
-    ("fee_offsets", "Management fee rebates and offsets", 1, "capital", False),
-    ("partnership_expenses", "Partnership expenses", -1, "capital", False),
-    ("income", "Interest and dividend income", 1, "capital", False),
-    ("other_income_expense", "Other income / (expense)", 1, "capital", False),
-    ("realised_gain", "Realised gain / (loss)", 1, "capital", False),
-    ("unrealised_gain_change", "Change in unrealised gain / (loss)", 1, "capital", False),
-    ("ending_nav", "Ending NAV", 1, "capital", True),
-    ("carry_paid", "Incentive allocation paid", -1, "carry", False),
-    ("carry_accrued_change", "Change in accrued incentive allocation", -1, "carry", False),
-    ("carry_accrued_balance", "Accrued incentive allocation (balance)", 1, "carry", False),
-    ("commitment", "Total commitment", 1, "commitment", False),
-    ("beginning_unfunded", "Beginning unfunded commitment", 1, "commitment", False),
-    ("unfunded_contributions", "Less contributions", -1, "commitment", False),
-    ("recallable_distributions", "Plus recallable distributions", 1, "commitment", False),
-    ("ending_unfunded", "Ending unfunded commitment", 1, "commitment", True),
+    ("beginning_nav", "Beginning NAV", "capital", False),
+    ("contributions", "Contributions", "capital", False),
+    ("distributions", "Distributions", "capital", False),
+    ("management_fees", "Management fees (gross of offsets)", "capital", False),
+    ("fee_offsets", "Management fee rebates and offsets", "capital", False),
+    ("partnership_expenses", "Partnership expenses", "capital", False),
+    ("income", "Interest and dividend income", "capital", False),
+    ("other_income_expense", "Other income / (expense)", "capital", False),
+    ("realised_gain", "Realised gain / (loss)", "capital", False),
+    ("unrealised_gain_change", "Change in unrealised gain / (loss)", "capital", False),
+    ("ending_nav", "Ending NAV", "capital", True),
+    ("carry_paid", "Incentive allocation paid", "carry", False),
+    ("carry_accrued_change", "Change in accrued incentive allocation", "carry", False),
+    ("carry_accrued_balance", "Accrued incentive allocation (balance)", "carry", False),
+    ("commitment", "Total commitment", "commitment", False),
+    ("beginning_unfunded", "Beginning unfunded commitment", "commitment", False),
+    ("unfunded_contributions", "Less contributions", "commitment", False),
+    ("recallable_distributions", "Plus recallable distributions", "commitment", False),
+    ("ending_unfunded", "Ending unfunded commitment", "commitment", True),
 )
+SIGN_SHOWN = {
+    **dict(ROLL_FORWARD),
+    "carry_paid": -1,
+    "carry_accrued_change": -1,
+    "unfunded_contributions": -1,
+}
 FEE_LINES = ("management_fees", "fee_offsets", "partnership_expenses")
 BASES = ("QTD", "YTD", "ITD")
 FLOW_LABELS = {"contribution": "Capital call", "distribution": "Distribution"}
@@ -88,9 +96,10 @@ def statement_lines(
 ) -> list[StatementLine]:
     """The ILPA statement of the investor and of the fund, QTD/YTD/ITD, signed for display."""
     lines = []
-    for column, label, sign, block, total in STATEMENT:
+    for column, label, block, total in STATEMENT:
         if only is not None and column not in only:
             continue
+        sign = SIGN_SHOWN.get(column, 1)
         lines.append(
             StatementLine(
                 label,

@@ -10,10 +10,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from fundbook.core.dtypes import MONEY
+from fundbook.core.dtypes import MONEY, RATE
 from fundbook.store.db import frame, sql
-
-RATE = pl.Decimal(18, 8)
 
 # The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
