@@ -113,7 +113,8 @@ def test_no_money_column_is_float(tmp_path: Path, con) -> None:
     ).fetchall()
     floats = [(t, c) for t, c, d in rows if not d.startswith("DECIMAL")]
     money_like = ("amount", "fair_value", "debit", "credit", "value", "nav", "cash")
-    shares = ("share_of_",)  # ratios of money (snapshot_*.share_of_fair_value) are floats
+    # ratios of money (snapshot_*.share_of_fair_value, cumulative_share_of_fair_value) are floats
+    shares = ("share_of_", "cumulative_share_of_")
     assert [
         f for f in floats if any(m in f[1] for m in money_like) and not f[1].startswith(shares)
     ] == []
