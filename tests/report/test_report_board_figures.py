@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_kit import Metrics, check_board_figures, closed_book, shown_figures
+from report_kit import Metrics, check_board_figures, closed_book, same, shown_figures
 
+from fundbook.close.periods import Period
 from fundbook.report.board import build_board_context
 from fundbook.report.formatting import figure as shown
 from fundbook.report.render import board_report, load
@@ -33,9 +34,13 @@ def test_derived_figures_follow_from_metrics_figures(board: tuple[Path, Any]):
     metrics = Metrics(db)
     changes = [mv for fund in ctx.movements for mv in fund.figures.values()]
     assert len(changes) == 5 * len(ctx.movements) > 0
+    before = Period.parse("2026-06").end  # the end of the quarter before
     for mv in changes:
         if mv.current.value is not None and mv.previous.value is not None:
             assert mv.change.value == mv.current.value - mv.previous.value
+        keys = dict(mv.previous.source.keys)
+        name = mv.previous.source.field.removeprefix("previous_")
+        assert same(mv.previous, metrics.row("fund", before, keys).get(name)), mv
     fails = [f for f in ctx.findings if f.status == "fail"]
     headline = {label: fig for label, fig, _ in ctx.headline}
     assert headline["Mandate findings"].value == len(fails) == 3
