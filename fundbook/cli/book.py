@@ -6,13 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import click
-import polars as pl
 
 from fundbook.cli.options import DATE, db_option
 from fundbook.cli.output import emit, format_option
+from fundbook.core.table import NUMBER, OTHER, Rows
 from fundbook.store.db import open_book, resolve_db_path, sql
-from fundbook.store.importer import import_book, table_counts
-from fundbook.store.trial_balance import trial_balance, trial_balance_totals
+from fundbook.store.trial_balance import trial_balance_rows
 
 
 def _progress(message: str) -> None:
@@ -47,6 +46,8 @@ def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
     Every problem is reported as path:line: message and nothing is written. Importing the
     same book again books nothing.
     """
+    from fundbook.store.importer import import_book, table_counts  # polars: this command only
+
     path = resolve_db_path(db)
     with open_book(path) as con:
         result = import_book(con, ledger_dir, progress=None if quiet else _progress)
@@ -64,14 +65,8 @@ def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
         "postings": result.postings,
         "imports": 1 if result.import_id is not None else 0,
     }
-    rows = pl.DataFrame(
-        {
-            "table": list(counts),
-            "new_rows": [added.get(t, 0) for t in counts],
-            "rows": list(counts.values()),
-        }
-    )
-    emit(rows, "table")
+    rows = [(t, added.get(t, 0), n) for t, n in counts.items()]
+    emit(Rows(("table", "new_rows", "rows"), (OTHER, NUMBER, NUMBER), rows), "table")
 
 
 @click.command("trial-balance")
@@ -85,15 +80,13 @@ def trial_balance_cmd(
 ) -> None:
     """Debits and credits per fund, currency and account; exit 1 if a book does not balance."""
     with open_book(resolve_db_path(db), read_only=True) as con:
-        accounts = trial_balance(con, as_of, fund_id)
-    sums = trial_balance_totals(accounts)
-    emit(sums if totals else accounts, fmt)
+        balance = trial_balance_rows(con, as_of, fund_id)
+    emit(balance.totals if totals else balance.accounts, fmt)
     if fmt == "table" and not totals:
         click.echo("")
-        emit(sums, "table")
-    broken = sums.filter(~pl.col("balanced"))
-    if broken.height:
-        click.echo(f"NOT BALANCED: {broken.height} fund/currency books", err=True)
+        emit(balance.totals, "table")
+    if balance.unbalanced:
+        click.echo(f"NOT BALANCED: {balance.unbalanced} fund/currency books", err=True)
         raise SystemExit(1)
 
 

@@ -1,28 +1,32 @@
-"""Commands of the month-end close: close, reopen, audit verify|reproduce|export, history."""
+"""Commands of the month-end close: close, reopen, audit verify|reproduce|export, history.
+
+The read-only commands (`history`, `audit verify`) import neither polars nor Arrow: the
+commands that compute (close, reopen, reproduce, export) import their modules when they run.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import polars as pl
 
 from fundbook.cli.options import db_option
 from fundbook.cli.output import emit, format_option
-from fundbook.close.audit import (
+from fundbook.close.history import history
+from fundbook.close.verify import (
     AuditFailed,
     CloseCheck,
     check_head,
     first_broken,
     head_hash,
-    reproduce,
     verify_chain,
 )
-from fundbook.close.closing import CloseResult, close_period
-from fundbook.close.export import export_pack
-from fundbook.close.history import history
-from fundbook.close.reopen import reopen_period
+from fundbook.core.table import NUMBER, OTHER, Rows
 from fundbook.store.db import open_book, resolve_db_path
+
+if TYPE_CHECKING:
+    from fundbook.close.closing import CloseResult
 
 
 def _step(message: str) -> None:
@@ -85,6 +89,8 @@ def close_cmd(
     capital account statements, checks the roll-forward identities, stores the snapshot and
     locks the period.
     """
+    from fundbook.close.closing import close_period
+
     result = close_period(
         resolve_db_path(db),
         period,
@@ -102,6 +108,8 @@ def close_cmd(
 @db_option
 def reopen_cmd(period: str, reason: str, db: str | None) -> None:
     """Reopen the latest closed PERIOD; its old snapshot is kept for the record."""
+    from fundbook.close.reopen import reopen_period
+
     info, head = reopen_period(resolve_db_path(db), period, reason)
     click.echo(
         f"period {info.period} reopened (close {info.close_id} kept as reopened); "
@@ -152,27 +160,15 @@ def verify_cmd(expect_head: str | None, db: str | None, fmt: str) -> None:
         )
 
 
-def checks_table(checks: list[CloseCheck]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "seq": [c.seq for c in checks],
-            "event": [c.event for c in checks],
-            "close_id": [c.close_id for c in checks],
-            "period": [c.period for c in checks],
-            "ok": [c.ok for c in checks],
-            "hash": [c.hash for c in checks],
-            "problems": ["; ".join(c.problems) for c in checks],
-        },
-        schema={
-            "seq": pl.Int64,
-            "event": pl.String,
-            "close_id": pl.Int64,
-            "period": pl.String,
-            "ok": pl.Boolean,
-            "hash": pl.String,
-            "problems": pl.String,
-        },
-    )
+CHECK_COLUMNS = ("seq", "event", "close_id", "period", "ok", "hash", "problems")
+CHECK_KINDS = (NUMBER, OTHER, NUMBER, OTHER, OTHER, OTHER, OTHER)
+
+
+def checks_table(checks: list[CloseCheck]) -> Rows:
+    rows = [
+        (c.seq, c.event, c.close_id, c.period, c.ok, c.hash, "; ".join(c.problems)) for c in checks
+    ]
+    return Rows(CHECK_COLUMNS, CHECK_KINDS, rows)
 
 
 @audit_group.command("reproduce")
@@ -180,6 +176,8 @@ def checks_table(checks: list[CloseCheck]) -> pl.DataFrame:
 @db_option
 def reproduce_cmd(period: str, db: str | None) -> None:
     """Recompute every figure of PERIOD's close from its booked rows in a fresh database."""
+    from fundbook.close.audit import reproduce
+
     with open_book(resolve_db_path(db), read_only=True) as con:
         result = reproduce(con, period)
     n = result.differences.height
@@ -204,6 +202,8 @@ def reproduce_cmd(period: str, db: str | None) -> None:
 @db_option
 def export_cmd(period: str, out: str, db: str | None) -> None:
     """Write PERIOD's audit pack: ledger rows, postings, figures, lineage, SQL, manifest."""
+    from fundbook.close.export import export_pack
+
     book = resolve_db_path(db)
     with open_book(book, read_only=True) as con:
         path = export_pack(con, period, Path(out), protected=[book, Path.cwd()])

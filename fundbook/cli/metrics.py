@@ -1,4 +1,4 @@
-"""Commands over the metrics layer: metrics, compliance, explain."""
+"""Commands over the metrics layer: explain (metrics and compliance: `cli.figures`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import click
 
 from fundbook.cli.options import DATE, db_option
 from fundbook.cli.output import emit, format_option
-from fundbook.metrics import compliance, explain
-from fundbook.metrics.tables import BY, metrics_table
+from fundbook.metrics import explain
 from fundbook.store.db import open_book, resolve_db_path
 from fundbook.store.frames import Frames, load_frames
 
@@ -25,46 +24,6 @@ as_of_option = click.option(
 def _frames(db: str | None, as_of: dt.date) -> Frames:
     with open_book(resolve_db_path(db), read_only=True) as con:
         return load_frames(con, as_of)
-
-
-@click.command("metrics")
-@as_of_option
-@click.option(
-    "--by",
-    "by",
-    type=click.Choice(BY),
-    default="fund",
-    show_default=True,
-    help="Grouping of the figures.",
-)
-@click.option("--fund", "fund_id", default=None, help="One fund (or programme) only.")
-@click.option(
-    "--look-through",
-    is_flag=True,
-    help="--by theme: the guidance fund's exposure through its sub-funds.",
-)
-@db_option
-@format_option
-def metrics_cmd(
-    as_of: dt.date, by: str, fund_id: str | None, look_through: bool, db: str | None, fmt: str
-) -> None:
-    """Figures per fund, investor, holding, theme or programme (see docs/methods.md).
-
-    Money is in the currency of the `currency` column; ratios are numbers; undefined is null.
-    """
-    emit(metrics_table(_frames(db, as_of), as_of, by, fund_id, look_through), fmt)
-
-
-@click.command("compliance")
-@as_of_option
-@db_option
-@format_option
-def compliance_cmd(as_of: dt.date, db: str | None, fmt: str) -> None:
-    """ITIF rules per sub-fund: figure, threshold, pass / fail / progress; failures first.
-
-    A report: the exit code is 0 even when a rule fails.
-    """
-    emit(compliance(_frames(db, as_of), as_of), fmt)
 
 
 @click.command("explain")
@@ -90,4 +49,4 @@ def explain_cmd(
     emit(explain(_frames(db, as_of), as_of, figure, fund_id, investor_id, holding_id), fmt)
 
 
-COMMANDS = [metrics_cmd, compliance_cmd, explain_cmd]
+COMMANDS = [explain_cmd]

@@ -1,4 +1,7 @@
-"""Printing DataFrames as a table, CSV or JSON; money as decimal strings, undefined as null.
+"""Printing results as a table, CSV or JSON; money as decimal strings, undefined as null.
+
+A result is `Rows` (`fundbook.core.table`) or a polars frame, printed the same way: a command
+that reads stored figures with DuckDB alone never imports polars.
 
 CSV is for spreadsheets: a text cell that could be taken for a formula is quoted
 (`fundbook.core.spreadsheet`); numbers, money included, stay numbers.
@@ -12,14 +15,16 @@ import json
 import math
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import polars as pl
 
 from fundbook.core.money import money_str
 from fundbook.core.spreadsheet import safe_cell
-from fundbook.core.table import text_table
+from fundbook.core.table import Rows, as_rows, text_table
+
+if TYPE_CHECKING:
+    import polars as pl
 
 FORMATS = ("table", "csv", "json")
 format_option = click.option(
@@ -51,34 +56,35 @@ def _csv_value(value: Any) -> Any:
     return safe_cell(value) if isinstance(value, str) else _json_value(value)
 
 
-def to_records(df: pl.DataFrame) -> list[dict[str, Any]]:
+def to_records(table: Rows | pl.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts: Decimal -> "1234.56", NaN -> None, dates ISO."""
-    return [{k: _json_value(v) for k, v in row.items()} for row in df.iter_rows(named=True)]
+    return [{k: _json_value(v) for k, v in row.items()} for row in as_rows(table).records()]
 
 
-def _csv_text(df: pl.DataFrame) -> str:
+def _csv_text(table: Rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     # csv quotes a field holding the line terminator ("\n") but not a bare "\r", which a reader
     # takes for the end of a row: a row with one has every field quoted.
     quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(df.columns)
-    for row in df.iter_rows():
+    writer.writerow(table.columns)
+    for row in table.rows:
         cells = [_csv_value(v) for v in row]
         has_cr = any(isinstance(c, str) and "\r" in c for c in cells)
         (quoted if has_cr else writer).writerow(cells)
     return out.getvalue().rstrip("\n")
 
 
-def render(df: pl.DataFrame, fmt: str) -> str:
-    """The text of `df` in `fmt` (table, csv or json)."""
+def render(table: Rows | pl.DataFrame, fmt: str) -> str:
+    """The text of `table` in `fmt` (table, csv or json)."""
+    rows = as_rows(table)
     if fmt == "json":
-        return json.dumps(to_records(df), indent=2, ensure_ascii=False)
+        return json.dumps(to_records(rows), indent=2, ensure_ascii=False)
     if fmt == "csv":
-        return _csv_text(df)
-    return text_table(df)
+        return _csv_text(rows)
+    return text_table(rows)
 
 
-def emit(df: pl.DataFrame, fmt: str) -> None:
-    """Print `df` in `fmt` to standard output."""
-    click.echo(render(df, fmt))
+def emit(table: Rows | pl.DataFrame, fmt: str) -> None:
+    """Print `table` in `fmt` to standard output."""
+    click.echo(render(table, fmt))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from fundbook.close.audit import AuditFailed, first_broken, head_hash, reproduce, verify_chain
+from fundbook.close.audit import reproduce
 from fundbook.close.closing import CloseResult, close_period
 from fundbook.close.export import export_pack
 from fundbook.close.periods import Period
+from fundbook.close.verify import AuditFailed, first_broken, head_hash, verify_chain
 from fundbook.core.table import text_table
 from fundbook.store.db import open_book
 

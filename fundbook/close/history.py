@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import duckdb
-import polars as pl
 
-from fundbook.store.db import frame, sql
+from fundbook.core.table import Rows
+from fundbook.store.db import rows, sql
 
 
-def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def history(con: duckdb.DuckDBPyConnection) -> Rows:
     """One row per event: when, what kind, the period, who, what it did, and its hash."""
-    return frame(con, sql("close_history"))
+    return rows(con, sql("close_history"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 # OWASP "CSV injection": a cell starting with one of these may be run as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,6 +26,8 @@ def safe_cell(text: str) -> str:
 
 def safe_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with `safe_cell` applied to every text column; other columns are unchanged."""
+    import polars as pl  # here only: `safe_cell` (the CLI's CSV) needs no polars
+
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
         pl.when(

@@ -1,15 +1,56 @@
-"""Aligned text tables of DataFrames: money with separators, ratios to 4 places, null as —."""
+"""Aligned text tables: money with separators, ratios to 4 places, null as —.
+
+A table is `Rows` (column names, a kind per column, the rows as Python values): what a polars
+frame and a DuckDB query both give, so a command that reads stored figures prints them without
+importing polars.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import polars as pl
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from fundbook.core.money import format_money
 
+if TYPE_CHECKING:
+    import polars as pl
+
 UNDEFINED = "—"
+# The kinds of a column: money (a decimal: 2 places, separators), another number (right
+# aligned), or anything else (left aligned).
+MONEY, NUMBER, OTHER = "money", "number", "other"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A result to print: its columns, each column's kind, and its rows in order."""
+
+    columns: tuple[str, ...]
+    kinds: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts of column name to value."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def frame_rows(df: pl.DataFrame) -> Rows:
+    """A polars frame as `Rows` (a Decimal column is money; polars' numeric types numbers)."""
+    kinds = tuple(
+        MONEY if dtype.is_decimal() else NUMBER if dtype.is_numeric() else OTHER
+        for dtype in df.dtypes
+    )
+    return Rows(tuple(df.columns), kinds, df.rows())
+
+
+def as_rows(table: Rows | pl.DataFrame) -> Rows:
+    """`table` as `Rows` (a polars frame is converted; polars is not imported otherwise)."""
+    return table if isinstance(table, Rows) else frame_rows(table)
 
 
 def _cell(value: Any, money: bool) -> str:
@@ -22,14 +63,15 @@ def _cell(value: Any, money: bool) -> str:
     return str(value)
 
 
-def text_table(df: pl.DataFrame) -> str:
-    """`df` as an aligned text table: numbers right-aligned, a rule under the header."""
-    if df.height == 0:
+def text_table(table: Rows | pl.DataFrame) -> str:
+    """`table` as an aligned text table: numbers right-aligned, a rule under the header."""
+    rows = as_rows(table)
+    if rows.height == 0:
         return "(no rows)"
-    money = [isinstance(dt, pl.Decimal) for dt in df.dtypes]
-    numeric = [dt.is_numeric() for dt in df.dtypes]
-    cells = [[_cell(v, m) for v, m in zip(row, money, strict=True)] for row in df.iter_rows()]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(df.columns)]
+    money = [kind == MONEY for kind in rows.kinds]
+    numeric = [kind != OTHER for kind in rows.kinds]
+    cells = [[_cell(v, m) for v, m in zip(row, money, strict=True)] for row in rows.rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(rows.columns)]
 
     def line(values: list[str]) -> str:
         parts = [
@@ -39,4 +81,4 @@ def text_table(df: pl.DataFrame) -> str:
         return "  ".join(parts).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(list(df.columns)), rule, *(line(r) for r in cells)])
+    return "\n".join([line(list(rows.columns)), rule, *(line(r) for r in cells)])

@@ -80,3 +80,17 @@ ITIF_MIN_HK_PRODUCTION = 0.25
 ITIF_TARGET_AMPLIFICATION = 4.0
 GRANT_MATCHING_RATIO = 2.0
 GRANT_CAP_PER_COMPANY_HKD = 250_000
+# The ITIF rules in the order `compliance` lists them (after status and fund), and the order of
+# their statuses (failures first).
+ITIF_RULES = (
+    "size",
+    "government_share",
+    "government_amount",
+    "hk_nexus_of_invested",
+    "hk_nexus_of_size",
+    "hk_production",
+    "themes",
+)
+STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
+# The groupings of `fundbook metrics --by`.
+METRIC_GROUPINGS = ("fund", "investor", "holding", "theme", "programme")

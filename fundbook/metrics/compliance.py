@@ -12,7 +12,9 @@ from fundbook.core.types import (
     ITIF_MIN_HK_NEXUS,
     ITIF_MIN_HK_PRODUCTION,
     ITIF_MIN_SUB_FUND_SIZE_HKD,
+    ITIF_RULES,
     REPORTING_CURRENCY,
+    STATUS_ORDER,
     STRATEGIC_THEMES,
 )
 from fundbook.metrics.money import MONEY, as_money, cents, ratio, zero
@@ -20,16 +22,6 @@ from fundbook.metrics.programme import to_hkd
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
-RULES = (
-    "size",
-    "government_share",
-    "government_amount",
-    "hk_nexus_of_invested",
-    "hk_nexus_of_size",
-    "hk_production",
-    "themes",
-)
-STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
 _COLUMNS = ("fund_id", "rule", "status", "ratio", "amount", "currency", "threshold", "detail")
 
 
@@ -197,7 +189,7 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
     out = pl.concat([r.cast({"amount": pl.Int128}) for r in rows])
     order = pl.col("status").replace_strict(STATUS_ORDER, return_dtype=pl.Int8)
     rule_order = pl.col("rule").replace_strict(
-        {r: i for i, r in enumerate(RULES)}, return_dtype=pl.Int8
+        {r: i for i, r in enumerate(ITIF_RULES)}, return_dtype=pl.Int8
     )
     out = out.sort(order, "fund_id", rule_order)
     return as_money(out).select(list(_COLUMNS))

@@ -7,12 +7,13 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.errors import NotFound
+from fundbook.core.types import METRIC_GROUPINGS
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.levels import fund_level, holding_level, investor_level
 from fundbook.metrics.programme import programme_metrics
 from fundbook.metrics.protocol import BookFrames
 
-BY = ("fund", "investor", "holding", "theme", "programme")
+BY = METRIC_GROUPINGS
 
 
 def metrics_table(

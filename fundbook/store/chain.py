@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from itertools import groupby
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
-import pyarrow as pa
 
 from fundbook.store.db import sql
+
+if TYPE_CHECKING:  # Arrow is used when an event is recorded, never by `audit verify` of a book
+    import pyarrow as pa
 
 Coverage = Literal["import", "close", "full"]
 CHAIN_TABLE = "audit_chain"
@@ -225,24 +228,11 @@ def table_rows(
     return con.sql(query, params=params).to_arrow_table()
 
 
-def by_segment(rows: pa.Table) -> Iterator[tuple[int | None, pa.Table]]:
-    """The (seq, rows) groups of a `table_rows` result, in its order."""
-    import pyarrow.compute as pc
-
-    if rows.num_rows == 0:
-        return
-    counts = pc.value_counts(rows.column("seq")).to_pylist()
-    order = sorted(counts, key=lambda c: (c["values"] is None, c["values"] or 0))
-    start = 0
-    for entry in order:
-        yield entry["values"], rows.slice(start, entry["counts"])
-        start += entry["counts"]
-
-
 def digest(table: Table, lines: pa.ChunkedArray) -> Digest:
     """SHA-256 of the header line and the (already sorted) lines, each ending in `\\n`,
     hashed from the Arrow buffers without building Python strings."""
     import numpy as np  # only when hashing: commands that do not hash do not pay its import
+    import pyarrow as pa
 
     sha = hashlib.sha256((table.header + "\n").encode("utf-8"))
     count = 0
@@ -255,6 +245,31 @@ def digest(table: Table, lines: pa.ChunkedArray) -> Digest:
         ends = ends[chunk.offset : chunk.offset + len(chunk) + 1]
         sha.update(memoryview(chunk.buffers()[2])[ends[0] : ends[-1]])
     return Digest(count, sha.hexdigest())
+
+
+DIGEST_BATCH_ROWS = 65_536  # lines fetched from DuckDB at a time (bounded memory)
+
+
+def segment_digests(con: duckdb.DuckDBPyConnection, table: Table) -> dict[int | None, Digest]:
+    """The digest of the table's rows per event covering them (None: no event), in seq order
+    (None last): `digest` of `table_rows`, computed with DuckDB and hashlib alone. DuckDB sorts
+    the lines; each run of one event's lines in a fetched batch is joined and hashed, so every
+    byte is hashed without Arrow or numpy (which `audit verify` would spend longer importing)."""
+    query = sql("chain_digest_lines").format(
+        segment=segment_expr(table), line=line_expr(table), table=quote(table.name)
+    )
+    cur = con.execute(query)
+    shas: dict[int | None, Any] = {}
+    counts: dict[int | None, int] = {}
+    while batch := cur.fetchmany(DIGEST_BATCH_ROWS):
+        for seq, run in groupby(batch, key=itemgetter(0)):
+            lines = [line for _, line in run]
+            if seq not in shas:
+                shas[seq] = hashlib.sha256((table.header + "\n").encode("utf-8"))
+                counts[seq] = 0
+            shas[seq].update("".join(lines).encode("utf-8"))
+            counts[seq] += len(lines)
+    return {seq: Digest(counts[seq], sha.hexdigest()) for seq, sha in shas.items()}
 
 
 def catalog_digest(con: duckdb.DuckDBPyConnection) -> Digest:

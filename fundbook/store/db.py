@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
 
 from fundbook.core.errors import (
     BookInUse,
@@ -21,6 +20,10 @@ from fundbook.core.errors import (
     StorageError,
 )
 from fundbook.core.resources import resource_dir
+from fundbook.core.table import MONEY, NUMBER, OTHER, Rows
+
+if TYPE_CHECKING:
+    import polars as pl  # only `frame` returns one: commands that print rows never import it
 
 DEFAULT_DB = "fundbook.duckdb"
 SCHEMA_VERSION = "4"
@@ -278,6 +281,26 @@ def frame(
 ) -> pl.DataFrame:
     """A query result as a polars frame (DuckDB 2.x: `execute().pl()` is gone: use a relation)."""
     return con.sql(query, params=params).pl()
+
+
+# DuckDB's numeric types besides DECIMAL (the type ids of `cursor.description`).
+_NUMBERS = frozenset(
+    "tinyint smallint integer bigint hugeint utinyint usmallint uinteger ubigint uhugeint "
+    "float double".split()
+)
+
+
+def rows(
+    con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | dict[str, Any] | None = None
+) -> Rows:
+    """A query result as `Rows`, without polars: DECIMAL is money, as a polars frame of the
+    same query would have it (`core.table.frame_rows`)."""
+    cur = con.execute(query, params or [])
+    kinds = tuple(
+        MONEY if t.id == "decimal" else NUMBER if t.id in _NUMBERS else OTHER
+        for _, t, *_ in cur.description
+    )
+    return Rows(tuple(d[0] for d in cur.description), kinds, cur.fetchall())
 
 
 def scalar(

@@ -1,0 +1,69 @@
+"""Commands printing figures as of a date: metrics, compliance (a closed day from its snapshot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from fundbook.cli.options import DATE, db_option
+from fundbook.cli.output import emit, format_option
+from fundbook.close.asof import compliance_at, metrics_at
+from fundbook.core.types import METRIC_GROUPINGS
+from fundbook.store.db import open_book, resolve_db_path
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    required=True,
+    help="Figures as of this date (rows dated on or before).",
+)
+
+
+@click.command("metrics")
+@as_of_option
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(METRIC_GROUPINGS),
+    default="fund",
+    show_default=True,
+    help="Grouping of the figures.",
+)
+@click.option("--fund", "fund_id", default=None, help="One fund (or programme) only.")
+@click.option(
+    "--look-through",
+    is_flag=True,
+    help="--by theme: the guidance fund's exposure through its sub-funds.",
+)
+@db_option
+@format_option
+def metrics_cmd(
+    as_of: dt.date, by: str, fund_id: str | None, look_through: bool, db: str | None, fmt: str
+) -> None:
+    """Figures per fund, investor, holding, theme or programme (see docs/methods.md).
+
+    Money is in the currency of the `currency` column; ratios are numbers; undefined is null.
+    The last day of a closed month is read from its close's snapshot (fast); another day is
+    computed from the book (slower).
+    """
+    with open_book(resolve_db_path(db), read_only=True) as con:
+        emit(metrics_at(con, as_of, by, fund_id, look_through), fmt)
+
+
+@click.command("compliance")
+@as_of_option
+@db_option
+@format_option
+def compliance_cmd(as_of: dt.date, db: str | None, fmt: str) -> None:
+    """ITIF rules per sub-fund: figure, threshold, pass / fail / progress; failures first.
+
+    A report: the exit code is 0 even when a rule fails. The last day of a closed month is read
+    from its close's snapshot (fast); another day is computed from the book (slower).
+    """
+    with open_book(resolve_db_path(db), read_only=True) as con:
+        emit(compliance_at(con, as_of), fmt)
+
+
+COMMANDS = [metrics_cmd, compliance_cmd]

@@ -1,0 +1,96 @@
+"""Figures as of a date for `metrics` and `compliance`: a closed day from its snapshot.
+
+A day a standing close ended is read from that close's snapshot with DuckDB alone (no polars):
+the same columns, rows and values `metrics` computes (sql/stored_*.sql; the tests compare both
+on every close of the demo-like books). Any other day, and `--by theme --fund F`, is computed
+by the metrics layer, which imports polars: slower to start (about a second).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from fundbook.core.errors import NotFound
+from fundbook.core.table import Rows, frame_rows
+from fundbook.core.types import ITIF_RULES, METRIC_GROUPINGS, STATUS_ORDER
+from fundbook.store.db import rows, scalar, sql
+
+# The stored query of each grouping but theme (`_stored_query`).
+_STORED = {
+    "fund": "stored_fund",
+    "investor": "stored_investor",
+    "holding": "stored_holding",
+    "programme": "stored_programme",
+}
+
+
+def close_for_date(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int | None:
+    """The standing close whose snapshot holds the figures as of `as_of` (None: compute)."""
+    found = scalar(con, sql("close_for_date"), {"as_of": as_of})
+    return int(found) if found is not None else None
+
+
+def _stored_query(by: str, fund_id: str | None, look_through: bool) -> str | None:
+    """The sql/ file reading a grouping from a snapshot (None: not stored, computed)."""
+    if by != "theme":
+        return _STORED[by]
+    if fund_id is not None:  # one fund's themes: snapshot_theme_by_fund's shares of fair value
+        return None  # are computed over all funds at once and may differ in the last bit
+    return "stored_theme_look_through" if look_through else "stored_theme"
+
+
+def metrics_at(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    by: str,
+    fund_id: str | None = None,
+    look_through: bool = False,
+) -> Rows:
+    """The figures grouped `by` fund, investor, holding, theme or programme as of `as_of`
+    (`metrics.tables.metrics_table`), read from a snapshot when one holds them."""
+    if by not in METRIC_GROUPINGS:
+        raise NotFound(f"unknown grouping {by!r}; choose from {', '.join(METRIC_GROUPINGS)}")
+    close_id = close_for_date(con, as_of)
+    query = _stored_query(by, fund_id, look_through)
+    if close_id is None or query is None:
+        return _computed_metrics(con, as_of, by, fund_id, look_through)
+    if fund_id is not None and not scalar(con, sql("fund_exists"), {"fund_id": fund_id}):
+        raise NotFound(f"unknown fund {fund_id!r}")
+    return rows(con, sql(query), {"close_id": close_id, "fund_id": fund_id})
+
+
+def compliance_at(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Rows:
+    """The ITIF rules per sub-fund as of `as_of` (`metrics.compliance`), failures first, read
+    from a snapshot when one holds them."""
+    close_id = close_for_date(con, as_of)
+    if close_id is None:
+        return _computed_compliance(con, as_of)
+    params = {"close_id": close_id, "statuses": list(STATUS_ORDER), "rules": list(ITIF_RULES)}
+    return rows(con, sql("stored_compliance"), params)
+
+
+# The computed path: polars and the metrics layer are imported only here, when a day has no
+# snapshot, so that reading a closed day starts fast.
+
+
+def _computed_metrics(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    by: str,
+    fund_id: str | None,
+    look_through: bool,
+) -> Rows:
+    from fundbook.metrics.tables import metrics_table
+    from fundbook.store.frames import load_frames
+
+    frames = load_frames(con, as_of)
+    return frame_rows(metrics_table(frames, as_of, by, fund_id, look_through))
+
+
+def _computed_compliance(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Rows:
+    from fundbook.metrics.compliance import compliance
+    from fundbook.store.frames import load_frames
+
+    return frame_rows(compliance(load_frames(con, as_of), as_of))
