@@ -12,7 +12,7 @@ import polars as pl
 
 from fundbook.core.errors import LedgerError
 from fundbook.ledger import checks
-from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_text
+from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_bytes
 from fundbook.ledger.fields import check_file
 from fundbook.ledger.spec import DERIVED, FILES, FileSpec, typed_schema
 
@@ -64,7 +64,7 @@ def read_files(
             if not path.is_file():
                 errors.append(LedgerError(display, 0, "missing file"))
                 continue
-            text, errs = read_csv_text(path, display)
+            text, errs = read_csv_bytes(path, display)
         except OSError as exc:
             errors.append(LedgerError(display, 0, f"cannot read: {exc.strerror}"))
             continue
