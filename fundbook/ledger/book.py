@@ -127,6 +127,8 @@ def _split_new(
         return rows, missing
     spec = FILES[name]
     flags = booked.classify(name, rows)
+    if flags.height == rows.height and flags["is_new"].all():  # nothing booked yet: no join
+        return rows, missing
     joined = rows.join(flags, on=LINE, how="left", maintain_order="left")
     key = list(spec.key)
     label = ", ".join(key)
