@@ -181,7 +181,8 @@ def parse_csv(
     frame = frame.with_columns(pl.Series(LINE, scan.lines[body], dtype=pl.Int32))
     if scan.needs_trim():
         frame = frame.with_columns(trimmed(c) for c in header)
-    frame = frame.filter(~pl.all_horizontal(pl.col(header).is_null()))  # blank records
+    if frame.get_column(header[0]).has_nulls():  # records whose values are all blank
+        frame = frame.filter(~pl.all_horizontal(pl.col(header).is_null()))
     missing = [c for c in optional if c not in header]
     frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
     return frame.select(*required, *optional, LINE), errors
