@@ -218,4 +218,4 @@ def _union(new: pl.DataFrame, booked: pl.DataFrame | None) -> pl.DataFrame:
 
 def _with_derived(new: pl.DataFrame, every: pl.DataFrame, name: str) -> pl.DataFrame:
     out = DERIVED[name]
-    return new.with_columns(every.filter(pl.col("_new"))[out])
+    return new.with_columns(every.select(pl.col(out).filter(pl.col("_new"))).to_series())

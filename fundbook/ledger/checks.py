@@ -110,6 +110,8 @@ def convert_to_fund_currency(
     frame: pl.DataFrame, amount_col: str, out_col: str, b: Frames
 ) -> tuple[pl.DataFrame, list[LedgerError]]:
     """Add `out_col`: the amount in the fund's currency at the rate of its date."""
+    wide = frame  # the work is done on the columns it needs (joins copy every column)
+    frame = frame.select("fund_id", "date", "currency", amount_col, "source_file", LINE)
     funds = (
         b["funds"]
         .select("fund_id", pl.col("currency").alias("fund_currency"))
@@ -170,8 +172,7 @@ def convert_to_fund_currency(
             .with_columns(pl.coalesce(out_col, "_conv").alias(out_col))
             .drop("_conv")
         )
-    f = f.with_columns(pl.col("_date").alias("date"))
-    return f.drop("_i", "_date", "fund_currency", "_rate", "_fund_rate"), errs
+    return wide.with_columns(f.get_column(out_col)), errs
 
 
 def _converted(cross: pl.DataFrame, amount_col: str) -> tuple[list[Decimal | None], list[bool]]:
