@@ -12,7 +12,7 @@ import polars as pl
 
 from fundbook.core.errors import LedgerError
 from fundbook.ledger import checks
-from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_text
+from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_bytes
 from fundbook.ledger.fields import check_file
 from fundbook.ledger.spec import DERIVED, FILES, FileSpec, typed_schema
 
@@ -64,7 +64,7 @@ def read_files(
             if not path.is_file():
                 errors.append(LedgerError(display, 0, "missing file"))
                 continue
-            text, errs = read_csv_text(path, display)
+            text, errs = read_csv_bytes(path, display)
         except OSError as exc:
             errors.append(LedgerError(display, 0, f"cannot read: {exc.strerror}"))
             continue
@@ -127,6 +127,8 @@ def _split_new(
         return rows, missing
     spec = FILES[name]
     flags = booked.classify(name, rows)
+    if flags.height == rows.height and flags["is_new"].all():  # nothing booked yet: no join
+        return rows, missing
     joined = rows.join(flags, on=LINE, how="left", maintain_order="left")
     key = list(spec.key)
     label = ", ".join(key)
@@ -216,4 +218,4 @@ def _union(new: pl.DataFrame, booked: pl.DataFrame | None) -> pl.DataFrame:
 
 def _with_derived(new: pl.DataFrame, every: pl.DataFrame, name: str) -> pl.DataFrame:
     out = DERIVED[name]
-    return new.with_columns(every.filter(pl.col("_new"))[out])
+    return new.with_columns(every.select(pl.col(out).filter(pl.col("_new"))).to_series())

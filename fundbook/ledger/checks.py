@@ -110,6 +110,8 @@ def convert_to_fund_currency(
     frame: pl.DataFrame, amount_col: str, out_col: str, b: Frames
 ) -> tuple[pl.DataFrame, list[LedgerError]]:
     """Add `out_col`: the amount in the fund's currency at the rate of its date."""
+    wide = frame  # the work is done on the columns it needs (joins copy every column)
+    frame = frame.select("fund_id", "date", "currency", amount_col, "source_file", LINE)
     funds = (
         b["funds"]
         .select("fund_id", pl.col("currency").alias("fund_currency"))
@@ -170,8 +172,7 @@ def convert_to_fund_currency(
             .with_columns(pl.coalesce(out_col, "_conv").alias(out_col))
             .drop("_conv")
         )
-    f = f.with_columns(pl.col("_date").alias("date"))
-    return f.drop("_i", "_date", "fund_currency", "_rate", "_fund_rate"), errs
+    return wide.with_columns(f.get_column(out_col)), errs
 
 
 def _converted(cross: pl.DataFrame, amount_col: str) -> tuple[list[Decimal | None], list[bool]]:
@@ -229,33 +230,36 @@ def commitment_errors(b: Frames) -> list[LedgerError]:
 
 def cash_errors(b: Frames) -> list[LedgerError]:
     """A fund's cash at the end of every day (all that day's flows netted) is never negative."""
-    signs = pl.DataFrame({"type": list(CASH_SIGN), "_sign": list(CASH_SIGN.values())})
-    t = (
+    sign = pl.col("type").replace_strict(CASH_SIGN, default=0, return_dtype=pl.Int8)
+    flows = (  # lazy: only the columns needed are read from the 1M-row frame
         b["transactions"]
+        .lazy()
+        .select("fund_id", "date", "type", "amount_fund", "source_file", LINE)
         .drop_nulls(["amount_fund", "date", "fund_id"])
-        .join(signs, on="type")
+        .with_columns(sign.alias("_sign"))
         .filter(pl.col("_sign") != 0)
+        .with_columns(
+            pl.when(pl.col("_sign") > 0)
+            .then(pl.col("amount_fund"))
+            .otherwise(-pl.col("amount_fund"))
+            .alias("_flow")
+        )
     )
-    flows = t.with_columns(
-        pl.when(pl.col("_sign") > 0)
-        .then(pl.col("amount_fund"))
-        .otherwise(-pl.col("amount_fund"))
-        .alias("_flow")
-    )
-    daily = (
+    negative = (
         flows.group_by("fund_id", "date")
         .agg(pl.col("_flow").sum())
         .sort("date")
         .with_columns(pl.col("_flow").cum_sum().over("fund_id").alias("cash"))
-    )
-    negative = (
-        daily.filter(pl.col("cash") < 0).group_by("fund_id").agg(pl.all().sort_by("date").first())
+        .filter(pl.col("cash") < 0)
+        .group_by("fund_id")
+        .agg(pl.all().sort_by("date").first())
+        .collect()
     )
     if negative.height == 0:
         return []
     # Point at the day's last outflow row of the fund: the one a user would move or fund.
-    rows = flows.join(negative.select("fund_id", "date", "cash"), on=["fund_id", "date"])
-    rows = rows.filter(pl.col("_sign") < 0).sort(LINE).group_by("fund_id").last()
+    day = flows.join(negative.lazy().select("fund_id", "date", "cash"), on=["fund_id", "date"])
+    rows = day.filter(pl.col("_sign") < 0).sort(LINE).group_by("fund_id").last().collect()
     return _errors(
         rows,
         pl.lit(True),

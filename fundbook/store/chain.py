@@ -148,10 +148,12 @@ def line_expr(table: Table) -> str:
     for name, dtype, _ in table.columns:
         col = quote(name)
         if dtype in _PLAIN_TYPES or dtype.startswith("DECIMAL("):
-            value = f"{col}::VARCHAR"
-        else:
-            value = f"strlen({col}::VARCHAR)::VARCHAR || ':' || {col}::VARCHAR"
-        fields.append(f"coalesce({value}, '-')")
+            fields.append(f"coalesce({col}::VARCHAR, '-')")
+        else:  # one concat (no intermediate strings); concat skips NULLs, hence the CASE
+            text = col if dtype == "VARCHAR" else f"{col}::VARCHAR"
+            fields.append(
+                f"CASE WHEN {col} IS NULL THEN '-' ELSE concat(strlen({text}), ':', {text}) END"
+            )
     return f"concat_ws(',', {', '.join(fields)})"
 
 

@@ -1,4 +1,5 @@
-"""Strict input: unknown columns, one whitespace rule for every parser path, overflow."""
+"""Strict input: unknown columns, the one CSV reader's rules (quoting, lines, blanks,
+whitespace), overflow."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fundbook.ledger import read_book
-from fundbook.ledger.csvfile import _parse_fast, parse_csv
+from fundbook.ledger.csvfile import parse_csv
 from ledger_kit import HEADERS, SMALL_BOOK, write_book
 
 FUNDS = ("fund_id", "name", "kind", "currency", "vintage", "manager")
@@ -31,11 +32,10 @@ def test_unknown_column_is_an_error(tmp_path: Path) -> None:
     ]
 
 
-def test_unknown_columns_all_reported_on_the_careful_paths() -> None:
+def test_unknown_columns_all_reported() -> None:
     quoted = 'a,b,c,x\n"1",2,3,4\n\n"5\n",6,7,8\n'
     plain = "a,b,c,,y\n\n1,2,3,4,5\n"
     for text, unknown in ((quoted, ["'x'"]), (plain, ["''", "'y'"])):
-        assert _parse_fast(text) is None
         frame, errors = parse_csv(text, "f.csv", ("a", "b", "c"), ())
         assert frame is None
         assert [str(e) for e in errors] == [
@@ -43,8 +43,8 @@ def test_unknown_columns_all_reported_on_the_careful_paths() -> None:
         ]
 
 
-# One text per parser path; each holds the same row: ' y ' must read as 'y' on every path,
-# quoted or not, and an empty quoted value as empty (null).
+# Texts of every shape (the reader once had a path per shape); each holds the same row:
+# ' y ' must read as 'y', quoted or not, and an empty quoted value as empty (null).
 PATHS = {
     "fast": "a,b,c,d\nx,y\u3000,z\u3000,\n",
     "fast, quoted": 'a,b,c,d\nx," y","z\u3000",""\n',
@@ -54,10 +54,8 @@ PATHS = {
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_one_whitespace_rule_on_every_parser_path(path: str) -> None:
+def test_one_whitespace_rule_for_every_shape(path: str) -> None:
     text = PATHS[path]
-    fast = _parse_fast(text) is not None
-    assert fast == path.startswith("fast")
     frame, errors = parse_csv(text, "f.csv", ("a", "b", "c", "d"), ())
     assert errors == []
     assert frame is not None
