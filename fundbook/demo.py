@@ -17,7 +17,7 @@ from fundbook.core.errors import FundbookError
 from fundbook.report.demo import step_reports
 from fundbook.store.db import open_book
 from fundbook.store.importer import import_book, table_counts
-from fundbook.store.trial_balance import trial_balance, trial_balance_totals
+from fundbook.store.trial_balance import trial_balance_rows
 
 Echo = Callable[[str], None]
 DEMO_LEDGER = Path(__file__).resolve().parents[1] / "ledgers" / "itif-demo"
@@ -81,11 +81,13 @@ def step_import(db: Path, out: Path, echo: Echo) -> None:
         echo(f"imported {result.total_new:,} rows from {ledger} ({result.postings:,} postings)")
         counts = table_counts(con)
         echo("  " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-        totals = trial_balance_totals(trial_balance(con, DEMO_AS_OF))
-        unbalanced = totals.filter(~totals["balanced"])
-        if unbalanced.height:
-            raise FundbookError(f"trial balance does not balance: {unbalanced}")
-        echo(f"trial balance at {DEMO_AS_OF}: {totals.height} fund/currency books, all balanced")
+        balance = trial_balance_rows(con, DEMO_AS_OF)
+        if balance.unbalanced:
+            raise FundbookError(f"trial balance does not balance: {balance.totals.records()}")
+        echo(
+            f"trial balance at {DEMO_AS_OF}: {balance.totals.height} fund/currency books, "
+            "all balanced"
+        )
 
 
 STEPS: list[Callable[[Path, Path, Echo], None]] = [step_import, step_close, step_reports]

@@ -29,18 +29,6 @@ def trial_balance(
     return frame(con, sql("trial_balance"), {"as_of": as_of, "fund_id": fund_id})
 
 
-def trial_balance_totals(accounts: pl.DataFrame) -> pl.DataFrame:
-    """Total debits and credits per fund and currency, and whether they balance."""
-    import polars as pl  # at run time only here: `trial_balance_rows` needs no polars
-
-    return (
-        accounts.group_by("fund_id", "currency", maintain_order=True)
-        .agg(pl.col("debit").sum(), pl.col("credit").sum())
-        .with_columns((pl.col("debit") - pl.col("credit")).alias("difference"))
-        .with_columns((pl.col("difference") == 0).alias("balanced"))
-    )
-
-
 @dataclass(frozen=True)
 class TrialBalance:
     """The trial balance as printed: per account, and the totals per fund and currency."""

@@ -48,7 +48,8 @@ def test_demo_refuses_an_existing_book_and_touches_nothing(tmp_path: Path, book:
 def test_demo_refuses_a_book_whose_wal_is_left(tmp_path: Path, steps):
     wal = tmp_path / "demo.duckdb.wal"
     wal.write_bytes(b"left by a crash")
-    result = CliRunner().invoke(cli, ["demo", "--db", str(tmp_path / "demo.duckdb")])
+    args = ["demo", "--db", str(tmp_path / "demo.duckdb"), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(cli, args)  # --out: not the current folder's build/demo-reports
     assert result.exit_code != 0 and "already exists" in result.output
     assert wal.read_bytes() == b"left by a crash" and steps == []
 

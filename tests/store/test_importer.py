@@ -11,7 +11,7 @@ import pytest
 from fundbook.core.errors import LedgerErrors
 from fundbook.store.db import connect, scalar
 from fundbook.store.importer import import_book, table_counts
-from fundbook.store.trial_balance import trial_balance, trial_balance_totals
+from fundbook.store.trial_balance import trial_balance_rows
 from ledger_kit import SMALL_BOOK, write_book
 
 T = SMALL_BOOK["transactions"]
@@ -101,8 +101,8 @@ def test_cross_currency_rows_are_converted(tmp_path: Path, con) -> None:
 def test_trial_balance_balances(tmp_path: Path, con) -> None:
     import_book(con, write_book(tmp_path / "b"))
     for day in (dt.date(2026, 1, 10), dt.date(2026, 2, 1), dt.date(2026, 12, 31)):
-        totals = trial_balance_totals(trial_balance(con, day))
-        assert totals["balanced"].all(), totals
+        balance = trial_balance_rows(con, day)
+        assert balance.totals.height and balance.unbalanced == 0, balance.totals.records()
 
 
 def test_no_money_column_is_float(tmp_path: Path, con) -> None:

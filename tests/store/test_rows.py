@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from fundbook.cli.output import FORMATS, render
 from fundbook.core.table import MONEY, NUMBER, OTHER
 from fundbook.store.db import frame, open_book, open_duckdb, rows
-from fundbook.store.trial_balance import trial_balance, trial_balance_rows, trial_balance_totals
+from fundbook.store.trial_balance import trial_balance, trial_balance_rows
 from ledger_kit import write_book
 
 # Every type the commands print, with the values that format differently: nulls, NaN, negative
@@ -62,8 +63,18 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "b.duckdb"
 
 
+def _totals(accounts: pl.DataFrame) -> pl.DataFrame:
+    """The test's own totals per fund and currency, to check the SQL ones against."""
+    return (
+        accounts.group_by("fund_id", "currency", maintain_order=True)
+        .agg(pl.col("debit").sum(), pl.col("credit").sum())
+        .with_columns((pl.col("debit") - pl.col("credit")).alias("difference"))
+        .with_columns((pl.col("difference") == 0).alias("balanced"))
+    )
+
+
 @pytest.mark.parametrize("fund_id", [None, "sf1", "sf2"])
-def test_trial_balance_totals_in_sql_are_the_polars_totals(imported: Path, fund_id: str | None):
+def test_trial_balance_totals_in_sql_are_the_accounts_summed(imported: Path, fund_id: str | None):
     printed = 0
     with open_book(imported, read_only=True) as con:
         for day in (dt.date(2026, 1, 31), dt.date(2026, 6, 30), dt.date(2030, 1, 1)):
@@ -72,6 +83,6 @@ def test_trial_balance_totals_in_sql_are_the_polars_totals(imported: Path, fund_
             printed += balance.accounts.height
             for fmt in FORMATS:
                 assert render(balance.accounts, fmt) == render(accounts, fmt)
-                assert render(balance.totals, fmt) == render(trial_balance_totals(accounts), fmt)
+                assert render(balance.totals, fmt) == render(_totals(accounts), fmt)
             assert balance.unbalanced == 0
     assert printed > 0
