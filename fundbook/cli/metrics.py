@@ -158,7 +158,7 @@ def explain_cmd(
     fundbook explain amplification --programme itif --period 2026Q3
     fundbook explain ratio --fund sf-semis --rule government_share --period 2026-09
     fundbook explain ending_nav --basis QTD --fund itif --investor gov-hksar --period 2026-09
-    fundbook explain fair_value --level theme_look_through --theme ai_robotics --period 2026-09
+    fundbook explain holdings --level theme_look_through --fund itif --theme other --period 2026-09
     """
     if given.get("investor") and given.get("holding"):
         raise click.UsageError("give --investor or --holding, not both")

@@ -14,7 +14,6 @@ from fundbook import metrics
 from fundbook.close.figures import BOOK_LEVELS, METRIC_LEVELS
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import (
-    BASES,
     LEVEL_KEYS,
     CloseInfo,
     conform_statements,
@@ -196,6 +195,3 @@ def _shown(key: Mapping[str, str | None], keys: tuple[str, ...]) -> str:
 
 def _option(column: str) -> str:
     return "--" + column.removesuffix("_id").replace("_", "-")
-
-
-__all__ = ["BASES", "STATEMENT", "Explained", "explain_figure", "level_keys", "stored_at"]

@@ -10,8 +10,8 @@ import polars as pl
 
 from fundbook.core.errors import NotFound
 from fundbook.metrics import explain_book as book
+from fundbook.metrics import explain_holding, explain_statement, explain_theme
 from fundbook.metrics import explain_levels as other
-from fundbook.metrics import explain_statement
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx, Stored
 from fundbook.metrics.protocol import BookFrames
@@ -32,10 +32,10 @@ Recipe = Callable[[Ctx, str], pl.DataFrame]
 RECIPES: dict[str, Recipe] = {
     "fund": book.fund_lines,
     "investor": book.investor_lines,
-    "holding": book.holding_lines,
-    "theme": other.theme_lines,
-    "theme_look_through": other.theme_lines,
-    "theme_by_fund": other.theme_lines,
+    "holding": explain_holding.holding_lines,
+    "theme": explain_theme.theme_lines,
+    "theme_look_through": explain_theme.theme_lines,
+    "theme_by_fund": explain_theme.theme_lines,
     "programme": other.programme_lines,
     "grant": other.grant_lines,
     "compliance": other.compliance_lines,
