@@ -79,37 +79,11 @@ def _capital_account_value(ctx: Ctx) -> pl.DataFrame:
     holder, held = ctx.row["fund_id"], ctx.row["holding_id"]
     to = ctx.currency.get(holder, "")
     rate = ctx.rate(held, to)
-    where = ctx.stored.where
     lps = ctx.frames.investors.filter(pl.col("fund_id") == holder)["investor_id"].to_list()
     accounts = ctx.level_rows("investor").filter(pl.col("fund_id") == held)
-    fund = ctx.level_rows("fund").filter(pl.col("fund_id") == held).row(0, named=True)
     column = "committed" if sum(accounts["committed"].to_list(), Decimal(0)) else "paid_in"
     total = sum(accounts[column].to_list(), Decimal(0))
-    pnl = fund["nav"] - fund["paid_in"] + fund["distributed"]
-    parts = [
-        ln.value_line(f"nav of {held}", fund["nav"], "shown", source=f"{where}: fund.nav"),
-        ln.value_line(
-            f"paid_in of {held}", fund["paid_in"], "shown", source=f"{where}: fund.paid_in"
-        ),
-        ln.value_line(
-            f"distributed of {held}",
-            fund["distributed"],
-            "shown",
-            source=f"{where}: fund.distributed",
-        ),
-        ln.value_line(f"P&L of {held} = nav - paid_in + distributed", pnl, "shown"),
-        ln.value_line(
-            f"total {column} of {held} (the weights)",
-            total,
-            "shown",
-            source=f"{where}: investor.{column}",
-        ),
-        *(
-            ln.value_line(f"fx rate of {c} (HKD per unit)", float(r), "shown", source="fx_rates")
-            for c, r in ((ctx.currency.get(held), rate[0]), (to, rate[1]))
-            if r is not None and rate[0] != rate[1]
-        ),
-    ]
+    pnl, parts = _held_fund(ctx, held, column, total)
     txns = ctx.frames.transactions.filter(
         (pl.col("date") <= ctx.as_of) & (pl.col("fund_id") == held)
     )
@@ -119,11 +93,36 @@ def _capital_account_value(ctx: Ctx) -> pl.DataFrame:
         share = pnl * lp[column] / total if total else Decimal(0)
         if rate[0] is not None and rate[1] is not None:
             share = share * rate[0] / rate[1]
-        parts.append(
-            ln.value_line(
-                f"P&L share of {lp['investor_id']}: P&L x {column} {lp[column]} / total, in {to}",
-                cents(share),
-            )
-        )
+        label = f"P&L share of {lp['investor_id']}: P&L x {column} {lp[column]} / total, in {to}"
+        parts.append(ln.value_line(label, cents(share)))
     lines = ln.concat(parts)
     return ln.concat([lines, ln.rounding_line(lines, ctx.row["fair_value"])])
+
+
+def _held_fund(
+    ctx: Ctx, held: str, column: str, total: Decimal
+) -> tuple[Decimal, list[pl.DataFrame]]:
+    """The held fund's P&L from its stored figures, and the lines that show it (with the
+    weights' total and the rates when the currencies differ)."""
+    fund = ctx.level_rows("fund").filter(pl.col("fund_id") == held).row(0, named=True)
+    where = ctx.stored.where
+    parts = [
+        ln.value_line(f"{c} of {held}", fund[c], "shown", source=f"{where}: fund.{c}")
+        for c in ("nav", "paid_in", "distributed")
+    ]
+    pnl: Decimal = fund["nav"] - fund["paid_in"] + fund["distributed"]
+    parts.append(ln.value_line(f"P&L of {held} = nav - paid_in + distributed", pnl, "shown"))
+    parts.append(
+        ln.value_line(
+            f"total {column} of {held} (the weights)",
+            total,
+            "shown",
+            source=f"{where}: investor.{column}",
+        )
+    )
+    to = ctx.currency.get(ctx.row["fund_id"], "")
+    rate = ctx.rate(held, to)
+    if rate[0] is not None and rate[1] is not None and rate[0] != rate[1]:
+        for c, r in ((ctx.currency.get(held), rate[0]), (to, rate[1])):
+            parts.append(ln.value_line(f"fx rate of {c} (HKD per unit)", float(r), "shown"))
+    return pnl, parts

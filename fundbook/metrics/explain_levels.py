@@ -62,30 +62,30 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.frame_lines(
             members, "counted", item=pl.format("member fund {}", "fund_id"), count=pl.lit(1)
         )
-    grants = _programme_grants(ctx)
-    if figure in ("grants", "matching"):
-        return _grant_rows(ctx, grants, figure, "term")
-    if figure in ("grant_companies", "companies_short", "short_companies"):
-        if figure != "grant_companies":
-            grants = grants.filter(~pl.col("compliant"))
-        role = "shown" if figure == "short_companies" else "counted"
-        return ln.frame_lines(
-            grants,
-            role,
-            item=pl.format("company {} (grants by {})", "company_id", "fund_id"),
-            count=pl.lit(1),
-            text=pl.col("company_id"),
-        )
     if figure == "currency":
         return constant_line("programmes are stated in", REPORTING_CURRENCY)
+    if figure in ("grants", "matching", "grant_companies", "companies_short", "short_companies"):
+        return _programme_grant_lines(ctx, figure)
     return text_lines(ctx, figure, "funds", "programme")
 
 
-def _programme_grants(ctx: Ctx) -> pl.DataFrame:
+def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A programme's grants and matching (its funds' grant rows), and the companies counted."""
     scope = programme_scope(ctx.frames, ctx.as_of).filter(
         pl.col("programme") == ctx.row["programme"]
     )
-    return ctx.level_rows("grant").filter(pl.col("fund_id").is_in(scope["fund_id"].implode()))
+    grants = ctx.level_rows("grant").filter(pl.col("fund_id").is_in(scope["fund_id"].implode()))
+    if figure in ("grants", "matching"):
+        return _grant_rows(ctx, grants, figure, "term")
+    if figure != "grant_companies":  # companies_short (counted), short_companies (shown)
+        grants = grants.filter(~pl.col("compliant"))
+    return ln.frame_lines(
+        grants,
+        "shown" if figure == "short_companies" else "counted",
+        item=pl.format("company {} (grants by {})", "company_id", "fund_id"),
+        count=pl.lit(1),
+        text=pl.col("company_id"),
+    )
 
 
 def _grant_rows(ctx: Ctx, grants: pl.DataFrame, column: str, role: str) -> pl.DataFrame:

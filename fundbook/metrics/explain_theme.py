@@ -23,22 +23,7 @@ def theme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """A theme's holdings, invested cost and fair value: each holding's (or, looking through,
     each sub-fund holding's share), converted; its share of the group's fair value."""
     if figure == "share_of_fair_value":
-        group = ctx.level_rows(ctx.level)
-        if ctx.level != "theme":
-            group = group.filter(pl.col("fund_id").eq_missing(ctx.row["fund_id"]))
-        where = f"{ctx.stored.where}: {ctx.level}.fair_value"
-        return ln.concat(
-            [
-                ctx.figure("fair_value", "numerator", label=f"fair_value of {ctx.row['theme']}"),
-                ln.stored_lines(
-                    group,
-                    "fair_value",
-                    pl.format("fair_value of {}", "theme"),
-                    where,
-                    "denominator",
-                ),
-            ]
-        )
+        return _share(ctx)
     if figure not in ("fair_value", "invested", "holdings"):
         return text_lines(ctx, figure, "funds", "fund_id")
     rows = _exposure(ctx)
@@ -60,6 +45,21 @@ def theme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         amount=pl.col(figure),
     )
     return ln.concat([lines, ln.rounding_line(lines, ctx.row[figure])])
+
+
+def _share(ctx: Ctx) -> pl.DataFrame:
+    """The theme's fair value over the fair value of every theme of its group."""
+    group = ctx.level_rows(ctx.level)
+    if ctx.level != "theme":
+        group = group.filter(pl.col("fund_id").eq_missing(ctx.row["fund_id"]))
+    where = f"{ctx.stored.where}: {ctx.level}.fair_value"
+    label = pl.format("fair_value of {}", "theme")
+    return ln.concat(
+        [
+            ctx.figure("fair_value", "numerator", label=f"fair_value of {ctx.row['theme']}"),
+            ln.stored_lines(group, "fair_value", label, where, "denominator"),
+        ]
+    )
 
 
 def _exposure(ctx: Ctx) -> pl.DataFrame:
