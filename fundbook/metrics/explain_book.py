@@ -71,16 +71,15 @@ class Ctx:
         where = f"{self.stored.where}: {self.level}.{column}"
         return ln.value_line(label or column, value, role, source=where)
 
-    def kind_of(self) -> pl.DataFrame:
-        return self.frames.investors.select("investor_id", pl.col("kind").alias("_kind"))
-
     def by_side(self, df: pl.DataFrame, side: str) -> pl.DataFrame:
-        """Rows of government investors (`government`), of the others (`social`) or all."""
+        """Rows of government investors (`government`), of the others (`social`) or all; an
+        investor of no known kind is on neither side, as in `fund_metrics`."""
         if not side:
             return df
-        df = df.join(self.kind_of(), on="investor_id", how="left")
+        kinds = self.frames.investors.select("investor_id", pl.col("kind").alias("_kind"))
         gov = pl.col("_kind") == "government"
-        return df.filter(gov if side == "government" else ~gov.fill_null(False)).drop("_kind")
+        df = df.join(kinds, on="investor_id", how="left")
+        return df.filter(gov if side == "government" else ~gov).drop("_kind")
 
     def commitments(self, side: str = "") -> pl.DataFrame:
         df = self.frames.commitments.filter(
@@ -99,7 +98,7 @@ class Ctx:
         return df
 
 
-# -- the fund, investor and holding levels ---------------------------------------------------
+# -- the fund and investor levels ------------------------------------------------------------
 
 ROWS: dict[str, dict[str, int]] = {
     "paid_in": {"contribution": 1},
