@@ -169,7 +169,7 @@ def explain_cmd(
     with open_book(resolve_db_path(db), read_only=True) as con:
         done = explain_figure(con, lv, key, figure, period, as_of)
     if fmt == "table":  # csv and json stay data: the result line's source names the close
-        click.echo(f"{figure} ({lv}): {done.where}")
+        click.echo(f"{figure} ({lv}) {done.heading()}")
     emit(done.lines, fmt)
 
 

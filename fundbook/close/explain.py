@@ -55,6 +55,18 @@ class Explained:
     where: str
     close: CloseInfo | None
 
+    def heading(self) -> str:
+        """Where the figure was read, in full: the close (id, period, dates, hash), or the
+        date it was computed at."""
+        c = self.close
+        if c is None:
+            return f"computed: {self.where}"
+        return (
+            f"read from the snapshot of close {c.close_id}, period {c.period} "
+            f"({c.period_start} to {c.period_end}), closed {c.closed_at:%Y-%m-%d %H:%M} by "
+            f"{c.closed_by}; close hash {c.close_hash}"
+        )
+
 
 def level_keys(level: str) -> tuple[str, ...]:
     """The key columns that address a row of `level`."""

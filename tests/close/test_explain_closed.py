@@ -58,7 +58,10 @@ def test_a_closed_period_reads_the_snapshot_and_names_the_close(closed: Path) ->
     assert last["role"] == "result" and str(last["item"]).startswith("nav = ")
     assert f"close {info.close_id} of 2026-02 (hash {info.close_hash[:16]})" in str(last["source"])
     table = run("explain", "nav", "--fund", "itif", "--period", "2026-02", "--db", str(closed))
-    assert table.exit_code == 0 and f"close {info.close_id} of 2026-02" in table.output
+    assert table.exit_code == 0, table.output
+    heading = table.output.splitlines()[0]
+    assert f"close {info.close_id}, period 2026-02 (2026-02-01 to 2026-02-28)" in heading
+    assert heading.endswith(f"close hash {info.close_hash}")
     csv = run(
         "explain",
         "nav",
