@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pyxirr
 
 from fundbook.metrics import explain
 from fundbook.metrics.explain import TEXT_LEVELS, Stored
 from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.xirr import xirr_grouped
 
 STATEMENT_KEYS = ("basis", "start_date", "end_date", "fund_id", "investor_id")
 
@@ -22,14 +24,21 @@ def _total(lines: pl.DataFrame, role: str) -> Decimal:
 
 
 def reproduced(lines: pl.DataFrame, value: Any, level: str) -> Any:
-    """The figure as the lines give it: a sum, a quotient, an XIRR, a count, or the text."""
+    """The figure as the lines give it: a sum, a quotient, a count, the text; an IRR when the
+    NPV of the flow lines at it is zero (an XIRR may have several roots), else the XIRR of the
+    flow lines by the metrics' solver (a rate near -100 %, where the NPV is ill-conditioned)."""
     body = lines.filter(pl.col("role") != "result")
     roles = set(body["role"].to_list())
     if level in TEXT_LEVELS or isinstance(value, (bool, str, dt.date)):
         return lines["text"][-1]
-    if "flow" in roles:
+    if "flow" in roles:  # a zero of the NPV of the flow lines, else the rate found from them
         flows = body.filter(pl.col("role") == "flow")
-        return pyxirr.xirr(flows["date"].to_list(), [float(a) for a in flows["amount"]])
+        dates, amounts = flows["date"].to_list(), [float(a) for a in flows["amount"]]
+        npv = pyxirr.xnpv(value, dates, amounts)
+        if npv is not None and abs(npv) <= 1e-7 * sum(abs(a) for a in amounts):
+            return value
+        rate = xirr_grouped(np.zeros(len(dates), dtype=np.int64), dates, amounts)[0]
+        return float(rate)
     if "numerator" in roles:
         num, den = _total(body, "numerator"), _total(body, "denominator")
         if body.filter(pl.col("role") == "numerator")["amount"].is_null().all():
@@ -56,7 +65,7 @@ def matches(lines: pl.DataFrame, value: Any, level: str) -> tuple[bool, Any]:
     if isinstance(value, bool):
         return got == str(value).lower(), got
     if isinstance(value, float):
-        return got is not None and abs(got - value) <= 1e-9 * max(1.0, abs(value)), got
+        return isinstance(got, float) and abs(got - value) <= 1e-9 * max(1.0, abs(value)), got
     return got == value and type(got) is type(value), got
 
 

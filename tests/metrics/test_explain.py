@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from fundbook import metrics as m
 from fundbook.close.explain import stored_at
@@ -16,6 +17,7 @@ from fundbook.store.frames import Frames
 from tests.metrics.book import fund_of_funds_book, small_book
 from tests.metrics.conftest import DEMO_AS_OF
 from tests.metrics.explain_check import failures
+from tests.metrics.test_properties import books
 
 METRIC_LEVELS = tuple(
     lv for lv in RECIPES if lv not in ("flow", "fund_info", "investor_info", "company_info")
@@ -62,3 +64,13 @@ def test_unknown_figure_and_level_name_the_choices(demo_frames: Frames) -> None:
         m.explain(demo_frames, stored, DEMO_AS_OF, "fund", row, "sharpe")
     with pytest.raises(NotFound, match="no level 'fonds'; levels: fund, investor"):
         m.explain(demo_frames, stored, DEMO_AS_OF, "fonds", row, "nav")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(books())
+def test_every_figure_of_any_generated_book_adds_up(book: Frames) -> None:
+    """USD sub-funds held by capital account, exits, grants, books without commitments."""
+    stored = stored_at(book, book.as_of, METRIC_LEVELS)
+    count, bad = failures(book, stored, book.as_of, LEVEL_KEYS)
+    assert not bad, "\n".join(bad[:20])
+    assert count > 0
