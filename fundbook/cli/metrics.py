@@ -1,52 +1,119 @@
-"""Commands over the metrics layer: explain (metrics and compliance: `cli.figures`)."""
+"""The explain command: the lines behind any figure (metrics and compliance: `cli.figures`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import click
 
 from fundbook.cli.options import DATE, db_option
 from fundbook.cli.output import emit, format_option
-from fundbook.metrics import explain
+from fundbook.close.explain import explain_figure
+from fundbook.metrics.explain import RECIPES
 from fundbook.store.db import open_book, resolve_db_path
-from fundbook.store.frames import Frames, load_frames
 
-as_of_option = click.option(
-    "--as-of",
-    "as_of",
-    type=DATE,
-    required=True,
-    help="Figures as of this date (rows dated on or before).",
+# The options that address a row, and the key column each gives.
+_KEY_OPTIONS = (
+    ("fund", "fund_id", "A fund (or the programme paying a grant: --level grant)."),
+    ("investor", "investor_id", "An investor in the fund."),
+    ("holding", "holding_id", "A holding of the fund."),
+    ("theme", "theme", "A theme (levels theme, theme_by_fund, theme_look_through)."),
+    ("programme", "programme", "A programme (level programme)."),
+    ("company", "company_id", "A company receiving grants (level grant)."),
+    ("rule", "rule", "An ITIF rule (level compliance)."),
+    ("quarter", "quarter", "A quarter like 2026Q3 (level cash_flow)."),
+    ("txn", "txn_id", "A transaction id (level flow)."),
+    ("basis", "basis", "A statement basis: period, QTD, YTD or ITD (level statement)."),
+)
+# Without --level: the level the given options point to, first match.
+_LEVEL_OF = (
+    ("basis", "statement"),
+    ("txn", "flow"),
+    ("quarter", "cash_flow"),
+    ("rule", "compliance"),
+    ("company", "grant"),
+    ("programme", "programme"),
+    ("holding", "holding"),
+    ("investor", "investor"),
 )
 
 
-def _frames(db: str | None, as_of: dt.date) -> Frames:
-    with open_book(resolve_db_path(db), read_only=True) as con:
-        return load_frames(con, as_of)
+def _key_options(fn: Any) -> Any:
+    for name, _column, help_text in reversed(_KEY_OPTIONS):
+        fn = click.option(f"--{name}", name, default=None, help=help_text)(fn)
+    return fn
+
+
+def _level(level: str | None, given: dict[str, str | None]) -> str:
+    if level is not None:
+        return level
+    if given.get("theme") is not None:
+        return "theme_by_fund" if given.get("fund") is not None else "theme"
+    return next((lv for opt, lv in _LEVEL_OF if given.get(opt) is not None), "fund")
 
 
 @click.command("explain")
 @click.argument("figure")
-@as_of_option
-@click.option("--fund", "fund_id", required=True, help="The fund.")
-@click.option("--investor", "investor_id", default=None, help="An investor in the fund.")
-@click.option("--holding", "holding_id", default=None, help="A holding of the fund.")
+@click.option(
+    "--level",
+    "level",
+    type=click.Choice(list(RECIPES)),
+    default=None,
+    help="The level of the figure (default: the one the key options point to, else fund).",
+)
+@_key_options
+@click.option(
+    "--period",
+    "period",
+    default=None,
+    help="A closed period (2026-09, or a quarter 2026Q3: its last month's close).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    default=None,
+    help="A date: a closed period's end reads its snapshot, any other date computes.",
+)
 @db_option
 @format_option
 def explain_cmd(
     figure: str,
-    as_of: dt.date,
-    fund_id: str,
-    investor_id: str | None,
-    holding_id: str | None,
+    level: str | None,
+    period: str | None,
+    as_of: dt.date | None,
     db: str | None,
     fmt: str,
+    **given: str | None,
 ) -> None:
-    """The dated rows (file:line) and intermediate values behind FIGURE, the figure last."""
-    if investor_id and holding_id:
+    """The lines behind FIGURE, the figure last, as stored.
+
+    A closed period (--period, or --as-of its last day) reads the figure from the close's
+    snapshot (close id, period and hash are printed); another --as-of date computes it. Each
+    line has a role: term lines add up to the figure; a ratio is the sum of its numerator
+    lines over the sum of its denominator lines; an IRR is the XIRR of its flow lines; a count
+    counts its counted lines; text, dates and flags are shown as their source holds them.
+
+    \b
+    fundbook explain nav --fund itif --period 2026-09
+    fundbook explain fair_value --fund itif --holding sf-airobot --as-of 2026-09-30
+    fundbook explain amplification --programme itif --period 2026Q3
+    fundbook explain ratio --fund sf-semis --rule government_share --period 2026-09
+    fundbook explain ending_nav --basis QTD --fund itif --investor gov-hksar --period 2026-09
+    fundbook explain holdings --level theme_look_through --fund itif --theme other --period 2026-09
+    """
+    if given.get("investor") and given.get("holding"):
         raise click.UsageError("give --investor or --holding, not both")
-    emit(explain(_frames(db, as_of), as_of, figure, fund_id, investor_id, holding_id), fmt)
+    if period is None and as_of is None:
+        raise click.UsageError("give --period (a closed period) or --as-of (a date)")
+    lv = _level(level, given)
+    key = {column: given.get(name) for name, column, _ in _KEY_OPTIONS}
+    with open_book(resolve_db_path(db), read_only=True) as con:
+        done = explain_figure(con, lv, key, figure, period, as_of)
+    if fmt == "table":  # csv and json stay data: the result line's source names the close
+        click.echo(f"{figure} ({lv}) {done.heading()}")
+    emit(done.lines, fmt)
 
 
 COMMANDS = [explain_cmd]

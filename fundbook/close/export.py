@@ -15,11 +15,11 @@ import duckdb
 import polars as pl
 
 from fundbook.close.audit import BOOKED_TABLES, booked_rows, fresh_book, record_of
-from fundbook.close.lineage import lineage_flows
 from fundbook.close.snapshot import find_close, read_levels, read_statements
 from fundbook.core.errors import FundbookError
 from fundbook.core.resources import resource_path
 from fundbook.core.spreadsheet import safe_text_columns
+from fundbook.metrics.lineage import irr_flows
 from fundbook.store.chain import read_events
 from fundbook.store.db import frame, sql, sql_dir
 from fundbook.store.frames import load_frames
@@ -42,8 +42,9 @@ Everything needed to re-perform the close without fundbook's database.
   `investor`, `holding`, ...) as its table `snapshot_<level>` holds it: the level's keys, then
   one column per figure (money to the cent, ratios, counts, dates, flags, text).
 - `statements.csv|.parquet`: the ILPA capital account statements (period, QTD, YTD, ITD).
-- `lineage/cash_flows.csv|.parquet`: the dated cash flows behind every IRR and multiple, with
-  the as-of value as the final flow, as `fundbook explain` shows them.
+- `lineage/cash_flows.csv|.parquet`: the dated cash flows behind every IRR and multiple (with
+  the ledger row's `file:line`), the as-of value as the final flow, as `fundbook explain`
+  shows them (one producer: `fundbook.metrics.lineage.irr_flows`).
 - `sql/`: the SQL files of this fundbook version; `uv.lock` and `versions.json`: the exact
   versions of fundbook's dependencies.
 - `MANIFEST.sha256`: SHA-256 of every other file (`sha256sum -c MANIFEST.sha256`).
@@ -244,7 +245,8 @@ def _write_pack(
         frames = load_frames(mem, rec["period_end"])
     finally:
         mem.close()
-    _write_frame(lineage_flows(frames, levels, rec["period_end"]), out / "lineage" / "cash_flows")
+    flows = irr_flows(frames.transactions, levels, rec["period_end"])
+    _write_frame(flows, out / "lineage" / "cash_flows")
     shutil.copytree(sql_dir(), out / "sql", ignore=shutil.ignore_patterns("__pycache__"))
     lock = resource_path("uv.lock")
     if lock:

@@ -25,7 +25,7 @@ from fundbook.metrics.state import book_state
 _COLUMNS = ("fund_id", "rule", "status", "ratio", "amount", "currency", "threshold", "detail")
 
 
-def _fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
+def fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """Per sub-fund, in HKD at the as-of rate: size, government commitment, invested cost
     (all and in HK-nexus companies), HK production spend, holdings outside the five themes."""
     state = book_state(frames, as_of)
@@ -103,7 +103,7 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
     Failures come first, then rules not yet judged (progress), then passes. Ratios on size and
     the HK production rule are judged at the end of the investment period only.
     """
-    f = _fund_facts(frames, as_of)
+    f = fund_facts(frames, as_of)
     always = pl.lit(True)
     nexus_inv = ratio(pl.col("nexus_invested"), pl.col("invested"))
     nexus_size = ratio(pl.col("nexus_invested"), pl.col("size"))

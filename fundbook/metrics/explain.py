@@ -1,138 +1,87 @@
-"""Lineage of one figure: the dated rows and intermediate values an auditor recomputes it from."""
+"""Explain a stored figure: the lines (ledger rows, stored figures) whose arithmetic gives it."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 
 from fundbook.core.errors import NotFound
-from fundbook.metrics.lineage import LINEAGE, Lineage
-from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
+from fundbook.metrics import explain_book as book
+from fundbook.metrics import explain_holding, explain_statement, explain_theme
+from fundbook.metrics import explain_levels as other
+from fundbook.metrics import lineage as ln
+from fundbook.metrics.explain_book import Ctx, Stored
 from fundbook.metrics.protocol import BookFrames
 
-# figure -> (row sources, intermediate figures); the figure itself is the last line.
-_FUND: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "committed": (("commitments",), ()),
-    "government_committed": (("government_commitments",), ()),
-    "social_committed": (("social_commitments",), ()),
-    "amplification": (
-        ("government_commitments", "social_commitments"),
-        ("government_committed", "committed"),
-    ),
-    "social_leverage": (
-        ("government_commitments", "social_commitments"),
-        ("government_committed", "social_committed"),
-    ),
-    "paid_in": (("contribution",), ()),
-    "government_paid_in": (("government_contributions",), ()),
-    "social_paid_in": (("social_contributions",), ()),
-    "paid_in_leverage": (
-        ("government_contributions", "social_contributions"),
-        ("government_paid_in", "social_paid_in"),
-    ),
-    "unfunded": (("commitments", "less_contributions"), ("committed", "paid_in")),
-    "distributed": (("distribution",), ()),
-    "cash": (("cash",), ()),
-    "holdings_value": (("holding_values",), ()),
-    "nav": (("cash", "holding_values"), ("cash", "holdings_value")),
-    "net_irr": (("net_flows", "terminal_nav"), ()),
-    "tvpi": (("net_flows", "terminal_nav"), ("distributed", "nav", "paid_in")),
-    "dpi": (("net_flows",), ("distributed", "paid_in")),
-    "rvpi": (("contribution", "terminal_nav"), ("nav", "paid_in")),
-    "pic_multiple": (("commitments", "contribution"), ("paid_in", "committed")),
-    "invested": (("investment",), ()),
-    "gross_irr": (("gross_flows", "holding_values"), ()),
-    "gross_moic": (
-        ("gross_flows", "holding_values"),
-        ("proceeds", "income", "holdings_value", "invested"),
-    ),
-    "proceeds": (("proceeds",), ()),
-    "income": (("income",), ()),
-    "fees": (("fee",), ()),
-    "expenses": (("expense",), ()),
-    "grants": (("grant",), ()),
-    "realised_gain": (("holding_realised_gain",), ()),
-    "unrealised_gain": (("holding_unrealised_gain",), ()),
+# How each kind of result is reproduced from its lines (the result line names it).
+FORMULAS = {
+    "term": "the sum of the term lines",
+    "numerator": "the sum of the numerator lines / the sum of the denominator lines",
+    "flow": "the XIRR of the dated flow lines",
+    "counted": "the number of counted lines",
+    "text": "as its source holds it (the shown lines)",
+    "constant": "a constant of the rules (fundbook.core.types)",
 }
-_INVESTOR = {
-    "commitment_share": (("commitments",), ("committed",)),
-    "committed": (("commitments",), ()),
-    "paid_in": (("contribution",), ()),
-    "distributed": (("distribution",), ()),
-    "unfunded": (("commitments", "less_contributions"), ("committed", "paid_in")),
-    "nav": (("contribution", "distribution", "allocation"), ("paid_in", "distributed")),
-    "net_irr": (("net_flows", "terminal_nav"), ()),
-    "tvpi": (("net_flows", "terminal_nav"), ("distributed", "nav", "paid_in")),
-    "dpi": (("net_flows",), ("distributed", "paid_in")),
-    "rvpi": (("contribution", "terminal_nav"), ("nav", "paid_in")),
+# Levels of reference data: every figure is text (a year too), shown as its row holds it.
+TEXT_LEVELS = ("fund_info", "investor_info", "company_info")
+Recipe = Callable[[Ctx, str], pl.DataFrame]
+# Every level of a snapshot (and `statement`, the capital account statements) and its recipe.
+RECIPES: dict[str, Recipe] = {
+    "fund": book.fund_lines,
+    "investor": book.investor_lines,
+    "holding": explain_holding.holding_lines,
+    "theme": explain_theme.theme_lines,
+    "theme_look_through": explain_theme.theme_lines,
+    "theme_by_fund": explain_theme.theme_lines,
+    "programme": other.programme_lines,
+    "grant": other.grant_lines,
+    "compliance": other.compliance_lines,
+    "cash_flow": other.cash_flow_lines,
+    "flow": other.flow_lines,
+    "fund_info": other.info_lines,
+    "investor_info": other.info_lines,
+    "company_info": other.info_lines,
+    "statement": explain_statement.statement_lines,
 }
-_HOLDING = {
-    "invested": (("investment",), ()),
-    "proceeds": (("proceeds",), ()),
-    "income": (("income",), ()),
-    "fair_value": (("valuation", "later_investments"), ()),
-    "remaining_cost": (("investment", "proceeds"), ("invested", "realised_gain")),
-    "realised_gain": (("investment", "proceeds"), ("invested", "remaining_cost")),
-    "unrealised_gain": (("valuation",), ("fair_value", "remaining_cost")),
-    "gross_irr": (("gross_flows", "terminal_value"), ()),
-    "moic": (("gross_flows", "terminal_value"), ("proceeds", "income", "fair_value", "invested")),
-    "co_invested": (("co_investment",), ()),
-    "co_investment_leverage": (("co_investment",), ("co_invested", "invested")),
-}
+__all__ = ["FORMULAS", "RECIPES", "Stored", "explain"]
 
 
 def explain(
     frames: BookFrames,
-    as_of: date,
+    stored: Stored,
+    as_of: dt.date,
+    level: str,
+    row: dict[str, Any],
     figure: str,
-    fund_id: str,
-    investor_id: str | None = None,
-    holding_id: str | None = None,
 ) -> pl.DataFrame:
-    """The lineage of `figure` for a fund, an investor in it or a holding of it: source rows
-    (date, item, file:line, signed amount) then intermediate values, the figure last."""
-    if holding_id is not None:
-        level, specs = "holding", _HOLDING
-        table = holding_metrics(frames, as_of).filter(pl.col("holding_id") == holding_id)
-    elif investor_id is not None:
-        level, specs = "investor", _INVESTOR
-        table = investor_metrics(frames, as_of).filter(pl.col("investor_id") == investor_id)
-    else:
-        level, specs = "fund", _FUND
-        table = fund_metrics(frames, as_of)
-    table = table.filter(pl.col("fund_id") == fund_id)
-    if table.height == 0:
-        who = holding_id or investor_id or ""
-        raise NotFound(f"no {level} {who} in fund {fund_id!r} as of {as_of}".replace("  ", " "))
-    if figure not in specs:
-        raise NotFound(f"cannot explain {figure!r} for a {level}; figures: {', '.join(specs)}")
-    row = table.row(0, named=True)
-    ctx = Lineage(frames, as_of, fund_id, investor_id, holding_id)
-    sources, inputs = specs[figure]
-    parts = [ctx.rows(s) for s in sources]
-    parts += [_value(name, row.get(name), "input") for name in inputs]
-    parts.append(_value(figure, row[figure], "result"))
-    out = pl.concat([p.select(list(LINEAGE)).cast(LINEAGE) for p in parts if p.height])
+    """The lines of `figure` of one stored `row` of `level` (ledger rows, stored figures; each
+    with its role in the arithmetic), then the figure as stored, last (role `result`)."""
+    if level not in RECIPES:
+        raise NotFound(f"no level {level!r}; levels: {', '.join(RECIPES)}")
+    if figure not in row:
+        raise NotFound(f"no figure {figure!r} at level {level}; figures: {', '.join(row)}")
+    ctx = Ctx(frames, stored, as_of, level, row)
+    lines = RECIPES[level](ctx, figure)
+    value = row[figure]
+    kind = "text" if level in TEXT_LEVELS else _kind(lines, value)
+    result = ln.value_line(
+        f"{figure} = {FORMULAS[kind]}" if value is not None else f"{figure}: undefined (null)",
+        value,
+        "result",
+        kind="result",
+        source=f"{stored.where}: {level}.{figure}",
+    )
+    if level in TEXT_LEVELS and value is not None:
+        result = result.with_columns(pl.lit(str(value)).alias("text"))
+    out = ln.concat([lines, result])
     return out.with_columns(pl.int_range(1, out.height + 1, dtype=pl.Int64).alias("step"))
 
 
-def _value(name: str, value: Any, kind: str) -> pl.DataFrame:
-    money = value if isinstance(value, Decimal) else None
-    number = float(value) if isinstance(value, (int, float)) and money is None else None
-    return pl.DataFrame(
-        [
-            {
-                "step": 0,
-                "date": None,
-                "kind": kind,
-                "item": name,
-                "source": None,
-                "amount": money,
-                "ratio": number,
-            }
-        ],
-        schema=LINEAGE,
-    )
+def _kind(lines: pl.DataFrame, value: Any) -> str:
+    if isinstance(value, (str, bool, dt.date)):
+        return "text"
+    roles = set(lines["role"].to_list())
+    return next((r for r in ("flow", "numerator", "counted", "constant") if r in roles), "term")

@@ -1,303 +1,261 @@
-"""Lineage rows for `explain`: the source rows and values of one fund, investor or holding."""
+"""Lineage lines: the ledger rows and stored figures a figure is built from, and the dated
+flows behind every IRR (one producer for `explain` and the audit pack)."""
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 
-from fundbook.core.types import CASH_SIGN, GROSS_FLOW_SIGN, NET_FLOW_SIGN
-from fundbook.metrics.money import MONEY, from_cents
-from fundbook.metrics.positions import BookState
-from fundbook.metrics.protocol import BookFrames
-from fundbook.metrics.state import PNL_LINES, book_state
+from fundbook.core.types import GROSS_FLOW_SIGN, NET_FLOW_SIGN
+from fundbook.metrics.money import MONEY, RATE, cents, convert, from_cents
 
-LINEAGE = pl.Schema(
+# One line of an explanation. `role` says how the line enters the figure's arithmetic:
+# term (added), numerator / denominator (each added, then divided), flow (a dated flow of an
+# IRR), counted (one counted item), shown (context, outside the arithmetic), result (the
+# figure, read where it is stored). `amount` is money, `ratio` a ratio / rate / IRR, `count`
+# a count, `text` a text, date or flag figure as its source holds it.
+LINES = pl.Schema(
     {
         "step": pl.Int64(),
         "date": pl.Date(),
         "kind": pl.String(),
+        "role": pl.String(),
         "item": pl.String(),
         "source": pl.String(),
         "amount": MONEY,
         "ratio": pl.Float64(),
+        "count": pl.Int64(),
+        "text": pl.String(),
     }
 )
-_CASH = {t: s for t, s in CASH_SIGN.items() if s != 0}
-_NET, _GROSS = NET_FLOW_SIGN, GROSS_FLOW_SIGN
+ROLES = ("term", "numerator", "denominator", "flow", "counted", "shown", "result")
 
 
-class Lineage:
-    """The rows of one fund (and investor or holding) that figures are built from."""
+def empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=LINES)
 
-    def __init__(
-        self,
-        frames: BookFrames,
-        as_of: date,
-        fund_id: str,
-        investor_id: str | None,
-        holding_id: str | None,
-    ) -> None:
-        self.frames, self.as_of, self.fund_id = frames, as_of, fund_id
-        self.investor_id, self.holding_id = investor_id, holding_id
-        txns = frames.transactions.filter(
-            (pl.col("date") <= as_of) & (pl.col("fund_id") == fund_id)
-        )
-        if investor_id is not None:
-            txns = txns.filter(pl.col("investor_id") == investor_id)
-        if holding_id is not None:
-            txns = txns.filter(pl.col("holding_id") == holding_id)
-        self.txns = txns
-        self._state: BookState | None = None
 
-    @property
-    def state(self) -> BookState:
-        if self._state is None:
-            self._state = book_state(self.frames, self.as_of)
-        return self._state
+def value_line(item: str, value: Any, role: str = "term", **extra: Any) -> pl.DataFrame:
+    """One line of a named value: money (Decimal), ratio (float), count (int) or text."""
+    line: dict[str, Any] = {"kind": "value", "role": role, "item": item, **extra}
+    if isinstance(value, bool) or isinstance(value, (str, dt.date)):
+        line["text"] = str(value).lower() if isinstance(value, bool) else str(value)
+    elif isinstance(value, Decimal):
+        line["amount"] = value
+    elif isinstance(value, int):
+        line["count"] = value
+    elif isinstance(value, float):
+        line["ratio"] = value
+    return pl.DataFrame([{c: line.get(c) for c in LINES}], schema=LINES)
 
-    def rows(self, source: str) -> pl.DataFrame:
-        if source in CASH_SIGN:
-            return self._txn_rows({source: 1})
-        table = {
-            "cash": lambda: self._txn_rows(_CASH),
-            "net_flows": lambda: self._txn_rows(_NET),
-            "gross_flows": lambda: self._txn_rows(_GROSS),
-            "less_contributions": lambda: self._txn_rows({"contribution": -1}),
-        }
-        if source in table:
-            return table[source]()
-        if source.endswith("commitments"):
-            return self._commitments(source.removesuffix("commitments").rstrip("_"))
-        if source.startswith("holding_") and source.endswith("_gain"):
-            return self._holding_gains(source.removeprefix("holding_"))
-        if source.endswith("contributions"):
-            return self._txn_rows({"contribution": 1}, source.removesuffix("_contributions"))
-        return getattr(self, f"_{source}")()
 
-    def _kind_filter(self, df: pl.DataFrame, side: str) -> pl.DataFrame:
-        if not side:
-            return df
-        kinds = self.frames.investors.select("investor_id", pl.col("kind").alias("_k"))
-        gov = pl.col("_k") == "government"
-        return df.join(kinds, on="investor_id", how="left").filter(
-            gov if side == "government" else ~gov
-        )
-
-    def _txn_rows(self, signs: dict[str, int], side: str = "") -> pl.DataFrame:
-        df = self._kind_filter(self.txns.filter(pl.col("type").is_in(list(signs))), side)
-        sign = pl.col("type").replace_strict(signs, return_dtype=pl.Int8)
-        who = pl.coalesce("investor_id", "holding_id", pl.lit("-"))
-        return df.sort("date", "source_line").select(
-            pl.lit(0).alias("step"),
-            "date",
-            pl.lit("row").alias("kind"),
-            pl.format("{} {} ({})", "type", who, "txn_id").alias("item"),
-            pl.format("{}:{}", "source_file", "source_line").alias("source"),
-            (pl.col("amount_fund") * sign).cast(MONEY).alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    def _commitments(self, side: str) -> pl.DataFrame:
-        df = self.frames.commitments.filter(
-            (pl.col("date") <= self.as_of) & (pl.col("fund_id") == self.fund_id)
-        )
-        if self.investor_id is not None:
-            df = df.filter(pl.col("investor_id") == self.investor_id)
-        return (
-            self._kind_filter(df, side)
-            .sort("date", "source_line")
-            .select(
-                pl.lit(0).alias("step"),
-                "date",
-                pl.lit("row").alias("kind"),
-                pl.format("commitment {}", "investor_id").alias("item"),
-                pl.format("{}:{}", "source_file", "source_line").alias("source"),
-                pl.col("amount_fund").alias("amount"),
-                pl.lit(None, pl.Float64).alias("ratio"),
-            )
-        )
-
-    def _holding_values(self) -> pl.DataFrame:
-        hold = self.state.holdings.filter(pl.col("fund_id") == self.fund_id)
-        if self.holding_id is not None:
-            hold = hold.filter(pl.col("holding_id") == self.holding_id)
-        return hold.sort("holding_id").select(
-            pl.lit(0).alias("step"),
-            pl.lit(self.as_of).alias("date"),
-            pl.lit("value").alias("kind"),
-            pl.format(
-                "value of {} (by {}, mark {})",
-                "holding_id",
-                "valued_by",
-                pl.col("valuation_date").cast(pl.String).fill_null("none"),
-            ).alias("item"),
-            pl.lit(None, pl.String).alias("source"),
-            from_cents(pl.col("fair_value")).alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    _terminal_value = _holding_values
-
-    def _valuation(self) -> pl.DataFrame:
-        hold = self.state.holdings.filter(
-            (pl.col("fund_id") == self.fund_id) & (pl.col("holding_id") == self.holding_id)
-        )
-        if hold.height and hold["valued_by"][0] == "capital_account":
-            return self._capital_account_value()
-        marks = (
-            self.frames.valuations.filter(
-                (pl.col("date") <= self.as_of)
-                & (pl.col("fund_id") == self.fund_id)
-                & (pl.col("holding_id") == self.holding_id)
-            )
-            .sort("date")
-            .tail(1)
-        )
-        return marks.select(
-            pl.lit(0).alias("step"),
-            "date",
-            pl.lit("row").alias("kind"),
-            pl.format("latest valuation of {}", "holding_id").alias("item"),
-            pl.format("{}:{}", "source_file", "source_line").alias("source"),
-            pl.col("fair_value_fund").alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    def _holding_gains(self, col: str) -> pl.DataFrame:
-        hold = self.state.holdings.filter(pl.col("fund_id") == self.fund_id).sort("holding_id")
-        return hold.select(
-            pl.lit(0).alias("step"),
-            pl.lit(self.as_of).alias("date"),
-            pl.lit("value").alias("kind"),
-            pl.format("{} of {}", pl.lit(col), "holding_id").alias("item"),
-            pl.lit(None, pl.String).alias("source"),
-            from_cents(pl.col(col)).alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    def _later_investments(self) -> pl.DataFrame:
-        """Investments after the mark (all of them, net of cost relieved, when unmarked)."""
-        hold = self.state.holdings.filter(
-            (pl.col("fund_id") == self.fund_id) & (pl.col("holding_id") == self.holding_id)
-        )
-        mark = hold["valuation_date"][0] if hold.height else None
-        if mark is None:
-            relieved = hold.select(
-                pl.lit(0).alias("step"),
-                pl.lit(self.as_of).alias("date"),
-                pl.lit("value").alias("kind"),
-                pl.lit("cost relieved by proceeds").alias("item"),
-                pl.lit(None, pl.String).alias("source"),
-                (-from_cents(pl.col("relieved_cost"))).alias("amount"),
-                pl.lit(None, pl.Float64).alias("ratio"),
-            )
-            invested = self._txn_rows({"investment": 1}).cast(LINEAGE)
-            return pl.concat([invested, relieved.cast(LINEAGE)])
-        return self._txn_rows({"investment": 1}).filter(pl.col("date") > mark)
-
-    def _terminal_nav(self) -> pl.DataFrame:
-        if self.investor_id is None:
-            nav = self.state.funds.filter(pl.col("fund_id") == self.fund_id)
-        else:
-            nav = self.state.accounts.filter(
-                (pl.col("fund_id") == self.fund_id) & (pl.col("investor_id") == self.investor_id)
-            )
-        return nav.select(
-            pl.lit(0).alias("step"),
-            pl.lit(self.as_of).alias("date"),
-            pl.lit("value").alias("kind"),
-            pl.lit("nav at the as-of date").alias("item"),
-            pl.lit(None, pl.String).alias("source"),
-            from_cents(pl.col("nav")).alias("amount"),
-            pl.lit(None, pl.Float64).alias("ratio"),
-        )
-
-    def _allocation(self) -> pl.DataFrame:
-        fund = self.state.funds.filter(pl.col("fund_id") == self.fund_id)
-        acc = self.state.accounts.filter(pl.col("fund_id") == self.fund_id)
-        mine = acc.filter(pl.col("investor_id") == self.investor_id)
-        values = [
-            ("weight of all investors (commitments)", acc["weight"].sum()),
-            ("weight of this investor (commitment)", mine["weight"][0]),
+def frame_lines(df: pl.DataFrame, role: str, **exprs: pl.Expr) -> pl.DataFrame:
+    """Lines from the rows of `df`: each column of LINES from `exprs` (null when not given)."""
+    defaults: dict[str, pl.Expr] = {"kind": pl.lit("value"), "role": pl.lit(role)}
+    defaults.update(exprs)
+    return df.select(
+        *[
+            defaults[c].cast(t).alias(c) if c in defaults else pl.lit(None, t).alias(c)
+            for c, t in LINES.items()
         ]
-        for line, sign in PNL_LINES.items():
-            values.append((f"fund {line} (cumulative)", fund[line][0]))
-            values.append(
-                (
-                    f"its share of {line}: "
-                    + (
-                        "its pnl share less its other lines (the balancing line)"
-                        if line == "unrealised_gain"
-                        else "line * weight / total, by largest remainder"
-                    )
-                    + ("; subtracted" if sign < 0 else ""),
-                    mine[f"alloc_{line}"][0],
-                )
-            )
-        values.append(
-            (
-                "pnl_share = sum of its shares (signed) = its largest-remainder share of pnl",
-                mine["pnl_share"][0],
-            )
-        )
-        return pl.DataFrame(self._value_rows(values), schema=LINEAGE)
+    )
 
-    def _value_rows(self, values: list[tuple[str, Any]]) -> list[dict[str, Any]]:
-        """Lineage rows of named values in cents, as of the figure's date."""
-        return [
-            {
-                "step": 0,
-                "date": self.as_of,
-                "kind": "value",
-                "item": item,
-                "source": None,
-                "amount": Decimal(int(v)) / 100,
-                "ratio": None,
-            }
-            for item, v in values
-        ]
 
-    def _capital_account_value(self) -> pl.DataFrame:
-        """A held fund: the holder's LP capital account there, times the FX rates."""
-        lp = self.frames.investors.filter(pl.col("fund_id") == self.fund_id)["investor_id"]
-        acc = self.state.accounts.filter(
-            (pl.col("fund_id") == self.holding_id) & pl.col("investor_id").is_in(lp.implode())
-        )
-        ccy = dict(self.frames.funds.select("fund_id", "currency").iter_rows())
-        rates = dict(self.state.fx.iter_rows())
-        held, holder = ccy.get(self.holding_id), ccy.get(self.fund_id)
-        fund = self.state.funds.filter(pl.col("fund_id") == self.holding_id)
-        total = self.state.accounts.filter(pl.col("fund_id") == self.holding_id)["weight"].sum()
-        pnl = fund["pnl"][0] if fund.height else 0
-        values = [(f"cumulative P&L of {self.holding_id} ({held})", pnl)]
-        values.append((f"total weight (commitments) in {self.holding_id}", total))
-        for inv, net, weight, nav in acc.select(
-            "investor_id", pl.col("contributions") - pl.col("distributions"), "weight", "nav"
-        ).iter_rows():
-            values.append((f"contributions - distributions of {inv}", net))
-            values.append((f"weight of {inv}", weight))
-            values.append(
-                (
-                    f"capital account of {inv} in {self.holding_id} ({held}), rounded; the "
-                    "value is the exact share (net + P&L x weight / total) x fx, rounded once",
-                    nav,
-                )
-            )
-        rows = self._value_rows(values)
-        rows += [
-            {
-                "step": 0,
-                "date": self.as_of,
-                "kind": "value",
-                "item": f"fx rate {c} (HKD per unit, latest on or before the date)",
-                "source": None,
-                "amount": None,
-                "ratio": float(rates[c]),
-            }
-            for c in dict.fromkeys((held, holder))
-            if c in rates
-        ]
-        return pl.DataFrame(rows, schema=LINEAGE)
+def _who() -> pl.Expr:
+    return pl.coalesce("investor_id", "holding_id", pl.lit("-"))
+
+
+def txn_lines(
+    txns: pl.DataFrame,
+    signs: Mapping[str, int],
+    role: str = "term",
+    rate: tuple[Any, Any] | None = None,
+) -> pl.DataFrame:
+    """Transaction rows of the given types, signed, in date and file order; converted at
+    `rate` (HKD per unit: from, to) and rounded half-even per row when given."""
+    rows = txns.filter(pl.col("type").is_in(list(signs))).sort("date", "source_file", "source_line")
+    sign = pl.col("type").replace_strict(dict(signs), return_dtype=pl.Int8).cast(pl.Int128)
+    amount = _converted(cents(pl.col("amount_fund")) * sign, rate)
+    return frame_lines(
+        rows,
+        role,
+        date=pl.col("date"),
+        kind=pl.lit("row"),
+        item=pl.format("{} {} ({})", "type", _who(), "txn_id"),
+        source=pl.format("{}:{}", "source_file", "source_line"),
+        amount=amount,
+    )
+
+
+def commitment_lines(
+    commitments: pl.DataFrame,
+    sign: int = 1,
+    role: str = "term",
+    rate: tuple[Any, Any] | None = None,
+) -> pl.DataFrame:
+    """Commitment rows (signed), in date and file order."""
+    rows = commitments.sort("date", "source_file", "source_line")
+    amount = _converted(cents(pl.col("amount_fund")) * sign, rate)
+    return frame_lines(
+        rows,
+        role,
+        date=pl.col("date"),
+        kind=pl.lit("row"),
+        item=pl.format("commitment {}", "investor_id"),
+        source=pl.format("{}:{}", "source_file", "source_line"),
+        amount=amount,
+    )
+
+
+def _converted(amount_cents: pl.Expr, rate: tuple[Any, Any] | None) -> pl.Expr:
+    if rate is None or rate[0] == rate[1]:
+        return from_cents(amount_cents)
+    rate_from, rate_to = (pl.lit(r).cast(RATE) for r in rate)
+    return from_cents(convert(amount_cents, rate_from, rate_to))
+
+
+def stored_lines(
+    df: pl.DataFrame, column: str, label: pl.Expr, source: str, role: str = "term", sign: int = 1
+) -> pl.DataFrame:
+    """One line per row of a stored level: its figure `column` (money, ratio or count)."""
+    dtype = df.schema[column]
+    value = pl.col(column) * sign if sign != 1 else pl.col(column)
+    slot = "amount" if isinstance(dtype, pl.Decimal) else "count" if dtype.is_integer() else "ratio"
+    return frame_lines(df, role, item=label, source=pl.lit(source), **{slot: value})
+
+
+def rounding_line(lines: pl.DataFrame, value: Decimal | None, role: str = "term") -> pl.DataFrame:
+    """The difference between a figure rounded once and the sum of its lines rounded each."""
+    total = sum(lines.filter(pl.col("role") == role)["amount"].drop_nulls().to_list(), Decimal(0))
+    if value is None or total == value:
+        return empty()
+    return value_line(
+        "rounding: the figure is the exact sum converted or shared, rounded half-even once",
+        value - total,
+        role,
+        kind="rounding",
+    )
+
+
+def concat(parts: Iterable[pl.DataFrame]) -> pl.DataFrame:
+    frames = [p for p in parts if p.height]
+    return pl.concat(frames) if frames else empty()
+
+
+IRR_COLUMNS = (
+    "basis",
+    "level",
+    "fund_id",
+    "investor_id",
+    "holding_id",
+    "date",
+    "flow",
+    "txn_id",
+    "source",
+    "amount",
+)
+
+
+def irr_flows(
+    transactions: pl.DataFrame, levels: Mapping[str, pl.DataFrame], as_of: dt.date
+) -> pl.DataFrame:
+    """Every dated flow behind the IRRs and multiples of a set of figures, in a fixed order.
+
+    `net` rows are the investor ↔ fund flows plus the capital account (`nav`) at `as_of`, per
+    investor and per fund; `gross` rows are the fund ↔ holding flows plus fair values, per
+    holding and per fund. The values at `as_of` are the figures' own (`levels`: fund,
+    investor, holding), so the flows give back every stored IRR.
+    """
+    txns = transactions.filter(pl.col("date") <= as_of)
+    parts = (*_net(txns, levels, as_of), *_gross(txns, levels, as_of))
+    out = pl.concat([p.select(*IRR_COLUMNS) for p in parts], how="vertical")
+    order = ["basis", "level", "fund_id", "investor_id", "holding_id", "date", "flow", "txn_id"]
+    return out.sort(order, nulls_last=False)
+
+
+def _signed(txns: pl.DataFrame, signs: Mapping[str, int]) -> pl.DataFrame:
+    sign = pl.col("type").replace_strict(dict(signs), default=0, return_dtype=pl.Int8)
+    return txns.filter(pl.col("type").is_in(list(signs))).select(
+        "fund_id",
+        "investor_id",
+        "holding_id",
+        "date",
+        pl.col("type").alias("flow"),
+        "txn_id",
+        pl.format("{}:{}", "source_file", "source_line").alias("source"),
+        (pl.col("amount_fund").cast(MONEY) * sign).cast(MONEY).alias("amount"),
+    )
+
+
+def _terminal(
+    levels: Mapping[str, pl.DataFrame], level: str, figure: str, as_of: dt.date
+) -> pl.DataFrame:
+    rows = levels.get(level, pl.DataFrame(schema={"fund_id": pl.String, figure: MONEY}))
+    return rows.select(
+        *[
+            pl.col(c) if c in rows.columns else pl.lit(None, pl.String).alias(c)
+            for c in ("fund_id", "investor_id", "holding_id")
+        ],
+        pl.lit(as_of).alias("date"),
+        pl.lit(figure).alias("flow"),
+        pl.lit(None, pl.String).alias("txn_id"),
+        pl.lit(f"{level}.{figure}").alias("source"),
+        pl.col(figure).cast(MONEY).alias("amount"),
+    ).filter(pl.col("amount").is_not_null())
+
+
+def _tag(df: pl.DataFrame, basis: str, level: str, keep: tuple[str, ...]) -> pl.DataFrame:
+    nulls = [
+        pl.lit(None, pl.String).alias(c) for c in ("investor_id", "holding_id") if c not in keep
+    ]
+    return df.with_columns(pl.lit(basis).alias("basis"), pl.lit(level).alias("level"), *nulls)
+
+
+def _net(
+    txns: pl.DataFrame, levels: Mapping[str, pl.DataFrame], as_of: dt.date
+) -> list[pl.DataFrame]:
+    net = _signed(txns.filter(pl.col("investor_id").is_not_null()), NET_FLOW_SIGN)
+    investor_nav = _terminal(levels, "investor", "nav", as_of)
+    fund_nav = _terminal(levels, "fund", "nav", as_of).drop("investor_id")
+    per_fund = pl.concat([net.drop("investor_id"), fund_nav], how="diagonal")
+    return [
+        _tag(pl.concat([net, investor_nav], how="diagonal"), "net", "investor", ("investor_id",)),
+        _tag(per_fund, "net", "fund", ()),
+    ]
+
+
+def _gross(
+    txns: pl.DataFrame, levels: Mapping[str, pl.DataFrame], as_of: dt.date
+) -> list[pl.DataFrame]:
+    gross = _signed(txns.filter(pl.col("holding_id").is_not_null()), GROSS_FLOW_SIGN)
+    holding_value = _terminal(levels, "holding", "fair_value", as_of)
+    fund_value = (
+        holding_value.group_by("fund_id", "date", "flow", "source")
+        .agg(pl.col("amount").sum().cast(MONEY))
+        .with_columns(pl.lit(None, pl.String).alias("txn_id"))
+    )
+    per_holding = pl.concat([gross, holding_value], how="diagonal").drop("investor_id")
+    per_fund = pl.concat([gross.drop("holding_id", "investor_id"), fund_value], how="diagonal")
+    return [
+        _tag(per_holding, "gross", "holding", ("holding_id",)),
+        _tag(per_fund, "gross", "fund", ()),
+    ]
+
+
+def irr_lines(flows: pl.DataFrame) -> pl.DataFrame:
+    """The flows of one IRR (rows of `irr_flows` for one key) as lines, role `flow`."""
+    is_row = pl.col("txn_id").is_not_null()
+    item = pl.when(is_row).then(pl.format("{} ({})", "flow", "txn_id"))
+    return frame_lines(
+        flows,
+        "flow",
+        date=pl.col("date"),
+        kind=pl.when(is_row).then(pl.lit("row")).otherwise(pl.lit("value")),
+        item=item.otherwise(pl.format("{} at the date, as a final inflow", "flow")),
+        source=pl.col("source"),
+        amount=pl.col("amount"),
+    )

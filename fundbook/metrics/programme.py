@@ -24,6 +24,18 @@ _ITEM: dict[str, pl.DataType] = {
     "amount": CENTS,
 }
 
+# Where an item comes from: its date, ledger file and line, and a label (`programme_items`).
+TRACE = ("fund_id", "date", "source_file", "source_line", "label")
+_TRACE_SCHEMA: dict[str, pl.DataType] = {
+    "fund_id": pl.String(),
+    "date": pl.Date(),
+    "source_file": pl.String(),
+    "source_line": pl.Int64(),
+    "label": pl.String(),
+}
+_SOURCE = ("source_file", "source_line")
+_TRACE = [pl.col(c) for c in TRACE[1:]]
+
 
 def to_hkd(
     df: pl.DataFrame, frames: BookFrames, fx: pl.DataFrame, column: str = "amount"
@@ -107,8 +119,12 @@ def _lp_items(
     paid = frames.transactions.filter(
         (pl.col("date") <= as_of) & (pl.col("type") == "contribution")
     ).with_columns(pl.lit("paid_in").alias("basis"))
-    cols = ["fund_id", "investor_id", "basis", "amount_fund"]
-    rows = pl.concat([commits.select(cols), paid.select(cols)])
+    cols = ["fund_id", "investor_id", "basis", "amount_fund", "date", *_SOURCE]
+    commits = commits.with_columns(pl.format("commitment {}", "investor_id").alias("label"))
+    paid = paid.with_columns(
+        pl.format("contribution {} ({})", "investor_id", "txn_id").alias("label")
+    )
+    rows = pl.concat([commits.select(*cols, "label"), paid.select(*cols, "label")])
     rows = rows.join(scope.filter(pl.col("role") == "capital"), on="fund_id").join(
         kinds, on="investor_id", how="left"
     )
@@ -118,8 +134,9 @@ def _lp_items(
         "basis",
         _side("_kind").alias("side"),
         cents(pl.col("amount_fund")).alias("amount"),
+        *_TRACE,
     )
-    return to_hkd(rows, frames, fx).select(list(_ITEM))
+    return to_hkd(rows, frames, fx).select(*_ITEM, *TRACE)
 
 
 def _own_items(
@@ -144,27 +161,47 @@ def _own_items(
         .otherwise(pl.lit("government"))
     )
     rows = txns.filter(direct | co | grant).select(
-        "fund_id", "programme", side.alias("side"), cents(pl.col("amount_fund")).alias("amount")
+        "fund_id",
+        "programme",
+        side.alias("side"),
+        cents(pl.col("amount_fund")).alias("amount"),
+        "date",
+        *_SOURCE,
+        pl.format("{} {} ({})", "type", pl.coalesce("investor_id", "holding_id"), "txn_id").alias(
+            "label"
+        ),
     )
     rows = to_hkd(rows, frames, fx)
     both = [rows.with_columns(pl.lit(b).alias("basis")) for b in ("committed", "paid_in")]
-    return pl.concat(both).select(list(_ITEM))
+    return pl.concat(both).select(*_ITEM, *TRACE)
+
+
+def programme_items(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """Every amount a programme's capital counts (programme, basis committed / paid_in, side
+    government / social, amount in HKD cents), with the ledger row it comes from (`TRACE`)."""
+    fx = fx_at(frames, as_of)
+    scope = _scope(frames, as_of, _programmes(frames))
+    return pl.concat(
+        [
+            pl.DataFrame(schema={**_ITEM, **_TRACE_SCHEMA}),
+            _lp_items(frames, as_of, fx, scope),
+            _own_items(frames, as_of, fx, scope),
+        ]
+    )
+
+
+def programme_scope(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """(programme, fund_id, role) of every programme's own fund and its member funds."""
+    return _scope(frames, as_of, _programmes(frames))
 
 
 def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per programme: government vs social capital (committed and paid-in, in HKD),
     amplification and social leverage against the target; grants and matching for grant
     programmes."""
-    fx = fx_at(frames, as_of)
     progs = _programmes(frames)
     scope = _scope(frames, as_of, progs)
-    items = pl.concat(
-        [
-            pl.DataFrame(schema=_ITEM),
-            _lp_items(frames, as_of, fx, scope),
-            _own_items(frames, as_of, fx, scope),
-        ]
-    )
+    items = programme_items(frames, as_of).select(list(_ITEM))
     sums = items.group_by("programme").agg(
         pl.col("amount")
         .filter((pl.col("basis") == b) & (pl.col("side") == s))

@@ -73,8 +73,8 @@ def test_lineage_flows_give_every_stored_irr(demo_closed: Path) -> None:
     import pyxirr
 
     from fundbook.close.audit import fresh_book, record_of
-    from fundbook.close.lineage import lineage_flows
     from fundbook.close.snapshot import read_snapshot
+    from fundbook.metrics.lineage import irr_flows
     from fundbook.store.db import open_book
     from fundbook.store.frames import load_frames
 
@@ -82,7 +82,7 @@ def test_lineage_flows_give_every_stored_irr(demo_closed: Path) -> None:
         snap = read_snapshot(con, "2026-01")
         mem = fresh_book(con, record_of(con, snap.close.close_id))
         frames = load_frames(mem, snap.close.period_end)
-    flows = lineage_flows(frames, snap.levels, snap.close.period_end)
+    flows = irr_flows(frames.transactions, snap.levels, snap.close.period_end)
     checked = 0
     for basis, level, keys, figure in (
         ("net", "investor", ["fund_id", "investor_id"], "net_irr"),

@@ -90,11 +90,13 @@ def test_explain_a_fund_an_investor_and_a_holding(demo_db: Path) -> None:
         )
         assert result.exit_code == 0, result.output
         lines = json.loads(result.output)
-        assert lines[-1]["kind"] == "result" and lines[-1]["item"] == figure
+        assert lines[-1]["kind"] == "result" and lines[-1]["item"].split(" ")[0] == figure
+        assert "metrics as of 2026-09-30 (not a closed period)" in lines[-1]["source"]
 
 
 def test_explain_unknown_figure_and_fund_are_clean_errors(demo_db: Path) -> None:
     bad = run(demo_db, "explain", "sharpe", "--as-of", AS_OF, "--fund", "itif")
-    assert bad.exit_code == 1 and "cannot explain 'sharpe'" in bad.output
+    assert bad.exit_code == 1 and "no figure 'sharpe' at level fund; figures: " in bad.output
+    assert "net_irr" in bad.output
     missing = run(demo_db, "metrics", "--as-of", AS_OF, "--fund", "nope")
     assert missing.exit_code == 1 and "unknown fund" in missing.output

@@ -53,6 +53,14 @@ def test_restrict_equals_loading_at_the_earlier_date(demo_db: Path, demo_frames:
     assert restrict(demo_frames, as_of).transactions.height == loaded.transactions.height
 
 
+def _explained(frames: Frames, figure: str) -> pl.DataFrame:
+    from fundbook.close.explain import stored_at
+
+    stored = stored_at(frames, DEMO_AS_OF, ("fund", "holding"))
+    row = stored.levels["fund"].filter(pl.col("fund_id") == "itif").row(0, named=True)
+    return m.explain(frames, stored, DEMO_AS_OF, "fund", row, figure)
+
+
 def _outputs(frames: Frames) -> dict[str, pl.DataFrame]:
     d = DEMO_AS_OF
     return {
@@ -65,7 +73,7 @@ def _outputs(frames: Frames) -> dict[str, pl.DataFrame]:
         "grants": m.grant_matching(frames, d),
         "compliance": m.compliance(frames, d),
         "statement": m.capital_account_statement(frames, date(2026, 7, 1), d),
-        "explain": m.explain(frames, d, "net_irr", "itif"),
+        "explain": _explained(frames, "net_irr"),
     }
 
 

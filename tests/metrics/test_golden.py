@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import polars as pl
 import pytest
 import pyxirr
 import pyxirr.pe as pe
@@ -191,7 +192,12 @@ def test_look_through_exposure() -> None:
 
 
 def test_explain_ends_with_the_figure() -> None:
-    lineage = m.explain(small_book(), AS_OF, "nav", "sf")
+    from fundbook.close.explain import stored_at
+
+    book = small_book()
+    stored = stored_at(book, AS_OF, ("fund", "holding"))
+    row = stored.levels["fund"].filter(pl.col("fund_id") == "sf").row(0, named=True)
+    lineage = m.explain(book, stored, AS_OF, "fund", row, "nav")
     last = lineage.row(-1, named=True)
     assert last["kind"] == "result" and last["amount"] == D("410")
     rows = lineage.filter(lineage["kind"] == "row")

@@ -1,0 +1,209 @@
+"""`explain` over the book: a closed period's figure read from its snapshot, an open date's
+computed by metrics the same way, with the lines (metrics.explain) that give it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from fundbook import metrics
+from fundbook.close.figures import BOOK_LEVELS, METRIC_LEVELS
+from fundbook.close.periods import Period
+from fundbook.close.snapshot import (
+    LEVEL_KEYS,
+    CloseInfo,
+    conform_statements,
+    find_close,
+    list_closes,
+    read_statements,
+    stored_form,
+    table_of,
+)
+from fundbook.core.errors import NotFound
+from fundbook.metrics.explain import RECIPES, Stored
+from fundbook.store import chain
+from fundbook.store.db import frame, sql
+from fundbook.store.frames import Frames, load_frames
+
+STATEMENT = "statement"
+# A statement row's key: the basis, the fund, the investor (none: the fund's total row).
+STATEMENT_KEYS = ("basis", "fund_id", "investor_id")
+# The levels each level's lines read besides itself (statements: the `statement` entry).
+_READS: dict[str, tuple[str, ...]] = {
+    "fund": ("holding",),
+    "investor": (STATEMENT,),
+    "holding": ("fund", "investor"),
+    "theme": ("holding",),
+    "theme_by_fund": ("holding",),
+    "theme_look_through": ("holding", "investor"),
+    "programme": ("grant",),
+    "compliance": ("holding",),
+    STATEMENT: (STATEMENT,),
+}
+
+
+@dataclass(frozen=True)
+class Explained:
+    """The lines of one figure, and where its value was read (`where`: the close, or the
+    date the figures were computed at when it is not closed)."""
+
+    lines: pl.DataFrame
+    where: str
+    close: CloseInfo | None
+
+    def heading(self) -> str:
+        """Where the figure was read, in full: the close (id, period, dates, hash), or the
+        date it was computed at."""
+        c = self.close
+        if c is None:
+            return f"computed: {self.where}"
+        return (
+            f"read from the snapshot of close {c.close_id}, period {c.period} "
+            f"({c.period_start} to {c.period_end}), closed {c.closed_at:%Y-%m-%d %H:%M} by "
+            f"{c.closed_by}; close hash {c.close_hash}"
+        )
+
+
+def level_keys(level: str) -> tuple[str, ...]:
+    """The key columns that address a row of `level`."""
+    if level == STATEMENT:
+        return STATEMENT_KEYS
+    if level not in LEVEL_KEYS:
+        raise NotFound(f"no level {level!r}; levels: {', '.join(RECIPES)}")
+    return LEVEL_KEYS[level]
+
+
+def explain_figure(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    key: Mapping[str, str | None],
+    figure: str,
+    period: str | None = None,
+    as_of: dt.date | None = None,
+) -> Explained:
+    """Explain `figure` of the row of `level` with `key`: of the standing close of `period`
+    (or of the close ending on `as_of`), read from its snapshot; else computed at `as_of`."""
+    keys = level_keys(level)
+    close = _close(con, period, as_of)
+    at = close.period_end if close else as_of
+    if at is None:
+        raise NotFound("give --period (a closed period) or --as-of (a date)")
+    wanted = (level, *_READS.get(level, ()))
+    if close is not None:
+        where = f"close {close.close_id} of {close.period} (hash {close.close_hash[:16]})"
+        stored = Stored(
+            _read_levels(con, close.close_id, wanted), _statements(con, close, wanted), where
+        )
+    else:
+        stored = _compute(con, at, wanted)
+    frames = load_frames(con, at)
+    rows = stored.statements if level == STATEMENT else stored.levels[level]
+    row = _row(rows, level, keys, key)
+    lines = metrics.explain(frames, stored, at, level, row, figure)
+    return Explained(lines, stored.where, close)
+
+
+def _close(
+    con: duckdb.DuckDBPyConnection, period: str | None, as_of: dt.date | None
+) -> CloseInfo | None:
+    if period is not None:
+        info = find_close(con, period)
+        if as_of is not None and as_of != info.period_end:
+            raise NotFound(f"--as-of {as_of} is not the end of period {info.period}")
+        return info
+    standing = [c for c in list_closes(con) if c.status == "closed" and c.period_end == as_of]
+    return standing[-1] if standing else None
+
+
+def _read_levels(
+    con: duckdb.DuckDBPyConnection, close_id: int, wanted: tuple[str, ...]
+) -> dict[str, pl.DataFrame]:
+    out = {}
+    for level in wanted:
+        if level == STATEMENT:
+            continue
+        order = ", ".join(f"{chain.quote(k)} NULLS FIRST" for k in LEVEL_KEYS[level])
+        query = sql("snapshot_read").format(table=chain.quote(table_of(level)), order=order)
+        out[level] = frame(con, query, {"close_id": close_id})
+    return out
+
+
+def _statements(
+    con: duckdb.DuckDBPyConnection, close: CloseInfo, wanted: tuple[str, ...]
+) -> pl.DataFrame:
+    if STATEMENT not in wanted:
+        return conform_statements(pl.DataFrame())
+    return read_statements(con, close.close_id)
+
+
+def _compute(con: duckdb.DuckDBPyConnection, at: dt.date, wanted: tuple[str, ...]) -> Stored:
+    """The levels `wanted` computed at an open date as a close computes them."""
+    computed = stored_at(load_frames(con, at), at, wanted)
+    levels = dict(computed.levels)
+    bound = {"period_end": at, "quarter_start": Period(at.year, at.month).quarter_start}
+    for level, query, params in BOOK_LEVELS:
+        if level in wanted:
+            levels[level] = frame(con, sql(query), {k: bound[k] for k in params})
+    return Stored(levels, computed.statements, computed.where)
+
+
+def stored_at(frames: Frames, at: dt.date, wanted: tuple[str, ...]) -> Stored:
+    """The metric levels `wanted` (and `statement`: inception-to-date statements) computed at
+    `at` from `frames` as a close computes and stores them."""
+    producers = {**dict(METRIC_LEVELS), "theme_by_fund": _theme_by_fund}
+    levels = {
+        level: stored_form(producers[level](frames, at), level)
+        for level in wanted
+        if level in producers
+    }
+    statements = conform_statements(pl.DataFrame())
+    if STATEMENT in wanted:
+        dates = [
+            getattr(frames, t)["date"].min() for t in ("transactions", "commitments", "valuations")
+        ]
+        inception = min([d for d in dates if isinstance(d, dt.date)], default=at)
+        itd = metrics.capital_account_statement(frames, inception, at).with_columns(
+            pl.lit("ITD").alias("basis"),
+            pl.lit(inception).alias("start_date"),
+            pl.lit(at).alias("end_date"),
+        )
+        statements = conform_statements(itd)
+    return Stored(levels, statements, f"metrics as of {at} (not a closed period)")
+
+
+def _theme_by_fund(frames: Frames, at: dt.date) -> pl.DataFrame:
+    return metrics.theme_exposure(frames, at, by_fund=True)
+
+
+def _row(
+    rows: pl.DataFrame, level: str, keys: tuple[str, ...], key: Mapping[str, str | None]
+) -> dict[str, object]:
+    """The row of `rows` whose key columns are `key` (a key not given matches a null one)."""
+    for k in keys:
+        value = key.get(k)
+        if value is None and rows[k].null_count() == 0:
+            raise NotFound(f"level {level} needs {_option(k)}; one of: {_choices(rows, k)}")
+        if value is not None and not (rows[k] == value).any():
+            raise NotFound(f"no {level} with {_option(k)} {value}; one of: {_choices(rows, k)}")
+        rows = rows.filter(pl.col(k).eq_missing(value))
+        if rows.height == 0:
+            raise NotFound(f"no {level} row with {_shown(key, keys)}")
+    return rows.row(0, named=True)
+
+
+def _choices(rows: pl.DataFrame, column: str, most: int = 40) -> str:
+    values = [v for v in rows[column].unique().sort().to_list() if v is not None]
+    more = f" … ({len(values)} in all)" if len(values) > most else ""
+    return ", ".join(str(v) for v in values[:most]) + more
+
+
+def _shown(key: Mapping[str, str | None], keys: tuple[str, ...]) -> str:
+    return ", ".join(f"{k}={key.get(k)}" for k in keys)
+
+
+def _option(column: str) -> str:
+    return "--" + column.removesuffix("_id").replace("_", "-")

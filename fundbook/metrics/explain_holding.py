@@ -1,0 +1,128 @@
+"""Explain figures of the holding level: cost, gains, and the fair value by how it is valued."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+
+from fundbook.metrics import lineage as ln
+from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
+from fundbook.metrics.explain_theme import cents
+
+_RATIO_FIGURES = ("moic", "co_investment_leverage")
+
+
+def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """The lines of a holding's figure (`snapshot_holding`)."""
+    mine = ctx.own_txns()
+    if figure in ("invested", "proceeds", "income"):
+        return ln.txn_lines(mine, ROWS[figure])
+    if figure == "co_invested":
+        return ln.txn_lines(ctx.by_side(mine, "social"), {"co_investment": 1})
+    if figure == "remaining_cost":  # invested - relieved, relieved = proceeds - realised_gain
+        return ln.concat(
+            [ln.txn_lines(mine, {"investment": 1, "proceeds": -1}), ctx.figure("realised_gain")]
+        )
+    if figure == "realised_gain":  # proceeds - relieved, relieved = invested - remaining_cost
+        return ln.concat(
+            [ln.txn_lines(mine, {"proceeds": 1, "investment": -1}), ctx.figure("remaining_cost")]
+        )
+    if figure == "unrealised_gain":
+        return ln.concat([ctx.figure("fair_value"), ctx.figure("remaining_cost", sign=-1)])
+    if figure == "fair_value":
+        return _fair_value(ctx, mine)
+    if figure == "gross_irr":
+        return irr_lines(ctx, "gross")
+    if figure == "valuation_date":
+        return _mark(ctx, "shown")
+    if figure in _RATIO_FIGURES:
+        return ratio_lines(ctx, figure)
+    return text_lines(ctx, figure, "holdings", "holding_id")
+
+
+def _mark(ctx: Ctx, role: str) -> pl.DataFrame:
+    marks = ctx.frames.valuations.filter(
+        (pl.col("date") <= ctx.as_of)
+        & (pl.col("fund_id") == ctx.row["fund_id"])
+        & (pl.col("holding_id") == ctx.row["holding_id"])
+    ).sort("date", "source_file", "source_line")
+    return ln.frame_lines(
+        marks.tail(1),
+        role,
+        date=pl.col("date"),
+        kind=pl.lit("row"),
+        item=pl.format("latest valuation of {}", "holding_id"),
+        source=pl.format("{}:{}", "source_file", "source_line"),
+        amount=pl.col("fair_value_fund"),
+        text=pl.col("date").cast(pl.String),
+    )
+
+
+def _fair_value(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
+    """By how the holding is valued: the latest mark plus later investments, its remaining
+    cost, or (a fund of the book) the holder's capital account there."""
+    by = ctx.row.get("valued_by")
+    if by == "valuation":
+        mark = ctx.row["valuation_date"]
+        later = mine.filter((pl.col("type") == "investment") & (pl.col("date") > mark))
+        return ln.concat([_mark(ctx, "term"), ln.txn_lines(later, {"investment": 1})])
+    if by == "capital_account":
+        return _capital_account_value(ctx)
+    return holding_lines(ctx, "remaining_cost")
+
+
+def _capital_account_value(ctx: Ctx) -> pl.DataFrame:
+    """A fund of the book held through its LP investor: what the LP contributed less what it
+    got back, plus its weight's share of the held fund's P&L (nav - paid_in + distributed),
+    each converted into the holder's currency; the value is the exact sum, rounded once."""
+    holder, held = ctx.row["fund_id"], ctx.row["holding_id"]
+    to = ctx.currency.get(holder, "")
+    rate = ctx.rate(held, to)
+    lps = ctx.frames.investors.filter(pl.col("fund_id") == holder)["investor_id"].to_list()
+    accounts = ctx.level_rows("investor").filter(pl.col("fund_id") == held)
+    column = "committed" if sum(accounts["committed"].to_list(), Decimal(0)) else "paid_in"
+    total = sum(accounts[column].to_list(), Decimal(0))
+    pnl, parts = _held_fund(ctx, held, column, total)
+    txns = ctx.frames.transactions.filter(
+        (pl.col("date") <= ctx.as_of) & (pl.col("fund_id") == held)
+    )
+    for lp in accounts.filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
+        mine = txns.filter(pl.col("investor_id") == lp["investor_id"])
+        parts.append(ln.txn_lines(mine, {"contribution": 1, "distribution": -1}, rate=rate))
+        share = pnl * lp[column] / total if total else Decimal(0)
+        if rate[0] is not None and rate[1] is not None:
+            share = share * rate[0] / rate[1]
+        label = f"P&L share of {lp['investor_id']}: P&L x {column} {lp[column]} / total, in {to}"
+        parts.append(ln.value_line(label, cents(share)))
+    lines = ln.concat(parts)
+    return ln.concat([lines, ln.rounding_line(lines, ctx.row["fair_value"])])
+
+
+def _held_fund(
+    ctx: Ctx, held: str, column: str, total: Decimal
+) -> tuple[Decimal, list[pl.DataFrame]]:
+    """The held fund's P&L from its stored figures, and the lines that show it (with the
+    weights' total and the rates when the currencies differ)."""
+    fund = ctx.level_rows("fund").filter(pl.col("fund_id") == held).row(0, named=True)
+    where = ctx.stored.where
+    parts = [
+        ln.value_line(f"{c} of {held}", fund[c], "shown", source=f"{where}: fund.{c}")
+        for c in ("nav", "paid_in", "distributed")
+    ]
+    pnl: Decimal = fund["nav"] - fund["paid_in"] + fund["distributed"]
+    parts.append(ln.value_line(f"P&L of {held} = nav - paid_in + distributed", pnl, "shown"))
+    parts.append(
+        ln.value_line(
+            f"total {column} of {held} (the weights)",
+            total,
+            "shown",
+            source=f"{where}: investor.{column}",
+        )
+    )
+    to = ctx.currency.get(ctx.row["fund_id"], "")
+    rate = ctx.rate(held, to)
+    if rate[0] is not None and rate[1] is not None and rate[0] != rate[1]:
+        for c, r in ((ctx.currency.get(held), rate[0]), (to, rate[1])):
+            parts.append(ln.value_line(f"fx rate of {c} (HKD per unit)", float(r), "shown"))
+    return pnl, parts

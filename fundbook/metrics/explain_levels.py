@@ -1,0 +1,247 @@
+"""Explain figures of the programme, grant, compliance, cash-flow, flow and reference levels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from fundbook.core.types import (
+    GRANT_CAP_PER_COMPANY_HKD,
+    GRANT_MATCHING_RATIO,
+    REPORTING_CURRENCY,
+    STRATEGIC_THEMES,
+)
+from fundbook.metrics import lineage as ln
+from fundbook.metrics.compliance import fund_facts
+from fundbook.metrics.explain_book import Ctx, ratio_lines, text_lines
+from fundbook.metrics.explain_theme import shared
+from fundbook.metrics.programme import programme_items, programme_scope
+
+
+def constant_line(item: str, value: Any) -> pl.DataFrame:
+    return ln.value_line(item, value, "constant", source="fundbook.core.types")
+
+
+# -- programmes and grants -------------------------------------------------------------------
+
+_PROGRAMME_SUMS = ("government_committed", "social_committed", "government_paid_in")
+
+
+def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A programme's capital (the items of `programme_items`), ratios, grants and target."""
+    side, _, basis = figure.partition("_")
+    if side in ("government", "social") and basis in ("committed", "paid_in"):
+        items = programme_items(ctx.frames, ctx.as_of).filter(
+            (pl.col("programme") == ctx.row["programme"])
+            & (pl.col("basis") == basis)
+            & (pl.col("side") == side)
+        )
+        return ln.frame_lines(
+            items.sort("date", "source_file", "source_line"),
+            "term",
+            date=pl.col("date"),
+            kind=pl.lit("row"),
+            item=pl.format("{} of {} (in HKD)", "label", "fund_id"),
+            source=pl.format("{}:{}", "source_file", "source_line"),
+            amount=pl.col("amount").cast(ln.MONEY) / 100,
+        )
+    if figure in ("committed", "paid_in"):
+        return ln.concat([ctx.figure(f"government_{figure}"), ctx.figure(f"social_{figure}")])
+    if figure in ("amplification", "social_leverage", "paid_in_leverage", "matching_ratio"):
+        return ratio_lines(ctx, figure)
+    if figure == "target_amplification":
+        return constant_line("target amplification of the programme's kind", ctx.row[figure])
+    if figure == "meets_target":
+        return ln.concat(
+            [ctx.figure("amplification", "shown"), ctx.figure("target_amplification", "shown")]
+        )
+    if figure == "member_funds":
+        members = ctx.frames.funds.filter(pl.col("programme_id") == ctx.row["programme"])
+        return ln.frame_lines(
+            members, "counted", item=pl.format("member fund {}", "fund_id"), count=pl.lit(1)
+        )
+    if figure == "currency":
+        return constant_line("programmes are stated in", REPORTING_CURRENCY)
+    if figure in ("grants", "matching", "grant_companies", "companies_short", "short_companies"):
+        return _programme_grant_lines(ctx, figure)
+    return text_lines(ctx, figure, "funds", "programme")
+
+
+def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A programme's grants and matching (its funds' grant rows), and the companies counted."""
+    scope = programme_scope(ctx.frames, ctx.as_of).filter(
+        pl.col("programme") == ctx.row["programme"]
+    )
+    grants = ctx.level_rows("grant").filter(pl.col("fund_id").is_in(scope["fund_id"].implode()))
+    if figure in ("grants", "matching"):
+        return _grant_rows(ctx, grants, figure, "term")
+    if figure != "grant_companies":  # companies_short (counted), short_companies (shown)
+        grants = grants.filter(~pl.col("compliant"))
+    return ln.frame_lines(
+        grants,
+        "shown" if figure == "short_companies" else "counted",
+        item=pl.format("company {} (grants by {})", "company_id", "fund_id"),
+        count=pl.lit(1),
+        text=pl.col("company_id"),
+    )
+
+
+def _grant_rows(ctx: Ctx, grants: pl.DataFrame, column: str, role: str) -> pl.DataFrame:
+    label = pl.format("{} of {} to {}", pl.lit(column), "fund_id", "company_id")
+    return ln.stored_lines(grants, column, label, f"{ctx.stored.where}: grant.{column}", role)
+
+
+def grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A company's grants and matching (their rows), ratio, shortfall and the cap."""
+    rows = ctx.txns.filter(pl.col("holding_id") == ctx.row["company_id"])
+    if figure in ("grants", "matching"):
+        return ln.txn_lines(rows, {figure.removesuffix("s"): 1})
+    if figure == "grants_hkd":
+        lines = ln.txn_lines(rows, {"grant": 1}, rate=ctx.rate(ctx.row["fund_id"], "HKD"))
+        return ln.concat([lines, ln.rounding_line(lines, ctx.row[figure])])
+    if figure == "matching_ratio":
+        return ratio_lines(ctx, figure)
+    if figure == "required_ratio":
+        return constant_line("matching required per grant dollar", ctx.row[figure])
+    if figure == "compliant":
+        return ln.concat(
+            [ctx.figure("matching_ratio", "shown"), ctx.figure("required_ratio", "shown")]
+        )
+    if figure == "over_cap":
+        cap = Decimal(GRANT_CAP_PER_COMPANY_HKD)
+        return ln.concat(
+            [ctx.figure("grants_hkd", "shown"), ln.value_line("cap (HKD)", cap, "shown")]
+        )
+    if figure == "shortfall":
+        required = ctx.row["grants"] * int(GRANT_MATCHING_RATIO * 100) / 100
+        role = "term" if ctx.row[figure] else "shown"
+        return ln.concat(
+            [
+                ln.value_line(
+                    f"matching required: grants x {GRANT_MATCHING_RATIO}", required, role
+                ),
+                ln.txn_lines(rows, {"matching": -1}, role),
+            ]
+        )
+    return text_lines(ctx, figure, "funds", "fund_id")
+
+
+# -- compliance ------------------------------------------------------------------------------
+
+# rule -> (numerator fact, denominator fact) of its ratio (fund_facts, HKD).
+_RULE_RATIOS = {
+    "government_share": ("government", "size"),
+    "hk_nexus_of_invested": ("nexus_invested", "invested"),
+    "hk_nexus_of_size": ("nexus_invested", "size"),
+    "hk_production": ("production", "size"),
+    "themes": ("outside_invested", "invested"),
+}
+
+
+def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A rule's amount (its rows in HKD), ratio (of the sub-fund's facts), and status."""
+    rule = ctx.row["rule"]
+    if figure == "amount" and ctx.row["amount"] is not None:
+        lines = _rule_amount(ctx, rule)
+        return ln.concat([lines, ln.rounding_line(lines, ctx.row["amount"])])
+    if figure == "ratio" and ctx.row["ratio"] is not None:
+        facts = fund_facts(ctx.frames, ctx.as_of).filter(pl.col("fund_id") == ctx.row["fund_id"])
+        fact = facts.row(0, named=True)
+        num, den = _RULE_RATIOS[rule]
+        where = "metrics.compliance.fund_facts (HKD at the date's rates)"
+        return ln.concat(
+            [
+                ln.value_line(num, Decimal(fact[num]) / 100, "numerator", source=where),
+                ln.value_line(den, Decimal(fact[den]) / 100, "denominator", source=where),
+            ]
+        )
+    if figure == "status":
+        return ln.concat(
+            [ctx.figure(f, "shown") for f in ("ratio", "amount", "threshold", "detail")]
+        )
+    if figure == "threshold":
+        return constant_line(f"the ITIF rule {rule}", ctx.row[figure])
+    return ln.value_line(figure, ctx.row[figure], "shown", source="metrics.compliance")
+
+
+def _rule_amount(ctx: Ctx, rule: str) -> pl.DataFrame:
+    rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
+    if rule == "size":
+        return ln.commitment_lines(ctx.commitments(), rate=rate)
+    if rule == "government_amount":
+        return ln.commitment_lines(ctx.commitments("government"), rate=rate)
+    if rule == "hk_production":
+        return ln.txn_lines(ctx.txns, {"hk_production_spend": 1}, rate=rate)
+    themes = ctx.frames.companies.filter(~pl.col("theme").is_in(STRATEGIC_THEMES))
+    outside = ctx.level_rows("holding").filter(
+        (pl.col("fund_id") == ctx.row["fund_id"])
+        & pl.col("holding_id").is_in(themes["company_id"].implode())
+    )
+    rows = shared(ctx, outside, None, REPORTING_CURRENCY)
+    return ln.frame_lines(
+        rows,
+        "term",
+        item=pl.format("invested in {} (outside the five themes)", "holding_id"),
+        source=pl.lit(f"{ctx.stored.where}: holding.invested"),
+        amount=pl.col("invested"),
+    )
+
+
+# -- cash flows, flows, reference data -------------------------------------------------------
+
+_QUARTER = pl.format("{}Q{}", pl.col("date").dt.year(), pl.col("date").dt.quarter())
+_CASH_FLOW = {
+    "contributions": {"contribution": 1},
+    "distributions": {"distribution": 1},
+    "net_cash_flow": {"distribution": 1, "contribution": -1},
+    "cumulative_net_cash_flow": {"distribution": 1, "contribution": -1},
+}
+
+
+def cash_flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A quarter's contributions and distributions (rows), net, and the cumulative net."""
+    quarter = ctx.row["quarter"]
+    upto = _QUARTER <= quarter if figure.startswith("cumulative") else _QUARTER == quarter
+    return ln.txn_lines(ctx.txns.filter(upto), _CASH_FLOW[figure])
+
+
+def flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """One capital call or distribution of the quarter: its ledger row."""
+    row = ctx.txns.filter(pl.col("txn_id") == ctx.row["txn_id"])
+    if figure == "amount":
+        return ln.txn_lines(row, {ctx.row["type"]: 1})
+    source = pl.format("{}:{}", "source_file", "source_line")
+    role = "term" if figure == "amount_txn_currency" else "shown"
+    return ln.frame_lines(
+        row,
+        role,
+        date=pl.col("date"),
+        kind=pl.lit("row"),
+        item=pl.lit(f"{figure} of {ctx.row['txn_id']}"),
+        source=source,
+        **_typed(ctx.row[figure]),
+    )
+
+
+def _typed(value: Any) -> dict[str, pl.Expr]:
+    if isinstance(value, Decimal):
+        return {"amount": pl.lit(value, ln.MONEY)}
+    return {"text": pl.lit(None if value is None else str(value), pl.String)}
+
+
+_INFO = {"fund_info": "funds", "investor_info": "investors", "company_info": "companies"}
+
+
+def info_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """Reference data: the value as the booked row holds it."""
+    table = _INFO[ctx.level]
+    key = next(iter(ctx.row))
+    value = ctx.row[figure]
+    line = ln.value_line(f"{figure} of {ctx.row[key]}", value, "shown", source=f"{table} row")
+    if isinstance(value, int) and not isinstance(value, bool):  # a year: a count, shown as text
+        line = line.with_columns(
+            pl.lit(None, pl.Int64).alias("count"), pl.lit(str(value)).alias("text")
+        )
+    return line

@@ -1,0 +1,92 @@
+"""Explain a line of a stored capital account statement: its rows, or its roll-forward."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+
+from fundbook.metrics import lineage as ln
+from fundbook.metrics.explain_book import Ctx
+from fundbook.metrics.statement import ROLL_FORWARD
+
+# Lines that are rows of the period (fund rows: also the fund's fees, expenses and income).
+_PERIOD_ROWS = {
+    "contributions": {"contribution": 1},
+    "unfunded_contributions": {"contribution": 1},
+    "distributions": {"distribution": 1},
+}
+_FUND_ROWS = {
+    "management_fees": {"fee": 1},
+    "partnership_expenses": {"expense": 1},
+    "income": {"income": 1},
+}
+_NOT_IN_BOOK = (
+    "fee_offsets",
+    "carry_paid",
+    "carry_accrued_change",
+    "carry_accrued_balance",
+    "recallable_distributions",
+)
+
+
+def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A statement line of one investor (or the fund total, investor_id null) and basis."""
+    row = ctx.row
+    start, end = row["start_date"], row["end_date"]
+    txns = ctx.own_txns().filter(pl.col("date") <= end)
+    period = txns.filter(pl.col("date") >= start)
+    fund_row = row.get("investor_id") is None
+    if figure in _PERIOD_ROWS:
+        return ln.txn_lines(period, _PERIOD_ROWS[figure])
+    if fund_row and figure in _FUND_ROWS:
+        return ln.txn_lines(period, _FUND_ROWS[figure])
+    if figure in ("commitment", "beginning_unfunded", "ending_unfunded"):
+        paid = {"commitment": end, "beginning_unfunded": start, "ending_unfunded": end}[figure]
+        before = txns.filter(
+            pl.col("date") <= paid if figure == "ending_unfunded" else pl.col("date") < paid
+        )
+        signs = {} if figure == "commitment" else {"contribution": -1}
+        return ln.concat([ln.commitment_lines(ctx.commitments()), ln.txn_lines(before, signs)])
+    if figure in _NOT_IN_BOOK:
+        return ln.value_line(f"{figure}: not kept in the book", Decimal(0), "shown")
+    if figure == "ending_nav":
+        return _roll_forward(ctx, "beginning_nav", 1)
+    if fund_row and _investor_rows(ctx).height:
+        return _investors(ctx, figure)
+    if figure == "beginning_nav":
+        return _roll_forward(ctx, "ending_nav", -1)
+    if figure == "other_income_expense":
+        return _balance(ctx)
+    return ctx.figure(figure, label=f"{figure}: allocated by weight (largest remainder)")
+
+
+def _roll_forward(ctx: Ctx, base: str, sign: int) -> pl.DataFrame:
+    """ending = beginning + the signed lines of the period (or beginning = ending - them)."""
+    parts = [ctx.figure(base)]
+    parts += [ctx.figure(line, sign=s * sign) for line, s in ROLL_FORWARD]
+    return ln.concat(parts)
+
+
+def _balance(ctx: Ctx) -> pl.DataFrame:
+    """The balancing line: ending - beginning - every other line of the roll-forward."""
+    parts = [ctx.figure("ending_nav"), ctx.figure("beginning_nav", sign=-1)]
+    parts += [
+        ctx.figure(line, sign=-s) for line, s in ROLL_FORWARD if line != "other_income_expense"
+    ]
+    return ln.concat(parts)
+
+
+def _investor_rows(ctx: Ctx) -> pl.DataFrame:
+    return ctx.stored.statements.filter(
+        (pl.col("basis") == ctx.row["basis"])
+        & (pl.col("fund_id") == ctx.row["fund_id"])
+        & pl.col("investor_id").is_not_null()
+    )
+
+
+def _investors(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A fund-total line: the sum of its investors' lines."""
+    label = pl.format("{} of investor {}", pl.lit(figure), "investor_id")
+    where = f"{ctx.stored.where}: statement {ctx.row['basis']}.{figure}"
+    return ln.stored_lines(_investor_rows(ctx), figure, label, where)

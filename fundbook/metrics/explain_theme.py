@@ -1,0 +1,133 @@
+"""Explain figures of the theme levels: each holding behind a theme, shared and converted."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import polars as pl
+
+from fundbook.metrics import lineage as ln
+from fundbook.metrics.explain_book import Ctx, text_lines
+from fundbook.metrics.exposure import SUB_FUND_THEME
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Money rounded half-even to the cent."""
+    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def theme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A theme's holdings, invested cost and fair value: each holding's (or, looking through,
+    each sub-fund holding's share), converted; its share of the group's fair value."""
+    if figure == "share_of_fair_value":
+        return _share(ctx)
+    if figure not in ("fair_value", "invested", "holdings"):
+        return text_lines(ctx, figure, "funds", "fund_id")
+    rows = _exposure(ctx)
+    if figure == "holdings":
+        held = rows.filter(pl.col("held")).group_by("holding_id").agg(pl.col("fund_id").sort())
+        return ln.frame_lines(
+            held.sort("holding_id"),
+            "counted",
+            item=pl.format(
+                "company {} held (by {})", "holding_id", pl.col("fund_id").list.join(", ")
+            ),
+            count=pl.lit(1),
+        )
+    lines = ln.frame_lines(
+        rows,
+        "term",
+        item=pl.format("{} of {} in {}", pl.lit(figure), "holding_id", "label"),
+        source=pl.lit(f"{ctx.stored.where}: holding.{figure}"),
+        amount=pl.col(figure),
+    )
+    return ln.concat([lines, ln.rounding_line(lines, ctx.row[figure])])
+
+
+def _share(ctx: Ctx) -> pl.DataFrame:
+    """The theme's fair value over the fair value of every theme of its group."""
+    group = ctx.level_rows(ctx.level)
+    if ctx.level != "theme":
+        group = group.filter(pl.col("fund_id").eq_missing(ctx.row["fund_id"]))
+    where = f"{ctx.stored.where}: {ctx.level}.fair_value"
+    label = pl.format("fair_value of {}", "theme")
+    return ln.concat(
+        [
+            ctx.figure("fair_value", "numerator", label=f"fair_value of {ctx.row['theme']}"),
+            ln.stored_lines(group, "fair_value", label, where, "denominator"),
+        ]
+    )
+
+
+def _exposure(ctx: Ctx) -> pl.DataFrame:
+    """The holdings behind one theme row: fund_id, holding_id, label, held, invested and
+    fair_value converted (and shared) into the row's currency, each rounded to the cent."""
+    holdings = ctx.level_rows("holding")
+    themes = dict(ctx.frames.companies.select("company_id", "theme").iter_rows())
+    to = ctx.row["currency"]
+    if ctx.level == "theme_by_fund":
+        parts = [shared(ctx, holdings.filter(pl.col("fund_id") == ctx.row["fund_id"]), None, to)]
+    else:
+        companies = holdings.filter(pl.col("holding_id").is_in(list(themes)))
+        holders = ctx.frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"].to_list()
+        if ctx.level == "theme":
+            holders = ctx.frames.funds["fund_id"].to_list()
+        parts = [shared(ctx, companies.filter(pl.col("fund_id").is_in(holders)), None, to)]
+        if ctx.level == "theme_look_through":
+            parts += _through(ctx, companies, holders, to)
+    rows = pl.concat(parts)
+    wanted = ctx.row["theme"]
+    return rows.filter(
+        pl.col("holding_id").replace_strict(themes, default=None).fill_null(SUB_FUND_THEME)
+        == wanted
+    )
+
+
+def shared(
+    ctx: Ctx, holdings: pl.DataFrame, share: tuple[Decimal, Decimal, str] | None, to: str
+) -> pl.DataFrame:
+    """Holdings' invested and fair value times a share (weight / total), converted into `to`."""
+    out: dict[str, list[Any]] = {
+        k: [] for k in ("fund_id", "holding_id", "label", "held", "invested", "fair_value")
+    }
+    for h in holdings.iter_rows(named=True):
+        rate_from, rate_to = ctx.rate(h["fund_id"], to)
+        num, den, via = share if share else (Decimal(1), Decimal(1), "")
+        factor = num * (rate_from or 1) / (den * (rate_to or 1))
+        out["fund_id"].append(h["fund_id"])
+        out["holding_id"].append(h["holding_id"])
+        out["label"].append(f"{h['fund_id']}{via}")
+        out["held"].append((h["fair_value"] > 0 or h["remaining_cost"] > 0) and num != 0)
+        out["invested"].append(cents(h["invested"] * factor))
+        out["fair_value"].append(cents(h["fair_value"] * factor))
+    return pl.DataFrame(out, schema=_EXPOSURE)
+
+
+_EXPOSURE = {
+    "fund_id": pl.String(),
+    "holding_id": pl.String(),
+    "label": pl.String(),
+    "held": pl.Boolean(),
+    "invested": ln.MONEY,
+    "fair_value": ln.MONEY,
+}
+
+
+def _through(ctx: Ctx, companies: pl.DataFrame, holders: list[str], to: str) -> list[pl.DataFrame]:
+    """Each sub-fund's company holdings times the holder's partnership share there."""
+    lps = ctx.frames.investors.filter(pl.col("fund_id").is_in(holders))["investor_id"].to_list()
+    accounts = ctx.level_rows("investor")
+    parts = []
+    for acc in accounts.filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
+        peers = accounts.filter(pl.col("fund_id") == acc["fund_id"])
+        column = "committed" if sum(peers["committed"].to_list(), Decimal(0)) else "paid_in"
+        total = sum(peers[column].to_list(), Decimal(0))
+        if total == 0:
+            continue
+        via = f" x {acc[column]} / {total} ({acc['investor_id']}'s {column} share)"
+        held = companies.filter(pl.col("fund_id") == acc["fund_id"])
+        parts.append(shared(ctx, held, (acc[column], total, via), to))
+    return parts

@@ -1,0 +1,124 @@
+"""`fundbook explain` on closed periods: every stored figure, read from its snapshot, with lines
+that reproduce it; a closed quarter; every level addressable; clean errors naming the choices."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from close_kit import run
+
+from fundbook.close.closing import close_period
+from fundbook.close.snapshot import LEVEL_KEYS, read_snapshot
+from fundbook.demo import DEMO_LEDGER
+from fundbook.metrics.explain import Stored
+from fundbook.store.db import open_book
+from fundbook.store.frames import load_frames
+from tests.metrics.explain_check import failures
+
+
+@pytest.fixture(scope="module")
+def closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo book closed to 2026-02 (look-through exposure from 2026-02)."""
+    db = tmp_path_factory.mktemp("explain") / "demo.duckdb"
+    close_period(db, "2025-12", ledger_dir=str(DEMO_LEDGER))
+    close_period(db, "2026-01", carry_forward=True)
+    close_period(db, "2026-02", carry_forward=True)
+    return db
+
+
+@pytest.mark.parametrize("period", ["2025-12", "2026-02"])
+def test_every_stored_figure_is_reproduced_by_its_lines(closed: Path, period: str) -> None:
+    with open_book(closed, read_only=True) as con:
+        snap = read_snapshot(con, period)
+        frames = load_frames(con, snap.close.period_end)
+    empty = set(LEVEL_KEYS) - set(snap.levels)  # no look-through before 2026-02
+    assert empty == ({"theme_look_through"} if period == "2025-12" else set())
+    stored = Stored(snap.levels, snap.statements, f"close {snap.close.close_id}")
+    count, bad = failures(frames, stored, snap.close.period_end, LEVEL_KEYS)
+    assert not bad, "\n".join(bad[:20])
+    assert count == snap.close.figure_count
+
+
+def _explain(db: Path, *args: str) -> list[dict[str, object]]:
+    result = run("explain", *args, "--db", str(db), "--format", "json")
+    assert result.exit_code == 0, result.output
+    lines: list[dict[str, object]] = json.loads(result.output)
+    return lines
+
+
+def test_a_closed_period_reads_the_snapshot_and_names_the_close(closed: Path) -> None:
+    with open_book(closed, read_only=True) as con:
+        info = read_snapshot(con, "2026-02").close
+    by_period = _explain(closed, "nav", "--fund", "itif", "--period", "2026-02")
+    by_date = _explain(closed, "nav", "--fund", "itif", "--as-of", "2026-02-28")
+    assert by_period == by_date
+    last = by_period[-1]
+    assert last["role"] == "result" and str(last["item"]).startswith("nav = ")
+    assert f"close {info.close_id} of 2026-02 (hash {info.close_hash[:16]})" in str(last["source"])
+    table = run("explain", "nav", "--fund", "itif", "--period", "2026-02", "--db", str(closed))
+    assert table.exit_code == 0, table.output
+    heading = table.output.splitlines()[0]
+    assert f"close {info.close_id}, period 2026-02 (2026-02-01 to 2026-02-28)" in heading
+    assert heading.endswith(f"close hash {info.close_hash}")
+    csv = run(
+        "explain",
+        "nav",
+        "--fund",
+        "itif",
+        "--period",
+        "2026-02",
+        "--db",
+        str(closed),
+        "--format",
+        "csv",
+    )
+    assert csv.exit_code == 0 and csv.output.startswith("step,date,kind,role,item,source,amount")
+
+
+def test_a_closed_quarter_is_its_last_months_close(closed: Path) -> None:
+    quarter = _explain(closed, "committed", "--fund", "itif", "--period", "2025Q4")
+    month = _explain(closed, "committed", "--fund", "itif", "--period", "2025-12")
+    assert quarter == month and quarter[-1]["amount"] is not None
+
+
+@pytest.mark.parametrize(
+    ("args", "figure", "role"),
+    [
+        (["--programme", "itif"], "amplification", "numerator"),
+        (["--fund", "mplus", "--company", "pl-01"], "matching_ratio", "numerator"),
+        (["--fund", "sf-semis", "--rule", "size"], "amount", "term"),
+        (["--theme", "ai_robotics"], "holdings", "counted"),
+        (
+            ["--level", "theme_look_through", "--fund", "itif", "--theme", "ai_robotics"],
+            "fair_value",
+            "term",
+        ),
+        (["--fund", "itif", "--theme", "sub_fund"], "fair_value", "term"),
+        (["--fund", "itif", "--quarter", "2026Q1"], "contributions", "term"),
+        (["--basis", "QTD", "--fund", "itif", "--investor", "gov-hksar"], "ending_nav", "term"),
+        (["--level", "fund_info", "--fund", "sf-semis"], "currency", "shown"),
+        (["--fund", "itif", "--investor", "gov-hksar"], "net_irr", "flow"),
+    ],
+)
+def test_every_level_is_addressable(closed: Path, args: list[str], figure: str, role: str) -> None:
+    lines = _explain(closed, figure, *args, "--period", "2026-02")
+    assert lines[-1]["role"] == "result"
+    assert role in {line["role"] for line in lines[:-1]}, lines
+
+
+def test_unknown_figures_levels_and_keys_name_the_choices(closed: Path) -> None:
+    def error(*args: str) -> str:
+        result = run("explain", *args, "--period", "2026-02", "--db", str(closed))
+        assert result.exit_code != 0
+        return result.output
+
+    assert "no figure 'sharpe' at level fund; figures: " in error("sharpe", "--fund", "itif")
+    assert "no holding with --holding nope; one of: " in error(
+        "nav", "--fund", "itif", "--holding", "nope"
+    )
+    assert "level compliance needs --fund; one of: " in error("status", "--rule", "size")
+    assert "'fonds' is not one of" in error("nav", "--level", "fonds", "--fund", "itif")
+    late = run("explain", "nav", "--fund", "itif", "--period", "2027-01", "--db", str(closed))
+    assert late.exit_code == 1 and "period 2027-01 is not closed" in late.output

@@ -1,0 +1,97 @@
+"""Reproduce a figure from the lines `explain` gives, by the arithmetic of their roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pyxirr
+
+from fundbook.metrics import explain
+from fundbook.metrics.explain import TEXT_LEVELS, Stored
+from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.xirr import xirr_grouped
+
+STATEMENT_KEYS = ("basis", "start_date", "end_date", "fund_id", "investor_id")
+
+
+def _total(lines: pl.DataFrame, role: str) -> Decimal:
+    return sum(lines.filter(pl.col("role") == role)["amount"].drop_nulls().to_list(), Decimal(0))
+
+
+def reproduced(lines: pl.DataFrame, value: Any, level: str) -> Any:
+    """The figure as the lines give it: a sum, a quotient, a count, the text; an IRR when the
+    NPV of the flow lines at it is zero (an XIRR may have several roots), else the XIRR of the
+    flow lines by the metrics' solver (a rate near -100 %, where the NPV is ill-conditioned)."""
+    body = lines.filter(pl.col("role") != "result")
+    roles = set(body["role"].to_list())
+    if level in TEXT_LEVELS or isinstance(value, (bool, str, dt.date)):
+        return lines["text"][-1]
+    if "flow" in roles:  # a zero of the NPV of the flow lines, else the rate found from them
+        flows = body.filter(pl.col("role") == "flow")
+        dates, amounts = flows["date"].to_list(), [float(a) for a in flows["amount"]]
+        npv = pyxirr.xnpv(value, dates, amounts)
+        if npv is not None and abs(npv) <= 1e-7 * sum(abs(a) for a in amounts):
+            return value
+        rate = xirr_grouped(np.zeros(len(dates), dtype=np.int64), dates, amounts)[0]
+        return float(rate)
+    if "numerator" in roles:
+        num, den = _total(body, "numerator"), _total(body, "denominator")
+        if body.filter(pl.col("role") == "numerator")["amount"].is_null().all():
+            num = Decimal(int(body.filter(pl.col("role") == "numerator")["count"].sum()))
+            den = Decimal(int(body.filter(pl.col("role") == "denominator")["count"].sum()))
+        return float(num) / float(den) if den else None
+    if "counted" in roles or (isinstance(value, int) and not isinstance(value, bool)):
+        return int(body.filter(pl.col("role") == "counted")["count"].sum())
+    if "constant" in roles:
+        line = body.filter(pl.col("role") == "constant").row(0, named=True)
+        return line["ratio"] if line["ratio"] is not None else line["text"]
+    return _total(body, "term")
+
+
+def matches(lines: pl.DataFrame, value: Any, level: str) -> tuple[bool, Any]:
+    """Whether the lines reproduce `value`: money to the cent, counts exactly, ratios and IRRs
+    to float precision, text as its source holds it."""
+    if value is None:  # undefined: the result says so, and nothing claims a value
+        last = lines.row(-1, named=True)
+        return all(last[c] is None for c in ("amount", "ratio", "count", "text")), None
+    got = reproduced(lines, value, level)
+    if level in TEXT_LEVELS or isinstance(value, (str, dt.date)):
+        return got == str(value), got
+    if isinstance(value, bool):
+        return got == str(value).lower(), got
+    if isinstance(value, float):
+        return isinstance(got, float) and abs(got - value) <= 1e-9 * max(1.0, abs(value)), got
+    return got == value and type(got) is type(value), got
+
+
+def every_figure(
+    stored: Stored, keys: dict[str, tuple[str, ...]]
+) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """(level, row, figure) for every figure of every row of every level and statement."""
+    tables = [(lv, df, keys[lv]) for lv, df in stored.levels.items()]
+    tables.append(("statement", stored.statements, STATEMENT_KEYS))
+    for level, df, key in tables:
+        figures = [c for c in df.columns if c not in key]
+        for row in df.iter_rows(named=True):
+            for figure in figures:
+                yield level, row, figure
+
+
+def failures(
+    frames: BookFrames, stored: Stored, as_of: dt.date, keys: dict[str, tuple[str, ...]]
+) -> tuple[int, list[str]]:
+    """How many figures were explained, and each one whose lines do not reproduce it."""
+    count, bad = 0, []
+    for level, row, figure in every_figure(stored, keys):
+        lines = explain(frames, stored, as_of, level, row, figure)
+        assert lines["role"][-1] == "result", (level, figure)
+        ok, got = matches(lines, row[figure], level)
+        count += 1
+        if not ok:
+            bad.append(f"{level} {row} {figure}: stored {row[figure]!r}, lines give {got!r}")
+    return count, bad
