@@ -60,18 +60,34 @@ def fx_at(frames: BookFrames, at: date) -> pl.DataFrame:
     return pl.concat([hkd, latest.cast({"hkd_per_unit": pl.Decimal(18, 8)})])
 
 
+def key_type_sums(txns: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Per `keys` and transaction type, the total in cents (`amount`): the one pass over the
+    rows that `sums_by_type` and the book state read their totals from."""
+    return txns.group_by(*keys, "type").agg(cents(pl.col("amount_fund")).sum().alias("amount"))
+
+
+def sums_by_type(per_type: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Per `keys` (all or some of those of a `key_type_sums` frame), the total in cents of each
+    flow type in FLOW_COLUMNS."""
+    return per_type.group_by(keys).agg(
+        pl.col("amount").filter(pl.col("type") == t).sum().alias(col)
+        for t, col in FLOW_COLUMNS.items()
+    )
+
+
 def type_sums(txns: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Per `keys`, the total in cents of each flow type in FLOW_COLUMNS."""
-    amount = cents(pl.col("amount_fund"))
-    return txns.group_by(keys).agg(
-        amount.filter(pl.col("type") == t).sum().alias(col) for t, col in FLOW_COLUMNS.items()
-    )
+    return sums_by_type(key_type_sums(txns, keys), keys)
+
+
+def cash_sign(type_col: str = "type") -> pl.Expr:
+    """The sign of a transaction type's effect on the fund's cash (0 for memo rows), in cents."""
+    return pl.col(type_col).replace_strict(CASH_SIGN, default=0, return_dtype=pl.Int8).cast(CENTS)
 
 
 def signed_cash(type_col: str = "type") -> pl.Expr:
     """The transaction's effect on the fund's cash, in cents (0 for memo rows)."""
-    sign = pl.col(type_col).replace_strict(CASH_SIGN, default=0, return_dtype=pl.Int8)
-    return cents(pl.col("amount_fund")) * sign.cast(CENTS)
+    return cents(pl.col("amount_fund")) * cash_sign(type_col)
 
 
 def cost_relief(txns: pl.DataFrame) -> pl.DataFrame:

@@ -19,11 +19,12 @@ from fundbook.metrics.money import (
 )
 from fundbook.metrics.positions import (
     BookState,
+    cash_sign,
     cost_relief,
     fx_at,
+    key_type_sums,
     marks,
-    signed_cash,
-    type_sums,
+    sums_by_type,
 )
 from fundbook.metrics.protocol import BookFrames
 
@@ -55,8 +56,9 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     txns = frames.transactions.filter(pl.col("date") <= at)
     fx = fx_at(frames, at)
     base = cost_relief(txns).join(marks(frames, txns, at), on=["fund_id", "holding_id"], how="left")
-    fund_totals = _fund_totals(frames, txns)
-    accounts_base = _account_flows(frames, txns, at)
+    per_type = key_type_sums(txns, ["fund_id", "investor_id"])  # the one pass over the rows
+    fund_totals = _fund_totals(frames, per_type)
+    accounts_base = _account_flows(frames, per_type, at)
     links = _fund_links(frames, base, fx)
     sub_navs = pl.DataFrame(
         schema={"fund_id": pl.String, "holding_id": pl.String, "_sub_value": CENTS}
@@ -83,9 +85,10 @@ def _levels(links: pl.DataFrame) -> int:
     return depth
 
 
-def _fund_totals(frames: BookFrames, txns: pl.DataFrame) -> pl.DataFrame:
-    flows = type_sums(txns, ["fund_id"])
-    cash = txns.group_by("fund_id").agg(signed_cash().sum().alias("cash"))
+def _fund_totals(frames: BookFrames, per_type: pl.DataFrame) -> pl.DataFrame:
+    """Per fund: the total of each flow type and the cash (`per_type`: `key_type_sums`)."""
+    flows = sums_by_type(per_type, ["fund_id"])
+    cash = per_type.group_by("fund_id").agg((pl.col("amount") * cash_sign()).sum().alias("cash"))
     out = frames.funds.select("fund_id", "currency").join(flows, on="fund_id", how="left")
     out = out.join(cash, on="fund_id", how="left")
     return out.with_columns(pl.exclude("fund_id", "currency").fill_null(0))
@@ -232,8 +235,9 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _account_flows(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataFrame:
-    """Per (fund, investor): committed, contributions, distributions and the allocation weight."""
+def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.DataFrame:
+    """Per (fund, investor): committed, contributions, distributions and the allocation weight
+    (`per_type`: the transactions' `key_type_sums` per fund and investor)."""
     keys = ["fund_id", "investor_id"]
     committed = (
         frames.commitments.filter(pl.col("date") <= at)
@@ -241,17 +245,11 @@ def _account_flows(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataF
         .agg(cents(pl.col("amount_fund")).sum().alias("committed"))
     )
     flows = (
-        txns.filter(pl.col("type").is_in(["contribution", "distribution"]))
+        per_type.filter(pl.col("type").is_in(["contribution", "distribution"]))
         .group_by(keys)
         .agg(
-            cents(pl.col("amount_fund"))
-            .filter(pl.col("type") == "contribution")
-            .sum()
-            .alias("contributions"),
-            cents(pl.col("amount_fund"))
-            .filter(pl.col("type") == "distribution")
-            .sum()
-            .alias("distributions"),
+            pl.col("amount").filter(pl.col("type") == "contribution").sum().alias("contributions"),
+            pl.col("amount").filter(pl.col("type") == "distribution").sum().alias("distributions"),
         )
     )
     out = committed.join(flows, on=keys, how="full", coalesce=True).with_columns(
