@@ -114,8 +114,10 @@ def _period_flows(
     """The flows of the period: the totals at its end less those before its start (the book
     states hold them), exactly the sums of the period's rows, without reading them again."""
     was = before.select(*keys, *(pl.col(c).alias(f"_was_{c}") for c in columns))
-    return after.select(*keys, *columns).join(was, on=keys, how="left").select(
-        *keys, *(pl.col(c) - pl.col(f"_was_{c}").fill_null(zero()) for c in columns)
+    return (
+        after.select(*keys, *columns)
+        .join(was, on=keys, how="left")
+        .select(*keys, *(pl.col(c) - pl.col(f"_was_{c}").fill_null(zero()) for c in columns))
     )
 
 
