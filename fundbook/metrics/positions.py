@@ -94,7 +94,8 @@ def cost_relief(txns: pl.DataFrame) -> pl.DataFrame:
     """Per holding: invested, proceeds, income, and cost relieved by proceeds (cost recovery).
 
     Each proceeds row relieves min(remaining cost, proceeds): with cumulative invested I and
-    proceeds P, relieved R = P + min(0, running minimum of I - P), which is that recursion.
+    proceeds P, relieved R = P + min(0, running minimum of I - P), which is that recursion; at
+    the holding's last row, R = P + min(0, the least I - P over its rows).
     """
     keys = ["fund_id", "holding_id"]
     rank = {t: i for i, t in enumerate(HOLDING_TYPES)}
@@ -104,34 +105,44 @@ def cost_relief(txns: pl.DataFrame) -> pl.DataFrame:
         .sort([*keys, "date", "_rank", "source_file", "source_line"])
     )
     amount = cents(pl.col("amount_fund"))
-    for name, t in (("_i", "investment"), ("_p", "proceeds"), ("_n", "income")):
-        rows = rows.with_columns(
-            pl.when(pl.col("type") == t)
-            .then(amount)
-            .otherwise(zero())
-            .cum_sum()
-            .over(keys)
-            .alias(name)
-        )
-    rows = rows.with_columns(
-        (
-            pl.col("_p")
-            + pl.min_horizontal((pl.col("_i") - pl.col("_p")).cum_min().over(keys), zero())
-        ).alias("_r")
+    net = (  # I - P moves by each row's investment, less its proceeds
+        pl.when(pl.col("type") == "investment")
+        .then(amount)
+        .when(pl.col("type") == "proceeds")
+        .then(zero() - amount)
+        .otherwise(zero())
     )
+    # rows are sorted by holding: a running I - P over all rows, less its value before the
+    # holding's first row, is the holding's own (integer group ids, no hashing of the keys)
+    starts = pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift()) for k in keys)
+    rows = rows.with_columns(net.alias("_net"), starts.cum_sum().alias("_g")).with_columns(
+        pl.col("_net").cum_sum().alias("_run")
+    )
+    by_type = {n: amount.filter(pl.col("type") == t).sum() for n, t in _HOLDING_SUMS.items()}
+    least = pl.col("_run").min() - (pl.col("_run") - pl.col("_net")).first()
     return (
-        rows.group_by(keys, maintain_order=True)
+        rows.group_by("_g", maintain_order=True)
         .agg(
-            pl.col("_i").last().alias("invested"),
-            pl.col("_p").last().alias("proceeds"),
-            pl.col("_n").last().alias("income"),
-            pl.col("_r").last().alias("relieved_cost"),
+            *(pl.col(k).first() for k in keys),
+            *(e.alias(n) for n, e in by_type.items()),
+            least.alias("_least"),
         )
         .with_columns(
+            (pl.col("proceeds") + pl.min_horizontal(pl.col("_least"), zero())).alias(
+                "relieved_cost"
+            )
+        )
+        .select(
+            *keys,
+            *by_type,
+            "relieved_cost",
             (pl.col("invested") - pl.col("relieved_cost")).alias("remaining_cost"),
             (pl.col("proceeds") - pl.col("relieved_cost")).alias("realised_gain"),
         )
     )
+
+
+_HOLDING_SUMS = {"invested": "investment", "proceeds": "proceeds", "income": "income"}
 
 
 def marks(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataFrame:
