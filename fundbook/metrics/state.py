@@ -22,7 +22,6 @@ from fundbook.metrics.positions import (
     cash_sign,
     cost_relief,
     fx_at,
-    key_type_sums,
     marks,
     sums_by_type,
 )
@@ -56,7 +55,7 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     txns = frames.transactions.filter(pl.col("date") <= at)
     fx = fx_at(frames, at)
     base = cost_relief(txns).join(marks(frames, txns, at), on=["fund_id", "holding_id"], how="left")
-    per_type = key_type_sums(txns, ["fund_id", "investor_id"])  # the one pass over the rows
+    per_type = _per_type_at(frames, at)
     fund_totals = _fund_totals(frames, per_type)
     accounts_base = _account_flows(frames, per_type, at)
     links = _fund_links(frames, base, fx)
@@ -71,6 +70,31 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     funds = _fund_navs(fund_totals, holdings)
     accounts = _allocate_pnl(accounts_base, funds)
     return BookState(at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx)
+
+
+_FLOW_KEYS = ["fund_id", "investor_id", "type"]
+
+
+@per_frames
+def _flows_by_key(frames: BookFrames) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The transactions of each (fund, investor, type), under an integer key `_k`: the keys,
+    and the dated amounts in cents. Grouped once per book, so that the totals at each date a
+    close asks for are one grouping on an integer, not on three texts."""
+    grouped = (
+        frames.transactions.group_by(_FLOW_KEYS)
+        .agg(pl.col("date"), cents(pl.col("amount_fund")).alias("amount"))
+        .with_row_index("_k")
+    )
+    dated = grouped.select("_k", "date", "amount").explode("date", "amount")
+    return grouped.select(*_FLOW_KEYS, "_k"), dated
+
+
+def _per_type_at(frames: BookFrames, at: date) -> pl.DataFrame:
+    """Per (fund, investor, type) with a transaction on or before `at`: the total in cents
+    (`amount`), as `key_type_sums` of the transactions to `at` gives it."""
+    keys, dated = _flows_by_key(frames)
+    sums = dated.filter(pl.col("date") <= at).group_by("_k").agg(pl.col("amount").sum())
+    return keys.join(sums, on="_k").drop("_k")
 
 
 def _levels(links: pl.DataFrame) -> int:
