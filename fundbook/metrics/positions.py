@@ -97,13 +97,23 @@ def cost_relief(txns: pl.DataFrame) -> pl.DataFrame:
     proceeds P, relieved R = P + min(0, running minimum of I - P), which is that recursion; at
     the holding's last row, R = P + min(0, the least I - P over its rows).
     """
-    keys = ["fund_id", "holding_id"]
+    return relieve(holding_rows(txns))
+
+
+def holding_rows(txns: pl.DataFrame) -> pl.DataFrame:
+    """The investment, income and proceeds rows in the order cost is relieved: by holding,
+    date, type (cost before relief), source. Rows kept to a date stay in that order."""
     rank = {t: i for i, t in enumerate(HOLDING_TYPES)}
-    rows = (
+    return (
         txns.filter(pl.col("type").is_in(HOLDING_TYPES))
         .with_columns(pl.col("type").replace_strict(rank, return_dtype=pl.Int8).alias("_rank"))
-        .sort([*keys, "date", "_rank", "source_file", "source_line"])
+        .sort(["fund_id", "holding_id", "date", "_rank", "source_file", "source_line"])
     )
+
+
+def relieve(rows: pl.DataFrame) -> pl.DataFrame:
+    """`cost_relief` of rows in `holding_rows` order."""
+    keys = ["fund_id", "holding_id"]
     amount = cents(pl.col("amount_fund"))
     net = (  # I - P moves by each row's investment, less its proceeds
         pl.when(pl.col("type") == "investment")
@@ -147,10 +157,19 @@ _HOLDING_SUMS = {"invested": "investment", "proceeds": "proceeds", "income": "in
 
 def marks(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataFrame:
     """Per holding with a valuation: the latest mark on or before `at` plus later investments."""
+    return marks_from(valuations_in_order(frames.valuations), txns, at)
+
+
+def valuations_in_order(valuations: pl.DataFrame) -> pl.DataFrame:
+    """Valuations by holding, date and source: the last of a holding's is its latest mark."""
+    return valuations.sort(["fund_id", "holding_id", "date", "source_file", "source_line"])
+
+
+def marks_from(ordered: pl.DataFrame, txns: pl.DataFrame, at: date) -> pl.DataFrame:
+    """`marks` from valuations in `valuations_in_order` order."""
     keys = ["fund_id", "holding_id"]
     latest = (
-        frames.valuations.filter(pl.col("date") <= at)
-        .sort([*keys, "date", "source_file", "source_line"])
+        ordered.filter(pl.col("date") <= at)
         .group_by(keys)
         .agg(
             pl.col("date").last().alias("valuation_date"),

@@ -20,10 +20,12 @@ from fundbook.metrics.money import (
 from fundbook.metrics.positions import (
     BookState,
     cash_sign,
-    cost_relief,
     fx_at,
-    marks,
+    holding_rows,
+    marks_from,
+    relieve,
     sums_by_type,
+    valuations_in_order,
 )
 from fundbook.metrics.protocol import BookFrames
 
@@ -52,9 +54,10 @@ def book_state(frames: BookFrames, at: date) -> BookState:
             f"figures as of {at} need frames loaded as of {at} or later "
             f"(these end at {frames.as_of})"
         )
-    txns = frames.transactions.filter(pl.col("date") <= at)
+    rows = _holding_rows(frames).filter(pl.col("date") <= at)  # still in relief order
     fx = fx_at(frames, at)
-    base = cost_relief(txns).join(marks(frames, txns, at), on=["fund_id", "holding_id"], how="left")
+    marked = marks_from(_valuations(frames), rows, at)
+    base = relieve(rows).join(marked, on=["fund_id", "holding_id"], how="left")
     per_type = _per_type_at(frames, at)
     fund_totals = _fund_totals(frames, per_type)
     accounts_base = _account_flows(frames, per_type, at)
@@ -73,6 +76,18 @@ def book_state(frames: BookFrames, at: date) -> BookState:
 
 
 _FLOW_KEYS = ["fund_id", "investor_id", "type"]
+
+
+@per_frames
+def _holding_rows(frames: BookFrames) -> pl.DataFrame:
+    """The holdings' rows in relief order, sorted once per book (a date keeps their order)."""
+    return holding_rows(frames.transactions)
+
+
+@per_frames
+def _valuations(frames: BookFrames) -> pl.DataFrame:
+    """The valuations in mark order, sorted once per book."""
+    return valuations_in_order(frames.valuations)
 
 
 @per_frames
