@@ -1,7 +1,7 @@
 """One benchmark case in this process: set up (untimed), run the timed part, print a JSON line.
 
 Run by benchmarks/run.py, one subprocess per run so that each has its own peak memory:
-    python benchmarks/cases.py CASE --work DIR --size N [--profile]
+    python benchmarks/cases.py CASE --work DIR --size N [--shape many-small] [--profile]
 The work directory holds the book (`book/`), the imported database (`imported.duckdb`) and the
 closed one (`closed.duckdb`) that later cases start from; run.py orders the cases so they exist.
 """
@@ -31,13 +31,16 @@ PDF_REPORTS = 10
 Timed = Callable[[], dict[str, Any] | None]
 
 
+SHAPE = "default"  # the book shape of `fundbook synth --shape` (set by --shape)
+
+
 def case_synth(work: Path, size: int) -> Timed:
     from fundbook.synth.generator import generate_book
 
     out = work / "book"
 
     def run() -> dict[str, Any]:
-        return {"rows": generate_book(out, transactions=size, seed=SEED)}
+        return {"rows": generate_book(out, transactions=size, seed=SEED, shape=SHAPE)}
 
     return run
 
@@ -249,7 +252,10 @@ def main() -> None:
         default=None,
         help="write a pyinstrument profile of the timed part to this file",
     )
+    parser.add_argument("--shape", default="default", help="book shape of the synth case")
     args = parser.parse_args()
+    global SHAPE
+    SHAPE = args.shape
     timed = CASES[args.case](args.work, args.size)
     profiler = None
     if args.profile:

@@ -5,7 +5,7 @@ Prints one table and writes benchmarks/results/latest.json (machine, versions, d
 Ratios are the results; absolute times on a shared machine are noise-prone.
 
     uv run --frozen python benchmarks/run.py [--runs N] [--sizes 10000,100000] [--scale]
-                                             [--profile] [--out FILE]
+                                             [--shape many-small] [--profile] [--out FILE]
 """
 
 from __future__ import annotations
@@ -105,9 +105,12 @@ def versions() -> dict[str, str]:
     return out
 
 
-def run_case(case: str, work: Path, size: int, runs: int, profile: Path | None) -> dict[str, Any]:
+def run_case(
+    case: str, work: Path, size: int, runs: int, profile: Path | None, shape: str = "default"
+) -> dict[str, Any]:
     """`runs` timed runs of a case (each in a subprocess), then one profiled run if asked."""
     cmd = [sys.executable, str(HERE / "cases.py"), case, "--work", str(work), "--size", str(size)]
+    cmd += ["--shape", shape]
     done: list[dict[str, Any]] = []
     error = None
     for _ in range(runs):
@@ -202,16 +205,21 @@ def compare_xirr(work: Path) -> dict[str, Any]:
 
 
 def run_size(
-    size: int, cases: tuple[str, ...], runs: int, profile_dir: Path | None, work: Path
+    size: int,
+    cases: tuple[str, ...],
+    runs: int,
+    profile_dir: Path | None,
+    work: Path,
+    shape: str = "default",
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     work.mkdir(parents=True, exist_ok=True)
     results = []
     for case in cases:
         n = 1 if size >= SCALE_SIZE else runs
         profiled = profile_dir and case in PROFILED and size >= 1_000_000
-        profile = profile_dir / f"{case}-{size}.txt" if profiled else None
+        profile = profile_dir / f"{case}-{shape}-{size}.txt" if profiled else None
         print(f"  {size:>10,}  {case:<17}", end="", flush=True, file=sys.stderr)
-        res = run_case(case, work, size, n, profile)
+        res = run_case(case, work, size, n, profile, shape)
         print(
             f" {res.get('median_s', float('nan')):8.3f} s  {res.get('error', '')}", file=sys.stderr
         )
@@ -240,6 +248,12 @@ def main() -> None:
         action="store_true",
         help="one extra pyinstrument run of import/close/metrics/reports",
     )
+    parser.add_argument(
+        "--shape",
+        default="default",
+        help="book shape (`fundbook synth --shape`): default, or many-small (~2,600 sub-funds "
+        "of ~25 LPs and ~25 holdings at 1M transactions)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the generated books")
     args = parser.parse_args()
@@ -259,13 +273,16 @@ def main() -> None:
         "machine": machine(),
         "versions": versions(),
         "runs": args.runs,
+        "shape": args.shape,
         "cases": [],
         "xirr_agreement": {},
     }
     for size, size_cases in plan:
         work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-", dir=tmp))
         try:
-            results, agreement = run_size(size, size_cases, args.runs, profile_dir, work)
+            results, agreement = run_size(
+                size, size_cases, args.runs, profile_dir, work, args.shape
+            )
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)

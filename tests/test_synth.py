@@ -107,3 +107,21 @@ def test_cli_writes_the_book(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert '"file": "transactions.csv"' in result.output
     assert (tmp_path / "cli" / "fx_rates.csv").exists()
+
+
+@pytest.mark.parametrize("shape", ["many-small"])
+def test_other_shape_is_valid_and_of_its_make_up(shape: str, tmp_path: Path) -> None:
+    """Many small funds: a valid book, deterministic by seed, ~25 LPs per sub-fund, and about
+    2.6 times as many sub-funds per transaction as the default shape."""
+    out, again = tmp_path / "book", tmp_path / "again"
+    generate_book(out, transactions=20_000, seed=7, shape=shape)
+    generate_book(again, transactions=20_000, seed=7, shape=shape)
+    for name in FILES:
+        assert (again / f"{name}.csv").read_bytes() == (out / f"{name}.csv").read_bytes()
+    _, errors = read_book(out)
+    assert [str(e) for e in errors] == []
+    subs = _read(out, "funds").filter(pl.col("kind") == "sub_fund").height
+    assert 45 <= subs <= 60  # 20,000 / 385
+    lps = _read(out, "commitments").filter(pl.col("fund_id").str.starts_with("SF-")).height
+    assert 22 <= lps / subs <= 29
+    assert 15_000 <= _read(out, "transactions").height <= 25_000

@@ -9,6 +9,7 @@ import polars as pl
 
 from fundbook.cli.output import emit, format_option
 from fundbook.synth.generator import generate_book
+from fundbook.synth.shape import SHAPES
 
 
 @click.command("synth")
@@ -34,13 +35,21 @@ from fundbook.synth.generator import generate_book
     required=True,
     help="Directory for the ledger CSV files (created if missing).",
 )
+@click.option(
+    "--shape",
+    type=click.Choice(sorted(SHAPES)),
+    default="default",
+    show_default=True,
+    help="default: ~1,000 large sub-funds per 1M transactions; many-small: ~2,600 young "
+    "sub-funds of ~25 LPs and ~25 holdings each.",
+)
 @format_option
-def synth_cmd(transactions: int, seed: int, out: Path, fmt: str) -> None:
+def synth_cmd(transactions: int, seed: int, out: Path, shape: str, fmt: str) -> None:
     """Write a valid synthetic book (funds of funds, sub-funds, thousands of investors).
 
     The book follows the ledger format (contract v1) and imports without a validation error.
     """
-    counts = generate_book(out, transactions=transactions, seed=seed)
+    counts = generate_book(out, transactions=transactions, seed=seed, shape=shape)
     if fmt == "table":
         click.echo(f"wrote a synthetic book (seed {seed}) to {out}")
     emit(pl.DataFrame({"file": [f"{k}.csv" for k in counts], "rows": list(counts.values())}), fmt)

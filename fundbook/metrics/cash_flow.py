@@ -18,12 +18,18 @@ def cash_flow_by_quarter(frames: BookFrames, as_of: date) -> pl.DataFrame:
         (pl.col("date") <= as_of) & pl.col("type").is_in(["contribution", "distribution"])
     )
     amount = cents(pl.col("amount_fund"))
-    quarter = pl.format("{}Q{}", pl.col("date").dt.year(), pl.col("date").dt.quarter())
+    year, quarter = pl.col("date").dt.year().alias("_y"), pl.col("date").dt.quarter().alias("_q")
     out = (
-        flows.group_by("fund_id", quarter.alias("quarter"))
+        flows.group_by("fund_id", year, quarter)  # the label is made once per group, not row
         .agg(
             amount.filter(pl.col("type") == "contribution").sum().alias("contributions"),
             amount.filter(pl.col("type") == "distribution").sum().alias("distributions"),
+        )
+        .select(
+            "fund_id",
+            pl.format("{}Q{}", "_y", "_q").alias("quarter"),
+            "contributions",
+            "distributions",
         )
         .sort("fund_id", "quarter")
         .with_columns((pl.col("distributions") - pl.col("contributions")).alias("net_cash_flow"))

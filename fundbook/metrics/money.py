@@ -160,9 +160,14 @@ def allocate_lines(
     """
     *others, last = lines
     total = pl.sum_horizontal(pl.col(c) * s for c, s in lines.items()).cast(CENTS)
-    df = allocate(df.with_columns(total.alias("_total")), "_total", weight, group, key, "_share")
+    # the group and key as integers in their order: each allocation sorts by them twice
+    codes = (pl.col(group).rank("dense").alias("_ag"), pl.col(key).rank("dense").alias("_ak"))
+    df = df.with_columns(total.alias("_total"), *codes)
+    df = allocate(df, "_total", weight, "_ag", "_ak", "_share")
     for col in others:
-        df = allocate(df, col, weight, group, key, f"{prefix}{col}")
+        df = allocate(df, col, weight, "_ag", "_ak", f"{prefix}{col}")
     rest = pl.sum_horizontal(pl.col(f"{prefix}{c}") * lines[c] for c in others) if others else 0
     balance = (pl.col("_share") - rest) * lines[last]
-    return df.with_columns(balance.cast(CENTS).alias(f"{prefix}{last}")).drop("_total", "_share")
+    return df.with_columns(balance.cast(CENTS).alias(f"{prefix}{last}")).drop(
+        "_total", "_share", "_ag", "_ak"
+    )

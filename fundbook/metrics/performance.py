@@ -75,14 +75,20 @@ _NET, _GROSS = NET_FLOW_SIGN, GROSS_FLOW_SIGN
 
 def irr_by_group(flows: pl.DataFrame, keys: list[str], name: str) -> pl.DataFrame:
     """XIRR per `keys` of flows (keys, date, amount in cents); null where undefined."""
-    groups = flows.select(keys).unique(maintain_order=True).with_row_index("_g")
     if flows.height == 0:
-        return groups.drop("_g").with_columns(pl.lit(None, pl.Float64).alias(name))
-    indexed = flows.join(groups, on=keys, how="left")
+        return flows.select(keys).with_columns(pl.lit(None, pl.Float64).alias(name))
+    # each group's flows in their order, groups in order of first appearance, numbered `_g`
+    grouped = (
+        flows.group_by(keys, maintain_order=True)
+        .agg("date", pl.col("amount").cast(pl.Float64))
+        .with_row_index("_g")
+    )
+    groups = grouped.select("_g", *keys)
+    indexed = grouped.select("_g", "date", "amount").explode("date", "amount")
     rates = xirr_grouped(
         indexed["_g"].to_numpy(),
         indexed["date"].to_numpy(),
-        indexed["amount"].cast(pl.Float64).to_numpy() / 100.0,
+        indexed["amount"].to_numpy() / 100.0,
     )
     rates = np.where(np.isfinite(rates), rates, np.nan)
     out = groups.with_columns(pl.Series(name, rates[: groups.height]).fill_nan(None))

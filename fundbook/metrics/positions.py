@@ -60,70 +60,116 @@ def fx_at(frames: BookFrames, at: date) -> pl.DataFrame:
     return pl.concat([hkd, latest.cast({"hkd_per_unit": RATE})])
 
 
+def key_type_sums(txns: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Per `keys` and transaction type, the total in cents (`amount`): the one pass over the
+    rows that `sums_by_type` and the book state read their totals from."""
+    return txns.group_by(*keys, "type").agg(cents(pl.col("amount_fund")).sum().alias("amount"))
+
+
+def sums_by_type(per_type: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Per `keys` (all or some of those of a `key_type_sums` frame), the total in cents of each
+    flow type in FLOW_COLUMNS."""
+    return per_type.group_by(keys).agg(
+        pl.col("amount").filter(pl.col("type") == t).sum().alias(col)
+        for t, col in FLOW_COLUMNS.items()
+    )
+
+
 def type_sums(txns: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Per `keys`, the total in cents of each flow type in FLOW_COLUMNS."""
-    amount = cents(pl.col("amount_fund"))
-    return txns.group_by(keys).agg(
-        amount.filter(pl.col("type") == t).sum().alias(col) for t, col in FLOW_COLUMNS.items()
-    )
+    return sums_by_type(key_type_sums(txns, keys), keys)
+
+
+def cash_sign(type_col: str = "type") -> pl.Expr:
+    """The sign of a transaction type's effect on the fund's cash (0 for memo rows), in cents."""
+    return pl.col(type_col).replace_strict(CASH_SIGN, default=0, return_dtype=pl.Int8).cast(CENTS)
 
 
 def signed_cash(type_col: str = "type") -> pl.Expr:
     """The transaction's effect on the fund's cash, in cents (0 for memo rows)."""
-    sign = pl.col(type_col).replace_strict(CASH_SIGN, default=0, return_dtype=pl.Int8)
-    return cents(pl.col("amount_fund")) * sign.cast(CENTS)
+    return cents(pl.col("amount_fund")) * cash_sign(type_col)
 
 
 def cost_relief(txns: pl.DataFrame) -> pl.DataFrame:
     """Per holding: invested, proceeds, income, and cost relieved by proceeds (cost recovery).
 
     Each proceeds row relieves min(remaining cost, proceeds): with cumulative invested I and
-    proceeds P, relieved R = P + min(0, running minimum of I - P), which is that recursion.
+    proceeds P, relieved R = P + min(0, running minimum of I - P), which is that recursion; at
+    the holding's last row, R = P + min(0, the least I - P over its rows).
     """
-    keys = ["fund_id", "holding_id"]
+    return relieve(holding_rows(txns))
+
+
+def holding_rows(txns: pl.DataFrame) -> pl.DataFrame:
+    """The investment, income and proceeds rows in the order cost is relieved: by holding,
+    date, type (cost before relief), source. Rows kept to a date stay in that order."""
     rank = {t: i for i, t in enumerate(HOLDING_TYPES)}
-    rows = (
+    return (
         txns.filter(pl.col("type").is_in(HOLDING_TYPES))
         .with_columns(pl.col("type").replace_strict(rank, return_dtype=pl.Int8).alias("_rank"))
-        .sort([*keys, "date", "_rank", "source_file", "source_line"])
+        .sort(["fund_id", "holding_id", "date", "_rank", "source_file", "source_line"])
     )
+
+
+def relieve(rows: pl.DataFrame) -> pl.DataFrame:
+    """`cost_relief` of rows in `holding_rows` order."""
+    keys = ["fund_id", "holding_id"]
     amount = cents(pl.col("amount_fund"))
-    for name, t in (("_i", "investment"), ("_p", "proceeds"), ("_n", "income")):
-        rows = rows.with_columns(
-            pl.when(pl.col("type") == t)
-            .then(amount)
-            .otherwise(zero())
-            .cum_sum()
-            .over(keys)
-            .alias(name)
-        )
-    rows = rows.with_columns(
-        (
-            pl.col("_p")
-            + pl.min_horizontal((pl.col("_i") - pl.col("_p")).cum_min().over(keys), zero())
-        ).alias("_r")
+    net = (  # I - P moves by each row's investment, less its proceeds
+        pl.when(pl.col("type") == "investment")
+        .then(amount)
+        .when(pl.col("type") == "proceeds")
+        .then(zero() - amount)
+        .otherwise(zero())
     )
+    # rows are sorted by holding: a running I - P over all rows, less its value before the
+    # holding's first row, is the holding's own (integer group ids, no hashing of the keys)
+    starts = pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift()) for k in keys)
+    rows = rows.with_columns(net.alias("_net"), starts.cum_sum().alias("_g")).with_columns(
+        pl.col("_net").cum_sum().alias("_run")
+    )
+    by_type = {n: amount.filter(pl.col("type") == t).sum() for n, t in _HOLDING_SUMS.items()}
+    least = pl.col("_run").min() - (pl.col("_run") - pl.col("_net")).first()
     return (
-        rows.group_by(keys, maintain_order=True)
+        rows.group_by("_g", maintain_order=True)
         .agg(
-            pl.col("_i").last().alias("invested"),
-            pl.col("_p").last().alias("proceeds"),
-            pl.col("_n").last().alias("income"),
-            pl.col("_r").last().alias("relieved_cost"),
+            *(pl.col(k).first() for k in keys),
+            *(e.alias(n) for n, e in by_type.items()),
+            least.alias("_least"),
         )
         .with_columns(
+            (pl.col("proceeds") + pl.min_horizontal(pl.col("_least"), zero())).alias(
+                "relieved_cost"
+            )
+        )
+        .select(
+            *keys,
+            *by_type,
+            "relieved_cost",
             (pl.col("invested") - pl.col("relieved_cost")).alias("remaining_cost"),
             (pl.col("proceeds") - pl.col("relieved_cost")).alias("realised_gain"),
         )
     )
 
 
+_HOLDING_SUMS = {"invested": "investment", "proceeds": "proceeds", "income": "income"}
+
+
 def marks(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataFrame:
     """Per holding with a valuation: the latest mark on or before `at` plus later investments."""
+    return marks_from(valuations_in_order(frames.valuations), txns, at)
+
+
+def valuations_in_order(valuations: pl.DataFrame) -> pl.DataFrame:
+    """Valuations by holding, date and source: the last of a holding's is its latest mark."""
+    return valuations.sort(["fund_id", "holding_id", "date", "source_file", "source_line"])
+
+
+def marks_from(ordered: pl.DataFrame, txns: pl.DataFrame, at: date) -> pl.DataFrame:
+    """`marks` from valuations in `valuations_in_order` order."""
     keys = ["fund_id", "holding_id"]
     latest = (
-        frames.valuations.filter(pl.col("date") <= at)
-        .sort([*keys, "date", "source_file", "source_line"])
+        ordered.filter(pl.col("date") <= at)
         .group_by(keys)
         .agg(
             pl.col("date").last().alias("valuation_date"),

@@ -147,7 +147,10 @@ def _own_items(
     and a grant fund's grants (government) and the companies' matching (social)."""
     book_funds = frames.funds["fund_id"].implode()
     social = frames.investors.filter(pl.col("kind") != "government")["investor_id"].implode()
-    txns = frames.transactions.filter(pl.col("date") <= as_of).join(scope, on="fund_id")
+    moved = ["investment", "co_investment", "grant", "matching"]  # the only types counted
+    txns = frames.transactions.filter((pl.col("date") <= as_of) & pl.col("type").is_in(moved)).join(
+        scope, on="fund_id"
+    )
     direct = (
         (pl.col("role") == "vehicle")
         & (pl.col("type") == "investment")

@@ -19,11 +19,13 @@ from fundbook.metrics.money import (
 )
 from fundbook.metrics.positions import (
     BookState,
-    cost_relief,
+    cash_sign,
     fx_at,
-    marks,
-    signed_cash,
-    type_sums,
+    holding_rows,
+    marks_from,
+    relieve,
+    sums_by_type,
+    valuations_in_order,
 )
 from fundbook.metrics.protocol import BookFrames
 
@@ -52,11 +54,13 @@ def book_state(frames: BookFrames, at: date) -> BookState:
             f"figures as of {at} need frames loaded as of {at} or later "
             f"(these end at {frames.as_of})"
         )
-    txns = frames.transactions.filter(pl.col("date") <= at)
+    rows = _holding_rows(frames).filter(pl.col("date") <= at)  # still in relief order
     fx = fx_at(frames, at)
-    base = cost_relief(txns).join(marks(frames, txns, at), on=["fund_id", "holding_id"], how="left")
-    fund_totals = _fund_totals(frames, txns)
-    accounts_base = _account_flows(frames, txns, at)
+    marked = marks_from(_valuations(frames), rows, at)
+    base = relieve(rows).join(marked, on=["fund_id", "holding_id"], how="left")
+    per_type = _per_type_at(frames, at)
+    fund_totals = _fund_totals(frames, per_type)
+    accounts_base = _account_flows(frames, per_type, at)
     links = _fund_links(frames, base, fx)
     sub_navs = pl.DataFrame(
         schema={"fund_id": pl.String, "holding_id": pl.String, "_sub_value": CENTS}
@@ -71,6 +75,43 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     return BookState(at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx)
 
 
+_FLOW_KEYS = ["fund_id", "investor_id", "type"]
+
+
+@per_frames
+def _holding_rows(frames: BookFrames) -> pl.DataFrame:
+    """The holdings' rows in relief order, sorted once per book (a date keeps their order)."""
+    return holding_rows(frames.transactions)
+
+
+@per_frames
+def _valuations(frames: BookFrames) -> pl.DataFrame:
+    """The valuations in mark order, sorted once per book."""
+    return valuations_in_order(frames.valuations)
+
+
+@per_frames
+def _flows_by_key(frames: BookFrames) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The transactions of each (fund, investor, type), under an integer key `_k`: the keys,
+    and the dated amounts in cents. Grouped once per book, so that the totals at each date a
+    close asks for are one grouping on an integer, not on three texts."""
+    grouped = (
+        frames.transactions.group_by(_FLOW_KEYS)
+        .agg(pl.col("date"), cents(pl.col("amount_fund")).alias("amount"))
+        .with_row_index("_k")
+    )
+    dated = grouped.select("_k", "date", "amount").explode("date", "amount")
+    return grouped.select(*_FLOW_KEYS, "_k"), dated
+
+
+def _per_type_at(frames: BookFrames, at: date) -> pl.DataFrame:
+    """Per (fund, investor, type) with a transaction on or before `at`: the total in cents
+    (`amount`), as `key_type_sums` of the transactions to `at` gives it."""
+    keys, dated = _flows_by_key(frames)
+    sums = dated.filter(pl.col("date") <= at).group_by("_k").agg(pl.col("amount").sum())
+    return keys.join(sums, on="_k").drop("_k")
+
+
 def _levels(links: pl.DataFrame) -> int:
     """How many passes value every fund-of-funds level: the longest chain of funds holding
     funds (0 when no fund holds a fund; a cycle stops after one pass per link)."""
@@ -83,9 +124,10 @@ def _levels(links: pl.DataFrame) -> int:
     return depth
 
 
-def _fund_totals(frames: BookFrames, txns: pl.DataFrame) -> pl.DataFrame:
-    flows = type_sums(txns, ["fund_id"])
-    cash = txns.group_by("fund_id").agg(signed_cash().sum().alias("cash"))
+def _fund_totals(frames: BookFrames, per_type: pl.DataFrame) -> pl.DataFrame:
+    """Per fund: the total of each flow type and the cash (`per_type`: `key_type_sums`)."""
+    flows = sums_by_type(per_type, ["fund_id"])
+    cash = per_type.group_by("fund_id").agg((pl.col("amount") * cash_sign()).sum().alias("cash"))
     out = frames.funds.select("fund_id", "currency").join(flows, on="fund_id", how="left")
     out = out.join(cash, on="fund_id", how="left")
     return out.with_columns(pl.exclude("fund_id", "currency").fill_null(0))
@@ -232,8 +274,9 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _account_flows(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataFrame:
-    """Per (fund, investor): committed, contributions, distributions and the allocation weight."""
+def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.DataFrame:
+    """Per (fund, investor): committed, contributions, distributions and the allocation weight
+    (`per_type`: the transactions' `key_type_sums` per fund and investor)."""
     keys = ["fund_id", "investor_id"]
     committed = (
         frames.commitments.filter(pl.col("date") <= at)
@@ -241,17 +284,11 @@ def _account_flows(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataF
         .agg(cents(pl.col("amount_fund")).sum().alias("committed"))
     )
     flows = (
-        txns.filter(pl.col("type").is_in(["contribution", "distribution"]))
+        per_type.filter(pl.col("type").is_in(["contribution", "distribution"]))
         .group_by(keys)
         .agg(
-            cents(pl.col("amount_fund"))
-            .filter(pl.col("type") == "contribution")
-            .sum()
-            .alias("contributions"),
-            cents(pl.col("amount_fund"))
-            .filter(pl.col("type") == "distribution")
-            .sum()
-            .alias("distributions"),
+            pl.col("amount").filter(pl.col("type") == "contribution").sum().alias("contributions"),
+            pl.col("amount").filter(pl.col("type") == "distribution").sum().alias("distributions"),
         )
     )
     out = committed.join(flows, on=keys, how="full", coalesce=True).with_columns(

@@ -8,7 +8,7 @@ import polars as pl
 
 from fundbook.core.errors import FundbookError
 from fundbook.metrics.money import CENTS, allocate_lines, as_money, zero
-from fundbook.metrics.positions import BookState, type_sums
+from fundbook.metrics.positions import FLOW_COLUMNS, BookState
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import PNL_LINES, book_state
 
@@ -75,9 +75,8 @@ def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.
     if start > end:
         raise FundbookError(f"the statement period starts ({start}) after it ends ({end})")
     before, after = book_state(frames, start - timedelta(days=1)), book_state(frames, end)
-    period = frames.transactions.filter(pl.col("date").is_between(start, end))
-    fund = _fund_lines(frames, before, after, period)
-    investors = _investor_lines(before, after, period)
+    fund = _fund_lines(frames, before, after)
+    investors = _investor_lines(before, after)
     both = pl.concat([investors, fund.select(investors.columns)], how="vertical")
     both = both.with_columns(
         (
@@ -109,11 +108,22 @@ def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.
     return as_money(out.select(*_KEYS, "currency", "period_start", "period_end", *STATEMENT_LINES))
 
 
-def _fund_lines(
-    frames: BookFrames, before: BookState, after: BookState, period: pl.DataFrame
+def _period_flows(
+    before: pl.DataFrame, after: pl.DataFrame, keys: list[str], columns: list[str]
 ) -> pl.DataFrame:
+    """The flows of the period: the totals at its end less those before its start (the book
+    states hold them), exactly the sums of the period's rows, without reading them again."""
+    was = before.select(*keys, *(pl.col(c).alias(f"_was_{c}") for c in columns))
+    return (
+        after.select(*keys, *columns)
+        .join(was, on=keys, how="left")
+        .select(*keys, *(pl.col(c) - pl.col(f"_was_{c}").fill_null(zero()) for c in columns))
+    )
+
+
+def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.DataFrame:
     """The fund-total row: the fund's own flows and changes in the period."""
-    flows = type_sums(period, ["fund_id"])
+    flows = _period_flows(before.funds, after.funds, ["fund_id"], list(FLOW_COLUMNS.values()))
     b = before.funds.select(
         "fund_id",
         pl.col("nav").alias("beginning_nav"),
@@ -146,13 +156,14 @@ def _fund_lines(
     )
 
 
-def _investor_lines(before: BookState, after: BookState, period: pl.DataFrame) -> pl.DataFrame:
+def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     """Investor rows: own contributions and distributions; each P&L line is the investor's
     allocated cumulative line at the end less the beginning cumulative line allocated at the
     end partnership percentages, so a change of percentages shows in other_income_expense
     only (as does the investor's share of grants)."""
-    own = period.filter(pl.col("investor_id").is_not_null())
-    own = type_sums(own, _KEYS).select(*_KEYS, "contributions", "distributions")
+    own = _period_flows(
+        before.accounts, after.accounts, _KEYS, ["contributions", "distributions"]
+    ).filter(pl.col("investor_id").is_not_null())
     b = before.accounts.select(
         *_KEYS, pl.col("nav").alias("beginning_nav"), pl.col("contributions").alias("_paid_before")
     )

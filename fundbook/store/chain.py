@@ -147,7 +147,9 @@ def line_expr(table: Table) -> str:
     fields = []
     for name, dtype, _ in table.columns:
         col = quote(name)
-        if dtype in _PLAIN_TYPES or dtype.startswith("DECIMAL("):
+        if dtype.startswith("DECIMAL("):
+            fields.append(f"coalesce({_decimal_text(col, dtype)}, '-')")
+        elif dtype in _PLAIN_TYPES:
             fields.append(f"coalesce({col}::VARCHAR, '-')")
         else:  # one concat (no intermediate strings); concat skips NULLs, hence the CASE
             text = col if dtype == "VARCHAR" else f"{col}::VARCHAR"
@@ -155,6 +157,19 @@ def line_expr(table: Table) -> str:
                 f"CASE WHEN {col} IS NULL THEN '-' ELSE concat(strlen({text}), ':', {text}) END"
             )
     return f"concat_ws(',', {', '.join(fields)})"
+
+
+def _decimal_text(col: str, dtype: str) -> str:
+    """SQL of a DECIMAL's text. A wide decimal (128-bit) that fits 18 digits is printed from
+    the 64-bit decimal of the same scale: the same text, three times faster in DuckDB."""
+    width, scale = (int(x) for x in dtype.removeprefix("DECIMAL(").rstrip(")").split(","))
+    if width <= 18:
+        return f"{col}::VARCHAR"
+    narrow = f"DECIMAL(18,{scale})"
+    return (
+        f"CASE WHEN abs({col}) < {10 ** (18 - scale)} THEN {col}::{narrow}::VARCHAR "
+        f"ELSE {col}::VARCHAR END"
+    )
 
 
 def key_expr(table: Table) -> str:

@@ -27,30 +27,34 @@ from fundbook.synth.shape import (
     Q_END,
     Q_START,
     QUARTERS,
+    SHAPES,
     SUB_FUNDS_PER_PROGRAMME,
     Book,
+    BookShape,
     SubInvestors,
     expand,
     random_day,
 )
 from fundbook.synth.writer import write_book
 
-TXNS_PER_SUB_FUND = 950  # calibrated so that a book has about the transactions asked for
 GRANT_START = int((np.datetime64("2025-11-18") - np.datetime64("1970-01-01")).astype(np.int64))
 
 
-def generate_book(out_dir: Path, transactions: int, seed: int) -> dict[str, int]:
-    """Write a valid ledger book of about `transactions` transactions; return rows per file."""
-    return write_book(build_book(transactions, seed), Path(out_dir))
+def generate_book(
+    out_dir: Path, transactions: int, seed: int, shape: str = "default"
+) -> dict[str, int]:
+    """Write a valid ledger book of about `transactions` transactions, of one of `SHAPES`;
+    return rows per file."""
+    return write_book(build_book(transactions, seed, SHAPES[shape]), Path(out_dir))
 
 
-def build_book(transactions: int, seed: int) -> Book:
+def build_book(transactions: int, seed: int, shape: BookShape = SHAPES["default"]) -> Book:
     """Generate the integer-coded rows of a book; the same seed gives the same rows."""
     rng = np.random.default_rng(seed)
-    n_sub = max(2, round(transactions / TXNS_PER_SUB_FUND))
+    n_sub = max(2, round(transactions / shape.txns_per_sub_fund))
     n_companies = _coprime(max(60, 16 * n_sub))
     cur = rng.choice(3, n_sub, p=[0.7, 0.22, 0.08])
-    size_hkd = rng.uniform(2e9, 6e9, n_sub)
+    size_hkd = rng.uniform(*shape.size_hkd, n_sub)
     nexus = rng.random(n_companies) < 0.6
     fx_days, fx_rates = _fx(rng)
     book = Book(
@@ -59,7 +63,7 @@ def build_book(transactions: int, seed: int) -> Book:
         n_strategic=_coprime(max(3, n_sub // 20)),
         n_social=_coprime(max(60, 8 * n_sub)),
         n_companies=n_companies,
-        sub_start=rng.integers(0, QUARTERS - 1, n_sub),
+        sub_start=rng.integers(shape.first_quarter, QUARTERS - 1, n_sub),
         sub_cur=cur,
         sub_size=np.rint(size_hkd / APPROX_HKD_PER_UNIT[cur] / 1e4).astype(np.int64) * 1_000_000,
         call_off=rng.integers(0, 10, n_sub),
@@ -73,8 +77,8 @@ def build_book(transactions: int, seed: int) -> Book:
         fx_days=fx_days,
         fx_rates=fx_rates,
     )
-    inv = _sub_investors(book, rng, size_hkd)
-    add_holdings(book, inv, rng)
+    inv = _sub_investors(book, rng, size_hkd, shape)
+    add_holdings(book, inv, rng, shape.holdings)
     _fees_and_expenses(book, rng)
     gf_calls, gf_dists = _calls_and_distributions(book, inv)
     _guidance_funds(book, inv, gf_calls, gf_dists)
@@ -95,12 +99,15 @@ def _fx(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return days, np.rint(np.vstack([usd, cny])).astype(np.int64)
 
 
-def _sub_investors(book: Book, rng: np.random.Generator, size_hkd: np.ndarray) -> SubInvestors:
-    """Commitments to the sub-funds: guidance fund first, 1-2 strategic, 8-40 other investors."""
+def _sub_investors(
+    book: Book, rng: np.random.Generator, size_hkd: np.ndarray, shape: BookShape
+) -> SubInvestors:
+    """Commitments to the sub-funds: guidance fund first, then strategic and other investors
+    (by default 1-2 strategic and 8-40 others)."""
     n = book.n_sub
     gov = np.minimum(rng.uniform(0.15, 0.25, n), 0.999e9 / size_hkd)
-    n_strat = rng.integers(1, 3, n)
-    count = 1 + n_strat + rng.integers(8, 41, n)
+    n_strat = rng.integers(*shape.strategic, n)
+    count = 1 + n_strat + rng.integers(*shape.others, n)
     fund, slot = expand(count)
     strat = (rng.integers(0, book.n_strategic, n)[fund] + (slot - 1) * PRIME) % book.n_strategic
     other = rng.integers(0, book.n_social, n)[fund] + (slot - 1 - n_strat[fund]) * PRIME

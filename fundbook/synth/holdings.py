@@ -32,11 +32,14 @@ class Holdings:
     cost: np.ndarray  # total invested, cents
 
 
-def add_holdings(book: Book, inv: SubInvestors, rng: np.random.Generator) -> None:
-    """Every sub-fund's holdings and all their dated flows and marks."""
+def add_holdings(
+    book: Book, inv: SubInvestors, rng: np.random.Generator, per_fund: tuple[int, int] = (12, 31)
+) -> None:
+    """Every sub-fund's holdings (companies per fund in [per_fund), fewer for a fund whose
+    investment period is cut by the book's end) and all their dated flows and marks."""
     active = QUARTERS - book.sub_start
     frac = np.minimum(1.0, active / INVEST_PERIOD)
-    fund, j = expand(np.maximum(1, np.rint(rng.integers(12, 31, book.n_sub) * frac)))
+    fund, j = expand(np.maximum(1, np.rint(rng.integers(*per_fund, book.n_sub) * frac)))
     n = fund.size
     company = (rng.integers(0, book.n_companies, book.n_sub)[fund] + j * PRIME) % book.n_companies
     start = book.sub_start[fund]

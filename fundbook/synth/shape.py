@@ -22,6 +22,28 @@ COUNTRIES = ("HK", "CN", "SG", "US", "GB", "DE", "JP")
 APPROX_HKD_PER_UNIT = np.array([1.0, 7.8, 1.1])
 
 
+@dataclass(frozen=True)
+class BookShape:
+    """How a synthetic book is made up: how many sub-funds a size gives, and their make-up."""
+
+    name: str
+    txns_per_sub_fund: int  # calibrated so that a book has about the transactions asked for
+    size_hkd: tuple[float, float]  # a sub-fund's size, uniform in this range
+    strategic: tuple[int, int]  # strategic LPs per sub-fund, integers in [low, high)
+    others: tuple[int, int]  # other social LPs per sub-fund, integers in [low, high)
+    holdings: tuple[int, int]  # companies per sub-fund with a full investment period
+    first_quarter: int  # the earliest quarter a sub-fund starts in (0: 2016Q1)
+
+
+# The default book: big sub-funds, 10-43 LPs and 12-30 companies each. Many small funds, as a
+# national programme would have, younger (from 2022): about 2,600 sub-funds at 1M
+# transactions, 25 LPs and 25 holdings each.
+SHAPES = {
+    "default": BookShape("default", 950, (2e9, 6e9), (1, 3), (8, 41), (12, 31), 0),
+    "many-small": BookShape("many-small", 385, (1e8, 5e8), (1, 2), (21, 27), (44, 67), 24),
+}
+
+
 @dataclass
 class Book:
     """A book as numpy arrays: ids are indices into the entity tables, money is int cents.
