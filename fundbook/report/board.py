@@ -240,14 +240,13 @@ def _axis_format(values: list[float]) -> Any:
 def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
     """J-curves of the guidance fund and of each co-investment fund with flows."""
     names = source.names
-    last = report_cover(source).quarter
     funds = [
         gf,
         *sorted(f for f, e in names.items() if e.get("kind") == "co_investment" and "fund_id" in e),
     ]
     out = []
     for fund in funds:
-        points = jcurve(source, fund, last)
+        points = jcurve(source, fund)
         if not points:
             continue
         net = [_f(p.net.value) or 0.0 for p in points]

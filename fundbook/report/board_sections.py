@@ -63,32 +63,15 @@ def theme_rows(source: ReportSource, fund_id: str) -> list[ThemeRow]:
     return out
 
 
-def _quarters(first: str, last: str) -> list[str]:
-    """Every quarter label from `first` to `last` inclusive (`2026Q1` ... `2026Q3`)."""
-    year, q = int(first[:4]), int(first[-1])
-    out = []
-    while f"{year}Q{q}" <= last:
-        out.append(f"{year}Q{q}")
-        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
-    return out
-
-
-def jcurve(source: ReportSource, fund_id: str, last: str) -> list[JCurvePoint]:
-    """Contributions, distributions and cumulative net cash flow of a fund, every quarter."""
-    found = {r["quarter"]: r for r in rows(level(source.snapshot, "cash_flow"), fund_id=fund_id)}
-    if not found:
-        return []
+def jcurve(source: ReportSource, fund_id: str) -> list[JCurvePoint]:
+    """Contributions, distributions and cumulative net cash flow of a fund, every quarter
+    (metrics gives every quarter from the fund's first flow, those without flows too)."""
     out: list[JCurvePoint] = []
-    zero = Figure(Decimal(0), "money", Source("derived", (), "no flows in the quarter"))
-    for quarter in _quarters(min(found), last):
-        keys = {"fund_id": fund_id, "quarter": quarter}
-        r = found.get(quarter)
-        if r is None:  # a quarter without flows: nothing moves, the cumulative carries on
-            out.append(JCurvePoint(quarter, zero, zero, zero, out[-1].cumulative))
-            continue
+    for r in rows(level(source.snapshot, "cash_flow"), fund_id=fund_id):
+        keys = {"fund_id": fund_id, "quarter": r["quarter"]}
         out.append(
             JCurvePoint(
-                quarter,
+                r["quarter"],
                 figure(r, "contributions", "money", "cash_flow", keys),
                 figure(r, "distributions", "money", "cash_flow", keys),
                 figure(r, "net_cash_flow", "money", "cash_flow", keys),
