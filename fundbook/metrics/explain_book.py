@@ -22,11 +22,15 @@ _CASH = {t: s for t, s in CASH_SIGN.items() if s != 0}
 @dataclass(frozen=True)
 class Stored:
     """The figures explained: every level as stored (`snapshot_<level>` or computed the same
-    way), the capital account statements, and where they were read (`where`)."""
+    way), the capital account statements, and where they were read (`where`); for the
+    movements of a quarter (`fund_movement`), the fund level at the quarter before
+    (`previous`) and where it was read (`previous_where`)."""
 
     levels: Mapping[str, pl.DataFrame]
     statements: pl.DataFrame
     where: str
+    previous: pl.DataFrame | None = None
+    previous_where: str = ""
 
 
 @dataclass
