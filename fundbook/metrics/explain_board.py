@@ -73,7 +73,8 @@ def holding_rank_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure == "realisation":
         return ln.concat([ctx.figure("proceeds", "shown"), ctx.figure("fair_value", "shown")])
     peers = _by_fair_value(ctx)
-    to_this = peers.head(ctx.row["rank"])
+    # down to this holding in that order (not the stored rank: the lines must give it)
+    to_this = peers.head(int(_this(ctx, peers)["_order"][0]))
     where = f"{ctx.stored.where}: holding.fair_value"
     label = pl.format("fair_value of {}", "holding_id")
     if figure == "rank":
