@@ -16,12 +16,17 @@ from fundbook.store.db import open_book, resolve_db_path
 # The options that address a row, and the key column each gives.
 _KEY_OPTIONS = (
     ("fund", "fund_id", "A fund (or the programme paying a grant: --level grant)."),
-    ("investor", "investor_id", "An investor in the fund."),
+    ("investor", "investor_id", "An investor in the fund (with --holding or --theme: its share)."),
     ("holding", "holding_id", "A holding of the fund."),
-    ("theme", "theme", "A theme (levels theme, theme_by_fund, theme_look_through)."),
+    (
+        "theme",
+        "theme",
+        "A theme (levels theme, theme_by_fund, theme_look_through, theme_by_investor).",
+    ),
     ("programme", "programme", "A programme (level programme)."),
     ("company", "company_id", "A company receiving grants (level grant)."),
     ("rule", "rule", "An ITIF rule (level compliance)."),
+    ("status", "status", "A rule status: fail, progress or pass (level compliance_status)."),
     ("quarter", "quarter", "A quarter like 2026Q3 (level cash_flow)."),
     ("txn", "txn_id", "A transaction id (level flow)."),
     ("basis", "basis", "A statement basis: period, QTD, YTD or ITD (level statement)."),
@@ -32,6 +37,7 @@ _LEVEL_OF = (
     ("txn", "flow"),
     ("quarter", "cash_flow"),
     ("rule", "compliance"),
+    ("status", "compliance_status"),
     ("company", "grant"),
     ("programme", "programme"),
     ("holding", "holding"),
@@ -49,7 +55,11 @@ def _level(level: str | None, given: dict[str, str | None]) -> str:
     if level is not None:
         return level
     if given.get("theme") is not None:
+        if given.get("investor") is not None:
+            return "theme_by_investor"
         return "theme_by_fund" if given.get("fund") is not None else "theme"
+    if given.get("investor") is not None and given.get("holding") is not None:
+        return "holding_look_through"
     return next((lv for opt, lv in _LEVEL_OF if given.get(opt) is not None), "fund")
 
 
@@ -102,9 +112,10 @@ def explain_cmd(
     fundbook explain ratio --fund sf-semis --rule government_share --period 2026-09
     fundbook explain ending_nav --basis QTD --fund itif --investor gov-hksar --period 2026-09
     fundbook explain holdings --level theme_look_through --fund itif --theme other --period 2026-09
+    fundbook explain fair_value --fund itif --investor gov-hksar --holding sf-semis --period 2026-09
+    fundbook explain nav_change --level fund_movement --fund itif --period 2026Q3
+    fundbook explain rules --status fail --period 2026-09
     """
-    if given.get("investor") and given.get("holding"):
-        raise click.UsageError("give --investor or --holding, not both")
     if period is None and as_of is None:
         raise click.UsageError("give --period (a closed period) or --as-of (a date)")
     lv = _level(level, given)

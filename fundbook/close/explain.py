@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import polars as pl
 
 from fundbook import metrics
-from fundbook.close.figures import BOOK_LEVELS, METRIC_LEVELS
+from fundbook.close.figures import BOOK_LEVELS
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import (
     LEVEL_KEYS,
@@ -42,8 +42,13 @@ _READS: dict[str, tuple[str, ...]] = {
     "theme_look_through": ("holding", "investor"),
     "programme": ("grant",),
     "compliance": ("holding",),
+    "holding_look_through": ("holding", "investor"),
+    "theme_by_investor": ("theme_by_fund", "investor"),
+    "compliance_status": ("compliance",),
+    "fund_movement": ("fund",),
     STATEMENT: (STATEMENT,),
 }
+MOVEMENT = "fund_movement"
 
 
 @dataclass(frozen=True)
@@ -93,18 +98,64 @@ def explain_figure(
     if at is None:
         raise NotFound("give --period (a closed period) or --as-of (a date)")
     wanted = (level, *_READS.get(level, ()))
-    if close is not None:
-        where = f"close {close.close_id} of {close.period} (hash {close.close_hash[:16]})"
-        stored = Stored(
-            _read_levels(con, close.close_id, wanted), _statements(con, close, wanted), where
-        )
-    else:
-        stored = _compute(con, at, wanted)
     frames = load_frames(con, at)
+    if close is not None:
+        stored = stored_of_close(con, close, frames, wanted)
+    else:
+        stored = _compute(con, frames, at, wanted)
     rows = stored.statements if level == STATEMENT else stored.levels[level]
     row = _row(rows, level, keys, key)
     lines = metrics.explain(frames, stored, at, level, row, figure)
     return Explained(lines, stored.where, close)
+
+
+def stored_of_close(
+    con: duckdb.DuckDBPyConnection,
+    close: CloseInfo,
+    frames: Frames,
+    wanted: tuple[str, ...] | None = None,
+) -> Stored:
+    """The figures of `close` as its snapshot holds them (the levels `wanted`, else all), and
+    the fund figures its movements start from (`fund_movement`)."""
+    wanted = (*LEVEL_KEYS, STATEMENT) if wanted is None else wanted
+    where = f"close {close.close_id} of {close.period} (hash {close.close_hash[:16]})"
+    stored = Stored(
+        _read_levels(con, close.close_id, wanted), _statements(con, close, wanted), where
+    )
+    return _with_previous(con, stored, frames, close.period_end, wanted)
+
+
+def quarter_before(at: dt.date) -> dt.date:
+    """The end of the quarter before `at`'s: the date a close's movements are measured from."""
+    return Period(at.year, at.month).quarter_start - dt.timedelta(days=1)
+
+
+def _with_previous(
+    con: duckdb.DuckDBPyConnection,
+    stored: Stored,
+    frames: Frames,
+    at: dt.date,
+    wanted: tuple[str, ...],
+) -> Stored:
+    """`stored` with the fund figures at the quarter before: read from its standing close when
+    there is one, else computed by the producer's `fund_metrics` (as the close did)."""
+    if MOVEMENT not in wanted:
+        return stored
+    since = quarter_before(at)
+    before = _close(con, None, since)
+    if before is None:
+        return _previous_computed(stored, frames, since)
+    where = f"close {before.close_id} of {before.period} (hash {before.close_hash[:16]})"
+    fund = _read_levels(con, before.close_id, ("fund",))["fund"]
+    return replace(stored, previous=fund, previous_where=where)
+
+
+def _previous_computed(stored: Stored, frames: Frames, since: dt.date) -> Stored:
+    """`stored` with the fund figures at `since` computed as the close computes them."""
+    fund = stored_form(metrics.fund_metrics(frames, since), "fund")
+    return replace(
+        stored, previous=fund, previous_where=f"metrics as of {since} (not a closed period)"
+    )
 
 
 def _close(
@@ -140,43 +191,43 @@ def _statements(
     return read_statements(con, close.close_id)
 
 
-def _compute(con: duckdb.DuckDBPyConnection, at: dt.date, wanted: tuple[str, ...]) -> Stored:
+def _compute(
+    con: duckdb.DuckDBPyConnection, frames: Frames, at: dt.date, wanted: tuple[str, ...]
+) -> Stored:
     """The levels `wanted` computed at an open date as a close computes them."""
-    computed = stored_at(load_frames(con, at), at, wanted)
+    computed = stored_at(frames, at, wanted)
     levels = dict(computed.levels)
     bound = {"period_end": at, "quarter_start": Period(at.year, at.month).quarter_start}
     for level, query, params in BOOK_LEVELS:
         if level in wanted:
             levels[level] = frame(con, sql(query), {k: bound[k] for k in params})
-    return Stored(levels, computed.statements, computed.where)
+    return _with_previous(con, replace(computed, levels=levels), frames, at, wanted)
 
 
 def stored_at(frames: Frames, at: dt.date, wanted: tuple[str, ...]) -> Stored:
     """The metric levels `wanted` (and `statement`: inception-to-date statements) computed at
-    `at` from `frames` as a close computes and stores them."""
-    producers = {**dict(METRIC_LEVELS), "theme_by_fund": _theme_by_fund}
-    levels = {
-        level: stored_form(producers[level](frames, at), level)
-        for level in wanted
-        if level in producers
-    }
+    `at` from `frames` by the producer of every snapshot (`metrics.figures`), as a close
+    stores them; with the fund figures at the quarter before when `fund_movement` is wanted."""
+    since = quarter_before(at)
+    produced = metrics.figures(frames, at, since)
+    levels = {lv: stored_form(produced[lv], lv) for lv in wanted if lv in produced}
     statements = conform_statements(pl.DataFrame())
     if STATEMENT in wanted:
-        dates = [
-            getattr(frames, t)["date"].min() for t in ("transactions", "commitments", "valuations")
-        ]
-        inception = min([d for d in dates if isinstance(d, dt.date)], default=at)
-        itd = metrics.capital_account_statement(frames, inception, at).with_columns(
-            pl.lit("ITD").alias("basis"),
-            pl.lit(inception).alias("start_date"),
-            pl.lit(at).alias("end_date"),
-        )
-        statements = conform_statements(itd)
-    return Stored(levels, statements, f"metrics as of {at} (not a closed period)")
+        statements = conform_statements(_inception_to_date(frames, at))
+    stored = Stored(levels, statements, f"metrics as of {at} (not a closed period)")
+    return _previous_computed(stored, frames, since) if MOVEMENT in wanted else stored
 
 
-def _theme_by_fund(frames: Frames, at: dt.date) -> pl.DataFrame:
-    return metrics.theme_exposure(frames, at, by_fund=True)
+def _inception_to_date(frames: Frames, at: dt.date) -> pl.DataFrame:
+    dates = [
+        getattr(frames, t)["date"].min() for t in ("transactions", "commitments", "valuations")
+    ]
+    inception = min([d for d in dates if isinstance(d, dt.date)], default=at)
+    return metrics.capital_account_statement(frames, inception, at).with_columns(
+        pl.lit("ITD").alias("basis"),
+        pl.lit(inception).alias("start_date"),
+        pl.lit(at).alias("end_date"),
+    )
 
 
 def _row(

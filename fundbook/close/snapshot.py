@@ -10,7 +10,6 @@ from typing import Any
 
 import duckdb
 import polars as pl
-import pyarrow as pa
 
 from fundbook.close.periods import Period
 from fundbook.core.dtypes import MONEY
@@ -112,6 +111,8 @@ def insert_frame(
 ) -> None:
     """Run the INSERT `query` reading the frame registered as `view`: one bulk insert, from
     Arrow batches of a row group each, which DuckDB's threads insert in parallel."""
+    import pyarrow as pa  # here: a command that only reads snapshots never loads it (nor numpy)
+
     table = df.to_arrow()
     batches = table.to_batches(max_chunksize=INSERT_BATCH_ROWS)
     con.register(view, pa.Table.from_batches(batches, schema=table.schema))

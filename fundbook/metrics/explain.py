@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.errors import NotFound
+from fundbook.metrics import explain_board as board
 from fundbook.metrics import explain_book as book
 from fundbook.metrics import explain_holding, explain_statement, explain_theme
 from fundbook.metrics import explain_levels as other
@@ -30,16 +31,20 @@ TEXT_LEVELS = ("fund_info", "investor_info", "company_info")
 Recipe = Callable[[Ctx, str], pl.DataFrame]
 # Every level of a snapshot (and `statement`, the capital account statements) and its recipe.
 RECIPES: dict[str, Recipe] = {
-    "fund": book.fund_lines,
+    "fund": board.fund_lines,
     "investor": book.investor_lines,
     "holding": explain_holding.holding_lines,
+    "holding_look_through": board.look_through_lines,
     "theme": explain_theme.theme_lines,
     "theme_look_through": explain_theme.theme_lines,
     "theme_by_fund": explain_theme.theme_lines,
+    "theme_by_investor": board.look_through_lines,
     "programme": other.programme_lines,
     "grant": other.grant_lines,
     "compliance": other.compliance_lines,
+    "compliance_status": board.compliance_status_lines,
     "cash_flow": other.cash_flow_lines,
+    "fund_movement": board.movement_lines,
     "flow": other.flow_lines,
     "fund_info": other.info_lines,
     "investor_info": other.info_lines,

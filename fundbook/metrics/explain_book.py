@@ -22,11 +22,15 @@ _CASH = {t: s for t, s in CASH_SIGN.items() if s != 0}
 @dataclass(frozen=True)
 class Stored:
     """The figures explained: every level as stored (`snapshot_<level>` or computed the same
-    way), the capital account statements, and where they were read (`where`)."""
+    way), the capital account statements, and where they were read (`where`); for the
+    movements of a quarter (`fund_movement`), the fund level at the quarter before
+    (`previous`) and where it was read (`previous_where`)."""
 
     levels: Mapping[str, pl.DataFrame]
     statements: pl.DataFrame
     where: str
+    previous: pl.DataFrame | None = None
+    previous_where: str = ""
 
 
 @dataclass
@@ -143,7 +147,9 @@ def irr_lines(ctx: Ctx, basis: str) -> pl.DataFrame:
     for key in ("fund_id", "investor_id", "holding_id"):
         if ctx.row.get(key) is not None:
             flows = flows.filter(pl.col(key) == ctx.row[key])
-    return ln.irr_lines(flows)
+    # in the order the metrics hand them to the solver: the value at the date after the rows
+    # of that day (flows all on one day have no IRR, and the solver's answer then depends on it)
+    return ln.irr_lines(flows.sort("date", pl.col("txn_id").is_null(), maintain_order=True))
 
 
 def text_lines(ctx: Ctx, figure: str, table: str, key: str) -> pl.DataFrame:

@@ -7,10 +7,12 @@ from decimal import Decimal
 import polars as pl
 
 from fundbook.metrics import lineage as ln
+from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
 from fundbook.metrics.explain_theme import cents
 
 _RATIO_FIGURES = ("moic", "co_investment_leverage")
+_RANK_FIGURES = ("rank", "share_of_fair_value", "cumulative_share_of_fair_value", "realisation")
 
 
 def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
@@ -38,6 +40,8 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return _mark(ctx, "shown")
     if figure in _RATIO_FIGURES:
         return ratio_lines(ctx, figure)
+    if figure in _RANK_FIGURES:
+        return holding_rank_lines(ctx, figure)
     return text_lines(ctx, figure, "holdings", "holding_id")
 
 

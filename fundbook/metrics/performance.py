@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import polars as pl
 
 from fundbook.core.types import GROSS_FLOW_SIGN, NET_FLOW_SIGN
@@ -12,7 +11,6 @@ from fundbook.metrics.money import CENTS, as_money, cents, ratio, zero
 from fundbook.metrics.positions import BookState
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
-from fundbook.metrics.xirr import xirr_grouped
 
 FUND_FIGURES = (
     "committed",
@@ -77,6 +75,12 @@ def irr_by_group(flows: pl.DataFrame, keys: list[str], name: str) -> pl.DataFram
     """XIRR per `keys` of flows (keys, date, amount in cents); null where undefined."""
     if flows.height == 0:
         return flows.select(keys).with_columns(pl.lit(None, pl.Float64).alias(name))
+    # numpy and pyxirr load here, not with the module: a command that reads figures from a
+    # snapshot (explain, the reports) never solves an IRR, and they cost ~0.25 s of start-up.
+    import numpy as np
+
+    from fundbook.metrics.xirr import xirr_grouped
+
     # each group's flows in their order, groups in order of first appearance, numbered `_g`
     grouped = (
         flows.group_by(keys, maintain_order=True)

@@ -279,8 +279,11 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
 def frame(
     con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | dict[str, Any] | None = None
 ) -> pl.DataFrame:
-    """A query result as a polars frame (DuckDB 2.x: `execute().pl()` is gone: use a relation)."""
-    return con.sql(query, params=params).pl()
+    """A query result as a polars frame (DuckDB 2.x: `execute().pl()` is gone: use a relation),
+    read through the Arrow C stream: `relation.pl()` would import pyarrow, and with it numpy."""
+    import polars as pl  # noqa: F811 (here: commands that print rows never import it)
+
+    return pl.DataFrame(con.sql(query, params=params))
 
 
 # DuckDB's numeric types besides DECIMAL (the type ids of `cursor.description`).

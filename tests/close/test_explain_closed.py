@@ -10,9 +10,9 @@ import pytest
 from close_kit import run
 
 from fundbook.close.closing import close_period
+from fundbook.close.explain import stored_of_close
 from fundbook.close.snapshot import LEVEL_KEYS, read_snapshot
 from fundbook.demo import DEMO_LEDGER
-from fundbook.metrics.explain import Stored
 from fundbook.store.db import open_book
 from fundbook.store.frames import load_frames
 from tests.metrics.explain_check import failures
@@ -33,9 +33,12 @@ def test_every_stored_figure_is_reproduced_by_its_lines(closed: Path, period: st
     with open_book(closed, read_only=True) as con:
         snap = read_snapshot(con, period)
         frames = load_frames(con, snap.close.period_end)
-    empty = set(LEVEL_KEYS) - set(snap.levels)  # no look-through before 2026-02
+        stored = stored_of_close(con, snap.close, frames)
+    empty = set(LEVEL_KEYS) - {lv for lv, df in stored.levels.items() if df.height}
+    # no look-through before 2026-02
     assert empty == ({"theme_look_through"} if period == "2025-12" else set())
-    stored = Stored(snap.levels, snap.statements, f"close {snap.close.close_id}")
+    # the movements of 2026-02 start from the close of 2025-12; of 2025-12, from metrics
+    assert stored.previous_where.startswith("close " if period == "2026-02" else "metrics as of")
     count, bad = failures(frames, stored, snap.close.period_end, LEVEL_KEYS)
     assert not bad, "\n".join(bad[:20])
     assert count == snap.close.figure_count
@@ -100,6 +103,25 @@ def test_a_closed_quarter_is_its_last_months_close(closed: Path) -> None:
         (["--basis", "QTD", "--fund", "itif", "--investor", "gov-hksar"], "ending_nav", "term"),
         (["--level", "fund_info", "--fund", "sf-semis"], "currency", "shown"),
         (["--fund", "itif", "--investor", "gov-hksar"], "net_irr", "flow"),
+        (["--fund", "itif", "--investor", "gov-hksar"], "pic_multiple", "numerator"),
+        (["--fund", "itif"], "meets_target", "constant"),
+        (["--fund", "itif", "--holding", "sf-airobot"], "rank", "counted"),
+        (["--fund", "itif", "--holding", "sf-airobot"], "share_of_fair_value", "denominator"),
+        (["--fund", "itif", "--holding", "sf-airobot"], "realisation", "shown"),
+        (
+            ["--level", "holding_look_through", "--fund", "itif"]
+            + ["--investor", "gov-hksar", "--holding", "sf-airobot"],
+            "fair_value",
+            "term",
+        ),
+        (
+            ["--fund", "itif", "--investor", "gov-hksar", "--theme", "sub_fund"],
+            "fair_value",
+            "term",
+        ),
+        (["--status", "pass"], "rules", "counted"),
+        (["--level", "fund_movement", "--fund", "itif"], "nav_change", "term"),
+        (["--level", "fund_movement", "--fund", "itif"], "previous_tvpi", "term"),
     ],
 )
 def test_every_level_is_addressable(closed: Path, args: list[str], figure: str, role: str) -> None:
@@ -122,3 +144,14 @@ def test_unknown_figures_levels_and_keys_name_the_choices(closed: Path) -> None:
     assert "'fonds' is not one of" in error("nav", "--level", "fonds", "--fund", "itif")
     late = run("explain", "nav", "--fund", "itif", "--period", "2027-01", "--db", str(closed))
     assert late.exit_code == 1 and "period 2027-01 is not closed" in late.output
+
+
+def test_an_investor_with_a_holding_or_a_theme_addresses_its_share(closed: Path) -> None:
+    common = ("--fund", "itif", "--investor", "gov-hksar", "--period", "2026-02", "--db")
+    for extra, level in (
+        (("--holding", "sf-airobot"), "holding_look_through"),
+        (("--theme", "sub_fund"), "theme_by_investor"),
+    ):
+        table = run("explain", "fair_value", *extra, *common, str(closed))
+        assert table.exit_code == 0, table.output
+        assert table.output.startswith(f"fair_value ({level}) read from the snapshot")

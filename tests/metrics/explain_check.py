@@ -24,9 +24,10 @@ def _total(lines: pl.DataFrame, role: str) -> Decimal:
 
 
 def reproduced(lines: pl.DataFrame, value: Any, level: str) -> Any:
-    """The figure as the lines give it: a sum, a quotient, a count, the text; an IRR when the
-    NPV of the flow lines at it is zero (an XIRR may have several roots), else the XIRR of the
-    flow lines by the metrics' solver (a rate near -100 %, where the NPV is ill-conditioned)."""
+    """The figure as the lines give it: a sum (of money, or of ratios: a change), a quotient,
+    a count, the text; an IRR when the NPV of the flow lines at it is zero (an XIRR may have
+    several roots), else the XIRR of the flow lines by the metrics' solver (a rate near -100 %,
+    where the NPV is ill-conditioned)."""
     body = lines.filter(pl.col("role") != "result")
     roles = set(body["role"].to_list())
     if level in TEXT_LEVELS or isinstance(value, (bool, str, dt.date)):
@@ -50,6 +51,8 @@ def reproduced(lines: pl.DataFrame, value: Any, level: str) -> Any:
     if "constant" in roles:
         line = body.filter(pl.col("role") == "constant").row(0, named=True)
         return line["ratio"] if line["ratio"] is not None else line["text"]
+    if isinstance(value, float):  # a ratio's change: the difference of its stated values
+        return sum(body.filter(pl.col("role") == "term")["ratio"].drop_nulls().to_list(), 0.0)
     return _total(body, "term")
 
 
