@@ -15,6 +15,7 @@ from fundbook.core.types import CASH_SIGN
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.statement import ROLL_FORWARD
 
 _CASH = {t: s for t, s in CASH_SIGN.items() if s != 0}
 
@@ -213,15 +214,10 @@ def investor_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     return text_lines(ctx, figure, "investors", "investor_id")
 
 
-# The P&L lines of an inception-to-date statement that make up the capital account, signed.
-_ALLOCATED = (
-    ("management_fees", -1),
-    ("fee_offsets", 1),
-    ("partnership_expenses", -1),
-    ("income", 1),
-    ("other_income_expense", 1),
-    ("realised_gain", 1),
-    ("unrealised_gain_change", 1),
+# The P&L lines of an inception-to-date statement that make up the capital account, signed:
+# the roll-forward's lines but the capital flows.
+_ALLOCATED = tuple(
+    (line, sign) for line, sign in ROLL_FORWARD if line not in ("contributions", "distributions")
 )
 
 

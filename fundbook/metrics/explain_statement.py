@@ -8,7 +8,7 @@ import polars as pl
 
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx
-from fundbook.metrics.statement import ROLL_FORWARD
+from fundbook.metrics.statement import NOT_IN_BOOK, ROLL_FORWARD
 
 # Lines that are rows of the period (fund rows: also the fund's fees, expenses and income).
 _PERIOD_ROWS = {
@@ -21,13 +21,6 @@ _FUND_ROWS = {
     "partnership_expenses": {"expense": 1},
     "income": {"income": 1},
 }
-_NOT_IN_BOOK = (
-    "fee_offsets",
-    "carry_paid",
-    "carry_accrued_change",
-    "carry_accrued_balance",
-    "recallable_distributions",
-)
 
 
 def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
@@ -48,7 +41,7 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         )
         signs = {} if figure == "commitment" else {"contribution": -1}
         return ln.concat([ln.commitment_lines(ctx.commitments()), ln.txn_lines(before, signs)])
-    if figure in _NOT_IN_BOOK:
+    if figure in NOT_IN_BOOK:
         return ln.value_line(f"{figure}: not kept in the book", Decimal(0), "shown")
     if figure == "ending_nav":
         return _roll_forward(ctx, "beginning_nav", 1)

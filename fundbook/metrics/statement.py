@@ -54,7 +54,8 @@ _ALLOCATED = {
     "realised_gain": "realised_gain",
     "unrealised_gain_change": "unrealised_gain",
 }
-_NOT_IN_BOOK = (
+# Lines the book has no entries for yet (fee offsets, carry, recallable): zero until booked.
+NOT_IN_BOOK = (
     "fee_offsets",
     "carry_paid",
     "carry_accrued_change",
@@ -149,7 +150,7 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
         pl.col("contributions").alias("unfunded_contributions"),
         (pl.col("_realised_e") - pl.col("_realised_b")).alias("realised_gain"),
         (pl.col("_unrealised_e") - pl.col("_unrealised_b")).alias("unrealised_gain"),
-        *(pl.lit(0, CENTS).alias(c) for c in _NOT_IN_BOOK),
+        *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
     ).with_columns(
         *(pl.col(src).alias(line) for line, src in _ALLOCATED.items()),
         pl.lit(0, CENTS).alias("other_income_expense"),
@@ -193,7 +194,7 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     return rows.with_columns(
         pl.col("contributions").alias("unfunded_contributions"),
         pl.lit(0, CENTS).alias("other_income_expense"),
-        *(pl.lit(0, CENTS).alias(c) for c in _NOT_IN_BOOK),
+        *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
     ).select(
         *_KEYS,
         *[c for c in STATEMENT_LINES if c not in ("beginning_unfunded", "ending_unfunded")],
