@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from fundbook.core.types import ITIF_TARGET_AMPLIFICATION
+from fundbook.core.types import ITIF_TARGET_AMPLIFICATION, STATUS_ORDER
 from fundbook.metrics.cash_flow import cash_flow_by_quarter
 from fundbook.metrics.compliance import compliance
 from fundbook.metrics.exposure import theme_exposure
@@ -113,8 +113,14 @@ def theme_by_investor(frames: BookFrames, as_of: date, by_fund: pl.DataFrame) ->
 
 
 def compliance_status(checks: pl.DataFrame) -> pl.DataFrame:
-    """How many rules of all funds are at each status (fail, progress, pass)."""
-    return checks.group_by("status").agg(pl.len().cast(pl.Int64).alias("rules")).sort("status")
+    """How many rules of all funds are at each status (fail, progress, pass; zero too)."""
+    counts = checks.group_by("status").agg(pl.len().cast(pl.Int64).alias("rules"))
+    every = pl.DataFrame({"status": list(STATUS_ORDER)}, schema={"status": pl.String})
+    return (
+        every.join(counts, on="status", how="left")
+        .with_columns(pl.col("rules").fill_null(0))
+        .sort("status")
+    )
 
 
 def fund_movement(now: pl.DataFrame, before: pl.DataFrame) -> pl.DataFrame:
