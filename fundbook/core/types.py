@@ -78,6 +78,8 @@ ITIF_MAX_GOVERNMENT_SHARE = 0.25
 ITIF_MIN_HK_NEXUS = 0.50
 ITIF_MIN_HK_PRODUCTION = 0.25
 ITIF_TARGET_AMPLIFICATION = 4.0
+# The same target as social capital per HK$1 of government money (amplification - 1).
+ITIF_TARGET_SOCIAL_LEVERAGE = ITIF_TARGET_AMPLIFICATION - 1.0
 GRANT_MATCHING_RATIO = 2.0
 GRANT_CAP_PER_COMPANY_HKD = 250_000
 # The ITIF rules in the order `compliance` lists them (after status and fund), and the order of

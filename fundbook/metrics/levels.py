@@ -119,7 +119,7 @@ def compliance_status(checks: pl.DataFrame) -> pl.DataFrame:
     return (
         every.join(counts, on="status", how="left")
         .with_columns(pl.col("rules").fill_null(0))
-        .sort("status")
+        .sort(pl.col("status").replace_strict(STATUS_ORDER, return_dtype=pl.Int8))
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundbook.core.types import ITIF_TARGET_AMPLIFICATION
+from fundbook.core.types import ITIF_TARGET_AMPLIFICATION, ITIF_TARGET_SOCIAL_LEVERAGE
 from fundbook.report.board_sections import (
     concentration,
     grant_rows,
@@ -47,7 +47,6 @@ LEVERAGE_FIGURES = (
     ("social_paid_in", "mn"),
     ("paid_in_leverage", "multiple"),
 )
-TARGET_SOCIAL_LEVERAGE = ITIF_TARGET_AMPLIFICATION - 1.0
 
 
 def guidance_fund_id(source: ReportSource) -> str:
@@ -108,8 +107,11 @@ def leverage_chart(rows_: list[LeverageRow]) -> Any:
             Series("Paid-in basis", [_f(r.paid_in_leverage.value) for r in rows_]),
         ],
         lambda v: multiple(v),
-        target=TARGET_SOCIAL_LEVERAGE,
-        target_label="Target 3.0x social (4x amplification)",
+        target=ITIF_TARGET_SOCIAL_LEVERAGE,
+        target_label=(
+            f"Target {ITIF_TARGET_SOCIAL_LEVERAGE:.1f}x social "
+            f"({ITIF_TARGET_AMPLIFICATION:g}x amplification)"
+        ),
     )
 
 

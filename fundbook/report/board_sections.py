@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.types import STRATEGIC_THEMES, THEME_LABELS, THEMES
+from fundbook.metrics.levels import MOVEMENT_FIGURES
 from fundbook.report.context import (
     Figure,
     FundMovements,
@@ -153,13 +154,14 @@ def grant_totals(source: ReportSource) -> dict[str, Figure]:
     return {}
 
 
-MOVEMENT_FIGURES = (
-    ("nav", "NAV", "mn"),
-    ("paid_in", "Paid-in", "mn"),
-    ("distributed", "Distributions", "mn"),
-    ("net_irr", "Net IRR", "pct"),
-    ("tvpi", "TVPI", "multiple"),
-)
+# How each of metrics' MOVEMENT_FIGURES is labelled and formatted.
+MOVEMENT_LABELS = {
+    "nav": ("NAV", "mn"),
+    "paid_in": ("Paid-in", "mn"),
+    "distributed": ("Distributions", "mn"),
+    "net_irr": ("Net IRR", "pct"),
+    "tvpi": ("TVPI", "multiple"),
+}
 
 
 def movements(source: ReportSource, fund_ids: list[str]) -> list[FundMovements]:
@@ -170,7 +172,8 @@ def movements(source: ReportSource, fund_ids: list[str]) -> list[FundMovements]:
     for f in fund_ids:
         row, cur, keys = one(moved, fund_id=f), one(now, fund_id=f), {"fund_id": f}
         figs = {}
-        for name, label, kind in MOVEMENT_FIGURES:
+        for name in MOVEMENT_FIGURES:
+            label, kind = MOVEMENT_LABELS[name]
             change = "pp" if kind == "pct" else kind
             figs[name] = Movement(
                 name_of(names, f),
