@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fundbook.close.snapshot import Snapshot
 from fundbook.core.errors import NotFound
 from fundbook.core.resources import resource_path
 from fundbook.report.board import build_board_context
@@ -16,7 +15,7 @@ from fundbook.report.environment import make_environment, render
 from fundbook.report.lp import build_lp_context, lp_pairs
 from fundbook.report.names import distinct_stems, inside, lp_stem, output_stem
 from fundbook.report.pdf import write_pdfs
-from fundbook.report.source import ReportSource, load_previous, load_source
+from fundbook.report.source import ReportSource, load_source
 from fundbook.report.xlsx import write_lp_xlsx
 from fundbook.store.db import open_book
 
@@ -47,18 +46,9 @@ def copy_methods(out_dir: Path) -> None:
 
 
 def load(db_path: str | os.PathLike[str], quarter: str) -> ReportSource:
-    """The snapshot of `quarter` from the book at `db_path` (read-only).
-
-    The previous quarter is read from the book only if a report asks for it (the board's
-    movements), so LP reports do not compute a DRAFT of a quarter they never show.
-    """
-
-    def previous() -> tuple[Snapshot | None, bool]:
-        with open_book(db_path, read_only=True) as con:
-            return load_previous(con, quarter)
-
+    """The snapshot of `quarter` from the book at `db_path` (read-only)."""
     with open_book(db_path, read_only=True) as con:
-        return load_source(con, quarter, previous_loader=previous)
+        return load_source(con, quarter)
 
 
 def lp_reports(

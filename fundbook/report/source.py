@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -21,41 +21,21 @@ class BadQuarter(FundbookError):
     """The --quarter given is not a quarter like 2026Q3."""
 
 
-PreviousLoader = Callable[[], "tuple[Snapshot | None, bool]"]
-
-
 @dataclass(frozen=True)
 class ReportSource:
-    """The snapshot of the quarter and of the quarter before (None when the book has none).
-
-    The previous quarter (only the board report's movements read it) is loaded on first use
-    when a `previous_loader` is given: LP reports never pay for it. Lookups by key are indexed
-    once per source, so rendering many reports reads each level once, not once per report.
+    """The snapshot of the quarter, and whether the quarter before is closed (the board's
+    movements, stored in the snapshot's `fund_movement`, are then final, else measured from
+    a DRAFT). Lookups by key are indexed once per source, so rendering many reports reads
+    each level once, not once per report.
     """
 
     snapshot: Snapshot
     closed: bool
-    given_previous: Snapshot | None = None
-    given_previous_closed: bool = False
-    previous_loader: PreviousLoader | None = field(default=None, compare=False, repr=False)
+    previous_closed: bool = False
 
     @property
     def period_end(self) -> Any:
         return self.snapshot.close.period_end
-
-    @cached_property
-    def _previous(self) -> tuple[Snapshot | None, bool]:
-        if self.previous_loader is None:
-            return self.given_previous, self.given_previous_closed
-        return self.previous_loader()
-
-    @property
-    def previous(self) -> Snapshot | None:
-        return self._previous[0]
-
-    @property
-    def previous_closed(self) -> bool:
-        return self._previous[1]
 
     @cached_property
     def names(self) -> dict[str, dict[str, Any]]:
@@ -133,31 +113,21 @@ def _snapshot(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[Snapshot,
     return read_snapshot(con, str(period)), True
 
 
-def load_source(
-    con: duckdb.DuckDBPyConnection,
-    quarter: str,
-    previous_loader: PreviousLoader | None = None,
-) -> ReportSource:
-    """The figures of `quarter`: its close's snapshot, else a DRAFT computed from the book.
-
-    The previous quarter is read now from `con`, or later by `previous_loader` when given.
-    """
+def load_source(con: duckdb.DuckDBPyConnection, quarter: str) -> ReportSource:
+    """The figures of `quarter`: its close's snapshot, else a DRAFT computed from the book,
+    and whether the quarter before is closed."""
     period = parse_quarter(quarter)
     snapshot, closed = _snapshot(con, period)
-    if previous_loader is not None:
-        return ReportSource(snapshot, closed, previous_loader=previous_loader)
-    previous, previous_closed = load_previous(con, quarter)
-    return ReportSource(snapshot, closed, previous, previous_closed)
+    previous = Period(period.quarter_start.year, period.quarter_start.month).previous()
+    return ReportSource(snapshot, closed, _is_closed(con, previous))
 
 
-def load_previous(con: duckdb.DuckDBPyConnection, quarter: str) -> tuple[Snapshot | None, bool]:
-    """The snapshot of the quarter before `quarter` (a DRAFT when not closed; None: no book)."""
-    period = parse_quarter(quarter)
-    previous_quarter = Period(period.quarter_start.year, period.quarter_start.month).previous()
+def _is_closed(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
     try:
-        return _snapshot(con, previous_quarter)
-    except FundbookError:
-        return None, False
+        find_close(con, str(period))
+    except NotFound:
+        return False
+    return True
 
 
 def report_cover(source: ReportSource) -> ReportCover:

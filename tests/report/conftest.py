@@ -168,7 +168,7 @@ def make_source(closed: bool = True) -> ReportSource:
         "entity": entity,
         "flow": flow,
     }
-    return ReportSource(Snapshot(info, levels, statements), closed, None)
+    return ReportSource(Snapshot(info, levels, statements), closed)
 
 
 @pytest.fixture

@@ -217,7 +217,9 @@ def redacted(source: Any, investor_id: str) -> Any:
     statements = snap.statements.filter(
         pl.col("investor_id").is_null() | (pl.col("investor_id") == investor_id)
     )
-    return ReportSource(Snapshot(snap.close, levels, statements), source.closed, source.previous)
+    return ReportSource(
+        Snapshot(snap.close, levels, statements), source.closed, source.previous_closed
+    )
 
 
 # level -> the CLI that prints it and the keys of its rows

@@ -33,7 +33,9 @@ def _renamed(source: ReportSource, mapping: dict[str, str]) -> ReportSource:
                 frame = frame.with_columns(pl.col(column).replace(mapping))
         levels[name] = frame
     statements = snap.statements.with_columns(pl.col("investor_id").replace(mapping))
-    return ReportSource(Snapshot(snap.close, levels, statements), source.closed, source.previous)
+    return ReportSource(
+        Snapshot(snap.close, levels, statements), source.closed, source.previous_closed
+    )
 
 
 def _files_under(root: Path) -> set[Path]:

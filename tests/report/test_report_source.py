@@ -5,9 +5,7 @@ from __future__ import annotations
 import polars as pl
 from conftest import make_source
 
-from fundbook.report.environment import make_environment, render
-from fundbook.report.lp import build_lp_context, lp_pairs
-from fundbook.report.source import ReportSource, level, rows
+from fundbook.report.source import level, rows
 
 
 def test_find_returns_the_rows_of_the_filter_in_order():
@@ -48,20 +46,3 @@ def test_statement_row_is_the_row_of_its_basis_fund_and_investor():
         ).to_dicts()
         assert source.statement_row(basis, "f1", investor) == expected[-1]
     assert source.statement_row("QTD", "f1", "nobody") == {}
-
-
-def test_lp_reports_do_not_load_the_previous_quarter():
-    calls: list[int] = []
-
-    def previous():
-        calls.append(1)
-        return None, False
-
-    base = make_source()
-    source = ReportSource(base.snapshot, base.closed, previous_loader=previous)
-    env = make_environment()
-    for fund_id, investor_id in lp_pairs(source):
-        render(env, "lp.html", build_lp_context(source, fund_id, investor_id))
-    assert calls == []
-    assert source.previous is None and source.previous_closed is False
-    assert source.previous is None and calls == [1]  # loaded once, on first use
