@@ -2,7 +2,7 @@
 
 A day a standing close ended is read from that close's snapshot with DuckDB alone (no polars):
 the same columns, rows and values `metrics` computes (sql/stored_*.sql; the tests compare both
-on every close of the demo-like books). Any other day, and `--by theme --fund F`, is computed
+on every close of the demo-like books). Any other day, and `--by theme --fund F --look-through`, is computed
 by the metrics layer, which imports polars: slower to start (about a second).
 """
 
@@ -36,8 +36,8 @@ def _stored_query(by: str, fund_id: str | None, look_through: bool) -> str | Non
     """The sql/ file reading a grouping from a snapshot (None: not stored, computed)."""
     if by != "theme":
         return _STORED[by]
-    if fund_id is not None:  # one fund's themes: snapshot_theme_by_fund's shares of fair value
-        return None  # are computed over all funds at once and may differ in the last bit
+    if fund_id is not None:  # one fund's look-through is not stored (the guidance fund's is)
+        return None if look_through else "stored_theme_by_fund"
     return "stored_theme_look_through" if look_through else "stored_theme"
 
 

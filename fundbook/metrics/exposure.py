@@ -40,6 +40,8 @@ def theme_exposure(
         if look_through or fund_id is not None:
             raise ValueError("by_fund is every fund's direct exposure: no fund_id, no look-through")
         return _by_fund(frames, state)
+    if fund_id is not None and not look_through:  # one fund's rows of the `by_fund` table
+        return _by_fund(frames, state).filter(pl.col("fund_id") == fund_id)
     guidance = frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"]
     if look_through and fund_id is None and guidance.len() == 1:
         label: str | None = guidance[0]  # the one guidance fund is the default holder
@@ -48,7 +50,7 @@ def theme_exposure(
     if look_through:
         exposure, currency = _look_through(frames, state, fund_id)
     else:
-        exposure, currency = _direct(frames, state, fund_id)
+        exposure, currency = _direct(frames, state)
     out = _by_theme(exposure, frames, []).with_columns(
         pl.lit(label).cast(pl.String).alias("fund_id"), pl.lit(currency).alias("currency")
     )
@@ -130,11 +132,9 @@ def _currency(frames: BookFrames, fund_id: str | None) -> str:
     return ccy[0] if len(ccy) else REPORTING_CURRENCY
 
 
-def _direct(frames: BookFrames, state: BookState, fund_id: str | None) -> tuple[pl.DataFrame, str]:
+def _direct(frames: BookFrames, state: BookState) -> tuple[pl.DataFrame, str]:
+    """Every fund's company holdings, converted to HKD (a fund's own: `_by_fund`)."""
     hold = _position(state.holdings)
-    if fund_id is not None:
-        mine = hold.filter(pl.col("fund_id") == fund_id)
-        return _fine(mine, _ONE, _ONE, _HKD_RATE, _HKD_RATE), _currency(frames, fund_id)
     companies = frames.companies["company_id"].implode()
     hold = _with_rate(
         hold.filter(pl.col("holding_id").is_in(companies)), frames, state.fx, "fund_id", "_rf"
