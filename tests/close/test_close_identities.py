@@ -326,3 +326,46 @@ def test_a_sub_fund_interest_is_tied_to_the_holders_capital_account(tmp_path: Pa
         "fund gf, holding sf1: cannot be tied to gf-lp's capital account in sf1: value 56.25, "
         "account None, rates 1.00000000 / 1.00000000"
     ]
+
+
+def test_the_roll_forward_is_not_balanced_by_other_income_expense(monkeypatch: Any) -> None:
+    """other_income_expense is computed from what it is (grants paid, and an investor's
+    reallocation when the percentages change), not as ending NAV less the other lines: a
+    statement whose lines do not roll forward fails the identity, with the exact message."""
+    from fundbook.metrics import statement
+    from fundbook.metrics.money import CENTS
+
+    rows = generated_book(
+        [1000, 3000],
+        [
+            ("contribution", 5, 0, 50_000),
+            ("contribution", 5, 1, 90_000),
+            ("investment", 10, 0, 80_000),
+            ("valuation", 60, 0, 95_000),
+        ],
+    )
+    grant = {"txn_id": "g1", "date": dt.date(2026, 3, 15), "fund_id": "f", "type": "grant"}
+    rows["transactions"].append(
+        {**grant, "investor_id": None, "holding_id": "c2", "amount_fund": Decimal("12.34")}
+    )
+    statements = _computed(rows, Period(2026, 3)).statements
+    assert statement_roll_forward(statements) == []
+    assert investors_sum_to_fund(statements) == []
+    fund = statements.filter(pl.col("investor_id").is_null() & (pl.col("basis") == "period"))
+    assert fund["other_income_expense"].to_list() == [Decimal("-12.34")]
+    # without the investors' share of the grant the lines no longer reach the ending NAV
+    monkeypatch.setattr(
+        statement,
+        "_other_income_expense",
+        lambda: pl.lit(0, CENTS).alias("other_income_expense"),
+    )
+    unbalanced = _computed(rows, Period(2026, 3)).statements
+    shares = statements.filter(
+        pl.col("other_income_expense") != 0, pl.col("investor_id").is_not_null()
+    )
+    assert shares.height == 2 * statements["basis"].n_unique()
+    assert statement_roll_forward(unbalanced) == [
+        f"{r['basis']} fund f, investor {r['investor_id']}: beginning NAV + flows + P&L = "
+        f"{r['ending_nav'] - r['other_income_expense']} but ending NAV = {r['ending_nav']}"
+        for r in shares.iter_rows(named=True)
+    ]
