@@ -3,7 +3,11 @@
 -- docs/methods.md: the latest mark on or before $period_end plus the investments after it,
 -- else the cost not yet recovered by proceeds (relieved cost = proceeds + min(0, running
 -- minimum of invested - proceeds)). One row per holding (value) and one per fund with
--- holding_id NULL (cash); the close adds them up.
+-- holding_id NULL (cash); the close adds them up. A holding that is a fund of the book (held
+-- through the holder's LP investor, `investors.fund_id`) also names that investor
+-- (lp_investor_id) and the day's rates of the held fund's and the holder's currencies
+-- (HKD per unit, HKD = 1): its value is the investor's capital account in the held fund,
+-- converted; the close ties it to that account (the marks or cost here do not value it).
 WITH flows AS (
     SELECT fund_id, holding_id, date, type, amount_fund, source_file, source_line,
            CASE type WHEN 'investment' THEN 0 WHEN 'income' THEN 1 ELSE 2 END AS same_day,
@@ -32,6 +36,22 @@ WITH flows AS (
     WHERE date <= $period_end
     QUALIFY row_number() OVER (PARTITION BY fund_id, holding_id
                                ORDER BY date DESC, source_file DESC, source_line DESC) = 1
+), rates AS (
+    SELECT currency, hkd_per_unit
+    FROM fx_rates
+    WHERE date <= $period_end AND currency <> 'HKD'
+    QUALIFY row_number() OVER (PARTITION BY currency
+                               ORDER BY date DESC, source_file DESC, source_line DESC) = 1
+    UNION ALL
+    SELECT 'HKD', 1
+), links AS (
+    SELECT holder.fund_id, held.fund_id AS holding_id, lp.investor_id AS lp_investor_id,
+           held_rate.hkd_per_unit AS held_rate, holder_rate.hkd_per_unit AS holder_rate
+    FROM investors lp
+    JOIN funds holder ON holder.fund_id = lp.fund_id
+    JOIN funds held ON true
+    LEFT JOIN rates held_rate ON held_rate.currency = held.currency
+    LEFT JOIN rates holder_rate ON holder_rate.currency = holder.currency
 ), later AS (
     SELECT m.fund_id, m.holding_id, sum(t.amount_fund) AS invested_after
     FROM marks m
@@ -42,13 +62,16 @@ WITH flows AS (
 )
 SELECT c.fund_id, c.holding_id,
        CAST(coalesce(m.mark + coalesce(l.invested_after, 0), c.remaining_cost)
-            AS DECIMAL(38,2)) AS value
+            AS DECIMAL(38,2)) AS value,
+       k.lp_investor_id, k.held_rate, k.holder_rate
 FROM cost c
 LEFT JOIN marks m USING (fund_id, holding_id)
 LEFT JOIN later l USING (fund_id, holding_id)
+LEFT JOIN links k USING (fund_id, holding_id)
 UNION ALL
 SELECT fund_id, NULL AS holding_id,
-       CAST(coalesce(sum(debit - credit), 0) AS DECIMAL(38,2)) AS value
+       CAST(coalesce(sum(debit - credit), 0) AS DECIMAL(38,2)) AS value,
+       NULL AS lp_investor_id, NULL AS held_rate, NULL AS holder_rate
 FROM postings
 WHERE date <= $period_end AND account = 'cash'
 GROUP BY fund_id

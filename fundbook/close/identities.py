@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import duckdb
 import polars as pl
 
@@ -12,6 +14,7 @@ from fundbook.metrics.statement import ROLL_FORWARD
 from fundbook.store.db import frame, sql
 
 ZERO = pl.lit(0, MONEY)
+CENT, TINY = Decimal("0.01"), Decimal("0.0001")
 _KEYS = ["basis", "fund_id", "investor_id"]
 
 
@@ -82,16 +85,20 @@ def nav_from_the_book(con: duckdb.DuckDBPyConnection, computed: Computed) -> lis
 def nav_ties(
     funds: pl.DataFrame, holdings: pl.DataFrame, investors: pl.DataFrame, book: pl.DataFrame
 ) -> list[str]:
-    """Fund NAV = the book's cash + its holdings valued from the booked rows (`book`: fund_id,
-    holding_id, value; holding_id null for cash) = the sum of its investors' NAV.
+    """Fund NAV = the book's cash + its holdings valued from the booked rows (`book`:
+    `close_nav_book`) = the sum of its investors' NAV.
 
-    A holding that is a fund of the book is valued from its capital account, which only the
-    metrics compute: its value is the holding level's fair value, on both sides."""
-    held = holdings.filter(pl.col("valued_by") == "capital_account").select(
-        "fund_id", "holding_id", pl.col("fair_value").alias("_account")
-    )
+    A holding that is a fund of the book (the book names the holder's LP investor in it) is
+    valued by the metrics from that capital account: its value must be the investor's `nav`
+    in the held fund, converted at the day's rates (`capital_account_ties`)."""
+    held = holdings.select("fund_id", "holding_id", pl.col("fair_value").alias("_metric"))
+    value = pl.col("value").cast(MONEY)
     valued = book.join(held, on=["fund_id", "holding_id"], how="left").select(
-        "fund_id", pl.coalesce("_account", pl.col("value").cast(MONEY)).alias("value")
+        "fund_id",
+        pl.when(pl.col("lp_investor_id").is_not_null())
+        .then(pl.coalesce(pl.col("_metric").cast(MONEY), value))
+        .otherwise(value)
+        .alias("value"),
     )
     second = valued.group_by("fund_id").agg(pl.col("value").sum().alias("book_nav"))
     accounts = investors.group_by("fund_id").agg(pl.col("nav").cast(MONEY).sum().alias("_sum"))
@@ -112,6 +119,47 @@ def nav_ties(
         f"to {r['_sum']}"
         for r in unequal.iter_rows(named=True)
     ]
+    return problems + capital_account_ties(holdings, investors, book)
+
+
+def capital_account_ties(
+    holdings: pl.DataFrame, investors: pl.DataFrame, book: pl.DataFrame
+) -> list[str]:
+    """Each holding of a fund of the book is valued at the holder's LP investor's capital
+    account in the held fund (`nav` of the investor level) x rate(held) / rate(holder), within
+    one cent x that ratio plus half a cent: the metrics convert the exact account, which the
+    rounded `nav` is within a cent of (docs/methods.md), and round the product once."""
+    links = book.filter(pl.col("lp_investor_id").is_not_null())
+    metric = {
+        (r["fund_id"], r["holding_id"]): r["fair_value"]
+        for r in holdings.join(links, on=["fund_id", "holding_id"], how="semi")
+        .select("fund_id", "holding_id", "fair_value")
+        .iter_rows(named=True)
+    }
+    account = {
+        (r["fund_id"], r["investor_id"]): r["nav"]
+        for r in investors.select("fund_id", "investor_id", "nav").iter_rows(named=True)
+    }
+    problems = []
+    for r in links.iter_rows(named=True):
+        fund, held, lp = r["fund_id"], r["holding_id"], r["lp_investor_id"]
+        value, nav = metric.get((fund, held)), account.get((held, lp))
+        where = f"fund {fund}, holding {held}"
+        if value is None or nav is None or r["held_rate"] is None or r["holder_rate"] is None:
+            problems.append(
+                f"{where}: cannot be tied to {lp}'s capital account in {held}: value "
+                f"{value}, account {nav}, rates {r['held_rate']} / {r['holder_rate']}"
+            )
+            continue
+        ratio = Decimal(r["held_rate"]) / Decimal(r["holder_rate"])
+        converted = Decimal(nav) * ratio
+        allowed = CENT * ratio + CENT / 2
+        if abs(Decimal(value) - converted) > allowed:
+            problems.append(
+                f"{where}: valued at {value} from a capital account but {lp}'s capital "
+                f"account in {held} is {nav}, {converted.quantize(CENT)} at the rates "
+                f"{r['held_rate']} / {r['holder_rate']} (off by more than {allowed.quantize(TINY)})"
+            )
     return problems
 
 

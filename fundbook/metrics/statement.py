@@ -80,18 +80,6 @@ def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.
     investors = _investor_lines(before, after)
     both = pl.concat([investors, fund.select(investors.columns)], how="vertical")
     both = both.with_columns(
-        (
-            pl.col("ending_nav")
-            - pl.col("beginning_nav")
-            - pl.col("contributions")
-            + pl.col("distributions")
-            + pl.col("management_fees")
-            - pl.col("fee_offsets")
-            + pl.col("partnership_expenses")
-            - pl.col("income")
-            - pl.col("realised_gain")
-            - pl.col("unrealised_gain_change")
-        ).alias("other_income_expense"),
         (pl.col("commitment") - pl.col("_paid_before")).alias("beginning_unfunded"),
     ).with_columns(
         (
@@ -153,7 +141,8 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
         *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
     ).with_columns(
         *(pl.col(src).alias(line) for line, src in _ALLOCATED.items()),
-        pl.lit(0, CENTS).alias("other_income_expense"),
+        # the fund's only other expense: the grants paid in the period
+        (zero() - pl.col("grants")).alias("other_income_expense"),
     )
 
 
@@ -161,12 +150,15 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     """Investor rows: own contributions and distributions; each P&L line is the investor's
     allocated cumulative line at the end less the beginning cumulative line allocated at the
     end partnership percentages, so a change of percentages shows in other_income_expense
-    only (as does the investor's share of grants)."""
+    only (as does the investor's share of grants: `_other_income_expense`)."""
     own = _period_flows(
         before.accounts, after.accounts, _KEYS, ["contributions", "distributions"]
     ).filter(pl.col("investor_id").is_not_null())
     b = before.accounts.select(
-        *_KEYS, pl.col("nav").alias("beginning_nav"), pl.col("contributions").alias("_paid_before")
+        *_KEYS,
+        pl.col("nav").alias("beginning_nav"),
+        pl.col("contributions").alias("_paid_before"),
+        pl.col("pnl_share").alias("_share_before"),
     )
     a = after.accounts.select(
         *_KEYS,
@@ -174,6 +166,7 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
         "weight",
         pl.col("committed").alias("commitment"),
         *(pl.col(f"alloc_{src}").alias(f"_end_{line}") for line, src in _ALLOCATED.items()),
+        pl.col("alloc_grants").alias("_end_grants"),
     )
     rows = a.join(b, on=_KEYS, how="full", coalesce=True).join(own, on=_KEYS, how="left")
     rows = rows.with_columns(pl.exclude(_KEYS).fill_null(zero()))
@@ -193,10 +186,20 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     )
     return rows.with_columns(
         pl.col("contributions").alias("unfunded_contributions"),
-        pl.lit(0, CENTS).alias("other_income_expense"),
+        _other_income_expense(),
         *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
     ).select(
         *_KEYS,
         *[c for c in STATEMENT_LINES if c not in ("beginning_unfunded", "ending_unfunded")],
         "_paid_before",
     )
+
+
+def _other_income_expense() -> pl.Expr:
+    """An investor's other income/expense: its share of the grants paid in the period (its
+    allocated cumulative grants at the end less the beginning ones at the end percentages),
+    negated, plus the reallocation of the P&L earned before the period: its share of the
+    beginning cumulative P&L at the end percentages less its share at the beginning ones."""
+    at_end = pl.sum_horizontal(pl.col(f"_b_begin_{src}") * s for src, s in PNL_LINES.items())
+    grants = pl.col("_end_grants") - pl.col("_b_begin_grants")
+    return (at_end - pl.col("_share_before") - grants).cast(CENTS).alias("other_income_expense")

@@ -259,3 +259,113 @@ def test_nav_is_recomputed_from_the_booked_rows_and_can_fail(tmp_path: Path) -> 
         .alias("nav")
     )
     assert any("capital accounts add up to" in p for p in nav_ties(fund, holding, one_cent, booked))
+
+
+def _bumped(frame: pl.DataFrame, column: str, by: Decimal, **key: str) -> pl.DataFrame:
+    hit = pl.all_horizontal(pl.col(k) == v for k, v in key.items())
+    return frame.with_columns(
+        pl.when(hit).then(pl.col(column) + by).otherwise(pl.col(column)).alias(column)
+    )
+
+
+def test_a_sub_fund_interest_is_tied_to_the_holders_capital_account(tmp_path: Path) -> None:
+    """The guidance fund gf holds sf1 through its LP investor gf-lp: its value is gf-lp's
+    capital account in sf1 (converted), not the metrics' own figure on both sides. Moving the
+    interest, gf's NAV and gov's account together by more than the tolerance fails."""
+    from fundbook.close.identities import capital_account_ties, nav_ties
+    from fundbook.store.db import frame, sql
+
+    with _small_book(tmp_path) as (con, computed):
+        booked = frame(con, sql("close_nav_book"), {"period_end": computed.period.end})
+    levels = computed.levels
+    fund, holding, investor = levels["fund"], levels["holding"], levels["investor"]
+    link = booked.filter(pl.col("lp_investor_id").is_not_null())
+    assert link.select("fund_id", "holding_id", "lp_investor_id").rows() == [("gf", "sf1", "gf-lp")]
+    for by, expected in (
+        (Decimal("0.01"), []),
+        (
+            Decimal("0.02"),
+            [
+                "fund gf, holding sf1: valued at 56.27 from a capital account but gf-lp's capital "
+                "account in sf1 is 56.25, 56.25 at the rates 1.00000000 / 1.00000000 (off by more "
+                "than 0.0150)"
+            ],
+        ),
+    ):
+        assert (
+            nav_ties(
+                _bumped(fund, "nav", by, fund_id="gf"),
+                _bumped(holding, "fair_value", by, fund_id="gf", holding_id="sf1"),
+                _bumped(investor, "nav", by, fund_id="gf", investor_id="gov"),
+                booked,
+            )
+            == expected
+        )
+    # in another currency the value is the account x rate(held) / rate(holder), within a
+    # cent x that ratio plus the half cent of the one rounding: 56.25 x 7.81 = 439.3125
+    usd = booked.with_columns(pl.col("held_rate") * 781 / 100)
+    for value, fails in (("439.31", False), ("439.39", False), ("439.40", True)):
+        moved = holding.with_columns(
+            pl.when(pl.col("fund_id") == "gf")
+            .then(pl.lit(Decimal(value)))
+            .otherwise(pl.col("fair_value"))
+            .alias("fair_value")
+        )
+        problems = capital_account_ties(moved, investor, usd)
+        assert problems == (
+            [
+                f"fund gf, holding sf1: valued at {value} from a capital account but gf-lp's "
+                "capital account in sf1 is 56.25, 439.31 at the rates 7.81000000 / 1.00000000 "
+                "(off by more than 0.0831)"
+            ]
+            if fails
+            else []
+        )
+    gone = investor.filter(pl.col("investor_id") != "gf-lp")
+    assert capital_account_ties(holding, gone, booked) == [
+        "fund gf, holding sf1: cannot be tied to gf-lp's capital account in sf1: value 56.25, "
+        "account None, rates 1.00000000 / 1.00000000"
+    ]
+
+
+def test_the_roll_forward_is_not_balanced_by_other_income_expense(monkeypatch: Any) -> None:
+    """other_income_expense is computed from what it is (grants paid, and an investor's
+    reallocation when the percentages change), not as ending NAV less the other lines: a
+    statement whose lines do not roll forward fails the identity, with the exact message."""
+    from fundbook.metrics import statement
+    from fundbook.metrics.money import CENTS
+
+    rows = generated_book(
+        [1000, 3000],
+        [
+            ("contribution", 5, 0, 50_000),
+            ("contribution", 5, 1, 90_000),
+            ("investment", 10, 0, 80_000),
+            ("valuation", 60, 0, 95_000),
+        ],
+    )
+    grant = {"txn_id": "g1", "date": dt.date(2026, 3, 15), "fund_id": "f", "type": "grant"}
+    rows["transactions"].append(
+        {**grant, "investor_id": None, "holding_id": "c2", "amount_fund": Decimal("12.34")}
+    )
+    statements = _computed(rows, Period(2026, 3)).statements
+    assert statement_roll_forward(statements) == []
+    assert investors_sum_to_fund(statements) == []
+    fund = statements.filter(pl.col("investor_id").is_null() & (pl.col("basis") == "period"))
+    assert fund["other_income_expense"].to_list() == [Decimal("-12.34")]
+    # without the investors' share of the grant the lines no longer reach the ending NAV
+    monkeypatch.setattr(
+        statement,
+        "_other_income_expense",
+        lambda: pl.lit(0, CENTS).alias("other_income_expense"),
+    )
+    unbalanced = _computed(rows, Period(2026, 3)).statements
+    shares = statements.filter(
+        pl.col("other_income_expense") != 0, pl.col("investor_id").is_not_null()
+    )
+    assert shares.height == 2 * statements["basis"].n_unique()
+    assert statement_roll_forward(unbalanced) == [
+        f"{r['basis']} fund f, investor {r['investor_id']}: beginning NAV + flows + P&L = "
+        f"{r['ending_nav'] - r['other_income_expense']} but ending NAV = {r['ending_nav']}"
+        for r in shares.iter_rows(named=True)
+    ]
