@@ -12,7 +12,7 @@ import polars as pl
 import pyxirr
 
 from fundbook.metrics import explain
-from fundbook.metrics.explain import TEXT_LEVELS, Stored
+from fundbook.metrics.explain import TEXT_LEVELS, Stored, derived_text
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.xirr import xirr_grouped
 
@@ -31,7 +31,8 @@ def reproduced(lines: pl.DataFrame, value: Any, level: str) -> Any:
     body = lines.filter(pl.col("role") != "result")
     roles = set(body["role"].to_list())
     if level in TEXT_LEVELS or isinstance(value, (bool, str, dt.date)):
-        return lines["text"][-1]
+        # from the body (the source row or the rule's derived line), never the result line
+        return derived_text(body)
     if "flow" in roles:  # a zero of the NPV of the flow lines, else the rate found from them
         flows = body.filter(pl.col("role") == "flow")
         dates, amounts = flows["date"].to_list(), [float(a) for a in flows["amount"]]
