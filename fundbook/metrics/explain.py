@@ -25,6 +25,7 @@ FORMULAS = {
     "counted": "the number of counted lines",
     "text": "as its source holds it, or as its rule gives it (the derived line)",
     "constant": "a constant of the rules (fundbook.core.types)",
+    "derived": "as the metrics' rule gives it (the derived line)",
 }
 # Levels of reference data: every figure is text (a year too), shown as its row holds it.
 TEXT_LEVELS = ("fund_info", "investor_info", "company_info")
@@ -74,13 +75,19 @@ def explain(
     kind = "text" if level in TEXT_LEVELS else _kind(lines, value)
     result = ln.value_line(
         f"{figure} = {FORMULAS[kind]}" if value is not None else f"{figure}: undefined (null)",
-        None if kind == "text" else value,
+        None if kind in ("text", "derived") else value,
         "result",
         kind="result",
         source=f"{stored.where}: {level}.{figure}",
     )
     if kind == "text" and value is not None:  # the value the lines give, not the stored one
         result = result.with_columns(pl.lit(derived_text(lines)).alias("text"))
+    if kind == "derived" and value is not None:
+        values = ("amount", "ratio", "count", "text")
+        derived = lines.filter(pl.col("role") == "derived").select(values).tail(1)
+        result = result.with_columns(
+            [pl.lit(derived[c][0], derived[c].dtype).alias(c) for c in values]
+        )
     out = ln.concat([lines, result])
     return out.with_columns(pl.int_range(1, out.height + 1, dtype=pl.Int64).alias("step"))
 
@@ -98,4 +105,6 @@ def _kind(lines: pl.DataFrame, value: Any) -> str:
     if isinstance(value, (str, bool, dt.date)):
         return "text"
     roles = set(lines["role"].to_list())
-    return next((r for r in ("flow", "numerator", "counted", "constant") if r in roles), "term")
+    return next(
+        (r for r in ("derived", "flow", "numerator", "counted", "constant") if r in roles), "term"
+    )

@@ -21,6 +21,7 @@ from fundbook.metrics.programme import (
     COMPLIANT,
     OVER_CAP,
     PROGRAMME_MEETS_TARGET,
+    TARGET_AMPLIFICATION,
     programme_items,
     programme_scope,
 )
@@ -58,7 +59,15 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure in ("amplification", "social_leverage", "paid_in_leverage", "matching_ratio"):
         return ratio_lines(ctx, figure)
     if figure == "target_amplification":
-        return constant_line("target amplification of the programme's kind", ctx.row[figure])
+        kind = text_lines(ctx, "kind", "funds", "programme")
+        inputs = {"kind": kind["text"][0], "member_funds": ctx.row["member_funds"]}
+        rule = ln.rule_line(
+            "target amplification of the programme's kind",
+            TARGET_AMPLIFICATION,
+            inputs,
+            _PROGRAMME + ".TARGET_AMPLIFICATION",
+        )
+        return ln.concat([kind, ctx.figure("member_funds", "shown"), rule])
     if figure == "meets_target":
         return _decided(ctx, PROGRAMME_MEETS_TARGET, ("amplification", "target_amplification"))
     if figure == "member_funds":
@@ -124,7 +133,7 @@ def grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure == "matching_ratio":
         return ratio_lines(ctx, figure)
     if figure == "required_ratio":
-        return constant_line("matching required per grant dollar", ctx.row[figure])
+        return constant_line("matching required per grant dollar", GRANT_MATCHING_RATIO)
     if figure == "compliant":
         return _decided(ctx, COMPLIANT, ("matching_ratio", "required_ratio"))
     if figure == "over_cap":
@@ -242,6 +251,9 @@ def flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure == "amount":
         return ln.txn_lines(row, {ctx.row["type"]: 1})
     source = pl.format("{}:{}", "source_file", "source_line")
+    if figure in ("type", "date"):  # as the ledger row holds it
+        text = pl.col(figure).cast(pl.String)
+        return ln.frame_lines(row, "shown", kind=pl.lit("row"), source=source, text=text)
     role = "term" if figure == "amount_txn_currency" else "shown"
     return ln.frame_lines(
         row,
