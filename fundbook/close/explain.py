@@ -120,7 +120,10 @@ def stored_of_close(
     wanted = (*LEVEL_KEYS, STATEMENT) if wanted is None else wanted
     where = f"close {close.close_id} of {close.period} (hash {close.close_hash[:16]})"
     stored = Stored(
-        _read_levels(con, close.close_id, wanted), _statements(con, close, wanted), where
+        _read_levels(con, close.close_id, wanted),
+        _statements(con, close, wanted),
+        where,
+        reference=_reference(con),
     )
     return _with_previous(con, stored, frames, close.period_end, wanted)
 
@@ -201,7 +204,13 @@ def _compute(
     for level, query, params in BOOK_LEVELS:
         if level in wanted:
             levels[level] = frame(con, sql(query), {k: bound[k] for k in params})
-    return _with_previous(con, replace(computed, levels=levels), frames, at, wanted)
+    computed = replace(computed, levels=levels, reference=_reference(con))
+    return _with_previous(con, computed, frames, at, wanted)
+
+
+def _reference(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """The funds' reference columns the frames do not carry (vintage, manager)."""
+    return {"funds": frame(con, sql("explain_funds"))}
 
 
 def stored_at(frames: Frames, at: dt.date, wanted: tuple[str, ...]) -> Stored:

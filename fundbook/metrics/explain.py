@@ -23,8 +23,9 @@ FORMULAS = {
     "numerator": "the sum of the numerator lines / the sum of the denominator lines",
     "flow": "the XIRR of the dated flow lines",
     "counted": "the number of counted lines",
-    "text": "as its source holds it (the shown lines)",
+    "text": "as its source holds it, or as its rule gives it (the derived line)",
     "constant": "a constant of the rules (fundbook.core.types)",
+    "derived": "as the metrics' rule gives it (the derived line)",
 }
 # Levels of reference data: every figure is text (a year too), shown as its row holds it.
 TEXT_LEVELS = ("fund_info", "investor_info", "company_info")
@@ -51,7 +52,7 @@ RECIPES: dict[str, Recipe] = {
     "company_info": other.info_lines,
     "statement": explain_statement.statement_lines,
 }
-__all__ = ["FORMULAS", "RECIPES", "Stored", "explain"]
+__all__ = ["FORMULAS", "RECIPES", "Stored", "derived_text", "explain"]
 
 
 def explain(
@@ -74,19 +75,36 @@ def explain(
     kind = "text" if level in TEXT_LEVELS else _kind(lines, value)
     result = ln.value_line(
         f"{figure} = {FORMULAS[kind]}" if value is not None else f"{figure}: undefined (null)",
-        value,
+        None if kind in ("text", "derived") else value,
         "result",
         kind="result",
         source=f"{stored.where}: {level}.{figure}",
     )
-    if level in TEXT_LEVELS and value is not None:
-        result = result.with_columns(pl.lit(str(value)).alias("text"))
+    if kind == "text" and value is not None:  # the value the lines give, not the stored one
+        result = result.with_columns(pl.lit(derived_text(lines)).alias("text"))
+    if kind == "derived" and value is not None:
+        values = ("amount", "ratio", "count", "text")
+        derived = lines.filter(pl.col("role") == "derived").select(values).tail(1)
+        result = result.with_columns(
+            [pl.lit(derived[c][0], derived[c].dtype).alias(c) for c in values]
+        )
     out = ln.concat([lines, result])
     return out.with_columns(pl.int_range(1, out.height + 1, dtype=pl.Int64).alias("step"))
+
+
+def derived_text(lines: pl.DataFrame) -> str | None:
+    """A text, flag or date figure as its lines give it: the `derived` line (its rule's
+    value), else the last line holding a text (its source row)."""
+    texts = lines.filter(pl.col("role") != "result").filter(pl.col("text").is_not_null())
+    derived = texts.filter(pl.col("role") == "derived")
+    pick = derived if derived.height else texts
+    return pick["text"][-1] if pick.height else None
 
 
 def _kind(lines: pl.DataFrame, value: Any) -> str:
     if isinstance(value, (str, bool, dt.date)):
         return "text"
     roles = set(lines["role"].to_list())
-    return next((r for r in ("flow", "numerator", "counted", "constant") if r in roles), "term")
+    return next(
+        (r for r in ("derived", "flow", "numerator", "counted", "constant") if r in roles), "term"
+    )

@@ -14,6 +14,7 @@ from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx
 from fundbook.metrics.explain_book import fund_lines as book_fund_lines
 from fundbook.metrics.explain_theme import cents
+from fundbook.metrics.levels import MEETS_TARGET, REALISATION
 
 # -- an investor's share of a holding or of its fund's theme exposure -------------------------
 
@@ -71,7 +72,18 @@ def holding_rank_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     line each to this one), its share and cumulative share of the fund's holdings' value
     (numerator / denominator), and its realisation (proceeds and fair value shown)."""
     if figure == "realisation":
-        return ln.concat([ctx.figure("proceeds", "shown"), ctx.figure("fair_value", "shown")])
+        shown = ("proceeds", "fair_value")
+        return ln.concat(
+            [
+                *(ctx.figure(f, "shown") for f in shown),
+                ln.rule_line(
+                    "realisation by its rule (proceeds, fair value)",
+                    REALISATION,
+                    {f: ctx.row[f] for f in shown},
+                    "fundbook.metrics.levels.REALISATION",
+                ),
+            ]
+        )
     peers = _by_fair_value(ctx)
     # down to this holding in that order (not the stored rank: the lines must give it)
     to_this = peers.head(int(_this(ctx, peers)["_order"][0]))
@@ -113,7 +125,13 @@ def fund_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     target = ln.value_line(
         "ITIF target amplification", ITIF_TARGET_AMPLIFICATION, "constant", source=_TYPES
     )
-    return ln.concat([ctx.figure("amplification", "shown"), target])
+    meets = ln.rule_line(
+        "amplification >= the target",
+        MEETS_TARGET,
+        {"amplification": ctx.row["amplification"]},
+        "fundbook.metrics.levels.MEETS_TARGET",
+    )
+    return ln.concat([ctx.figure("amplification", "shown"), target, meets])
 
 
 _TYPES = "fundbook.core.types"

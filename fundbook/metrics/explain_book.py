@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -25,13 +25,15 @@ class Stored:
     """The figures explained: every level as stored (`snapshot_<level>` or computed the same
     way), the capital account statements, and where they were read (`where`); for the
     movements of a quarter (`fund_movement`), the fund level at the quarter before
-    (`previous`) and where it was read (`previous_where`)."""
+    (`previous`) and where it was read (`previous_where`); the book's reference columns the
+    frames do not carry, by table (`reference`: a fund's vintage and manager)."""
 
     levels: Mapping[str, pl.DataFrame]
     statements: pl.DataFrame
     where: str
     previous: pl.DataFrame | None = None
     previous_where: str = ""
+    reference: Mapping[str, pl.DataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -153,10 +155,39 @@ def irr_lines(ctx: Ctx, basis: str) -> pl.DataFrame:
     return ln.irr_lines(flows.sort("date", pl.col("txn_id").is_null(), maintain_order=True))
 
 
-def text_lines(ctx: Ctx, figure: str, table: str, key: str) -> pl.DataFrame:
-    """A text, date or flag figure: the reference row it is read from."""
+# The book's reference tables (frames), each figure's column in them (when named otherwise), in
+# the order a row's keys are looked up: a company, an investor, then the row's fund.
+_REFERENCE: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("companies", "company_id", {}),
+    ("investors", "investor_id", {"investor_kind": "kind", "lp_fund_id": "fund_id"}),
+    ("funds", "fund_id", {}),
+)
+
+
+def text_lines(ctx: Ctx, figure: str, table: str = "", key: str = "") -> pl.DataFrame:
+    """A text, date or flag figure: its reference row in the book (the frames' companies,
+    investors or funds, by the row's key; a currency: its fund's), never the stored value."""
+    keys = {k: ctx.row.get(k) for _, k, _ in _REFERENCE}
+    if table and key:  # the row's own key names another column (a programme's funds)
+        keys = {dict((t, k) for t, k, _ in _REFERENCE)[table]: ctx.row.get(key)}
+    for name, column, renames in _REFERENCE:
+        wanted = renames.get(figure, figure)
+        if keys.get(column) is None:
+            continue
+        for df in (getattr(ctx.frames, name), ctx.stored.reference.get(name, pl.DataFrame())):
+            rows = df.filter(pl.col(column) == keys[column]) if wanted in df.columns else df[:0]
+            if rows.height == 1:
+                return _reference_line(name, column, keys[column], wanted, rows[wanted][0])
+    return ln.value_line(f"{figure}: in no reference row of the book", None, "shown")
+
+
+def _reference_line(table: str, column: str, key: Any, wanted: str, value: Any) -> pl.DataFrame:
     return ln.value_line(
-        f"{figure} of {ctx.row.get(key)}", ctx.row[figure], "shown", source=f"{table} row"
+        f"{wanted} of {table} row {key}",
+        None,
+        "shown",
+        source=f"{table} row {column}={key} (the book's reference data)",
+        text=None if value is None else str(value),
     )
 
 
@@ -183,7 +214,7 @@ def fund_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return irr_lines(ctx, figure.removesuffix("_irr"))
     if figure in _RATIOS:
         return ratio_lines(ctx, figure)
-    return text_lines(ctx, figure, "funds", "fund_id")
+    return text_lines(ctx, figure)
 
 
 def _of_holdings(ctx: Ctx, column: str) -> pl.DataFrame:
@@ -211,7 +242,7 @@ def investor_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return _commitment_share(ctx)
     if figure in _RATIOS:
         return ratio_lines(ctx, figure)
-    return text_lines(ctx, figure, "investors", "investor_id")
+    return text_lines(ctx, figure)
 
 
 # The P&L lines of an inception-to-date statement that make up the capital account, signed:

@@ -10,6 +10,7 @@ from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
 from fundbook.metrics.explain_theme import cents
+from fundbook.metrics.state import VALUED_BY
 
 _RATIO_FIGURES = ("moic", "co_investment_leverage")
 _RANK_FIGURES = ("rank", "share_of_fair_value", "cumulative_share_of_fair_value", "realisation")
@@ -38,11 +39,13 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return irr_lines(ctx, "gross")
     if figure == "valuation_date":
         return _mark(ctx, "shown")
+    if figure == "valued_by":
+        return _valued_by(ctx)[1]
     if figure in _RATIO_FIGURES:
         return ratio_lines(ctx, figure)
     if figure in _RANK_FIGURES:
         return holding_rank_lines(ctx, figure)
-    return text_lines(ctx, figure, "holdings", "holding_id")
+    return text_lines(ctx, figure)
 
 
 def _mark(ctx: Ctx, role: str) -> pl.DataFrame:
@@ -66,7 +69,7 @@ def _mark(ctx: Ctx, role: str) -> pl.DataFrame:
 def _fair_value(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
     """By how the holding is valued: the latest mark plus later investments, its remaining
     cost, or (a fund of the book) the holder's capital account there."""
-    by = ctx.row.get("valued_by")
+    by = _valued_by(ctx)[0]
     if by == "valuation":
         mark = ctx.row["valuation_date"]
         later = mine.filter((pl.col("type") == "investment") & (pl.col("date") > mark))
@@ -74,6 +77,33 @@ def _fair_value(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
     if by == "capital_account":
         return _capital_account_value(ctx)
     return holding_lines(ctx, "remaining_cost")
+
+
+def _valued_by(ctx: Ctx) -> tuple[str | None, pl.DataFrame]:
+    """How the holding is valued, by the metrics' rule (`state.VALUED_BY`) on what the book
+    holds: the holder's LP accounts in the held fund (a fund of the book), its latest mark."""
+    lps = ctx.frames.investors.filter(pl.col("fund_id") == ctx.row["fund_id"])["investor_id"]
+    accounts = ctx.level_rows("investor").filter(
+        (pl.col("fund_id") == ctx.row["holding_id"]) & pl.col("investor_id").is_in(lps.implode())
+    )
+    account = ln.frame_lines(
+        accounts,
+        "shown",
+        item=pl.format("capital account of LP {} in {}", "investor_id", "fund_id"),
+        text=pl.col("investor_id"),
+    )
+    mark = _mark(ctx, "shown")
+    inputs = {
+        "_sub_value": 1 if accounts.height else None,
+        "marked_value": mark["amount"][0] if mark.height else None,
+    }
+    rule = ln.rule_line(
+        "valued by: a capital account, else the latest mark, else cost",
+        VALUED_BY,
+        inputs,
+        "fundbook.metrics.state.VALUED_BY",
+    )
+    return rule["text"][0], ln.concat([account, mark, rule])
 
 
 def _capital_account_value(ctx: Ctx) -> pl.DataFrame:

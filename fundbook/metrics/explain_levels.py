@@ -14,10 +14,17 @@ from fundbook.core.types import (
     STRATEGIC_THEMES,
 )
 from fundbook.metrics import lineage as ln
-from fundbook.metrics.compliance import fund_facts
+from fundbook.metrics.compliance import compliance, fund_facts
 from fundbook.metrics.explain_book import Ctx, ratio_lines, text_lines
 from fundbook.metrics.explain_theme import shared
-from fundbook.metrics.programme import programme_items, programme_scope
+from fundbook.metrics.programme import (
+    COMPLIANT,
+    OVER_CAP,
+    PROGRAMME_MEETS_TARGET,
+    TARGET_AMPLIFICATION,
+    programme_items,
+    programme_scope,
+)
 
 
 def constant_line(item: str, value: Any) -> pl.DataFrame:
@@ -52,11 +59,17 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure in ("amplification", "social_leverage", "paid_in_leverage", "matching_ratio"):
         return ratio_lines(ctx, figure)
     if figure == "target_amplification":
-        return constant_line("target amplification of the programme's kind", ctx.row[figure])
-    if figure == "meets_target":
-        return ln.concat(
-            [ctx.figure("amplification", "shown"), ctx.figure("target_amplification", "shown")]
+        kind = text_lines(ctx, "kind", "funds", "programme")
+        inputs = {"kind": kind["text"][0], "member_funds": ctx.row["member_funds"]}
+        rule = ln.rule_line(
+            "target amplification of the programme's kind",
+            TARGET_AMPLIFICATION,
+            inputs,
+            _PROGRAMME + ".TARGET_AMPLIFICATION",
         )
+        return ln.concat([kind, ctx.figure("member_funds", "shown"), rule])
+    if figure == "meets_target":
+        return _decided(ctx, PROGRAMME_MEETS_TARGET, ("amplification", "target_amplification"))
     if figure == "member_funds":
         members = ctx.frames.funds.filter(pl.col("programme_id") == ctx.row["programme"])
         return ln.frame_lines(
@@ -69,6 +82,17 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     return text_lines(ctx, figure, "funds", "programme")
 
 
+_PROGRAMME = "fundbook.metrics.programme"
+
+
+def _decided(ctx: Ctx, rule: pl.Expr, inputs: tuple[str, ...]) -> pl.DataFrame:
+    """The stored figures a flag is decided from (shown), and the metrics' rule on them."""
+    shown = [ctx.figure(f, "shown") for f in inputs]
+    item = f"by the metrics' rule on {', '.join(inputs)}"
+    decided = ln.rule_line(item, rule, {f: ctx.row[f] for f in inputs}, _PROGRAMME)
+    return ln.concat([*shown, decided])
+
+
 def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """A programme's grants and matching (its funds' grant rows), and the companies counted."""
     scope = programme_scope(ctx.frames, ctx.as_of).filter(
@@ -79,13 +103,18 @@ def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return _grant_rows(ctx, grants, figure, "term")
     if figure != "grant_companies":  # companies_short (counted), short_companies (shown)
         grants = grants.filter(~pl.col("compliant"))
-    return ln.frame_lines(
+    lines = ln.frame_lines(
         grants,
         "shown" if figure == "short_companies" else "counted",
         item=pl.format("company {} (grants by {})", "company_id", "fund_id"),
         count=pl.lit(1),
         text=pl.col("company_id"),
     )
+    if figure != "short_companies":
+        return lines
+    # as `programme_metrics` lists them: the companies short, sorted, joined by ", "
+    named = ", ".join(sorted(grants["company_id"].to_list()))
+    return ln.concat([lines, ln.value_line("the companies short, listed", named, "derived")])
 
 
 def _grant_rows(ctx: Ctx, grants: pl.DataFrame, column: str, role: str) -> pl.DataFrame:
@@ -104,15 +133,19 @@ def grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure == "matching_ratio":
         return ratio_lines(ctx, figure)
     if figure == "required_ratio":
-        return constant_line("matching required per grant dollar", ctx.row[figure])
+        return constant_line("matching required per grant dollar", GRANT_MATCHING_RATIO)
     if figure == "compliant":
-        return ln.concat(
-            [ctx.figure("matching_ratio", "shown"), ctx.figure("required_ratio", "shown")]
-        )
+        return _decided(ctx, COMPLIANT, ("matching_ratio", "required_ratio"))
     if figure == "over_cap":
         cap = Decimal(GRANT_CAP_PER_COMPANY_HKD)
+        grants = ctx.row["grants_hkd"]
+        cents = {"grants_hkd": None if grants is None else int(grants * 100)}
         return ln.concat(
-            [ctx.figure("grants_hkd", "shown"), ln.value_line("cap (HKD)", cap, "shown")]
+            [
+                ctx.figure("grants_hkd", "shown"),
+                ln.value_line("cap (HKD)", cap, "shown", source="fundbook.core.types"),
+                ln.rule_line("grants_hkd > the cap", OVER_CAP, cents, _PROGRAMME + ".OVER_CAP"),
+            ]
         )
     if figure == "shortfall":
         required = ctx.row["grants"] * int(GRANT_MATCHING_RATIO * 100) / 100
@@ -125,7 +158,7 @@ def grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
                 ln.txn_lines(rows, {"matching": -1}, role),
             ]
         )
-    return text_lines(ctx, figure, "funds", "fund_id")
+    return text_lines(ctx, figure)
 
 
 # -- compliance ------------------------------------------------------------------------------
@@ -157,13 +190,18 @@ def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
                 ln.value_line(den, Decimal(fact[den]) / 100, "denominator", source=where),
             ]
         )
-    if figure == "status":
-        return ln.concat(
-            [ctx.figure(f, "shown") for f in ("ratio", "amount", "threshold", "detail")]
-        )
-    if figure == "threshold":
-        return constant_line(f"the ITIF rule {rule}", ctx.row[figure])
-    return ln.value_line(figure, ctx.row[figure], "shown", source="metrics.compliance")
+    checked = compliance(ctx.frames, ctx.as_of).filter(
+        (pl.col("fund_id") == ctx.row["fund_id"]) & (pl.col("rule") == rule)
+    )
+    shown = [ctx.figure(f, "shown") for f in ("ratio", "amount") if figure == "status"]
+    value = checked[figure][0] if checked.height == 1 else None
+    decided = ln.value_line(
+        f"{figure} of rule {rule} by metrics.compliance (from the book's rows)",
+        value,
+        "derived",
+        source="fundbook.metrics.compliance",
+    )
+    return ln.concat([*shown, decided])
 
 
 def _rule_amount(ctx: Ctx, rule: str) -> pl.DataFrame:
@@ -213,6 +251,9 @@ def flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure == "amount":
         return ln.txn_lines(row, {ctx.row["type"]: 1})
     source = pl.format("{}:{}", "source_file", "source_line")
+    if figure in ("type", "date"):  # as the ledger row holds it
+        text = pl.col(figure).cast(pl.String)
+        return ln.frame_lines(row, "shown", kind=pl.lit("row"), source=source, text=text)
     role = "term" if figure == "amount_txn_currency" else "shown"
     return ln.frame_lines(
         row,
@@ -231,17 +272,6 @@ def _typed(value: Any) -> dict[str, pl.Expr]:
     return {"text": pl.lit(None if value is None else str(value), pl.String)}
 
 
-_INFO = {"fund_info": "funds", "investor_info": "investors", "company_info": "companies"}
-
-
 def info_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
-    """Reference data: the value as the booked row holds it."""
-    table = _INFO[ctx.level]
-    key = next(iter(ctx.row))
-    value = ctx.row[figure]
-    line = ln.value_line(f"{figure} of {ctx.row[key]}", value, "shown", source=f"{table} row")
-    if isinstance(value, int) and not isinstance(value, bool):  # a year: a count, shown as text
-        line = line.with_columns(
-            pl.lit(None, pl.Int64).alias("count"), pl.lit(str(value)).alias("text")
-        )
-    return line
+    """Reference data: the value as the book's reference row (frames) holds it."""
+    return text_lines(ctx, figure)

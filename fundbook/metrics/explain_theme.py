@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx, text_lines
 from fundbook.metrics.exposure import SUB_FUND_THEME
@@ -24,8 +25,10 @@ def theme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     each sub-fund holding's share), converted; its share of the group's fair value."""
     if figure == "share_of_fair_value":
         return _share(ctx)
+    if figure == "currency" and ctx.row.get("fund_id") is None:
+        return _every_fund_currency()
     if figure not in ("fair_value", "invested", "holdings"):
-        return text_lines(ctx, figure, "funds", "fund_id")
+        return text_lines(ctx, figure)
     rows = _exposure(ctx)
     if figure == "holdings":
         held = rows.filter(pl.col("held")).group_by("holding_id").agg(pl.col("fund_id").sort())
@@ -45,6 +48,23 @@ def theme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         amount=pl.col(figure),
     )
     return ln.concat([lines, ln.rounding_line(lines, ctx.row[figure])])
+
+
+def _every_fund_currency() -> pl.DataFrame:
+    """The themes of every fund are stated in the reporting currency (`theme_exposure`)."""
+    return ln.value_line(
+        "the themes of every fund are in the reporting currency",
+        REPORTING_CURRENCY,
+        "derived",
+        source="fundbook.core.types",
+    )
+
+
+def _currency(ctx: Ctx) -> str:
+    """The row's currency as its lines give it: its fund's (reference row), else HKD."""
+    fund = ctx.row.get("fund_id") is not None
+    lines = text_lines(ctx, "currency") if fund else _every_fund_currency()
+    return str(lines["text"][0])
 
 
 def _share(ctx: Ctx) -> pl.DataFrame:
@@ -67,7 +87,7 @@ def _exposure(ctx: Ctx) -> pl.DataFrame:
     fair_value converted (and shared) into the row's currency, each rounded to the cent."""
     holdings = ctx.level_rows("holding")
     themes = dict(ctx.frames.companies.select("company_id", "theme").iter_rows())
-    to = ctx.row["currency"]
+    to = _currency(ctx)
     if ctx.level == "theme_by_fund":
         parts = [shared(ctx, holdings.filter(pl.col("fund_id") == ctx.row["fund_id"]), None, to)]
     else:

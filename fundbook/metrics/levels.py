@@ -46,10 +46,21 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
     }
 
 
+# Whether a fund meets the ITIF amplification target (of its `amplification`).
+MEETS_TARGET = pl.col("amplification") >= ITIF_TARGET_AMPLIFICATION
+# Whether a holding is realised, partially realised or unrealised (of `proceeds`, `fair_value`).
+REALISATION = (
+    pl.when((pl.col("proceeds") > 0) & (pl.col("fair_value") == 0))
+    .then(pl.lit("realised"))
+    .when(pl.col("proceeds") > 0)
+    .then(pl.lit("partially realised"))
+    .otherwise(pl.lit("unrealised"))
+)
+
+
 def fund_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """`fund_metrics`, and whether the fund meets the ITIF amplification target."""
-    meets = pl.col("amplification") >= ITIF_TARGET_AMPLIFICATION
-    return fund_metrics(frames, as_of).with_columns(meets.alias("meets_target"))
+    return fund_metrics(frames, as_of).with_columns(MEETS_TARGET.alias("meets_target"))
 
 
 def investor_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
@@ -66,20 +77,13 @@ def holding_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
         "fund_id", "fair_value", "holding_id", descending=[False, True, False], nulls_last=True
     )
     total = pl.col("fair_value").sum().over("fund_id")
-    realisation = (
-        pl.when((pl.col("proceeds") > 0) & (pl.col("fair_value") == 0))
-        .then(pl.lit("realised"))
-        .when(pl.col("proceeds") > 0)
-        .then(pl.lit("partially realised"))
-        .otherwise(pl.lit("unrealised"))
-    )
     return out.with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("fund_id").alias("rank"),
         ratio(pl.col("fair_value"), total).alias("share_of_fair_value"),
         ratio(pl.col("fair_value").cum_sum().over("fund_id"), total).alias(
             "cumulative_share_of_fair_value"
         ),
-        realisation.alias("realisation"),
+        REALISATION.alias("realisation"),
     ).sort("fund_id", "holding_id")
 
 

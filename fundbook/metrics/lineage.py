@@ -32,7 +32,9 @@ LINES = pl.Schema(
         "text": pl.String(),
     }
 )
-ROLES = ("term", "numerator", "denominator", "flow", "counted", "shown", "result")
+# `derived`: a text, flag or date the rule gives from the lines above it (its source or the
+# metrics' rule evaluated on them), never the figure explained.
+ROLES = ("term", "numerator", "denominator", "flow", "counted", "shown", "derived", "result")
 
 
 def empty() -> pl.DataFrame:
@@ -51,6 +53,14 @@ def value_line(item: str, value: Any, role: str = "term", **extra: Any) -> pl.Da
     elif isinstance(value, float):
         line["ratio"] = value
     return pl.DataFrame([{c: line.get(c) for c in LINES}], schema=LINES)
+
+
+def rule_line(item: str, rule: pl.Expr, inputs: Mapping[str, Any], source: str) -> pl.DataFrame:
+    """The value a metrics rule (`rule`, an expression) gives on `inputs` (the values of the
+    lines above it), as a `derived` line."""
+    frame = pl.DataFrame([dict(inputs)], infer_schema_length=None)
+    value = frame.select(rule.alias("_v"))["_v"][0]
+    return value_line(item, value, "derived", source=source)
 
 
 def frame_lines(df: pl.DataFrame, role: str, **exprs: pl.Expr) -> pl.DataFrame:

@@ -34,6 +34,16 @@ _TRACE_SCHEMA: dict[str, pl.DataType] = {
     "label": pl.String(),
 }
 _SOURCE = ("source_file", "source_line")
+# The rules of a programme and a company's grants (of the columns they name; `grants_hkd` in
+# cents), stated once: the metrics and `explain` evaluate them.
+TARGET_AMPLIFICATION = (
+    pl.when((pl.col("kind") == "programme") & (pl.col("member_funds") == 0))
+    .then(pl.lit(1.0 + GRANT_MATCHING_RATIO))
+    .otherwise(ITIF_TARGET_AMPLIFICATION)
+)
+PROGRAMME_MEETS_TARGET = pl.col("amplification") >= pl.col("target_amplification")
+OVER_CAP = pl.col("grants_hkd") > GRANT_CAP_PER_COMPANY_HKD * 100
+COMPLIANT = pl.col("matching_ratio") >= pl.col("required_ratio")
 _TRACE = [pl.col(c) for c in TRACE[1:]]
 
 
@@ -221,11 +231,6 @@ def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     out = progs.join(sums, on="programme", how="left").join(grants, on="programme", how="left")
     money = [c for c, dt in out.schema.items() if dt == CENTS or isinstance(dt, pl.Decimal)]
     out = out.with_columns(pl.col(money).fill_null(0))
-    target = (
-        pl.when((pl.col("kind") == "programme") & (pl.col("member_funds") == 0))
-        .then(pl.lit(1.0 + GRANT_MATCHING_RATIO))
-        .otherwise(ITIF_TARGET_AMPLIFICATION)
-    )
     out = (
         out.with_columns(
             pl.lit(REPORTING_CURRENCY).alias("currency"),
@@ -235,14 +240,12 @@ def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
                 "social_leverage"
             ),
             ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
-            target.alias("target_amplification"),
+            TARGET_AMPLIFICATION.alias("target_amplification"),
         )
         .with_columns(
             ratio(pl.col("committed"), pl.col("government_committed")).alias("amplification"),
         )
-        .with_columns(
-            (pl.col("amplification") >= pl.col("target_amplification")).alias("meets_target")
-        )
+        .with_columns(PROGRAMME_MEETS_TARGET.alias("meets_target"))
     )
     cols = [
         "programme",
@@ -309,9 +312,9 @@ def grant_matching(frames: BookFrames, as_of: date) -> pl.DataFrame:
             ratio(pl.col("matching"), pl.col("grants")).alias("matching_ratio"),
             pl.lit(GRANT_MATCHING_RATIO).alias("required_ratio"),
             pl.max_horizontal(required - pl.col("matching"), zero()).alias("shortfall"),
-            (pl.col("grants_hkd") > GRANT_CAP_PER_COMPANY_HKD * 100).alias("over_cap"),
+            OVER_CAP.alias("over_cap"),
         )
-        .with_columns((pl.col("matching_ratio") >= pl.col("required_ratio")).alias("compliant"))
+        .with_columns(COMPLIANT.alias("compliant"))
     )
     cols = [
         "programme",

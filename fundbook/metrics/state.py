@@ -210,20 +210,24 @@ def _refuse_share_overflow(
     refuse_overflow(held, terms, "valuing a fund's capital account in a sub-fund")
 
 
+# How a holding is valued: from a capital account in a fund of the book (`_sub_value`), its
+# latest mark (`marked_value`), else at cost.
+VALUED_BY = (
+    pl.when(pl.col("_sub_value").is_not_null())
+    .then(pl.lit("capital_account"))
+    .when(pl.col("marked_value").is_not_null())
+    .then(pl.lit("valuation"))
+    .otherwise(pl.lit("cost"))
+)
+
+
 def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
     """Value = capital account (held funds), else latest mark + later investments, else cost;
     then the cost of a closed position is realised (`_realise_exits`)."""
     out = base.join(sub_navs, on=["fund_id", "holding_id"], how="left")
-    valued_by = (
-        pl.when(pl.col("_sub_value").is_not_null())
-        .then(pl.lit("capital_account"))
-        .when(pl.col("marked_value").is_not_null())
-        .then(pl.lit("valuation"))
-        .otherwise(pl.lit("cost"))
-    )
     value = pl.coalesce("_sub_value", "marked_value", "remaining_cost")
     return (
-        out.with_columns(valued_by.alias("valued_by"), value.alias("fair_value"))
+        out.with_columns(VALUED_BY.alias("valued_by"), value.alias("fair_value"))
         .pipe(_realise_exits)
         .with_columns(
             (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"),

@@ -15,7 +15,7 @@ from fundbook.close.snapshot import LEVEL_KEYS, read_snapshot
 from fundbook.demo import DEMO_LEDGER
 from fundbook.store.db import open_book
 from fundbook.store.frames import load_frames
-from tests.metrics.explain_check import failures
+from tests.metrics.explain_check import failures, undetected
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,48 @@ def test_every_stored_figure_is_reproduced_by_its_lines(closed: Path, period: st
     count, bad = failures(frames, stored, snap.close.period_end, LEVEL_KEYS)
     assert not bad, "\n".join(bad[:20])
     assert count == snap.close.figure_count
+
+
+# Figures a tampered stored value still passes with, named one by one (nothing else may be).
+# None is a balancing residual: the roll-forward's residuals (`other_income_expense`,
+# `beginning_nav`) are explained from the other stored lines, so tampering one is caught.
+# Not yet derived from their sources (the lines end with a rounding line, stored value minus
+# the sum of lines rounded each, or read the stored row): to fix, not to keep.
+NOT_YET_DERIVED = {
+    ("compliance", "amount"),  # rounding line
+    ("holding", "fair_value"),  # valued by a capital account in a fund of the book: rounding line
+    ("grant", "grants_hkd"),  # rounding line
+    ("holding_look_through", "fair_value"),  # rounding line
+    ("theme", "fair_value"),  # rounding line
+    ("theme", "invested"),
+    ("theme_by_fund", "fair_value"),
+    ("theme_by_fund", "invested"),
+    ("theme_by_investor", "fair_value"),
+    ("theme_by_investor", "invested"),
+    ("theme_look_through", "fair_value"),
+    ("theme_look_through", "invested"),
+    ("flow", "amount_txn_currency"),  # the store's transaction currency, not in the frames
+    ("flow", "txn_currency"),
+    ("statement", "realised_gain"),  # an investor's allocated P&L: the stored line itself
+    ("statement", "unrealised_gain_change"),
+    ("statement", "management_fees"),
+    ("statement", "partnership_expenses"),
+    ("statement", "income"),
+}
+
+
+def test_a_tampered_stored_figure_is_not_reproduced(closed: Path) -> None:
+    """Every level and kind of figure tampered in the stored frames `explain` reads: its lines
+    (derived from the ledger, the rules and other figures) no longer give it."""
+    with open_book(closed, read_only=True) as con:
+        snap = read_snapshot(con, "2026-02")
+        frames = load_frames(con, snap.close.period_end)
+        stored = stored_of_close(con, snap.close, frames)
+    tried, accepted = undetected(frames, stored, snap.close.period_end, LEVEL_KEYS)
+    assert {lv for lv, _ in tried} == {*LEVEL_KEYS, "statement"}
+    assert {k for _, k in tried} == {"Decimal", "float", "int", "str", "bool", "date"}
+    slipped = [a for a in accepted if tuple(a.split(" ")[0].split(".")) not in NOT_YET_DERIVED]
+    assert not slipped, "\n".join(slipped)
 
 
 def _explain(db: Path, *args: str) -> list[dict[str, object]]:

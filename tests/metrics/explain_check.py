@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
@@ -12,7 +13,7 @@ import polars as pl
 import pyxirr
 
 from fundbook.metrics import explain
-from fundbook.metrics.explain import TEXT_LEVELS, Stored
+from fundbook.metrics.explain import TEXT_LEVELS, Stored, derived_text
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.xirr import xirr_grouped
 
@@ -31,7 +32,11 @@ def reproduced(lines: pl.DataFrame, value: Any, level: str) -> Any:
     body = lines.filter(pl.col("role") != "result")
     roles = set(body["role"].to_list())
     if level in TEXT_LEVELS or isinstance(value, (bool, str, dt.date)):
-        return lines["text"][-1]
+        # from the body (the source row or the rule's derived line), never the result line
+        return derived_text(body)
+    if "derived" in roles:  # the value a metrics' rule gives from the lines above it
+        line = body.filter(pl.col("role") == "derived").row(-1, named=True)
+        return next((line[c] for c in ("amount", "ratio", "count") if line[c] is not None), None)
     if "flow" in roles:  # a zero of the NPV of the flow lines, else the rate found from them
         flows = body.filter(pl.col("role") == "flow")
         dates, amounts = flows["date"].to_list(), [float(a) for a in flows["amount"]]
@@ -98,3 +103,57 @@ def failures(
         if not ok:
             bad.append(f"{level} {row} {figure}: stored {row[figure]!r}, lines give {got!r}")
     return count, bad
+
+
+def tampered(value: Any) -> Any:
+    """Another value of the same kind: money a cent more, a ratio, count or date moved, a flag
+    flipped, a text changed."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, Decimal):
+        return value + Decimal("0.01")
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, float):
+        return value + 0.125
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=1)
+    return f"{value}-tampered"
+
+
+def undetected(
+    frames: BookFrames, stored: Stored, as_of: dt.date, keys: dict[str, tuple[str, ...]]
+) -> tuple[set[tuple[str, str]], list[str]]:
+    """Each figure (level, figure) tampered in its first, middle and last non-null row of the
+    stored frames `explain` reads: the (level, kind) tried, and each tamper the checker
+    accepted."""
+    tables = {lv: (df, keys[lv]) for lv, df in stored.levels.items()}
+    tables["statement"] = (stored.statements, STATEMENT_KEYS)
+    tried, accepted = set(), []
+    for level, (df, key) in tables.items():
+        for figure in (c for c in df.columns if c not in key):
+            rows = df.with_row_index("_i").filter(pl.col(figure).is_not_null())
+            picks = [rows["_i"][j] for j in (0, rows.height // 2, -1)] if rows.height else []
+            for i in sorted(set(picks)):
+                row = df.row(i, named=True)
+                new = tampered(row[figure])
+                cell = pl.int_range(pl.len()) == i
+                changed = df.with_columns(
+                    pl.when(cell)
+                    .then(pl.lit(new, df.schema[figure]))
+                    .otherwise(pl.col(figure))
+                    .alias(figure)
+                )
+                if level == "statement":
+                    st = dataclasses.replace(stored, statements=changed)
+                else:
+                    st = dataclasses.replace(stored, levels={**stored.levels, level: changed})
+                lines = explain(frames, st, as_of, level, {**row, figure: new}, figure)
+                tried.add((level, type(row[figure]).__name__))
+                if matches(lines, new, level)[0]:
+                    accepted.append(f"{level}.{figure} {row_key(row, key)}: {new!r}")
+    return tried, accepted
+
+
+def row_key(row: dict[str, Any], key: tuple[str, ...]) -> dict[str, Any]:
+    return {k: row[k] for k in key}

@@ -1,0 +1,4 @@
+-- The funds' reference columns the frames do not carry, for `fundbook explain`.
+SELECT fund_id, vintage, manager
+FROM funds
+ORDER BY fund_id;
