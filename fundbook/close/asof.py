@@ -2,8 +2,9 @@
 
 A day a standing close ended is read from that close's snapshot with DuckDB alone (no polars):
 the same columns, rows and values `metrics` computes (sql/stored_*.sql; the tests compare both
-on every close of the demo-like books). Any other day, and `--by theme --fund F --look-through`, is computed
-by the metrics layer, which imports polars: slower to start (about a second).
+on every close of the demo-like books). Any other day, and `--by theme --fund F
+--look-through`, is computed by the metrics layer, which imports polars: slower to start
+(about a second).
 """
 
 from __future__ import annotations
