@@ -130,7 +130,7 @@ def stored_of_close(
 
 def quarter_before(at: dt.date) -> dt.date:
     """The end of the quarter before `at`'s: the date a close's movements are measured from."""
-    return Period(at.year, at.month).quarter_start - dt.timedelta(days=1)
+    return Period(at.year, at.month).previous_quarter_end
 
 
 def _with_previous(

@@ -60,8 +60,7 @@ def compute(
     say("loading the book")
     frames = load_frames(con, end)
     say("computing the figures of every level")
-    since = period.quarter_start - dt.timedelta(days=1)  # the base of the quarter's movements
-    produced = metrics.figures(frames, end, since)
+    produced = metrics.figures(frames, end, period.previous_quarter_end)
     params = {"period_end": end, "quarter_start": period.quarter_start}
     for level, query, names in BOOK_LEVELS:
         produced[level] = frame(con, sql(query), {k: params[k] for k in names})

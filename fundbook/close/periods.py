@@ -70,6 +70,11 @@ class Period:
         return dt.date(self.year, (self.month - 1) // 3 * 3 + 1, 1)
 
     @property
+    def previous_quarter_end(self) -> dt.date:
+        """The end of the quarter before this month's: what a close's movements start from."""
+        return self.quarter_start - dt.timedelta(days=1)
+
+    @property
     def year_start(self) -> dt.date:
         return dt.date(self.year, 1, 1)
 

@@ -30,6 +30,8 @@ def test_bounds_and_order() -> None:
     assert str(Period(2026, 3)) == "2026-03"
     assert Period(2026, 9).quarter == "2026Q3" and Period(2026, 8).quarter is None
     assert Period(2026, 8).quarter_start == dt.date(2026, 7, 1)
+    assert Period(2026, 8).previous_quarter_end == dt.date(2026, 6, 30)
+    assert Period(2026, 1).previous_quarter_end == dt.date(2025, 12, 31)
 
 
 def test_basis_starts_first_close_covers_history() -> None:
