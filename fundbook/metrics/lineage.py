@@ -87,17 +87,11 @@ def txn_lines(
 ) -> pl.DataFrame:
     """Transaction rows of the given types, signed, in date and file order; converted at
     `rate` (HKD per unit: from, to) and rounded half-even per row when given."""
-    rows = txns.filter(pl.col("type").is_in(list(signs))).sort("date", "source_file", "source_line")
+    rows = txns.filter(pl.col("type").is_in(list(signs)))
     sign = pl.col("type").replace_strict(dict(signs), return_dtype=pl.Int8).cast(pl.Int128)
-    amount = _converted(cents(pl.col("amount_fund")) * sign, rate)
-    return frame_lines(
-        rows,
-        role,
-        date=pl.col("date"),
-        kind=pl.lit("row"),
-        item=pl.format("{} {} ({})", "type", _who(), "txn_id"),
-        source=pl.format("{}:{}", "source_file", "source_line"),
-        amount=amount,
+    item = pl.format("{} {} ({})", "type", _who(), "txn_id")
+    return _ledger_row_lines(
+        rows, role, item, _converted(cents(pl.col("amount_fund")) * sign, rate)
     )
 
 
@@ -108,14 +102,21 @@ def commitment_lines(
     rate: tuple[Any, Any] | None = None,
 ) -> pl.DataFrame:
     """Commitment rows (signed), in date and file order."""
-    rows = commitments.sort("date", "source_file", "source_line")
+    item = pl.format("commitment {}", "investor_id")
     amount = _converted(cents(pl.col("amount_fund")) * sign, rate)
+    return _ledger_row_lines(commitments, role, item, amount)
+
+
+def _ledger_row_lines(
+    rows: pl.DataFrame, role: str, item: pl.Expr, amount: pl.Expr
+) -> pl.DataFrame:
+    """Ledger rows as lines of `role`, in date and file order, each naming its file:line."""
     return frame_lines(
-        rows,
+        rows.sort("date", "source_file", "source_line"),
         role,
         date=pl.col("date"),
         kind=pl.lit("row"),
-        item=pl.format("commitment {}", "investor_id"),
+        item=item,
         source=pl.format("{}:{}", "source_file", "source_line"),
         amount=amount,
     )
