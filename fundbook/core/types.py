@@ -70,6 +70,26 @@ CASH_SIGN = {
 NET_FLOW_SIGN = {"contribution": -1, "distribution": 1}
 GROSS_FLOW_SIGN = {"investment": -1, "proceeds": 1, "income": 1}
 REPORTING_CURRENCY = "HKD"
+# Types whose rows may carry a service period (service_start, service_end: prepaid / accrued).
+SERVICE_PERIOD_TYPES = ("fee", "expense")
+# The `category` of an `expense` row (ILPA Reporting Template 2.0 based; docs/ledger-format.md
+# maps each to ILPA's lines); a row without one is `other`.
+EXPENSE_CATEGORIES = (
+    "organisation_offering",
+    "legal",
+    "audit_tax",
+    "administration",
+    "custody",
+    "insurance",
+    "broken_deal",
+    "placement",
+    "travel",
+    "technology",
+    "regulatory",
+    "interest",
+    "other",
+)
+DEFAULT_EXPENSE_CATEGORY = "other"
 
 # ITIF rules (DOMAIN.md).
 ITIF_MIN_SUB_FUND_SIZE_HKD = 2_000_000_000

@@ -9,9 +9,9 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.errors import NotFound
+from fundbook.metrics import explain_accruals, explain_holding, explain_statement, explain_theme
 from fundbook.metrics import explain_board as board
 from fundbook.metrics import explain_book as book
-from fundbook.metrics import explain_holding, explain_statement, explain_theme
 from fundbook.metrics import explain_levels as other
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx, Stored
@@ -46,6 +46,7 @@ RECIPES: dict[str, Recipe] = {
     "compliance_status": board.compliance_status_lines,
     "cash_flow": other.cash_flow_lines,
     "fund_movement": board.movement_lines,
+    "expense_by_category": explain_accruals.category_lines,
     "flow": other.flow_lines,
     "fund_info": other.info_lines,
     "investor_info": other.info_lines,

@@ -7,6 +7,7 @@ from decimal import Decimal
 import polars as pl
 
 from fundbook.metrics import lineage as ln
+from fundbook.metrics.explain_accruals import statement_accrual_lines
 from fundbook.metrics.explain_book import Ctx
 from fundbook.metrics.statement import NOT_IN_BOOK, ROLL_FORWARD
 
@@ -16,11 +17,9 @@ _PERIOD_ROWS = {
     "unfunded_contributions": {"contribution": 1},
     "distributions": {"distribution": 1},
 }
-_FUND_ROWS = {
-    "management_fees": {"fee": 1},
-    "partnership_expenses": {"expense": 1},
-    "income": {"income": 1},
-}
+_FUND_ROWS = {"income": {"income": 1}}
+# Fund lines recognised over service periods (metrics.accruals), not the rows paid.
+_RECOGNISED = ("management_fees", "partnership_expenses")
 
 
 def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
@@ -34,6 +33,8 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.txn_lines(period, _PERIOD_ROWS[figure])
     if fund_row and figure in _FUND_ROWS:
         return ln.txn_lines(period, _FUND_ROWS[figure])
+    if fund_row and figure in _RECOGNISED:
+        return statement_accrual_lines(ctx, figure)
     if figure in ("commitment", "beginning_unfunded", "ending_unfunded"):
         paid = {"commitment": end, "beginning_unfunded": start, "ending_unfunded": end}[figure]
         before = txns.filter(
