@@ -22,9 +22,12 @@ CATEGORY_PERIODS = ("expenses_qtd", "expenses_ytd", "expenses_itd")
 def _service_rows(frames: BookFrames) -> pl.DataFrame:
     """Every fee and expense row of the frames (paid by `as_of`, or accruing), in cents, with
     its category (`other` when an expense has none) and the days of its service period."""
-    rows = pl.concat([frames.transactions, frames.accruing], how="vertical_relaxed")
+    kinds = pl.col("type").is_in(list(SERVICE_PERIOD_TYPES))
+    rows = pl.concat(
+        [frames.transactions.filter(kinds), frames.accruing.filter(kinds)], how="vertical_relaxed"
+    )
     start, end = pl.col("service_start"), pl.col("service_end")
-    return rows.filter(pl.col("type").is_in(list(SERVICE_PERIOD_TYPES))).select(
+    return rows.select(
         "txn_id",
         "date",
         "fund_id",

@@ -98,6 +98,8 @@ class Frames:
 
 def _split_accruing(txns: pl.DataFrame, as_of: date) -> dict[str, pl.DataFrame]:
     """Transactions dated on or before `as_of`, and the later ones accruing by then."""
+    if txns.height == 0 or txns.select(pl.col("date").max()).item() <= as_of:
+        return {"transactions": txns, "accruing": txns.clear()}  # no copy of a large frame
     later = pl.col("date") > as_of
     return {
         "transactions": txns.filter(~later),
@@ -154,7 +156,9 @@ def restrict(frames: Frames, as_of: date) -> Frames:
     out: dict[str, Any] = {f.name: getattr(frames, f.name) for f in fields(frames)}
     for name in _DATED - {"transactions"}:
         out[name] = out[name].filter(pl.col("date") <= as_of)
-    every = pl.concat([frames.transactions, frames.accruing])
+    every = frames.transactions
+    if frames.accruing.height:
+        every = pl.concat([every, frames.accruing])
     out.update(_split_accruing(every, as_of))
     out["as_of"] = as_of
     return Frames(**out)
