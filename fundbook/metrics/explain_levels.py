@@ -246,30 +246,33 @@ def cash_flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
 
 
 def flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
-    """One capital call or distribution of the quarter: its ledger row."""
-    row = ctx.txns.filter(pl.col("txn_id") == ctx.row["txn_id"])
+    """One capital call or distribution of the quarter: its ledger row (its own currency and
+    amount as the ledger holds them: the store's `flows`, which the frames do not carry)."""
     if figure == "amount":
+        row = ctx.txns.filter(pl.col("txn_id") == ctx.row["txn_id"])
         return ln.txn_lines(row, {ctx.row["type"]: 1})
-    source = pl.format("{}:{}", "source_file", "source_line")
     if figure in ("type", "date"):  # as the ledger row holds it
+        row = ctx.txns.filter(pl.col("txn_id") == ctx.row["txn_id"])
         text = pl.col(figure).cast(pl.String)
-        return ln.frame_lines(row, "shown", kind=pl.lit("row"), source=source, text=text)
-    role = "term" if figure == "amount_txn_currency" else "shown"
+        return ln.frame_lines(row, "shown", kind=pl.lit("row"), source=_ROW_SOURCE, text=text)
+    flows = ctx.stored.reference.get("flows", pl.DataFrame(schema={"txn_id": pl.String}))
+    row = flows.filter(pl.col("txn_id") == ctx.row["txn_id"])
+    if figure == "amount_txn_currency":
+        value = {"amount": pl.col(figure)}
+    else:
+        value = {"text": pl.col(figure).cast(pl.String)}
     return ln.frame_lines(
         row,
-        role,
+        "term" if figure == "amount_txn_currency" else "shown",
         date=pl.col("date"),
         kind=pl.lit("row"),
-        item=pl.lit(f"{figure} of {ctx.row['txn_id']}"),
-        source=source,
-        **_typed(ctx.row[figure]),
+        item=pl.format("{} of {}, as the ledger row holds it", pl.lit(figure), "txn_id"),
+        source=_ROW_SOURCE,
+        **value,
     )
 
 
-def _typed(value: Any) -> dict[str, pl.Expr]:
-    if isinstance(value, Decimal):
-        return {"amount": pl.lit(value, ln.MONEY)}
-    return {"text": pl.lit(None if value is None else str(value), pl.String)}
+_ROW_SOURCE = pl.format("{}:{}", "source_file", "source_line")
 
 
 def info_lines(ctx: Ctx, figure: str) -> pl.DataFrame:

@@ -50,7 +50,7 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure == "beginning_nav":
         return _roll_forward(ctx, "ending_nav", -1)
     if figure == "other_income_expense":
-        return _balance(ctx)
+        return _from_roll_forward(ctx)
     return ctx.figure(figure, label=f"{figure}: allocated by weight (largest remainder)")
 
 
@@ -61,8 +61,10 @@ def _roll_forward(ctx: Ctx, base: str, sign: int) -> pl.DataFrame:
     return ln.concat(parts)
 
 
-def _balance(ctx: Ctx) -> pl.DataFrame:
-    """The balancing line: ending - beginning - every other line of the roll-forward."""
+def _from_roll_forward(ctx: Ctx) -> pl.DataFrame:
+    """From the roll-forward: ending - beginning - every other line. (Metrics computes it,
+    from the investor's share of the period's grants and the reallocation of the P&L earned
+    before the period; the roll-forward adds up to the cent, so the other lines give it.)"""
     parts = [ctx.figure("ending_nav"), ctx.figure("beginning_nav", sign=-1)]
     parts += [
         ctx.figure(line, sign=-s) for line, s in ROLL_FORWARD if line != "other_income_expense"
