@@ -9,7 +9,7 @@ import polars as pl
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
-from fundbook.metrics.explain_theme import cents
+from fundbook.metrics.money import CENTS, share_converted
 from fundbook.metrics.state import VALUED_BY
 
 _RATIO_FIGURES = ("moic", "co_investment_leverage")
@@ -121,16 +121,34 @@ def _capital_account_value(ctx: Ctx) -> pl.DataFrame:
     txns = ctx.frames.transactions.filter(
         (pl.col("date") <= ctx.as_of) & (pl.col("fund_id") == held)
     )
+    rates = {"rate_from": rate[0] or 1, "rate_to": rate[1] or 1}
+    derived = Decimal(0)
     for lp in accounts.filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
         mine = txns.filter(pl.col("investor_id") == lp["investor_id"])
-        parts.append(ln.txn_lines(mine, {"contribution": 1, "distribution": -1}, rate=rate))
-        share = pnl * lp[column] / total if total else Decimal(0)
-        if rate[0] is not None and rate[1] is not None:
-            share = share * rate[0] / rate[1]
+        signs = {"contribution": 1, "distribution": -1}
+        parts.append(ln.txn_lines(mine, signs, rate=rate))
+        net = sum(ln.txn_lines(mine, signs)["amount"].to_list(), Decimal(0))
+        amounts = {"net": net, "pnl": pnl, "weight": lp[column], "total": total or Decimal("0.01")}
+        share = ln.money_of(_SHARE, amounts, rates) if total else Decimal(0)
         label = f"P&L share of {lp['investor_id']}: P&L x {column} {lp[column]} / total, in {to}"
-        parts.append(ln.value_line(label, cents(share)))
+        parts.append(ln.value_line(label, share, source=_RULE))
+        derived += ln.money_of(_ACCOUNT, amounts, rates) or Decimal(0)
     lines = ln.concat(parts)
-    return ln.concat([lines, ln.rounding_line(lines, ctx.row["fair_value"])])
+    how = "(net contributed x total + P&L x weight) / total, converted, rounded half-even once"
+    return ln.concat([lines, ln.rounding_line(lines, derived, how=how)])
+
+
+# The rule metrics values a capital account in a fund of the book by (state._sub_fund_values):
+# the exact account, converted, rounded once; and the P&L share alone, likewise.
+_RATES = (pl.col("rate_from"), pl.col("rate_to"))
+_ACCOUNT = share_converted(
+    pl.col("net") * pl.col("total") + pl.col("pnl") * pl.col("weight"),
+    pl.lit(1, CENTS),
+    pl.col("total"),
+    *_RATES,
+)
+_SHARE = share_converted(pl.col("pnl"), pl.col("weight"), pl.col("total"), *_RATES)
+_RULE = "fundbook.metrics.money.share_converted"
 
 
 def _held_fund(

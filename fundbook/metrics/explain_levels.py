@@ -128,8 +128,9 @@ def grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure in ("grants", "matching"):
         return ln.txn_lines(rows, {figure.removesuffix("s"): 1})
     if figure == "grants_hkd":
-        lines = ln.txn_lines(rows, {"grant": 1}, rate=ctx.rate(ctx.row["fund_id"], "HKD"))
-        return ln.concat([lines, ln.rounding_line(lines, ctx.row[figure])])
+        rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
+        converted = ln.txn_lines(rows, {"grant": 1}, rate=rate)
+        return ln.converted_lines(ln.txn_lines(rows, {"grant": 1}), converted, rate)
     if figure == "matching_ratio":
         return ratio_lines(ctx, figure)
     if figure == "required_ratio":
@@ -176,10 +177,12 @@ _RULE_RATIOS = {
 def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """A rule's amount (its rows in HKD), ratio (of the sub-fund's facts), and status."""
     rule = ctx.row["rule"]
-    if figure == "amount" and ctx.row["amount"] is not None:
-        lines = _rule_amount(ctx, rule)
-        return ln.concat([lines, ln.rounding_line(lines, ctx.row["amount"])])
-    if figure == "ratio" and ctx.row["ratio"] is not None:
+    if figure == "amount" and rule in _AMOUNT_RULES:
+        rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
+        return ln.converted_lines(
+            _rule_amount(ctx, rule, None), _rule_amount(ctx, rule, rate), rate
+        )
+    if figure == "ratio" and rule in _RULE_RATIOS:
         facts = fund_facts(ctx.frames, ctx.as_of).filter(pl.col("fund_id") == ctx.row["fund_id"])
         fact = facts.row(0, named=True)
         num, den = _RULE_RATIOS[rule]
@@ -204,8 +207,12 @@ def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     return ln.concat([*shown, decided])
 
 
-def _rule_amount(ctx: Ctx, rule: str) -> pl.DataFrame:
-    rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
+# The rules whose amount is a sum in HKD: of commitments, production spend or invested cost.
+_AMOUNT_RULES = ("size", "government_amount", "hk_production", "themes")
+
+
+def _rule_amount(ctx: Ctx, rule: str, rate: tuple[Any, Any] | None) -> pl.DataFrame:
+    """The rows a rule's amount sums, converted each at `rate` (None: in the fund's currency)."""
     if rule == "size":
         return ln.commitment_lines(ctx.commitments(), rate=rate)
     if rule == "government_amount":
@@ -217,9 +224,10 @@ def _rule_amount(ctx: Ctx, rule: str) -> pl.DataFrame:
         (pl.col("fund_id") == ctx.row["fund_id"])
         & pl.col("holding_id").is_in(themes["company_id"].implode())
     )
-    rows = shared(ctx, outside, None, REPORTING_CURRENCY)
+    if rate is not None:
+        outside = shared(ctx, outside, None, REPORTING_CURRENCY)
     return ln.frame_lines(
-        rows,
+        outside,
         "term",
         item=pl.format("invested in {} (outside the five themes)", "holding_id"),
         source=pl.lit(f"{ctx.stored.where}: holding.invested"),
