@@ -46,7 +46,7 @@ _READS: dict[str, tuple[str, ...]] = {
     "theme_by_investor": ("theme_by_fund", "investor"),
     "compliance_status": ("compliance",),
     "fund_movement": ("fund",),
-    STATEMENT: (STATEMENT,),
+    STATEMENT: (STATEMENT, "fund", "investor"),
 }
 MOVEMENT = "fund_movement"
 
