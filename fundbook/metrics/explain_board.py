@@ -52,6 +52,9 @@ def look_through_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         share = ln.money_of(rule, {"value": value, "weight": weight, "total": total})
         label = f"{investor}'s share: {figure} x {column} / total, rounded half-even once"
         parts.append(ln.value_line(label, share, source="fundbook.metrics.money.prorate"))
+    else:  # as metrics leaves it: undefined
+        item = f"no share: the weights of {fund}'s investors add up to 0"
+        parts.append(ln.value_line(item, None, "derived", source="fundbook.metrics.levels"))
     return ln.concat(parts)
 
 

@@ -10,7 +10,7 @@ from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
 from fundbook.metrics.money import CENTS, share_converted
-from fundbook.metrics.state import VALUED_BY
+from fundbook.metrics.state import VALUATION_DATE, VALUED_BY
 
 _RATIO_FIGURES = ("moic", "co_investment_leverage")
 _RANK_FIGURES = ("rank", "share_of_fair_value", "cumulative_share_of_fair_value", "realisation")
@@ -38,7 +38,7 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure == "gross_irr":
         return irr_lines(ctx, "gross")
     if figure == "valuation_date":
-        return _mark(ctx, "shown")
+        return _valuation_date(ctx)
     if figure == "valued_by":
         return _valued_by(ctx)[1]
     if figure in _RATIO_FIGURES:
@@ -64,6 +64,21 @@ def _mark(ctx: Ctx, role: str) -> pl.DataFrame:
         amount=pl.col("fair_value_fund"),
         text=pl.col("date").cast(pl.String),
     )
+
+
+def _valuation_date(ctx: Ctx) -> pl.DataFrame:
+    """How the holding is valued, its latest mark, and the date of the mark used by the
+    metrics' rule (`state.VALUATION_DATE`: none unless valued by that mark)."""
+    by, lines = _valued_by(ctx)
+    mark = _mark(ctx, "shown")
+    inputs = {"valued_by": by, "valuation_date": mark["date"][0] if mark.height else None}
+    rule = ln.rule_line(
+        "the date of the mark the holding is valued at (none unless valued by a mark)",
+        VALUATION_DATE,
+        inputs,
+        "fundbook.metrics.state.VALUATION_DATE",
+    )
+    return ln.concat([lines, rule])
 
 
 def _fair_value(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:

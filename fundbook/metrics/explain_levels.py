@@ -101,6 +101,9 @@ def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     grants = ctx.level_rows("grant").filter(pl.col("fund_id").is_in(scope["fund_id"].implode()))
     if figure in ("grants", "matching"):
         return _grant_rows(ctx, grants, figure, "term")
+    if grants.height == 0:  # no grant rows: `programme_metrics` has none to count or list
+        item = f"{figure}: the programme's funds have no grant rows, so it is undefined"
+        return ln.value_line(item, None, "derived", source=_PROGRAMME)
     if figure != "grant_companies":  # companies_short (counted), short_companies (shown)
         grants = grants.filter(~pl.col("compliant"))
     lines = ln.frame_lines(

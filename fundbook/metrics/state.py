@@ -219,6 +219,8 @@ VALUED_BY = (
     .then(pl.lit("valuation"))
     .otherwise(pl.lit("cost"))
 )
+# The date of the mark a holding is valued at: none when valued at cost or from a capital account.
+VALUATION_DATE = pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date"))
 
 
 def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
@@ -231,8 +233,7 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
         .pipe(_realise_exits)
         .with_columns(
             (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"),
-            # the date of the mark used; none when valued at cost or from a capital account
-            pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date")),
+            VALUATION_DATE.alias("valuation_date"),
         )
         .drop("_sub_value", "marked_value")
     )

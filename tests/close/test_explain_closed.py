@@ -53,7 +53,7 @@ def test_a_tampered_stored_figure_is_not_reproduced(closed: Path) -> None:
         stored = stored_of_close(con, snap.close, frames)
     tried, accepted = undetected(frames, stored, snap.close.period_end, LEVEL_KEYS)
     assert {lv for lv, _ in tried} == {*LEVEL_KEYS, "statement"}
-    assert {k for _, k in tried} == {"Decimal", "float", "int", "str", "bool", "date"}
+    assert {k for _, k in tried} == {"Decimal", "float", "int", "str", "bool", "date", "NoneType"}
     # none: not even a balancing residual (the roll-forward's are explained from the other
     # stored lines, so tampering one is caught)
     assert not accepted, "\n".join(accepted)
