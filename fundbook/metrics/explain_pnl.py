@@ -32,11 +32,14 @@ def allocated_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     at_end = at_end.select("fund_id", *(cents(pl.col(c)).alias(c) for c in PNL_LINES))
     at_start = book_state(ctx.frames, before).funds.filter(pl.col("fund_id") == fund)
     where = ctx.stored.where
+    weights = f"{where}: investor.{column}"
     parts = [
         _fund_line(at_end, line, f"at {ctx.as_of}", f"{where}: fund.{line}"),
         _fund_line(at_start, line, f"at {before}", f"metrics as of {before} (the book's rows)"),
-        ln.value_line(f"weight: {column} of {investor}", weight, "shown", source=where),
-        ln.value_line(f"total weight: {column} of {fund}'s investors", total, "shown"),
+        ln.value_line(f"weight: {column} of {investor}", weight, "shown", source=weights),
+        ln.value_line(
+            f"total weight: {column} of {fund}'s investors", total, "shown", source=weights
+        ),
         ln.value_line(
             f"{investor}'s share of the fund's {line} to {ctx.as_of}",
             _share(accounts, at_end, investor, line),

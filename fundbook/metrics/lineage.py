@@ -150,7 +150,7 @@ def rounding_line(
         return empty()
     how = how or "the exact sum converted or shared, rounded half-even once"
     return value_line(
-        f"rounding: {how} ({derived}), less the lines rounded each ({total})",
+        f"rounding: {how} ({derived:,}), less the lines rounded each ({total:,})",
         derived - total,
         role,
         kind="rounding",
@@ -185,7 +185,7 @@ def converted_once(
     rule = convert(pl.col("total"), pl.col("rate_from"), pl.col("rate_to"))
     value = money_of(rule, {"total": total}, {"rate_from": rate[0], "rate_to": rate[1]})
     line = value_line(
-        f"the sum in the fund's currency, {total}, converted once at {rate[0]} / {rate[1]}",
+        f"the sum in the fund's currency, {total:,}, converted once at {rate[0]} / {rate[1]}",
         value,
         role,
         source="fundbook.metrics.money.convert",
