@@ -298,10 +298,23 @@ def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.D
     out = committed.join(flows, on=keys, how="full", coalesce=True).with_columns(
         pl.col("committed", "contributions", "distributions").fill_null(zero())
     )
-    # Partnership percentage = commitment share; a fund without commitments shares by paid-in.
-    by_commitment = pl.col("committed").sum().over("fund_id") != 0
-    weight = pl.when(by_commitment).then(pl.col("committed")).otherwise(pl.col("contributions"))
-    return out.with_columns(weight.alias("weight")).sort(keys)
+    return partnership_weights(out).drop("weight_basis", "weight_total").sort(keys)
+
+
+def partnership_weights(
+    accounts: pl.DataFrame, committed: str = "committed", paid_in: str = "contributions"
+) -> pl.DataFrame:
+    """The partnership-weight rule, the one place it is written: each LP's `weight` is its
+    commitment, or its paid-in in a fund without commitments (`weight_basis`: "committed" or
+    "paid_in"), shared over its fund's total weight (`weight_total`); per fund_id."""
+    by_commitment = pl.col(committed).sum().over("fund_id") != 0
+    return accounts.with_columns(
+        pl.when(by_commitment).then(pl.col(committed)).otherwise(pl.col(paid_in)).alias("weight"),
+        pl.when(by_commitment)
+        .then(pl.lit("committed"))
+        .otherwise(pl.lit("paid_in"))
+        .alias("weight_basis"),
+    ).with_columns(pl.col("weight").sum().over("fund_id").alias("weight_total"))
 
 
 def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
