@@ -8,8 +8,8 @@ import polars as pl
 from fundbook.close.figures import Computed
 from fundbook.close.snapshot import STATEMENT_LINES
 from fundbook.core.dtypes import MONEY
-from fundbook.metrics.money import CENTS, cents, divide_half_even, from_cents, share_converted, zero
-from fundbook.metrics.state import partnership_weights
+from fundbook.metrics.money import CENTS, cents, divide_half_even, from_cents, zero
+from fundbook.metrics.state import exact_account, in_holder_currency, partnership_weights
 from fundbook.metrics.statement import ROLL_FORWARD
 from fundbook.store.db import frame, sql
 
@@ -148,15 +148,9 @@ def booked_shares(partners: pl.DataFrame, book_navs: pl.DataFrame) -> pl.DataFra
         + pl.col("distributions").sum().over("fund_id")
     )
     total = pl.when(pl.col("weight_total") != 0).then(pl.col("weight_total")).otherwise(1)
-    return rows.with_columns(total.cast(CENTS).alias("_total")).select(
-        "fund_id",
-        "investor_id",
-        "weight",
-        "_total",
-        (
-            (pl.col("contributions") - pl.col("distributions")) * pl.col("_total")
-            + pnl * pl.col("weight")
-        ).alias("_num"),
+    rows = rows.with_columns(pnl.alias("pnl"), total.cast(CENTS).alias("_total"))
+    return rows.select(
+        "fund_id", "investor_id", "_total", exact_account(pl.col("_total")).alias("_num")
     )
 
 
@@ -208,13 +202,7 @@ def _interest_problems(
             how="left",
         )
     )
-    expected = share_converted(
-        pl.col("_num"),
-        pl.lit(1, CENTS),
-        pl.col("_total"),
-        pl.col("held_rate"),
-        pl.col("holder_rate"),
-    )
+    expected = in_holder_currency(pl.col("_num"), pl.col("_total"))
     links = links.with_columns(
         from_cents(expected).alias("_expected"),
         from_cents(divide_half_even(pl.col("_num"), pl.col("_total"))).alias("_account"),

@@ -172,24 +172,29 @@ def _sub_fund_values(
         .select(
             pl.col("fund_id").alias("holding_id"),
             pl.col("investor_id").alias("lp_investor_id"),
-            (
-                (pl.col("contributions") - pl.col("distributions")) * pl.col("_total")
-                + pl.col("pnl") * pl.col("weight")
-            ).alias("_exact_num"),
+            exact_account(pl.col("_total")).alias("_exact_num"),
             "_total",
         )
     )
     _refuse_share_overflow(links, accounts, funds)
-    value = share_converted(
-        pl.col("_exact_num"),
-        pl.lit(1, CENTS),
-        pl.col("_total"),
-        pl.col("held_rate"),
-        pl.col("holder_rate"),
-    )
+    value = in_holder_currency(pl.col("_exact_num"), pl.col("_total"))
     return links.join(shares, on=["holding_id", "lp_investor_id"]).select(
         "fund_id", "holding_id", value.alias("_sub_value")
     )
+
+
+def exact_account(total: pl.Expr) -> pl.Expr:
+    """An LP's exact (unrounded) capital account times its fund's total weight `total`, in
+    cents: net contributed x total + the fund's P&L x its weight (columns contributions,
+    distributions, pnl, weight)."""
+    net = pl.col("contributions") - pl.col("distributions")
+    return net * total + pl.col("pnl") * pl.col("weight")
+
+
+def in_holder_currency(num: pl.Expr, total: pl.Expr) -> pl.Expr:
+    """An exact account (`num` / `total` cents) of a held fund in its holder's currency:
+    x rate(held) / rate(holder) (columns held_rate, holder_rate), rounded half-even once."""
+    return share_converted(num, pl.lit(1, CENTS), total, pl.col("held_rate"), pl.col("holder_rate"))
 
 
 def _refuse_share_overflow(
