@@ -26,8 +26,7 @@ def allocated_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     fund, investor = ctx.row["fund_id"], ctx.row["investor_id"]
     before = ctx.row["start_date"] - dt.timedelta(days=1)
     column, weight, total = _weights(ctx, fund, investor)
-    accounts = ctx.level_rows("investor").filter(pl.col("fund_id") == fund)
-    accounts = accounts.select("fund_id", "investor_id", cents(pl.col(column)).alias("weight"))
+    accounts = ctx.partners(fund).select("fund_id", "investor_id", cents(pl.col("weight")))
     at_end = ctx.level_rows("fund").filter(pl.col("fund_id") == fund)
     at_end = at_end.select("fund_id", *(cents(pl.col(c)).alias(c) for c in PNL_LINES))
     at_start = book_state(ctx.frames, before).funds.filter(pl.col("fund_id") == fund)

@@ -12,8 +12,9 @@ import numpy as np
 import polars as pl
 import pyxirr
 
+from fundbook.core.types import INFO_LEVELS
 from fundbook.metrics import explain
-from fundbook.metrics.explain import TEXT_LEVELS, Stored, derived_text
+from fundbook.metrics.explain import Stored, derived_text
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.xirr import xirr_grouped
 
@@ -33,7 +34,7 @@ def reproduced(lines: pl.DataFrame, value: Any, level: str, kind: Any = None) ->
     body = lines.filter(pl.col("role") != "result")
     roles = set(body["role"].to_list())
     value, given = (kind if value is None else value), value
-    if level in TEXT_LEVELS or isinstance(value, (bool, str, dt.date)):
+    if level in INFO_LEVELS or isinstance(value, (bool, str, dt.date)):
         # from the body (the source row or the rule's derived line), never the result line
         return derived_text(body)
     if "derived" in roles:  # the value a metrics' rule gives from the lines above it
@@ -67,12 +68,12 @@ _VALUES = ("amount", "ratio", "count", "text")
 
 def _irr(flows: pl.DataFrame, value: Any) -> float | None:
     dates, amounts = flows["date"].to_list(), [float(a) for a in flows["amount"]]
+    if not (any(a > 0 for a in amounts) and any(a < 0 for a in amounts)):
+        return None  # no flows of both signs: no rate gives an NPV of zero, no IRR
     if value is not None:
         npv = pyxirr.xnpv(value, dates, amounts)
         if npv is not None and abs(npv) <= 1e-7 * sum(abs(a) for a in amounts):
             return float(value)
-    if not dates:
-        return None
     rate = xirr_grouped(np.zeros(len(dates), dtype=np.int64), dates, amounts)[0]
     return None if rate is None or np.isnan(rate) else float(rate)
 
@@ -87,7 +88,7 @@ def matches(
     got = reproduced(lines, value, level, kind)
     if value is None:
         return got is None, got
-    if level in TEXT_LEVELS or isinstance(value, (str, dt.date)):
+    if level in INFO_LEVELS or isinstance(value, (str, dt.date)):
         return got == str(value), got
     if isinstance(value, bool):
         return got == str(value).lower(), got
