@@ -90,10 +90,11 @@ def explain(
 
 
 def derived_text(lines: pl.DataFrame) -> str | None:
-    """A text, flag or date figure as its lines give it: the `derived` line (its rule's
-    value), else the last line holding a text (its source row)."""
+    """A text, flag or date figure as its lines give it: the last `derived` line (its rule's
+    value, none when the rule gives none), else the last line holding a text (its source
+    row)."""
+    derived = lines.filter(pl.col("role") == "derived")
     texts = lines.filter(pl.col("role") != "result").filter(pl.col("text").is_not_null())
-    derived = texts.filter(pl.col("role") == "derived")
     pick = derived if derived.height else texts
     return pick["text"][-1] if pick.height else None
 

@@ -139,17 +139,70 @@ def stored_lines(
     return frame_lines(df, role, item=label, source=pl.lit(source), **{slot: value})
 
 
-def rounding_line(lines: pl.DataFrame, value: Decimal | None, role: str = "term") -> pl.DataFrame:
-    """The difference between a figure rounded once and the sum of its lines rounded each."""
+def rounding_line(
+    lines: pl.DataFrame, derived: Decimal | None, role: str = "term", how: str = ""
+) -> pl.DataFrame:
+    """The figure as its metrics' rule gives it from the exact terms, rounded once
+    (`derived`: never the stored figure), less the sum of its lines rounded each; `how` says
+    what was rounded once."""
     total = sum(lines.filter(pl.col("role") == role)["amount"].drop_nulls().to_list(), Decimal(0))
-    if value is None or total == value:
+    if derived is None or total == derived:
         return empty()
+    how = how or "the exact sum converted or shared, rounded half-even once"
     return value_line(
-        "rounding: the figure is the exact sum converted or shared, rounded half-even once",
-        value - total,
+        f"rounding: {how} ({derived:,}), less the lines rounded each ({total:,})",
+        derived - total,
         role,
         kind="rounding",
+        source="the metrics' rule on the exact terms",
     )
+
+
+def money_of(
+    rule: pl.Expr,
+    amounts: Mapping[str, Decimal | None],
+    rates: Mapping[str, Any] | None = None,
+) -> Decimal | None:
+    """The money a metrics' rule on cents (`rule`) gives on one row: `amounts` (money, as
+    integer cents; a weight too) and `rates` (FX rates, HKD per unit)."""
+    schema: dict[str, pl.DataType] = {n: MONEY for n in amounts}
+    schema.update({n: RATE for n in rates or {}})
+    row = pl.DataFrame([{**amounts, **(rates or {})}], schema=schema)
+    row = row.with_columns(cents(pl.col(n)).alias(n) for n in amounts)
+    value = row.select(from_cents(rule).alias("_v"))["_v"][0]
+    return value if isinstance(value, Decimal) else None
+
+
+def converted_once(
+    total: Decimal | None, rate: tuple[Any, Any] | None, role: str = "shown"
+) -> tuple[Decimal | None, pl.DataFrame]:
+    """A sum in the fund's currency converted at `rate` (HKD per unit: from, to) and rounded
+    half-even once, as metrics converts a total (`money.convert`); and the line showing it."""
+    if total is None or rate is None or rate[0] == rate[1]:
+        return total, empty()
+    if rate[0] is None or rate[1] is None:
+        return None, empty()
+    rule = convert(pl.col("total"), pl.col("rate_from"), pl.col("rate_to"))
+    value = money_of(rule, {"total": total}, {"rate_from": rate[0], "rate_to": rate[1]})
+    line = value_line(
+        f"the sum in the fund's currency, {total:,}, converted once at {rate[0]} / {rate[1]}",
+        value,
+        role,
+        source="fundbook.metrics.money.convert",
+    )
+    return value, line
+
+
+def converted_lines(
+    unconverted: pl.DataFrame, converted: pl.DataFrame, rate: tuple[Any, Any] | None
+) -> pl.DataFrame:
+    """Lines converted each (`converted`), then the sum of the same lines in the fund's
+    currency (`unconverted`) converted once, as metrics converts a total, and the rounding
+    between the two."""
+    total = sum(unconverted["amount"].drop_nulls().to_list(), Decimal(0))
+    derived, shown = converted_once(total, rate)
+    how = "the sum in the fund's currency converted once, rounded half-even"
+    return concat([converted, shown, rounding_line(converted, derived, how=how)])
 
 
 def concat(parts: Iterable[pl.DataFrame]) -> pl.DataFrame:

@@ -224,6 +224,8 @@ VALUED_BY = (
     .then(pl.lit("valuation"))
     .otherwise(pl.lit("cost"))
 )
+# The date of the mark a holding is valued at: none when valued at cost or from a capital account.
+VALUATION_DATE = pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date"))
 
 
 def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
@@ -236,8 +238,7 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
         .pipe(_realise_exits)
         .with_columns(
             (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"),
-            # the date of the mark used; none when valued at cost or from a capital account
-            pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date")),
+            VALUATION_DATE.alias("valuation_date"),
         )
         .drop("_sub_value", "marked_value")
     )
@@ -325,8 +326,19 @@ def partnership_weights(
 def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
     """Each investor's capital account: net contributed + its largest-remainder share of the
     fund's cumulative P&L (within a cent of exact), split into the P&L lines (`alloc_<line>`,
-    cents) by cumulative rounding, so the statement's lines add up without rounding noise
-    and the investors' lines sum to the fund's."""
+    cents) by cumulative rounding (`allocate_pnl_lines`)."""
+    out = allocate_pnl_lines(accounts, funds)
+    share = pl.sum_horizontal(pl.col(f"alloc_{line}") * sign for line, sign in PNL_LINES.items())
+    return out.with_columns(share.cast(CENTS).alias("pnl_share")).with_columns(
+        (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
+    )
+
+
+def allocate_pnl_lines(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
+    """`accounts` (fund_id, investor_id, `weight`) with each one's largest-remainder share
+    of its fund's cumulative P&L lines (`funds`: fund_id and PNL_LINES, cents), split into the
+    lines (`alloc_<line>`, cents) by cumulative rounding, so the statement's lines add up
+    without rounding noise and the investors' lines sum to the fund's."""
     fund_lines = funds.select(
         "fund_id", *(pl.col(line).alias(f"_fund_{line}") for line in PNL_LINES)
     )
@@ -336,11 +348,4 @@ def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
     signed = {f"_fund_{line}": sign for line, sign in PNL_LINES.items()}
     out = allocate_lines(out, signed, "weight", "fund_id", "investor_id", "_alloc")
     out = out.rename({f"_alloc_fund_{line}": f"alloc_{line}" for line in PNL_LINES})
-    share = pl.sum_horizontal(pl.col(f"alloc_{line}") * sign for line, sign in PNL_LINES.items())
-    return (
-        out.with_columns(share.cast(CENTS).alias("pnl_share"))
-        .with_columns(
-            (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
-        )
-        .drop(f"_fund_{line}" for line in PNL_LINES)
-    )
+    return out.drop(f"_fund_{line}" for line in PNL_LINES)
