@@ -70,6 +70,9 @@ CASH_SIGN = {
 NET_FLOW_SIGN = {"contribution": -1, "distribution": 1}
 GROSS_FLOW_SIGN = {"investment": -1, "proceeds": 1, "income": 1}
 REPORTING_CURRENCY = "HKD"
+# Levels of reference data (a snapshot's text levels, read from the booked rows by the close):
+# every figure is text (a year too), shown as its row holds it.
+INFO_LEVELS = ("fund_info", "investor_info", "company_info")
 # Types whose rows may carry a service period (service_start, service_end: prepaid / accrued).
 SERVICE_PERIOD_TYPES = ("fee", "expense")
 # The `category` of an `expense` row (ILPA Reporting Template 2.0 based; docs/ledger-format.md
