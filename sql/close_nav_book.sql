@@ -8,6 +8,10 @@
 -- (lp_investor_id) and the day's rates of the held fund's and the holder's currencies
 -- (HKD per unit, HKD = 1): its value is the investor's capital account in the held fund,
 -- converted; the close ties it to that account (the marks or cost here do not value it).
+-- A fee or expense with a service period adds, per fund (holding_id NULL too), what was paid
+-- by $period_end less what is recognised by then: amount x days of the period to $period_end /
+-- its days, rounded half-even to the cent (prepaid when positive, accrued when negative); the
+-- rows dated later whose period has begun count as accrued.
 WITH flows AS (
     SELECT fund_id, holding_id, date, type, amount_fund, source_file, source_line,
            CASE type WHEN 'investment' THEN 0 WHEN 'income' THEN 1 ELSE 2 END AS same_day,
@@ -52,6 +56,20 @@ WITH flows AS (
     JOIN funds held ON true
     LEFT JOIN rates held_rate ON held_rate.currency = held.currency
     LEFT JOIN rates holder_rate ON holder_rate.currency = holder.currency
+), served AS (
+    SELECT fund_id,
+           CAST(amount_fund * 100 AS HUGEINT) AS amount,
+           CAST(date <= $period_end AS INTEGER) AS paid,
+           CAST(datediff('day', service_start, service_end) + 1 AS HUGEINT) AS days,
+           CAST(greatest(0, datediff('day', service_start, least(service_end, $period_end)) + 1)
+                AS HUGEINT) AS elapsed
+    FROM transactions
+    WHERE type IN ('fee', 'expense') AND service_start IS NOT NULL
+      AND (date <= $period_end OR service_start <= $period_end)
+), recognised AS (
+    SELECT fund_id, amount * paid AS paid, amount * elapsed // days AS whole,
+           2 * (amount * elapsed - (amount * elapsed // days) * days) AS twice_rest, days
+    FROM served
 ), later AS (
     SELECT m.fund_id, m.holding_id, sum(t.amount_fund) AS invested_after
     FROM marks m
@@ -74,5 +92,14 @@ SELECT fund_id, NULL AS holding_id,
        NULL AS lp_investor_id, NULL AS held_rate, NULL AS holder_rate
 FROM postings
 WHERE date <= $period_end AND account = 'cash'
+GROUP BY fund_id
+UNION ALL
+SELECT fund_id, NULL AS holding_id,
+       CAST(CAST(sum(paid - whole - CASE WHEN twice_rest > days
+                                              OR (twice_rest = days AND whole % 2 <> 0)
+                                         THEN 1 ELSE 0 END) AS DECIMAL(38,0)) * 0.01
+            AS DECIMAL(38,2)) AS value,
+       NULL AS lp_investor_id, NULL AS held_rate, NULL AS holder_rate
+FROM recognised
 GROUP BY fund_id
 ORDER BY fund_id, holding_id NULLS FIRST;

@@ -76,6 +76,9 @@ CREATE TABLE IF NOT EXISTS transactions (
     amount      DECIMAL(18,2) NOT NULL,   -- positive, in `currency`; the type gives direction
     currency    VARCHAR NOT NULL,
     memo        VARCHAR,
+    service_start DATE,                   -- fee / expense: the period it pays for (prepaid or
+    service_end   DATE,                   -- accrued; both or neither)
+    category    VARCHAR,                  -- expense: its category (NULL = other)
     amount_fund DECIMAL(18,2) NOT NULL,   -- in the fund's currency, at the FX rate of `date`
     source_file VARCHAR NOT NULL,
     source_line INTEGER NOT NULL,

@@ -10,6 +10,7 @@
 CREATE TABLE IF NOT EXISTS snapshot_fund (
     close_id              INTEGER NOT NULL,
     fund_id               VARCHAR,
+    accrued               DECIMAL(38,2),
     amplification         DOUBLE,
     cash                  DECIMAL(38,2),
     committed             DECIMAL(38,2),
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS snapshot_fund (
     paid_in               DECIMAL(38,2),
     paid_in_leverage      DOUBLE,
     pic_multiple          DOUBLE,
+    prepaid               DECIMAL(38,2),
     proceeds              DECIMAL(38,2),
     realised_gain         DECIMAL(38,2),
     rvpi                  DOUBLE,
@@ -217,6 +219,18 @@ CREATE TABLE IF NOT EXISTS snapshot_fund_movement (
     previous_paid_in      DECIMAL(38,2),
     previous_tvpi         DOUBLE,
     tvpi_change           DOUBLE
+);
+
+-- Partnership expenses recognised by category (ILPA 2.0): the calendar quarter, year and
+-- inception to the period end (metrics.accruals.expense_by_category).
+CREATE TABLE IF NOT EXISTS snapshot_expense_by_category (
+    close_id      INTEGER NOT NULL,
+    fund_id       VARCHAR,
+    category      VARCHAR,
+    currency      VARCHAR,
+    expenses_itd  DECIMAL(38,2),
+    expenses_qtd  DECIMAL(38,2),
+    expenses_ytd  DECIMAL(38,2)
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_flow (

@@ -30,10 +30,12 @@ _KEY_OPTIONS = (
     ("quarter", "quarter", "A quarter like 2026Q3 (level cash_flow)."),
     ("txn", "txn_id", "A transaction id (level flow)."),
     ("basis", "basis", "A statement basis: period, QTD, YTD or ITD (level statement)."),
+    ("category", "category", "An expense category (level expense_by_category)."),
 )
 # Without --level: the level the given options point to, first match.
 _LEVEL_OF = (
     ("basis", "statement"),
+    ("category", "expense_by_category"),
     ("txn", "flow"),
     ("quarter", "cash_flow"),
     ("rule", "compliance"),
@@ -115,6 +117,7 @@ def explain_cmd(
     fundbook explain fair_value --fund itif --investor gov-hksar --holding sf-semis --period 2026-09
     fundbook explain nav_change --level fund_movement --fund itif --period 2026Q3
     fundbook explain rules --status fail --period 2026-09
+    fundbook explain expenses_qtd --fund itif --category audit_tax --period 2026-09
     """
     if period is None and as_of is None:
         raise click.UsageError("give --period (a closed period) or --as-of (a date)")

@@ -55,6 +55,8 @@ def booked_rows(con: duckdb.DuckDBPyConnection, table: str, rec: dict[str, Any])
         if table in UNDATED
         else {"period_end": rec["period_end"]}
     )
+    if table == "transactions":  # accrued rows dated later: those booked by the close
+        params["watermark"] = rec["import_watermark"]
     return frame(con, sql(f"audit_rows_{table}"), params)
 
 

@@ -107,7 +107,8 @@ def nav_ties(
     )
     problems = [
         f"fund {r['fund_id']}: NAV {r['nav']} but the booked rows give {r['book_nav']} "
-        "(cash of the postings plus holdings at their latest mark or remaining cost)"
+        "(cash of the postings plus holdings at their latest mark or remaining cost, plus "
+        "prepaid less accrued fees and expenses)"
         for r in joined.filter(pl.col("nav") != pl.col("book_nav")).iter_rows(named=True)
     ]
     unequal = joined.filter(pl.col("_sum").is_not_null() & (pl.col("_sum") != pl.col("nav")))

@@ -73,6 +73,26 @@ REPORTING_CURRENCY = "HKD"
 # Levels of reference data (a snapshot's text levels, read from the booked rows by the close):
 # every figure is text (a year too), shown as its row holds it.
 INFO_LEVELS = ("fund_info", "investor_info", "company_info")
+# Types whose rows may carry a service period (service_start, service_end: prepaid / accrued).
+SERVICE_PERIOD_TYPES = ("fee", "expense")
+# The `category` of an `expense` row (ILPA Reporting Template 2.0 based; docs/ledger-format.md
+# maps each to ILPA's lines); a row without one is `other`.
+EXPENSE_CATEGORIES = (
+    "organisation_offering",
+    "legal",
+    "audit_tax",
+    "administration",
+    "custody",
+    "insurance",
+    "broken_deal",
+    "placement",
+    "travel",
+    "technology",
+    "regulatory",
+    "interest",
+    "other",
+)
+DEFAULT_EXPENSE_CATEGORY = "other"
 
 # ITIF rules (DOMAIN.md).
 ITIF_MIN_SUB_FUND_SIZE_HKD = 2_000_000_000

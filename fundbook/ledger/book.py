@@ -163,7 +163,27 @@ def _lock_errors(new: dict[str, pl.DataFrame], locked_through: dt.date | None) -
             )
             for f, line, d in hits.select("source_file", LINE, "date").iter_rows()
         ]
+    if "transactions" in new:
+        errors += _service_lock_errors(new["transactions"], locked_through)
     return errors
+
+
+def _service_lock_errors(new: pl.DataFrame, locked_through: dt.date) -> list[LedgerError]:
+    """A fee or expense dated after the lock whose service period starts in a closed period
+    would change what the closed periods expensed."""
+    hits = new.filter(
+        (pl.col("date") > locked_through) & (pl.col("service_start") <= locked_through)
+    )
+    return [
+        LedgerError(
+            f,
+            line,
+            f"service_start {start} falls in a closed period (the book is closed through "
+            f"{locked_through}); closed periods never change: start the service period after "
+            f"{locked_through}",
+        )
+        for f, line, start in hits.select("source_file", LINE, "service_start").iter_rows()
+    ]
 
 
 def read_book(

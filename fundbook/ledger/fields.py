@@ -5,7 +5,15 @@ from __future__ import annotations
 import polars as pl
 
 from fundbook.core.errors import LedgerError
-from fundbook.core.types import FUND_KINDS, INVESTOR_KINDS, LEGACY_THEMES, THEMES, TXN_TYPES
+from fundbook.core.types import (
+    EXPENSE_CATEGORIES,
+    FUND_KINDS,
+    INVESTOR_KINDS,
+    LEGACY_THEMES,
+    THEMES,
+    TXN_TYPES,
+)
+from fundbook.ledger.accruals import service_checks
 from fundbook.ledger.csvfile import LINE
 from fundbook.ledger.spec import MONEY, RATE, FileSpec
 
@@ -24,8 +32,9 @@ CODES = {
     ("companies", "theme"): THEMES + tuple(LEGACY_THEMES),
     ("companies", "hk_nexus"): ("true", "false"),
     ("transactions", "type"): TXN_TYPES,
+    ("transactions", "category"): EXPENSE_CATEGORIES,
 }
-DATE_COLUMNS = ("date", "investment_period_end")
+DATE_COLUMNS = ("date", "investment_period_end", "service_start", "service_end")
 AMOUNT_COLUMNS = {"amount": False, "fair_value": True}  # name -> zero allowed
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PLAIN = r"^-?[0-9]+(\.[0-9]+)?$"
@@ -129,6 +138,8 @@ def _checks(spec: FileSpec) -> list[Check]:
                 ),
             )
         )
+    if spec.name == "transactions":
+        checks += service_checks()
     if "vintage" in spec.columns:
         checks.append(
             (

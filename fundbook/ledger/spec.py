@@ -77,9 +77,14 @@ FILES: dict[str, FileSpec] = {
                 "currency",
                 "memo",
             ),
-            (),
+            ("service_start", "service_end", "category"),
             ("txn_id",),
-            _types(date=pl.Date(), amount=MONEY),
+            _types(
+                date=pl.Date(),
+                amount=MONEY,
+                service_start=pl.Date(),
+                service_end=pl.Date(),
+            ),
         ),
         FileSpec(
             "valuations",

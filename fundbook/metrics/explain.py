@@ -10,9 +10,9 @@ import polars as pl
 
 from fundbook.core.errors import NotFound
 from fundbook.core.types import INFO_LEVELS
+from fundbook.metrics import explain_accruals, explain_holding, explain_statement, explain_theme
 from fundbook.metrics import explain_board as board
 from fundbook.metrics import explain_book as book
-from fundbook.metrics import explain_holding, explain_statement, explain_theme
 from fundbook.metrics import explain_levels as other
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx, Stored
@@ -45,6 +45,7 @@ RECIPES: dict[str, Recipe] = {
     "compliance_status": board.compliance_status_lines,
     "cash_flow": other.cash_flow_lines,
     "fund_movement": board.movement_lines,
+    "expense_by_category": explain_accruals.category_lines,
     "flow": other.flow_lines,
     **dict.fromkeys(INFO_LEVELS, other.info_lines),
     "statement": explain_statement.statement_lines,

@@ -13,6 +13,8 @@ import polars as pl
 
 from fundbook.core.types import CASH_SIGN
 from fundbook.metrics import lineage as ln
+from fundbook.metrics.explain_accruals import FUND_FIGURES as ACCRUAL_FIGURES
+from fundbook.metrics.explain_accruals import fund_accrual_lines, nav_accrual_lines
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import partnership_weights
@@ -206,6 +208,8 @@ def fund_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.commitment_lines(ctx.commitments(side))
     if base == "paid_in" and side:
         return ln.txn_lines(ctx.by_side(ctx.txns, side), {"contribution": 1})
+    if figure in ACCRUAL_FIGURES:
+        return fund_accrual_lines(ctx, figure)
     if figure in ROWS:
         return ln.txn_lines(ctx.txns, ROWS[figure])
     if figure == "unfunded":
@@ -216,7 +220,9 @@ def fund_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         column = "fair_value" if figure == "holdings_value" else figure
         return _of_holdings(ctx, column)
     if figure == "nav":
-        return ln.concat([ln.txn_lines(ctx.txns, _CASH), _of_holdings(ctx, "fair_value")])
+        return ln.concat(
+            [ln.txn_lines(ctx.txns, _CASH), _of_holdings(ctx, "fair_value"), nav_accrual_lines(ctx)]
+        )
     if figure in ("net_irr", "gross_irr"):
         return irr_lines(ctx, figure.removesuffix("_irr"))
     if figure in _RATIOS:

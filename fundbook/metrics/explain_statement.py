@@ -7,6 +7,7 @@ from decimal import Decimal
 import polars as pl
 
 from fundbook.metrics import lineage as ln
+from fundbook.metrics.explain_accruals import statement_accrual_lines
 from fundbook.metrics.explain_book import Ctx
 from fundbook.metrics.explain_pnl import ALLOCATED as _ALLOCATED
 from fundbook.metrics.explain_pnl import allocated_lines
@@ -19,11 +20,11 @@ _PERIOD_ROWS = {
     "distributions": {"distribution": 1},
 }
 _FUND_ROWS = {
-    "management_fees": {"fee": 1},
-    "partnership_expenses": {"expense": 1},
     "income": {"income": 1},
     "other_income_expense": {"grant": -1},  # the fund's only other expense: its grants
 }
+# Fund lines recognised over service periods (metrics.accruals), not the rows paid.
+_RECOGNISED = ("management_fees", "partnership_expenses")
 
 
 def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
@@ -37,6 +38,8 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.txn_lines(period, _PERIOD_ROWS[figure])
     if fund_row and figure in _FUND_ROWS:
         return ln.txn_lines(period, _FUND_ROWS[figure])
+    if fund_row and figure in _RECOGNISED:
+        return statement_accrual_lines(ctx, figure)
     if figure in ("commitment", "beginning_unfunded", "ending_unfunded"):
         paid = {"commitment": end, "beginning_unfunded": start, "ending_unfunded": end}[figure]
         before = txns.filter(

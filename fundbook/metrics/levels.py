@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.types import ITIF_TARGET_AMPLIFICATION, STATUS_ORDER
+from fundbook.metrics.accruals import expense_by_category
 from fundbook.metrics.cash_flow import cash_flow_by_quarter
 from fundbook.metrics.compliance import compliance
 from fundbook.metrics.exposure import theme_exposure
@@ -43,6 +44,7 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "compliance_status": compliance_status(checks),
         "cash_flow": cash_flow_by_quarter(frames, as_of),
         "fund_movement": fund_movement(fund, fund_metrics(frames, since)),
+        "expense_by_category": expense_by_category(frames, as_of),
     }
 
 

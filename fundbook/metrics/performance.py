@@ -35,6 +35,8 @@ FUND_FIGURES = (
     "gross_moic",
     "cash",
     "holdings_value",
+    "prepaid",
+    "accrued",
     "proceeds",
     "income",
     "fees",

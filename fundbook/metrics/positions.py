@@ -31,7 +31,8 @@ class BookState:
 
     holdings: per (fund_id, holding_id) invested, proceeds, income, relieved_cost,
       remaining_cost, realised_gain, valuation_date, valued_by, fair_value, unrealised_gain.
-    funds: per fund_id the flow totals, cash, holdings_value, realised/unrealised gain, nav, pnl.
+    funds: per fund_id the flow totals (fees and expenses as recognised), cash, prepaid,
+      accrued, holdings_value, realised/unrealised gain, nav, pnl.
     accounts: per (fund_id, investor_id) committed, contributions, distributions, weight,
       pnl_share, nav (the capital account).
     fx: currency -> hkd_per_unit at the date (HKD = 1).

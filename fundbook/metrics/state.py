@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.errors import FundbookError
+from fundbook.metrics.accruals import RECOGNISED, accruals_by
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import (
     CENTS,
@@ -59,7 +60,7 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     marked = marks_from(_valuations(frames), rows, at)
     base = relieve(rows).join(marked, on=["fund_id", "holding_id"], how="left")
     per_type = _per_type_at(frames, at)
-    fund_totals = _fund_totals(frames, per_type)
+    fund_totals = _fund_totals(frames, per_type, at)
     accounts_base = _account_flows(frames, per_type, at)
     links = _fund_links(frames, base, fx)
     sub_navs = pl.DataFrame(
@@ -124,12 +125,16 @@ def _levels(links: pl.DataFrame) -> int:
     return depth
 
 
-def _fund_totals(frames: BookFrames, per_type: pl.DataFrame) -> pl.DataFrame:
-    """Per fund: the total of each flow type and the cash (`per_type`: `key_type_sums`)."""
-    flows = sums_by_type(per_type, ["fund_id"])
+def _fund_totals(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.DataFrame:
+    """Per fund: the total of each flow type and the cash (`per_type`: `key_type_sums`), but
+    fees and expenses as recognised through `at` over their service periods, with the prepaid
+    and accrued (metrics.accruals)."""
+    recognised = list(RECOGNISED.values())
+    flows = sums_by_type(per_type, ["fund_id"]).drop(recognised)
     cash = per_type.group_by("fund_id").agg((pl.col("amount") * cash_sign()).sum().alias("cash"))
     out = frames.funds.select("fund_id", "currency").join(flows, on="fund_id", how="left")
     out = out.join(cash, on="fund_id", how="left")
+    out = out.join(accruals_by(frames, at, ["fund_id"]), on="fund_id", how="left")
     return out.with_columns(pl.exclude("fund_id", "currency").fill_null(0))
 
 
@@ -279,7 +284,8 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
             zero()
         )
     )
-    return out.with_columns((pl.col("cash") + pl.col("holdings_value")).alias("nav")).with_columns(
+    nav = pl.col("cash") + pl.col("holdings_value") + pl.col("prepaid") - pl.col("accrued")
+    return out.with_columns(nav.alias("nav")).with_columns(
         (pl.col("nav") - pl.col("contributions") + pl.col("distributions")).alias("pnl")
     )
 

@@ -108,6 +108,17 @@ class ThemeRow:
 
 
 @dataclass(frozen=True)
+class CategoryRow:
+    """Partnership expenses of the fund in one category, recognised QTD, YTD and ITD."""
+
+    label: str
+    category: str
+    qtd: Figure
+    ytd: Figure
+    itd: Figure
+
+
+@dataclass(frozen=True)
 class LpContext:
     """Everything `lp.html` shows: built from ONE investor's rows plus fund-level aggregates."""
 
@@ -123,6 +134,7 @@ class LpContext:
     theme_chart: Markup
     fees: list[StatementLine]
     share_of_fund: Figure
+    expense_categories: list[CategoryRow]  # the fund's, from `expense_by_category`
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
 
 

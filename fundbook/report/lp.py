@@ -12,6 +12,7 @@ from fundbook.metrics.statement import ROLL_FORWARD
 from fundbook.report.charts import Series, bar_chart
 from fundbook.report.context import (
     CashFlowRow,
+    CategoryRow,
     Figure,
     HoldingRow,
     LpContext,
@@ -211,6 +212,44 @@ def flow_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[Cash
     ]
 
 
+# How each expense category (core.types.EXPENSE_CATEGORIES) is named in a report.
+CATEGORY_LABELS = {
+    "organisation_offering": "Organisation and offering",
+    "legal": "Legal",
+    "audit_tax": "Audit and tax",
+    "administration": "Fund administration",
+    "custody": "Custody",
+    "insurance": "Insurance",
+    "broken_deal": "Broken-deal costs",
+    "placement": "Placement fees",
+    "travel": "Travel",
+    "technology": "Technology",
+    "regulatory": "Regulatory and compliance",
+    "interest": "Interest and facility costs",
+    "other": "Other",
+}
+
+
+def category_rows(source: ReportSource, fund_id: str) -> list[CategoryRow]:
+    """The fund's partnership expenses by category (`expense_by_category`), in list order."""
+    order = list(CATEGORY_LABELS)
+    found = source.find("expense_by_category", fund_id=fund_id)
+    found.sort(key=lambda r: order.index(r["category"]) if r["category"] in order else len(order))
+    out = []
+    for r in found:
+        keys = {"fund_id": fund_id, "category": r["category"]}
+        qtd, ytd, itd = (
+            figure(r, f"expenses_{p}", "money", "expense_by_category", keys)
+            for p in ("qtd", "ytd", "itd")
+        )
+        out.append(
+            CategoryRow(
+                CATEGORY_LABELS.get(r["category"], r["category"]), r["category"], qtd, ytd, itd
+            )
+        )
+    return out
+
+
 def _performance(
     inv: dict[str, Any],
     fund: dict[str, Any],
@@ -276,4 +315,5 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
         theme_chart=theme_chart(themes, "Share of the fund's fair value by theme"),
         fees=statement_lines(source, fund_id, investor_id, FEE_LINES),
         share_of_fund=figure(inv, "commitment_share", "pct", "investor", ikeys),
+        expense_categories=category_rows(source, fund_id),
     )

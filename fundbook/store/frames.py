@@ -1,9 +1,10 @@
-"""The one loader for metrics: the book's rows dated on or before a date, as polars frames."""
+"""The one loader for metrics: the book's rows dated on or before a date, as polars frames
+(and the fees and expenses paid later whose service period has begun)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -52,6 +53,9 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "investor_id": pl.String(),
         "holding_id": pl.String(),
         "amount_fund": MONEY,
+        "service_start": pl.Date(),
+        "service_end": pl.Date(),
+        "category": pl.String(),
         "source_file": pl.String(),
         "source_line": pl.Int64(),
     },
@@ -73,7 +77,10 @@ class Frames:
     """The book as of `as_of`: one polars frame per table, with the columns of `SCHEMAS`.
 
     Dated frames (commitments, transactions, valuations, fx_rates) hold only rows dated on or
-    before `as_of`, so any metric can be computed at `as_of` or any earlier date.
+    before `as_of`, so any metric can be computed at `as_of` or any earlier date. `accruing`
+    (the columns of `transactions`) holds the fee and expense rows dated after `as_of` whose
+    service period starts on or before it: accrued before they are paid, they count in the
+    expenses recognised by `as_of` but never in its cash or flows (docs/methods.md).
     """
 
     as_of: date
@@ -84,6 +91,20 @@ class Frames:
     transactions: pl.DataFrame
     valuations: pl.DataFrame
     fx_rates: pl.DataFrame
+    accruing: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=SCHEMAS["transactions"])
+    )
+
+
+def _split_accruing(txns: pl.DataFrame, as_of: date) -> dict[str, pl.DataFrame]:
+    """Transactions dated on or before `as_of`, and the later ones accruing by then."""
+    if txns.height == 0 or txns.select(pl.col("date").max()).item() <= as_of:
+        return {"transactions": txns, "accruing": txns.clear()}  # no copy of a large frame
+    later = pl.col("date") > as_of
+    return {
+        "transactions": txns.filter(~later),
+        "accruing": txns.filter(later & (pl.col("service_start") <= as_of)),
+    }
 
 
 def _conform(name: str, df: pl.DataFrame) -> pl.DataFrame:
@@ -97,17 +118,20 @@ def _conform(name: str, df: pl.DataFrame) -> pl.DataFrame:
 
 
 def load_frames(con: duckdb.DuckDBPyConnection, as_of: date) -> Frames:
-    """Read the columns metrics needs, rows dated on or before `as_of`, from the book."""
+    """Read the columns metrics needs, rows dated on or before `as_of` (and `accruing`), from
+    the book."""
     tables: dict[str, pl.DataFrame] = {}
     for name in SCHEMAS:
         params = {"as_of": as_of} if name in _DATED else None
         tables[name] = _conform(name, frame(con, sql(f"frames_{name}"), params))
+    tables.update(_split_accruing(tables["transactions"], as_of))
     return Frames(as_of=as_of, **tables)
 
 
 def frames_from_rows(as_of: date, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> Frames:
     """Frames built from plain rows (dicts), for tests and synthetic books; missing tables are
-    empty, missing columns null, and dated rows after `as_of` are dropped as the loader does."""
+    empty, missing columns null, and dated rows after `as_of` are dropped (or kept as
+    `accruing`) as the loader does."""
     tables: dict[str, pl.DataFrame] = {}
     for name, schema in SCHEMAS.items():
         records = [dict(r) for r in rows.get(name, ())]
@@ -120,16 +144,21 @@ def frames_from_rows(as_of: date, rows: Mapping[str, Sequence[Mapping[str, Any]]
             if records
             else pl.DataFrame(schema=schema)
         )
-        if name in _DATED:
+        if name in _DATED and name != "transactions":
             df = df.filter(pl.col("date") <= as_of)
         tables[name] = df
+    tables.update(_split_accruing(tables["transactions"], as_of))
     return Frames(as_of=as_of, **tables)
 
 
 def restrict(frames: Frames, as_of: date) -> Frames:
-    """The same book seen at an earlier date: dated rows after `as_of` dropped."""
+    """The same book seen at an earlier date: dated rows after `as_of` dropped, or accruing."""
     out: dict[str, Any] = {f.name: getattr(frames, f.name) for f in fields(frames)}
-    for name in _DATED:
+    for name in _DATED - {"transactions"}:
         out[name] = out[name].filter(pl.col("date") <= as_of)
+    every = frames.transactions
+    if frames.accruing.height:
+        every = pl.concat([every, frames.accruing])
+    out.update(_split_accruing(every, as_of))
     out["as_of"] = as_of
     return Frames(**out)

@@ -1,3 +1,4 @@
-SELECT txn_id, date, fund_id, type, investor_id, holding_id, amount, currency, memo, amount_fund,
+SELECT txn_id, date, fund_id, type, investor_id, holding_id, amount, currency, memo, service_start,
+       service_end, category, amount_fund,
        source_file, source_line
 FROM transactions
