@@ -62,6 +62,8 @@ def compute(
     say("computing the figures of every level")
     produced = metrics.figures(frames, end, period.previous_quarter_end)
     params = {"period_end": end, "quarter_start": period.quarter_start}
+    say("computing the general ledger")
+    produced["ledger"] = metrics.general_ledger(frames, end)
     for level, query, names in BOOK_LEVELS:
         produced[level] = frame(con, sql(query), {k: params[k] for k in names})
     say("computing capital account statements")

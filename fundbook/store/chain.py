@@ -76,6 +76,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "snapshot_fund_info": ("close_id", "fund_id"),
     "snapshot_investor_info": ("close_id", "investor_id"),
     "snapshot_company_info": ("close_id", "company_id"),
+    "snapshot_ledger": ("close_id", "fund_id", "account"),
     "close_statements": ("close_id", "basis", "fund_id", "investor_id"),
     ROWS_TABLE: ("seq", "tbl", "row_key"),
 }

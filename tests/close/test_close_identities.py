@@ -207,30 +207,63 @@ def _small_book(tmp_path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Com
         yield con, compute(con, target, start, inception)
 
 
-def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
-    """The postings (SQL) and the figures (polars) are computed apart; a posting rule that
-    sends fees to the wrong account, or a figure off by a cent, breaks the tie."""
-    from fundbook.close.identities import ledger_ties_to_figures
+def _with_level(computed: Computed, level: str, df: pl.DataFrame) -> Computed:
+    levels = {**computed.levels, level: df}
+    return Computed(
+        computed.period, computed.period_start, computed.inception, levels, computed.statements
+    )
 
-    with _small_book(tmp_path) as (con, computed):
-        assert ledger_ties_to_figures(con, computed) == []
-        fund = computed.levels["fund"]
-        off = {**computed.levels, "fund": fund.with_columns(pl.col("cash") + Decimal("0.01"))}
-        shifted = Computed(
-            computed.period,
-            computed.period_start,
-            computed.inception,
-            off,
-            computed.statements,
+
+def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
+    """The GL (metrics/gl_*.py) and the figures (the metrics' state) are computed apart: the
+    GL's net assets, the fund's NAV, the statements' ending capital and each partner's GL
+    capital must agree; tampering with any one side names the fund or partner, both values
+    and the difference."""
+    from fundbook.close.identities import ledger_ties
+
+    cent = Decimal("0.01")
+    with _small_book(tmp_path) as (_con, computed):
+        assert ledger_ties(computed) == []
+        ledger, fund = computed.levels["ledger"], computed.levels["fund"]
+        cash = (pl.col("account") == "cash") & (pl.col("fund_id") == "sf1")
+        nav = fund.filter(pl.col("fund_id") == "sf1")["nav"].item()
+        # the GL side: one cent more cash in sf1
+        more_cash = ledger.with_columns(
+            pl.when(cash).then(pl.col("closed_balance") + cent).otherwise(pl.col("closed_balance"))
         )
-        assert any("the fund's cash figure" in p for p in ledger_ties_to_figures(con, shifted))
-        con.execute(
-            "UPDATE posting_rules SET credit_account = 'investment_income' "
-            "WHERE type = 'contribution'"
+        problems = ledger_ties(_with_level(computed, "ledger", more_cash))
+        assert problems == [
+            f"fund sf1: GL net assets {nav + cent} but NAV {nav} (difference 0.01)"
+        ], problems
+        # the metrics side: NAV a cent off disagrees with the GL and the statements
+        one_fund = pl.col("fund_id") == "sf1"
+        lower = fund.with_columns(
+            pl.when(one_fund).then(pl.col("nav") - cent).otherwise(pl.col("nav"))
         )
-        assert any(
-            "partners' capital in the ledger" in p for p in ledger_ties_to_figures(con, computed)
+        problems = ledger_ties(_with_level(computed, "fund", lower))
+        assert len(problems) == 2 and all("(difference 0.01)" in p for p in problems)
+        # a partner's GL capital a cent off
+        partner = (pl.col("account") == "partners_capital:pen") & one_fund
+        moved = ledger.with_columns(
+            pl.when(partner)
+            .then(pl.col("closed_balance") - cent)
+            .otherwise(pl.col("closed_balance"))
         )
+        problems = ledger_ties(_with_level(computed, "ledger", moved))
+        assert len(problems) == 1 and problems[0].startswith("fund sf1, partner pen: GL capital")
+        assert problems[0].endswith("(difference 0.01)")
+        # a statement's ending NAV a cent off: the fund sum and the partner both disagree
+        statements = computed.statements.with_columns(
+            pl.when((pl.col("investor_id") == "pen") & one_fund)
+            .then(pl.col("ending_nav") + cent)
+            .otherwise(pl.col("ending_nav"))
+        )
+        bad = Computed(
+            computed.period, computed.period_start, computed.inception, computed.levels, statements
+        )
+        problems = ledger_ties(bad)
+        assert any("partners' ending capital in the statements" in p for p in problems)
+        assert any(p.startswith("fund sf1, partner pen") for p in problems)
 
 
 def test_nav_is_recomputed_from_the_booked_rows_and_can_fail(tmp_path: Path) -> None:
