@@ -259,17 +259,3 @@ CREATE TABLE IF NOT EXISTS snapshot_company_info (
     name        VARCHAR,
     theme       VARCHAR
 );
-
--- The general ledger at the period end (fundbook/metrics/gl_ledger.py, docs/accounting.md): per
--- fund and account, debit minus credit: `balance` before the period's closing entry (the trial
--- balance), `closed_balance` after it (the balance sheet: income and expense closed into
--- partners' capital).
-CREATE TABLE IF NOT EXISTS snapshot_ledger (
-    close_id        INTEGER NOT NULL,
-    fund_id         VARCHAR,
-    account         VARCHAR,
-    balance         DECIMAL(38,2),
-    closed_balance  DECIMAL(38,2),
-    currency        VARCHAR,
-    section         VARCHAR
-);

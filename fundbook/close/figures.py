@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
@@ -40,6 +40,8 @@ class Computed:
     inception: dt.date
     levels: dict[str, pl.DataFrame]  # every level of snapshot.LEVEL_KEYS, in that order
     statements: pl.DataFrame  # basis, start_date, end_date, fund_id, investor_id, ILPA lines
+    # the general ledger at the period end (metrics.general_ledger), stored in close_ledger
+    ledger: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def figure_count(self) -> int:
@@ -62,17 +64,17 @@ def compute(
     say("computing the figures of every level")
     produced = metrics.figures(frames, end, period.previous_quarter_end)
     params = {"period_end": end, "quarter_start": period.quarter_start}
-    say("computing the general ledger")
-    produced["ledger"] = metrics.general_ledger(frames, end)
     for level, query, names in BOOK_LEVELS:
         produced[level] = frame(con, sql(query), {k: params[k] for k in names})
     say("computing capital account statements")
     statements = statement_lines(frames, period, period_start, inception)
+    say("computing the general ledger")
+    ledger = metrics.general_ledger(frames, end)
     undeclared = sorted(set(produced) ^ set(LEVEL_KEYS))
     if undeclared:  # a level computed but not stored, or declared but never computed: a bug
         raise FundbookError(f"snapshot levels not both computed and declared: {undeclared}")
     levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
-    return Computed(period, period_start, inception, levels, statements)
+    return Computed(period, period_start, inception, levels, statements, ledger)
 
 
 def statement_lines(

@@ -181,7 +181,7 @@ def ledger_ties(computed: Computed) -> list[str]:
     (the metrics' state) and the statements, to the cent: per fund, the GL's net assets =
     the fund's NAV = the sum of its partners' ending capital in the ITD statements; per
     partner, its capital account in the GL = its statement's ending NAV."""
-    return gl_ties(computed.levels["ledger"], computed.levels["fund"], computed.statements)
+    return gl_ties(computed.ledger, computed.levels["fund"], computed.statements)
 
 
 def gl_ties(ledger: pl.DataFrame, funds: pl.DataFrame, statements: pl.DataFrame) -> list[str]:

@@ -1,6 +1,6 @@
 """The general ledger as the read-only commands print it: `trial-balance` and `balance-sheet`.
 
-A day a standing close ended is read from that close's stored ledger (snapshot_ledger) with
+A day a standing close ended is read from that close's stored ledger (close_ledger) with
 DuckDB alone, without polars; any other day is computed by the metrics layer
 (metrics.general_ledger). Both give the same rows (tests/close/test_ledger_commands.py).
 A trial balance lists each account's balance in the debit or the credit column, before the
@@ -59,7 +59,7 @@ def stored_ledger(
     """The ledger close `close_id` stored (none for a close made before the GL was stored)."""
     try:
         found = rows(con, sql("ledger_stored"), {"close_id": close_id, "fund_id": fund_id})
-    except duckdb.CatalogException:  # a book whose schema predates snapshot_ledger
+    except duckdb.CatalogException:  # a book whose schema predates close_ledger
         return []
     return found.records()
 
