@@ -78,3 +78,32 @@ def test_trial_balance_and_balance_sheet_print(closed_book: Path, fmt: str) -> N
 def test_an_unknown_fund_is_refused(closed_book: Path) -> None:
     result = run("balance-sheet", "--as-of", DAY, "--fund", "nope", "--db", str(closed_book))
     assert result.exit_code != 0 and "unknown fund 'nope'" in result.output
+
+
+def test_a_close_whose_ledger_does_not_tie_fails_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GL a cent off (here: sf1's cash) fails the close, naming the fund, both values and
+    the difference; the book is left as it was."""
+    import polars as pl
+    from close_kit import counts
+
+    from fundbook import metrics
+    from fundbook.close.closing import CloseFailed
+
+    db, ledger = book(tmp_path)
+    real = metrics.general_ledger
+
+    def a_cent_off(frames, at):  # type: ignore[no-untyped-def]
+        gl = real(frames, at)
+        cash = (pl.col("account") == "cash") & (pl.col("fund_id") == "sf1")
+        closed = pl.col("closed_balance")
+        return gl.with_columns(pl.when(cash).then(closed + Decimal("0.01")).otherwise(closed))
+
+    monkeypatch.setattr(metrics, "general_ledger", a_cent_off)
+    with pytest.raises(CloseFailed) as failed:
+        close_period(db, "2026-03", ledger_dir=str(ledger))
+    message = str(failed.value)
+    assert "fund sf1: GL net assets 225.01 but NAV 225.00 (difference 0.01)" in message
+    assert "nothing was written" in message
+    assert counts(db)["closes"] == 0 and counts(db)["transactions"] == 0
