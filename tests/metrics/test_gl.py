@@ -286,3 +286,23 @@ def test_a_fund_without_commitments_allocates_month_by_month() -> None:
 @pytest.mark.parametrize("make", [hand_book, paid_in_book], ids=["hand_book", "paid_in_book"])
 def test_the_gl_ties_to_the_metrics_with_the_issue_11_rules(make: Any) -> None:
     assert gl_differences(make(), AS_OF) == []
+
+
+def test_the_gl_path_imports_none_of_the_metrics_state_code() -> None:
+    """The close compares two computations: the GL modules may not import the metrics'
+    state (state, positions, statement, performance), directly or through each other."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "fundbook" / "metrics"
+    banned = {
+        f"fundbook.metrics.{name}" for name in ("state", "positions", "statement", "performance")
+    }
+    for path in sorted(package.glob("gl_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+            elif isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+        assert not names & banned, (path.name, names & banned)
