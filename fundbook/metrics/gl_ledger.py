@@ -79,7 +79,7 @@ def ledger_at_dates(frames: BookFrames, at: date) -> pl.DataFrame:
     """Per (fund_id, at, account) at `at` and the previous period end: `cumulative` (income and
     expense since inception, never closed; capital contributed less returned) and `closed`
     (income and expense closed: partners' capital with its allocation), in cents."""
-    txns = gl_holdings.normalised(frames.transactions)
+    txns = gl_holdings.normalised(_with_accruing(frames))
     grid = _grid(frames, txns, at)
     rows = gl_holdings.holding_rows(txns.filter(pl.col("date") <= at))
     holdings = gl_holdings.positions(rows, frames.valuations, grid)
@@ -99,6 +99,15 @@ def ledger_at_dates(frames: BookFrames, at: date) -> pl.DataFrame:
     pnl = _common_pnl(totals, valued)
     accounts = gl_capital.capital(members, pnl)
     return _accounts(totals, valued, specific, accounts, pnl, txns, grid)
+
+
+def _with_accruing(frames: BookFrames) -> pl.DataFrame:
+    """The transactions, and the later rows whose service period has started by the frames'
+    date (`accruing`, when the frames carry them: R4 counts them before they are paid)."""
+    later = getattr(frames, "accruing", None)
+    if later is None or later.height == 0:
+        return frames.transactions
+    return pl.concat([frames.transactions, later], how="diagonal_relaxed")
 
 
 def _grid(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataFrame:
