@@ -42,7 +42,7 @@ def commands(db: str, as_of: str) -> list[tuple[str, list[str], float]]:
     """(label, arguments, target) of every case."""
     on_book = ["--db", db]
     cases: list[tuple[str, list[str], float]] = [("--help", ["--help"], HELP_TARGET)]
-    for name in ("history", "metrics", "compliance", "trial-balance"):
+    for name in ("history", "metrics", "compliance", "trial-balance", "balance-sheet"):
         cases.append((f"{name} --help", [name, "--help"], COMMAND_TARGET))
     cases.append(("audit verify --help", ["audit", "verify", "--help"], COMMAND_TARGET))
     cases += [
@@ -62,6 +62,11 @@ def commands(db: str, as_of: str) -> list[tuple[str, list[str], float]]:
         (
             f"trial-balance --as-of {as_of}",
             ["trial-balance", "--as-of", as_of, *on_book],
+            COMMAND_TARGET,
+        ),
+        (
+            f"balance-sheet --as-of {as_of}",
+            ["balance-sheet", "--as-of", as_of, *on_book],
             COMMAND_TARGET,
         ),
         ("audit verify", ["audit", "verify", *on_book], COMMAND_TARGET),

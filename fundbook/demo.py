@@ -13,11 +13,11 @@ import click
 
 from fundbook.close.demo import AUDITED, step_close
 from fundbook.close.export import read_pack, remove_pack
+from fundbook.close.ledger import ledger_rows, trial_balance
 from fundbook.core.errors import FundbookError
 from fundbook.report.demo import step_reports
 from fundbook.store.db import open_book
 from fundbook.store.importer import import_book, table_counts
-from fundbook.store.trial_balance import trial_balance_rows
 
 Echo = Callable[[str], None]
 DEMO_LEDGER = Path(__file__).resolve().parents[1] / "ledgers" / "itif-demo"
@@ -81,7 +81,7 @@ def step_import(db: Path, out: Path, echo: Echo) -> None:
         echo(f"imported {result.total_new:,} rows from {ledger} ({result.postings:,} postings)")
         counts = table_counts(con)
         echo("  " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-        balance = trial_balance_rows(con, DEMO_AS_OF)
+        balance = trial_balance(ledger_rows(con, DEMO_AS_OF))
         if balance.unbalanced:
             raise FundbookError(f"trial balance does not balance: {balance.totals.records()}")
         echo(

@@ -54,6 +54,19 @@ CREATE TABLE IF NOT EXISTS close_statements (
     ending_unfunded          DECIMAL(38,2) NOT NULL
 );
 
+-- The general ledger at the period end (fundbook/metrics/gl_ledger.py, docs/accounting.md): per
+-- fund and account, debit minus credit: `balance` before the period's closing entry (the trial
+-- balance), `closed_balance` after it (the balance sheet). Written once by its close.
+CREATE TABLE IF NOT EXISTS close_ledger (
+    close_id        INTEGER NOT NULL,
+    fund_id         VARCHAR NOT NULL,
+    currency        VARCHAR NOT NULL,
+    account         VARCHAR NOT NULL,
+    section         VARCHAR NOT NULL,
+    balance         DECIMAL(38,2) NOT NULL,
+    closed_balance  DECIMAL(38,2) NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS close_reopenings (
     close_id     INTEGER NOT NULL,
     period       VARCHAR NOT NULL,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from fundbook.close.ledger import ledger_rows, trial_balance
 from fundbook.core.types import (
     CASH_SIGN,
     GRANT_CAP_PER_COMPANY_HKD,
@@ -19,7 +20,6 @@ from fundbook.core.types import (
 )
 from fundbook.store.db import connect
 from fundbook.store.importer import import_book, table_counts
-from fundbook.store.trial_balance import trial_balance_rows
 from fundbook.synth.demo import COLUMNS, build_demo_book, write_demo_book
 
 DEMO = Path(__file__).resolve().parent.parent / "ledgers" / "itif-demo"
@@ -268,5 +268,5 @@ def test_the_demo_imports_with_no_errors_and_balances(tmp_path: Path) -> None:
     counts = table_counts(con)
     assert all(counts[name] == len(read(name)) for name in COLUMNS)
     for day in (date(2019, 12, 31), date(2026, 3, 31), date(2026, 10, 31)):
-        balance = trial_balance_rows(con, day)
+        balance = trial_balance(ledger_rows(con, day))
         assert balance.totals.height and balance.unbalanced == 0, balance.totals.records()

@@ -6,7 +6,9 @@ Everything below the line `# --- the recomputation ---` uses only `csv`, `decima
 
 - a holding's value is its latest valuation on or before the date plus the investments dated
   after that valuation; a holding never valued is at its remaining cost; a holding that is a
-  fund of the book is valued at the holder's capital account there, converted at the as-of FX;
+  fund of the book is valued at the holder's capital account there as the held fund's statement
+  gives it (its commitment share of the P&L split to the cent by largest remainder), converted
+  at the as-of FX and rounded half-even (issue 11, R6);
 - realised gain by cost recovery (proceeds relieve cost until it is used up);
 - a fund's NAV is its cash plus its holdings' values; an investor's capital account is its
   contributions less distributions plus its commitment share of the fund's cumulative P&L;
@@ -82,6 +84,20 @@ def _irr(flows: list[tuple[dt.date, Decimal]]) -> float | None:
     scale = max(abs(a) for _, a in flows)  # pyxirr's tolerance is absolute: amounts to <= 1e4
     rate = pyxirr.xirr([d for d, _ in flows], [float(a / scale * 10000) for _, a in flows])
     return None if rate is None else float(rate)
+
+
+def _largest_remainder(amount: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
+    """`amount` split by `weights` to the cent: each its floor, the cents left one each to the
+    largest remainders (ties to the smallest key): the statement's rounding (Hamilton)."""
+    cents, total = int(amount * 100), sum(int(w * 100) for w in weights.values())
+    if total == 0:
+        return dict.fromkeys(weights, Decimal(0))
+    floors = {k: cents * int(w * 100) // total for k, w in weights.items()}
+    rests = {k: cents * int(w * 100) - floors[k] * total for k, w in weights.items()}
+    left = cents - sum(floors.values())
+    for k in sorted(weights, key=lambda k: (-rests[k], k))[:left]:
+        floors[k] += 1
+    return {k: Decimal(v) / 100 for k, v in floors.items()}
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -183,7 +199,7 @@ class Recompute:
                     realised += a - relieved
             if h in self.book.funds and fund_id in self.book.lp_of:
                 lp = self.book.lp_of[fund_id]
-                account = self.accounts(h)[lp]["nav_exact"]
+                account = self.accounts(h)[lp]["nav_stated"]
                 value, valued_by = self.convert(account, h, fund_id), "capital_account"
             elif h in marks:
                 m = marks[h]
@@ -271,6 +287,9 @@ class Recompute:
                 a["nav_exact"] = (
                     a["contribution"] - a["distribution"] + pnl * a["committed"] / total
                 )
+        shares = _largest_remainder(pnl, {i: a["committed"] for i, a in acc.items()})
+        for i, a in acc.items():
+            a["nav_stated"] = a["contribution"] - a["distribution"] + shares[i]
         self._accounts[fund_id] = acc
         return acc
 
@@ -747,20 +766,27 @@ def test_exact_share_reproduces_the_books_own_marks_of_the_sub_fund_interests(
     sub-fund's NAV, in HKD at the quarter-end rate) are the exact share, to the cent."""
     marks = _book_marks(book, "itif", AS_OF)
     assert len(marks) == 8
-    values = mine.holdings("itif")
-    assert {h: values[h]["fair_value"] for h in marks} == marks
+    lp = book.lp_of["itif"]
+    exact = {h: mine.convert(mine.accounts(h)[lp]["nav_exact"], h, "itif") for h in marks}
+    assert exact == marks
 
 
-def test_guidance_fund_values_its_sub_funds_at_the_exact_share(
+def test_guidance_fund_values_its_sub_funds_at_the_stated_accounts(
     book: Book, mine: Recompute, out: dict
 ) -> None:
+    """Issue 11, R6: itif values each sub-fund interest at its capital account as the
+    sub-fund's statement gives it (rounded cents) x the rates, rounded once: a few cents from
+    the GP's own marks of the exact share (at most half a cent of the held fund's currency
+    times the rate, and the conversion's half cent)."""
     marks = _book_marks(book, "itif", AS_OF)
     theirs = {
         r["holding_id"]: Decimal(r["fair_value"])
         for r in out["holding"]
         if r["fund_id"] == "itif" and r["holding_id"] in marks
     }
-    assert theirs == marks
+    values = mine.holdings("itif")
+    assert theirs == {h: values[h]["fair_value"] for h in marks}
+    assert all(abs(theirs[h] - marks[h]) <= Decimal("0.05") for h in marks)
     itif = next(r for r in out["fund"] if r["fund_id"] == "itif")
     assert _same_money(itif["nav"], mine.nav("itif"))
 

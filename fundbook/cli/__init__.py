@@ -15,7 +15,8 @@ from fundbook.core.errors import FundbookError, LedgerErrors
 LAZY_COMMANDS = {
     "init": ("book", "Create an empty book (the DuckDB file with its schema)."),
     "import": ("book", "Validate a ledger directory and append its new rows."),
-    "trial-balance": ("book", "Debits and credits per fund, currency and account."),
+    "trial-balance": ("book", "The general ledger: debits and credits per fund and account."),
+    "balance-sheet": ("book", "Assets, liabilities, net assets and partners' capital per fund."),
     "metrics": ("figures", "Leverage, IRR, multiples and exposure as of a date."),
     "compliance": ("figures", "ITIF mandate rules per sub-fund, failures first."),
     "explain": ("metrics", "The ledger rows and values behind any figure, from its close."),

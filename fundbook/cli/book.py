@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import click
 
 from fundbook.cli.options import DATE, db_option
 from fundbook.cli.output import emit, format_option
+from fundbook.core.money import money_str
 from fundbook.core.table import NUMBER, OTHER, Rows
 from fundbook.store.db import open_book, resolve_db_path, sql
-from fundbook.store.trial_balance import trial_balance_rows
 
 
 def _progress(message: str) -> None:
@@ -70,7 +73,7 @@ def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
 
 
 @click.command("trial-balance")
-@click.option("--as-of", "as_of", type=DATE, required=True, help="Postings dated on or before.")
+@click.option("--as-of", "as_of", type=DATE, required=True, help="The general ledger at this date.")
 @click.option("--fund", "fund_id", default=None, help="One fund only.")
 @click.option("--totals", is_flag=True, help="Only the totals per fund and currency.")
 @db_option
@@ -78,9 +81,14 @@ def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
 def trial_balance_cmd(
     as_of: dt.date, fund_id: str | None, totals: bool, db: str | None, fmt: str
 ) -> None:
-    """Debits and credits per fund, currency and account; exit 1 if a book does not balance."""
+    """The general ledger per fund, currency and account: each balance as a debit or a credit,
+    before the period's closing entry (docs/accounting.md); exit 1 if a book does not balance.
+
+    A day a close ended is read from that close; any other day is computed (slower start)."""
+    from fundbook.close.ledger import ledger_rows, trial_balance
+
     with open_book(resolve_db_path(db), read_only=True) as con:
-        balance = trial_balance_rows(con, as_of, fund_id)
+        balance = trial_balance(ledger_rows(con, as_of, fund_id))
     emit(balance.totals if totals else balance.accounts, fmt)
     if fmt == "table" and not totals:
         click.echo("")
@@ -113,4 +121,33 @@ def demo_cmd(db: str | None, out: str, force: bool, no_pdf: bool) -> None:
     run_demo(path, Path(out), force=force, pdf=not no_pdf)
 
 
-COMMANDS = [init_cmd, import_cmd, trial_balance_cmd, demo_cmd]
+@click.command("balance-sheet")
+@click.option("--as-of", "as_of", type=DATE, required=True, help="The balance sheet at this date.")
+@click.option("--fund", "fund_id", default=None, help="One fund only.")
+@db_option
+@format_option
+def balance_sheet_cmd(as_of: dt.date, fund_id: str | None, db: str | None, fmt: str) -> None:
+    """Per fund: assets, liabilities, net assets and each partner's capital, from the general
+    ledger after the period's closing entry (JSON: one object per fund, money as strings)."""
+    from fundbook.close.ledger import balance_sheet, balance_sheet_rows, ledger_rows
+
+    with open_book(resolve_db_path(db), read_only=True) as con:
+        sheets = balance_sheet(ledger_rows(con, as_of, fund_id))
+    if fmt == "json":
+        click.echo(json.dumps(_json_ready(sheets), indent=2, ensure_ascii=False))
+    else:
+        emit(balance_sheet_rows(sheets), fmt)
+
+
+def _json_ready(value: Any) -> Any:
+    """Money (Decimal) as decimal strings, inside lists and dicts."""
+    if isinstance(value, Decimal):
+        return money_str(value)
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    return value
+
+
+COMMANDS = [init_cmd, import_cmd, trial_balance_cmd, balance_sheet_cmd, demo_cmd]

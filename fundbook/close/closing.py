@@ -265,6 +265,9 @@ def step_write(run: CloseRun) -> None:
         sql("close_insert_statements"),
         run.close_id,
     )
+    insert_frame(
+        run.con, "close_new_ledger", run.figures.ledger, sql("close_insert_ledger"), run.close_id
+    )
     run.watermark = int(scalar(run.con, sql("close_watermark")))
     run.con.execute(sql("close_insert_close"), _close_record(run))
 

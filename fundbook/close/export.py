@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from fundbook.close.audit import BOOKED_TABLES, booked_rows, fresh_book, record_of
+from fundbook.close.ledger import stored_ledger, trial_balance
 from fundbook.close.snapshot import find_close, read_levels, read_statements
 from fundbook.core.errors import FundbookError
 from fundbook.core.resources import resource_path
@@ -23,7 +24,6 @@ from fundbook.metrics.lineage import irr_flows
 from fundbook.store.chain import read_events
 from fundbook.store.db import frame, sql, sql_dir
 from fundbook.store.frames import load_frames
-from fundbook.store.trial_balance import trial_balance
 
 MANIFEST = "MANIFEST.sha256"
 README = """# Audit pack of close {close_id}: period {period}
@@ -37,7 +37,8 @@ Everything needed to re-perform the close without fundbook's database.
   row of the imports up to import {watermark}, every column; the figures use the rows dated on
   or before {period_end}). Money in `amount_fund` / `fair_value_fund` is in the fund's currency.
 - `postings.csv|.parquet`: the double-entry postings up to {period_end};
-  `trial_balance.csv`: debits and credits per fund, currency and account at {period_end}.
+  `trial_balance.csv`: the general ledger's balances as debits and credits per fund,
+  currency and account at {period_end}, before the period's closing entry.
 - `snapshot/<level>.csv|.parquet`: every snapshot figure, one file per level (`fund`,
   `investor`, `holding`, ...) as its table `snapshot_<level>` holds it: the level's keys, then
   one column per figure (money to the cent, ratios, counts, dates, flags, text).
@@ -234,7 +235,10 @@ def _write_pack(
         rows = frame(con, sql(f"pack_rows_{table}"), {"watermark": rec["import_watermark"]})
         _write_frame(rows, out / "ledger" / table, exact=True)
     _write_frame(booked_rows(con, "postings", rec), out / "postings")
-    balances = safe_text_columns(trial_balance(con, rec["period_end"]))
+    accounts = trial_balance(stored_ledger(con, close_id)).accounts
+    balances = safe_text_columns(
+        pl.DataFrame(accounts.rows, schema=list(accounts.columns), orient="row")
+    )
     balances.write_csv(out / "trial_balance.csv", line_terminator="\n")
     levels = read_levels(con, close_id)
     for level, df in levels.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
@@ -54,6 +54,8 @@ class Computed:
     inception: dt.date
     levels: dict[str, pl.DataFrame]  # every level of snapshot.LEVEL_KEYS, in that order
     statements: pl.DataFrame  # basis, start_date, end_date, fund_id, investor_id, ILPA lines
+    # the general ledger at the period end (metrics.general_ledger), stored in close_ledger
+    ledger: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def figure_count(self) -> int:
@@ -78,11 +80,13 @@ def compute(
     produced.update(book_levels(con, end))
     say("computing capital account statements")
     statements = statement_lines(frames, period, period_start, inception)
+    say("computing the general ledger")
+    ledger = metrics.general_ledger(frames, end)
     undeclared = sorted(set(produced) ^ set(LEVEL_KEYS))
     if undeclared:  # a level computed but not stored, or declared but never computed: a bug
         raise FundbookError(f"snapshot levels not both computed and declared: {undeclared}")
     levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
-    return Computed(period, period_start, inception, levels, statements)
+    return Computed(period, period_start, inception, levels, statements, ledger)
 
 
 def statement_lines(

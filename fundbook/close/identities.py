@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import duckdb
 import polars as pl
 
 from fundbook.close.figures import Computed
 from fundbook.close.snapshot import STATEMENT_LINES
 from fundbook.core.dtypes import MONEY
-from fundbook.metrics.money import CENTS, cents, divide_half_even, from_cents, zero
-from fundbook.metrics.state import exact_account, in_holder_currency, partnership_weights
+from fundbook.metrics.gl_chart import CAPITAL_PREFIX
+from fundbook.metrics.money import CENTS, cents, convert, divide_half_even, from_cents, zero
+from fundbook.metrics.state import exact_account, partnership_weights
 from fundbook.metrics.statement import ROLL_FORWARD
 from fundbook.store.db import frame, sql
 
@@ -165,9 +168,10 @@ def capital_account_ties(
     """Each capital account (`nav` of the investor level) is within a cent of its share of
     the fund recomputed from the booked rows (`booked_shares`; the metrics allocate by largest
     remainder); and each holding of a fund of the book (`book` names the holder's LP investor)
-    is that exact share x rate(held) / rate(holder), rounded half-even once, to the cent."""
+    is that capital account as its statement gives it (`nav`, just tied to the booked rows)
+    x rate(held) / rate(holder), rounded half-even once, to the cent (issue 11, R6)."""
     shares = booked_shares(partners, book_navs)
-    return _account_problems(investors, shares) + _interest_problems(holdings, book, shares)
+    return _account_problems(investors, shares) + _interest_problems(holdings, book, investors)
 
 
 def _account_problems(investors: pl.DataFrame, shares: pl.DataFrame) -> list[str]:
@@ -187,9 +191,14 @@ def _account_problems(investors: pl.DataFrame, shares: pl.DataFrame) -> list[str
 
 
 def _interest_problems(
-    holdings: pl.DataFrame, book: pl.DataFrame, shares: pl.DataFrame
+    holdings: pl.DataFrame, book: pl.DataFrame, investors: pl.DataFrame
 ) -> list[str]:
     rates = pl.format("{} / {}", pl.col("held_rate"), pl.col("holder_rate"))
+    accounts = investors.select(
+        pl.col("fund_id").alias("holding_id"),
+        pl.col("investor_id").alias("lp_investor_id"),
+        cents(pl.col("nav")).alias("_num"),
+    )
     links = (
         book.filter(pl.col("lp_investor_id").is_not_null())
         .join(
@@ -197,16 +206,12 @@ def _interest_problems(
             on=["fund_id", "holding_id"],
             how="left",
         )
-        .join(
-            shares.rename({"fund_id": "holding_id", "investor_id": "lp_investor_id"}),
-            on=["holding_id", "lp_investor_id"],
-            how="left",
-        )
+        .join(accounts, on=["holding_id", "lp_investor_id"], how="left")
     )
-    expected = in_holder_currency(pl.col("_num"), pl.col("_total"))
+    expected = convert(pl.col("_num"), pl.col("held_rate"), pl.col("holder_rate"))
     links = links.with_columns(
         from_cents(expected).alias("_expected"),
-        from_cents(divide_half_even(pl.col("_num"), pl.col("_total"))).alias("_account"),
+        from_cents(pl.col("_num")).alias("_account"),
         rates.alias("_rates"),
     )
     missing = pl.any_horizontal(pl.col("fair_value", "_num", "held_rate", "holder_rate").is_null())
@@ -220,7 +225,7 @@ def _interest_problems(
     return problems + [
         f"fund {r['fund_id']}, holding {r['holding_id']}: valued at {r['fair_value']} from a "
         f"capital account but {r['lp_investor_id']}'s capital account in {r['holding_id']} "
-        f"from the booked rows is {r['_account']}, {r['_expected']} at the rates {r['_rates']}"
+        f"is {r['_account']}, {r['_expected']} at the rates {r['_rates']}"
         for r in wrong.iter_rows(named=True)
     ]
 
@@ -237,35 +242,74 @@ def paid_in_within_commitment(investor_levels: pl.DataFrame) -> list[str]:
     ]
 
 
-def ledger_ties_to_figures(con: duckdb.DuckDBPyConnection, computed: Computed) -> list[str]:
-    """The general ledger (postings, in SQL) ties to the figures (metrics, in polars), which
-    are computed apart: per fund, the cash account equals the fund's cash, and partners'
-    capital equals paid-in less distributed."""
-    ledger = con.execute(sql("close_ledger_ties"), {"period_end": computed.period.end}).fetchall()
-    funds = {
-        r["fund_id"]: r
-        for r in computed.levels["fund"]
-        .select("fund_id", "cash", "paid_in", "distributed")
-        .iter_rows(named=True)
-    }
+def ledger_ties(computed: Computed) -> list[str]:
+    """The general ledger (metrics/gl_*.py, from postings rules of its own) ties to the figures
+    (the metrics' state) and the statements, to the cent: per fund, the GL's net assets =
+    the fund's NAV = the sum of its partners' ending capital in the ITD statements; per
+    partner, its capital account in the GL = its statement's ending NAV."""
+    return gl_ties(computed.ledger, computed.levels["fund"], computed.statements)
+
+
+def gl_ties(ledger: pl.DataFrame, funds: pl.DataFrame, statements: pl.DataFrame) -> list[str]:
+    """`ledger_ties` of a ledger level, the fund level and the statements (money columns)."""
+    closed = pl.col("closed_balance").cast(MONEY)
+    net = (
+        ledger.filter(pl.col("section").is_in(["asset", "liability"]))
+        .group_by("fund_id")
+        .agg(closed.sum().alias("gl"))
+    )
+    itd = statements.filter((pl.col("basis") == "ITD") & pl.col("investor_id").is_not_null())
+    ending = itd.group_by("fund_id").agg(pl.col("ending_nav").cast(MONEY).sum().alias("stmt"))
+    joined = (
+        funds.select("fund_id", pl.col("nav").cast(MONEY))
+        .join(net, on="fund_id", how="full", coalesce=True)
+        .join(ending, on="fund_id", how="full", coalesce=True)
+        .with_columns(pl.col("nav", "gl", "stmt").fill_null(ZERO))
+        .sort("fund_id")
+    )
     problems = []
-    for fund_id, cash, capital in ledger:
-        fig = funds.get(fund_id)
-        if fig is None:
-            problems.append(f"fund {fund_id} has postings but no figures")
-            continue
-        if fig["cash"] is not None and cash != fig["cash"]:
+    for r in joined.iter_rows(named=True):
+        if r["gl"] != r["nav"]:
+            problems.append(_off(f"fund {r['fund_id']}: GL net assets", r["gl"], "NAV", r["nav"]))
+        if r["stmt"] != r["nav"]:
             problems.append(
-                f"fund {fund_id}: the cash account of the ledger is {cash} but the fund's cash "
-                f"figure is {fig['cash']}"
+                _off(
+                    f"fund {r['fund_id']}: partners' ending capital in the statements",
+                    r["stmt"],
+                    "NAV",
+                    r["nav"],
+                )
             )
-        owed = (fig["paid_in"] or 0) - (fig["distributed"] or 0)
-        if capital != owed:
-            problems.append(
-                f"fund {fund_id}: partners' capital in the ledger is {capital} but paid-in less "
-                f"distributed is {owed}"
-            )
-    return problems
+    return problems + _partner_ties(ledger, itd)
+
+
+def _partner_ties(ledger: pl.DataFrame, itd: pl.DataFrame) -> list[str]:
+    """Each partner's capital in the GL (credit balance) = its statement's ending NAV."""
+    gl = ledger.filter(pl.col("account").str.starts_with(CAPITAL_PREFIX)).select(
+        "fund_id",
+        pl.col("account").str.strip_prefix(CAPITAL_PREFIX).alias("investor_id"),
+        (ZERO - pl.col("closed_balance").cast(MONEY)).alias("gl"),
+    )
+    stmt = itd.select("fund_id", "investor_id", pl.col("ending_nav").cast(MONEY).alias("stmt"))
+    joined = (
+        gl.join(stmt, on=["fund_id", "investor_id"], how="full", coalesce=True)
+        .with_columns(pl.col("gl", "stmt").fill_null(ZERO))
+        .filter(pl.col("gl") != pl.col("stmt"))
+        .sort("fund_id", "investor_id")
+    )
+    return [
+        _off(
+            f"fund {r['fund_id']}, partner {r['investor_id']}: GL capital",
+            r["gl"],
+            "statement ending NAV",
+            r["stmt"],
+        )
+        for r in joined.iter_rows(named=True)
+    ]
+
+
+def _off(what: str, left: Decimal, name: str, right: Decimal) -> str:
+    return f"{what} {left} but {name} {right} (difference {left - right})"
 
 
 def continues_previous(statements: pl.DataFrame, previous_itd: pl.DataFrame | None) -> list[str]:
@@ -303,6 +347,6 @@ def check_all(
         *investors_sum_to_fund(statements),
         *nav_from_the_book(con, computed),
         *paid_in_within_commitment(computed.levels["investor"]),
-        *ledger_ties_to_figures(con, computed),
+        *ledger_ties(computed),
         *continues_previous(statements, previous_itd),
     ]

@@ -4,6 +4,7 @@ from fundbook.metrics.cash_flow import cash_flow_by_quarter
 from fundbook.metrics.compliance import compliance
 from fundbook.metrics.explain import explain
 from fundbook.metrics.exposure import theme_exposure
+from fundbook.metrics.gl_ledger import general_ledger
 from fundbook.metrics.levels import figures
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
 from fundbook.metrics.programme import grant_matching, programme_metrics
@@ -16,6 +17,7 @@ __all__ = [
     "explain",
     "figures",
     "fund_metrics",
+    "general_ledger",
     "grant_matching",
     "holding_metrics",
     "investor_metrics",

@@ -9,7 +9,7 @@ import polars as pl
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
-from fundbook.metrics.money import CENTS, share_converted
+from fundbook.metrics.money import convert
 from fundbook.metrics.state import VALUATION_DATE, VALUED_BY
 
 _RATIO_FIGURES = ("moic", "co_investment_leverage")
@@ -122,74 +122,32 @@ def _valued_by(ctx: Ctx) -> tuple[str | None, pl.DataFrame]:
 
 
 def _capital_account_value(ctx: Ctx) -> pl.DataFrame:
-    """A fund of the book held through its LP investor: what the LP contributed less what it
-    got back, plus its weight's share of the held fund's P&L (nav - paid_in + distributed),
-    each converted into the holder's currency; the value is the exact sum, rounded once."""
+    """A fund of the book held through its LP investor: the LP's capital account in the held
+    fund as its statement gives it (the investor level's `nav`), converted into the holder's
+    currency and rounded half-even once (issue 11, R6)."""
     holder, held = ctx.row["fund_id"], ctx.row["holding_id"]
     to = ctx.currency.get(holder, "")
     rate = ctx.rate(held, to)
     lps = ctx.frames.investors.filter(pl.col("fund_id") == holder)["investor_id"].to_list()
-    accounts = ctx.level_rows("investor").filter(pl.col("fund_id") == held)
-    column = "committed" if sum(accounts["committed"].to_list(), Decimal(0)) else "paid_in"
-    total = sum(accounts[column].to_list(), Decimal(0))
-    pnl, parts = _held_fund(ctx, held, column, total)
-    txns = ctx.frames.transactions.filter(
-        (pl.col("date") <= ctx.as_of) & (pl.col("fund_id") == held)
+    accounts = ctx.level_rows("investor").filter(
+        (pl.col("fund_id") == held) & pl.col("investor_id").is_in(lps)
     )
     rates = {"rate_from": rate[0] or 1, "rate_to": rate[1] or 1}
-    derived = Decimal(0)
-    for lp in accounts.filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
-        mine = txns.filter(pl.col("investor_id") == lp["investor_id"])
-        signs = {"contribution": 1, "distribution": -1}
-        parts.append(ln.txn_lines(mine, signs, rate=rate))
-        net = sum(ln.txn_lines(mine, signs)["amount"].to_list(), Decimal(0))
-        amounts = {"net": net, "pnl": pnl, "weight": lp[column], "total": total or Decimal("0.01")}
-        share = ln.money_of(_SHARE, amounts, rates) if total else Decimal(0)
-        label = f"P&L share of {lp['investor_id']}: P&L x {column} {lp[column]} / total, in {to}"
-        parts.append(ln.value_line(label, share, source=_RULE))
-        derived += ln.money_of(_ACCOUNT, amounts, rates) or Decimal(0)
+    parts, derived = [], Decimal(0)
+    for lp in accounts.iter_rows(named=True):
+        label = f"capital account of {lp['investor_id']} in {held}, in {to}"
+        value = ln.money_of(_CONVERTED, {"nav": lp["nav"]}, rates) or Decimal(0)
+        source = f"{ctx.stored.where}: investor.nav x rate({held}) / rate({holder})"
+        parts.append(ln.value_line(label, value, source=source))
+        derived += value
+    if rate[0] is not None and rate[1] is not None and rate[0] != rate[1]:
+        for c, r in ((ctx.currency.get(held), rate[0]), (to, rate[1])):
+            parts.append(ln.value_line(f"fx rate of {c} (HKD per unit)", float(r), "shown"))
     lines = ln.concat(parts)
-    how = "(net contributed x total + P&L x weight) / total, converted, rounded half-even once"
+    how = "the capital account x rate(held) / rate(holder), rounded half-even once"
     return ln.concat([lines, ln.rounding_line(lines, derived, how=how)])
 
 
 # The rule metrics values a capital account in a fund of the book by (state._sub_fund_values):
-# the exact account, converted, rounded once; and the P&L share alone, likewise.
-_RATES = (pl.col("rate_from"), pl.col("rate_to"))
-_ACCOUNT = share_converted(
-    pl.col("net") * pl.col("total") + pl.col("pnl") * pl.col("weight"),
-    pl.lit(1, CENTS),
-    pl.col("total"),
-    *_RATES,
-)
-_SHARE = share_converted(pl.col("pnl"), pl.col("weight"), pl.col("total"), *_RATES)
-_RULE = "fundbook.metrics.money.share_converted"
-
-
-def _held_fund(
-    ctx: Ctx, held: str, column: str, total: Decimal
-) -> tuple[Decimal, list[pl.DataFrame]]:
-    """The held fund's P&L from its stored figures, and the lines that show it (with the
-    weights' total and the rates when the currencies differ)."""
-    fund = ctx.level_rows("fund").filter(pl.col("fund_id") == held).row(0, named=True)
-    where = ctx.stored.where
-    parts = [
-        ln.value_line(f"{c} of {held}", fund[c], "shown", source=f"{where}: fund.{c}")
-        for c in ("nav", "paid_in", "distributed")
-    ]
-    pnl: Decimal = fund["nav"] - fund["paid_in"] + fund["distributed"]
-    parts.append(ln.value_line(f"P&L of {held} = nav - paid_in + distributed", pnl, "shown"))
-    parts.append(
-        ln.value_line(
-            f"total {column} of {held} (the weights)",
-            total,
-            "shown",
-            source=f"{where}: investor.{column}",
-        )
-    )
-    to = ctx.currency.get(ctx.row["fund_id"], "")
-    rate = ctx.rate(held, to)
-    if rate[0] is not None and rate[1] is not None and rate[0] != rate[1]:
-        for c, r in ((ctx.currency.get(held), rate[0]), (to, rate[1])):
-            parts.append(ln.value_line(f"fx rate of {c} (HKD per unit)", float(r), "shown"))
-    return pnl, parts
+# the account as stated (cents), converted, rounded once.
+_CONVERTED = convert(pl.col("nav"), pl.col("rate_from"), pl.col("rate_to"))

@@ -13,9 +13,7 @@ from fundbook.metrics.money import (
     CENTS,
     allocate_lines,
     cents,
-    rate_units,
-    refuse_overflow,
-    share_converted,
+    convert,
     zero,
 )
 from fundbook.metrics.positions import (
@@ -69,7 +67,7 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     for _ in range(_levels(links)):
         holdings = _value_holdings(base, sub_navs)
         funds = _fund_navs(fund_totals, holdings)
-        sub_navs = _sub_fund_values(links, accounts_base, funds)
+        sub_navs = _sub_fund_values(links, _allocate_pnl(accounts_base, funds))
     holdings = _value_holdings(base, sub_navs)
     funds = _fund_navs(fund_totals, holdings)
     accounts = _allocate_pnl(accounts_base, funds)
@@ -161,29 +159,17 @@ def _fund_links(frames: BookFrames, holdings: pl.DataFrame, fx: pl.DataFrame) ->
     )
 
 
-def _sub_fund_values(
-    links: pl.DataFrame, accounts: pl.DataFrame, funds: pl.DataFrame
-) -> pl.DataFrame:
-    """The holder's exact (unrounded) capital account in each held fund, converted into the
-    holder's currency and rounded half-even once: (net contributed x total weight + P&L x
-    weight) x rate(held) / (total weight x rate(holder)), in integers."""
-    total = pl.col("weight").sum().over("fund_id")
-    shares = (
-        accounts.join(funds.select("fund_id", "pnl"), on="fund_id", how="left")
-        .with_columns(
-            pl.when(total != 0).then(total).otherwise(pl.lit(1, CENTS)).alias("_total"),
-            pl.col("pnl").fill_null(zero()),
-        )
-        .select(
-            pl.col("fund_id").alias("holding_id"),
-            pl.col("investor_id").alias("lp_investor_id"),
-            exact_account(pl.col("_total")).alias("_exact_num"),
-            "_total",
-        )
+def _sub_fund_values(links: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:
+    """The holder's capital account in each held fund as the held fund's statement gives it
+    (the investor's `nav`, in cents), converted into the holder's currency and rounded
+    half-even once: nav x rate(held) / rate(holder) (issue 11, R6)."""
+    navs = accounts.select(
+        pl.col("fund_id").alias("holding_id"),
+        pl.col("investor_id").alias("lp_investor_id"),
+        "nav",
     )
-    _refuse_share_overflow(links, accounts, funds)
-    value = in_holder_currency(pl.col("_exact_num"), pl.col("_total"))
-    return links.join(shares, on=["holding_id", "lp_investor_id"]).select(
+    value = convert(pl.col("nav"), pl.col("held_rate"), pl.col("holder_rate"))
+    return links.join(navs, on=["holding_id", "lp_investor_id"]).select(
         "fund_id", "holding_id", value.alias("_sub_value")
     )
 
@@ -194,30 +180,6 @@ def exact_account(total: pl.Expr) -> pl.Expr:
     distributions, pnl, weight)."""
     net = pl.col("contributions") - pl.col("distributions")
     return net * total + pl.col("pnl") * pl.col("weight")
-
-
-def in_holder_currency(num: pl.Expr, total: pl.Expr) -> pl.Expr:
-    """An exact account (`num` / `total` cents) of a held fund in its holder's currency:
-    x rate(held) / rate(holder) (columns held_rate, holder_rate), rounded half-even once."""
-    return share_converted(num, pl.lit(1, CENTS), total, pl.col("held_rate"), pl.col("holder_rate"))
-
-
-def _refuse_share_overflow(
-    links: pl.DataFrame, accounts: pl.DataFrame, funds: pl.DataFrame
-) -> None:
-    """The exact share of a held fund multiplies cents, weights and rates: refuse it
-    (MoneyOverflow) when it could pass Int128, where polars would wrap around silently."""
-    if links.height == 0:
-        return
-    rates = links.select(
-        pl.max_horizontal(rate_units(pl.col(c)).max() for c in ("held_rate", "holder_rate"))
-    ).item()
-    scale = pl.lit(int(rates or 1), CENTS)
-    held = accounts.join(funds.select("fund_id", "pnl"), on="fund_id", how="left")
-    total = pl.col("weight").abs().sum().over("fund_id")
-    net = pl.col("contributions") - pl.col("distributions")
-    terms = [[net, total, scale], [pl.col("pnl"), pl.col("weight"), scale], [total, scale]]
-    refuse_overflow(held, terms, "valuing a fund's capital account in a sub-fund")
 
 
 # How a holding is valued: from a capital account in a fund of the book (`_sub_value`), its

@@ -39,7 +39,7 @@ ROWS_TABLE = "audit_rows"
 NOT_HASHED = {CHAIN_TABLE: "the chain itself: each event's hash and link are recomputed"}
 # Tables written once by their close (sql/schema_snapshot.sql: one per level; the statements).
 SNAPSHOT_PREFIX = "snapshot_"
-SEGMENT_BY_CLOSE = ("close_statements",)
+SEGMENT_BY_CLOSE = ("close_statements", "close_ledger")
 CATALOG = "catalog"  # the part holding views, macros, sequences, constraints, other schemas
 EVENTS = ("import", "close", "reopen")
 # Columns that name a row in messages; a table not listed is named by its first three columns.
@@ -78,6 +78,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "snapshot_investor_info": ("close_id", "investor_id"),
     "snapshot_company_info": ("close_id", "company_id"),
     "close_statements": ("close_id", "basis", "fund_id", "investor_id"),
+    "close_ledger": ("close_id", "fund_id", "account"),
     ROWS_TABLE: ("seq", "tbl", "row_key"),
 }
 

@@ -198,7 +198,13 @@ def _scaled(row: str) -> str:
     return re.sub(r"(?<=,)(\d+)\.(\d\d)(?=,)", r"\g<1>00000000000.\2", row)
 
 
-def test_money_that_would_wrap_is_refused(tmp_path: Path) -> None:
+def test_money_near_the_ledger_limit_values_a_held_fund_exactly(tmp_path: Path) -> None:
+    """Amounts 10^11 times the small book's (the ledger's DECIMAL(18,2) allows little more):
+    a fund held by a fund is valued at its LP's rounded capital account x the rates (issue 11,
+    R6), cents times rates of 10⁻⁸, far inside 128 bits: nothing to refuse, nothing wraps.
+    (Before R6 the exact share multiplied cents, commitments and rates, and was refused.)"""
+    import json
+
     big = {
         n: rows if n == "fx_rates" else [_scaled(r) for r in rows] for n, rows in SMALL_BOOK.items()
     }
@@ -206,12 +212,12 @@ def test_money_that_would_wrap_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "book.duckdb"
     imported = run("import", str(ledger), "--db", str(db), "--quiet")
     assert imported.exit_code == 0, imported.output
-    line = one_error(run("metrics", "--as-of", "2026-03-31", "--db", str(db)))
-    assert line == (
-        "Error: valuing a fund's capital account in a sub-fund: the amounts are too large for "
-        "fundbook's exact integer arithmetic (128-bit cents); the figures are refused rather "
-        "than wrapped around. Check the ledger for amounts in the wrong unit"
-    )
+    day = ["--as-of", "2026-03-31", "--db", str(db), "--format", "json"]
+    holdings = json.loads(run("metrics", "--by", "holding", "--fund", "gf", *day).stdout)
+    investors = json.loads(run("metrics", "--by", "investor", "--fund", "sf1", *day).stdout)
+    held = next(h for h in holdings if h["holding_id"] == "sf1")
+    lp = next(i for i in investors if i["investor_id"] == "gf-lp")
+    assert held["fair_value"] == lp["nav"] == "5625000000000.00"
 
 
 def test_allocation_that_would_wrap_is_refused() -> None:

@@ -241,8 +241,9 @@ def test_expect_head_catches_deleted_closes(demo: Path) -> None:
         ).fetchall()[0]
         con.execute(f"DELETE FROM audit_rows WHERE seq = {seq}")
         con.execute(f"DELETE FROM audit_chain WHERE seq = {seq}")
-        for table in (*SNAPSHOT_TABLES, "close_statements", "period_locks", "closes"):
+        for table in (*SNAPSHOT_TABLES, "close_statements", "close_ledger", "period_locks"):
             con.execute(f"DELETE FROM {table} WHERE close_id = {close_id}")
+        con.execute(f"DELETE FROM closes WHERE close_id = {close_id}")
         con.execute("UPDATE period_locks SET period = period WHERE false")
     finally:
         con.close()

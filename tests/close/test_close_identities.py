@@ -3,6 +3,7 @@ broken statement is caught by each check."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -208,30 +209,60 @@ def _small_book(tmp_path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Com
         yield con, compute(con, target, start, inception)
 
 
-def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
-    """The postings (SQL) and the figures (polars) are computed apart; a posting rule that
-    sends fees to the wrong account, or a figure off by a cent, breaks the tie."""
-    from fundbook.close.identities import ledger_ties_to_figures
+def _with_level(computed: Computed, level: str, df: pl.DataFrame) -> Computed:
+    if level == "ledger":
+        return dataclasses.replace(computed, ledger=df)
+    return dataclasses.replace(computed, levels={**computed.levels, level: df})
 
-    with _small_book(tmp_path) as (con, computed):
-        assert ledger_ties_to_figures(con, computed) == []
-        fund = computed.levels["fund"]
-        off = {**computed.levels, "fund": fund.with_columns(pl.col("cash") + Decimal("0.01"))}
-        shifted = Computed(
-            computed.period,
-            computed.period_start,
-            computed.inception,
-            off,
-            computed.statements,
+
+def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
+    """The GL (metrics/gl_*.py) and the figures (the metrics' state) are computed apart: the
+    GL's net assets, the fund's NAV, the statements' ending capital and each partner's GL
+    capital must agree; tampering with any one side names the fund or partner, both values
+    and the difference."""
+    from fundbook.close.identities import ledger_ties
+
+    cent = Decimal("0.01")
+    with _small_book(tmp_path) as (_con, computed):
+        assert ledger_ties(computed) == []
+        ledger, fund = computed.ledger, computed.levels["fund"]
+        cash = (pl.col("account") == "cash") & (pl.col("fund_id") == "sf1")
+        nav = fund.filter(pl.col("fund_id") == "sf1")["nav"].item()
+        # the GL side: one cent more cash in sf1
+        more_cash = ledger.with_columns(
+            pl.when(cash).then(pl.col("closed_balance") + cent).otherwise(pl.col("closed_balance"))
         )
-        assert any("the fund's cash figure" in p for p in ledger_ties_to_figures(con, shifted))
-        con.execute(
-            "UPDATE posting_rules SET credit_account = 'investment_income' "
-            "WHERE type = 'contribution'"
+        problems = ledger_ties(_with_level(computed, "ledger", more_cash))
+        assert problems == [
+            f"fund sf1: GL net assets {nav + cent} but NAV {nav} (difference 0.01)"
+        ], problems
+        # the metrics side: NAV a cent off disagrees with the GL and the statements
+        one_fund = pl.col("fund_id") == "sf1"
+        lower = fund.with_columns(
+            pl.when(one_fund).then(pl.col("nav") - cent).otherwise(pl.col("nav"))
         )
-        assert any(
-            "partners' capital in the ledger" in p for p in ledger_ties_to_figures(con, computed)
+        problems = ledger_ties(_with_level(computed, "fund", lower))
+        assert len(problems) == 2 and all("(difference 0.01)" in p for p in problems)
+        # a partner's GL capital a cent off
+        partner = (pl.col("account") == "partners_capital:pen") & one_fund
+        moved = ledger.with_columns(
+            pl.when(partner)
+            .then(pl.col("closed_balance") - cent)
+            .otherwise(pl.col("closed_balance"))
         )
+        problems = ledger_ties(_with_level(computed, "ledger", moved))
+        assert len(problems) == 1 and problems[0].startswith("fund sf1, partner pen: GL capital")
+        assert problems[0].endswith("(difference 0.01)")
+        # a statement's ending NAV a cent off: the fund sum and the partner both disagree
+        statements = computed.statements.with_columns(
+            pl.when((pl.col("investor_id") == "pen") & one_fund)
+            .then(pl.col("ending_nav") + cent)
+            .otherwise(pl.col("ending_nav"))
+        )
+        bad = dataclasses.replace(computed, statements=statements)
+        problems = ledger_ties(bad)
+        assert any("partners' ending capital in the statements" in p for p in problems)
+        assert any(p.startswith("fund sf1, partner pen") for p in problems)
 
 
 def _booked(
@@ -279,10 +310,11 @@ def _bumped(frame: pl.DataFrame, column: str, by: Decimal, **key: str) -> pl.Dat
 
 
 def test_a_sub_fund_interest_is_tied_to_the_split_of_the_booked_rows(tmp_path: Path) -> None:
-    """The guidance fund gf holds sf1 through its LP investor gf-lp: every capital account,
-    and gf's interest, is the share of its fund the booked rows give (recomputed in the close,
-    not the metrics' split). A split moved between sf1's LPs, with gf's interest, NAV and
-    gov's account moved alike so that every sum still adds up, fails with the exact message."""
+    """The guidance fund gf holds sf1 through its LP investor gf-lp: every capital account is
+    the share of its fund the booked rows give (recomputed in the close, not the metrics'
+    split), and gf's interest is gf-lp's capital account as stated x the rates (issue 11, R6).
+    A split moved between sf1's LPs, with gf's interest, NAV and gov's account moved alike so
+    that every sum still adds up, fails with the exact message."""
     from fundbook.close.identities import book_navs_of, capital_account_ties, nav_ties
 
     with _small_book(tmp_path) as (con, computed):
@@ -305,11 +337,8 @@ def test_a_sub_fund_interest_is_tied_to_the_split_of_the_booked_rows(tmp_path: P
         "booked rows is 56.25 (net contributed + P&L x weight / total weight, within a cent)",
         "fund sf1, investor pen: capital account 168.70 but its share of the fund from the "
         "booked rows is 168.75 (net contributed + P&L x weight / total weight, within a cent)",
-        "fund gf, holding sf1: valued at 56.30 from a capital account but gf-lp's capital "
-        "account in sf1 from the booked rows is 56.25, 56.25 at the rates 1.00000000 / "
-        "1.00000000",
     ]
-    # in another currency the value is the exact account x rate(held) / rate(holder), rounded
+    # in another currency the value is the stated account x rate(held) / rate(holder), rounded
     # half-even once: 56.25 x 7.81 = 439.3125
     usd = booked.with_columns(pl.col("held_rate") * 781 / 100)
     navs = book_navs_of(holding, usd)
@@ -319,16 +348,18 @@ def test_a_sub_fund_interest_is_tied_to_the_split_of_the_booked_rows(tmp_path: P
         assert [p for p in problems if "holding sf1" in p] == (
             [
                 f"fund gf, holding sf1: valued at {value} from a capital account but gf-lp's "
-                "capital account in sf1 from the booked rows is 56.25, 439.31 at the rates "
+                "capital account in sf1 is 56.25, 439.31 at the rates "
                 "7.81000000 / 1.00000000"
             ]
             if fails
             else []
         )
     gone = investor.filter(pl.col("investor_id") != "gf-lp")
-    assert nav_ties(fund, holding, gone, booked, partners)[-1:] == [
+    assert nav_ties(fund, holding, gone, booked, partners)[-2:] == [
         "fund sf1, investor gf-lp: capital account None but its share of the fund from the "
-        "booked rows is 56.25 (net contributed + P&L x weight / total weight, within a cent)"
+        "booked rows is 56.25 (net contributed + P&L x weight / total weight, within a cent)",
+        "fund gf, holding sf1: cannot be tied to gf-lp's capital account in sf1: value 56.25, "
+        "account None, rates 1.00000000 / 1.00000000",
     ]
 
 

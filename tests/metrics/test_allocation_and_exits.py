@@ -210,7 +210,10 @@ def _half_even(x: Fraction) -> Decimal:
     return (D(x.numerator) / D(x.denominator)).quantize(D("0.01"), rounding=ROUND_HALF_EVEN)
 
 
-def test_guidance_fund_values_a_sub_fund_at_its_exact_share() -> None:
+def test_guidance_fund_values_a_sub_fund_at_its_capital_account_as_stated() -> None:
+    """Issue 11, R6: the holder values its interest at its capital account as the held
+    fund's statement gives it (33.36 USD, rounded cents) x the rate, rounded once: the GL's
+    partner capital, which the close ties to the statement (no longer the exact share)."""
     book = _thirds_in_usd()
     s1 = m.fund_metrics(book, DAY).filter(pl.col("fund_id") == "s1")
     assert s1["nav"][0] == D("100.06")  # cash 0.06 - 0.04 + 100.00, c1 marked 0.04
@@ -220,8 +223,8 @@ def test_guidance_fund_values_a_sub_fund_at_its_exact_share() -> None:
     assert account["nav"][0] == D("33.36")  # 0.02 + 33.34 (33.33 and the shared cent)
     held = m.holding_metrics(book, DAY).filter(pl.col("holding_id") == "s1")
     assert held["valued_by"][0] == "capital_account"
-    exact = (Fraction("0.02") + Fraction("100.00") / 3) * Fraction("7.83")  # 261.1566...
-    assert held["fair_value"][0] == _half_even(exact) == D("261.16")  # not 33.36 x 7.83
+    stated = Fraction("33.36") * Fraction("7.83")  # 261.2088; the exact share gave 261.16
+    assert held["fair_value"][0] == _half_even(stated) == D("261.21")
 
 
 def test_look_through_rounds_the_exact_shares_once() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from fundbook.close.ledger import ledger_rows, trial_balance
 from fundbook.core.errors import LedgerErrors
 from fundbook.store.db import connect, scalar
 from fundbook.store.importer import import_book, table_counts
-from fundbook.store.trial_balance import trial_balance_rows
 from ledger_kit import SMALL_BOOK, write_book
 
 T = SMALL_BOOK["transactions"]
@@ -101,7 +101,7 @@ def test_cross_currency_rows_are_converted(tmp_path: Path, con) -> None:
 def test_trial_balance_balances(tmp_path: Path, con) -> None:
     import_book(con, write_book(tmp_path / "b"))
     for day in (dt.date(2026, 1, 10), dt.date(2026, 2, 1), dt.date(2026, 12, 31)):
-        balance = trial_balance_rows(con, day)
+        balance = trial_balance(ledger_rows(con, day))
         assert balance.totals.height and balance.unbalanced == 0, balance.totals.records()
 
 

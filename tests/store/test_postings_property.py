@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fundbook.close.ledger import ledger_rows, trial_balance
 from fundbook.store.db import connect
 from fundbook.store.importer import import_book
-from fundbook.store.trial_balance import trial_balance_rows
 from ledger_kit import write_book
 
 OUTFLOWS = ("investment", "fee", "expense", "distribution")
@@ -77,6 +77,6 @@ def test_generated_books_post_balanced_entries(book: dict[str, list[str]]) -> No
         ).fetchall()
         assert len(per_txn) == len(book["transactions"])
         assert all(n == 2 and ok for _, n, ok in per_txn)
-        balance = trial_balance_rows(con, dt.date(2030, 1, 1))
+        balance = trial_balance(ledger_rows(con, dt.date(2030, 1, 1)))
         assert balance.unbalanced == 0
         con.close()
