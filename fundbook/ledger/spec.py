@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from fundbook.core.dtypes import LEDGER_MONEY as MONEY
-from fundbook.core.dtypes import RATE
+from fundbook.core.dtypes import QUANTITY, RATE
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,9 @@ FILES: dict[str, FileSpec] = {
                 "currency",
                 "memo",
             ),
-            (),
+            ("quantity",),
             ("txn_id",),
-            _types(date=pl.Date(), amount=MONEY),
+            _types(date=pl.Date(), amount=MONEY, quantity=QUANTITY),
         ),
         FileSpec(
             "valuations",

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from fundbook.core.dtypes import MONEY, RATE
+from fundbook.core.dtypes import MONEY, QUANTITY, RATE
 from fundbook.store.db import frame, sql
 
 # The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.
@@ -54,6 +54,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "amount_fund": MONEY,
         "source_file": pl.String(),
         "source_line": pl.Int64(),
+        "quantity": QUANTITY,
     },
     "valuations": {
         "date": pl.Date(),

@@ -1,3 +1,3 @@
 SELECT txn_id, date, fund_id, type, investor_id, holding_id, amount, currency, memo, amount_fund,
-       source_file, source_line
+       source_file, source_line, quantity
 FROM transactions

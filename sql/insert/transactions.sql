@@ -1,4 +1,4 @@
 INSERT INTO transactions
 SELECT txn_id, date, fund_id, type, investor_id, holding_id, amount, currency, memo, amount_fund,
-       source_file, source_line, $import_id
+       source_file, source_line, $import_id, quantity
 FROM new_rows
