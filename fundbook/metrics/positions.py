@@ -248,8 +248,8 @@ def _scaled_by_quantity(marked: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFram
     after = pl.col("date") > pl.col("valuation_date")
     held = (
         rows.filter(pl.col(TRACKED))
-        .join(marked.select(*keys, "valuation_date"), on=keys)
-        .group_by(keys)
+        .join(marked.select(*keys, "valuation_date"), on=keys, maintain_order="left")
+        .group_by(keys)  # rows in relief order: the last held is the latest
         .agg(
             pl.col(HELD).last().alias("_q_now"),
             pl.col(HELD).filter(~after).last().fill_null(0).alias("_q_mark"),
