@@ -93,8 +93,14 @@ def _holding_rows(b: Frames) -> pl.DataFrame:
 def holding_errors(b: Frames) -> list[LedgerError]:
     """Across a holding's rows: quantities given on all of its investment and proceeds rows or
     none, never selling more than is held, and nothing after its write-off."""
+    t = b["transactions"]
+    quantities = "quantity" in t.columns and t["quantity"].null_count() < t.height
+    write_offs = bool((t["type"] == "write_off").any())
+    if not quantities and not write_offs:  # a book without either: nothing to sort
+        return []
     rows = _holding_rows(b)
-    return _tracking_errors(rows) + _oversold_errors(rows) + _written_off_errors(rows, b)
+    errors = _tracking_errors(rows) + _oversold_errors(rows) if quantities else []
+    return errors + (_written_off_errors(rows, b) if write_offs else [])
 
 
 def _tracking_errors(rows: pl.DataFrame) -> list[LedgerError]:
