@@ -182,6 +182,18 @@ def _written_off_errors(rows: pl.DataFrame, b: Frames) -> list[LedgerError]:
         .group_by(_KEYS)
         .agg(pl.col("date").first().alias("_first"))
     )
+    funds = b["funds"].select(pl.col("fund_id").alias("holding_id")).unique()
+    of_funds = rows.filter(pl.col("type") == "write_off").join(funds, on="holding_id")
+    errs += _errors(
+        of_funds,
+        pl.format(
+            "a write_off of {}, a fund of the book: it is valued from fund {}'s capital account "
+            "in it, so write off what {} holds instead",
+            "holding_id",
+            "fund_id",
+            "holding_id",
+        ),
+    )
     orphans = rows.filter(pl.col("type") == "write_off").join(first, on=_KEYS, how="left")
     orphans = orphans.filter(pl.col("_first").is_null() | (pl.col("_first") > pl.col("date")))
     return errs + _errors(

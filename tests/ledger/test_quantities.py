@@ -113,6 +113,12 @@ CASES = [
         "invested in it by then",
     ),
     (
+        "write-off of a fund of the book",
+        ["t10,2026-02-10,gf,write_off,,sf1,0.00,HKD,,"],
+        "transactions.csv:11: a write_off of sf1, a fund of the book: it is valued from fund gf's "
+        "capital account in it, so write off what sf1 holds instead",
+    ),
+    (
         "zero amount elsewhere",
         ["t10,2026-02-10,sf1,fee,,,0.00,HKD,,"],
         "transactions.csv:11: amount '0.00' must be greater than zero",
