@@ -81,7 +81,7 @@ def _fair_value(ctx: Ctx, mine: pl.DataFrame, tracked: pl.DataFrame | None) -> p
         return ln.txn_lines(mine, {"write_off": 1})
     if by == "valuation" and tracked is not None:
         mark_date = ctx.row["valuation_date"]
-        return scaled_mark_lines(tracked, _mark(ctx, "term"), mark_date, ctx.row["fair_value"])
+        return scaled_mark_lines(tracked, _mark(ctx, "term"), mark_date)
     if by == "valuation":
         mark = ctx.row["valuation_date"]
         later = mine.filter((pl.col("type") == "investment") & (pl.col("date") > mark))

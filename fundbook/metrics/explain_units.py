@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
 
 import polars as pl
 
@@ -64,11 +63,10 @@ def relief_lines(rows: pl.DataFrame, sign: int = -1) -> pl.DataFrame:
     return ln.concat(parts)
 
 
-def scaled_mark_lines(
-    rows: pl.DataFrame, mark: pl.DataFrame, mark_date: dt.date, value: Any
-) -> pl.DataFrame:
-    """The latest mark plus later investments, times the units held now over those held at
-    the end of the mark's date plus bought after it; rounded once to the stored `value`."""
+def scaled_mark_lines(rows: pl.DataFrame, mark: pl.DataFrame, mark_date: dt.date) -> pl.DataFrame:
+    """The latest mark plus later investments, and the change that scales them to the units
+    held now over those held at the end of the mark's date plus bought after it, the scaled
+    value rounded half-even once (computed here, never read from the stored figure)."""
     later = rows.filter((pl.col("type") == "investment") & (pl.col("date") > mark_date))
     at_mark = rows.filter(pl.col("date") <= mark_date)[HELD].drop_nulls()
     held_then = int(at_mark[-1]) if at_mark.len() else 0
@@ -85,5 +83,4 @@ def scaled_mark_lines(
         f"{_units(bought)} bought since), rounded half-even once: the units sold since are "
         "no longer valued"
     )
-    lines = ln.concat([base, ln.value_line(label, scaled - unscaled)])
-    return ln.concat([lines, ln.rounding_line(lines, value)])
+    return ln.concat([base, ln.value_line(label, scaled - unscaled)])
