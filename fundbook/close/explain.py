@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from fundbook import metrics
-from fundbook.close.figures import BOOK_LEVELS
+from fundbook.close.figures import book_levels
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import (
     LEVEL_KEYS,
@@ -46,7 +46,7 @@ _READS: dict[str, tuple[str, ...]] = {
     "theme_by_investor": ("theme_by_fund", "investor"),
     "compliance_status": ("compliance",),
     "fund_movement": ("fund",),
-    STATEMENT: (STATEMENT,),
+    STATEMENT: (STATEMENT, "fund", "investor"),
 }
 MOVEMENT = "fund_movement"
 
@@ -123,7 +123,7 @@ def stored_of_close(
         _read_levels(con, close.close_id, wanted),
         _statements(con, close, wanted),
         where,
-        reference=_reference(con),
+        reference=_reference(con, close.period_end, wanted),
     )
     return _with_previous(con, stored, frames, close.period_end, wanted)
 
@@ -199,18 +199,21 @@ def _compute(
 ) -> Stored:
     """The levels `wanted` computed at an open date as a close computes them."""
     computed = stored_at(frames, at, wanted)
-    levels = dict(computed.levels)
-    bound = {"period_end": at, "quarter_start": Period(at.year, at.month).quarter_start}
-    for level, query, params in BOOK_LEVELS:
-        if level in wanted:
-            levels[level] = frame(con, sql(query), {k: bound[k] for k in params})
-    computed = replace(computed, levels=levels, reference=_reference(con))
+    levels = {**computed.levels, **book_levels(con, at, wanted)}
+    computed = replace(computed, levels=levels, reference=_reference(con, at, wanted))
     return _with_previous(con, computed, frames, at, wanted)
 
 
-def _reference(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    """The funds' reference columns the frames do not carry (vintage, manager)."""
-    return {"funds": frame(con, sql("explain_funds"))}
+def _reference(
+    con: duckdb.DuckDBPyConnection, at: dt.date, wanted: tuple[str, ...]
+) -> dict[str, pl.DataFrame]:
+    """The book's columns the frames do not carry: the funds' vintage and manager; for the
+    flow level, the quarter's flows in their own currency (`flows`)."""
+    out = {"funds": frame(con, sql("explain_funds"))}
+    if "flow" in wanted:
+        bound = {"period_end": at, "quarter_start": Period(at.year, at.month).quarter_start}
+        out["flows"] = frame(con, sql("explain_flow_rows"), bound)
+    return out
 
 
 def stored_at(frames: Frames, at: dt.date, wanted: tuple[str, ...]) -> Stored:

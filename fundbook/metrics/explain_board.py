@@ -13,8 +13,8 @@ from fundbook.core.types import ITIF_TARGET_AMPLIFICATION
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx
 from fundbook.metrics.explain_book import fund_lines as book_fund_lines
-from fundbook.metrics.explain_theme import cents
 from fundbook.metrics.levels import MEETS_TARGET, REALISATION
+from fundbook.metrics.money import prorate
 
 # -- an investor's share of a holding or of its fund's theme exposure -------------------------
 
@@ -47,21 +47,25 @@ def look_through_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
             f"total weight: {column} of {fund}'s investors", total, "shown", source=weights
         ),
     ]
-    if total:
-        share = cents(value * weight / total)
+    if total:  # as metrics shares it (`money.prorate`); none when the weights add up to 0
+        rule = prorate(pl.col("value"), pl.col("weight"), pl.col("total"))
+        share = ln.money_of(rule, {"value": value, "weight": weight, "total": total})
         label = f"{investor}'s share: {figure} x {column} / total, rounded half-even once"
-        parts.append(ln.value_line(label, share))
-    lines = ln.concat(parts)
-    return ln.concat([lines, ln.rounding_line(lines, ctx.row[figure])])
+        parts.append(ln.value_line(label, share, source="fundbook.metrics.money.prorate"))
+    else:  # as metrics leaves it: undefined
+        item = f"no share: the weights of {fund}'s investors add up to 0"
+        parts.append(ln.value_line(item, None, "derived", source="fundbook.metrics.levels"))
+    return ln.concat(parts)
 
 
 def _weights(ctx: Ctx, fund: str, investor: str) -> tuple[str, Decimal, Decimal]:
-    """The partnership weight: its commitment, or its paid-in when the fund has none committed;
-    and the fund's total of that weight."""
-    peers = ctx.level_rows("investor").filter(pl.col("fund_id") == fund)
-    column = "committed" if sum(peers["committed"].to_list(), Decimal(0)) else "paid_in"
-    mine = peers.filter(pl.col("investor_id") == investor)[column].to_list()
-    return column, sum(mine, Decimal(0)), sum(peers[column].to_list(), Decimal(0))
+    """The partnership weight's basis, the investor's weight and the fund's total weight
+    (`state.partnership_weights`)."""
+    peers = ctx.partners(fund)
+    if peers.height == 0:
+        return "paid_in", Decimal(0), Decimal(0)
+    mine = peers.filter(pl.col("investor_id") == investor)["weight"].to_list()
+    return peers["weight_basis"][0], sum(mine, Decimal(0)), peers["weight_total"][0]
 
 
 # -- a holding's rank, shares of its fund's holdings and realisation ---------------------------

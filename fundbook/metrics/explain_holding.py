@@ -9,9 +9,9 @@ import polars as pl
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
-from fundbook.metrics.explain_theme import cents
 from fundbook.metrics.explain_units import relief_lines, scaled_mark_lines, tracked_rows
-from fundbook.metrics.state import VALUED_BY
+from fundbook.metrics.money import CENTS, share_converted
+from fundbook.metrics.state import VALUATION_DATE, VALUED_BY
 
 _RATIO_FIGURES = ("moic", "co_investment_leverage")
 _UNIT_FIGURES = ("remaining_cost", "realised_gain", "fair_value")
@@ -44,7 +44,7 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure == "gross_irr":
         return irr_lines(ctx, "gross")
     if figure == "valuation_date":
-        return _mark(ctx, "shown")
+        return _valuation_date(ctx)
     if figure == "valued_by":
         return _valued_by(ctx)[1]
     if figure in _RATIO_FIGURES:
@@ -70,6 +70,21 @@ def _mark(ctx: Ctx, role: str) -> pl.DataFrame:
         amount=pl.col("fair_value_fund"),
         text=pl.col("date").cast(pl.String),
     )
+
+
+def _valuation_date(ctx: Ctx) -> pl.DataFrame:
+    """How the holding is valued, its latest mark, and the date of the mark used by the
+    metrics' rule (`state.VALUATION_DATE`: none unless valued by that mark)."""
+    by, lines = _valued_by(ctx)
+    mark = _mark(ctx, "shown")
+    inputs = {"valued_by": by, "valuation_date": mark["date"][0] if mark.height else None}
+    rule = ln.rule_line(
+        "the date of the mark the holding is valued at (none unless valued by a mark)",
+        VALUATION_DATE,
+        inputs,
+        "fundbook.metrics.state.VALUATION_DATE",
+    )
+    return ln.concat([lines, rule])
 
 
 def _fair_value(ctx: Ctx, mine: pl.DataFrame, tracked: pl.DataFrame | None) -> pl.DataFrame:
@@ -137,16 +152,34 @@ def _capital_account_value(ctx: Ctx) -> pl.DataFrame:
     txns = ctx.frames.transactions.filter(
         (pl.col("date") <= ctx.as_of) & (pl.col("fund_id") == held)
     )
+    rates = {"rate_from": rate[0] or 1, "rate_to": rate[1] or 1}
+    derived = Decimal(0)
     for lp in accounts.filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
         mine = txns.filter(pl.col("investor_id") == lp["investor_id"])
-        parts.append(ln.txn_lines(mine, {"contribution": 1, "distribution": -1}, rate=rate))
-        share = pnl * lp[column] / total if total else Decimal(0)
-        if rate[0] is not None and rate[1] is not None:
-            share = share * rate[0] / rate[1]
+        signs = {"contribution": 1, "distribution": -1}
+        parts.append(ln.txn_lines(mine, signs, rate=rate))
+        net = sum(ln.txn_lines(mine, signs)["amount"].to_list(), Decimal(0))
+        amounts = {"net": net, "pnl": pnl, "weight": lp[column], "total": total or Decimal("0.01")}
+        share = ln.money_of(_SHARE, amounts, rates) if total else Decimal(0)
         label = f"P&L share of {lp['investor_id']}: P&L x {column} {lp[column]} / total, in {to}"
-        parts.append(ln.value_line(label, cents(share)))
+        parts.append(ln.value_line(label, share, source=_RULE))
+        derived += ln.money_of(_ACCOUNT, amounts, rates) or Decimal(0)
     lines = ln.concat(parts)
-    return ln.concat([lines, ln.rounding_line(lines, ctx.row["fair_value"])])
+    how = "(net contributed x total + P&L x weight) / total, converted, rounded half-even once"
+    return ln.concat([lines, ln.rounding_line(lines, derived, how=how)])
+
+
+# The rule metrics values a capital account in a fund of the book by (state._sub_fund_values):
+# the exact account, converted, rounded once; and the P&L share alone, likewise.
+_RATES = (pl.col("rate_from"), pl.col("rate_to"))
+_ACCOUNT = share_converted(
+    pl.col("net") * pl.col("total") + pl.col("pnl") * pl.col("weight"),
+    pl.lit(1, CENTS),
+    pl.col("total"),
+    *_RATES,
+)
+_SHARE = share_converted(pl.col("pnl"), pl.col("weight"), pl.col("total"), *_RATES)
+_RULE = "fundbook.metrics.money.share_converted"
 
 
 def _held_fund(

@@ -101,6 +101,9 @@ def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     grants = ctx.level_rows("grant").filter(pl.col("fund_id").is_in(scope["fund_id"].implode()))
     if figure in ("grants", "matching"):
         return _grant_rows(ctx, grants, figure, "term")
+    if grants.height == 0:  # no grant rows: `programme_metrics` has none to count or list
+        item = f"{figure}: the programme's funds have no grant rows, so it is undefined"
+        return ln.value_line(item, None, "derived", source=_PROGRAMME)
     if figure != "grant_companies":  # companies_short (counted), short_companies (shown)
         grants = grants.filter(~pl.col("compliant"))
     lines = ln.frame_lines(
@@ -128,8 +131,9 @@ def grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure in ("grants", "matching"):
         return ln.txn_lines(rows, {figure.removesuffix("s"): 1})
     if figure == "grants_hkd":
-        lines = ln.txn_lines(rows, {"grant": 1}, rate=ctx.rate(ctx.row["fund_id"], "HKD"))
-        return ln.concat([lines, ln.rounding_line(lines, ctx.row[figure])])
+        rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
+        converted = ln.txn_lines(rows, {"grant": 1}, rate=rate)
+        return ln.converted_lines(ln.txn_lines(rows, {"grant": 1}), converted, rate)
     if figure == "matching_ratio":
         return ratio_lines(ctx, figure)
     if figure == "required_ratio":
@@ -176,10 +180,12 @@ _RULE_RATIOS = {
 def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """A rule's amount (its rows in HKD), ratio (of the sub-fund's facts), and status."""
     rule = ctx.row["rule"]
-    if figure == "amount" and ctx.row["amount"] is not None:
-        lines = _rule_amount(ctx, rule)
-        return ln.concat([lines, ln.rounding_line(lines, ctx.row["amount"])])
-    if figure == "ratio" and ctx.row["ratio"] is not None:
+    if figure == "amount" and rule in _AMOUNT_RULES:
+        rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
+        return ln.converted_lines(
+            _rule_amount(ctx, rule, None), _rule_amount(ctx, rule, rate), rate
+        )
+    if figure == "ratio" and rule in _RULE_RATIOS:
         facts = fund_facts(ctx.frames, ctx.as_of).filter(pl.col("fund_id") == ctx.row["fund_id"])
         fact = facts.row(0, named=True)
         num, den = _RULE_RATIOS[rule]
@@ -204,8 +210,12 @@ def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     return ln.concat([*shown, decided])
 
 
-def _rule_amount(ctx: Ctx, rule: str) -> pl.DataFrame:
-    rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
+# The rules whose amount is a sum in HKD: of commitments, production spend or invested cost.
+_AMOUNT_RULES = ("size", "government_amount", "hk_production", "themes")
+
+
+def _rule_amount(ctx: Ctx, rule: str, rate: tuple[Any, Any] | None) -> pl.DataFrame:
+    """The rows a rule's amount sums, converted each at `rate` (None: in the fund's currency)."""
     if rule == "size":
         return ln.commitment_lines(ctx.commitments(), rate=rate)
     if rule == "government_amount":
@@ -217,9 +227,10 @@ def _rule_amount(ctx: Ctx, rule: str) -> pl.DataFrame:
         (pl.col("fund_id") == ctx.row["fund_id"])
         & pl.col("holding_id").is_in(themes["company_id"].implode())
     )
-    rows = shared(ctx, outside, None, REPORTING_CURRENCY)
+    if rate is not None:
+        outside = shared(ctx, outside, None, REPORTING_CURRENCY)
     return ln.frame_lines(
-        rows,
+        outside,
         "term",
         item=pl.format("invested in {} (outside the five themes)", "holding_id"),
         source=pl.lit(f"{ctx.stored.where}: holding.invested"),
@@ -246,30 +257,33 @@ def cash_flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
 
 
 def flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
-    """One capital call or distribution of the quarter: its ledger row."""
-    row = ctx.txns.filter(pl.col("txn_id") == ctx.row["txn_id"])
+    """One capital call or distribution of the quarter: its ledger row (its own currency and
+    amount as the ledger holds them: the store's `flows`, which the frames do not carry)."""
     if figure == "amount":
+        row = ctx.txns.filter(pl.col("txn_id") == ctx.row["txn_id"])
         return ln.txn_lines(row, {ctx.row["type"]: 1})
-    source = pl.format("{}:{}", "source_file", "source_line")
     if figure in ("type", "date"):  # as the ledger row holds it
+        row = ctx.txns.filter(pl.col("txn_id") == ctx.row["txn_id"])
         text = pl.col(figure).cast(pl.String)
-        return ln.frame_lines(row, "shown", kind=pl.lit("row"), source=source, text=text)
-    role = "term" if figure == "amount_txn_currency" else "shown"
+        return ln.frame_lines(row, "shown", kind=pl.lit("row"), source=_ROW_SOURCE, text=text)
+    flows = ctx.stored.reference.get("flows", pl.DataFrame(schema={"txn_id": pl.String}))
+    row = flows.filter(pl.col("txn_id") == ctx.row["txn_id"])
+    if figure == "amount_txn_currency":
+        value = {"amount": pl.col(figure)}
+    else:
+        value = {"text": pl.col(figure).cast(pl.String)}
     return ln.frame_lines(
         row,
-        role,
+        "term" if figure == "amount_txn_currency" else "shown",
         date=pl.col("date"),
         kind=pl.lit("row"),
-        item=pl.lit(f"{figure} of {ctx.row['txn_id']}"),
-        source=source,
-        **_typed(ctx.row[figure]),
+        item=pl.format("{} of {}, as the ledger row holds it", pl.lit(figure), "txn_id"),
+        source=_ROW_SOURCE,
+        **value,
     )
 
 
-def _typed(value: Any) -> dict[str, pl.Expr]:
-    if isinstance(value, Decimal):
-        return {"amount": pl.lit(value, ln.MONEY)}
-    return {"text": pl.lit(None if value is None else str(value), pl.String)}
+_ROW_SOURCE = pl.format("{}:{}", "source_file", "source_line")
 
 
 def info_lines(ctx: Ctx, figure: str) -> pl.DataFrame:

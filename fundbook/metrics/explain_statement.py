@@ -8,6 +8,8 @@ import polars as pl
 
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx
+from fundbook.metrics.explain_pnl import ALLOCATED as _ALLOCATED
+from fundbook.metrics.explain_pnl import allocated_lines
 from fundbook.metrics.statement import NOT_IN_BOOK, ROLL_FORWARD
 
 # Lines that are rows of the period (fund rows: also the fund's fees, expenses and income).
@@ -20,6 +22,7 @@ _FUND_ROWS = {
     "management_fees": {"fee": 1},
     "partnership_expenses": {"expense": 1},
     "income": {"income": 1},
+    "other_income_expense": {"grant": -1},  # the fund's only other expense: its grants
 }
 
 
@@ -49,9 +52,9 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return _investors(ctx, figure)
     if figure == "beginning_nav":
         return _roll_forward(ctx, "ending_nav", -1)
-    if figure == "other_income_expense":
-        return _balance(ctx)
-    return ctx.figure(figure, label=f"{figure}: allocated by weight (largest remainder)")
+    if figure in _ALLOCATED and not fund_row:
+        return allocated_lines(ctx, figure)
+    return _from_roll_forward(ctx, figure)
 
 
 def _roll_forward(ctx: Ctx, base: str, sign: int) -> pl.DataFrame:
@@ -61,12 +64,13 @@ def _roll_forward(ctx: Ctx, base: str, sign: int) -> pl.DataFrame:
     return ln.concat(parts)
 
 
-def _balance(ctx: Ctx) -> pl.DataFrame:
-    """The balancing line: ending - beginning - every other line of the roll-forward."""
+def _from_roll_forward(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """From the roll-forward: ending - beginning - every other line. (Metrics computes
+    other_income_expense from the investor's share of the period's grants and the
+    reallocation of the P&L earned before the period; a fund without investors, its gains
+    from its holdings; the roll-forward adds up to the cent, so the other lines give them.)"""
     parts = [ctx.figure("ending_nav"), ctx.figure("beginning_nav", sign=-1)]
-    parts += [
-        ctx.figure(line, sign=-s) for line, s in ROLL_FORWARD if line != "other_income_expense"
-    ]
+    parts += [ctx.figure(line, sign=-s) for line, s in ROLL_FORWARD if line != figure]
     return ln.concat(parts)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from decimal import Decimal
 
 import polars as pl
 
@@ -11,13 +10,13 @@ from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx, text_lines
 from fundbook.metrics.exposure import SUB_FUND_THEME
-
-CENT = Decimal("0.01")
-
-
-def cents(value: Decimal) -> Decimal:
-    """Money rounded half-even to the cent."""
-    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+from fundbook.metrics.money import (
+    cents,
+    from_cents,
+    from_fine,
+    share_converted,
+    share_converted_fine,
+)
 
 
 def theme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
@@ -47,7 +46,9 @@ def theme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         source=pl.lit(f"{ctx.stored.where}: holding.{figure}"),
         amount=pl.col(figure),
     )
-    return ln.concat([lines, ln.rounding_line(lines, ctx.row[figure])])
+    exact = rows.select(from_cents(from_fine(pl.col(f"{figure}_fine").sum())))
+    how = "the exact shares converted, summed, rounded half-even once"
+    return ln.concat([lines, ln.rounding_line(lines, exact.item(), how=how)])
 
 
 def _every_fund_currency() -> pl.DataFrame:
@@ -98,7 +99,7 @@ def _exposure(ctx: Ctx) -> pl.DataFrame:
         parts = [shared(ctx, companies.filter(pl.col("fund_id").is_in(holders)), None, to)]
         if ctx.level == "theme_look_through":
             parts += _through(ctx, companies, holders, to)
-    rows = pl.concat(parts)
+    rows = pl.concat(parts, how="vertical_relaxed")
     wanted = ctx.row["theme"]
     return rows.filter(
         pl.col("holding_id").replace_strict(themes, default=None).fill_null(SUB_FUND_THEME)
@@ -109,45 +110,45 @@ def _exposure(ctx: Ctx) -> pl.DataFrame:
 def shared(
     ctx: Ctx, holdings: pl.DataFrame, share: tuple[Decimal, Decimal, str] | None, to: str
 ) -> pl.DataFrame:
-    """Holdings' invested and fair value times a share (weight / total), converted into `to`."""
-    out: dict[str, list[Any]] = {
-        k: [] for k in ("fund_id", "holding_id", "label", "held", "invested", "fair_value")
-    }
-    for h in holdings.iter_rows(named=True):
-        rate_from, rate_to = ctx.rate(h["fund_id"], to)
-        num, den, via = share if share else (Decimal(1), Decimal(1), "")
-        factor = num * (rate_from or 1) / (den * (rate_to or 1))
-        out["fund_id"].append(h["fund_id"])
-        out["holding_id"].append(h["holding_id"])
-        out["label"].append(f"{h['fund_id']}{via}")
-        out["held"].append((h["fair_value"] > 0 or h["remaining_cost"] > 0) and num != 0)
-        out["invested"].append(cents(h["invested"] * factor))
-        out["fair_value"].append(cents(h["fair_value"] * factor))
-    return pl.DataFrame(out, schema=_EXPOSURE)
+    """Holdings' invested and fair value times a share (weight / total), converted into `to`:
+    each rounded half-even (`invested`, `fair_value`) and exact (`<figure>_fine`, units of
+    10⁻¹⁵ cent), by the rules metrics shares and converts them with."""
+    num, den, via = share if share else (Decimal(1), Decimal(1), "")
+    funds = holdings["fund_id"].unique().to_list()
+    rates = pl.DataFrame(
+        [(f, *(r or 1 for r in ctx.rate(f, to))) for f in funds],
+        schema={"fund_id": pl.String, "_from": ln.RATE, "_to": ln.RATE},
+        orient="row",
+    )
+    terms = [
+        cents(pl.lit(num, ln.MONEY)),
+        cents(pl.lit(den, ln.MONEY)),
+        pl.col("_from"),
+        pl.col("_to"),
+    ]
+    held = ((pl.col("fair_value") > 0) | (pl.col("remaining_cost") > 0)) & (num != 0)
+    return holdings.join(rates, on="fund_id", how="left").select(
+        "fund_id",
+        "holding_id",
+        pl.format("{}{}", "fund_id", pl.lit(via)).alias("label"),
+        held.alias("held"),
+        *(from_cents(share_converted(cents(pl.col(c)), *terms)).alias(c) for c in _FIGURES),
+        *(share_converted_fine(cents(pl.col(c)), *terms).alias(f"{c}_fine") for c in _FIGURES),
+    )
 
 
-_EXPOSURE = {
-    "fund_id": pl.String(),
-    "holding_id": pl.String(),
-    "label": pl.String(),
-    "held": pl.Boolean(),
-    "invested": ln.MONEY,
-    "fair_value": ln.MONEY,
-}
+_FIGURES = ("invested", "fair_value")
 
 
 def _through(ctx: Ctx, companies: pl.DataFrame, holders: list[str], to: str) -> list[pl.DataFrame]:
     """Each sub-fund's company holdings times the holder's partnership share there."""
     lps = ctx.frames.investors.filter(pl.col("fund_id").is_in(holders))["investor_id"].to_list()
-    accounts = ctx.level_rows("investor")
     parts = []
-    for acc in accounts.filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
-        peers = accounts.filter(pl.col("fund_id") == acc["fund_id"])
-        column = "committed" if sum(peers["committed"].to_list(), Decimal(0)) else "paid_in"
-        total = sum(peers[column].to_list(), Decimal(0))
+    for acc in ctx.partners().filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
+        column, weight, total = acc["weight_basis"], acc["weight"], acc["weight_total"]
         if total == 0:
             continue
-        via = f" x {acc[column]} / {total} ({acc['investor_id']}'s {column} share)"
+        via = f" x {weight} / {total} ({acc['investor_id']}'s {column} share)"
         held = companies.filter(pl.col("fund_id") == acc["fund_id"])
-        parts.append(shared(ctx, held, (acc[column], total, via), to))
+        parts.append(shared(ctx, held, (weight, total, via), to))
     return parts

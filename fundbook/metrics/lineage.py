@@ -10,8 +10,8 @@ from typing import Any
 
 import polars as pl
 
-from fundbook.core.types import GROSS_FLOW_SIGN, NET_FLOW_SIGN
 from fundbook.metrics.money import MONEY, RATE, cents, convert, from_cents
+from fundbook.metrics.returns import KEYS, TERMINALS, irr_inputs
 
 # One line of an explanation. `role` says how the line enters the figure's arithmetic:
 # term (added), numerator / denominator (each added, then divided), flow (a dated flow of an
@@ -139,17 +139,70 @@ def stored_lines(
     return frame_lines(df, role, item=label, source=pl.lit(source), **{slot: value})
 
 
-def rounding_line(lines: pl.DataFrame, value: Decimal | None, role: str = "term") -> pl.DataFrame:
-    """The difference between a figure rounded once and the sum of its lines rounded each."""
+def rounding_line(
+    lines: pl.DataFrame, derived: Decimal | None, role: str = "term", how: str = ""
+) -> pl.DataFrame:
+    """The figure as its metrics' rule gives it from the exact terms, rounded once
+    (`derived`: never the stored figure), less the sum of its lines rounded each; `how` says
+    what was rounded once."""
     total = sum(lines.filter(pl.col("role") == role)["amount"].drop_nulls().to_list(), Decimal(0))
-    if value is None or total == value:
+    if derived is None or total == derived:
         return empty()
+    how = how or "the exact sum converted or shared, rounded half-even once"
     return value_line(
-        "rounding: the figure is the exact sum converted or shared, rounded half-even once",
-        value - total,
+        f"rounding: {how} ({derived:,}), less the lines rounded each ({total:,})",
+        derived - total,
         role,
         kind="rounding",
+        source="the metrics' rule on the exact terms",
     )
+
+
+def money_of(
+    rule: pl.Expr,
+    amounts: Mapping[str, Decimal | None],
+    rates: Mapping[str, Any] | None = None,
+) -> Decimal | None:
+    """The money a metrics' rule on cents (`rule`) gives on one row: `amounts` (money, as
+    integer cents; a weight too) and `rates` (FX rates, HKD per unit)."""
+    schema: dict[str, pl.DataType] = {n: MONEY for n in amounts}
+    schema.update({n: RATE for n in rates or {}})
+    row = pl.DataFrame([{**amounts, **(rates or {})}], schema=schema)
+    row = row.with_columns(cents(pl.col(n)).alias(n) for n in amounts)
+    value = row.select(from_cents(rule).alias("_v"))["_v"][0]
+    return value if isinstance(value, Decimal) else None
+
+
+def converted_once(
+    total: Decimal | None, rate: tuple[Any, Any] | None, role: str = "shown"
+) -> tuple[Decimal | None, pl.DataFrame]:
+    """A sum in the fund's currency converted at `rate` (HKD per unit: from, to) and rounded
+    half-even once, as metrics converts a total (`money.convert`); and the line showing it."""
+    if total is None or rate is None or rate[0] == rate[1]:
+        return total, empty()
+    if rate[0] is None or rate[1] is None:
+        return None, empty()
+    rule = convert(pl.col("total"), pl.col("rate_from"), pl.col("rate_to"))
+    value = money_of(rule, {"total": total}, {"rate_from": rate[0], "rate_to": rate[1]})
+    line = value_line(
+        f"the sum in the fund's currency, {total:,}, converted once at {rate[0]} / {rate[1]}",
+        value,
+        role,
+        source="fundbook.metrics.money.convert",
+    )
+    return value, line
+
+
+def converted_lines(
+    unconverted: pl.DataFrame, converted: pl.DataFrame, rate: tuple[Any, Any] | None
+) -> pl.DataFrame:
+    """Lines converted each (`converted`), then the sum of the same lines in the fund's
+    currency (`unconverted`) converted once, as metrics converts a total, and the rounding
+    between the two."""
+    total = sum(unconverted["amount"].drop_nulls().to_list(), Decimal(0))
+    derived, shown = converted_once(total, rate)
+    how = "the sum in the fund's currency converted once, rounded half-even"
+    return concat([converted, shown, rounding_line(converted, derived, how=how)])
 
 
 def concat(parts: Iterable[pl.DataFrame]) -> pl.DataFrame:
@@ -157,6 +210,7 @@ def concat(parts: Iterable[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(frames) if frames else empty()
 
 
+_IDS = ("investor_id", "holding_id")
 IRR_COLUMNS = (
     "basis",
     "level",
@@ -177,84 +231,28 @@ def irr_flows(
     """Every dated flow behind the IRRs and multiples of a set of figures, in a fixed order.
 
     `net` rows are the investor ↔ fund flows plus the capital account (`nav`) at `as_of`, per
-    investor and per fund; `gross` rows are the fund ↔ holding flows plus fair values, per
-    holding and per fund. The values at `as_of` are the figures' own (`levels`: fund,
-    investor, holding), so the flows give back every stored IRR.
+    investor and per fund; `gross` rows are the fund ↔ holding flows plus the holding's fair
+    value, or the fund's holdings' value, per holding and per fund: the flows the XIRR solves
+    (`returns.irr_inputs`), closed by the figures' own values (`levels`: fund, investor,
+    holding), so they give back every stored IRR.
     """
     txns = transactions.filter(pl.col("date") <= as_of)
-    parts = (*_net(txns, levels, as_of), *_gross(txns, levels, as_of))
+    parts = []
+    for (basis, level), figure in TERMINALS.items():
+        keys = {k: pl.String() for k in KEYS[level]}
+        values = levels.get(level, pl.DataFrame(schema={**keys, figure: MONEY}))
+        flows = irr_inputs(txns, basis, level, values, as_of, detail=True)
+        parts.append(
+            flows.with_columns(
+                pl.lit(basis).alias("basis"),
+                pl.lit(level).alias("level"),
+                *(pl.lit(None, pl.String).alias(k) for k in _IDS if k not in keys),
+                from_cents(pl.col("amount")).cast(MONEY).alias("amount"),
+            )
+        )
     out = pl.concat([p.select(*IRR_COLUMNS) for p in parts], how="vertical")
     order = ["basis", "level", "fund_id", "investor_id", "holding_id", "date", "flow", "txn_id"]
     return out.sort(order, nulls_last=False)
-
-
-def _signed(txns: pl.DataFrame, signs: Mapping[str, int]) -> pl.DataFrame:
-    sign = pl.col("type").replace_strict(dict(signs), default=0, return_dtype=pl.Int8)
-    return txns.filter(pl.col("type").is_in(list(signs))).select(
-        "fund_id",
-        "investor_id",
-        "holding_id",
-        "date",
-        pl.col("type").alias("flow"),
-        "txn_id",
-        pl.format("{}:{}", "source_file", "source_line").alias("source"),
-        (pl.col("amount_fund").cast(MONEY) * sign).cast(MONEY).alias("amount"),
-    )
-
-
-def _terminal(
-    levels: Mapping[str, pl.DataFrame], level: str, figure: str, as_of: dt.date
-) -> pl.DataFrame:
-    rows = levels.get(level, pl.DataFrame(schema={"fund_id": pl.String, figure: MONEY}))
-    return rows.select(
-        *[
-            pl.col(c) if c in rows.columns else pl.lit(None, pl.String).alias(c)
-            for c in ("fund_id", "investor_id", "holding_id")
-        ],
-        pl.lit(as_of).alias("date"),
-        pl.lit(figure).alias("flow"),
-        pl.lit(None, pl.String).alias("txn_id"),
-        pl.lit(f"{level}.{figure}").alias("source"),
-        pl.col(figure).cast(MONEY).alias("amount"),
-    ).filter(pl.col("amount").is_not_null())
-
-
-def _tag(df: pl.DataFrame, basis: str, level: str, keep: tuple[str, ...]) -> pl.DataFrame:
-    nulls = [
-        pl.lit(None, pl.String).alias(c) for c in ("investor_id", "holding_id") if c not in keep
-    ]
-    return df.with_columns(pl.lit(basis).alias("basis"), pl.lit(level).alias("level"), *nulls)
-
-
-def _net(
-    txns: pl.DataFrame, levels: Mapping[str, pl.DataFrame], as_of: dt.date
-) -> list[pl.DataFrame]:
-    net = _signed(txns.filter(pl.col("investor_id").is_not_null()), NET_FLOW_SIGN)
-    investor_nav = _terminal(levels, "investor", "nav", as_of)
-    fund_nav = _terminal(levels, "fund", "nav", as_of).drop("investor_id")
-    per_fund = pl.concat([net.drop("investor_id"), fund_nav], how="diagonal")
-    return [
-        _tag(pl.concat([net, investor_nav], how="diagonal"), "net", "investor", ("investor_id",)),
-        _tag(per_fund, "net", "fund", ()),
-    ]
-
-
-def _gross(
-    txns: pl.DataFrame, levels: Mapping[str, pl.DataFrame], as_of: dt.date
-) -> list[pl.DataFrame]:
-    gross = _signed(txns.filter(pl.col("holding_id").is_not_null()), GROSS_FLOW_SIGN)
-    holding_value = _terminal(levels, "holding", "fair_value", as_of)
-    fund_value = (
-        holding_value.group_by("fund_id", "date", "flow", "source")
-        .agg(pl.col("amount").sum().cast(MONEY))
-        .with_columns(pl.lit(None, pl.String).alias("txn_id"))
-    )
-    per_holding = pl.concat([gross, holding_value], how="diagonal").drop("investor_id")
-    per_fund = pl.concat([gross.drop("holding_id", "investor_id"), fund_value], how="diagonal")
-    return [
-        _tag(per_holding, "gross", "holding", ("holding_id",)),
-        _tag(per_fund, "gross", "fund", ()),
-    ]
 
 
 def irr_lines(flows: pl.DataFrame) -> pl.DataFrame:

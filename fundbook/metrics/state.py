@@ -172,24 +172,29 @@ def _sub_fund_values(
         .select(
             pl.col("fund_id").alias("holding_id"),
             pl.col("investor_id").alias("lp_investor_id"),
-            (
-                (pl.col("contributions") - pl.col("distributions")) * pl.col("_total")
-                + pl.col("pnl") * pl.col("weight")
-            ).alias("_exact_num"),
+            exact_account(pl.col("_total")).alias("_exact_num"),
             "_total",
         )
     )
     _refuse_share_overflow(links, accounts, funds)
-    value = share_converted(
-        pl.col("_exact_num"),
-        pl.lit(1, CENTS),
-        pl.col("_total"),
-        pl.col("held_rate"),
-        pl.col("holder_rate"),
-    )
+    value = in_holder_currency(pl.col("_exact_num"), pl.col("_total"))
     return links.join(shares, on=["holding_id", "lp_investor_id"]).select(
         "fund_id", "holding_id", value.alias("_sub_value")
     )
+
+
+def exact_account(total: pl.Expr) -> pl.Expr:
+    """An LP's exact (unrounded) capital account times its fund's total weight `total`, in
+    cents: net contributed x total + the fund's P&L x its weight (columns contributions,
+    distributions, pnl, weight)."""
+    net = pl.col("contributions") - pl.col("distributions")
+    return net * total + pl.col("pnl") * pl.col("weight")
+
+
+def in_holder_currency(num: pl.Expr, total: pl.Expr) -> pl.Expr:
+    """An exact account (`num` / `total` cents) of a held fund in its holder's currency:
+    x rate(held) / rate(holder) (columns held_rate, holder_rate), rounded half-even once."""
+    return share_converted(num, pl.lit(1, CENTS), total, pl.col("held_rate"), pl.col("holder_rate"))
 
 
 def _refuse_share_overflow(
@@ -221,6 +226,8 @@ VALUED_BY = (
     .then(pl.lit("valuation"))
     .otherwise(pl.lit("cost"))
 )
+# The date of the mark a holding is valued at: none when valued at cost or from a capital account.
+VALUATION_DATE = pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date"))
 
 
 def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
@@ -238,8 +245,7 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
         .pipe(_realise_exits)
         .with_columns(
             (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"),
-            # the date of the mark used; none when valued at cost or from a capital account
-            pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date")),
+            VALUATION_DATE.alias("valuation_date"),
         )
         .drop("_sub_value", "marked_value", "_written_off")
     )
@@ -307,17 +313,41 @@ def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.D
     out = committed.join(flows, on=keys, how="full", coalesce=True).with_columns(
         pl.col("committed", "contributions", "distributions").fill_null(zero())
     )
-    # Partnership percentage = commitment share; a fund without commitments shares by paid-in.
-    by_commitment = pl.col("committed").sum().over("fund_id") != 0
-    weight = pl.when(by_commitment).then(pl.col("committed")).otherwise(pl.col("contributions"))
-    return out.with_columns(weight.alias("weight")).sort(keys)
+    return partnership_weights(out).drop("weight_basis", "weight_total").sort(keys)
+
+
+def partnership_weights(
+    accounts: pl.DataFrame, committed: str = "committed", paid_in: str = "contributions"
+) -> pl.DataFrame:
+    """The partnership-weight rule, the one place it is written: each LP's `weight` is its
+    commitment, or its paid-in in a fund without commitments (`weight_basis`: "committed" or
+    "paid_in"), shared over its fund's total weight (`weight_total`); per fund_id."""
+    by_commitment = pl.col(committed).sum().over("fund_id") != 0
+    return accounts.with_columns(
+        pl.when(by_commitment).then(pl.col(committed)).otherwise(pl.col(paid_in)).alias("weight"),
+        pl.when(by_commitment)
+        .then(pl.lit("committed"))
+        .otherwise(pl.lit("paid_in"))
+        .alias("weight_basis"),
+    ).with_columns(pl.col("weight").sum().over("fund_id").alias("weight_total"))
 
 
 def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
     """Each investor's capital account: net contributed + its largest-remainder share of the
     fund's cumulative P&L (within a cent of exact), split into the P&L lines (`alloc_<line>`,
-    cents) by cumulative rounding, so the statement's lines add up without rounding noise
-    and the investors' lines sum to the fund's."""
+    cents) by cumulative rounding (`allocate_pnl_lines`)."""
+    out = allocate_pnl_lines(accounts, funds)
+    share = pl.sum_horizontal(pl.col(f"alloc_{line}") * sign for line, sign in PNL_LINES.items())
+    return out.with_columns(share.cast(CENTS).alias("pnl_share")).with_columns(
+        (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
+    )
+
+
+def allocate_pnl_lines(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
+    """`accounts` (fund_id, investor_id, `weight`) with each one's largest-remainder share
+    of its fund's cumulative P&L lines (`funds`: fund_id and PNL_LINES, cents), split into the
+    lines (`alloc_<line>`, cents) by cumulative rounding, so the statement's lines add up
+    without rounding noise and the investors' lines sum to the fund's."""
     fund_lines = funds.select(
         "fund_id", *(pl.col(line).alias(f"_fund_{line}") for line in PNL_LINES)
     )
@@ -327,11 +357,4 @@ def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
     signed = {f"_fund_{line}": sign for line, sign in PNL_LINES.items()}
     out = allocate_lines(out, signed, "weight", "fund_id", "investor_id", "_alloc")
     out = out.rename({f"_alloc_fund_{line}": f"alloc_{line}" for line in PNL_LINES})
-    share = pl.sum_horizontal(pl.col(f"alloc_{line}") * sign for line, sign in PNL_LINES.items())
-    return (
-        out.with_columns(share.cast(CENTS).alias("pnl_share"))
-        .with_columns(
-            (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
-        )
-        .drop(f"_fund_{line}" for line in PNL_LINES)
-    )
+    return out.drop(f"_fund_{line}" for line in PNL_LINES)
