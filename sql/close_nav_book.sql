@@ -12,16 +12,22 @@
 -- by $period_end less what is recognised by then: amount x days of the period to $period_end /
 -- its days, rounded half-even to the cent (prepaid when positive, accrued when negative); the
 -- rows dated later whose period has begun count as accrued.
+-- A holding tracked by quantity (a quantity on one of its investment or proceeds rows) is at
+-- average cost instead, run as a recursion over its rows in exact integers (cents, units of
+-- 10^-6; cents back to DECIMAL by * 0.01, never a float): a sale of q of Q units relieves round_half_even(cost x q / Q), all of it when q = Q;
+-- its mark is scaled by the units held now over those held at the end of the mark's date plus
+-- those bought after it, rounded half-even. A written-off holding is worth nothing.
 WITH flows AS (
-    SELECT fund_id, holding_id, date, type, amount_fund, source_file, source_line,
-           CASE type WHEN 'investment' THEN 0 WHEN 'income' THEN 1 ELSE 2 END AS same_day,
+    SELECT fund_id, holding_id, date, type, amount_fund, source_file, source_line, quantity,
+           CASE type WHEN 'investment' THEN 0 WHEN 'income' THEN 1 WHEN 'proceeds' THEN 2
+                     ELSE 3 END AS same_day,
            sum(CASE WHEN type = 'investment' THEN amount_fund ELSE 0 END) OVER running AS invested,
            sum(CASE WHEN type = 'proceeds' THEN amount_fund ELSE 0 END) OVER running AS proceeds
     FROM transactions
-    WHERE date <= $period_end AND type IN ('investment', 'income', 'proceeds')
+    WHERE date <= $period_end AND type IN ('investment', 'income', 'proceeds', 'write_off')
     WINDOW running AS (PARTITION BY fund_id, holding_id
-                       ORDER BY date, CASE type WHEN 'investment' THEN 0
-                                                WHEN 'income' THEN 1 ELSE 2 END,
+                       ORDER BY date, CASE type WHEN 'investment' THEN 0 WHEN 'income' THEN 1
+                                                WHEN 'proceeds' THEN 2 ELSE 3 END,
                                 source_file, source_line
                        ROWS UNBOUNDED PRECEDING)
 ), cost AS (
@@ -77,15 +83,78 @@ WITH flows AS (
       ON t.fund_id = m.fund_id AND t.holding_id = m.holding_id AND t.type = 'investment'
      AND t.date > m.mark_date AND t.date <= $period_end
     GROUP BY m.fund_id, m.holding_id
+), written_off AS (
+    SELECT DISTINCT fund_id, holding_id FROM flows WHERE type = 'write_off'
+), tracked AS (
+    SELECT DISTINCT fund_id, holding_id
+    FROM flows WHERE type IN ('investment', 'proceeds') AND quantity IS NOT NULL
+), steps AS (
+    SELECT f.fund_id, f.holding_id, f.date, f.type,
+           CAST(f.amount_fund * 100 AS HUGEINT) AS cents,
+           CAST(coalesce(f.quantity, 0) * 1000000 AS HUGEINT) AS units,
+           row_number() OVER (PARTITION BY f.fund_id, f.holding_id
+                              ORDER BY f.date, f.same_day, f.source_file, f.source_line) AS n
+    FROM flows f SEMI JOIN tracked t ON t.fund_id = f.fund_id AND t.holding_id = f.holding_id
+), average(fund_id, holding_id, n, cost, held) AS MATERIALIZED (
+    WITH RECURSIVE run(fund_id, holding_id, n, cost, held) AS (
+        SELECT fund_id, holding_id, 0, CAST(0 AS HUGEINT), CAST(0 AS HUGEINT) FROM tracked
+        UNION ALL
+        SELECT r.fund_id, r.holding_id, s.n,
+               CASE WHEN s.type = 'investment' THEN r.cost + s.cents
+                    WHEN s.type = 'write_off' OR (s.type = 'proceeds' AND s.units >= r.held)
+                        THEN 0
+                    WHEN s.type = 'proceeds' THEN r.cost - (
+                        r.cost * s.units // r.held
+                        + CASE WHEN 2 * (r.cost * s.units % r.held) > r.held
+                                 OR (2 * (r.cost * s.units % r.held) = r.held
+                                     AND (r.cost * s.units // r.held) % 2 = 1)
+                               THEN 1 ELSE 0 END)
+                    ELSE r.cost END,
+               CASE WHEN s.type = 'investment' THEN r.held + s.units
+                    WHEN s.type = 'proceeds' THEN greatest(r.held - s.units, 0)
+                    WHEN s.type = 'write_off' THEN 0
+                    ELSE r.held END
+        FROM run r
+        JOIN steps s ON s.fund_id = r.fund_id AND s.holding_id = r.holding_id AND s.n = r.n + 1
+    )
+    SELECT fund_id, holding_id, n, cost, held FROM run
+    QUALIFY row_number() OVER (PARTITION BY fund_id, holding_id ORDER BY n DESC) = 1
+), units_at_mark AS (
+    SELECT m.fund_id, m.holding_id,
+           sum(CASE WHEN s.date <= m.mark_date AND s.type = 'investment' THEN s.units
+                    WHEN s.date <= m.mark_date AND s.type = 'proceeds' THEN -s.units
+                    ELSE 0 END) AS at_mark,
+           sum(CASE WHEN s.date > m.mark_date AND s.type = 'investment' THEN s.units
+                    ELSE 0 END) AS bought_after
+    FROM marks m JOIN steps s ON s.fund_id = m.fund_id AND s.holding_id = m.holding_id
+    GROUP BY m.fund_id, m.holding_id
+), scaled AS (
+    SELECT a.fund_id, a.holding_id, a.cost, a.held,
+           CAST((m.mark + coalesce(l.invested_after, 0)) * 100 AS HUGEINT) * a.held AS num,
+           u.at_mark + u.bought_after AS den
+    FROM average a
+    LEFT JOIN marks m USING (fund_id, holding_id)
+    LEFT JOIN later l USING (fund_id, holding_id)
+    LEFT JOIN units_at_mark u USING (fund_id, holding_id)
 )
 SELECT c.fund_id, c.holding_id,
-       CAST(coalesce(m.mark + coalesce(l.invested_after, 0), c.remaining_cost)
+       CAST(CASE WHEN w.fund_id IS NOT NULL THEN 0
+                 WHEN a.fund_id IS NOT NULL AND a.num IS NOT NULL AND a.den > 0 THEN
+                     CAST(a.num // a.den
+                      + CASE WHEN 2 * (a.num % a.den) > a.den
+                               OR (2 * (a.num % a.den) = a.den AND (a.num // a.den) % 2 = 1)
+                             THEN 1 ELSE 0 END AS DECIMAL(38,0)) * 0.01
+                 WHEN a.fund_id IS NOT NULL AND a.num IS NOT NULL THEN 0
+                 WHEN a.fund_id IS NOT NULL THEN CAST(a.cost AS DECIMAL(38,0)) * 0.01
+                 ELSE coalesce(m.mark + coalesce(l.invested_after, 0), c.remaining_cost) END
             AS DECIMAL(38,2)) AS value,
        k.lp_investor_id, k.held_rate, k.holder_rate
 FROM cost c
 LEFT JOIN marks m USING (fund_id, holding_id)
 LEFT JOIN later l USING (fund_id, holding_id)
 LEFT JOIN links k USING (fund_id, holding_id)
+LEFT JOIN written_off w USING (fund_id, holding_id)
+LEFT JOIN scaled a USING (fund_id, holding_id)
 UNION ALL
 SELECT fund_id, NULL AS holding_id,
        CAST(coalesce(sum(debit - credit), 0) AS DECIMAL(38,2)) AS value,

@@ -84,6 +84,8 @@ CREATE TABLE IF NOT EXISTS transactions (
     source_line INTEGER NOT NULL,
     import_id   INTEGER NOT NULL
 );
+-- Columns added after ledger contract v1, at the end (a book made before gains them empty).
+ALTER TABLE transactions ADD COLUMN IF NOT EXISTS quantity DECIMAL(18,6);  -- units bought or sold
 
 CREATE TABLE IF NOT EXISTS valuations (
     date            DATE NOT NULL,

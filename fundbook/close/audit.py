@@ -67,7 +67,12 @@ def fresh_book(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> duckdb.Du
     for table in BOOKED_TABLES:
         rows = booked_rows(con, table, rec)
         if rows.height:
-            mem.from_arrow(rows.to_arrow()).insert_into(table)
+            # a book made before a column was added (read-only: not migrated) lacks it
+            columns = mem.table(table).columns
+            rows = rows.with_columns(
+                pl.lit(None).alias(c) for c in columns if c not in rows.columns
+            )
+            mem.from_arrow(rows.select(columns).to_arrow()).insert_into(table)
     return mem
 
 

@@ -36,6 +36,7 @@ TXN_TYPES = (
     "grant",
     "matching",
     "hk_production_spend",
+    "write_off",
 )
 NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment"})
 NEEDS_HOLDING = frozenset(
@@ -47,6 +48,7 @@ NEEDS_HOLDING = frozenset(
         "grant",
         "matching",
         "hk_production_spend",
+        "write_off",
     }
 )
 # Sign of the effect on the fund's cash; 0 = not the fund's cash (memo only).
@@ -62,11 +64,14 @@ CASH_SIGN = {
     "grant": -1,
     "matching": 0,
     "hk_production_spend": 0,
+    "write_off": 0,
 }
 # The signs of the flows behind returns. Net (an investor's view: net IRR, TVPI/DPI/RVPI):
 # money paid in negative, money paid out positive. Gross (the fund's view of a holding: gross
 # IRR, MOIC): invested negative, proceeds and income positive. The value at the date is the
 # last, positive flow of both.
+# Rows that may carry a `quantity` (units of the holding bought or sold).
+QUANTITY_TYPES = ("investment", "proceeds")
 NET_FLOW_SIGN = {"contribution": -1, "distribution": 1}
 GROSS_FLOW_SIGN = {"investment": -1, "proceeds": 1, "income": 1}
 REPORTING_CURRENCY = "HKD"

@@ -11,7 +11,7 @@ from typing import Protocol
 import polars as pl
 
 from fundbook.core.errors import LedgerError
-from fundbook.ledger import checks
+from fundbook.ledger import checks, quantities
 from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_bytes
 from fundbook.ledger.fields import check_file
 from fundbook.ledger.spec import DERIVED, FILES, FileSpec, typed_schema
@@ -221,6 +221,7 @@ def read_book(
     errors += checks.commitment_errors(every)
     errors += checks.cash_errors(every)
     errors += checks.valuation_errors(every)
+    errors += quantities.holding_errors(every)
     for name in DERIVED:
         book.new[name] = _with_derived(book.new[name], every[name], name)
     book.rows = {n: f.drop("_new") for n, f in every.items()}

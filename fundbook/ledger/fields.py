@@ -13,9 +13,10 @@ from fundbook.core.types import (
     THEMES,
     TXN_TYPES,
 )
+from fundbook.ledger import quantities
 from fundbook.ledger.accruals import service_checks
 from fundbook.ledger.csvfile import LINE
-from fundbook.ledger.spec import MONEY, RATE, FileSpec
+from fundbook.ledger.spec import MONEY, QUANTITY, RATE, FileSpec
 
 REQUIRED_VALUES = {
     "funds": ("fund_id", "name", "kind", "currency", "vintage"),
@@ -69,7 +70,7 @@ def _date(column: str) -> Check:
     )
 
 
-def _amount_checks(column: str, zero_ok: bool) -> list[Check]:
+def _amount_checks(column: str, zero_ok: bool, zero_only: pl.Expr | None = None) -> list[Check]:
     v = pl.col(column)
     present = v.is_not_null()
     plain = v.str.contains(_PLAIN)
@@ -100,8 +101,9 @@ def _amount_checks(column: str, zero_ok: bool) -> list[Check]:
             pl.format(f"{column} {{}} is too large", q),
         ),
     ]
-    if not zero_ok:
-        checks.append((present & zero, pl.format(f"{column} {{}} must be greater than zero", q)))
+    if not zero_ok:  # rows where zero is the only amount (`zero_only`) are checked apart
+        nonzero = present & zero if zero_only is None else present & zero & ~zero_only
+        checks.append((nonzero, pl.format(f"{column} {{}} must be greater than zero", q)))
     return checks
 
 
@@ -124,9 +126,12 @@ def _checks(spec: FileSpec) -> list[Check]:
     checks = [_required(c) for c in REQUIRED_VALUES[spec.name]]
     checks += [_code(c, allowed) for (f, c), allowed in CODES.items() if f == spec.name]
     checks += [_date(c) for c in DATE_COLUMNS if c in spec.columns]
+    write_off = (pl.col("type") == "write_off") if "type" in spec.columns else None
     for column, zero_ok in AMOUNT_COLUMNS.items():
         if column in spec.columns:
-            checks += _amount_checks(column, zero_ok)
+            checks += _amount_checks(column, zero_ok, write_off)
+    if "quantity" in spec.columns:
+        checks += quantities.row_checks()
     if "hkd_per_unit" in spec.columns:
         checks += _rate_checks("hkd_per_unit")
     if "currency" in spec.columns:
@@ -210,6 +215,9 @@ def _typed(frame: pl.DataFrame, spec: FileSpec) -> pl.DataFrame:
         elif dtype == MONEY:
             ok = col.str.contains(r"^[0-9]{1,16}(\.[0-9]{1,2})?$")
             casts.append(pl.when(ok).then(col).cast(MONEY, strict=False).alias(column))
+        elif dtype == QUANTITY:
+            ok = col.str.contains(r"^[0-9]{1,12}(\.[0-9]{1,6})?$")
+            casts.append(pl.when(ok).then(col).cast(QUANTITY, strict=False).alias(column))
         elif dtype == RATE:
             casts.append(col.cast(RATE, strict=False))
         elif dtype == pl.Boolean():

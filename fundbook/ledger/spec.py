@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from fundbook.core.dtypes import LEDGER_MONEY as MONEY
-from fundbook.core.dtypes import RATE
+from fundbook.core.dtypes import QUANTITY, RATE
 
 
 @dataclass(frozen=True)
@@ -77,11 +77,12 @@ FILES: dict[str, FileSpec] = {
                 "currency",
                 "memo",
             ),
-            ("service_start", "service_end", "category"),
+            ("quantity", "service_start", "service_end", "category"),
             ("txn_id",),
             _types(
                 date=pl.Date(),
                 amount=MONEY,
+                quantity=QUANTITY,
                 service_start=pl.Date(),
                 service_end=pl.Date(),
             ),

@@ -9,10 +9,12 @@ import polars as pl
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
+from fundbook.metrics.explain_units import relief_lines, scaled_mark_lines, tracked_rows
 from fundbook.metrics.money import convert
 from fundbook.metrics.state import VALUATION_DATE, VALUED_BY
 
 _RATIO_FIGURES = ("moic", "co_investment_leverage")
+_UNIT_FIGURES = ("remaining_cost", "realised_gain", "fair_value")
 _RANK_FIGURES = ("rank", "share_of_fair_value", "cumulative_share_of_fair_value", "realisation")
 
 
@@ -23,6 +25,10 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.txn_lines(mine, ROWS[figure])
     if figure == "co_invested":
         return ln.txn_lines(ctx.by_side(mine, "social"), {"co_investment": 1})
+    tracked = tracked_rows(mine) if figure in _UNIT_FIGURES else None
+    if tracked is not None and figure in ("remaining_cost", "realised_gain"):
+        first = {"remaining_cost": "investment", "realised_gain": "proceeds"}[figure]
+        return ln.concat([ln.txn_lines(mine, {first: 1}), relief_lines(tracked)])
     if figure == "remaining_cost":  # invested - relieved, relieved = proceeds - realised_gain
         return ln.concat(
             [ln.txn_lines(mine, {"investment": 1, "proceeds": -1}), ctx.figure("realised_gain")]
@@ -34,7 +40,7 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure == "unrealised_gain":
         return ln.concat([ctx.figure("fair_value"), ctx.figure("remaining_cost", sign=-1)])
     if figure == "fair_value":
-        return _fair_value(ctx, mine)
+        return _fair_value(ctx, mine, tracked)
     if figure == "gross_irr":
         return irr_lines(ctx, "gross")
     if figure == "valuation_date":
@@ -81,10 +87,16 @@ def _valuation_date(ctx: Ctx) -> pl.DataFrame:
     return ln.concat([lines, rule])
 
 
-def _fair_value(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
-    """By how the holding is valued: the latest mark plus later investments, its remaining
-    cost, or (a fund of the book) the holder's capital account there."""
+def _fair_value(ctx: Ctx, mine: pl.DataFrame, tracked: pl.DataFrame | None) -> pl.DataFrame:
+    """By how the holding is valued: nothing once written off, the latest mark plus later
+    investments (scaled to the units still held when tracked by quantity), its remaining cost,
+    or (a fund of the book) the holder's capital account there."""
     by = _valued_by(ctx)[0]
+    if by == "written_off":
+        return ln.txn_lines(mine, {"write_off": 1})
+    if by == "valuation" and tracked is not None:
+        mark_date = ctx.row["valuation_date"]
+        return scaled_mark_lines(tracked, _mark(ctx, "term"), mark_date)
     if by == "valuation":
         mark = ctx.row["valuation_date"]
         later = mine.filter((pl.col("type") == "investment") & (pl.col("date") > mark))
@@ -108,17 +120,21 @@ def _valued_by(ctx: Ctx) -> tuple[str | None, pl.DataFrame]:
         text=pl.col("investor_id"),
     )
     mark = _mark(ctx, "shown")
+    write_off = ctx.own_txns().filter(pl.col("type") == "write_off")
     inputs = {
+        "_written_off": write_off.height > 0,
         "_sub_value": 1 if accounts.height else None,
         "marked_value": mark["amount"][0] if mark.height else None,
     }
     rule = ln.rule_line(
-        "valued by: a capital account, else the latest mark, else cost",
+        "valued by: nothing once written off, else a capital account, else the latest mark, "
+        "else cost",
         VALUED_BY,
         inputs,
         "fundbook.metrics.state.VALUED_BY",
     )
-    return rule["text"][0], ln.concat([account, mark, rule])
+    written = ln.txn_lines(write_off, {"write_off": 1}, role="shown")
+    return rule["text"][0], ln.concat([written, account, mark, rule])
 
 
 def _capital_account_value(ctx: Ctx) -> pl.DataFrame:

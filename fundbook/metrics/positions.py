@@ -8,8 +8,17 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.types import CASH_SIGN, REPORTING_CURRENCY
-from fundbook.metrics.money import CENTS, RATE, cents, zero
+from fundbook.metrics.money import CENTS, RATE, cents, prorate, refuse_overflow, zero
 from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.quantities import (
+    HELD,
+    QUANTITY_HELD,
+    RELIEF,
+    TRACKED,
+    UNITS,
+    average_cost,
+    quantity,
+)
 
 # Fund-level totals per transaction type (cents, positive).
 FLOW_COLUMNS = {
@@ -22,7 +31,8 @@ FLOW_COLUMNS = {
     "expense": "expenses",
     "grant": "grants",
 }
-HOLDING_TYPES = ("investment", "income", "proceeds")  # same-day order: cost before relief
+# Same-day order: cost before relief, the write-off last.
+HOLDING_TYPES = ("investment", "income", "proceeds", "write_off")
 
 
 @dataclass(frozen=True)
@@ -102,18 +112,57 @@ def cost_relief(txns: pl.DataFrame) -> pl.DataFrame:
 
 
 def holding_rows(txns: pl.DataFrame) -> pl.DataFrame:
-    """The investment, income and proceeds rows in the order cost is relieved: by holding,
-    date, type (cost before relief), source. Rows kept to a date stay in that order."""
+    """The investment, income, proceeds and write-off rows in the order cost is relieved: by
+    holding, date, type (cost before relief), source. Rows kept to a date stay in that order.
+    When the book has quantities or write-offs, each row also carries its average-cost relief
+    and the units held after it (`average_cost`)."""
     rank = {t: i for i, t in enumerate(HOLDING_TYPES)}
-    return (
+    rows = (
         txns.filter(pl.col("type").is_in(HOLDING_TYPES))
         .with_columns(pl.col("type").replace_strict(rank, return_dtype=pl.Int8).alias("_rank"))
         .sort(["fund_id", "holding_id", "date", "_rank", "source_file", "source_line"])
     )
+    return average_cost(rows)
 
 
 def relieve(rows: pl.DataFrame) -> pl.DataFrame:
-    """`cost_relief` of rows in `holding_rows` order."""
+    """`cost_relief` of rows in `holding_rows` order: cost recovery, or average cost for a
+    holding tracked by quantity; all of the cost once written off. Adds `quantity` (units
+    held: null when not tracked, 0 once written off) and `_written_off`."""
+    if RELIEF not in rows.columns:  # no quantities, no write-offs: cost recovery alone
+        return _cost_recovery(rows).with_columns(
+            pl.lit(None, QUANTITY_HELD).alias("quantity"), pl.lit(False).alias("_written_off")
+        )
+    keys = ["fund_id", "holding_id"]
+    tracked = rows.group_by(keys, maintain_order=True).agg(
+        pl.col(RELIEF).sum().alias("_average"),
+        pl.col(HELD).last().alias("_held"),
+        pl.col(TRACKED).first().alias("_tracked"),
+        (pl.col("type") == "write_off").any().alias("_written_off"),
+    )
+    relieved = (
+        pl.when(pl.col("_written_off"))
+        .then(pl.col("invested"))
+        .when(pl.col("_tracked"))
+        .then(pl.col("_average"))
+        .otherwise(pl.col("relieved_cost"))
+    )
+    held = pl.when(pl.col("_written_off")).then(pl.lit(0, CENTS)).otherwise(pl.col("_held"))
+    return (
+        _cost_recovery(rows)
+        .join(tracked, on=keys, how="left", maintain_order="left")
+        .with_columns(relieved.alias("relieved_cost"), held.alias("_held"))
+        .with_columns(
+            (pl.col("invested") - pl.col("relieved_cost")).alias("remaining_cost"),
+            (pl.col("proceeds") - pl.col("relieved_cost")).alias("realised_gain"),
+            quantity(pl.col("_held")).alias("quantity"),
+        )
+        .drop("_average", "_held", "_tracked")
+    )
+
+
+def _cost_recovery(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per holding: invested, proceeds, income and the cost relieved by cost recovery."""
     keys = ["fund_id", "holding_id"]
     amount = cents(pl.col("amount_fund"))
     net = (  # I - P moves by each row's investment, less its proceeds
@@ -184,8 +233,36 @@ def marks_from(ordered: pl.DataFrame, txns: pl.DataFrame, at: date) -> pl.DataFr
         .group_by(keys)
         .agg(cents(pl.col("amount_fund")).sum().alias("_later"))
     )
-    return (
+    out = (
         latest.join(later, on=keys, how="left")
         .with_columns((pl.col("_mark") + pl.col("_later").fill_null(0)).alias("marked_value"))
         .drop("_mark", "_later")
     )
+    return _scaled_by_quantity(out, txns) if HELD in txns.columns else out
+
+
+def _scaled_by_quantity(marked: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """A holding tracked by quantity is worth (mark + investments after it) x Q_now /
+    (Q_at_mark + Q_bought_after_mark), rounded half-even once: a mark dated before a partial
+    sale values only the units still held. Q_at_mark is held at the end of the mark's date."""
+    keys = ["fund_id", "holding_id"]
+    after = pl.col("date") > pl.col("valuation_date")
+    held = (
+        rows.filter(pl.col(TRACKED))
+        .join(marked.select(*keys, "valuation_date"), on=keys, maintain_order="left")
+        .group_by(keys)  # rows in relief order: the last held is the latest
+        .agg(
+            pl.col(HELD).last().alias("_q_now"),
+            pl.col(HELD).filter(~after).last().fill_null(0).alias("_q_mark"),
+            pl.col(UNITS).filter(after & (pl.col("type") == "investment")).sum().alias("_q_in"),
+        )
+    )
+    out = marked.join(held, on=keys, how="left")
+    refuse_overflow(out, [[pl.col("marked_value"), pl.col("_q_now")]], "scaling a mark by units")
+    scaled = prorate(pl.col("marked_value"), pl.col("_q_now"), pl.col("_q_mark") + pl.col("_q_in"))
+    return out.with_columns(
+        pl.when(pl.col("_q_now").is_not_null())
+        .then(scaled)
+        .otherwise(pl.col("marked_value"))
+        .alias("marked_value")
+    ).drop("_q_now", "_q_mark", "_q_in")

@@ -182,10 +182,12 @@ def exact_account(total: pl.Expr) -> pl.Expr:
     return net * total + pl.col("pnl") * pl.col("weight")
 
 
-# How a holding is valued: from a capital account in a fund of the book (`_sub_value`), its
-# latest mark (`marked_value`), else at cost.
+# How a holding is valued: nothing once written off (`_written_off`), from a capital account
+# in a fund of the book (`_sub_value`), its latest mark (`marked_value`), else at cost.
 VALUED_BY = (
-    pl.when(pl.col("_sub_value").is_not_null())
+    pl.when(pl.col("_written_off"))
+    .then(pl.lit("written_off"))
+    .when(pl.col("_sub_value").is_not_null())
     .then(pl.lit("capital_account"))
     .when(pl.col("marked_value").is_not_null())
     .then(pl.lit("valuation"))
@@ -196,10 +198,15 @@ VALUATION_DATE = pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuat
 
 
 def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
-    """Value = capital account (held funds), else latest mark + later investments, else cost;
-    then the cost of a closed position is realised (`_realise_exits`)."""
+    """Value = 0 once written off, else capital account (held funds), else latest mark + later
+    investments (scaled by units when tracked), else cost; then the cost of a closed position
+    is realised (`_realise_exits`)."""
     out = base.join(sub_navs, on=["fund_id", "holding_id"], how="left")
-    value = pl.coalesce("_sub_value", "marked_value", "remaining_cost")
+    value = (
+        pl.when(pl.col("_written_off"))
+        .then(zero())
+        .otherwise(pl.coalesce("_sub_value", "marked_value", "remaining_cost"))
+    )
     return (
         out.with_columns(VALUED_BY.alias("valued_by"), value.alias("fair_value"))
         .pipe(_realise_exits)
@@ -207,7 +214,7 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
             (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"),
             VALUATION_DATE.alias("valuation_date"),
         )
-        .drop("_sub_value", "marked_value")
+        .drop("_sub_value", "marked_value", "_written_off")
     )
 
 
@@ -215,11 +222,13 @@ def _realise_exits(holdings: pl.DataFrame) -> pl.DataFrame:
     """A closed position (valued at a zero mark, with no investment after it, and proceeds
     received: an exit) has its remaining cost realised: the loss leaves unrealised gain.
     A zero mark without proceeds is a write-down of a holding still held: it stays unrealised.
-    NAV and P&L are unchanged; only the realised / unrealised split moves."""
+    NAV and P&L are unchanged; only the realised / unrealised split moves. Holdings tracked by
+    quantity (`quantity` set) know when they are sold out, and are left as they are."""
     closed = (
         (pl.col("valued_by") == "valuation")
         & (pl.col("fair_value") == 0)
         & (pl.col("proceeds") > 0)
+        & pl.col("quantity").is_null()
     )
     return holdings.with_columns(
         pl.when(closed)

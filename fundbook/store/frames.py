@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from fundbook.core.dtypes import MONEY, RATE
+from fundbook.core.dtypes import MONEY, QUANTITY, RATE
 from fundbook.store.db import frame, sql
 
 # The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.
@@ -58,6 +58,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "category": pl.String(),
         "source_file": pl.String(),
         "source_line": pl.Int64(),
+        "quantity": QUANTITY,
     },
     "valuations": {
         "date": pl.Date(),

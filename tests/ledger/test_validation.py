@@ -88,14 +88,14 @@ CASES = [
         {"transactions": [*T, "t10,2026-02-01,sf1,bribe,,,1.00,HKD,"]},
         "transactions.csv:11: unknown type 'bribe' (expected contribution | distribution | "
         "investment | proceeds | income | fee | expense | co_investment | grant | matching | "
-        "hk_production_spend)",
+        "hk_production_spend | write_off)",
     ),
     (
         "upper-case type",
         {"transactions": [*T, "t10,2026-02-01,sf1,Fee,,,1.00,HKD,"]},
         "transactions.csv:11: unknown type 'Fee' (expected contribution | distribution | "
         "investment | proceeds | income | fee | expense | co_investment | grant | matching | "
-        "hk_production_spend)",
+        "hk_production_spend | write_off)",
     ),
     (
         "missing investor",
