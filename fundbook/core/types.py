@@ -36,8 +36,25 @@ TXN_TYPES = (
     "grant",
     "matching",
     "hk_production_spend",
+    "equalisation_contribution",
+    "equalisation_distribution",
+    "equalisation_interest_received",
+    "equalisation_interest_paid",
 )
-NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment"})
+# Equalisation of a later closing (DOMAIN.md): catch-up contributions by the admitted partners,
+# recallable distributions to the earlier ones, and the interest passed between them.
+EQUALISATION_TYPES = (
+    "equalisation_contribution",
+    "equalisation_distribution",
+    "equalisation_interest_received",
+    "equalisation_interest_paid",
+)
+NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment", *EQUALISATION_TYPES})
+# Types that never name a holding.
+NO_HOLDING = frozenset(EQUALISATION_TYPES)
+# Types whose row with an investor_id is a partner-specific item, allocated to that partner
+# alone (its fund total unchanged).
+PARTNER_SPECIFIC_TYPES = ("income", "fee", "expense")
 NEEDS_HOLDING = frozenset(
     {
         "investment",
@@ -62,12 +79,24 @@ CASH_SIGN = {
     "grant": -1,
     "matching": 0,
     "hk_production_spend": 0,
+    "equalisation_contribution": 1,
+    "equalisation_distribution": -1,
+    "equalisation_interest_received": 1,
+    "equalisation_interest_paid": -1,
 }
 # The signs of the flows behind returns. Net (an investor's view: net IRR, TVPI/DPI/RVPI):
 # money paid in negative, money paid out positive. Gross (the fund's view of a holding: gross
 # IRR, MOIC): invested negative, proceeds and income positive. The value at the date is the
 # last, positive flow of both.
-NET_FLOW_SIGN = {"contribution": -1, "distribution": 1}
+# Equalisation interest is in an investor's net flows (paid: out, received: in), not in PIC/DPI.
+NET_FLOW_SIGN = {
+    "contribution": -1,
+    "distribution": 1,
+    "equalisation_contribution": -1,
+    "equalisation_distribution": 1,
+    "equalisation_interest_received": -1,  # the fund received it: the investor paid it
+    "equalisation_interest_paid": 1,  # the fund paid it: the investor received it
+}
 GROSS_FLOW_SIGN = {"investment": -1, "proceeds": 1, "income": 1}
 REPORTING_CURRENCY = "HKD"
 

@@ -64,6 +64,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_line": pl.Int64(),
     },
     "fx_rates": {"date": pl.Date(), "currency": pl.String(), "hkd_per_unit": RATE},
+    "terms": {"fund_id": pl.String(), "equalisation_rate": RATE},
 }
 _DATED = frozenset({"commitments", "transactions", "valuations", "fx_rates"})
 
@@ -84,6 +85,7 @@ class Frames:
     transactions: pl.DataFrame
     valuations: pl.DataFrame
     fx_rates: pl.DataFrame
+    terms: pl.DataFrame
 
 
 def _conform(name: str, df: pl.DataFrame) -> pl.DataFrame:
