@@ -66,13 +66,23 @@ CASES = [
     ),
     (
         "equalisation interest with a holding",
-        {"transactions": [*T, "t10,2026-03-10,sf1,equalisation_interest_received,pen,c1,1.00,HKD,"]},
+        {
+            "transactions": [
+                *T,
+                "t10,2026-03-10,sf1,equalisation_interest_received,pen,c1,1.00,HKD,",
+            ]
+        },
         "transactions.csv:11: a equalisation_interest_received names no holding "
         "(holding_id must be empty)",
     ),
     (
         "catch-up above the commitment",
-        {"transactions": [*T, "t10,2026-03-10,sf1,equalisation_contribution,gf-lp,,201.00,HKD,"]},
+        {
+            "transactions": [
+                *T,
+                "t10,2026-03-10,sf1,equalisation_contribution,gf-lp,,201.00,HKD,",
+            ]
+        },
         "transactions.csv:11: equalisation_contribution takes investor gf-lp's paid-in to fund "
         "sf1 to 251.00, above its commitment of 250.00 dated on or before 2026-03-10",
     ),

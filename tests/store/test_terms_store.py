@@ -60,9 +60,7 @@ def test_equalisation_rows_post_and_the_trial_balance_balances(tmp_path: Path, c
     ]
     import_book(con, write_book(tmp_path / "b", transactions=rows))
     tb = trial_balance_rows(con, dt.date(2026, 3, 31))
-    payable = [
-        r for r in tb.accounts.records() if r["account"] == "equalisation_interest_payable"
-    ]
+    payable = [r for r in tb.accounts.records() if r["account"] == "equalisation_interest_payable"]
     assert [(r["fund_id"], r["debit"], r["credit"]) for r in payable] == [
         ("sf1", Decimal("0.30"), Decimal("0.40"))
     ]
