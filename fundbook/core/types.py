@@ -52,9 +52,6 @@ EQUALISATION_TYPES = (
 NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment", *EQUALISATION_TYPES})
 # Types that never name a holding.
 NO_HOLDING = frozenset(EQUALISATION_TYPES)
-# Types whose row with an investor_id is a partner-specific item, allocated to that partner
-# alone (its fund total unchanged).
-PARTNER_SPECIFIC_TYPES = ("income", "fee", "expense")
 NEEDS_HOLDING = frozenset(
     {
         "investment",

@@ -7,10 +7,19 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.errors import FundbookError
+from fundbook.metrics.allocation import (
+    PNL_LINES,
+    allocate_common,
+    by_month,
+    own_items,
+    own_net,
+    previous_month_end,
+    with_common_lines,
+    with_own_items,
+)
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import (
     CENTS,
-    allocate_lines,
     cents,
     rate_units,
     refuse_overflow,
@@ -18,6 +27,7 @@ from fundbook.metrics.money import (
     zero,
 )
 from fundbook.metrics.positions import (
+    FLOW_TYPES,
     BookState,
     cash_sign,
     fx_at,
@@ -28,18 +38,6 @@ from fundbook.metrics.positions import (
     valuations_in_order,
 )
 from fundbook.metrics.protocol import BookFrames
-
-# The fund's cumulative P&L lines and their sign: pnl = income - fees - expenses - grants
-# + realised_gain + unrealised_gain (exactly, by the valuation rule). The last one balances
-# each investor's split of its P&L share into lines (money.allocate_lines).
-PNL_LINES = {
-    "income": 1,
-    "fees": -1,
-    "expenses": -1,
-    "grants": -1,
-    "realised_gain": 1,
-    "unrealised_gain": 1,
-}
 
 
 @per_frames
@@ -71,11 +69,12 @@ def book_state(frames: BookFrames, at: date) -> BookState:
         sub_navs = _sub_fund_values(links, accounts_base, funds)
     holdings = _value_holdings(base, sub_navs)
     funds = _fund_navs(fund_totals, holdings)
-    accounts = _allocate_pnl(accounts_base, funds)
+    accounts = _allocate_pnl(frames, accounts_base, funds, at)
     return BookState(at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx)
 
 
 _FLOW_KEYS = ["fund_id", "investor_id", "type"]
+__all__ = ["PNL_LINES", "book_state"]
 
 
 @per_frames
@@ -130,6 +129,7 @@ def _fund_totals(frames: BookFrames, per_type: pl.DataFrame) -> pl.DataFrame:
     cash = per_type.group_by("fund_id").agg((pl.col("amount") * cash_sign()).sum().alias("cash"))
     out = frames.funds.select("fund_id", "currency").join(flows, on="fund_id", how="left")
     out = out.join(cash, on="fund_id", how="left")
+    out = out.join(own_items(per_type, ["fund_id"]), on="fund_id", how="left")
     return out.with_columns(pl.exclude("fund_id", "currency").fill_null(0))
 
 
@@ -160,21 +160,22 @@ def _sub_fund_values(
     links: pl.DataFrame, accounts: pl.DataFrame, funds: pl.DataFrame
 ) -> pl.DataFrame:
     """The holder's exact (unrounded) capital account in each held fund, converted into the
-    holder's currency and rounded half-even once: (net contributed x total weight + P&L x
-    weight) x rate(held) / (total weight x rate(holder)), in integers."""
+    holder's currency and rounded half-even once: ((net contributed + own items) x total
+    weight + common P&L x weight) x rate(held) / (total weight x rate(holder)), in integers.
+    (A held fund without commitments is valued at its ratios of today, not month by month.)"""
     total = pl.col("weight").sum().over("fund_id")
     shares = (
-        accounts.join(funds.select("fund_id", "pnl"), on="fund_id", how="left")
+        accounts.join(funds.select("fund_id", "common_pnl"), on="fund_id", how="left")
         .with_columns(
             pl.when(total != 0).then(total).otherwise(pl.lit(1, CENTS)).alias("_total"),
-            pl.col("pnl").fill_null(zero()),
+            pl.col("common_pnl").fill_null(zero()),
         )
         .select(
             pl.col("fund_id").alias("holding_id"),
             pl.col("investor_id").alias("lp_investor_id"),
             (
-                (pl.col("contributions") - pl.col("distributions")) * pl.col("_total")
-                + pl.col("pnl") * pl.col("weight")
+                (pl.col("contributions") - pl.col("distributions") + own_net()) * pl.col("_total")
+                + pl.col("common_pnl") * pl.col("weight")
             ).alias("_exact_num"),
             "_total",
         )
@@ -273,30 +274,47 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
             zero()
         )
     )
-    return out.with_columns((pl.col("cash") + pl.col("holdings_value")).alias("nav")).with_columns(
+    # equalisation interest received and not yet paid on is owed to the earlier partners (R8)
+    payable = (pl.col("interest_received") - pl.col("interest_paid")).alias("interest_payable")
+    nav = pl.col("cash") + pl.col("holdings_value") - pl.col("interest_payable")
+    out = out.with_columns(payable).with_columns(nav.alias("nav"))
+    out = out.with_columns(
         (pl.col("nav") - pl.col("contributions") + pl.col("distributions")).alias("pnl")
     )
+    return with_common_lines(out)
+
+
+# An account's capital flows (equalisation rows included, R7) and its equalisation interest.
+_ACCOUNT_COLUMNS = (
+    "contributions",
+    "distributions",
+    "recallable",
+    "interest_received",
+    "interest_paid",
+)
+_ACCOUNT = [t for c in _ACCOUNT_COLUMNS for t in FLOW_TYPES[c]]
 
 
 def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.DataFrame:
-    """Per (fund, investor): committed, contributions, distributions and the allocation weight
-    (`per_type`: the transactions' `key_type_sums` per fund and investor)."""
+    """Per (fund, investor): committed, contributions, distributions (equalisation rows
+    included), recallable (its equalisation distributions), the equalisation interest the
+    fund received from it and paid to it, its own items (`own_<line>`: partner-specific
+    rows) and the allocation weight (`per_type`: `key_type_sums` per fund and investor)."""
     keys = ["fund_id", "investor_id"]
     committed = (
         frames.commitments.filter(pl.col("date") <= at)
         .group_by(keys)
         .agg(cents(pl.col("amount_fund")).sum().alias("committed"))
     )
-    flows = (
-        per_type.filter(pl.col("type").is_in(["contribution", "distribution"]))
-        .group_by(keys)
-        .agg(
-            pl.col("amount").filter(pl.col("type") == "contribution").sum().alias("contributions"),
-            pl.col("amount").filter(pl.col("type") == "distribution").sum().alias("distributions"),
-        )
-    )
-    out = committed.join(flows, on=keys, how="full", coalesce=True).with_columns(
-        pl.col("committed", "contributions", "distributions").fill_null(zero())
+    flows = sums_by_type(
+        per_type.filter(pl.col("investor_id").is_not_null() & pl.col("type").is_in(_ACCOUNT)),
+        keys,
+    ).select(*keys, *_ACCOUNT_COLUMNS)
+    mine = own_items(per_type, keys)
+    out = (
+        committed.join(flows, on=keys, how="full", coalesce=True)
+        .join(mine, on=keys, how="full", coalesce=True)
+        .with_columns(pl.exclude(keys).fill_null(zero()))
     )
     # Partnership percentage = commitment share; a fund without commitments shares by paid-in.
     by_commitment = pl.col("committed").sum().over("fund_id") != 0
@@ -304,25 +322,43 @@ def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.D
     return out.with_columns(weight.alias("weight")).sort(keys)
 
 
-def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
-    """Each investor's capital account: net contributed + its largest-remainder share of the
-    fund's cumulative P&L (within a cent of exact), split into the P&L lines (`alloc_<line>`,
-    cents) by cumulative rounding, so the statement's lines add up without rounding noise
-    and the investors' lines sum to the fund's."""
-    fund_lines = funds.select(
-        "fund_id", *(pl.col(line).alias(f"_fund_{line}") for line in PNL_LINES)
-    )
-    out = accounts.join(fund_lines, on="fund_id", how="left").with_columns(
-        pl.col(f"_fund_{line}").fill_null(zero()) for line in PNL_LINES
-    )
-    signed = {f"_fund_{line}": sign for line, sign in PNL_LINES.items()}
-    out = allocate_lines(out, signed, "weight", "fund_id", "investor_id", "_alloc")
-    out = out.rename({f"_alloc_fund_{line}": f"alloc_{line}" for line in PNL_LINES})
-    share = pl.sum_horizontal(pl.col(f"alloc_{line}") * sign for line, sign in PNL_LINES.items())
-    return (
-        out.with_columns(share.cast(CENTS).alias("pnl_share"))
-        .with_columns(
-            (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
+def _allocate_pnl(
+    frames: BookFrames, accounts: pl.DataFrame, funds: pl.DataFrame, at: date
+) -> pl.DataFrame:
+    """Each investor's capital account: net contributed + its own items + its share of the
+    fund's common P&L lines (`common_alloc_<line>`; `alloc_<line>` with its own items), so
+    the statement's lines add up and the investors' lines sum to the fund's (R5).
+
+    Funds with commitments: the cumulative common lines split by today's commitment shares,
+    largest remainder per line (the P&L to date re-balanced at each closing). Funds shared
+    by paid-in (no commitments) with more than one partner: month by month (`by_month`)."""
+    keys = ["fund_id", "investor_id"]
+    out = allocate_common(accounts, funds, "common_alloc_")
+    monthly = _by_paid_in(accounts)
+    first = frames.transactions.get_column("date").min()
+    prev_end = previous_month_end(at)
+    if monthly.height and isinstance(first, date) and prev_end >= first:
+        for month_end in _month_ends(first, prev_end):  # cached oldest first: no deep recursion
+            book_state(frames, month_end)
+        prev = book_state(frames, prev_end)
+        split = by_month(monthly, funds, (prev.accounts, prev.funds))
+        out = pl.concat(
+            [out.join(monthly, on=keys, how="anti"), split.select(out.columns)], how="vertical"
         )
-        .drop(f"_fund_{line}" for line in PNL_LINES)
-    )
+    return with_own_items(out).sort(keys)
+
+
+def _by_paid_in(accounts: pl.DataFrame) -> pl.DataFrame:
+    """The accounts of funds shared by paid-in (no commitments) among several partners."""
+    no_commitments = pl.col("committed").sum().over("fund_id") == 0
+    several = (pl.col("weight") != 0).sum().over("fund_id") > 1
+    return accounts.filter(no_commitments & several)
+
+
+def _month_ends(first: date, last: date) -> list[date]:
+    """The month ends from `first`'s month to `last` (a month end)."""
+    ends, day = [], last
+    while day >= first:
+        ends.append(day)
+        day = previous_month_end(day)
+    return ends[::-1]
