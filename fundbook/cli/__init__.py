@@ -18,6 +18,7 @@ LAZY_COMMANDS = {
     "trial-balance": ("book", "Debits and credits per fund, currency and account."),
     "metrics": ("figures", "Leverage, IRR, multiples and exposure as of a date."),
     "compliance": ("figures", "ITIF mandate rules per sub-fund, failures first."),
+    "equalise": ("equalise", "Ledger rows equalising the partners of a later closing."),
     "explain": ("metrics", "The ledger rows and values behind any figure, from its close."),
     "close": ("close", "Close a month: import, validate, compute, snapshot, lock."),
     "reopen": ("close", "Reopen the latest closed period, with a recorded reason."),

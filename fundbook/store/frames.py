@@ -128,6 +128,16 @@ def frames_from_rows(as_of: date, rows: Mapping[str, Sequence[Mapping[str, Any]]
     return Frames(as_of=as_of, **tables)
 
 
+def frames_from_tables(as_of: date, tables: Mapping[str, pl.DataFrame]) -> Frames:
+    """Frames from typed tables (a validated ledger's rows: `ledger.Book.rows`), as the loader
+    reads them from the book: the columns of `SCHEMAS`, dated rows on or before `as_of`."""
+    out: dict[str, pl.DataFrame] = {}
+    for name in SCHEMAS:
+        df = _conform(name, tables[name]) if name in tables else pl.DataFrame(schema=SCHEMAS[name])
+        out[name] = df.filter(pl.col("date") <= as_of) if name in _DATED else df
+    return Frames(as_of=as_of, **out)
+
+
 def restrict(frames: Frames, as_of: date) -> Frames:
     """The same book seen at an earlier date: dated rows after `as_of` dropped."""
     out: dict[str, Any] = {f.name: getattr(frames, f.name) for f in fields(frames)}
