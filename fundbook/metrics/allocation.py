@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import polars as pl
@@ -22,6 +23,8 @@ PNL_LINES = {
 # The lines a partner-specific row (a fee, expense or income row with an investor_id) moves:
 # its partner's own item, kept out of the fund's common lines (R5).
 OWN_LINES = {"income": "income", "fee": "fees", "expense": "expenses"}
+# The accounts and funds of the book state at a date (state.book_state, cached per date).
+StateAt = Callable[[date], tuple[pl.DataFrame, pl.DataFrame]]
 
 
 def own_items(per_type: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -126,3 +129,48 @@ def by_month(
         )
         for line in PNL_LINES
     ).drop(*(f"_month_{line}" for line in PNL_LINES), *(f"_was_{line}" for line in PNL_LINES))
+
+
+def allocate_accounts(
+    accounts: pl.DataFrame,
+    funds: pl.DataFrame,
+    at: date,
+    first: date | None,
+    state_at: StateAt,
+) -> pl.DataFrame:
+    """Each investor's capital account: net contributed + its own items + its share of the
+    fund's common P&L lines (`common_alloc_<line>`; `alloc_<line>` with its own items), so
+    the statement's lines add up and the investors' lines sum to the fund's (R5).
+
+    Funds with commitments: the cumulative common lines split by the commitment shares at
+    `at`, largest remainder per line (the P&L to date re-balanced at each closing). Funds
+    shared by paid-in (no commitments) among several partners: month by month (`by_month`),
+    from the states at the month ends since the book's `first` date."""
+    keys = ["fund_id", "investor_id"]
+    out = allocate_common(accounts, funds, "common_alloc_")
+    monthly = _by_paid_in(accounts)
+    prev_end = previous_month_end(at)
+    if monthly.height and first is not None and prev_end >= first:
+        for month_end in _month_ends(first, prev_end):  # cached oldest first: no deep recursion
+            state_at(month_end)
+        split = by_month(monthly, funds, state_at(prev_end))
+        out = pl.concat(
+            [out.join(monthly, on=keys, how="anti"), split.select(out.columns)], how="vertical"
+        )
+    return with_own_items(out).sort(keys)
+
+
+def _by_paid_in(accounts: pl.DataFrame) -> pl.DataFrame:
+    """The accounts of funds shared by paid-in (no commitments) among several partners."""
+    no_commitments = pl.col("committed").sum().over("fund_id") == 0
+    several = (pl.col("weight") != 0).sum().over("fund_id") > 1
+    return accounts.filter(no_commitments & several)
+
+
+def _month_ends(first: date, last: date) -> list[date]:
+    """The month ends from `first`'s month to `last` (a month end), oldest first."""
+    ends, day = [], last
+    while day >= first:
+        ends.append(day)
+        day = previous_month_end(day)
+    return ends[::-1]

@@ -9,13 +9,10 @@ import polars as pl
 from fundbook.core.errors import FundbookError
 from fundbook.metrics.allocation import (
     PNL_LINES,
-    allocate_common,
-    by_month,
+    allocate_accounts,
     own_items,
     own_net,
-    previous_month_end,
     with_common_lines,
-    with_own_items,
 )
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import (
@@ -325,40 +322,13 @@ def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.D
 def _allocate_pnl(
     frames: BookFrames, accounts: pl.DataFrame, funds: pl.DataFrame, at: date
 ) -> pl.DataFrame:
-    """Each investor's capital account: net contributed + its own items + its share of the
-    fund's common P&L lines (`common_alloc_<line>`; `alloc_<line>` with its own items), so
-    the statement's lines add up and the investors' lines sum to the fund's (R5).
+    """Each investor's capital account (`allocation.allocate_accounts`); a fund allocated
+    month by month reads the accounts at the month ends from the book states there."""
 
-    Funds with commitments: the cumulative common lines split by today's commitment shares,
-    largest remainder per line (the P&L to date re-balanced at each closing). Funds shared
-    by paid-in (no commitments) with more than one partner: month by month (`by_month`)."""
-    keys = ["fund_id", "investor_id"]
-    out = allocate_common(accounts, funds, "common_alloc_")
-    monthly = _by_paid_in(accounts)
+    def state_at(day: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+        state = book_state(frames, day)
+        return state.accounts, state.funds
+
     first = frames.transactions.get_column("date").min()
-    prev_end = previous_month_end(at)
-    if monthly.height and isinstance(first, date) and prev_end >= first:
-        for month_end in _month_ends(first, prev_end):  # cached oldest first: no deep recursion
-            book_state(frames, month_end)
-        prev = book_state(frames, prev_end)
-        split = by_month(monthly, funds, (prev.accounts, prev.funds))
-        out = pl.concat(
-            [out.join(monthly, on=keys, how="anti"), split.select(out.columns)], how="vertical"
-        )
-    return with_own_items(out).sort(keys)
-
-
-def _by_paid_in(accounts: pl.DataFrame) -> pl.DataFrame:
-    """The accounts of funds shared by paid-in (no commitments) among several partners."""
-    no_commitments = pl.col("committed").sum().over("fund_id") == 0
-    several = (pl.col("weight") != 0).sum().over("fund_id") > 1
-    return accounts.filter(no_commitments & several)
-
-
-def _month_ends(first: date, last: date) -> list[date]:
-    """The month ends from `first`'s month to `last` (a month end)."""
-    ends, day = [], last
-    while day >= first:
-        ends.append(day)
-        day = previous_month_end(day)
-    return ends[::-1]
+    start = first if isinstance(first, date) else None
+    return allocate_accounts(accounts, funds, at, start, state_at)

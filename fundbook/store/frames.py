@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from fundbook.core.dtypes import MONEY, RATE
+from fundbook.ledger.spec import FILES, typed_schema
 from fundbook.store.db import frame, sql
 
 # The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.
@@ -64,7 +65,12 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_line": pl.Int64(),
     },
     "fx_rates": {"date": pl.Date(), "currency": pl.String(), "hkd_per_unit": RATE},
-    "terms": {"fund_id": pl.String(), "equalisation_rate": RATE},
+    # every column of terms.csv (ledger/spec.py): a column added there is read here too
+    "terms": {
+        c: t
+        for c, t in typed_schema(FILES["terms"]).items()
+        if c not in ("source_file", "source_line")
+    },
 }
 _DATED = frozenset({"commitments", "transactions", "valuations", "fx_rates"})
 
