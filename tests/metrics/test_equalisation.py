@@ -188,7 +188,7 @@ def test_three_partners_cents_matched_by_largest_remainder(tmp_path: Path) -> No
             "c2,2025-01-02,lc,contribution,lpc,,33.33,HKD,",
             "i1,2025-01-02,lc,investment,,z,100.00,HKD,",
         ],
-        "valuations": ["2025-06-30,lc,z,100.00,HKD"],
+        "valuations": ["2025-06-30,lc,z,100.00,HKD", "2025-12-31,lc,z,130.00,HKD"],
         "terms": ["lc,0.07"],
     }
     ledger = write_book(tmp_path / "b", rows)
@@ -203,6 +203,21 @@ def test_three_partners_cents_matched_by_largest_remainder(tmp_path: Path) -> No
         ("equalisation_interest_paid", "lpa", "0.57"),
         ("equalisation_interest_paid", "lpc", "0.29"),
     ]
+    booked = write_book(
+        tmp_path / "eq",
+        {
+            **rows,
+            "transactions": [
+                *rows["transactions"],
+                *out.write_csv(include_header=False).splitlines(),
+            ],
+        },
+    )
+    # booked: net paid 50 / 25 / 25 and 30 of gain split 100 : 50 : 50, so 0.65 per dollar each
+    acc = investor_metrics(_frames(booked, END), END).sort("investor_id")
+    per_dollar = (acc["nav"] / acc["committed"]).to_list()
+    assert acc["nav"].to_list() == [D("65.00"), D("32.50"), D("32.50")]
+    assert per_dollar == [D("0.65")] * 3
 
 
 def test_equalise_through_the_cli_appends_rows_that_import(tmp_path: Path) -> None:
