@@ -8,7 +8,6 @@ import polars as pl
 
 from fundbook.core.errors import FundbookError
 from fundbook.metrics.allocation import (
-    PNL_LINES,
     allocate_accounts,
     own_items,
     own_net,
@@ -71,7 +70,6 @@ def book_state(frames: BookFrames, at: date) -> BookState:
 
 
 _FLOW_KEYS = ["fund_id", "investor_id", "type"]
-__all__ = ["PNL_LINES", "book_state"]
 
 
 @per_frames

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import polars as pl
 
 from fundbook.core.errors import FundbookError
-from fundbook.metrics.allocation import OWN_LINES
+from fundbook.metrics.allocation import OWN_LINES, PNL_LINES
 from fundbook.metrics.money import CENTS, allocate_lines, as_money, zero
 from fundbook.metrics.positions import FLOW_COLUMNS, BookState
 from fundbook.metrics.protocol import BookFrames
-from fundbook.metrics.state import PNL_LINES, book_state
+from fundbook.metrics.state import book_state
 
 STATEMENT_LINES = (
     "beginning_nav",
