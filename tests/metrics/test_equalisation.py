@@ -10,6 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fundbook.cli import cli
 from fundbook.core.errors import FundbookError
@@ -17,7 +19,7 @@ from fundbook.ledger import read_book
 from fundbook.metrics.equalisation import equalisation_rows
 from fundbook.metrics.performance import investor_metrics
 from fundbook.metrics.statement import capital_account_statement
-from fundbook.store.frames import Frames, frames_from_tables
+from fundbook.store.frames import Frames, frames_from_rows, frames_from_tables
 from ledger_kit import write_book
 
 D = Decimal
@@ -258,3 +260,129 @@ def test_equalise_of_an_unknown_fund_is_a_clean_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "unknown fund 'nope'" in result.stderr
+
+
+def _as_txns(rows: pl.DataFrame, start: int) -> list[dict[str, object]]:
+    """Rows of `equalisation_rows` as frame rows (after the book's `start` rows)."""
+    return [
+        {
+            "txn_id": r["txn_id"],
+            "date": date.fromisoformat(r["date"]),
+            "fund_id": r["fund_id"],
+            "type": r["type"],
+            "investor_id": r["investor_id"],
+            "holding_id": None,
+            "amount_fund": D(r["amount"]),
+            "source_file": "transactions.csv",
+            "source_line": start + i,
+        }
+        for i, r in enumerate(rows.iter_rows(named=True))
+    ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    earlier=st.lists(st.integers(10**4, 10**9), min_size=1, max_size=3),
+    later=st.integers(10**4, 10**9),
+    calls=st.lists(st.integers(1, 60), min_size=1, max_size=3),
+    gain=st.integers(-(10**6), 10**7),
+    rate=st.sampled_from([None, D("0.08"), D("0.0725")]),
+)
+def test_equalised_partners_hold_the_same_nav_per_dollar_committed(
+    earlier: list[int], later: int, calls: list[int], gain: int, rate: Decimal | None
+) -> None:
+    """Random first-closing commitments (cents), calls (percent of them, split in cents by
+    largest remainder), a later partner and a mark: once equalised, every partner's NAV per
+    dollar committed is the same within the cents of rounding, the totals match exactly, and
+    no unfunded commitment is negative."""
+    from fundbook.metrics.money import CENTS, allocate
+
+    lps = [f"p{i}" for i in range(len(earlier))] + ["late"]
+    committed = dict(zip(lps, [*earlier, later], strict=True))
+    commitments = [
+        {"fund_id": "f", "investor_id": lp, "date": date(2025, 1, 1), "amount_fund": D(c) / 100}
+        for lp, c in zip(lps[:-1], earlier, strict=True)
+    ] + [{"fund_id": "f", "investor_id": "late", "date": CLOSING, "amount_fund": D(later) / 100}]
+    txns, total = [], sum(earlier)
+    for n, pct in enumerate(calls):
+        call = total * pct // 100 // len(calls)
+        split = allocate(
+            pl.DataFrame({"lp": lps[:-1], "w": earlier, "g": 1, "a": call}).cast(
+                {"w": CENTS, "a": CENTS}
+            ),
+            "a",
+            "w",
+            "g",
+            "lp",
+            "paid",
+        )
+        for lp, paid in split.select("lp", "paid").iter_rows():
+            day = date(2025, 2 + n, 1)
+            txns.append(_row(len(txns), day, "contribution", D(paid) / 100, investor=lp))
+    paid_in = sum(t["amount_fund"] for t in txns)
+    txns.append(_row(len(txns), date(2025, 5, 1), "investment", paid_in, holding="z"))
+    marks = [
+        {
+            "date": END,
+            "fund_id": "f",
+            "holding_id": "z",
+            "fair_value_fund": max(paid_in + D(gain) / 100, D(0)),
+        }
+    ]
+    base = {
+        "funds": [{"fund_id": "f", "name": "F", "kind": "sub_fund", "currency": "HKD"}],
+        "investors": [{"investor_id": lp, "name": lp, "kind": "social_capital"} for lp in lps],
+        "companies": [
+            {"company_id": "z", "name": "z", "theme": "other", "hk_nexus": True, "country": "HK"}
+        ],
+        "commitments": commitments,
+        "valuations": marks,
+        "terms": [{"fund_id": "f", "equalisation_rate": rate}],
+    }
+    rows = equalisation_rows(
+        frames_from_rows(CLOSING, {**base, "transactions": txns}), "f", CLOSING
+    )
+    amounts = {
+        t: D(0)
+        for t in (
+            "equalisation_contribution",
+            "equalisation_distribution",
+            "equalisation_interest_received",
+            "equalisation_interest_paid",
+        )
+    }
+    for kind, amount in rows.select("type", "amount").iter_rows():
+        amounts[kind] += D(amount)
+    assert amounts["equalisation_contribution"] == amounts["equalisation_distribution"]
+    assert amounts["equalisation_interest_received"] == amounts["equalisation_interest_paid"]
+    frames = frames_from_rows(END, {**base, "transactions": [*txns, *_as_txns(rows, len(txns))]})
+    acc = investor_metrics(frames, END)
+    assert all(u >= 0 for u in acc["unfunded"])
+    per_dollar = [
+        nav / (D(committed[lp]) / 100)
+        for lp, nav in zip(acc["investor_id"], acc["nav"], strict=True)
+    ]
+    # each account is within a few cents of exact (the call splits, the catch-up, the P&L split)
+    slack = max(D(4) / 100 / (D(c) / 100) for c in committed.values())
+    assert max(per_dollar) - min(per_dollar) <= 2 * slack
+
+
+def _row(
+    n: int,
+    day: date,
+    kind: str,
+    amount: Decimal,
+    investor: str | None = None,
+    holding: str | None = None,
+) -> dict[str, object]:
+    return {
+        "txn_id": f"t{n}",
+        "date": day,
+        "fund_id": "f",
+        "type": kind,
+        "investor_id": investor,
+        "holding_id": holding,
+        "amount_fund": amount,
+        "source_file": "transactions.csv",
+        "source_line": n + 2,
+    }
