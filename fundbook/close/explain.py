@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from fundbook import metrics
-from fundbook.close.figures import BOOK_LEVELS
+from fundbook.close.figures import book_levels
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import (
     LEVEL_KEYS,
@@ -199,11 +199,7 @@ def _compute(
 ) -> Stored:
     """The levels `wanted` computed at an open date as a close computes them."""
     computed = stored_at(frames, at, wanted)
-    levels = dict(computed.levels)
-    bound = {"period_end": at, "quarter_start": Period(at.year, at.month).quarter_start}
-    for level, query, params in BOOK_LEVELS:
-        if level in wanted:
-            levels[level] = frame(con, sql(query), {k: bound[k] for k in params})
+    levels = {**computed.levels, **book_levels(con, at, wanted)}
     computed = replace(computed, levels=levels, reference=_reference(con))
     return _with_previous(con, computed, frames, at, wanted)
 

@@ -44,7 +44,7 @@ Everything needed to re-perform the close without fundbook's database.
 - `statements.csv|.parquet`: the ILPA capital account statements (period, QTD, YTD, ITD).
 - `lineage/cash_flows.csv|.parquet`: the dated cash flows behind every IRR and multiple (with
   the ledger row's `file:line`), the as-of value as the final flow, as `fundbook explain`
-  shows them (one producer: `fundbook.metrics.lineage.irr_flows`).
+  shows them and the XIRR solves them (one producer: `fundbook.metrics.returns.irr_inputs`).
 - `sql/`: the SQL files of this fundbook version; `uv.lock` and `versions.json`: the exact
   versions of fundbook's dependencies.
 - `MANIFEST.sha256`: SHA-256 of every other file (`sha256sum -c MANIFEST.sha256`).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -19,16 +19,30 @@ from fundbook.close.snapshot import (
     stored_form,
 )
 from fundbook.core.errors import FundbookError
+from fundbook.core.types import INFO_LEVELS
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import Frames, load_frames
 
-# Levels read straight from the booked rows: (level, SQL file, the parameters it binds).
+# Levels read straight from the booked rows: (level, SQL file, the parameters it binds); the
+# reference levels each from `close_<level>`.
 BOOK_LEVELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("flow", "close_flows", ("quarter_start", "period_end")),
-    ("fund_info", "close_fund_info", ()),
-    ("investor_info", "close_investor_info", ()),
-    ("company_info", "close_company_info", ()),
+    *((level, f"close_{level}", ()) for level in INFO_LEVELS),
 )
+
+
+def book_levels(
+    con: duckdb.DuckDBPyConnection, at: dt.date, wanted: Iterable[str] | None = None
+) -> dict[str, pl.DataFrame]:
+    """The levels read from the booked rows (BOOK_LEVELS; those `wanted`, else all) as of
+    `at` (a period end, or an open date: its flows since its quarter's start)."""
+    params = {"period_end": at, "quarter_start": Period(at.year, at.month).quarter_start}
+    chosen = set(LEVEL_KEYS if wanted is None else wanted)
+    return {
+        level: frame(con, sql(query), {k: params[k] for k in names})
+        for level, query, names in BOOK_LEVELS
+        if level in chosen
+    }
 
 
 @dataclass
@@ -61,9 +75,7 @@ def compute(
     frames = load_frames(con, end)
     say("computing the figures of every level")
     produced = metrics.figures(frames, end, period.previous_quarter_end)
-    params = {"period_end": end, "quarter_start": period.quarter_start}
-    for level, query, names in BOOK_LEVELS:
-        produced[level] = frame(con, sql(query), {k: params[k] for k in names})
+    produced.update(book_levels(con, end))
     say("computing capital account statements")
     statements = statement_lines(frames, period, period_start, inception)
     undeclared = sorted(set(produced) ^ set(LEVEL_KEYS))

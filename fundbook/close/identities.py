@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import duckdb
 import polars as pl
@@ -11,11 +10,12 @@ import polars as pl
 from fundbook.close.figures import Computed
 from fundbook.close.snapshot import STATEMENT_LINES
 from fundbook.core.dtypes import MONEY
+from fundbook.metrics.money import CENTS, cents, divide_half_even, from_cents, zero
+from fundbook.metrics.state import exact_account, in_holder_currency, partnership_weights
 from fundbook.metrics.statement import ROLL_FORWARD
 from fundbook.store.db import frame, sql
 
 ZERO = pl.lit(0, MONEY)
-CENT, TINY = Decimal("0.01"), Decimal("0.0001")
 _KEYS = ["basis", "fund_id", "investor_id"]
 
 
@@ -77,31 +77,29 @@ def investors_sum_to_fund(statements: pl.DataFrame) -> list[str]:
 
 def nav_from_the_book(con: duckdb.DuckDBPyConnection, computed: Computed) -> list[str]:
     """Each fund's NAV (metrics, from its positions) equals its NAV recomputed from the booked
-    rows in SQL (`close_nav_book`), and its investors' capital accounts add up to it."""
-    book = frame(con, sql("close_nav_book"), {"period_end": computed.period.end})
+    rows in SQL (`close_nav_book`), its investors' capital accounts add up to it, and each is
+    its share recomputed from the booked rows (`close_partners`)."""
+    params = {"period_end": computed.period.end}
+    book = frame(con, sql("close_nav_book"), params)
+    partners = frame(con, sql("close_partners"), params)
     levels = computed.levels
-    return nav_ties(levels["fund"], levels["holding"], levels["investor"], book)
+    return nav_ties(levels["fund"], levels["holding"], levels["investor"], book, partners)
 
 
 def nav_ties(
-    funds: pl.DataFrame, holdings: pl.DataFrame, investors: pl.DataFrame, book: pl.DataFrame
+    funds: pl.DataFrame,
+    holdings: pl.DataFrame,
+    investors: pl.DataFrame,
+    book: pl.DataFrame,
+    partners: pl.DataFrame,
 ) -> list[str]:
     """Fund NAV = the book's cash + its holdings valued from the booked rows (`book`:
-    `close_nav_book`) = the sum of its investors' NAV.
+    `close_nav_book`) = the sum of its investors' NAV; and each capital account, and each
+    holding of a fund of the book, is the share the booked rows give (`capital_account_ties`).
 
     A holding that is a fund of the book (the book names the holder's LP investor in it) is
-    valued by the metrics from that capital account: its value must be the investor's `nav`
-    in the held fund, converted at the day's rates (`capital_account_ties`)."""
-    held = holdings.select("fund_id", "holding_id", pl.col("fair_value").alias("_metric"))
-    value = pl.col("value").cast(MONEY)
-    valued = book.join(held, on=["fund_id", "holding_id"], how="left").select(
-        "fund_id",
-        pl.when(pl.col("lp_investor_id").is_not_null())
-        .then(pl.coalesce(pl.col("_metric").cast(MONEY), value))
-        .otherwise(value)
-        .alias("value"),
-    )
-    second = valued.group_by("fund_id").agg(pl.col("value").sum().alias("book_nav"))
+    counted here at its metrics value, which `capital_account_ties` recomputes."""
+    second = book_navs_of(holdings, book)
     accounts = investors.group_by("fund_id").agg(pl.col("nav").cast(MONEY).sum().alias("_sum"))
     joined = (
         funds.select("fund_id", pl.col("nav").cast(MONEY))
@@ -120,59 +118,136 @@ def nav_ties(
         f"to {r['_sum']}"
         for r in unequal.iter_rows(named=True)
     ]
-    return problems + capital_account_ties(holdings, investors, book)
+    return problems + capital_account_ties(holdings, investors, book, partners, second)
+
+
+def book_navs_of(holdings: pl.DataFrame, book: pl.DataFrame) -> pl.DataFrame:
+    """Per fund, the NAV of the booked rows (`book_nav`): cash plus holdings, a fund of the
+    book at its metrics value (tied to the booked rows by `capital_account_ties`)."""
+    held = holdings.select("fund_id", "holding_id", pl.col("fair_value").alias("_metric"))
+    value = pl.col("value").cast(MONEY)
+    valued = book.join(held, on=["fund_id", "holding_id"], how="left").select(
+        "fund_id",
+        pl.when(pl.col("lp_investor_id").is_not_null())
+        .then(pl.coalesce(pl.col("_metric").cast(MONEY), value))
+        .otherwise(value)
+        .alias("value"),
+    )
+    return valued.group_by("fund_id").agg(pl.col("value").sum().alias("book_nav"))
+
+
+def booked_shares(partners: pl.DataFrame, book_navs: pl.DataFrame) -> pl.DataFrame:
+    """Each LP's exact capital account from the booked rows, as cents `_num` / `_total`: net
+    contributed + its own items + the fund's common P&L (booked NAV - contributions +
+    distributions - the partners' own items) x its partnership weight
+    (`state.partnership_weights`) / the fund's total weight (1 if none)."""
+    money = ("committed", "contributions", "distributions", "own")
+    navs = book_navs.select("fund_id", cents(pl.col("book_nav")).alias("_nav"))
+    rows = partnership_weights(partners.with_columns(cents(pl.col(c)) for c in money))
+    rows = rows.join(navs, on="fund_id", how="left").with_columns(pl.col("_nav").fill_null(zero()))
+    pnl = (
+        pl.col("_nav")
+        - pl.col("contributions").sum().over("fund_id")
+        + pl.col("distributions").sum().over("fund_id")
+        - pl.col("own").sum().over("fund_id")
+    )
+    total = pl.when(pl.col("weight_total") != 0).then(pl.col("weight_total")).otherwise(1)
+    rows = rows.with_columns(pnl.alias("common_pnl"), total.cast(CENTS).alias("_total"))
+    return rows.select(
+        "fund_id", "investor_id", "_total", exact_account(pl.col("_total")).alias("_num")
+    )
 
 
 def capital_account_ties(
-    holdings: pl.DataFrame, investors: pl.DataFrame, book: pl.DataFrame
+    holdings: pl.DataFrame,
+    investors: pl.DataFrame,
+    book: pl.DataFrame,
+    partners: pl.DataFrame,
+    book_navs: pl.DataFrame,
 ) -> list[str]:
-    """Each holding of a fund of the book is valued at the holder's LP investor's capital
-    account in the held fund (`nav` of the investor level) x rate(held) / rate(holder), within
-    one cent x that ratio plus half a cent: the metrics convert the exact account, which the
-    rounded `nav` is within a cent of (docs/methods.md), and round the product once."""
-    links = book.filter(pl.col("lp_investor_id").is_not_null())
-    metric = {
-        (r["fund_id"], r["holding_id"]): r["fair_value"]
-        for r in holdings.join(links, on=["fund_id", "holding_id"], how="semi")
-        .select("fund_id", "holding_id", "fair_value")
-        .iter_rows(named=True)
-    }
-    account = {
-        (r["fund_id"], r["investor_id"]): r["nav"]
-        for r in investors.select("fund_id", "investor_id", "nav").iter_rows(named=True)
-    }
-    problems = []
-    for r in links.iter_rows(named=True):
-        fund, held, lp = r["fund_id"], r["holding_id"], r["lp_investor_id"]
-        value, nav = metric.get((fund, held)), account.get((held, lp))
-        where = f"fund {fund}, holding {held}"
-        if value is None or nav is None or r["held_rate"] is None or r["holder_rate"] is None:
-            problems.append(
-                f"{where}: cannot be tied to {lp}'s capital account in {held}: value "
-                f"{value}, account {nav}, rates {r['held_rate']} / {r['holder_rate']}"
-            )
-            continue
-        ratio = Decimal(r["held_rate"]) / Decimal(r["holder_rate"])
-        converted = Decimal(nav) * ratio
-        allowed = CENT * ratio + CENT / 2
-        if abs(Decimal(value) - converted) > allowed:
-            problems.append(
-                f"{where}: valued at {value} from a capital account but {lp}'s capital "
-                f"account in {held} is {nav}, {converted.quantize(CENT)} at the rates "
-                f"{r['held_rate']} / {r['holder_rate']} (off by more than {allowed.quantize(TINY)})"
-            )
-    return problems
+    """Each capital account (`nav` of the investor level) is within a cent of its share of
+    the fund recomputed from the booked rows (`booked_shares`; the metrics allocate by largest
+    remainder); and each holding of a fund of the book (`book` names the holder's LP investor)
+    is that exact share x rate(held) / rate(holder), rounded half-even once, to the cent."""
+    shares = booked_shares(partners, book_navs)
+    return _account_problems(investors, shares) + _interest_problems(holdings, book, shares)
 
 
-def paid_in_within_commitment(investor_levels: pl.DataFrame) -> list[str]:
-    """No investor has paid in more than it committed (its unfunded commitment, with the
-    recallable distributions added back, is never negative)."""
-    if not {"paid_in", "committed", "unfunded"} <= set(investor_levels.columns):
-        return ["investor metrics lack paid_in, committed or unfunded"]
-    bad = investor_levels.filter(pl.col("unfunded") < 0)
+def _account_problems(investors: pl.DataFrame, shares: pl.DataFrame) -> list[str]:
+    keys = ["fund_id", "investor_id"]
+    mine = investors.select(*keys, pl.col("nav").cast(MONEY), cents(pl.col("nav")).alias("_nav"))
+    joined = shares.join(mine, on=keys, how="left").with_columns(
+        from_cents(divide_half_even(pl.col("_num"), pl.col("_total"))).alias("_booked")
+    )
+    off = (pl.col("_nav") * pl.col("_total") - pl.col("_num")).abs() >= pl.col("_total")
+    bad = joined.filter(pl.col("_nav").is_null() | off)
+    return [
+        f"fund {r['fund_id']}, investor {r['investor_id']}: capital account "
+        f"{r['nav']} but its share of the fund from the booked rows is "
+        f"{r['_booked']} (net contributed + P&L x weight / total weight, within a cent)"
+        for r in bad.iter_rows(named=True)
+    ]
+
+
+def _interest_problems(
+    holdings: pl.DataFrame, book: pl.DataFrame, shares: pl.DataFrame
+) -> list[str]:
+    rates = pl.format("{} / {}", pl.col("held_rate"), pl.col("holder_rate"))
+    links = (
+        book.filter(pl.col("lp_investor_id").is_not_null())
+        .join(
+            holdings.select("fund_id", "holding_id", "fair_value"),
+            on=["fund_id", "holding_id"],
+            how="left",
+        )
+        .join(
+            shares.rename({"fund_id": "holding_id", "investor_id": "lp_investor_id"}),
+            on=["holding_id", "lp_investor_id"],
+            how="left",
+        )
+    )
+    expected = in_holder_currency(pl.col("_num"), pl.col("_total"))
+    links = links.with_columns(
+        from_cents(expected).alias("_expected"),
+        from_cents(divide_half_even(pl.col("_num"), pl.col("_total"))).alias("_account"),
+        rates.alias("_rates"),
+    )
+    missing = pl.any_horizontal(pl.col("fair_value", "_num", "held_rate", "holder_rate").is_null())
+    problems = [
+        f"fund {r['fund_id']}, holding {r['holding_id']}: cannot be tied to "
+        f"{r['lp_investor_id']}'s capital account in {r['holding_id']}: value "
+        f"{r['fair_value']}, account {r['_account']}, rates {r['_rates']}"
+        for r in links.filter(missing).iter_rows(named=True)
+    ]
+    wrong = links.filter(~missing & (pl.col("fair_value").cast(MONEY) != pl.col("_expected")))
+    return problems + [
+        f"fund {r['fund_id']}, holding {r['holding_id']}: valued at {r['fair_value']} from a "
+        f"capital account but {r['lp_investor_id']}'s capital account in {r['holding_id']} "
+        f"from the booked rows is {r['_account']}, {r['_expected']} at the rates {r['_rates']}"
+        for r in wrong.iter_rows(named=True)
+    ]
+
+
+def paid_in_within_commitment(
+    investor_levels: pl.DataFrame, statements: pl.DataFrame | None = None
+) -> list[str]:
+    """No investor has paid in more than it committed, plus what was returned to it as
+    recallable (the ITD statements' recallable_distributions, when given)."""
+    if not {"paid_in", "committed"} <= set(investor_levels.columns):
+        return ["investor metrics lack paid_in or committed"]
+    keys = ["fund_id", "investor_id"]
+    levels = investor_levels.with_columns(pl.lit(0, MONEY).alias("_recallable"))
+    if statements is not None:
+        itd = statements.filter((pl.col("basis") == "ITD") & pl.col("investor_id").is_not_null())
+        back = itd.select(*keys, pl.col("recallable_distributions").cast(MONEY).alias("_back"))
+        levels = levels.join(back, on=keys, how="left").with_columns(
+            pl.col("_back").fill_null(ZERO).alias("_recallable")
+        )
+    bad = levels.filter(pl.col("paid_in") > pl.col("committed") + pl.col("_recallable"))
     return [
         f"fund {r['fund_id']}, investor {r['investor_id']}: paid-in {r['paid_in']} exceeds "
         f"commitment {r['committed']}"
+        + (f" and recallable distributions {r['_recallable']}" if r["_recallable"] else "")
         for r in bad.iter_rows(named=True)
     ]
 
@@ -270,7 +345,7 @@ def check_all(
         *statement_roll_forward(statements),
         *investors_sum_to_fund(statements),
         *nav_from_the_book(con, computed),
-        *paid_in_within_commitment(computed.levels["investor"]),
+        *paid_in_within_commitment(computed.levels["investor"], statements),
         *ledger_ties_to_figures(con, computed),
         *continues_previous(statements, previous_itd),
     ]

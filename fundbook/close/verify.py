@@ -80,8 +80,7 @@ def _unchained(con: duckdb.DuckDBPyConnection) -> list[CloseCheck]:
     stray = [
         t.name
         for t in chain.tables(con)
-        if t.name not in setup
-        and scalar(con, f"SELECT count(*) FROM {chain.quote(t.name)}")  # names from the catalog
+        if t.name not in setup and scalar(con, sql("table_row_count"), {"table": t.name})
     ]
     if not stray:
         return []

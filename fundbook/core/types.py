@@ -96,6 +96,9 @@ NET_FLOW_SIGN = {
 }
 GROSS_FLOW_SIGN = {"investment": -1, "proceeds": 1, "income": 1}
 REPORTING_CURRENCY = "HKD"
+# Levels of reference data (a snapshot's text levels, read from the booked rows by the close):
+# every figure is text (a year too), shown as its row holds it.
+INFO_LEVELS = ("fund_info", "investor_info", "company_info")
 
 # ITIF rules (DOMAIN.md).
 ITIF_MIN_SUB_FUND_SIZE_HKD = 2_000_000_000

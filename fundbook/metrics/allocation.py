@@ -161,10 +161,10 @@ def allocate_accounts(
 
 
 def _by_paid_in(accounts: pl.DataFrame) -> pl.DataFrame:
-    """The accounts of funds shared by paid-in (no commitments) among several partners."""
-    no_commitments = pl.col("committed").sum().over("fund_id") == 0
+    """The accounts of funds shared by paid-in (`weight_basis`, state.partnership_weights)
+    among several partners."""
     several = (pl.col("weight") != 0).sum().over("fund_id") > 1
-    return accounts.filter(no_commitments & several)
+    return accounts.filter((pl.col("weight_basis") == "paid_in") & several)
 
 
 def _month_ends(first: date, last: date) -> list[date]:

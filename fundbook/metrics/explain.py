@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.errors import NotFound
+from fundbook.core.types import INFO_LEVELS
 from fundbook.metrics import explain_board as board
 from fundbook.metrics import explain_book as book
 from fundbook.metrics import explain_holding, explain_statement, explain_theme
@@ -27,8 +28,6 @@ FORMULAS = {
     "constant": "a constant of the rules (fundbook.core.types)",
     "derived": "as the metrics' rule gives it (the derived line)",
 }
-# Levels of reference data: every figure is text (a year too), shown as its row holds it.
-TEXT_LEVELS = ("fund_info", "investor_info", "company_info")
 Recipe = Callable[[Ctx, str], pl.DataFrame]
 # Every level of a snapshot (and `statement`, the capital account statements) and its recipe.
 RECIPES: dict[str, Recipe] = {
@@ -47,9 +46,7 @@ RECIPES: dict[str, Recipe] = {
     "cash_flow": other.cash_flow_lines,
     "fund_movement": board.movement_lines,
     "flow": other.flow_lines,
-    "fund_info": other.info_lines,
-    "investor_info": other.info_lines,
-    "company_info": other.info_lines,
+    **dict.fromkeys(INFO_LEVELS, other.info_lines),
     "statement": explain_statement.statement_lines,
 }
 __all__ = ["FORMULAS", "RECIPES", "Stored", "derived_text", "explain"]
@@ -72,7 +69,7 @@ def explain(
     ctx = Ctx(frames, stored, as_of, level, row)
     lines = RECIPES[level](ctx, figure)
     value = row[figure]
-    kind = "text" if level in TEXT_LEVELS else _kind(lines, value)
+    kind = "text" if level in INFO_LEVELS else _kind(lines, value)
     result = ln.value_line(
         f"{figure} = {FORMULAS[kind]}" if value is not None else f"{figure}: undefined (null)",
         None if kind in ("text", "derived") else value,

@@ -56,12 +56,13 @@ def look_through_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
 
 
 def _weights(ctx: Ctx, fund: str, investor: str) -> tuple[str, Decimal, Decimal]:
-    """The partnership weight: its commitment, or its paid-in when the fund has none committed;
-    and the fund's total of that weight."""
-    peers = ctx.level_rows("investor").filter(pl.col("fund_id") == fund)
-    column = "committed" if sum(peers["committed"].to_list(), Decimal(0)) else "paid_in"
-    mine = peers.filter(pl.col("investor_id") == investor)[column].to_list()
-    return column, sum(mine, Decimal(0)), sum(peers[column].to_list(), Decimal(0))
+    """The partnership weight's basis, the investor's weight and the fund's total weight
+    (`state.partnership_weights`)."""
+    peers = ctx.partners(fund)
+    if peers.height == 0:
+        return "paid_in", Decimal(0), Decimal(0)
+    mine = peers.filter(pl.col("investor_id") == investor)["weight"].to_list()
+    return peers["weight_basis"][0], sum(mine, Decimal(0)), peers["weight_total"][0]
 
 
 # -- a holding's rank, shares of its fund's holdings and realisation ---------------------------

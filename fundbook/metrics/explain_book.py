@@ -15,6 +15,7 @@ from fundbook.core.types import CASH_SIGN
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.state import partnership_weights
 from fundbook.metrics.statement import ROLL_FORWARD
 
 _CASH = {t: s for t, s in CASH_SIGN.items() if s != 0}
@@ -72,6 +73,12 @@ class Ctx:
 
     def level_rows(self, level: str) -> pl.DataFrame:
         return self.stored.levels.get(level, pl.DataFrame())
+
+    def partners(self, fund_id: str | None = None) -> pl.DataFrame:
+        """The investor level's rows (of `fund_id`, else all) with their partnership weight,
+        its basis and their fund's total (`state.partnership_weights`)."""
+        rows = partnership_weights(self.level_rows("investor"), "committed", "paid_in")
+        return rows if fund_id is None else rows.filter(pl.col("fund_id") == fund_id)
 
     def figure(
         self, column: str, role: str = "term", sign: int = 1, label: str = ""
@@ -280,9 +287,9 @@ def _capital_account(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
 
 
 def _commitment_share(ctx: Ctx) -> pl.DataFrame:
-    """Its partnership weight over the fund's: commitments, or paid-in when none committed."""
-    peers = ctx.level_rows("investor").filter(pl.col("fund_id") == ctx.row["fund_id"])
-    column = "committed" if sum(peers["committed"].to_list(), Decimal(0)) != 0 else "paid_in"
+    """Its partnership weight over the fund's (`state.partnership_weights`)."""
+    peers = ctx.partners(ctx.row["fund_id"])
+    column = peers["weight_basis"][0] if peers.height else "paid_in"
     label = pl.format("{} of investor {}", pl.lit(column), "investor_id")
     where = f"{ctx.stored.where}: investor.{column}"
     return ln.concat(

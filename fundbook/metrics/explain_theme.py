@@ -139,15 +139,12 @@ _EXPOSURE = {
 def _through(ctx: Ctx, companies: pl.DataFrame, holders: list[str], to: str) -> list[pl.DataFrame]:
     """Each sub-fund's company holdings times the holder's partnership share there."""
     lps = ctx.frames.investors.filter(pl.col("fund_id").is_in(holders))["investor_id"].to_list()
-    accounts = ctx.level_rows("investor")
     parts = []
-    for acc in accounts.filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
-        peers = accounts.filter(pl.col("fund_id") == acc["fund_id"])
-        column = "committed" if sum(peers["committed"].to_list(), Decimal(0)) else "paid_in"
-        total = sum(peers[column].to_list(), Decimal(0))
+    for acc in ctx.partners().filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
+        column, weight, total = acc["weight_basis"], acc["weight"], acc["weight_total"]
         if total == 0:
             continue
-        via = f" x {acc[column]} / {total} ({acc['investor_id']}'s {column} share)"
+        via = f" x {weight} / {total} ({acc['investor_id']}'s {column} share)"
         held = companies.filter(pl.col("fund_id") == acc["fund_id"])
-        parts.append(shared(ctx, held, (acc[column], total, via), to))
+        parts.append(shared(ctx, held, (weight, total, via), to))
     return parts

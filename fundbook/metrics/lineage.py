@@ -10,8 +10,8 @@ from typing import Any
 
 import polars as pl
 
-from fundbook.core.types import GROSS_FLOW_SIGN, NET_FLOW_SIGN
 from fundbook.metrics.money import MONEY, RATE, cents, convert, from_cents
+from fundbook.metrics.returns import KEYS, TERMINALS, irr_inputs
 
 # One line of an explanation. `role` says how the line enters the figure's arithmetic:
 # term (added), numerator / denominator (each added, then divided), flow (a dated flow of an
@@ -157,6 +157,7 @@ def concat(parts: Iterable[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(frames) if frames else empty()
 
 
+_IDS = ("investor_id", "holding_id")
 IRR_COLUMNS = (
     "basis",
     "level",
@@ -177,84 +178,28 @@ def irr_flows(
     """Every dated flow behind the IRRs and multiples of a set of figures, in a fixed order.
 
     `net` rows are the investor ↔ fund flows plus the capital account (`nav`) at `as_of`, per
-    investor and per fund; `gross` rows are the fund ↔ holding flows plus fair values, per
-    holding and per fund. The values at `as_of` are the figures' own (`levels`: fund,
-    investor, holding), so the flows give back every stored IRR.
+    investor and per fund; `gross` rows are the fund ↔ holding flows plus the holding's fair
+    value, or the fund's holdings' value, per holding and per fund: the flows the XIRR solves
+    (`returns.irr_inputs`), closed by the figures' own values (`levels`: fund, investor,
+    holding), so they give back every stored IRR.
     """
     txns = transactions.filter(pl.col("date") <= as_of)
-    parts = (*_net(txns, levels, as_of), *_gross(txns, levels, as_of))
+    parts = []
+    for (basis, level), figure in TERMINALS.items():
+        keys = {k: pl.String() for k in KEYS[level]}
+        values = levels.get(level, pl.DataFrame(schema={**keys, figure: MONEY}))
+        flows = irr_inputs(txns, basis, level, values, as_of, detail=True)
+        parts.append(
+            flows.with_columns(
+                pl.lit(basis).alias("basis"),
+                pl.lit(level).alias("level"),
+                *(pl.lit(None, pl.String).alias(k) for k in _IDS if k not in keys),
+                from_cents(pl.col("amount")).cast(MONEY).alias("amount"),
+            )
+        )
     out = pl.concat([p.select(*IRR_COLUMNS) for p in parts], how="vertical")
     order = ["basis", "level", "fund_id", "investor_id", "holding_id", "date", "flow", "txn_id"]
     return out.sort(order, nulls_last=False)
-
-
-def _signed(txns: pl.DataFrame, signs: Mapping[str, int]) -> pl.DataFrame:
-    sign = pl.col("type").replace_strict(dict(signs), default=0, return_dtype=pl.Int8)
-    return txns.filter(pl.col("type").is_in(list(signs))).select(
-        "fund_id",
-        "investor_id",
-        "holding_id",
-        "date",
-        pl.col("type").alias("flow"),
-        "txn_id",
-        pl.format("{}:{}", "source_file", "source_line").alias("source"),
-        (pl.col("amount_fund").cast(MONEY) * sign).cast(MONEY).alias("amount"),
-    )
-
-
-def _terminal(
-    levels: Mapping[str, pl.DataFrame], level: str, figure: str, as_of: dt.date
-) -> pl.DataFrame:
-    rows = levels.get(level, pl.DataFrame(schema={"fund_id": pl.String, figure: MONEY}))
-    return rows.select(
-        *[
-            pl.col(c) if c in rows.columns else pl.lit(None, pl.String).alias(c)
-            for c in ("fund_id", "investor_id", "holding_id")
-        ],
-        pl.lit(as_of).alias("date"),
-        pl.lit(figure).alias("flow"),
-        pl.lit(None, pl.String).alias("txn_id"),
-        pl.lit(f"{level}.{figure}").alias("source"),
-        pl.col(figure).cast(MONEY).alias("amount"),
-    ).filter(pl.col("amount").is_not_null())
-
-
-def _tag(df: pl.DataFrame, basis: str, level: str, keep: tuple[str, ...]) -> pl.DataFrame:
-    nulls = [
-        pl.lit(None, pl.String).alias(c) for c in ("investor_id", "holding_id") if c not in keep
-    ]
-    return df.with_columns(pl.lit(basis).alias("basis"), pl.lit(level).alias("level"), *nulls)
-
-
-def _net(
-    txns: pl.DataFrame, levels: Mapping[str, pl.DataFrame], as_of: dt.date
-) -> list[pl.DataFrame]:
-    net = _signed(txns.filter(pl.col("investor_id").is_not_null()), NET_FLOW_SIGN)
-    investor_nav = _terminal(levels, "investor", "nav", as_of)
-    fund_nav = _terminal(levels, "fund", "nav", as_of).drop("investor_id")
-    per_fund = pl.concat([net.drop("investor_id"), fund_nav], how="diagonal")
-    return [
-        _tag(pl.concat([net, investor_nav], how="diagonal"), "net", "investor", ("investor_id",)),
-        _tag(per_fund, "net", "fund", ()),
-    ]
-
-
-def _gross(
-    txns: pl.DataFrame, levels: Mapping[str, pl.DataFrame], as_of: dt.date
-) -> list[pl.DataFrame]:
-    gross = _signed(txns.filter(pl.col("holding_id").is_not_null()), GROSS_FLOW_SIGN)
-    holding_value = _terminal(levels, "holding", "fair_value", as_of)
-    fund_value = (
-        holding_value.group_by("fund_id", "date", "flow", "source")
-        .agg(pl.col("amount").sum().cast(MONEY))
-        .with_columns(pl.lit(None, pl.String).alias("txn_id"))
-    )
-    per_holding = pl.concat([gross, holding_value], how="diagonal").drop("investor_id")
-    per_fund = pl.concat([gross.drop("holding_id", "investor_id"), fund_value], how="diagonal")
-    return [
-        _tag(per_holding, "gross", "holding", ("holding_id",)),
-        _tag(per_fund, "gross", "fund", ()),
-    ]
 
 
 def irr_lines(flows: pl.DataFrame) -> pl.DataFrame:

@@ -6,10 +6,10 @@ from datetime import date
 
 import polars as pl
 
-from fundbook.core.types import GROSS_FLOW_SIGN, NET_FLOW_SIGN
 from fundbook.metrics.money import CENTS, as_money, cents, ratio, zero
 from fundbook.metrics.positions import BookState
 from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.returns import irr_inputs
 from fundbook.metrics.state import book_state
 
 FUND_FIGURES = (
@@ -68,7 +68,6 @@ HOLDING_FIGURES = (
     "realised_gain",
     "unrealised_gain",
 )
-_NET, _GROSS = NET_FLOW_SIGN, GROSS_FLOW_SIGN
 
 
 def irr_by_group(flows: pl.DataFrame, keys: list[str], name: str) -> pl.DataFrame:
@@ -99,19 +98,6 @@ def irr_by_group(flows: pl.DataFrame, keys: list[str], name: str) -> pl.DataFram
     return out.drop("_g")
 
 
-def signed_flows(txns: pl.DataFrame, signs: dict[str, int], keys: list[str]) -> pl.DataFrame:
-    """Dated flows (keys, date, amount in cents) of the given types, signed as seen by the payer."""
-    sign = pl.col("type").replace_strict(signs, default=0, return_dtype=pl.Int8).cast(CENTS)
-    return txns.filter(pl.col("type").is_in(list(signs))).select(
-        *keys, "date", (cents(pl.col("amount_fund")) * sign).alias("amount")
-    )
-
-
-def terminal(values: pl.DataFrame, keys: list[str], column: str, at: date) -> pl.DataFrame:
-    """The value at `at` as a final inflow (keys, date, amount)."""
-    return values.select(*keys, pl.lit(at).alias("date"), pl.col(column).alias("amount"))
-
-
 def _capital_by_kind(frames: BookFrames, state: BookState) -> pl.DataFrame:
     kinds = frames.investors.select("investor_id", pl.col("kind").alias("investor_kind"))
     acc = state.accounts.join(kinds, on="investor_id", how="left")
@@ -137,23 +123,8 @@ def fund_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     )
     money_cols = [c for c, dt in base.schema.items() if dt == CENTS]
     base = base.with_columns(pl.col(money_cols).fill_null(zero()))
-    net = irr_by_group(
-        pl.concat(
-            [signed_flows(txns, _NET, ["fund_id"]), terminal(base, ["fund_id"], "nav", as_of)]
-        ),
-        ["fund_id"],
-        "net_irr",
-    )
-    gross = irr_by_group(
-        pl.concat(
-            [
-                signed_flows(txns, _GROSS, ["fund_id"]),
-                terminal(base, ["fund_id"], "holdings_value", as_of),
-            ]
-        ),
-        ["fund_id"],
-        "gross_irr",
-    )
+    net = irr_by_group(irr_inputs(txns, "net", "fund", base, as_of), ["fund_id"], "net_irr")
+    gross = irr_by_group(irr_inputs(txns, "gross", "fund", base, as_of), ["fund_id"], "gross_irr")
     out = base.join(net, on="fund_id", how="left").join(gross, on="fund_id", how="left")
     out = out.with_columns(
         pl.col("contributions").alias("paid_in"),
@@ -191,11 +162,7 @@ def investor_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     keys = ["fund_id", "investor_id"]
     txns = frames.transactions.filter(pl.col("date") <= as_of)
     acc = state.accounts
-    net = irr_by_group(
-        pl.concat([signed_flows(txns, _NET, keys), terminal(acc, keys, "nav", as_of)]),
-        keys,
-        "net_irr",
-    )
+    net = irr_by_group(irr_inputs(txns, "net", "investor", acc, as_of), keys, "net_irr")
     out = (
         acc.join(net, on=keys, how="left")
         .join(frames.funds.select("fund_id", "currency"), on="fund_id", how="left")
@@ -223,11 +190,7 @@ def holding_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     keys = ["fund_id", "holding_id"]
     txns = frames.transactions.filter(pl.col("date") <= as_of)
     hold = state.holdings
-    gross = irr_by_group(
-        pl.concat([signed_flows(txns, _GROSS, keys), terminal(hold, keys, "fair_value", as_of)]),
-        keys,
-        "gross_irr",
-    )
+    gross = irr_by_group(irr_inputs(txns, "gross", "holding", hold, as_of), keys, "gross_irr")
     out = hold.join(gross, on=keys, how="left").join(
         _co_invested(frames, txns), on=keys, how="left"
     )

@@ -161,6 +161,7 @@ def _sub_fund_values(
     total = pl.col("weight").sum().over("fund_id")
     shares = (
         accounts.join(funds.select("fund_id", "common_pnl"), on="fund_id", how="left")
+        .with_columns(own_net().alias("own"))
         .with_columns(
             pl.when(total != 0).then(total).otherwise(pl.lit(1, CENTS)).alias("_total"),
             pl.col("common_pnl").fill_null(zero()),
@@ -168,24 +169,30 @@ def _sub_fund_values(
         .select(
             pl.col("fund_id").alias("holding_id"),
             pl.col("investor_id").alias("lp_investor_id"),
-            (
-                (pl.col("contributions") - pl.col("distributions") + own_net()) * pl.col("_total")
-                + pl.col("common_pnl") * pl.col("weight")
-            ).alias("_exact_num"),
+            exact_account(pl.col("_total")).alias("_exact_num"),
             "_total",
         )
     )
     _refuse_share_overflow(links, accounts, funds)
-    value = share_converted(
-        pl.col("_exact_num"),
-        pl.lit(1, CENTS),
-        pl.col("_total"),
-        pl.col("held_rate"),
-        pl.col("holder_rate"),
-    )
+    value = in_holder_currency(pl.col("_exact_num"), pl.col("_total"))
     return links.join(shares, on=["holding_id", "lp_investor_id"]).select(
         "fund_id", "holding_id", value.alias("_sub_value")
     )
+
+
+def exact_account(total: pl.Expr) -> pl.Expr:
+    """An LP's exact (unrounded) capital account times its fund's total weight `total`, in
+    cents: (net contributed + its own items) x total + the fund's common P&L x its weight
+    (columns contributions, distributions, own, common_pnl, weight; R5: the common P&L
+    leaves out the partner-specific items, which go to their partner alone)."""
+    net = pl.col("contributions") - pl.col("distributions") + pl.col("own")
+    return net * total + pl.col("common_pnl") * pl.col("weight")
+
+
+def in_holder_currency(num: pl.Expr, total: pl.Expr) -> pl.Expr:
+    """An exact account (`num` / `total` cents) of a held fund in its holder's currency:
+    x rate(held) / rate(holder) (columns held_rate, holder_rate), rounded half-even once."""
+    return share_converted(num, pl.lit(1, CENTS), total, pl.col("held_rate"), pl.col("holder_rate"))
 
 
 def _refuse_share_overflow(
@@ -311,10 +318,23 @@ def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.D
         .join(mine, on=keys, how="full", coalesce=True)
         .with_columns(pl.exclude(keys).fill_null(zero()))
     )
-    # Partnership percentage = commitment share; a fund without commitments shares by paid-in.
-    by_commitment = pl.col("committed").sum().over("fund_id") != 0
-    weight = pl.when(by_commitment).then(pl.col("committed")).otherwise(pl.col("contributions"))
-    return out.with_columns(weight.alias("weight")).sort(keys)
+    return partnership_weights(out).drop("weight_total").sort(keys)
+
+
+def partnership_weights(
+    accounts: pl.DataFrame, committed: str = "committed", paid_in: str = "contributions"
+) -> pl.DataFrame:
+    """The partnership-weight rule, the one place it is written: each LP's `weight` is its
+    commitment, or its paid-in in a fund without commitments (`weight_basis`: "committed" or
+    "paid_in"), shared over its fund's total weight (`weight_total`); per fund_id."""
+    by_commitment = pl.col(committed).sum().over("fund_id") != 0
+    return accounts.with_columns(
+        pl.when(by_commitment).then(pl.col(committed)).otherwise(pl.col(paid_in)).alias("weight"),
+        pl.when(by_commitment)
+        .then(pl.lit("committed"))
+        .otherwise(pl.lit("paid_in"))
+        .alias("weight_basis"),
+    ).with_columns(pl.col("weight").sum().over("fund_id").alias("weight_total"))
 
 
 def _allocate_pnl(

@@ -14,6 +14,7 @@ import polars as pl
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import Snapshot, find_close, read_snapshot
 from fundbook.core.errors import FundbookError, NotFound
+from fundbook.core.types import INFO_LEVELS
 from fundbook.report.context import Figure, ReportCover, Source
 
 
@@ -181,7 +182,7 @@ def figure(
     return Figure(value, kind, Source(level_name, tuple(sorted(keys.items())), name, period_end))
 
 
-ENTITY_LEVELS = ("entity", "fund_info", "investor_info", "company_info")
+ENTITY_LEVELS = ("entity", *INFO_LEVELS)
 ID_COLUMNS = ("entity_id", "fund_id", "investor_id", "company_id", "holding_id")
 
 

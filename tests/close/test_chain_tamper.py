@@ -384,3 +384,21 @@ def test_expect_head_takes_a_prefix_of_the_kept_hash(demo: Path) -> None:
     assert run("audit", "verify", "--db", str(demo), "--expect-head", head[:16]).exit_code == 0
     short = run("audit", "verify", "--db", str(demo), "--expect-head", head[:6])
     assert short.exit_code == 1 and "at least 12 hex digits" in short.stderr
+
+
+def test_rows_in_a_book_without_events_are_named() -> None:
+    from fundbook.close.verify import verify_chain
+
+    mem = duckdb.connect(":memory:")
+    try:
+        apply_schema(mem)
+        assert verify_chain(mem) == []
+        mem.execute(
+            "INSERT INTO fx_rates VALUES (DATE '2026-01-31', 'USD', 7.8, 'fx_rates.csv', 2, 1)"
+        )
+        checks = verify_chain(mem)
+    finally:
+        mem.close()
+    assert [c.problems for c in checks] == [
+        ["the book holds fx_rates rows but its hash chain is empty"]
+    ]

@@ -83,3 +83,23 @@ def test_the_command_named_fixes_the_close(tmp_path: Path) -> None:
     assert exported.exit_code == 0, exported.output
     terms = (pack / "ledger" / "terms.csv").read_text(encoding="utf-8").splitlines()
     assert terms[1].startswith("lc,0.08")
+
+
+def test_a_partner_specific_fee_closes_and_ties(tmp_path: Path) -> None:
+    """pen's own fee of 3.00 (a side letter): the close's recomputation of each capital account
+    from the booked rows leaves it out of the common P&L and gives it to pen alone."""
+    from close_kit import book
+
+    from fundbook.close.snapshot import read_snapshot
+    from ledger_kit import SMALL_BOOK
+
+    rows = [*SMALL_BOOK["transactions"], "t10,2026-02-15,sf1,fee,pen,,3.00,HKD,side letter"]
+    db, ledger = book(tmp_path, transactions=rows)
+    result = run("close", "2026-03", "--db", str(db), "--ledger", str(ledger))
+    assert result.exit_code == 0, result.output
+    with open_book(db, read_only=True) as con:
+        st = read_snapshot(con, "2026-03").statements
+    itd = st.filter((st["basis"] == "ITD") & (st["fund_id"] == "sf1"))
+    fees = dict(zip(itd["investor_id"], itd["management_fees"], strict=True))
+    # the common fee of 5.00 split 250 : 750 (1.25 / 3.75), pen's own 3.00 on top
+    assert (str(fees["gf-lp"]), str(fees["pen"]), str(fees[None])) == ("1.25", "6.75", "8.00")

@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -233,23 +234,31 @@ def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
         )
 
 
+def _booked(
+    con: duckdb.DuckDBPyConnection, computed: Computed
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    from fundbook.store.db import frame, sql
+
+    params = {"period_end": computed.period.end}
+    return frame(con, sql("close_nav_book"), params), frame(con, sql("close_partners"), params)
+
+
 def test_nav_is_recomputed_from_the_booked_rows_and_can_fail(tmp_path: Path) -> None:
     """NAV is computed twice, by metrics from its positions and in SQL from the booked rows
     (cash postings, latest marks, cost not recovered); a wrong figure on either side, or
     capital accounts that do not add up to it, fails the close."""
     from fundbook.close.identities import nav_from_the_book, nav_ties
-    from fundbook.store.db import frame, sql
 
     with _small_book(tmp_path) as (con, computed):
         assert nav_from_the_book(con, computed) == []
-        booked = frame(con, sql("close_nav_book"), {"period_end": computed.period.end})
+        booked, partners = _booked(con, computed)
         con.execute("UPDATE valuations SET fair_value_fund = fair_value_fund + 1")
         assert any("but the booked rows give" in p for p in nav_from_the_book(con, computed))
     levels = computed.levels
     fund, holding, investor = levels["fund"], levels["holding"], levels["investor"]
-    assert nav_ties(fund, holding, investor, booked) == []
+    assert nav_ties(fund, holding, investor, booked, partners) == []
     off = fund.with_columns(pl.col("nav") + Decimal("0.01"))
-    problems = nav_ties(off, holding, investor, booked)
+    problems = nav_ties(off, holding, investor, booked, partners)
     assert any("but the booked rows give" in p for p in problems)
     assert any("its investors' capital accounts add up to" in p for p in problems)
     one_cent = investor.with_columns(
@@ -258,7 +267,8 @@ def test_nav_is_recomputed_from_the_booked_rows_and_can_fail(tmp_path: Path) -> 
         .otherwise(pl.col("nav"))
         .alias("nav")
     )
-    assert any("capital accounts add up to" in p for p in nav_ties(fund, holding, one_cent, booked))
+    problems = nav_ties(fund, holding, one_cent, booked, partners)
+    assert any("capital accounts add up to" in p for p in problems)
 
 
 def _bumped(frame: pl.DataFrame, column: str, by: Decimal, **key: str) -> pl.DataFrame:
@@ -268,64 +278,87 @@ def _bumped(frame: pl.DataFrame, column: str, by: Decimal, **key: str) -> pl.Dat
     )
 
 
-def test_a_sub_fund_interest_is_tied_to_the_holders_capital_account(tmp_path: Path) -> None:
-    """The guidance fund gf holds sf1 through its LP investor gf-lp: its value is gf-lp's
-    capital account in sf1 (converted), not the metrics' own figure on both sides. Moving the
-    interest, gf's NAV and gov's account together by more than the tolerance fails."""
-    from fundbook.close.identities import capital_account_ties, nav_ties
-    from fundbook.store.db import frame, sql
+def test_a_sub_fund_interest_is_tied_to_the_split_of_the_booked_rows(tmp_path: Path) -> None:
+    """The guidance fund gf holds sf1 through its LP investor gf-lp: every capital account,
+    and gf's interest, is the share of its fund the booked rows give (recomputed in the close,
+    not the metrics' split). A split moved between sf1's LPs, with gf's interest, NAV and
+    gov's account moved alike so that every sum still adds up, fails with the exact message."""
+    from fundbook.close.identities import book_navs_of, capital_account_ties, nav_ties
 
     with _small_book(tmp_path) as (con, computed):
-        booked = frame(con, sql("close_nav_book"), {"period_end": computed.period.end})
+        booked, partners = _booked(con, computed)
     levels = computed.levels
     fund, holding, investor = levels["fund"], levels["holding"], levels["investor"]
     link = booked.filter(pl.col("lp_investor_id").is_not_null())
     assert link.select("fund_id", "holding_id", "lp_investor_id").rows() == [("gf", "sf1", "gf-lp")]
-    for by, expected in (
-        (Decimal("0.01"), []),
-        (
-            Decimal("0.02"),
-            [
-                "fund gf, holding sf1: valued at 56.27 from a capital account but gf-lp's capital "
-                "account in sf1 is 56.25, 56.25 at the rates 1.00000000 / 1.00000000 (off by more "
-                "than 0.0150)"
-            ],
-        ),
-    ):
-        assert (
-            nav_ties(
-                _bumped(fund, "nav", by, fund_id="gf"),
-                _bumped(holding, "fair_value", by, fund_id="gf", holding_id="sf1"),
-                _bumped(investor, "nav", by, fund_id="gf", investor_id="gov"),
-                booked,
-            )
-            == expected
-        )
-    # in another currency the value is the account x rate(held) / rate(holder), within a
-    # cent x that ratio plus the half cent of the one rounding: 56.25 x 7.81 = 439.3125
+    by = Decimal("0.05")
+    split = _bumped(investor, "nav", by, fund_id="sf1", investor_id="gf-lp")
+    split = _bumped(split, "nav", -by, fund_id="sf1", investor_id="pen")
+    assert nav_ties(
+        _bumped(fund, "nav", by, fund_id="gf"),
+        _bumped(holding, "fair_value", by, fund_id="gf", holding_id="sf1"),
+        _bumped(split, "nav", by, fund_id="gf", investor_id="gov"),
+        booked,
+        partners,
+    ) == [
+        "fund sf1, investor gf-lp: capital account 56.30 but its share of the fund from the "
+        "booked rows is 56.25 (net contributed + P&L x weight / total weight, within a cent)",
+        "fund sf1, investor pen: capital account 168.70 but its share of the fund from the "
+        "booked rows is 168.75 (net contributed + P&L x weight / total weight, within a cent)",
+        "fund gf, holding sf1: valued at 56.30 from a capital account but gf-lp's capital "
+        "account in sf1 from the booked rows is 56.25, 56.25 at the rates 1.00000000 / "
+        "1.00000000",
+    ]
+    # in another currency the value is the exact account x rate(held) / rate(holder), rounded
+    # half-even once: 56.25 x 7.81 = 439.3125
     usd = booked.with_columns(pl.col("held_rate") * 781 / 100)
-    for value, fails in (("439.31", False), ("439.39", False), ("439.40", True)):
-        moved = holding.with_columns(
-            pl.when(pl.col("fund_id") == "gf")
-            .then(pl.lit(Decimal(value)))
-            .otherwise(pl.col("fair_value"))
-            .alias("fair_value")
-        )
-        problems = capital_account_ties(moved, investor, usd)
-        assert problems == (
+    navs = book_navs_of(holding, usd)
+    for value, fails in (("439.31", False), ("439.32", True)):
+        moved = _bumped(holding, "fair_value", Decimal(value) - Decimal("56.25"), fund_id="gf")
+        problems = capital_account_ties(moved, investor, usd, partners, navs)
+        assert [p for p in problems if "holding sf1" in p] == (
             [
                 f"fund gf, holding sf1: valued at {value} from a capital account but gf-lp's "
-                "capital account in sf1 is 56.25, 439.31 at the rates 7.81000000 / 1.00000000 "
-                "(off by more than 0.0831)"
+                "capital account in sf1 from the booked rows is 56.25, 439.31 at the rates "
+                "7.81000000 / 1.00000000"
             ]
             if fails
             else []
         )
     gone = investor.filter(pl.col("investor_id") != "gf-lp")
-    assert capital_account_ties(holding, gone, booked) == [
-        "fund gf, holding sf1: cannot be tied to gf-lp's capital account in sf1: value 56.25, "
-        "account None, rates 1.00000000 / 1.00000000"
+    assert nav_ties(fund, holding, gone, booked, partners)[-1:] == [
+        "fund sf1, investor gf-lp: capital account None but its share of the fund from the "
+        "booked rows is 56.25 (net contributed + P&L x weight / total weight, within a cent)"
     ]
+
+
+def test_a_wrong_split_of_a_held_fund_fails_the_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The metrics' split of sf1 between its LPs moved by 1.00 (gf's interest in it is valued
+    apart): the close recomputes the split from the booked rows and refuses."""
+    from close_kit import book
+
+    from fundbook.close.closing import CloseFailed, close_period
+    from fundbook.metrics import state
+    from fundbook.metrics.money import CENTS
+
+    allocate = state._allocate_pnl
+
+    def moved(*args: Any) -> pl.DataFrame:
+        out = allocate(*args)
+        who = pl.col("investor_id")
+        by = pl.when(who == "gf-lp").then(100).when(who == "pen").then(-100).otherwise(0)
+        return out.with_columns((pl.col("nav") + by).cast(CENTS).alias("nav"))
+
+    monkeypatch.setattr(state, "_allocate_pnl", moved)
+    db, ledger = book(tmp_path)
+    with pytest.raises(CloseFailed) as failed:
+        close_period(db, "2026-03", ledger_dir=str(ledger))
+    assert (
+        "fund sf1, investor gf-lp: capital account 57.25 but its share of the fund from the "
+        "booked rows is 56.25 (net contributed + P&L x weight / total weight, within a cent)"
+    ) in failed.value.problems
 
 
 def test_the_roll_forward_is_not_balanced_by_other_income_expense(monkeypatch: Any) -> None:

@@ -12,8 +12,9 @@ import numpy as np
 import polars as pl
 import pyxirr
 
+from fundbook.core.types import INFO_LEVELS
 from fundbook.metrics import explain
-from fundbook.metrics.explain import TEXT_LEVELS, Stored, derived_text
+from fundbook.metrics.explain import Stored, derived_text
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.xirr import xirr_grouped
 
@@ -31,7 +32,7 @@ def reproduced(lines: pl.DataFrame, value: Any, level: str) -> Any:
     where the NPV is ill-conditioned)."""
     body = lines.filter(pl.col("role") != "result")
     roles = set(body["role"].to_list())
-    if level in TEXT_LEVELS or isinstance(value, (bool, str, dt.date)):
+    if level in INFO_LEVELS or isinstance(value, (bool, str, dt.date)):
         # from the body (the source row or the rule's derived line), never the result line
         return derived_text(body)
     if "derived" in roles:  # the value a metrics' rule gives from the lines above it
@@ -68,7 +69,7 @@ def matches(lines: pl.DataFrame, value: Any, level: str) -> tuple[bool, Any]:
         last = lines.row(-1, named=True)
         return all(last[c] is None for c in ("amount", "ratio", "count", "text")), None
     got = reproduced(lines, value, level)
-    if level in TEXT_LEVELS or isinstance(value, (str, dt.date)):
+    if level in INFO_LEVELS or isinstance(value, (str, dt.date)):
         return got == str(value), got
     if isinstance(value, bool):
         return got == str(value).lower(), got

@@ -12,6 +12,7 @@ from fundbook import metrics as m
 from fundbook.close.explain import stored_at
 from fundbook.close.snapshot import LEVEL_KEYS
 from fundbook.core.errors import NotFound
+from fundbook.core.types import INFO_LEVELS
 from fundbook.metrics.explain import RECIPES
 from fundbook.store.frames import Frames
 from tests.metrics.book import fund_of_funds_book, small_book
@@ -19,9 +20,7 @@ from tests.metrics.conftest import DEMO_AS_OF
 from tests.metrics.explain_check import failures
 from tests.metrics.test_properties import books
 
-METRIC_LEVELS = tuple(
-    lv for lv in RECIPES if lv not in ("flow", "fund_info", "investor_info", "company_info")
-)
+METRIC_LEVELS = tuple(lv for lv in RECIPES if lv not in ("flow", *INFO_LEVELS))
 
 
 @pytest.mark.parametrize("book", [small_book, fund_of_funds_book])
