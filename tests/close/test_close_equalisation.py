@@ -78,6 +78,17 @@ def test_the_command_named_fixes_the_close(tmp_path: Path) -> None:
     assert run("audit", "verify", "--db", str(db)).exit_code == 0
     reproduced = run("audit", "reproduce", "2025-07", "--db", str(db))
     assert reproduced.exit_code == 0, reproduced.output
+    for figure, expected in (
+        ("recallable_distributions", "25.00"),
+        ("ending_unfunded", "50.00"),
+        ("distributions", "25.00"),
+    ):
+        explained = run(
+            "explain", figure, "--basis", "ITD", "--fund", "lc", "--investor", "lpa",
+            "--period", "2025-07", "--db", str(db),
+        )  # fmt: skip
+        assert explained.exit_code == 0, explained.output
+        assert expected in explained.stdout, (figure, explained.stdout)
     pack = tmp_path / "pack"
     exported = run("audit", "export", "2025-07", "--out", str(pack), "--db", str(db))
     assert exported.exit_code == 0, exported.output
