@@ -13,8 +13,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from fundbook.close.equalise import equalisation_due
 from fundbook.close.figures import Computed, compute
-from fundbook.close.identities import check_all, equalisation_due
+from fundbook.close.identities import check_all
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import (
     CloseInfo,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import polars as pl
 
@@ -306,34 +304,6 @@ def continues_previous(statements: pl.DataFrame, previous_itd: pl.DataFrame | No
         f"{r['ending_nav']}"
         for r in bad.iter_rows(named=True)
     ]
-
-
-def equalisation_due(
-    con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, ledger: str | None
-) -> tuple[list[str], list[str]]:
-    """The later closings dated from `start` to `end` (`close_equalisation_due`), as problems
-    and warnings. A partner admitted after capital was called, in a fund whose terms give an
-    equalisation rate, needs its equalisation_contribution rows, dated from the closing to
-    `end`: else a problem naming the command that writes them. A fund whose terms give no
-    rate (or that has no terms row) is re-balanced without interest: a warning."""
-    rows = frame(con, sql("close_equalisation_due"), {"start": start, "end": end})
-    problems, warnings = [], []
-    where = f"{ledger}/transactions.csv" if ledger else "<ledger>/transactions.csv"
-    for r in rows.filter(pl.col("called_before")).iter_rows(named=True):
-        fund, lp, day = r["fund_id"], r["investor_id"], r["closing"]
-        if not r["has_rate"]:
-            warnings.append(
-                f"fund {fund}: the later closing of {day} (investor {lp}) was re-balanced "
-                "without equalisation interest (terms.csv gives the fund no equalisation_rate)"
-            )
-        elif not r["equalised"]:
-            problems.append(
-                f"fund {fund}: investor {lp} was admitted at the later closing of {day} but "
-                f"its equalisation is not booked (no equalisation_contribution dated {day} .. "
-                f"{end}); run `fundbook equalise --fund {fund} --closing {day} --out {where}`, "
-                "then close again"
-            )
-    return problems, list(dict.fromkeys(warnings))
 
 
 def check_all(
