@@ -3,7 +3,8 @@
 -- docs/methods.md: the latest mark on or before $period_end plus the investments after it,
 -- else the cost not yet recovered by proceeds (relieved cost = proceeds + min(0, running
 -- minimum of invested - proceeds)). One row per holding (value) and one per fund with
--- holding_id NULL (cash); the close adds them up. A holding that is a fund of the book (held
+-- holding_id NULL (cash less the equalisation interest payable, a credit balance); the close
+-- adds them up. A holding that is a fund of the book (held
 -- through the holder's LP investor, `investors.fund_id`) also names that investor
 -- (lp_investor_id) and the day's rates of the held fund's and the holder's currencies
 -- (HKD per unit, HKD = 1): its value is the investor's capital account in the held fund,
@@ -160,7 +161,7 @@ SELECT fund_id, NULL AS holding_id,
        CAST(coalesce(sum(debit - credit), 0) AS DECIMAL(38,2)) AS value,
        NULL AS lp_investor_id, NULL AS held_rate, NULL AS holder_rate
 FROM postings
-WHERE date <= $period_end AND account = 'cash'
+WHERE date <= $period_end AND account IN ('cash', 'equalisation_interest_payable')
 GROUP BY fund_id
 UNION ALL
 SELECT fund_id, NULL AS holding_id,

@@ -11,4 +11,8 @@ INSERT OR REPLACE INTO posting_rules VALUES
     ('grant',               'grants_paid',               'cash'),
     ('co_investment',       'memo_co_investment',        'memo_co_investment_contra'),
     ('matching',            'memo_matching',             'memo_matching_contra'),
-    ('hk_production_spend', 'memo_hk_production',        'memo_hk_production_contra');
+    ('hk_production_spend', 'memo_hk_production',        'memo_hk_production_contra'),
+    ('equalisation_contribution',      'cash',                          'partners_capital'),
+    ('equalisation_distribution',      'partners_capital',              'cash'),
+    ('equalisation_interest_received', 'cash',                          'equalisation_interest_payable'),
+    ('equalisation_interest_paid',     'equalisation_interest_payable', 'cash');

@@ -108,6 +108,16 @@ CREATE TABLE IF NOT EXISTS fx_rates (
     import_id    INTEGER NOT NULL
 );
 
+-- Each fund's partnership terms (optional ledger file terms.csv; more columns come with fees
+-- and carry: add them here as ALTER TABLE terms ADD COLUMN IF NOT EXISTS ...).
+CREATE TABLE IF NOT EXISTS terms (
+    fund_id           VARCHAR NOT NULL,
+    equalisation_rate DECIMAL(18,8),      -- yearly simple rate (0.08 = 8 %), actual/365
+    source_file       VARCHAR NOT NULL,
+    source_line       INTEGER NOT NULL,
+    import_id         INTEGER NOT NULL
+);
+
 -- Chart of accounts: how each transaction type posts (docs/ledger-format.md).
 CREATE TABLE IF NOT EXISTS posting_rules (
     type           VARCHAR PRIMARY KEY,

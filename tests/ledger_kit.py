@@ -12,6 +12,7 @@ HEADERS = {
     "transactions": "txn_id,date,fund_id,type,investor_id,holding_id,amount,currency,memo",
     "valuations": "date,fund_id,holding_id,fair_value,currency",
     "fx_rates": "date,currency,hkd_per_unit",
+    "terms": "fund_id,equalisation_rate",
 }
 
 SMALL_BOOK = {

@@ -29,8 +29,9 @@ BOOKED_TABLES = (
     "transactions",
     "valuations",
     "fx_rates",
+    "terms",
 )
-UNDATED = frozenset({"funds", "investors", "companies"})
+UNDATED = frozenset({"funds", "investors", "companies", "terms"})
 # The key of a figure in messages: fund/investor/holding/<the level's other key>.
 KEY_SLOTS = ("fund_id", "investor_id", "holding_id")
 LINE_KEYS = ["basis", "fund_id", "investor_id", "line"]

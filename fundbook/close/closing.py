@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from fundbook.close.equalise import equalisation_due
 from fundbook.close.figures import Computed, compute
 from fundbook.close.identities import check_all
 from fundbook.close.periods import Period
@@ -239,6 +240,16 @@ def step_validate(run: CloseRun) -> None:
     run.carried, run.warnings = _valuations(run.con, run.target, run.carry_forward)
 
 
+def step_equalisation(run: CloseRun) -> None:
+    """Every later closing in the period with an equalisation rate has its equalisation
+    booked (else the close fails, naming the command); one without a rate is a warning."""
+    assert run.start is not None
+    problems, warnings = equalisation_due(run.con, run.start, run.target.end, run.ledger)
+    if problems:
+        raise CloseFailed(run.target, problems)
+    run.warnings += warnings
+
+
 def step_compute(run: CloseRun) -> None:
     """Every figure and statement line, from metrics."""
     assert run.start is not None and run.inception is not None
@@ -292,6 +303,7 @@ CLOSE_STEPS: tuple[Callable[[CloseRun], None], ...] = (
     step_order,
     step_import,
     step_validate,
+    step_equalisation,
     step_compute,
     step_check,
     step_write,

@@ -140,9 +140,10 @@ def book_navs_of(holdings: pl.DataFrame, book: pl.DataFrame) -> pl.DataFrame:
 
 def booked_shares(partners: pl.DataFrame, book_navs: pl.DataFrame) -> pl.DataFrame:
     """Each LP's exact capital account from the booked rows, as cents `_num` / `_total`: net
-    contributed + the fund's P&L (booked NAV - contributions + distributions) x its
-    partnership weight (`state.partnership_weights`) / the fund's total weight (1 if none)."""
-    money = ("committed", "contributions", "distributions")
+    contributed + its own items + the fund's common P&L (booked NAV - contributions +
+    distributions - the partners' own items) x its partnership weight
+    (`state.partnership_weights`) / the fund's total weight (1 if none)."""
+    money = ("committed", "contributions", "distributions", "own")
     navs = book_navs.select("fund_id", cents(pl.col("book_nav")).alias("_nav"))
     rows = partnership_weights(partners.with_columns(cents(pl.col(c)) for c in money))
     rows = rows.join(navs, on="fund_id", how="left").with_columns(pl.col("_nav").fill_null(zero()))
@@ -150,9 +151,10 @@ def booked_shares(partners: pl.DataFrame, book_navs: pl.DataFrame) -> pl.DataFra
         pl.col("_nav")
         - pl.col("contributions").sum().over("fund_id")
         + pl.col("distributions").sum().over("fund_id")
+        - pl.col("own").sum().over("fund_id")
     )
     total = pl.when(pl.col("weight_total") != 0).then(pl.col("weight_total")).otherwise(1)
-    rows = rows.with_columns(pnl.alias("pnl"), total.cast(CENTS).alias("_total"))
+    rows = rows.with_columns(pnl.alias("common_pnl"), total.cast(CENTS).alias("_total"))
     return rows.select(
         "fund_id", "investor_id", "_total", exact_account(pl.col("_total")).alias("_num")
     )
@@ -230,14 +232,26 @@ def _interest_problems(
     ]
 
 
-def paid_in_within_commitment(investor_levels: pl.DataFrame) -> list[str]:
-    """No investor has paid in more than it committed."""
+def paid_in_within_commitment(
+    investor_levels: pl.DataFrame, statements: pl.DataFrame | None = None
+) -> list[str]:
+    """No investor has paid in more than it committed, plus what was returned to it as
+    recallable (the ITD statements' recallable_distributions, when given)."""
     if not {"paid_in", "committed"} <= set(investor_levels.columns):
         return ["investor metrics lack paid_in or committed"]
-    bad = investor_levels.filter(pl.col("paid_in") > pl.col("committed"))
+    keys = ["fund_id", "investor_id"]
+    levels = investor_levels.with_columns(pl.lit(0, MONEY).alias("_recallable"))
+    if statements is not None:
+        itd = statements.filter((pl.col("basis") == "ITD") & pl.col("investor_id").is_not_null())
+        back = itd.select(*keys, pl.col("recallable_distributions").cast(MONEY).alias("_back"))
+        levels = levels.join(back, on=keys, how="left").with_columns(
+            pl.col("_back").fill_null(ZERO).alias("_recallable")
+        )
+    bad = levels.filter(pl.col("paid_in") > pl.col("committed") + pl.col("_recallable"))
     return [
         f"fund {r['fund_id']}, investor {r['investor_id']}: paid-in {r['paid_in']} exceeds "
         f"commitment {r['committed']}"
+        + (f" and recallable distributions {r['_recallable']}" if r["_recallable"] else "")
         for r in bad.iter_rows(named=True)
     ]
 
@@ -346,7 +360,7 @@ def check_all(
         *statement_roll_forward(statements),
         *investors_sum_to_fund(statements),
         *nav_from_the_book(con, computed),
-        *paid_in_within_commitment(computed.levels["investor"]),
+        *paid_in_within_commitment(computed.levels["investor"], statements),
         *ledger_ties(computed),
         *continues_previous(statements, previous_itd),
     ]

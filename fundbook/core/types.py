@@ -37,8 +37,22 @@ TXN_TYPES = (
     "matching",
     "hk_production_spend",
     "write_off",
+    "equalisation_contribution",
+    "equalisation_distribution",
+    "equalisation_interest_received",
+    "equalisation_interest_paid",
 )
-NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment"})
+# Equalisation of a later closing (DOMAIN.md): catch-up contributions by the admitted partners,
+# recallable distributions to the earlier ones, and the interest passed between them.
+EQUALISATION_TYPES = (
+    "equalisation_contribution",
+    "equalisation_distribution",
+    "equalisation_interest_received",
+    "equalisation_interest_paid",
+)
+NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment", *EQUALISATION_TYPES})
+# Types that never name a holding.
+NO_HOLDING = frozenset(EQUALISATION_TYPES)
 NEEDS_HOLDING = frozenset(
     {
         "investment",
@@ -65,6 +79,10 @@ CASH_SIGN = {
     "matching": 0,
     "hk_production_spend": 0,
     "write_off": 0,
+    "equalisation_contribution": 1,
+    "equalisation_distribution": -1,
+    "equalisation_interest_received": 1,
+    "equalisation_interest_paid": -1,
 }
 # The signs of the flows behind returns. Net (an investor's view: net IRR, TVPI/DPI/RVPI):
 # money paid in negative, money paid out positive. Gross (the fund's view of a holding: gross
@@ -72,7 +90,15 @@ CASH_SIGN = {
 # last, positive flow of both.
 # Rows that may carry a `quantity` (units of the holding bought or sold).
 QUANTITY_TYPES = ("investment", "proceeds")
-NET_FLOW_SIGN = {"contribution": -1, "distribution": 1}
+# Equalisation interest is in an investor's net flows (paid: out, received: in), not in PIC/DPI.
+NET_FLOW_SIGN = {
+    "contribution": -1,
+    "distribution": 1,
+    "equalisation_contribution": -1,
+    "equalisation_distribution": 1,
+    "equalisation_interest_received": -1,  # the fund received it: the investor paid it
+    "equalisation_interest_paid": 1,  # the fund paid it: the investor received it
+}
 GROSS_FLOW_SIGN = {"investment": -1, "proceeds": 1, "income": 1}
 REPORTING_CURRENCY = "HKD"
 # Levels of reference data (a snapshot's text levels, read from the booked rows by the close):

@@ -14,7 +14,7 @@ from fundbook.core.errors import LedgerError
 from fundbook.ledger import checks, quantities
 from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_bytes
 from fundbook.ledger.fields import check_file
-from fundbook.ledger.spec import DERIVED, FILES, FileSpec, typed_schema
+from fundbook.ledger.spec import DERIVED, FILES, OPTIONAL_FILES, FileSpec, typed_schema
 
 Progress = Callable[[str], None]
 
@@ -43,7 +43,8 @@ def _display(ledger_dir: Path, spec: FileSpec) -> str:
 def read_files(
     ledger_dir: Path, progress: Progress | None = None
 ) -> tuple[dict[str, pl.DataFrame], list[LedgerError]]:
-    """Parse and check each file on its own; a missing file is one error.
+    """Parse and check each file on its own; a missing file is one error (an optional one,
+    spec.OPTIONAL_FILES, is read as empty).
 
     A file that cannot be read at all (missing, not UTF-8, bad header) is left out of the
     returned frames, so that checks across files do not report its absence row by row.
@@ -62,7 +63,12 @@ def read_files(
             progress(f"reading {display}")
         try:
             if not path.is_file():
-                errors.append(LedgerError(display, 0, "missing file"))
+                if spec.name in OPTIONAL_FILES:
+                    frames[spec.name] = empty_frame(spec).with_columns(
+                        pl.lit(display).alias("source_file")
+                    )
+                else:
+                    errors.append(LedgerError(display, 0, "missing file"))
                 continue
             text, errs = read_csv_bytes(path, display)
         except OSError as exc:

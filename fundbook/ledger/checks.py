@@ -8,7 +8,13 @@ import polars as pl
 
 from fundbook.core.errors import LedgerError
 from fundbook.core.money import CENT
-from fundbook.core.types import CASH_SIGN, NEEDS_HOLDING, NEEDS_INVESTOR, REPORTING_CURRENCY
+from fundbook.core.types import (
+    CASH_SIGN,
+    NEEDS_HOLDING,
+    NEEDS_INVESTOR,
+    NO_HOLDING,
+    REPORTING_CURRENCY,
+)
 from fundbook.ledger.csvfile import LINE
 from fundbook.ledger.spec import MONEY
 
@@ -41,7 +47,7 @@ def reference_errors(b: Frames) -> list[LedgerError]:
     holdings = pl.concat([companies, funds])
     errs = _ref(b["funds"], "programme_id", funds, "programme_id", "funds.csv")
     errs += _ref(b["investors"], "fund_id", funds, "fund_id", "funds.csv")
-    for name in ("commitments", "transactions", "valuations"):
+    for name in ("commitments", "transactions", "valuations", "terms"):
         errs += _ref(b[name], "fund_id", funds, "fund_id", "funds.csv")
     for name in ("commitments", "transactions"):
         errs += _ref(b[name], "investor_id", investors, "investor_id", "investors.csv")
@@ -57,6 +63,11 @@ def reference_errors(b: Frames) -> list[LedgerError]:
         t,
         pl.col("type").is_in(list(NEEDS_HOLDING)) & pl.col("holding_id").is_null(),
         pl.format("a {} needs a holding_id", pl.col("type")),
+    )
+    errs += _errors(
+        t,
+        pl.col("type").is_in(list(NO_HOLDING)) & pl.col("holding_id").is_not_null(),
+        pl.format("a {} names no holding (holding_id must be empty)", pl.col("type")),
     )
     errs += _errors(
         t,
@@ -190,8 +201,14 @@ def _converted(cross: pl.DataFrame, amount_col: str) -> tuple[list[Decimal | Non
     return converted, too_large
 
 
+# How each row moves an investor's paid-in against its commitment: an equalisation
+# distribution is recallable (it adds back to the unfunded commitment).
+_PAID_IN = {"contribution": 1, "equalisation_contribution": 1, "equalisation_distribution": -1}
+
+
 def commitment_errors(b: Frames) -> list[LedgerError]:
-    """Cumulative contributions of an investor to a fund never exceed its commitments to date."""
+    """Cumulative contributions of an investor to a fund (less its recallable distributions)
+    never exceed its commitments to date."""
     keys = ["fund_id", "investor_id"]
     commits = (
         b["commitments"]
@@ -202,12 +219,20 @@ def commitment_errors(b: Frames) -> list[LedgerError]:
         .with_columns(pl.col("amount_fund").cum_sum().over(keys).alias("committed"))
         .select(*keys, "date", "committed")
     )
+    sign = pl.col("type").replace_strict(_PAID_IN, default=0, return_dtype=pl.Int8)
     contribs = (
         b["transactions"]
-        .filter(pl.col("type") == "contribution")
+        .filter(pl.col("type").is_in(list(_PAID_IN)))
         .drop_nulls(["amount_fund", "date", *keys])
         .sort("date", "source_file", LINE)
-        .with_columns(pl.col("amount_fund").cum_sum().over(keys).alias("paid_in"))
+        .with_columns(
+            pl.when(sign > 0)
+            .then(pl.col("amount_fund"))
+            .otherwise(-pl.col("amount_fund"))
+            .cum_sum()
+            .over(keys)
+            .alias("paid_in")
+        )
     )
     joined = contribs.join_asof(
         commits, on="date", by=keys, strategy="backward", check_sortedness=False
@@ -215,10 +240,11 @@ def commitment_errors(b: Frames) -> list[LedgerError]:
     joined = joined.with_columns(pl.col("committed").fill_null(Decimal(0)))
     return _errors(
         joined,
-        pl.col("paid_in") > pl.col("committed"),
+        (pl.col("paid_in") > pl.col("committed")) & (sign > 0),
         pl.format(
-            "contribution takes investor {}'s paid-in to fund {} to {}, above its "
+            "{} takes investor {}'s paid-in to fund {} to {}, above its "
             "commitment of {} dated on or before {}",
+            pl.col("type"),
             pl.col("investor_id"),
             pl.col("fund_id"),
             pl.col("paid_in"),

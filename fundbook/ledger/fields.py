@@ -26,6 +26,7 @@ REQUIRED_VALUES = {
     "transactions": ("txn_id", "date", "fund_id", "type", "amount", "currency"),
     "valuations": ("date", "fund_id", "holding_id", "fair_value", "currency"),
     "fx_rates": ("date", "currency", "hkd_per_unit"),
+    "terms": ("fund_id",),
 }
 CODES = {
     ("funds", "kind"): FUND_KINDS,
@@ -122,6 +123,21 @@ def _rate_checks(column: str) -> list[Check]:
     ]
 
 
+def _yearly_rate_checks(column: str) -> list[Check]:
+    """A yearly rate as a fraction (0.08 for 8 %): zero or more, below 1, at most 8 places."""
+    v = pl.col(column)
+    return [
+        (
+            v.is_not_null() & ~v.str.contains(r"^0*(\.[0-9]{1,8})?$"),
+            pl.format(
+                f"{column} {{}} must be a yearly rate as a plain decimal fraction below 1 "
+                "with at most 8 places (0.08 for 8 %)",
+                _quoted(column),
+            ),
+        )
+    ]
+
+
 def _checks(spec: FileSpec) -> list[Check]:
     checks = [_required(c) for c in REQUIRED_VALUES[spec.name]]
     checks += [_code(c, allowed) for (f, c), allowed in CODES.items() if f == spec.name]
@@ -134,6 +150,8 @@ def _checks(spec: FileSpec) -> list[Check]:
         checks += quantities.row_checks()
     if "hkd_per_unit" in spec.columns:
         checks += _rate_checks("hkd_per_unit")
+    if "equalisation_rate" in spec.columns:
+        checks += _yearly_rate_checks("equalisation_rate")
     if "currency" in spec.columns:
         checks.append(
             (

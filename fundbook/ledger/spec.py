@@ -101,8 +101,19 @@ FILES: dict[str, FileSpec] = {
             ("date", "currency"),
             _types(date=pl.Date(), hkd_per_unit=RATE),
         ),
+        # The terms of each fund's partnership agreement (optional file; a column added here,
+        # in sql/schema.sql and in sql/{insert,booked,split}/terms.sql is carried everywhere).
+        FileSpec(
+            "terms",
+            ("fund_id",),
+            ("equalisation_rate",),
+            ("fund_id",),
+            _types(equalisation_rate=RATE),
+        ),
     )
 }
+# Files a book may leave out: read as empty.
+OPTIONAL_FILES = frozenset({"terms"})
 # Columns added on the way into the database (converted into the fund's currency).
 DERIVED = {
     "commitments": "amount_fund",

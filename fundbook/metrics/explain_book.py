@@ -21,6 +21,11 @@ from fundbook.metrics.state import partnership_weights
 from fundbook.metrics.statement import ROLL_FORWARD
 
 _CASH = {t: s for t, s in CASH_SIGN.items() if s != 0}
+# NAV holds the cash less the equalisation interest still payable: the interest rows net out.
+_NAV_CASH = {t: s for t, s in _CASH.items() if not t.startswith("equalisation_interest")}
+_PAID_IN = {"contribution": 1, "equalisation_contribution": 1}
+# Unfunded: commitments less contributions, plus recallable (equalisation) distributions.
+_UNFUNDED = {"contribution": -1, "equalisation_contribution": -1, "equalisation_distribution": 1}
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,8 @@ class Ctx:
 # -- the fund and investor levels ------------------------------------------------------------
 
 ROWS: dict[str, dict[str, int]] = {
-    "paid_in": {"contribution": 1},
-    "distributed": {"distribution": 1},
+    "paid_in": _PAID_IN,
+    "distributed": {"distribution": 1, "equalisation_distribution": 1},
     "invested": {"investment": 1},
     "proceeds": {"proceeds": 1},
     "income": {"income": 1},
@@ -207,21 +212,25 @@ def fund_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if base == "committed":
         return ln.commitment_lines(ctx.commitments(side))
     if base == "paid_in" and side:
-        return ln.txn_lines(ctx.by_side(ctx.txns, side), {"contribution": 1})
+        return ln.txn_lines(ctx.by_side(ctx.txns, side), _PAID_IN)
     if figure in ACCRUAL_FIGURES:
         return fund_accrual_lines(ctx, figure)
     if figure in ROWS:
         return ln.txn_lines(ctx.txns, ROWS[figure])
     if figure == "unfunded":
         return ln.concat(
-            [ln.commitment_lines(ctx.commitments()), ln.txn_lines(ctx.txns, {"contribution": -1})]
+            [ln.commitment_lines(ctx.commitments()), ln.txn_lines(ctx.txns, _UNFUNDED)]
         )
     if figure in ("holdings_value", "realised_gain", "unrealised_gain"):
         column = "fair_value" if figure == "holdings_value" else figure
         return _of_holdings(ctx, column)
     if figure == "nav":
         return ln.concat(
-            [ln.txn_lines(ctx.txns, _CASH), _of_holdings(ctx, "fair_value"), nav_accrual_lines(ctx)]
+            [
+                ln.txn_lines(ctx.txns, _NAV_CASH),
+                _of_holdings(ctx, "fair_value"),
+                nav_accrual_lines(ctx),
+            ]
         )
     if figure in ("net_irr", "gross_irr"):
         return irr_lines(ctx, figure.removesuffix("_irr"))
@@ -244,9 +253,7 @@ def investor_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure in ("paid_in", "distributed"):
         return ln.txn_lines(mine, ROWS[figure])
     if figure == "unfunded":
-        return ln.concat(
-            [ln.commitment_lines(ctx.commitments()), ln.txn_lines(mine, {"contribution": -1})]
-        )
+        return ln.concat([ln.commitment_lines(ctx.commitments()), ln.txn_lines(mine, _UNFUNDED)])
     if figure == "nav":
         return _capital_account(ctx, mine)
     if figure == "net_irr":
@@ -272,7 +279,7 @@ def _capital_account(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("fund_id") == ctx.row["fund_id"])
         & (pl.col("investor_id") == ctx.row["investor_id"])
     )
-    rows = ln.txn_lines(mine, {"contribution": 1, "distribution": -1})
+    rows = ln.txn_lines(mine, {**_PAID_IN, "distribution": -1, "equalisation_distribution": -1})
     if itd.height == 0:
         return rows
     line = itd.row(0, named=True)

@@ -8,10 +8,11 @@ from decimal import Decimal
 import polars as pl
 
 from fundbook.metrics import lineage as ln
+from fundbook.metrics.allocation import PNL_LINES
 from fundbook.metrics.explain_board import _weights
 from fundbook.metrics.explain_book import Ctx
 from fundbook.metrics.money import cents, from_cents
-from fundbook.metrics.state import PNL_LINES, allocate_pnl_lines, book_state
+from fundbook.metrics.state import allocate_pnl_lines, book_state
 from fundbook.metrics.statement import _ALLOCATED as ALLOCATED
 
 _RULE = "fundbook.metrics.state.allocate_pnl_lines"

@@ -13,12 +13,17 @@ from fundbook.metrics.explain_pnl import ALLOCATED as _ALLOCATED
 from fundbook.metrics.explain_pnl import allocated_lines
 from fundbook.metrics.statement import NOT_IN_BOOK, ROLL_FORWARD
 
-# Lines that are rows of the period (fund rows: also the fund's fees, expenses and income).
+# Lines that are rows of the period (fund rows: also the fund's fees, expenses and income);
+# the equalisation rows of a later closing are contributions and (recallable) distributions.
+_PAID = {"contribution": 1, "equalisation_contribution": 1}
 _PERIOD_ROWS = {
-    "contributions": {"contribution": 1},
-    "unfunded_contributions": {"contribution": 1},
-    "distributions": {"distribution": 1},
+    "contributions": _PAID,
+    "unfunded_contributions": _PAID,
+    "distributions": {"distribution": 1, "equalisation_distribution": 1},
+    "recallable_distributions": {"equalisation_distribution": 1},
 }
+# Unfunded: commitments less contributions, plus the recallable distributions.
+_UNFUNDED = {"contribution": -1, "equalisation_contribution": -1, "equalisation_distribution": 1}
 _FUND_ROWS = {
     "income": {"income": 1},
     "other_income_expense": {"grant": -1},  # the fund's only other expense: its grants
@@ -45,7 +50,7 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         before = txns.filter(
             pl.col("date") <= paid if figure == "ending_unfunded" else pl.col("date") < paid
         )
-        signs = {} if figure == "commitment" else {"contribution": -1}
+        signs = {} if figure == "commitment" else _UNFUNDED
         return ln.concat([ln.commitment_lines(ctx.commitments()), ln.txn_lines(before, signs)])
     if figure in NOT_IN_BOOK:
         return ln.value_line(f"{figure}: not kept in the book", Decimal(0), "shown")

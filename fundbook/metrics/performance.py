@@ -131,7 +131,7 @@ def fund_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     out = out.with_columns(
         pl.col("contributions").alias("paid_in"),
         pl.col("distributions").alias("distributed"),
-        (pl.col("committed") - pl.col("contributions")).alias("unfunded"),
+        _unfunded(),
         ratio(pl.col("committed"), pl.col("government_committed")).alias("amplification"),
         ratio(pl.col("social_committed"), pl.col("government_committed")).alias("social_leverage"),
         ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
@@ -142,6 +142,11 @@ def fund_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         ).alias("gross_moic"),
     )
     return as_money(out.select("fund_id", "name", "kind", "currency", *FUND_FIGURES))
+
+
+def _unfunded() -> pl.Expr:
+    """Committed less contributions, plus the recallable (equalisation) distributions (R7)."""
+    return (pl.col("committed") - pl.col("contributions") + pl.col("recallable")).alias("unfunded")
 
 
 def _multiples(paid: str, distributed: str, nav: str) -> list[pl.Expr]:
@@ -173,7 +178,7 @@ def investor_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         ratio(pl.col("weight"), pl.col("weight").sum().over("fund_id")).alias("commitment_share"),
         pl.col("contributions").alias("paid_in"),
         pl.col("distributions").alias("distributed"),
-        (pl.col("committed") - pl.col("contributions")).alias("unfunded"),
+        _unfunded(),
         *_multiples("contributions", "distributions", "nav"),
     )
     cols = ["fund_id", "investor_id", "investor_kind", "currency", *INVESTOR_FIGURES]

@@ -20,7 +20,7 @@ from fundbook.metrics.quantities import (
     quantity,
 )
 
-# Fund-level totals per transaction type (cents, positive).
+# Fund-level totals per transaction type (cents, positive); see FLOW_TYPES.
 FLOW_COLUMNS = {
     "contribution": "contributions",
     "distribution": "distributions",
@@ -30,6 +30,20 @@ FLOW_COLUMNS = {
     "fee": "fees",
     "expense": "expenses",
     "grant": "grants",
+    "equalisation_distribution": "recallable",
+    "equalisation_interest_received": "interest_received",
+    "equalisation_interest_paid": "interest_paid",
+}
+# Equalisation rows that are also capital flows (R7): a catch-up is a contribution, an
+# equalisation distribution a (recallable) distribution.
+ALSO_COUNTED = {
+    "equalisation_contribution": "contributions",
+    "equalisation_distribution": "distributions",
+}
+# Per flow column, the types summed into it.
+FLOW_TYPES = {
+    col: tuple(t for t, c in (*FLOW_COLUMNS.items(), *ALSO_COUNTED.items()) if c == col)
+    for col in dict.fromkeys(FLOW_COLUMNS.values())
 }
 # Same-day order: cost before relief, the write-off last.
 HOLDING_TYPES = ("investment", "income", "proceeds", "write_off")
@@ -81,8 +95,8 @@ def sums_by_type(per_type: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Per `keys` (all or some of those of a `key_type_sums` frame), the total in cents of each
     flow type in FLOW_COLUMNS."""
     return per_type.group_by(keys).agg(
-        pl.col("amount").filter(pl.col("type") == t).sum().alias(col)
-        for t, col in FLOW_COLUMNS.items()
+        pl.col("amount").filter(pl.col("type").is_in(types)).sum().alias(col)
+        for col, types in FLOW_TYPES.items()
     )
 
 

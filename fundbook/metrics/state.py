@@ -8,15 +8,22 @@ import polars as pl
 
 from fundbook.core.errors import FundbookError
 from fundbook.metrics.accruals import RECOGNISED, accruals_by
+from fundbook.metrics.allocation import (
+    PNL_LINES,
+    allocate_accounts,
+    allocate_common,
+    own_items,
+    with_common_lines,
+)
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import (
     CENTS,
-    allocate_lines,
     cents,
     convert,
     zero,
 )
 from fundbook.metrics.positions import (
+    FLOW_TYPES,
     BookState,
     cash_sign,
     fx_at,
@@ -27,18 +34,6 @@ from fundbook.metrics.positions import (
     valuations_in_order,
 )
 from fundbook.metrics.protocol import BookFrames
-
-# The fund's cumulative P&L lines and their sign: pnl = income - fees - expenses - grants
-# + realised_gain + unrealised_gain (exactly, by the valuation rule). The last one balances
-# each investor's split of its P&L share into lines (money.allocate_lines).
-PNL_LINES = {
-    "income": 1,
-    "fees": -1,
-    "expenses": -1,
-    "grants": -1,
-    "realised_gain": 1,
-    "unrealised_gain": 1,
-}
 
 
 @per_frames
@@ -67,10 +62,10 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     for _ in range(_levels(links)):
         holdings = _value_holdings(base, sub_navs)
         funds = _fund_navs(fund_totals, holdings)
-        sub_navs = _sub_fund_values(links, _allocate_pnl(accounts_base, funds))
+        sub_navs = _sub_fund_values(links, _allocate_pnl(frames, accounts_base, funds, at))
     holdings = _value_holdings(base, sub_navs)
     funds = _fund_navs(fund_totals, holdings)
-    accounts = _allocate_pnl(accounts_base, funds)
+    accounts = _allocate_pnl(frames, accounts_base, funds, at)
     return BookState(at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx)
 
 
@@ -133,6 +128,7 @@ def _fund_totals(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.Dat
     out = frames.funds.select("fund_id", "currency").join(flows, on="fund_id", how="left")
     out = out.join(cash, on="fund_id", how="left")
     out = out.join(accruals_by(frames, at, ["fund_id"]), on="fund_id", how="left")
+    out = out.join(own_items(per_type, ["fund_id"]), on="fund_id", how="left")
     return out.with_columns(pl.exclude("fund_id", "currency").fill_null(0))
 
 
@@ -176,10 +172,11 @@ def _sub_fund_values(links: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFram
 
 def exact_account(total: pl.Expr) -> pl.Expr:
     """An LP's exact (unrounded) capital account times its fund's total weight `total`, in
-    cents: net contributed x total + the fund's P&L x its weight (columns contributions,
-    distributions, pnl, weight)."""
-    net = pl.col("contributions") - pl.col("distributions")
-    return net * total + pl.col("pnl") * pl.col("weight")
+    cents: (net contributed + its own items) x total + the fund's common P&L x its weight
+    (columns contributions, distributions, own, common_pnl, weight; R5: the common P&L
+    leaves out the partner-specific items, which go to their partner alone)."""
+    net = pl.col("contributions") - pl.col("distributions") + pl.col("own")
+    return net * total + pl.col("common_pnl") * pl.col("weight")
 
 
 # How a holding is valued: nothing once written off (`_written_off`), from a capital account
@@ -255,33 +252,55 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
             zero()
         )
     )
-    nav = pl.col("cash") + pl.col("holdings_value") + pl.col("prepaid") - pl.col("accrued")
-    return out.with_columns(nav.alias("nav")).with_columns(
+    # equalisation interest received and not yet paid on is owed to the earlier partners (R8)
+    payable = (pl.col("interest_received") - pl.col("interest_paid")).alias("interest_payable")
+    nav = (
+        pl.col("cash")
+        + pl.col("holdings_value")
+        + pl.col("prepaid")
+        - pl.col("accrued")
+        - pl.col("interest_payable")
+    )
+    out = out.with_columns(payable).with_columns(nav.alias("nav"))
+    out = out.with_columns(
         (pl.col("nav") - pl.col("contributions") + pl.col("distributions")).alias("pnl")
     )
+    return with_common_lines(out)
+
+
+# An account's capital flows (equalisation rows included, R7) and its equalisation interest.
+_ACCOUNT_COLUMNS = (
+    "contributions",
+    "distributions",
+    "recallable",
+    "interest_received",
+    "interest_paid",
+)
+_ACCOUNT = [t for c in _ACCOUNT_COLUMNS for t in FLOW_TYPES[c]]
 
 
 def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.DataFrame:
-    """Per (fund, investor): committed, contributions, distributions and the allocation weight
-    (`per_type`: the transactions' `key_type_sums` per fund and investor)."""
+    """Per (fund, investor): committed, contributions, distributions (equalisation rows
+    included), recallable (its equalisation distributions), the equalisation interest the
+    fund received from it and paid to it, its own items (`own_<line>`: partner-specific
+    rows) and the allocation weight (`per_type`: `key_type_sums` per fund and investor)."""
     keys = ["fund_id", "investor_id"]
     committed = (
         frames.commitments.filter(pl.col("date") <= at)
         .group_by(keys)
         .agg(cents(pl.col("amount_fund")).sum().alias("committed"))
     )
-    flows = (
-        per_type.filter(pl.col("type").is_in(["contribution", "distribution"]))
-        .group_by(keys)
-        .agg(
-            pl.col("amount").filter(pl.col("type") == "contribution").sum().alias("contributions"),
-            pl.col("amount").filter(pl.col("type") == "distribution").sum().alias("distributions"),
-        )
+    flows = sums_by_type(
+        per_type.filter(pl.col("investor_id").is_not_null() & pl.col("type").is_in(_ACCOUNT)),
+        keys,
+    ).select(*keys, *_ACCOUNT_COLUMNS)
+    mine = own_items(per_type, keys)
+    out = (
+        committed.join(flows, on=keys, how="full", coalesce=True)
+        .join(mine, on=keys, how="full", coalesce=True)
+        .with_columns(pl.exclude(keys).fill_null(zero()))
     )
-    out = committed.join(flows, on=keys, how="full", coalesce=True).with_columns(
-        pl.col("committed", "contributions", "distributions").fill_null(zero())
-    )
-    return partnership_weights(out).drop("weight_basis", "weight_total").sort(keys)
+    return partnership_weights(out).drop("weight_total").sort(keys)
 
 
 def partnership_weights(
@@ -300,29 +319,24 @@ def partnership_weights(
     ).with_columns(pl.col("weight").sum().over("fund_id").alias("weight_total"))
 
 
-def _allocate_pnl(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
-    """Each investor's capital account: net contributed + its largest-remainder share of the
-    fund's cumulative P&L (within a cent of exact), split into the P&L lines (`alloc_<line>`,
-    cents) by cumulative rounding (`allocate_pnl_lines`)."""
-    out = allocate_pnl_lines(accounts, funds)
-    share = pl.sum_horizontal(pl.col(f"alloc_{line}") * sign for line, sign in PNL_LINES.items())
-    return out.with_columns(share.cast(CENTS).alias("pnl_share")).with_columns(
-        (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
-    )
+def _allocate_pnl(
+    frames: BookFrames, accounts: pl.DataFrame, funds: pl.DataFrame, at: date
+) -> pl.DataFrame:
+    """Each investor's capital account (`allocation.allocate_accounts`); a fund allocated
+    month by month reads the accounts at the month ends from the book states there."""
+
+    def state_at(day: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+        state = book_state(frames, day)
+        return state.accounts, state.funds
+
+    first = frames.transactions.get_column("date").min()
+    start = first if isinstance(first, date) else None
+    return allocate_accounts(accounts, funds, at, start, state_at)
 
 
 def allocate_pnl_lines(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
-    """`accounts` (fund_id, investor_id, `weight`) with each one's largest-remainder share
-    of its fund's cumulative P&L lines (`funds`: fund_id and PNL_LINES, cents), split into the
-    lines (`alloc_<line>`, cents) by cumulative rounding, so the statement's lines add up
-    without rounding noise and the investors' lines sum to the fund's."""
-    fund_lines = funds.select(
-        "fund_id", *(pl.col(line).alias(f"_fund_{line}") for line in PNL_LINES)
-    )
-    out = accounts.join(fund_lines, on="fund_id", how="left").with_columns(
-        pl.col(f"_fund_{line}").fill_null(zero()) for line in PNL_LINES
-    )
-    signed = {f"_fund_{line}": sign for line, sign in PNL_LINES.items()}
-    out = allocate_lines(out, signed, "weight", "fund_id", "investor_id", "_alloc")
-    out = out.rename({f"_alloc_fund_{line}": f"alloc_{line}" for line in PNL_LINES})
-    return out.drop(f"_fund_{line}" for line in PNL_LINES)
+    """`accounts` (fund_id, investor_id, `weight`) with each one's largest-remainder share of
+    its fund's cumulative common P&L lines (`funds`: fund_id and PNL_LINES, cents) as
+    `alloc_<line>`: the split `allocation.allocate_common` makes (explain reads it)."""
+    lines = funds.select("fund_id", *(pl.col(line).alias(f"common_{line}") for line in PNL_LINES))
+    return allocate_common(accounts, lines, "alloc_")

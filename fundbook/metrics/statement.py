@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import polars as pl
 
 from fundbook.core.errors import FundbookError
+from fundbook.metrics.allocation import OWN_LINES, PNL_LINES
 from fundbook.metrics.money import CENTS, allocate_lines, as_money, zero
 from fundbook.metrics.positions import FLOW_COLUMNS, BookState
 from fundbook.metrics.protocol import BookFrames
-from fundbook.metrics.state import PNL_LINES, book_state
+from fundbook.metrics.state import book_state
 
 STATEMENT_LINES = (
     "beginning_nav",
@@ -54,13 +55,12 @@ _ALLOCATED = {
     "realised_gain": "realised_gain",
     "unrealised_gain_change": "unrealised_gain",
 }
-# Lines the book has no entries for yet (fee offsets, carry, recallable): zero until booked.
+# Lines the book has no entries for yet (fee offsets, carry): zero until booked.
 NOT_IN_BOOK = (
     "fee_offsets",
     "carry_paid",
     "carry_accrued_change",
     "carry_accrued_balance",
-    "recallable_distributions",
 )
 _KEYS = ["fund_id", "investor_id"]
 
@@ -118,7 +118,7 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
         pl.col("nav").alias("beginning_nav"),
         pl.col("realised_gain").alias("_realised_b"),
         pl.col("unrealised_gain").alias("_unrealised_b"),
-        pl.col("contributions").alias("_paid_before"),
+        _unfunded_paid(),
     )
     a = after.funds.select(
         "fund_id",
@@ -136,6 +136,7 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
     return out.with_columns(
         pl.lit(None, pl.String).alias("investor_id"),
         pl.col("contributions").alias("unfunded_contributions"),
+        pl.col("recallable").alias("recallable_distributions"),
         (pl.col("_realised_e") - pl.col("_realised_b")).alias("realised_gain"),
         (pl.col("_unrealised_e") - pl.col("_unrealised_b")).alias("unrealised_gain"),
         *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
@@ -152,13 +153,14 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     end partnership percentages, so a change of percentages shows in other_income_expense
     only (as does the investor's share of grants: `_other_income_expense`)."""
     own = _period_flows(
-        before.accounts, after.accounts, _KEYS, ["contributions", "distributions"]
+        before.accounts, after.accounts, _KEYS, ["contributions", "distributions", "recallable"]
     ).filter(pl.col("investor_id").is_not_null())
     b = before.accounts.select(
         *_KEYS,
         pl.col("nav").alias("beginning_nav"),
-        pl.col("contributions").alias("_paid_before"),
+        _unfunded_paid(),
         pl.col("pnl_share").alias("_share_before"),
+        *(pl.col(f"own_{line}").alias(f"_own_before_{line}") for line in OWN_LINES.values()),
     )
     a = after.accounts.select(
         *_KEYS,
@@ -170,10 +172,10 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     )
     rows = a.join(b, on=_KEYS, how="full", coalesce=True).join(own, on=_KEYS, how="left")
     rows = rows.with_columns(pl.exclude(_KEYS).fill_null(zero()))
-    # the beginning cumulative lines split exactly as the capital account splits them
-    # (state._allocate_pnl), but at the end weights
+    # the beginning cumulative common lines split as the capital account splits them
+    # (allocation.allocate_common), but at the end weights, plus the partner's own items
     begin = before.funds.select(
-        "fund_id", *(pl.col(src).alias(f"_begin_{src}") for src in PNL_LINES)
+        "fund_id", *(pl.col(f"common_{src}").alias(f"_begin_{src}") for src in PNL_LINES)
     )
     rows = rows.join(begin, on="fund_id", how="left").with_columns(
         pl.col(f"_begin_{src}").fill_null(zero()) for src in PNL_LINES
@@ -181,11 +183,16 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     signed = {f"_begin_{src}": sign for src, sign in PNL_LINES.items()}
     rows = allocate_lines(rows, signed, "weight", "fund_id", "investor_id", "_b")
     rows = rows.with_columns(
+        (pl.col(f"_b_begin_{src}") + pl.col(f"_own_before_{src}")).alias(f"_b_begin_{src}")
+        for src in OWN_LINES.values()
+    )
+    rows = rows.with_columns(
         (pl.col(f"_end_{line}") - pl.col(f"_b_begin_{src}")).alias(line)
         for line, src in _ALLOCATED.items()
     )
     return rows.with_columns(
         pl.col("contributions").alias("unfunded_contributions"),
+        pl.col("recallable").alias("recallable_distributions"),
         _other_income_expense(),
         *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
     ).select(
@@ -195,11 +202,20 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     )
 
 
+def _unfunded_paid() -> pl.Expr:
+    """What a commitment had drawn before the period: contributions less recallable
+    (equalisation) distributions, which add back to the unfunded commitment (R7)."""
+    return (pl.col("contributions") - pl.col("recallable")).alias("_paid_before")
+
+
 def _other_income_expense() -> pl.Expr:
     """An investor's other income/expense: its share of the grants paid in the period (its
     allocated cumulative grants at the end less the beginning ones at the end percentages),
     negated, plus the reallocation of the P&L earned before the period: its share of the
-    beginning cumulative P&L at the end percentages less its share at the beginning ones."""
+    beginning cumulative common P&L at the end percentages less its share at the beginning
+    ones. That reallocation is the re-balancing at a closing (a later partner admitted, R5):
+    the P&L to date is shared by the new ratios, and the line shows the move. Partner-specific
+    items move only their own lines (fees, expenses, income), never this one."""
     at_end = pl.sum_horizontal(pl.col(f"_b_begin_{src}") * s for src, s in PNL_LINES.items())
     grants = pl.col("_end_grants") - pl.col("_b_begin_grants")
     return (at_end - pl.col("_share_before") - grants).cast(CENTS).alias("other_income_expense")

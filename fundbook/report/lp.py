@@ -62,7 +62,14 @@ SIGN_SHOWN = {
 }
 FEE_LINES = ("management_fees", "fee_offsets", "partnership_expenses")
 BASES = ("QTD", "YTD", "ITD")
-FLOW_LABELS = {"contribution": "Capital call", "distribution": "Distribution"}
+FLOW_LABELS = {
+    "contribution": "Capital call",
+    "distribution": "Distribution",
+    "equalisation_contribution": "Equalisation catch-up",
+    "equalisation_distribution": "Equalisation distribution (recallable)",
+    "equalisation_interest_received": "Equalisation interest paid",
+    "equalisation_interest_paid": "Equalisation interest received",
+}
 
 
 def lp_pairs(

@@ -54,6 +54,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "transactions": ("txn_id", "date"),
     "valuations": ("date", "fund_id", "holding_id"),
     "fx_rates": ("date", "currency"),
+    "terms": ("fund_id",),
     "posting_rules": ("type",),
     "period_locks": ("period",),
     "closes": ("close_id",),

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from fundbook.core.dtypes import MONEY, QUANTITY, RATE
+from fundbook.ledger.spec import FILES, typed_schema
 from fundbook.store.db import frame, sql
 
 # The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.
@@ -69,6 +70,12 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_line": pl.Int64(),
     },
     "fx_rates": {"date": pl.Date(), "currency": pl.String(), "hkd_per_unit": RATE},
+    # every column of terms.csv (ledger/spec.py): a column added there is read here too
+    "terms": {
+        c: t
+        for c, t in typed_schema(FILES["terms"]).items()
+        if c not in ("source_file", "source_line")
+    },
 }
 _DATED = frozenset({"commitments", "transactions", "valuations", "fx_rates"})
 
@@ -92,6 +99,7 @@ class Frames:
     transactions: pl.DataFrame
     valuations: pl.DataFrame
     fx_rates: pl.DataFrame
+    terms: pl.DataFrame
     accruing: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=SCHEMAS["transactions"])
     )
@@ -150,6 +158,16 @@ def frames_from_rows(as_of: date, rows: Mapping[str, Sequence[Mapping[str, Any]]
         tables[name] = df
     tables.update(_split_accruing(tables["transactions"], as_of))
     return Frames(as_of=as_of, **tables)
+
+
+def frames_from_tables(as_of: date, tables: Mapping[str, pl.DataFrame]) -> Frames:
+    """Frames from typed tables (a validated ledger's rows: `ledger.Book.rows`), as the loader
+    reads them from the book: the columns of `SCHEMAS`, dated rows on or before `as_of`."""
+    out: dict[str, pl.DataFrame] = {}
+    for name in SCHEMAS:
+        df = _conform(name, tables[name]) if name in tables else pl.DataFrame(schema=SCHEMAS[name])
+        out[name] = df.filter(pl.col("date") <= as_of) if name in _DATED else df
+    return Frames(as_of=as_of, **out)
 
 
 def restrict(frames: Frames, as_of: date) -> Frames:

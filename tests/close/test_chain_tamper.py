@@ -69,12 +69,21 @@ def _changed(column: str, dtype: str) -> str:
     return f"coalesce({c} || 'x', 'x')"
 
 
+def _demo_ledger(ledger: Path) -> Path:
+    """A copy of the demo ledger with a terms.csv, so that the terms table has rows."""
+    shutil.copytree(DEMO_LEDGER, ledger)
+    (ledger / "terms.csv").write_text("fund_id,equalisation_rate\nitvf,0.08\n", encoding="utf-8")
+    return ledger
+
+
 @pytest.fixture(scope="module")
 def demo_closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo book closed three times, the second close reopened and closed again, so that
-    every table (reopenings included; look-through exposure from 2026-02) holds rows."""
+    """The demo book (with a terms.csv) closed three times, the second close reopened and
+    closed again, so that every table (reopenings included; look-through exposure from
+    2026-02) holds rows."""
     db = tmp_path_factory.mktemp("tamper") / "demo.duckdb"
-    close_period(db, "2025-12", ledger_dir=str(DEMO_LEDGER))
+    ledger = _demo_ledger(db.parent / "ledger")
+    close_period(db, "2025-12", ledger_dir=str(ledger))
     close_period(db, "2026-01", carry_forward=True)
     reopen_period(db, "2026-01", "late invoice")
     close_period(db, "2026-01", carry_forward=True)
@@ -284,8 +293,7 @@ def test_an_import_after_the_last_close_verifies_and_keeps_the_kept_head(
     head = re.search(  # type: ignore[union-attr]
         r"head ([0-9a-f]{64})", run("audit", "verify", "--db", str(demo)).stderr
     ).group(1)
-    ledger = tmp_path / "ledger"
-    shutil.copytree(DEMO_LEDGER, ledger)
+    ledger = _demo_ledger(tmp_path / "ledger")
     with (ledger / "transactions.csv").open("a", encoding="utf-8") as f:
         f.write("late-income-1,2026-03-15,itvf,income,,vc-05,1000.00,HKD,dividend\n")
     imported = run("import", str(ledger), "--db", str(demo))

@@ -88,14 +88,16 @@ CASES = [
         {"transactions": [*T, "t10,2026-02-01,sf1,bribe,,,1.00,HKD,"]},
         "transactions.csv:11: unknown type 'bribe' (expected contribution | distribution | "
         "investment | proceeds | income | fee | expense | co_investment | grant | matching | "
-        "hk_production_spend | write_off)",
+        "hk_production_spend | write_off | equalisation_contribution | equalisation_distribution | "
+        "equalisation_interest_received | equalisation_interest_paid)",
     ),
     (
         "upper-case type",
         {"transactions": [*T, "t10,2026-02-01,sf1,Fee,,,1.00,HKD,"]},
         "transactions.csv:11: unknown type 'Fee' (expected contribution | distribution | "
         "investment | proceeds | income | fee | expense | co_investment | grant | matching | "
-        "hk_production_spend | write_off)",
+        "hk_production_spend | write_off | equalisation_contribution | equalisation_distribution | "
+        "equalisation_interest_received | equalisation_interest_paid)",
     ),
     (
         "missing investor",

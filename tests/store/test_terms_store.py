@@ -1,0 +1,68 @@
+"""terms.csv in the book: booked once, never changed, in the frames and the hash chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fundbook.close.verify import verify_chain
+from fundbook.core.errors import LedgerErrors
+from fundbook.store.db import connect
+from fundbook.store.frames import load_frames
+from fundbook.store.importer import import_book, table_counts
+from fundbook.store.trial_balance import trial_balance_rows
+from ledger_kit import SMALL_BOOK, write_book
+
+T = SMALL_BOOK["transactions"]
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    return connect(tmp_path / "book.duckdb")
+
+
+def test_terms_are_booked_and_read_into_frames(tmp_path: Path, con) -> None:
+    result = import_book(con, write_book(tmp_path / "b", terms=["sf1,0.08", "sf2,"]))
+    assert result.new_rows["terms"] == 2 and table_counts(con)["terms"] == 2
+    terms = load_frames(con, dt.date(2026, 3, 31)).terms
+    assert terms.rows() == [("sf1", Decimal("0.08000000")), ("sf2", None)]
+    assert all(check.ok for check in verify_chain(con))
+
+
+def test_a_book_without_terms_imports_as_before(tmp_path: Path, con) -> None:
+    import_book(con, write_book(tmp_path / "b"))
+    assert table_counts(con)["terms"] == 0
+    assert load_frames(con, dt.date(2026, 3, 31)).terms.height == 0
+
+
+def test_booked_terms_never_change(tmp_path: Path, con) -> None:
+    import_book(con, write_book(tmp_path / "b", terms=["sf1,0.08"]))
+    root = write_book(tmp_path / "c", terms=["sf1,0.07"])
+    with pytest.raises(LedgerErrors) as info:
+        import_book(con, root)
+    assert [str(e) for e in info.value.errors] == [
+        f"{root}/terms.csv:2: fund_id 'sf1' is already booked with different content (booked "
+        "from terms.csv:2); booked rows never change: add a reversing or adjusting row instead"
+    ]
+
+
+def test_equalisation_rows_post_and_the_trial_balance_balances(tmp_path: Path, con) -> None:
+    rows = [
+        *T,
+        "t10,2026-03-10,sf1,equalisation_contribution,gf-lp,,10.00,HKD,catch-up",
+        "t11,2026-03-10,sf1,equalisation_distribution,pen,,10.00,HKD,recallable",
+        "t12,2026-03-10,sf1,equalisation_interest_received,gf-lp,,0.40,HKD,interest in",
+        "t13,2026-03-10,sf1,equalisation_interest_paid,pen,,0.30,HKD,interest out",
+    ]
+    import_book(con, write_book(tmp_path / "b", transactions=rows))
+    tb = trial_balance_rows(con, dt.date(2026, 3, 31))
+    payable = [r for r in tb.accounts.records() if r["account"] == "equalisation_interest_payable"]
+    assert [(r["fund_id"], r["debit"], r["credit"]) for r in payable] == [
+        ("sf1", Decimal("0.30"), Decimal("0.40"))
+    ]
+    assert tb.unbalanced == 0
+    assert table_counts(con)["postings"] == 2 * len(rows)
