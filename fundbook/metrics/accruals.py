@@ -23,9 +23,9 @@ def _service_rows(frames: BookFrames) -> pl.DataFrame:
     """Every fee and expense row of the frames (paid by `as_of`, or accruing), in cents, with
     its category (`other` when an expense has none) and the days of its service period."""
     kinds = pl.col("type").is_in(list(SERVICE_PERIOD_TYPES))
-    rows = pl.concat(
-        [frames.transactions.filter(kinds), frames.accruing.filter(kinds)], how="vertical_relaxed"
-    )
+    paid = frames.transactions.filter(kinds)
+    later = frames.accruing.filter(kinds).select(paid.columns)  # in the same column order
+    rows = pl.concat([paid, later], how="vertical_relaxed")
     start, end = pl.col("service_start"), pl.col("service_end")
     return rows.select(
         "txn_id",

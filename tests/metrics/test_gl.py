@@ -277,12 +277,6 @@ def test_a_fund_without_commitments_allocates_month_by_month() -> None:
     assert closed["unrealised_appreciation"] == D("30.00")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the metrics of this branch predate issue 11's R1 (quantities), R3 (write_off), R4 "
-    "(service periods), R5 (partner-specific items, month-by-month allocation without "
-    "commitments) and R7 (equalisation rows), which H1-H3 implement: remove once merged",
-)
 @pytest.mark.parametrize("make", [hand_book, paid_in_book], ids=["hand_book", "paid_in_book"])
 def test_the_gl_ties_to_the_metrics_with_the_issue_11_rules(make: Any) -> None:
     assert gl_differences(make(), AS_OF) == []
