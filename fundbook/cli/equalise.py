@@ -45,7 +45,7 @@ def equalise_cmd(
         if ledger is None:
             raise click.UsageError("the book names no ledger directory: pass --ledger DIR")
     rows = equalise(ledger, fund_id, closing)
-    text = write_rows(rows, out)
+    text = write_rows(rows, out, ledger)
     if out is None:
         click.echo(text, nl=False)
     else:

@@ -29,20 +29,37 @@ def equalise(ledger_dir: str | Path, fund_id: str, closing: dt.date) -> pl.DataF
     return equalisation_rows(frames_from_tables(closing, book.rows), fund_id, closing)
 
 
-def write_rows(rows: pl.DataFrame, out: Path | None) -> str:
-    """The rows as CSV lines without a header, ready to append to transactions.csv; with
-    `out`, appended to that file (created with the header when it does not exist)."""
-    text = rows.select(TRANSACTION_COLUMNS).write_csv(include_header=False, line_terminator="\n")
+def write_rows(rows: pl.DataFrame, out: Path | None, ledger_dir: str | Path | None = None) -> str:
+    """The rows as CSV lines without a header, ready to append to transactions.csv, in the
+    columns of that file's header (`out`'s, else the ledger's; optional columns it has and
+    the rows do not are left empty); with `out`, appended to that file (created with the
+    header when it does not exist)."""
+    header = _header(out) or _header(Path(ledger_dir) / "transactions.csv" if ledger_dir else None)
+    columns = header or list(TRANSACTION_COLUMNS)
+    shaped = rows.select(
+        pl.col(c).cast(pl.String) if c in rows.columns else pl.lit(None, pl.String).alias(c)
+        for c in columns
+    )
+    text = shaped.write_csv(include_header=False, line_terminator="\n")
     if out is None:
         return text
     if not out.exists():
-        out.write_text(",".join(TRANSACTION_COLUMNS) + "\n" + text, encoding="utf-8")
+        out.write_text(",".join(columns) + "\n" + text, encoding="utf-8")
         return text
     existing = out.read_bytes()
     joiner = "" if not existing or existing.endswith(b"\n") else "\n"
     with out.open("a", encoding="utf-8") as f:
         f.write(joiner + text)
     return text
+
+
+def _header(path: Path | None) -> list[str] | None:
+    """The column names of a CSV file's first line (None when there is no such file)."""
+    if path is None or not path.is_file():
+        return None
+    with path.open(encoding="utf-8-sig") as f:
+        first = f.readline().strip()
+    return [c.strip() for c in first.split(",")] if first else None
 
 
 def equalisation_due(
