@@ -128,8 +128,32 @@ def _fund_totals(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.Dat
     out = frames.funds.select("fund_id", "currency").join(flows, on="fund_id", how="left")
     out = out.join(cash, on="fund_id", how="left")
     out = out.join(accruals_by(frames, at, ["fund_id"]), on="fund_id", how="left")
-    out = out.join(own_items(per_type, ["fund_id"]), on="fund_id", how="left")
+    out = out.join(_own_items(frames, per_type, at, ["fund_id"]), on="fund_id", how="left")
     return out.with_columns(pl.exclude("fund_id", "currency").fill_null(0))
+
+
+def _own_items(
+    frames: BookFrames, per_type: pl.DataFrame, at: date, keys: list[str]
+) -> pl.DataFrame:
+    """`allocation.own_items` per `keys`, their fees and expenses as recognised through `at`
+    over their service periods (R4), like the fund's, not as paid."""
+    own = pl.col("investor_id").is_not_null()
+    recognised = (
+        accruals_by(frames, at, ["fund_id", "investor_id"])
+        .filter(own)
+        .group_by(keys)
+        .agg(pl.col("fees").sum().alias("_fees"), pl.col("expenses").sum().alias("_expenses"))
+    )
+    return (
+        own_items(per_type, keys)
+        .join(recognised, on=keys, how="full", coalesce=True)
+        .with_columns(
+            pl.col("own_income").fill_null(zero()),
+            pl.col("_fees").fill_null(zero()).alias("own_fees"),
+            pl.col("_expenses").fill_null(zero()).alias("own_expenses"),
+        )
+        .drop("_fees", "_expenses")
+    )
 
 
 def _fund_links(frames: BookFrames, holdings: pl.DataFrame, fx: pl.DataFrame) -> pl.DataFrame:
@@ -294,7 +318,7 @@ def _account_flows(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.D
         per_type.filter(pl.col("investor_id").is_not_null() & pl.col("type").is_in(_ACCOUNT)),
         keys,
     ).select(*keys, *_ACCOUNT_COLUMNS)
-    mine = own_items(per_type, keys)
+    mine = _own_items(frames, per_type, at, keys)
     out = (
         committed.join(flows, on=keys, how="full", coalesce=True)
         .join(mine, on=keys, how="full", coalesce=True)

@@ -137,6 +137,8 @@ def test_the_gl_balances_with_quantities_write_offs_and_accruals(book: Frames, m
     assert net == -capital
     assert closed.get("investments_at_cost", 0) >= 0
     assert "unallocated_pnl" not in closed
+    # and, computed the other way (the metrics' state), the same NAV and capital accounts
+    assert gl_differences(restrict(book, at), at) == []
 
 
 _ASSETS_AND_LIABILITIES = {
