@@ -1,6 +1,7 @@
 -- Holdings with a position at $period_end and no valuation dated in the closing month
 -- ($month_start .. $period_end). A holding has a position when the fund invested in it, unless
--- its latest valuation is zero and no investment followed (written off or fully exited).
+-- its latest valuation is zero and no investment followed (fully exited), or a write_off row
+-- dated on or before $period_end closed it (no valuation may follow a write-off).
 -- Holdings that are funds of this book are valued from their own NAV, not from valuations.
 WITH inv AS (
     SELECT fund_id, holding_id, max(date) AS last_investment
@@ -18,4 +19,9 @@ FROM inv LEFT JOIN last_val USING (fund_id, holding_id)
 WHERE (last_val.last_date IS NULL OR last_val.last_date < $month_start)
   AND NOT coalesce(last_val.last_value = 0 AND last_val.last_date >= inv.last_investment, FALSE)
   AND inv.holding_id NOT IN (SELECT fund_id FROM funds)
+  AND NOT EXISTS (
+      SELECT 1 FROM transactions AS w
+      WHERE w.type = 'write_off' AND w.fund_id = inv.fund_id AND w.holding_id = inv.holding_id
+        AND w.date <= $period_end
+  )
 ORDER BY inv.fund_id, inv.holding_id;

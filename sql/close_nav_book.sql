@@ -92,7 +92,7 @@ WITH flows AS (
 ), steps AS (
     SELECT f.fund_id, f.holding_id, f.date, f.type,
            CAST(f.amount_fund * 100 AS HUGEINT) AS cents,
-           CAST(coalesce(f.quantity, 0) * 1000000 AS HUGEINT) AS units,
+           CAST(CAST(coalesce(f.quantity, 0) AS DECIMAL(38, 6)) * 1000000 AS HUGEINT) AS units,
            row_number() OVER (PARTITION BY f.fund_id, f.holding_id
                               ORDER BY f.date, f.same_day, f.source_file, f.source_line) AS n
     FROM flows f SEMI JOIN tracked t ON t.fund_id = f.fund_id AND t.holding_id = f.holding_id

@@ -9,9 +9,13 @@ Everything below the line `# --- the recomputation ---` uses only `csv`, `decima
   fund of the book is valued at the holder's capital account there as the held fund's statement
   gives it (its commitment share of the P&L split to the cent by largest remainder), converted
   at the as-of FX and rounded half-even (issue 11, R6);
-- realised gain by cost recovery (proceeds relieve cost until it is used up);
-- a fund's NAV is its cash plus its holdings' values; an investor's capital account is its
-  contributions less distributions plus its commitment share of the fund's cumulative P&L;
+- realised gain by cost recovery (proceeds relieve cost until it is used up), or at average
+  cost for a holding tracked by quantity (its mark scaled to the units held, R1, R2); a
+  write-off realises the rest of the cost and values the holding at nil (R3);
+- a fund's NAV is its cash plus its holdings' values less the equalisation interest payable
+  (AS_OF is a quarter end: nothing of the demo is prepaid or accrued then); an investor's
+  capital account is its contributions less distributions (equalisation ones included, R7)
+  plus its commitment share of the fund's cumulative P&L;
 - IRR is XIRR (actual/365) on dated flows plus the value at the as-of date; null without a
   sign change.
 
@@ -56,8 +60,16 @@ CASH_SIGN = {
     "fee": -1,
     "expense": -1,
     "grant": -1,
+    "equalisation_contribution": 1,
+    "equalisation_distribution": -1,
+    "equalisation_interest_received": 1,
+    "equalisation_interest_paid": -1,
 }
-HOLDING_ORDER = {"investment": 0, "income": 1, "proceeds": 2}  # same day: cost before relief
+# same day: cost before relief, a write-off last
+HOLDING_ORDER = {"investment": 0, "income": 1, "proceeds": 2, "write_off": 3}
+# capital in and out of a partner (equalisation included, issue 11 R7)
+CAPITAL_IN = ("contribution", "equalisation_contribution")
+CAPITAL_OUT = ("distribution", "equalisation_distribution")
 
 
 # --- the recomputation ---------------------------------------------------------------------
@@ -184,16 +196,26 @@ class Recompute:
         out = {}
         for h, ts in rows.items():
             ts.sort(key=lambda t: (t["date"], HOLDING_ORDER[t["type"]]))
-            invested = proceeds = income = remaining = realised = Decimal(0)
+            invested = proceeds = income = remaining = realised = units = Decimal(0)
+            tracked = any(t.get("quantity") for t in ts)
+            written_off = False
             for t in ts:
-                a = t["amount"]
+                a, q = t["amount"], Decimal(t.get("quantity") or 0)
                 if t["type"] == "investment":
                     invested += a
                     remaining += a
+                    units += q
                 elif t["type"] == "income":
                     income += a
-                else:  # cost recovery: proceeds relieve cost first
-                    relieved = min(remaining, a)
+                elif t["type"] == "write_off":  # the rest of the cost is a realised loss
+                    realised -= remaining
+                    remaining, units, written_off = Decimal(0), Decimal(0), True
+                else:  # average cost when tracked by quantity, else cost recovery
+                    if tracked:
+                        relieved = remaining if q == units else _cents(remaining * q / units)
+                        units -= q
+                    else:
+                        relieved = min(remaining, a)
                     remaining -= relieved
                     proceeds += a
                     realised += a - relieved
@@ -201,20 +223,27 @@ class Recompute:
                 lp = self.book.lp_of[fund_id]
                 account = self.accounts(h)[lp]["nav_stated"]
                 value, valued_by = self.convert(account, h, fund_id), "capital_account"
+            elif written_off:
+                value, valued_by = Decimal(0), "written_off"
             elif h in marks:
                 m = marks[h]
-                later = sum(
-                    (
-                        t["amount"]
-                        for t in ts
-                        if t["type"] == "investment" and t["date"] > m["date"]
-                    ),
-                    Decimal(0),
-                )
+                bought = [t for t in ts if t["type"] == "investment" and t["date"] > m["date"]]
+                later = sum((t["amount"] for t in bought), Decimal(0))
                 value, valued_by = m["fair_value"] + later, "valuation"
+                if tracked:  # the mark scaled to the units held now (R2)
+                    at_mark = sum(
+                        (
+                            Decimal(t["quantity"]) * (1 if t["type"] == "investment" else -1)
+                            for t in ts
+                            if t["date"] <= m["date"] and t["type"] in ("investment", "proceeds")
+                        ),
+                        Decimal(0),
+                    )
+                    base = at_mark + sum((Decimal(t["quantity"]) for t in bought), Decimal(0))
+                    value = _cents(value * units / base) if base else Decimal(0)
             else:
                 value, valued_by = remaining, "cost"
-            if valued_by == "valuation" and value == 0 and proceeds > 0:
+            if not tracked and valued_by == "valuation" and value == 0 and proceeds > 0:
                 # an exit: the position is closed (marked to zero after proceeds), so what is
                 # left of its cost is realised (a loss); a zero mark without proceeds is a
                 # write-down of a holding still held and stays unrealised
@@ -261,10 +290,21 @@ class Recompute:
                 s["cash"] += CASH_SIGN.get(t["type"], 0) * t["amount"]
         return s
 
+    def capital(self, fund_id: str) -> tuple[Decimal, Decimal]:
+        """The fund's capital paid in and paid out, equalisation included."""
+        f = self.fund_flows(fund_id)
+        return sum((f[k] for k in CAPITAL_IN), Decimal(0)), sum(
+            (f[k] for k in CAPITAL_OUT), Decimal(0)
+        )
+
     def nav(self, fund_id: str) -> Decimal:
+        """Cash plus holdings, less the equalisation interest received and not yet paid on
+        (at a quarter end no fee or expense of the demo is prepaid or accrued)."""
         if fund_id not in self._nav:
             held = sum((h["fair_value"] for h in self.holdings(fund_id).values()), Decimal(0))
-            self._nav[fund_id] = self.fund_flows(fund_id)["cash"] + held
+            f = self.fund_flows(fund_id)
+            payable = f["equalisation_interest_received"] - f["equalisation_interest_paid"]
+            self._nav[fund_id] = f["cash"] + held - payable
         return self._nav[fund_id]
 
     def accounts(self, fund_id: str) -> dict[str, dict]:
@@ -276,10 +316,13 @@ class Recompute:
             if c["fund_id"] == fund_id:
                 acc[c["investor_id"]]["committed"] += c["amount"]
         for t in self.txns:
-            if t["fund_id"] == fund_id and t["type"] in ("contribution", "distribution"):
-                acc[t["investor_id"]][t["type"]] += t["amount"]
-        flows = self.fund_flows(fund_id)
-        pnl = self.nav(fund_id) - flows["contribution"] + flows["distribution"]
+            if t["fund_id"] == fund_id and t["type"] in CAPITAL_IN + CAPITAL_OUT:
+                kind = "contribution" if t["type"] in CAPITAL_IN else "distribution"
+                acc[t["investor_id"]][kind] += t["amount"]
+                if t["type"] == "equalisation_distribution":
+                    acc[t["investor_id"]]["recallable"] += t["amount"]
+        paid_in, paid_out = self.capital(fund_id)
+        pnl = self.nav(fund_id) - paid_in + paid_out
         total = sum(a["committed"] for a in acc.values())
         with localcontext() as ctx:
             ctx.prec = 60
@@ -297,12 +340,12 @@ class Recompute:
     def investor_figures(self, fund_id: str) -> dict[str, dict]:
         out = {}
         for inv, a in self.accounts(fund_id).items():
-            flows = [
-                (t["date"], -t["amount"] if t["type"] == "contribution" else t["amount"])
+            flows = [  # interest it pays is an outflow, interest it receives an inflow (R7)
+                (t["date"], CASH_SIGN[t["type"]] * -t["amount"])
                 for t in self.txns
                 if t["fund_id"] == fund_id
                 and t["investor_id"] == inv
-                and t["type"] in ("contribution", "distribution")
+                and (t["type"] in CAPITAL_IN + CAPITAL_OUT or "interest" in t["type"])
             ]
             nav = a["nav_exact"]
             paid, dist = a["contribution"], a["distribution"]
@@ -310,7 +353,7 @@ class Recompute:
                 committed=a["committed"],
                 paid_in=paid,
                 distributed=dist,
-                unfunded=a["committed"] - paid,
+                unfunded=a["committed"] - paid + a["recallable"],
                 nav=nav,
                 net_irr=_irr(flows + [(self.at, nav)]),
                 tvpi=_div(dist + nav, paid),
@@ -327,13 +370,13 @@ class Recompute:
         gov_c = sum((acc[i]["committed"] for i in gov), Decimal(0))
         gov_p = sum((acc[i]["contribution"] for i in gov), Decimal(0))
         f = self.fund_flows(fund_id)
-        paid, dist, nav = f["contribution"], f["distribution"], self.nav(fund_id)
+        (paid, dist), nav = self.capital(fund_id), self.nav(fund_id)
         hold = self.holdings(fund_id)
         value = sum((h["fair_value"] for h in hold.values()), Decimal(0))
         net = [
-            (t["date"], -t["amount"] if t["type"] == "contribution" else t["amount"])
+            (t["date"], -t["amount"] if t["type"] in CAPITAL_IN else t["amount"])
             for t in self.txns
-            if t["fund_id"] == fund_id and t["type"] in ("contribution", "distribution")
+            if t["fund_id"] == fund_id and t["type"] in CAPITAL_IN + CAPITAL_OUT
         ] + [(self.at, nav)]
         gross = [
             (t["date"], -t["amount"] if t["type"] == "investment" else t["amount"])
@@ -350,7 +393,7 @@ class Recompute:
             government_paid_in=gov_p,
             social_paid_in=paid - gov_p,
             paid_in_leverage=_div(paid - gov_p, gov_p),
-            unfunded=committed - paid,
+            unfunded=committed - paid + f["equalisation_distribution"],
             distributed=dist,
             nav=nav,
             net_irr=_irr(net),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fundbook.core.errors import FundbookError
 from fundbook.core.types import CASH_SIGN
+from fundbook.synth.demo_closing import EQUALISATION_RATE, LATER_FUND
 from fundbook.synth.demo_itif import (
     build_direct_co_investments,
     build_fx,
@@ -29,6 +30,7 @@ from fundbook.synth.demo_ledger import Book
 from fundbook.synth.demo_programmes import build_itvf, build_mplus
 
 DEFAULT_SEED = 2026
+OPTIONAL = ("quantity", "service_start", "service_end", "category")  # transactions.csv, in order
 # fmt: off
 COLUMNS = {
     "funds": ("fund_id", "name", "kind", "currency", "vintage", "manager", "programme_id",
@@ -37,9 +39,10 @@ COLUMNS = {
     "companies": ("company_id", "name", "theme", "hk_nexus", "country"),
     "commitments": ("fund_id", "investor_id", "date", "amount", "currency"),
     "transactions": ("txn_id", "date", "fund_id", "type", "investor_id", "holding_id", "amount",
-                     "currency", "memo"),
+                     "currency", "memo", *OPTIONAL),
     "valuations": ("date", "fund_id", "holding_id", "fair_value", "currency"),
     "fx_rates": ("date", "currency", "hkd_per_unit"),
+    "terms": ("fund_id", "equalisation_rate"),
 }
 # fmt: on
 TYPE_ORDER = {t: i for i, t in enumerate(CASH_SIGN)}
@@ -82,18 +85,23 @@ def build_demo_book(seed: int = DEFAULT_SEED) -> dict[str, list[tuple[str, ...]]
     return rows(book)
 
 
+def txn_order(t: tuple[date, str, str, str, str, Decimal, str]) -> tuple[object, ...]:
+    """Date, fund, then the type's place in the contract, then the rest of the row."""
+    return (t[0], t[1], TYPE_ORDER[t[2]], *t[3:])
+
+
 def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
     cur = book.currency
-    ordered = sorted(
-        book.txns, key=lambda t: (t[0], t[1], TYPE_ORDER[t[2]], t[3], t[4], t[5], t[6])
-    )
+    ordered = sorted(enumerate(book.txns), key=lambda it: txn_order(it[1]))
     seq: dict[str, int] = defaultdict(int)
     txns: list[tuple[str, ...]] = []
-    for d, f, k, investor, holding, a, memo in ordered:
+    for n, (d, f, k, investor, holding, a, memo) in ordered:
         seq[f] += 1
+        more = book.extra.get(n, {})
         txns.append(
-            (f"{f}-{seq[f]:05d}", d.isoformat(), f, k, investor, holding, f"{a:.2f}", cur[f], memo)
-        )
+            (f"{f}-{seq[f]:05d}", d.isoformat(), f, k, investor, holding, f"{a:.2f}", cur[f], memo,
+             *(more.get(column, "") for column in OPTIONAL))
+        )  # fmt: skip
     return {
         "funds": sorted(book.funds),
         "investors": sorted(book.investors),
@@ -109,6 +117,7 @@ def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
             (d.isoformat(), f, h, f"{v:.2f}", cur[f]) for d, f, h, v in book.valuations
         ),
         "fx_rates": [(d.isoformat(), "USD", f"{r:.4f}") for d, r in sorted(book.usd.items())],
+        "terms": [(LATER_FUND, f"{EQUALISATION_RATE}")],
     }
 
 

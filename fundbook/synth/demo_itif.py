@@ -23,6 +23,14 @@ from fundbook.synth.demo_cast import (
     SYNDICATES,
     SubFund,
 )
+from fundbook.synth.demo_closing import (
+    LATER_CLOSING,
+    LATER_FUND,
+    NEWCOMER,
+    NEWCOMER_M,
+    NEWCOMER_NAME,
+    equalise,
+)
 from fundbook.synth.demo_ledger import (
     END,
     MILLION,
@@ -72,9 +80,13 @@ def build_parties(book: Book) -> None:
         lps = rng.sample(POOL_LPS, rng.randint(4, 6))
         unit = 10 if sf.currency == "HKD" else 1
         for (investor, _), amount in zip(lps, split(rng, rest // unit, len(lps)), strict=True):
+            if sf.fund_id == LATER_FUND and investor == lps[0][0]:
+                amount -= NEWCOMER_M // unit  # left for the partner of the later closing
             book.commit(sf.fund_id, investor, sf.first_close, amount * unit * MILLION)
             used.add(investor)
     book.investors += [(i, n, "social_capital", "") for i, n in POOL_LPS if i in used]
+    book.investors.append((NEWCOMER, NEWCOMER_NAME, "social_capital", ""))
+    book.commit(LATER_FUND, NEWCOMER, LATER_CLOSING, NEWCOMER_M * MILLION)
 
 
 def split(rng: random.Random, total: int, parts: int) -> list[int]:
@@ -139,6 +151,7 @@ def deal(book: Book, d: date, sf: SubFund, company: str) -> None:
         "expense",
         rounded(ticket * pct(20, 60, rng), 100),
         memo=f'Deal costs: legal and technical due diligence, "Project {project}"',
+        extra={"category": "legal"},
     )
     if rng.randint(1, 2) == 1 and (END - d).days > 75:
         later = rand_date(rng, d + timedelta(days=60), END - timedelta(days=3))
@@ -176,14 +189,17 @@ def sub_fund_expenses(book: Book, sf: SubFund) -> None:
     per_hkd = Decimal(1) if sf.currency == "HKD" else Decimal("0.128")
     book.txn(workday(sf.first_close + timedelta(days=12)), sf.fund_id, "expense",
              rounded(per_hkd * MILLION * pct(25000, 55000, rng), 1000),
-             memo='Legal fees, fund formation and LPF registration ("Cap. 637")')  # fmt: skip
+             memo='Legal fees, fund formation and LPF registration ("Cap. 637")',
+             extra={"category": "organisation_offering"})  # fmt: skip
     for q in month_ends(sf.first_close, END):
         book.txn(workday(q), sf.fund_id, "expense",
                  rounded(per_hkd * rng.randint(150_000, 300_000), 100),
-                 memo=f"Fund administration, {q:%B %Y}")  # fmt: skip
+                 memo=f"Fund administration, {q:%B %Y}",
+                 extra={"category": "administration"})  # fmt: skip
         book.txn(workday(q), sf.fund_id, "expense",
                  rounded(per_hkd * rng.randint(20_000, 60_000), 100),
-                 memo=f"Custody and banking charges, {q:%B %Y}")  # fmt: skip
+                 memo=f"Custody and banking charges, {q:%B %Y}",
+                 extra={"category": "custody"})  # fmt: skip
 
 
 def investee_flows(book: Book, sf: SubFund, company: str) -> None:
@@ -220,15 +236,31 @@ def build_sub_fund_calls(book: Book) -> None:
                     memo += f", {sf.currency} {amount:.2f} at {book.rate(sf.currency, d)}"
                 book.txn(d, "itif", "investment", hkd, holding=sf.fund_id, memo=memo)
                 itif_out[d] += hkd
+    spare = itif_equalisation(book)
     for d, amount in sorted(itif_out.items()):
+        used = min(spare, amount) if d > LATER_CLOSING else Decimal(0)
+        spare -= used
         book.txn(
             d,
             "itif",
             "contribution",
-            amount,
+            amount - used,
             investor="gov-hksar",
-            memo="Drawdown from the HK$10bn government commitment",
+            memo="Drawdown from the HK$10bn government commitment"
+            + (", less the equalisation ITIF received" if used else ""),
         )
+
+
+def itif_equalisation(book: Book) -> Decimal:
+    """The later closing's equalisation; ITIF books what its LP interest receives (a return
+    of capital, recallable, and interest) and spends it on its next drawdowns."""
+    back, interest = equalise(book, LATER_FUND, LATER_CLOSING, {NEWCOMER})["itif-lp"]
+    memo = f"Equalisation of the {LATER_CLOSING} closing of {LATER_FUND}"
+    book.txn(LATER_CLOSING, "itif", "proceeds", back, holding=LATER_FUND,
+             memo=f"{memo}: recallable distribution (return of capital)")  # fmt: skip
+    book.txn(LATER_CLOSING, "itif", "income", interest, holding=LATER_FUND,
+             memo=f"{memo}: equalisation interest")  # fmt: skip
+    return back + interest
 
 
 def build_valuations(book: Book) -> None:
@@ -238,9 +270,11 @@ def build_valuations(book: Book) -> None:
         value_holdings(book, sf.fund_id, quarters)
     value_holdings(book, "itif", quarters)
     for sf in SUB_FUNDS:
-        lps = dict(book.fund_commitments(sf.fund_id))
-        share = lps["itif-lp"] / sum(lps.values())
         for q in quarters:
+            lps = dict(book.fund_commitments(sf.fund_id, q))
+            if "itif-lp" not in lps:
+                continue  # before the sub-fund's first closing
+            share = lps["itif-lp"] / sum(lps.values())
             nav = book.cash(sf.fund_id, q) + sum(
                 (v for d, f, _, v in book.valuations if f == sf.fund_id and d == q), Decimal(0)
             )

@@ -17,6 +17,7 @@ END = date(2026, 10, 31)  # the demo's last closed month is October 2026
 MILLION = Decimal(1_000_000)
 OUTCOMES = ("star", "steady", "steady", "steady", "flat", "flat", "down", "writedown")
 CALL_STEP = Decimal("0.005")  # capital calls are whole half-percents of commitments
+UNIT = Decimal("0.000001")  # the ledger's quantity precision
 
 
 def cents(value: Decimal) -> Decimal:
@@ -95,6 +96,8 @@ class Book:
     marks: dict[str, list[tuple[date, Decimal]]] = field(default_factory=dict)
     units: list[tuple[date, str, str, Decimal]] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
+    extra: dict[int, dict[str, str]] = field(default_factory=dict)  # optional columns per txn
+    tracked: set[str] = field(default_factory=set)  # funds whose holdings carry quantities
 
     def fund(
         self,
@@ -130,15 +133,24 @@ class Book:
         investor: str = "",
         holding: str = "",
         memo: str = "",
+        extra: dict[str, str] | None = None,
     ) -> None:
-        assert date(2019, 1, 1) <= d <= END and amount >= CENT, (d, fund_id, kind, amount)
+        positive = amount >= CENT or (kind == "write_off" and amount == 0)
+        assert date(2019, 1, 1) <= d <= END and positive, (d, fund_id, kind, amount)
+        if extra:
+            self.extra[len(self.txns)] = extra
         self.txns.append((d, fund_id, kind, investor, holding, cents(amount), memo))
 
     def commit(self, fund_id: str, investor: str, d: date, amount: Decimal) -> None:
         self.commitments.append((fund_id, investor, d, cents(amount)))
 
-    def fund_commitments(self, fund_id: str) -> list[tuple[str, Decimal]]:
-        return [(i, a) for f, i, _, a in self.commitments if f == fund_id]
+    def fund_commitments(self, fund_id: str, on: date = END) -> list[tuple[str, Decimal]]:
+        """(investor, commitment) of the fund's partners committed on or before `on`."""
+        out: dict[str, Decimal] = {}
+        for f, i, d, a in self.commitments:
+            if f == fund_id and d <= on:
+                out[i] = out.get(i, Decimal(0)) + a
+        return list(out.items())
 
     def rate(self, currency: str, d: date) -> Decimal:
         if currency == "HKD":
@@ -149,21 +161,37 @@ class Book:
         """The company's latest mark on or before `d` (units bought at 1 before any mark)."""
         return [p for when, p in self.marks[company] if when <= d][-1]
 
+    def quantity(self, fund_id: str, units: Decimal) -> dict[str, str] | None:
+        """The `quantity` column of a row moving `units`, in the funds tracked by quantity."""
+        return {"quantity": f"{units.normalize():f}"} if fund_id in self.tracked else None
+
     def invest(self, d: date, fund_id: str, company: str, amount: Decimal, memo: str) -> None:
-        self.txn(d, fund_id, "investment", amount, holding=company, memo=memo)
-        self.units.append((d, fund_id, company, amount / self.price(company, d)))
+        units = amount / self.price(company, d)
+        if fund_id in self.tracked:
+            units = units.quantize(UNIT)
+        extra = self.quantity(fund_id, units)
+        self.txn(d, fund_id, "investment", amount, holding=company, memo=memo, extra=extra)
+        self.units.append((d, fund_id, company, units))
 
     def sell(
         self, d: date, fund_id: str, company: str, share: Decimal, premium: Decimal, memo: str
     ) -> Decimal:
         held = self.position(fund_id, company, d)
         sold = held * share
+        if fund_id in self.tracked:
+            sold = sold.quantize(UNIT)
         proceeds = cents(sold * self.price(company, d) * premium)
-        self.txn(d, fund_id, "proceeds", proceeds, holding=company, memo=memo)
+        extra = self.quantity(fund_id, sold)
+        self.txn(d, fund_id, "proceeds", proceeds, holding=company, memo=memo, extra=extra)
         self.units.append((d, fund_id, company, -sold))
         if share == 1:  # the position is closed: its fair value from now on is nil
             self.valuations.append((d, fund_id, company, Decimal(0)))
         return proceeds
+
+    def write_off(self, d: date, fund_id: str, company: str, memo: str) -> None:
+        """Write the holding off on `d`: no cash, no units, no marks from then on."""
+        self.txn(d, fund_id, "write_off", Decimal(0), holding=company, memo=memo)
+        self.units.append((d, fund_id, company, -self.position(fund_id, company, d)))
 
     def position(self, fund_id: str, company: str, d: date) -> Decimal:
         """Units of the company the fund holds at the end of `d`."""
@@ -278,23 +306,25 @@ def fees(
             "fee",
             amount,
             memo=f"Management fee {d:%Y}Q{(d.month - 1) // 3 + 1}, {rate:.1%} p.a. on commitments",
+            extra={"service_start": d.isoformat(), "service_end": q_end.isoformat()},
         )
         d = q_end + timedelta(days=1)
 
 
 def plan_calls(
-    outflows: list[tuple[date, Decimal]], call_dates: list[date], size: Decimal
+    outflows: list[tuple[date, Decimal]], call_dates: list[date], size: Callable[[date], Decimal]
 ) -> list[tuple[date, Decimal]]:
-    """Calls in whole half-percents of commitments covering outflows up to the next call."""
+    """Calls in whole half-percents of the commitments of the day (`size`) covering outflows
+    up to the next call."""
     assert min(d for d, _ in outflows) >= call_dates[0], "an outflow precedes the first call"
     calls, called = [], Decimal(0)
     for i, d in enumerate(call_dates):
         until = call_dates[i + 1] if i + 1 < len(call_dates) else date.max
         need = sum((a for when, a in outflows if when < until), Decimal(0)) - called
         if need > 0:
-            share = (need / size / CALL_STEP).to_integral_value(ROUND_CEILING) * CALL_STEP
-            calls.append((d, cents(size * share)))
-            called += cents(size * share)
+            share = (need / size(d) / CALL_STEP).to_integral_value(ROUND_CEILING) * CALL_STEP
+            calls.append((d, cents(size(d) * share)))
+            called += cents(size(d) * share)
     return calls
 
 
@@ -308,10 +338,13 @@ def call_capital(
         for d, f, k, _, _, a, _ in book.txns
         if f == fund_id and CASH_SIGN[k] < 0 and k != "distribution"
     ]
-    lps = book.fund_commitments(fund_id)
-    size = sum((a for _, a in lps), Decimal(0))
+
+    def size(d: date) -> Decimal:
+        return sum((a for _, a in book.fund_commitments(fund_id, d)), Decimal(0))
+
     paid = []
     for n, (d, amount) in enumerate(plan_calls(outflows, call_dates, size), start=1):
+        lps = book.fund_commitments(fund_id, d)  # partners admitted at a later closing join then
         for (investor, _), share in zip(lps, allocate(amount, [a for _, a in lps]), strict=True):
             book.txn(
                 d,
@@ -319,7 +352,7 @@ def call_capital(
                 "contribution",
                 share,
                 investor=investor,
-                memo=f"Capital call no. {n}, {amount / size:.1%} of commitments",
+                memo=f"Capital call no. {n}, {amount / size(d):.1%} of commitments",
             )
             paid.append((d, investor, share))
     return paid

@@ -37,6 +37,7 @@ from fundbook.synth.demo_ledger import (
 )
 
 ITVF_START = date(2019, 1, 15)
+WRITE_OFF = date(2026, 9, 30)  # inside the demo's closed months, so the reports show it
 
 
 ITVF_EXITS = (
@@ -54,12 +55,14 @@ def build_itvf(book: Book) -> None:
     name = "ITVF Co-investment Fund 2019 (illustrative)"
     manager = "ITVF Corporation (illustrative)"
     book.fund("itvf", name, "co_investment", "HKD", 2019, manager, "", date(2023, 12, 31))
+    book.tracked.add("itvf")  # its holdings carry quantities (average-cost relief on a sale)
     book.commit("itvf", "gov-hksar", ITVF_START, 200 * MILLION)
     for investor, partner, amount in ITVF_PARTNERS:
         book.investors.append((investor, partner, "social_capital", ""))
         book.commit("itvf", investor, ITVF_START, amount * MILLION)
     companies = itvf_portfolio(book)
     itvf_exits(book, companies)
+    itvf_write_off(book, companies)
     itvf_running(book, companies)
     calls = [date(y, m, 15) for y in range(2019, 2027) for m in (1, 4, 7, 10)]  # from ITVF_START
     call_capital(book, "itvf", [workday(d) for d in calls if ITVF_START <= d <= END])
@@ -98,14 +101,18 @@ def itvf_running(book: Book, companies: list[tuple[str, date, str]]) -> None:
     fees(book, "itvf", 800 * MILLION, ITVF_START, END, (date(2024, 1, 1), Decimal("0.01")))
     memo = 'Legal fees, "ITVF" co-investment agreement and partner onboarding'
     book.txn(workday(ITVF_START + timedelta(days=20)), "itvf", "expense", Decimal(1_850_000),
-             memo=memo)  # fmt: skip
+             memo=memo, extra={"category": "legal"})  # fmt: skip
     for q in quarter_ends(ITVF_START, END):
         memo = f"Fund administration and custody, quarter to {q:%d %B %Y}"
-        book.txn(workday(q), "itvf", "expense", Decimal(rng.randint(90, 160) * 1000), memo=memo)
+        fee = Decimal(rng.randint(90, 160) * 1000)
+        book.txn(
+            workday(q), "itvf", "expense", fee, memo=memo, extra={"category": "administration"}
+        )
     for year in range(2019, 2027):
         memo = f"Audit fee, FY{year - 1}/{year % 100}"
         fee = Decimal(rng.randint(280, 420) * 1000)
-        book.txn(workday(date(year, 3, 25)), "itvf", "expense", fee, memo=memo)
+        book.txn(workday(date(year, 3, 25)), "itvf", "expense", fee, memo=memo,
+                 extra={"category": "audit_tax"})  # fmt: skip
 
 
 def itvf_deal(book: Book, d: date, company: str, amount: Decimal, label: str) -> None:
@@ -140,6 +147,13 @@ def itvf_exits(book: Book, companies: list[tuple[str, date, str]]) -> None:
         memo = f"Distribution of sale proceeds ({book.companies[sold][0]})"
         for (investor, _), part in zip(lps, allocate(proceeds, [a for _, a in lps]), strict=True):
             book.txn(paid, "itvf", "distribution", part, investor=investor, memo=memo)
+
+
+def itvf_write_off(book: Book, companies: list[tuple[str, date, str]]) -> None:
+    """The first company marked down hard is written off at WRITE_OFF: no marks after it."""
+    c = next(c for c, _, outcome in companies if outcome == "writedown")
+    memo = "Written off: the company has entered liquidation, no recovery expected"
+    book.write_off(WRITE_OFF, "itvf", c, memo)
 
 
 def exit_candidate(

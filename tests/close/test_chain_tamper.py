@@ -70,9 +70,9 @@ def _changed(column: str, dtype: str) -> str:
 
 
 def _demo_ledger(ledger: Path) -> Path:
-    """A copy of the demo ledger with a terms.csv, so that the terms table has rows."""
+    """A copy of the demo ledger (its terms.csv gives the terms table rows)."""
     shutil.copytree(DEMO_LEDGER, ledger)
-    (ledger / "terms.csv").write_text("fund_id,equalisation_rate\nitvf,0.08\n", encoding="utf-8")
+    assert (ledger / "terms.csv").read_text(encoding="utf-8").count("\n") > 1
     return ledger
 
 
@@ -295,7 +295,7 @@ def test_an_import_after_the_last_close_verifies_and_keeps_the_kept_head(
     ).group(1)
     ledger = _demo_ledger(tmp_path / "ledger")
     with (ledger / "transactions.csv").open("a", encoding="utf-8") as f:
-        f.write("late-income-1,2026-03-15,itvf,income,,vc-05,1000.00,HKD,dividend\n")
+        f.write("late-income-1,2026-03-15,itvf,income,,vc-05,1000.00,HKD,dividend,,,,\n")
     imported = run("import", str(ledger), "--db", str(demo))
     assert imported.exit_code == 0, imported.output
     assert "hash chain head" in imported.output

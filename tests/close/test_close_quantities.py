@@ -151,3 +151,33 @@ def test_the_sql_and_the_metrics_value_a_traded_holding_alike(
     in_sql = {h: v for h, v in rows.select("holding_id", "value").iter_rows() if h is not None}
     got = state.holdings.select("holding_id", from_cents(pl.col("fair_value")))
     assert in_sql == dict(got.iter_rows())
+
+
+# 29 million units (their micro-units pass DECIMAL(18)) and a write-off of `a` in September:
+# October and November close without valuations of `a` and without carrying any forward.
+BIG = """txn_id,date,fund_id,type,investor_id,holding_id,amount,currency,memo,quantity
+w1,2025-01-02,wo,contribution,lp,,1000.00,HKD,,
+w2,2025-01-02,wo,investment,,a,300.00,HKD,,
+w3,2025-01-02,wo,investment,,b,100.00,HKD,,29000000
+w4,2025-09-10,wo,write_off,,a,0.00,HKD,,
+"""
+
+
+def test_large_quantities_and_a_write_off_need_no_later_valuation(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger"
+    shutil.copytree(GOLDEN, ledger)
+    (ledger / "transactions.csv").write_text(BIG, encoding="utf-8")
+    marks = "".join(f"2025-{m:02d}-{d},wo,b,100.00,HKD\n" for m, d in ((10, 31), (11, 30)))
+    (ledger / "valuations.csv").write_text(
+        "date,fund_id,holding_id,fair_value,currency\n2025-08-29,wo,a,150.00,HKD\n"
+        "2025-09-05,wo,b,100.00,HKD\n" + marks,
+        encoding="utf-8",
+    )
+    db = tmp_path / "book.duckdb"
+    first = ["--ledger", str(ledger), "--carry-forward-valuations", "--quiet", "--db", str(db)]
+    result = run("close", "2025-09", *first)
+    assert result.exit_code == 0, result.output
+    for period in ("2025-10", "2025-11"):
+        result = run("close", period, "--quiet", "--db", str(db))
+        assert result.exit_code == 0, result.output
+    assert _book_values(db) == {"a": Decimal("0.00"), "b": Decimal("100.00")}
