@@ -150,3 +150,14 @@ ITIF_RULES = (
 STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
 # The groupings of `fundbook metrics --by`.
 METRIC_GROUPINGS = ("fund", "investor", "holding", "theme", "programme")
+# What each equalisation row is, as `fundbook equalise` writes it in the memo ({rate}: the terms').
+EQUALISATION_MEMO = {
+    "equalisation_contribution": "catch-up: its share at the new commitment ratios of the "
+    "capital called before the closing, less what it paid",
+    "equalisation_interest_received": "equalisation interest on its catch-up of each call, "
+    "from the call to the closing at {rate} a year (actual/365)",
+    "equalisation_distribution": "recallable equalisation distribution: the catch-up returned "
+    "pro rata to what it paid above its share at the new ratios",
+    "equalisation_interest_paid": "equalisation interest passed on, pro rata to the "
+    "equalisation distributions",
+}

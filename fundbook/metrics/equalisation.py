@@ -8,7 +8,7 @@ from decimal import Decimal
 import polars as pl
 
 from fundbook.core.errors import FundbookError
-from fundbook.core.types import EQUALISATION_TYPES
+from fundbook.core.types import EQUALISATION_MEMO, EQUALISATION_TYPES
 from fundbook.metrics.money import CENTS, allocate, cents, divide_half_even, from_cents
 from fundbook.metrics.protocol import BookFrames
 
@@ -27,16 +27,6 @@ TRANSACTION_COLUMNS = (
 # How each row moves a partner's paid-in (what it has put in for the calls).
 _PAID_IN = {"contribution": 1, "equalisation_contribution": 1, "equalisation_distribution": -1}
 _RATE_UNITS = 10**8  # terms rates have 8 decimals
-_MEMO = {
-    "equalisation_contribution": "catch-up: its share at the new commitment ratios of the "
-    "capital called before the closing, less what it paid",
-    "equalisation_interest_received": "equalisation interest on its catch-up of each call, "
-    "from the call to the closing at {rate} a year (actual/365)",
-    "equalisation_distribution": "recallable equalisation distribution: the catch-up returned "
-    "pro rata to what it paid above its share at the new ratios",
-    "equalisation_interest_paid": "equalisation interest passed on, pro rata to the "
-    "equalisation distributions",
-}
 
 
 def subsequent_closings(frames: BookFrames) -> pl.DataFrame:
@@ -187,7 +177,7 @@ def _ledger_rows(
     shown = f"{rate.normalize():f}" if rate else "0"
     memo = {
         t: f"equalisation of the {closing} closing: {m.format(rate=shown)}"
-        for t, m in _MEMO.items()
+        for t, m in EQUALISATION_MEMO.items()
     }
     rows = parts.filter(pl.col("amount") > 0).with_row_index("_n", offset=1)
     return rows.select(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from fundbook.core.types import CASH_SIGN
 from fundbook.metrics.money import CENTS
 
 # The sections in the order they print; memo accounts stay off the balance sheet.
@@ -23,38 +24,8 @@ INCOME = ("investment_income", "realised_gain", "change_in_unrealised")
 EXPENSE_PREFIX = "partnership_expenses:"
 EXPENSES = ("management_fees", "grants_paid")
 
-# ILPA 2.0 based categories of an expense row (`category`; absent = other).
-EXPENSE_CATEGORIES = (
-    "organisation_offering",
-    "legal",
-    "audit_tax",
-    "administration",
-    "custody",
-    "insurance",
-    "broken_deal",
-    "placement",
-    "travel",
-    "technology",
-    "regulatory",
-    "interest",
-    "other",
-)
-
 # The effect of each type on the fund's cash (write_off and memo rows move none).
-CASH_EFFECT = {
-    "contribution": 1,
-    "distribution": -1,
-    "investment": -1,
-    "proceeds": 1,
-    "income": 1,
-    "fee": -1,
-    "expense": -1,
-    "grant": -1,
-    "equalisation_contribution": 1,
-    "equalisation_distribution": -1,
-    "equalisation_interest_received": 1,
-    "equalisation_interest_paid": -1,
-}
+CASH_EFFECT = {t: sign for t, sign in CASH_SIGN.items() if sign}
 # The effect on the partner's capital (credit = +): capital contributed less returned.
 CAPITAL_EFFECT = {
     "contribution": 1,

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from fundbook.core.types import EQUALISATION_MEMO
 from fundbook.synth.demo_ledger import Book, allocate
 
 # The sub-fund, the investor it admits, its commitment (millions) and the closing's date.
@@ -25,16 +26,6 @@ KINDS = (
     "equalisation_interest_received",
     "equalisation_interest_paid",
 )
-MEMO = {
-    "equalisation_contribution": "catch-up: its share at the new commitment ratios of the "
-    "capital called before the closing, less what it paid",
-    "equalisation_interest_received": "equalisation interest on its catch-up of each call, "
-    "from the call to the closing at {rate} a year (actual/365)",
-    "equalisation_distribution": "recallable equalisation distribution: the catch-up returned "
-    "pro rata to what it paid above its share at the new ratios",
-    "equalisation_interest_paid": "equalisation interest passed on, pro rata to the "
-    "equalisation distributions",
-}
 
 
 def half_even(num: int, den: int) -> int:
@@ -84,7 +75,7 @@ def equalise(
     back = split(sum(catch_up.values()), {i: -due[i][0] for i in receivers})
     passed = split(sum(interest.values()), back)
     for kind, part in zip(KINDS, (catch_up, back, interest, passed), strict=True):
-        memo = f"equalisation of the {closing} closing: " + MEMO[kind].format(
+        memo = f"equalisation of the {closing} closing: " + EQUALISATION_MEMO[kind].format(
             rate=f"{EQUALISATION_RATE.normalize():f}"
         )
         for investor in sorted(part):
