@@ -9,8 +9,9 @@ import duckdb
 import polars as pl
 
 from fundbook.core.errors import FundbookError, LedgerErrors
+from fundbook.core.types import TRANSACTION_COLUMNS
 from fundbook.ledger import read_book
-from fundbook.metrics.equalisation import TRANSACTION_COLUMNS, equalisation_rows
+from fundbook.metrics.equalisation import equalisation_rows
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import frames_from_tables
 

@@ -161,3 +161,15 @@ EQUALISATION_MEMO = {
     "equalisation_interest_paid": "equalisation interest passed on, pro rata to the "
     "equalisation distributions",
 }
+# The required columns of transactions.csv, in order (ledger contract v1; optional ones follow).
+TRANSACTION_COLUMNS = (
+    "txn_id",
+    "date",
+    "fund_id",
+    "type",
+    "investor_id",
+    "holding_id",
+    "amount",
+    "currency",
+    "memo",
+)

@@ -8,6 +8,7 @@ import polars as pl
 
 from fundbook.core.dtypes import LEDGER_MONEY as MONEY
 from fundbook.core.dtypes import QUANTITY, RATE
+from fundbook.core.types import TRANSACTION_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,7 @@ FILES: dict[str, FileSpec] = {
         ),
         FileSpec(
             "transactions",
-            (
-                "txn_id",
-                "date",
-                "fund_id",
-                "type",
-                "investor_id",
-                "holding_id",
-                "amount",
-                "currency",
-                "memo",
-            ),
+            TRANSACTION_COLUMNS,
             ("quantity", "service_start", "service_end", "category"),
             ("txn_id",),
             _types(

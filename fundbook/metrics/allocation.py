@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
+from fundbook.core.calendar import month_ends, previous_month_end
 from fundbook.metrics.money import CENTS, allocate_lines, zero
 
 # The fund's cumulative P&L lines and their sign: pnl = income - fees - expenses - grants
@@ -86,11 +87,6 @@ def with_own_items(accounts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def previous_month_end(at: date) -> date:
-    """The last day of the month before `at`'s."""
-    return at.replace(day=1) - timedelta(days=1)
-
-
 def by_month(
     accounts: pl.DataFrame, funds: pl.DataFrame, previous: tuple[pl.DataFrame, pl.DataFrame]
 ) -> pl.DataFrame:
@@ -151,7 +147,7 @@ def allocate_accounts(
     monthly = _by_paid_in(accounts)
     prev_end = previous_month_end(at)
     if monthly.height and first is not None and prev_end >= first:
-        for month_end in _month_ends(first, prev_end):  # cached oldest first: no deep recursion
+        for month_end in month_ends(first, prev_end):  # cached oldest first: no deep recursion
             state_at(month_end)
         split = by_month(monthly, funds, state_at(prev_end))
         out = pl.concat(
@@ -165,12 +161,3 @@ def _by_paid_in(accounts: pl.DataFrame) -> pl.DataFrame:
     among several partners."""
     several = (pl.col("weight") != 0).sum().over("fund_id") > 1
     return accounts.filter((pl.col("weight_basis") == "paid_in") & several)
-
-
-def _month_ends(first: date, last: date) -> list[date]:
-    """The month ends from `first`'s month to `last` (a month end), oldest first."""
-    ends, day = [], last
-    while day >= first:
-        ends.append(day)
-        day = previous_month_end(day)
-    return ends[::-1]

@@ -12,18 +12,6 @@ from fundbook.core.types import EQUALISATION_MEMO, EQUALISATION_TYPES
 from fundbook.metrics.money import CENTS, allocate, cents, divide_half_even, from_cents
 from fundbook.metrics.protocol import BookFrames
 
-# The columns of transactions.csv, in order: the rows are ready to append to it.
-TRANSACTION_COLUMNS = (
-    "txn_id",
-    "date",
-    "fund_id",
-    "type",
-    "investor_id",
-    "holding_id",
-    "amount",
-    "currency",
-    "memo",
-)
 # How each row moves a partner's paid-in (what it has put in for the calls).
 _PAID_IN = {"contribution": 1, "equalisation_contribution": 1, "equalisation_distribution": -1}
 _RATE_UNITS = 10**8  # terms rates have 8 decimals

@@ -9,13 +9,15 @@ last day of the month before `at`'s. Pure polars from the frames (docs/accountin
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
+from fundbook.core.calendar import month_ends, previous_month_end
 from fundbook.core.dtypes import RATE
 from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics import gl_capital, gl_flows, gl_holdings
+from fundbook.metrics.fund_graph import fund_levels
 from fundbook.metrics.gl_chart import (
     CAPITAL_PREFIX,
     EXPENSE_PREFIX,
@@ -28,15 +30,10 @@ from fundbook.metrics.protocol import BookFrames
 LEDGER_COLUMNS = ("fund_id", "currency", "account", "section", "balance", "closed_balance")
 
 
-def previous_period_end(at: date) -> date:
-    """The period end before `at`'s: the last day of the previous month."""
-    return at.replace(day=1) - timedelta(days=1)
-
-
 def general_ledger(frames: BookFrames, at: date) -> pl.DataFrame:
     """Per (fund_id, account), in the fund's currency: `balance` (trial balance at `at`) and
     `closed_balance` (after the closing entry of `at`), debit minus credit, money."""
-    prev = previous_period_end(at)
+    prev = previous_month_end(at)
     cum = ledger_at_dates(frames, at)
     now = cum.filter(pl.col("at") == at).drop("at")
     was = cum.filter(pl.col("at") == prev).select(
@@ -91,7 +88,7 @@ def ledger_at_dates(frames: BookFrames, at: date) -> pl.DataFrame:
     )
     fx = _fx(frames, grid)
     sub = gl_capital.empty_sub_values()
-    for _ in range(_levels(held)):
+    for _ in range(fund_levels(held)):
         valued = gl_holdings.valued(holdings, sub)
         accounts = gl_capital.capital(members, _common_pnl(totals, valued))
         sub = gl_capital.sub_values(held, accounts, fx)
@@ -114,13 +111,13 @@ def _grid(frames: BookFrames, txns: pl.DataFrame, at: date) -> pl.DataFrame:
     """The (fund_id, at) pairs to compute: every fund at `at` and the previous period end; a
     fund without commitments then also at every month end since the book began (its P&L is
     allocated month by month); a fund held by another at the holder's dates too."""
-    prev = previous_period_end(at)
+    prev = previous_month_end(at)
     funds = frames.funds.select("fund_id")
     base = funds.join(pl.DataFrame({"at": [prev, at]}), how="cross")
     committed = frames.commitments.filter(pl.col("date") <= prev).select("fund_id").unique()
     monthly = funds.join(committed, on="fund_id", how="anti")
     start = txns.select(pl.col("date").min()).item()
-    ends = _month_ends(start, prev) if start is not None and monthly.height else []
+    ends = month_ends(start, prev) if start is not None and monthly.height else []
     history = monthly.join(pl.DataFrame({"at": ends}, schema={"at": pl.Date}), how="cross")
     grid = pl.concat([base, history])
     edges = _edges(frames)
@@ -142,30 +139,6 @@ def _edges(frames: BookFrames) -> pl.DataFrame:
         .unique()
         .join(ids, on="held")
     )
-
-
-def _month_ends(start: date, end: date) -> list[date]:
-    """The last day of every month from `start`'s to `end` (included when a month end)."""
-    out: list[date] = []
-    year, month = start.year, start.month
-    while True:
-        nxt = date(year + month // 12, month % 12 + 1, 1)
-        last = nxt - timedelta(days=1)
-        if last > end:
-            return out
-        out.append(last)
-        year, month = nxt.year, nxt.month
-
-
-def _levels(held: pl.DataFrame) -> int:
-    """Passes that value every level of funds holding funds (0 when none does)."""
-    edges = held.select("fund_id", "holding_id").unique()
-    depth, frontier = 0, edges
-    while frontier.height and depth <= edges.height:
-        depth += 1
-        holders = frontier.select(pl.col("fund_id").alias("holding_id")).unique()
-        frontier = edges.join(holders, on="holding_id", how="semi")
-    return depth
 
 
 def _fx(frames: BookFrames, grid: pl.DataFrame) -> pl.DataFrame:

@@ -15,6 +15,7 @@ from fundbook.metrics.allocation import (
     own_items,
     with_common_lines,
 )
+from fundbook.metrics.fund_graph import fund_levels
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import (
     CENTS,
@@ -59,7 +60,7 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     sub_navs = pl.DataFrame(
         schema={"fund_id": pl.String, "holding_id": pl.String, "_sub_value": CENTS}
     )
-    for _ in range(_levels(links)):
+    for _ in range(fund_levels(links)):
         holdings = _value_holdings(base, sub_navs)
         funds = _fund_navs(fund_totals, holdings)
         sub_navs = _sub_fund_values(links, _allocate_pnl(frames, accounts_base, funds, at))
@@ -104,18 +105,6 @@ def _per_type_at(frames: BookFrames, at: date) -> pl.DataFrame:
     keys, dated = _flows_by_key(frames)
     sums = dated.filter(pl.col("date") <= at).group_by("_k").agg(pl.col("amount").sum())
     return keys.join(sums, on="_k").drop("_k")
-
-
-def _levels(links: pl.DataFrame) -> int:
-    """How many passes value every fund-of-funds level: the longest chain of funds holding
-    funds (0 when no fund holds a fund; a cycle stops after one pass per link)."""
-    edges = links.select("fund_id", "holding_id").unique()
-    depth, frontier = 0, edges
-    while frontier.height and depth <= edges.height:
-        depth += 1
-        holders = frontier.select(pl.col("fund_id").alias("holding_id")).unique()
-        frontier = edges.join(holders, on="holding_id", how="semi")
-    return depth
 
 
 def _fund_totals(frames: BookFrames, per_type: pl.DataFrame, at: date) -> pl.DataFrame:

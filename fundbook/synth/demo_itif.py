@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
+from fundbook.core.calendar import month_ends
 from fundbook.synth.demo_cast import (
     ABROAD,
     BREACH_FUND,
@@ -39,7 +40,6 @@ from fundbook.synth.demo_ledger import (
     call_capital,
     cents,
     fees,
-    month_ends,
     pct,
     quarter_ends,
     rand_date,

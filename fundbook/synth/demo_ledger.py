@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from fundbook.core.calendar import month_ends
 from fundbook.core.errors import FundbookError
 from fundbook.core.money import CENT, quantize
 from fundbook.core.types import CASH_SIGN
@@ -49,20 +50,6 @@ def workday(d: date) -> date:
 def rand_date(rng: random.Random, start: date, end: date) -> date:
     """A working day between `start` and `end`."""
     return workday(start + timedelta(days=rng.randint(0, max(0, (end - start).days))))
-
-
-def month_ends(start: date, end: date) -> list[date]:
-    """Last days of the months ending within [start, end]."""
-    out: list[date] = []
-    y, m = start.year, start.month
-    while True:
-        nxt = date(y + m // 12, m % 12 + 1, 1)
-        d = nxt - timedelta(days=1)
-        if d > end:
-            return out
-        if d >= start:
-            out.append(d)
-        y, m = nxt.year, nxt.month
 
 
 def quarter_ends(start: date, end: date) -> list[date]:

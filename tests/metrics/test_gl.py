@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from fundbook import metrics as m
+from fundbook.core.calendar import month_ends
 from fundbook.metrics.gl_ledger import general_ledger
 from fundbook.store.db import open_book
 from fundbook.store.frames import Frames, frames_from_rows, load_frames
@@ -167,16 +168,6 @@ def test_a_later_period_end_relieves_nothing_twice() -> None:
     assert sum(closed.values()) == 0
 
 
-def _month_ends(start: date, end: date) -> list[date]:
-    out, day = [], start
-    while day <= end:
-        nxt = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-        if nxt - timedelta(days=1) <= end:
-            out.append(nxt - timedelta(days=1))
-        day = nxt
-    return out
-
-
 def gl_differences(frames: Frames, at: date) -> list[str]:
     """Where the GL and the metrics disagree at `at`: net assets vs NAV per fund, and each
     partner's capital vs its capital account (empty when they tie to the cent)."""
@@ -222,7 +213,7 @@ def test_the_gl_ties_on_every_golden_book_at_every_month_end(case: str, tmp_path
     frames, as_of = _golden_frames(case, tmp_path)
     first = frames.transactions["date"].min()
     assert isinstance(first, date)
-    days = [*_month_ends(first, as_of), as_of]
+    days = [*month_ends(first, as_of), as_of]
     problems = [p for day in days for p in gl_differences(frames, day)]
     assert problems == []
 
@@ -238,7 +229,7 @@ def test_the_gl_ties_on_the_demo_book_at_every_month_end(tmp_path: Path) -> None
         frames = load_frames(con, end)
     first = frames.transactions["date"].min()
     assert isinstance(first, date)
-    days = [*_month_ends(first, end), date(2026, 10, 15)]
+    days = [*month_ends(first, end), date(2026, 10, 15)]
     problems = [p for day in days for p in gl_differences(frames, day)]
     assert problems == []
 
