@@ -82,10 +82,9 @@ CREATE TABLE IF NOT EXISTS transactions (
     amount_fund DECIMAL(18,2) NOT NULL,   -- in the fund's currency, at the FX rate of `date`
     source_file VARCHAR NOT NULL,
     source_line INTEGER NOT NULL,
-    import_id   INTEGER NOT NULL
+    import_id   INTEGER NOT NULL,
+    quantity    DECIMAL(18,6)             -- investment / proceeds: units bought or sold
 );
--- Columns added after ledger contract v1, at the end (a book made before gains them empty).
-ALTER TABLE transactions ADD COLUMN IF NOT EXISTS quantity DECIMAL(18,6);  -- units bought or sold
 
 CREATE TABLE IF NOT EXISTS valuations (
     date            DATE NOT NULL,

@@ -68,12 +68,7 @@ def fresh_book(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> duckdb.Du
     for table in BOOKED_TABLES:
         rows = booked_rows(con, table, rec)
         if rows.height:
-            # a book made before a column was added (read-only: not migrated) lacks it
-            columns = mem.table(table).columns
-            rows = rows.with_columns(
-                pl.lit(None).alias(c) for c in columns if c not in rows.columns
-            )
-            mem.from_arrow(rows.select(columns).to_arrow()).insert_into(table)
+            mem.from_arrow(rows.select(mem.table(table).columns).to_arrow()).insert_into(table)
     return mem
 
 

@@ -14,8 +14,7 @@ A row's canonical line is its columns in schema order joined by `,`: text (and a
 text could hold a comma) as `<bytes>:<text>`, numbers, dates and booleans as DuckDB prints them,
 NULL as `-`: unambiguous (NULL, '' and the text `\\N` differ), no escaping needed. A table's
 digest is the SHA-256 of its header `table(col type, ...)` and its lines, sorted bytewise, each
-followed by `\\n`. Columns added to a table later (`ADDED_COLUMNS`) are left out of the header
-and appear in a line as `name=<field>` only where set: older books hash as they did.
+followed by `\\n`.
 """
 
 from __future__ import annotations
@@ -85,13 +84,6 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Columns added to a table after books were first made (appended by `ALTER TABLE`): hashed
-# only where they hold a value, as `name=<field>` after the table's other fields, and left
-# out of its header, so that the rows of a book made before them hash as they did and its
-# events still verify; a value set, changed or removed later changes the row's line.
-ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"transactions": ("quantity",)}
-
-
 @dataclass(frozen=True)
 class Table:
     """A base table as the catalog describes it, and how the chain covers it."""
@@ -102,10 +94,7 @@ class Table:
 
     @property
     def header(self) -> str:
-        added = ADDED_COLUMNS.get(self.name, ())
-        cols = ", ".join(
-            f"{n} {t}{'' if null else ' NOT NULL'}" for n, t, null in self.columns if n not in added
-        )
+        cols = ", ".join(f"{n} {t}{'' if null else ' NOT NULL'}" for n, t, null in self.columns)
         return f"{self.name}({cols})"
 
     @property
@@ -159,12 +148,9 @@ def line_expr(table: Table) -> str:
     text and other types `<bytes>:<text>`, numbers, dates and booleans their text, NULL `-`,
     joined by `,`."""
     fields = []
-    added = ADDED_COLUMNS.get(table.name, ())
-    for name, dtype, null in table.columns:
+    for name, dtype, _null in table.columns:
         col = quote(name)
-        if name in added and null:  # `name=<field>` when set, else nothing (concat_ws skips)
-            fields.append(f"CASE WHEN {col} IS NOT NULL THEN '{name}=' || {_field(col, dtype)} END")
-        elif dtype.startswith("DECIMAL("):
+        if dtype.startswith("DECIMAL("):
             fields.append(f"coalesce({_decimal_text(col, dtype)}, '-')")
         elif dtype in _PLAIN_TYPES:
             fields.append(f"coalesce({col}::VARCHAR, '-')")
@@ -174,16 +160,6 @@ def line_expr(table: Table) -> str:
                 f"CASE WHEN {col} IS NULL THEN '-' ELSE concat(strlen({text}), ':', {text}) END"
             )
     return f"concat_ws(',', {', '.join(fields)})"
-
-
-def _field(col: str, dtype: str) -> str:
-    """SQL of a (non-NULL) value's field in a line."""
-    if dtype.startswith("DECIMAL("):
-        return _decimal_text(col, dtype)
-    if dtype in _PLAIN_TYPES:
-        return f"{col}::VARCHAR"
-    text = col if dtype == "VARCHAR" else f"{col}::VARCHAR"
-    return f"concat(strlen({text}), ':', {text})"
 
 
 def _decimal_text(col: str, dtype: str) -> str:

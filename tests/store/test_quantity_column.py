@@ -1,5 +1,5 @@
-"""The `quantity` column through the book: booked, read back, and hashed so that books made
-before it (without the column) hash and verify as they did."""
+"""The `quantity` column through the book: booked, read back, and hashed (a set, changed or
+removed quantity changes its row's line)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from fundbook.close.audit import fresh_book
 from fundbook.core.errors import LedgerErrors
 from fundbook.store import chain
 from fundbook.store.db import connect
@@ -52,16 +51,6 @@ def test_a_changed_quantity_is_a_conflict(tmp_path: Path) -> None:
         import_book(con, _book(tmp_path, changed))
 
 
-def test_rows_without_a_quantity_hash_as_without_the_column(tmp_path: Path) -> None:
-    """A book made before the column: its rows' lines and header are those of today's rows
-    with no quantity, so its recorded events still verify."""
-    con = connect(tmp_path / "book.duckdb")
-    import_book(con, _book(tmp_path, SMALL_BOOK["transactions"], quantity=False))
-    with_column = _digest(con)
-    con.execute("ALTER TABLE transactions DROP COLUMN quantity")
-    assert _digest(con) == with_column
-
-
 def test_a_set_quantity_changes_the_digest(tmp_path: Path) -> None:
     con = connect(tmp_path / "book.duckdb")
     import_book(con, _book(tmp_path, SMALL_BOOK["transactions"], quantity=False))
@@ -70,18 +59,3 @@ def test_a_set_quantity_changes_the_digest(tmp_path: Path) -> None:
     one = _digest(con)
     con.execute("UPDATE transactions SET quantity = 2 WHERE txn_id = 't5'")
     assert len({before, one, _digest(con)}) == 3
-
-
-def test_a_book_made_before_the_column_is_read_read_only(tmp_path: Path) -> None:
-    """Opened read-only (metrics, explain, audit reproduce), a book made before the column has
-    not gained it: its frames hold null quantities, and its rows rebuild a fresh book."""
-    path = tmp_path / "book.duckdb"
-    con = connect(path)
-    import_book(con, _book(tmp_path, SMALL_BOOK["transactions"], quantity=False))
-    con.execute("ALTER TABLE transactions DROP COLUMN quantity")  # as made before it
-    con.close()
-    old = connect(path, read_only=True)
-    txns = load_frames(old, END).transactions
-    assert txns.height == len(T) and txns["quantity"].null_count() == len(T)
-    fresh = fresh_book(old, {"import_watermark": 1, "period_end": END})
-    assert fresh.execute("SELECT count(*) FROM transactions").fetchall() == [(len(T),)]
