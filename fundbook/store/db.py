@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     import polars as pl  # only `frame` returns one: commands that print rows never import it
 
 DEFAULT_DB = "fundbook.duckdb"
-SCHEMA_VERSION = "6"  # 5: service periods, quantity, terms, equalisation (issue 11); 6: quantity hashed like every column
+# 5: service periods, quantity, terms, equalisation (issue 11); 6: quantity in the table
+# and hashed like every column
+SCHEMA_VERSION = "6"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
