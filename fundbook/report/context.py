@@ -76,9 +76,10 @@ class CashFlowRow:
     """A capital call or distribution of the quarter (the investor's own rows only)."""
 
     date: date
-    kind: str
+    kind: str  # the label shown (lp.FLOW_LABELS)
     amount: Figure
     memo: str
+    type: str = ""  # the ledger's transaction type (contribution, equalisation_contribution, ...)
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,9 @@ class HoldingRow:
     cost: Figure
     fair_value: Figure
     moic: Figure
-    status: str  # unrealised | partially realised | realised
+    status: str  # the holding's `realisation` figure (unrealised, realised, written off, ...)
     look_through: Figure
+    realised_gain: Figure | None = None  # the holding's `realised_gain` (a write-off's loss)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,23 @@ class CategoryRow:
 
 
 @dataclass(frozen=True)
+class EqualisationNote:
+    """A later closing of the fund in the quarter, as the investor's own equalisation rows
+    (the `flow` level) and its statement lines show it; figures are those of the statement."""
+
+    closing: date
+    admitted: bool  # the investor paid a catch-up: it was admitted (or increased) at the closing
+    catch_up: list[CashFlowRow]
+    distributions: list[CashFlowRow]  # recallable equalisation distributions to the investor
+    interest_paid: list[CashFlowRow]  # equalisation interest the investor paid in
+    interest_received: list[CashFlowRow]  # equalisation interest paid to the investor
+    commitment: Figure  # the investor's commitment at the quarter end (statement)
+    rebalancing: tuple[Figure, Figure]  # the investor's other income / (expense), QTD and YTD
+    recallable: Figure  # the investor's recallable distributions in the quarter (statement)
+    fund_recallable: Figure  # the fund's recallable distributions in the quarter (statement)
+
+
+@dataclass(frozen=True)
 class LpContext:
     """Everything `lp.html` shows: built from ONE investor's rows plus fund-level aggregates."""
 
@@ -135,6 +154,7 @@ class LpContext:
     fees: list[StatementLine]
     share_of_fund: Figure
     expense_categories: list[CategoryRow]  # the fund's, from `expense_by_category`
+    equalisation: list[EqualisationNote] = field(default_factory=list)  # later closings
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
 
 

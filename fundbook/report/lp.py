@@ -21,6 +21,7 @@ from fundbook.report.context import (
     StatementLine,
     ThemeRow,
 )
+from fundbook.report.equalisation import equalisation_notes
 from fundbook.report.formatting import pct, theme_label
 from fundbook.report.source import (
     ReportSource,
@@ -62,13 +63,15 @@ SIGN_SHOWN = {
 }
 FEE_LINES = ("management_fees", "fee_offsets", "partnership_expenses")
 BASES = ("QTD", "YTD", "ITD")
+# The flows list names each row by its ledger type. The interest rows are the investor's:
+# `equalisation_interest_received` is the fund receiving it, so the admitted partner paying it.
 FLOW_LABELS = {
     "contribution": "Capital call",
     "distribution": "Distribution",
-    "equalisation_contribution": "Equalisation catch-up",
+    "equalisation_contribution": "Equalisation catch-up contribution",
     "equalisation_distribution": "Equalisation distribution (recallable)",
-    "equalisation_interest_received": "Equalisation interest paid",
-    "equalisation_interest_paid": "Equalisation interest received",
+    "equalisation_interest_received": "Equalisation interest paid by you (not capital)",
+    "equalisation_interest_paid": "Equalisation interest paid to you (not capital)",
 }
 
 
@@ -149,6 +152,7 @@ def holding_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[H
                     "holding_look_through",
                     {**keys, "investor_id": investor_id},
                 ),
+                realised_gain=figure(r, "realised_gain", "money", "holding", keys),
             )
         )
     return out
@@ -214,6 +218,7 @@ def flow_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[Cash
                 {"fund_id": fund_id, "investor_id": investor_id, "txn_id": r["txn_id"]},
             ),
             r.get("memo") or r["txn_id"],
+            r.get("type") or "",
         )
         for r in found
     ]
@@ -304,6 +309,8 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     fund_entity = names.get(fund_id, {})
     currency = str(fund_entity.get("currency") or "")
     info = report_cover(source)
+    statement = statement_lines(source, fund_id, investor_id)
+    flows = flow_rows(source, fund_id, investor_id)
     return LpContext(
         close=info,
         fund=Party(fund_id, name_of(names, fund_id), str(fund_entity.get("kind") or ""), currency),
@@ -314,13 +321,14 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
             currency,
         ),
         summary=_summary(inv, ikeys),
-        statement=statement_lines(source, fund_id, investor_id),
+        statement=statement,
         performance=_performance(inv, fund, ikeys, fkeys),
-        flows=flow_rows(source, fund_id, investor_id),
+        flows=flows,
         holdings=holdings,
         themes=themes,
         theme_chart=theme_chart(themes, "Share of the fund's fair value by theme"),
         fees=statement_lines(source, fund_id, investor_id, FEE_LINES),
         share_of_fund=figure(inv, "commitment_share", "pct", "investor", ikeys),
         expense_categories=category_rows(source, fund_id),
+        equalisation=equalisation_notes(flows, statement),
     )

@@ -144,7 +144,7 @@ def _dt(day: Any) -> Any:
 
 
 def _portfolio(book: _Book, ctx: LpContext) -> None:
-    ws = book.sheet("Portfolio", _title(ctx, "portfolio"), [36, 30, 12, 16, 16, 9, 18, 16])
+    ws = book.sheet("Portfolio", _title(ctx, "portfolio"), [36, 30, 12, 16, 16, 18, 9, 18, 16])
     book.header(
         ws,
         2,
@@ -154,6 +154,7 @@ def _portfolio(book: _Book, ctx: LpContext) -> None:
             "Valued at",
             "Cost",
             "Fair value",
+            "Realised gain / (loss)",
             "MOIC",
             "Status",
             "Investor's look-through share",
@@ -164,10 +165,10 @@ def _portfolio(book: _Book, ctx: LpContext) -> None:
         ws.write_string(i, 1, theme_label(h.theme))
         if h.first_date is not None:
             ws.write_datetime(i, 2, _dt(h.first_date), book.date)
-        for j, fig in enumerate((h.cost, h.fair_value, h.moic), 3):
+        for j, fig in enumerate((h.cost, h.fair_value, h.realised_gain, h.moic), 3):
             book.figure(ws, i, j, fig)
-        ws.write_string(i, 6, h.status)
-        book.figure(ws, i, 7, h.look_through)
+        ws.write_string(i, 7, h.status)
+        book.figure(ws, i, 8, h.look_through)
 
 
 def _themes(book: _Book, ctx: LpContext) -> None:
