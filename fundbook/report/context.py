@@ -91,7 +91,7 @@ class HoldingRow:
     cost: Figure
     fair_value: Figure
     moic: Figure
-    status: str  # unrealised | partially realised | realised
+    status: str  # unrealised | partially realised | realised | written off
     look_through: Figure
 
 
