@@ -140,8 +140,14 @@ def test_a_partner_s_own_fee_over_a_period_end_closes_and_ties(
         end = snap.close.period_end
         partners = frame(con, sql("close_partners"), {"period_end": end})
         pen = snap.level("investor").filter(fund_id="sf1", investor_id="pen").row(0, named=True)
+        frames = load_frames(con, end)
+        stored = stored_of_close(con, snap.close, frames)
     mine = partners.filter(pl.col("investor_id") == "pen").row(0, named=True)
     assert mine["own"] == own
     # 150 paid in, its own items, and 3/4 of the common P&L (the fund's fee 5.00 and the mark)
     common = {"2026-02": D("-5.00") + D("10.00"), "2026-03": D("-5.00") + D("30.00")}
     assert pen["nav"] == D("150.00") + own + common[periods[-1]] * 3 / 4
+    # explain: every stored figure, the statements' P&L lines of pen's own items included
+    count, bad = failures(frames, stored, end, LEVEL_KEYS)
+    assert not bad, "\n".join(bad[:20])
+    assert count == snap.close.figure_count
