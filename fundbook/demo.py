@@ -78,7 +78,10 @@ def step_import(db: Path, out: Path, echo: Echo) -> None:
     ledger = demo_ledger_dir(out, echo)
     with open_book(db) as con:
         result = import_book(con, ledger, progress=lambda m: echo(f"  {m}"))
-        echo(f"imported {result.total_new:,} rows from {ledger} ({result.postings:,} postings)")
+        echo(
+            f"imported {result.total_new:,} rows from {ledger} "
+            f"({result.postings:,} cash journal lines)"
+        )
         counts = table_counts(con)
         echo("  " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
         balance = trial_balance(ledger_rows(con, DEMO_AS_OF))

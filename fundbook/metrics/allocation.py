@@ -91,9 +91,10 @@ def by_month(
     accounts: pl.DataFrame, funds: pl.DataFrame, previous: tuple[pl.DataFrame, pl.DataFrame]
 ) -> pl.DataFrame:
     """The common allocation of funds shared by paid-in (no commitments), period by period:
-    the allocation at the previous month end (`previous`: its accounts and funds) plus the
-    split of the lines since then by the ratios at this date. Each month's lines are so split
-    by the paid-in ratios at its end, and the current month's to date by today's (R5)."""
+    the allocation at the previous month end (`previous`: its accounts and funds; kept as
+    `prior_<line>`) plus the split of the lines since then by the ratios at this date. Each
+    month's lines are so split by the paid-in ratios at its end, and the current month's to
+    date by today's (R5)."""
     prev_accounts, prev_funds = previous
     before = prev_funds.select(
         "fund_id", *(pl.col(f"common_{line}").alias(f"_p_{line}") for line in PNL_LINES)
@@ -114,17 +115,47 @@ def by_month(
     was = prev_accounts.select(
         "fund_id",
         "investor_id",
-        *(pl.col(f"common_alloc_{line}").alias(f"_was_{line}") for line in PNL_LINES),
+        *(pl.col(f"common_alloc_{line}").alias(f"prior_{line}") for line in PNL_LINES),
     )
     out = allocate_common(accounts, delta, "_month_").join(
         was, on=["fund_id", "investor_id"], how="left"
     )
+    out = out.with_columns(pl.col(f"prior_{line}").fill_null(zero()) for line in PNL_LINES)
     return out.with_columns(
-        (pl.col(f"_month_{line}") + pl.col(f"_was_{line}").fill_null(zero())).alias(
-            f"common_alloc_{line}"
-        )
+        (pl.col(f"_month_{line}") + pl.col(f"prior_{line}")).alias(f"common_alloc_{line}")
         for line in PNL_LINES
-    ).drop(*(f"_month_{line}" for line in PNL_LINES), *(f"_was_{line}" for line in PNL_LINES))
+    ).drop(*(f"_month_{line}" for line in PNL_LINES))
+
+
+def common_allocation(
+    accounts: pl.DataFrame,
+    funds: pl.DataFrame,
+    at: date,
+    first: date | None,
+    state_at: StateAt,
+) -> pl.DataFrame:
+    """Each account's share of its fund's common P&L lines to `at` (`common_alloc_<line>`),
+    the rule of the capital accounts (R5), which `explain` reuses.
+
+    Funds with commitments: the cumulative common lines split by the commitment shares at
+    `at`, largest remainder per line (the P&L to date re-balanced at each closing); their
+    `prior_<line>` are null. Funds shared by paid-in (no commitments) among several partners:
+    month by month (`by_month`), from the states at the month ends since the book's `first`
+    date; `prior_<line>` is the part allocated to the previous month end."""
+    keys = ["fund_id", "investor_id"]
+    out = allocate_common(accounts, funds, "common_alloc_").with_columns(
+        pl.lit(None, CENTS).alias(f"prior_{line}") for line in PNL_LINES
+    )
+    monthly = _by_paid_in(accounts)
+    prev_end = previous_month_end(at)
+    if monthly.height and first is not None and prev_end >= first:
+        for month_end in month_ends(first, prev_end):  # cached oldest first: no deep recursion
+            state_at(month_end)
+        split = by_month(monthly, funds, state_at(prev_end))
+        out = pl.concat(
+            [out.join(monthly, on=keys, how="anti"), split.select(out.columns)], how="vertical"
+        )
+    return out
 
 
 def allocate_accounts(
@@ -135,25 +166,12 @@ def allocate_accounts(
     state_at: StateAt,
 ) -> pl.DataFrame:
     """Each investor's capital account: net contributed + its own items + its share of the
-    fund's common P&L lines (`common_alloc_<line>`; `alloc_<line>` with its own items), so
-    the statement's lines add up and the investors' lines sum to the fund's (R5).
-
-    Funds with commitments: the cumulative common lines split by the commitment shares at
-    `at`, largest remainder per line (the P&L to date re-balanced at each closing). Funds
-    shared by paid-in (no commitments) among several partners: month by month (`by_month`),
-    from the states at the month ends since the book's `first` date."""
-    keys = ["fund_id", "investor_id"]
-    out = allocate_common(accounts, funds, "common_alloc_")
-    monthly = _by_paid_in(accounts)
-    prev_end = previous_month_end(at)
-    if monthly.height and first is not None and prev_end >= first:
-        for month_end in month_ends(first, prev_end):  # cached oldest first: no deep recursion
-            state_at(month_end)
-        split = by_month(monthly, funds, state_at(prev_end))
-        out = pl.concat(
-            [out.join(monthly, on=keys, how="anti"), split.select(out.columns)], how="vertical"
-        )
-    return with_own_items(out).sort(keys)
+    fund's common P&L lines (`common_alloc_<line>`, `common_allocation`; `alloc_<line>` with
+    its own items), so the statement's lines add up and the investors' lines sum to the
+    fund's (R5)."""
+    out = common_allocation(accounts, funds, at, first, state_at)
+    out = out.drop(*(f"prior_{line}" for line in PNL_LINES))
+    return with_own_items(out).sort("fund_id", "investor_id")
 
 
 def _by_paid_in(accounts: pl.DataFrame) -> pl.DataFrame:

@@ -74,14 +74,15 @@ def _weights(ctx: Ctx, fund: str, investor: str) -> tuple[str, Decimal, Decimal]
 def holding_rank_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """The rank (the holdings ordered by fair value, largest first, then by id: one counted
     line each to this one), its share and cumulative share of the fund's holdings' value
-    (numerator / denominator), and its realisation (proceeds and fair value shown)."""
+    (numerator / denominator), and its realisation (how it is valued, its proceeds and fair
+    value shown)."""
     if figure == "realisation":
-        shown = ("proceeds", "fair_value")
+        shown = ("valued_by", "proceeds", "fair_value")
         return ln.concat(
             [
                 *(ctx.figure(f, "shown") for f in shown),
                 ln.rule_line(
-                    "realisation by its rule (proceeds, fair value)",
+                    "realisation by its rule (valued by, proceeds, fair value)",
                     REALISATION,
                     {f: ctx.row[f] for f in shown},
                     "fundbook.metrics.levels.REALISATION",

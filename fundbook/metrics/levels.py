@@ -50,9 +50,12 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
 
 # Whether a fund meets the ITIF amplification target (of its `amplification`).
 MEETS_TARGET = pl.col("amplification") >= ITIF_TARGET_AMPLIFICATION
-# Whether a holding is realised, partially realised or unrealised (of `proceeds`, `fair_value`).
+# Whether a holding is written off, realised, partially realised or unrealised (of
+# `valued_by`, `proceeds`, `fair_value`): a write-off ends the holding whatever it recovered.
 REALISATION = (
-    pl.when((pl.col("proceeds") > 0) & (pl.col("fair_value") == 0))
+    pl.when(pl.col("valued_by") == "written_off")
+    .then(pl.lit("written off"))
+    .when((pl.col("proceeds") > 0) & (pl.col("fair_value") == 0))
     .then(pl.lit("realised"))
     .when(pl.col("proceeds") > 0)
     .then(pl.lit("partially realised"))
@@ -74,7 +77,7 @@ def investor_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
 def holding_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """`holding_metrics`, each holding's rank in its fund by fair value (largest first, then
     by id), its share and the cumulative share of the fund's holdings' value to that rank,
-    and whether it is realised, partially realised or unrealised."""
+    and whether it is written off, realised, partially realised or unrealised."""
     out = holding_metrics(frames, as_of).sort(
         "fund_id", "fair_value", "holding_id", descending=[False, True, False], nulls_last=True
     )

@@ -10,8 +10,10 @@ from fundbook.core.errors import FundbookError
 from fundbook.metrics.accruals import RECOGNISED, accruals_by
 from fundbook.metrics.allocation import (
     PNL_LINES,
+    StateAt,
     allocate_accounts,
     allocate_common,
+    common_allocation,
     own_items,
     with_common_lines,
 )
@@ -332,24 +334,40 @@ def partnership_weights(
     ).with_columns(pl.col("weight").sum().over("fund_id").alias("weight_total"))
 
 
-def _allocate_pnl(
-    frames: BookFrames, accounts: pl.DataFrame, funds: pl.DataFrame, at: date
-) -> pl.DataFrame:
-    """Each investor's capital account (`allocation.allocate_accounts`); a fund allocated
-    month by month reads the accounts at the month ends from the book states there."""
+def _allocation_inputs(frames: BookFrames) -> tuple[date | None, StateAt]:
+    """The book's first date and a reader of its accounts and funds at a date (cached
+    `book_state`): what a fund allocated month by month reads of the month ends."""
 
     def state_at(day: date) -> tuple[pl.DataFrame, pl.DataFrame]:
         state = book_state(frames, day)
         return state.accounts, state.funds
 
     first = frames.transactions.get_column("date").min()
-    start = first if isinstance(first, date) else None
-    return allocate_accounts(accounts, funds, at, start, state_at)
+    return (first if isinstance(first, date) else None), state_at
 
 
-def allocate_pnl_lines(accounts: pl.DataFrame, funds: pl.DataFrame) -> pl.DataFrame:
-    """`accounts` (fund_id, investor_id, `weight`) with each one's largest-remainder share of
-    its fund's cumulative common P&L lines (`funds`: fund_id and PNL_LINES, cents) as
-    `alloc_<line>`: the split `allocation.allocate_common` makes (explain reads it)."""
-    lines = funds.select("fund_id", *(pl.col(line).alias(f"common_{line}") for line in PNL_LINES))
-    return allocate_common(accounts, lines, "alloc_")
+def _allocate_pnl(
+    frames: BookFrames, accounts: pl.DataFrame, funds: pl.DataFrame, at: date
+) -> pl.DataFrame:
+    """Each investor's capital account (`allocation.allocate_accounts`); a fund allocated
+    month by month reads the accounts at the month ends from the book states there."""
+    first, state_at = _allocation_inputs(frames)
+    return allocate_accounts(accounts, funds, at, first, state_at)
+
+
+def allocate_pnl_lines(
+    frames: BookFrames, accounts: pl.DataFrame, funds: pl.DataFrame, at: date | None
+) -> pl.DataFrame:
+    """`accounts` (fund_id, investor_id, `weight`, `weight_basis`) with each one's share of
+    its fund's common P&L lines (`funds`: fund_id and `common_<line>`, cents, as the book
+    state holds them) as `alloc_<line>`: the split the capital accounts make at `at`
+    (`allocation.common_allocation`: month by month for a fund shared by paid-in, with the
+    part allocated to the previous month end as `prior_<line>`), or, without `at`, the
+    cumulative split by the weights (`allocation.allocate_common`) the statement makes of
+    its beginning lines. `explain` reads it."""
+    lines = funds.select("fund_id", *(f"common_{line}" for line in PNL_LINES))
+    if at is None:
+        return allocate_common(accounts, lines, "alloc_")
+    first, state_at = _allocation_inputs(frames)
+    out = common_allocation(accounts, lines, at, first, state_at)
+    return out.rename({f"common_alloc_{line}": f"alloc_{line}" for line in PNL_LINES})

@@ -32,7 +32,7 @@ class ImportResult:
     ledger_dir: str
     import_id: int | None
     new_rows: dict[str, int] = field(default_factory=dict)
-    postings: int = 0
+    postings: int = 0  # lines the cash journal (`postings`) gained
     chain_hash: str | None = None  # the import's event in the hash chain (None: nothing new)
 
     @property
@@ -111,7 +111,8 @@ def import_book(
     progress: Progress | None = None,
     in_transaction: bool = False,
 ) -> ImportResult:
-    """Validate `ledger_dir` and append its new rows, with postings, in one transaction.
+    """Validate `ledger_dir` and append its new rows in one transaction (the cash journal,
+    `postings`, is a view over them).
 
     Idempotent: a book already imported books nothing. With `in_transaction` the caller owns
     BEGIN/COMMIT (the close imports and closes atomically).
@@ -148,8 +149,8 @@ def _import(
         con.register("new_rows", rows)
         con.execute(sql(f"insert/{name}"), {"import_id": import_id})
         con.unregister("new_rows")
-    # Postings are a view over transactions (sql/schema.sql): two lines per new transaction.
-    posted = 2 * counts.get("transactions", 0)
+    # the lines of this import in the cash journal (`postings`, a view over transactions)
+    posted = int(scalar(con, sql("import_journal_lines"), {"import_id": import_id}))
     con.execute(
         sql("record_import"),
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -11,10 +12,10 @@ from fundbook.store.frames import Frames, frames_from_rows
 from tests.metrics.book import D, commit, txn
 
 
-def _book() -> Frames:
+def _book(more: list[dict[str, Any]] | None = None) -> Frames:
     """Fund f (HKD): investor a commits 500, b 100 (weights 5:1); c1 bought at 0.03, c2 at
     0.02 and half sold for 0.01, 1.00 distributed to a; no marks: each holding is valued at
-    the cost it has left."""
+    the cost it has left; `more` transactions after these."""
     company = {"theme": "ai_robotics", "hk_nexus": True, "country": "HK"}
     return frames_from_rows(
         date(2026, 6, 30),
@@ -35,6 +36,7 @@ def _book() -> Frames:
                 txn(4, "2026-04-01", "f", "investment", "0.02", holding="c2"),
                 txn(5, "2026-05-01", "f", "proceeds", "0.01", holding="c2"),
                 txn(6, "2026-06-01", "f", "distribution", "1.00", investor="a"),
+                *(more or []),
             ],
             "valuations": [],
         },
@@ -63,6 +65,20 @@ def test_holdings_are_ranked_with_their_shares_and_realisation() -> None:
     assert holding["share_of_fair_value"].to_list() == [0.75, 0.25]
     assert holding["cumulative_share_of_fair_value"].to_list() == [0.75, 1.0]
     assert holding["realisation"].to_list() == ["unrealised", "partially realised"]
+
+
+def test_a_written_off_holding_reads_written_off() -> None:
+    """c1 written off with nothing recovered and c2 half sold then written off both read
+    "written off" (not "unrealised" for a fair value of 0 without proceeds, nor "realised")."""
+    write_offs = [
+        txn(7, "2026-06-10", "f", "write_off", "0.00", holding="c1"),
+        txn(8, "2026-06-10", "f", "write_off", "0.00", holding="c2"),
+    ]
+    levels = metrics.figures(_book(write_offs), date(2026, 6, 30), date(2026, 3, 31))
+    assert dict(levels["holding"].select("holding_id", "realisation").iter_rows()) == {
+        "c1": "written off",
+        "c2": "written off",
+    }
 
 
 def test_investor_called_share_and_fund_movements() -> None:

@@ -274,3 +274,14 @@ def test_the_scaled_mark_is_explained_by_the_units_held() -> None:
     terms = _explained("2026-02-28", "fair_value").filter(pl.col("role") == "term")
     assert terms["amount"].to_list() == [D("1500000.00"), D("-600000.00")]
     assert terms["item"][1].startswith("x 60 units held / (100 held at the end of 2026-02-27")
+
+
+def test_a_written_off_holding_is_explained_as_written_off() -> None:
+    """Proceeds 700,000 and fair value 0 once written off: "written off", not "realised"."""
+    lines = _explained("2026-04-30", "realisation")
+    shown = lines.filter(pl.col("role") == "shown")
+    assert shown["item"].to_list() == ["valued_by", "proceeds", "fair_value"]
+    assert shown["text"][0] == "written_off"
+    derived = lines.filter(pl.col("role") == "derived")
+    assert derived["text"].to_list() == ["written off"]
+    assert lines["text"][-1] == "written off"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 
+from fundbook.cli import cli
 from fundbook.close.ledger import ledger_rows, trial_balance
 from fundbook.core.errors import LedgerErrors
 from fundbook.store.db import connect, scalar
@@ -119,3 +122,24 @@ def test_no_money_column_is_float(tmp_path: Path, con) -> None:
         f for f in floats if any(m in f[1] for m in money_like) and not f[1].startswith(shares)
     ] == []
     assert any(d.startswith("DECIMAL") for _, _, d in rows)
+
+
+def test_the_import_message_counts_the_cash_journal_lines_it_wrote(tmp_path: Path) -> None:
+    """A write-off (amount 0.00, no cash) posts no line to the cash journal (`postings`): the
+    import says how many lines the journal gained, not two per transaction."""
+    db = tmp_path / "book.duckdb"
+    written_off = [*T, "t10,2026-04-01,sf1,write_off,,c1,0.00,HKD,liquidation"]
+    counted = []
+    marks = SMALL_BOOK["valuations"]
+    for rows, valuations in ((T[:4], []), (written_off, marks)):
+        ledger = write_book(tmp_path / "b", transactions=rows, valuations=valuations)
+        result = CliRunner().invoke(cli, ["import", str(ledger), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        said = re.search(r"\(([\d,]+) cash journal lines\)", result.output)
+        assert said, result.output
+        counted.append(int(said.group(1).replace(",", "")))
+    with connect(db) as con:
+        lines = int(scalar(con, "SELECT count(*) FROM postings"))
+    # the second import books 6 transactions: 2 lines each but the write-off's
+    assert counted == [2 * 4, 2 * (len(written_off) - 4 - 1)]
+    assert sum(counted) == lines == 2 * len(T)
