@@ -80,7 +80,7 @@ def step_import(db: Path, out: Path, echo: Echo) -> None:
         result = import_book(con, ledger, progress=lambda m: echo(f"  {m}"))
         echo(
             f"imported {result.total_new:,} rows from {ledger} "
-            f"({result.postings:,} cash journal lines)"
+            f"({result.postings:,} postings to the cash journal)"
         )
         counts = table_counts(con)
         echo("  " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

@@ -61,7 +61,7 @@ def import_cmd(ledger_dir: str, db: str | None, quiet: bool) -> None:
         click.echo(
             f"import {result.import_id}: booked {result.total_new:,} new "
             f"row{'s' if result.total_new != 1 else ''} from "
-            f"{ledger_dir} ({result.postings:,} cash journal lines); "
+            f"{ledger_dir} ({result.postings:,} postings to the cash journal); "
             f"hash chain head {result.chain_hash}"
         )
     added = {

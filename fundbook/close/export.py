@@ -36,7 +36,7 @@ Everything needed to re-perform the close without fundbook's database.
 - `ledger/<table>.csv|.parquet`: the booked rows as the book held them at the close (every
   row of the imports up to import {watermark}, every column; the figures use the rows dated on
   or before {period_end}). Money in `amount_fund` / `fair_value_fund` is in the fund's currency.
-- `cash_journal.csv|.parquet`: the cash journal up to {period_end} (the book's `postings`: one
+- `postings.csv|.parquet`: the cash journal up to {period_end} (the book's `postings`: one
   debit and one credit line per transaction by `sql/posting_rules.sql`, a write-off none; what
   the close's SQL recomputation of NAV reads the cash from). It is not the trial balance:
   `trial_balance.csv`: the general ledger's balances as debits and credits per fund,
@@ -236,7 +236,7 @@ def _write_pack(
     for table in BOOKED_TABLES:
         rows = frame(con, sql(f"pack_rows_{table}"), {"watermark": rec["import_watermark"]})
         _write_frame(rows, out / "ledger" / table, exact=True)
-    _write_frame(booked_rows(con, "postings", rec), out / "cash_journal")
+    _write_frame(booked_rows(con, "postings", rec), out / "postings")
     accounts = trial_balance(stored_ledger(con, close_id)).accounts
     balances = safe_text_columns(
         pl.DataFrame(accounts.rows, schema=list(accounts.columns), orient="row")

@@ -92,7 +92,7 @@ class HoldingRow:
     cost: Figure
     fair_value: Figure
     moic: Figure
-    status: str  # the holding's `realisation` figure (unrealised | partially realised | realised | written off)
+    status: str  # `realisation`: unrealised | partially realised | realised | written off
     look_through: Figure
     realised_gain: Figure | None = None  # the holding's `realised_gain` (a write-off's loss)
 

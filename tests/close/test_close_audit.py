@@ -91,7 +91,7 @@ def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path)
         "close.json",
         "ledger/transactions.csv",
         "ledger/transactions.parquet",
-        "cash_journal.csv",
+        "postings.csv",
         "trial_balance.csv",
         "snapshot/fund.parquet",
         "snapshot/investor.csv",

@@ -135,7 +135,7 @@ def test_the_import_message_counts_the_cash_journal_lines_it_wrote(tmp_path: Pat
         ledger = write_book(tmp_path / "b", transactions=rows, valuations=valuations)
         result = CliRunner().invoke(cli, ["import", str(ledger), "--db", str(db)])
         assert result.exit_code == 0, result.output
-        said = re.search(r"\(([\d,]+) cash journal lines\)", result.output)
+        said = re.search(r"\(([\d,]+) postings to the cash journal\)", result.output)
         assert said, result.output
         counted.append(int(said.group(1).replace(",", "")))
     with connect(db) as con:
