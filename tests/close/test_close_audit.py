@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import duckdb
 import pytest
 from close_kit import book, plain_sql, run
 
@@ -57,8 +58,58 @@ def test_verify_detects_a_rewritten_close_hash(closed: Path) -> None:
 def test_reproduce_reports_zero_differences(closed: Path) -> None:
     result = run("audit", "reproduce", "2026-04", "--db", str(closed))
     assert result.exit_code == 0, result.output
-    assert result.output.strip().endswith("figures, 0 differences")
+    assert result.output.strip().endswith("ledger balances, 0 differences")
     assert result.output.startswith("reproduced ")
+
+
+def test_reproduce_counts_the_stored_ledger_balances(closed: Path) -> None:
+    con = duckdb.connect(str(closed), read_only=True)
+    try:
+        rows = con.execute("SELECT count(*) FROM close_ledger WHERE close_id = 2").fetchall()
+    finally:
+        con.close()
+    result = run("audit", "reproduce", "2026-04", "--db", str(closed))
+    assert result.exit_code == 0, result.output
+    # two balances per stored account: before and after the period's closing entry
+    assert f" figures and {2 * rows[0][0]} ledger balances, 0 differences" in result.output
+    assert rows[0][0] > 0
+
+
+@pytest.mark.parametrize(
+    ("change", "name", "stored"),
+    [
+        ("closed_balance = closed_balance + 0.01", "closed_balance", None),
+        ("balance = -balance", "balance", None),
+        ("section = 'liability'", "section", "liability"),
+    ],
+)
+def test_reproduce_lists_a_tampered_ledger_row(
+    closed: Path, change: str, name: str, stored: str | None
+) -> None:
+    """A stored GL balance changed behind fundbook's back is a difference, named by fund and
+    account (every account alike: here a partner's capital)."""
+    plain_sql(
+        closed,
+        f"UPDATE close_ledger SET {change} WHERE close_id = 2 AND fund_id = 'sf1' "
+        "AND account = 'partners_capital:pen'",
+    )
+    result = run("audit", "reproduce", "2026-04", "--db", str(closed))
+    assert result.exit_code == 1
+    assert "ledger balances, 1 differences" in result.output
+    line = next(x for x in result.output.splitlines() if "sf1/partners_capital:pen" in x)
+    assert line.split()[:2] == ["ledger", "close_ledger"] and name in line
+    if stored:
+        assert stored in line
+
+
+def test_reproduce_lists_a_deleted_ledger_row(closed: Path) -> None:
+    plain_sql(closed, "DELETE FROM close_ledger WHERE close_id = 2 AND account = 'cash'")
+    result = run("audit", "reproduce", "2026-04", "--db", str(closed))
+    assert result.exit_code == 1
+    cash = [x for x in result.output.splitlines() if "/cash" in x]
+    # every column of each lacking row: currency, section and both balances
+    assert cash and all(x.split()[:2] == ["ledger", "close_ledger"] for x in cash)
+    assert {x.split()[3] for x in cash} == {"currency", "section", "balance", "closed_balance"}
 
 
 def test_reproduce_lists_a_tampered_figure(closed: Path) -> None:
@@ -68,7 +119,7 @@ def test_reproduce_lists_a_tampered_figure(closed: Path) -> None:
     )
     result = run("audit", "reproduce", "2026Q1", "--db", str(closed))
     assert result.exit_code == 1
-    assert "figures, 1 differences" in result.output
+    assert "ledger balances, 1 differences" in result.output
     assert "sf1/pen" in result.output and "1.00" in result.output
 
 
