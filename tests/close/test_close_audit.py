@@ -144,6 +144,8 @@ def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path)
         "ledger/transactions.parquet",
         "postings.csv",
         "trial_balance.csv",
+        "general_ledger.csv",
+        "general_ledger.parquet",
         "snapshot/fund.parquet",
         "snapshot/investor.csv",
         "statements.csv",
@@ -206,6 +208,41 @@ def test_audit_pack_alone_reproduces_the_ledger_digests(closed: Path, tmp_path: 
         chain.drop_ranges(mem)
         lo = hi
     assert checked > 0
+
+
+def test_audit_pack_holds_the_stored_general_ledger_and_its_digest(
+    closed: Path, tmp_path: Path
+) -> None:
+    """The pack's general_ledger.parquet is the close's close_ledger: its rows alone give the
+    digest the close's chain event holds, and the README names the file."""
+    import json
+
+    import duckdb
+
+    from fundbook.store import chain
+    from fundbook.store.db import apply_schema
+
+    out = tmp_path / "pack"
+    assert run("audit", "export", "2026-04", "--out", str(out), "--db", str(closed)).exit_code == 0
+    record = json.loads((out / "close.json").read_text())
+    event = record["chain"][-1]
+    assert event["event"] == "close" and event["close_id"] == record["close_id"]
+    mem = duckdb.connect(":memory:")
+    apply_schema(mem)
+    mem.read_parquet(str(out / "general_ledger.parquet")).insert_into("close_ledger")
+    table = next(t for t in chain.tables(mem) if t.name == "close_ledger")
+    rng = chain.Range(event["seq"], 0, event["import_watermark"], record["close_id"], True)
+    where, params = chain.own_rows(table, rng)
+    lines = chain.table_rows(mem, table, where, params, seq=event["seq"]).column("line")
+    got = chain.digest(table, lines)
+    assert got.rows > 0
+    assert [got.rows, got.sha256] == event["digests"]["close_ledger"]
+    # the CSV beside it holds the same balances; the README documents the file and its hash
+    csv = (out / "general_ledger.csv").read_text().splitlines()
+    assert csv[0] == "close_id,fund_id,currency,account,section,balance,closed_balance"
+    assert len(csv) == got.rows + 1
+    readme = (out / "README.md").read_text()
+    assert "`general_ledger.csv|.parquet`" in readme and "digests.close_ledger" in readme
 
 
 def test_export_refuses_a_folder_holding_the_book(closed: Path) -> None:
