@@ -175,7 +175,8 @@ def checks_table(checks: list[CloseCheck]) -> Rows:
 @click.argument("period")
 @db_option
 def reproduce_cmd(period: str, db: str | None) -> None:
-    """Recompute every figure of PERIOD's close from its booked rows in a fresh database."""
+    """Recompute every figure and general-ledger balance of PERIOD's close from its booked rows
+    in a fresh database; list each difference (exit 1)."""
     from fundbook.close.audit import reproduce
 
     with open_book(resolve_db_path(db), read_only=True) as con:
@@ -185,7 +186,10 @@ def reproduce_cmd(period: str, db: str | None) -> None:
         click.echo("the book no longer matches the hash chain up to this close", err=True)
     if n:
         emit(result.differences, "table")
-    click.echo(f"reproduced {result.figures} figures, {n} differences")
+    click.echo(
+        f"reproduced {result.figures} figures and {result.ledger_balances} ledger balances, "
+        f"{n} differences"
+    )
     if n or not result.inputs_match:
         raise AuditFailed(f"close {result.close_id} ({result.period}) was not reproduced")
 

@@ -31,9 +31,16 @@ _KEY_OPTIONS = (
     ("txn", "txn_id", "A transaction id (level flow)."),
     ("basis", "basis", "A statement basis: period, QTD, YTD or ITD (level statement)."),
     ("category", "category", "An expense category (level expense_by_category)."),
+    (
+        "account",
+        "account",
+        "A general-ledger account (level ledger): cash, investments_at_cost, "
+        "partners_capital:<investor>, ... (with --level ledger, --investor names its capital).",
+    ),
 )
 # Without --level: the level the given options point to, first match.
 _LEVEL_OF = (
+    ("account", "ledger"),
     ("basis", "statement"),
     ("category", "expense_by_category"),
     ("txn", "flow"),
@@ -106,6 +113,9 @@ def explain_cmd(
     line has a role: term lines add up to the figure; a ratio is the sum of its numerator
     lines over the sum of its denominator lines; an IRR is the XIRR of its flow lines; a count
     counts its counted lines; text, dates and flags are shown as their source holds them.
+    A general-ledger balance (--account, level ledger) is `balance` (the trial balance, before
+    the period's closing entry) or `closed_balance` (the balance sheet, after it): its lines
+    are the postings, each with its source.
 
     \b
     fundbook explain nav --fund itif --period 2026-09
@@ -118,6 +128,9 @@ def explain_cmd(
     fundbook explain nav_change --level fund_movement --fund itif --period 2026Q3
     fundbook explain rules --status fail --period 2026-09
     fundbook explain expenses_qtd --fund itif --category audit_tax --period 2026-09
+    fundbook explain closed_balance --fund itvf --account cash --period 2026-09
+    fundbook explain closed_balance --level ledger --fund sf-digital --investor itif-lp \
+        --period 2026-09
     """
     if period is None and as_of is None:
         raise click.UsageError("give --period (a closed period) or --as-of (a date)")

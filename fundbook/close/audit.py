@@ -1,4 +1,5 @@
-"""Audit of closes: reproduce a close's figures in a fresh database (verify: `close.verify`)."""
+"""Audit of closes: reproduce a close's figures and general ledger in a fresh database (verify:
+`close.verify`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from fundbook.close.snapshot import (
     LEVEL_KEYS,
     STATEMENT_LINES,
     find_close,
+    read_ledger,
     read_levels,
     read_statements,
 )
@@ -35,6 +37,9 @@ UNDATED = frozenset({"funds", "investors", "companies", "terms"})
 # The key of a figure in messages: fund/investor/holding/<the level's other key>.
 KEY_SLOTS = ("fund_id", "investor_id", "holding_id")
 LINE_KEYS = ["basis", "fund_id", "investor_id", "line"]
+# A row of the general ledger (close_ledger) and the balances each holds.
+LEDGER_KEYS = ("fund_id", "account")
+LEDGER_BALANCES = ("balance", "closed_balance")
 RATIO_TOLERANCE = 1e-12
 
 
@@ -74,17 +79,21 @@ def fresh_book(con: duckdb.DuckDBPyConnection, rec: dict[str, Any]) -> duckdb.Du
 
 @dataclass
 class Reproduction:
-    """A close recomputed: how many figures, and every difference from its snapshot."""
+    """A close recomputed: how many figures and general-ledger balances (`ledger_balances`:
+    each account's balance before and after the closing entry), and every difference from
+    what the close stored."""
 
     close_id: int
     period: str
     figures: int
     differences: pl.DataFrame
     inputs_match: bool
+    ledger_balances: int = 0
 
 
 def reproduce(con: duckdb.DuckDBPyConnection, period: str) -> Reproduction:
-    """Recompute every figure of the close of `period` from its booked rows, in memory."""
+    """Recompute every figure and general-ledger balance of the close of `period` from its
+    booked rows, in memory (the close's own producers: `figures.compute`)."""
     info = find_close(con, period)
     rec = record_of(con, info.close_id)
     mem = fresh_book(con, rec)
@@ -102,12 +111,14 @@ def reproduce(con: duckdb.DuckDBPyConnection, period: str) -> Reproduction:
         [
             compare_figures(read_levels(con, info.close_id), computed.levels),
             compare_statements(read_statements(con, info.close_id), computed.statements),
+            compare_ledger(read_ledger(con, info.close_id), computed.ledger),
         ],
         how="vertical",
     )
     upto = rec["chain_seq"] or 0
     intact = all(c.ok for c in verify_chain(con) if 0 < c.seq <= upto)
-    return Reproduction(info.close_id, info.period, computed.figure_count, diffs, intact)
+    balances = computed.ledger.height * len(LEDGER_BALANCES)
+    return Reproduction(info.close_id, info.period, computed.figure_count, diffs, intact, balances)
 
 
 def _as_date(value: Any, fallback: dt.date) -> dt.date:
@@ -139,8 +150,33 @@ def compare_figures(
     return pl.concat(parts, how="vertical")
 
 
-def _level_differences(level: str, stored: pl.DataFrame, fresh: pl.DataFrame) -> list[pl.DataFrame]:
-    keys = list(LEVEL_KEYS[level])
+def compare_ledger(stored: pl.DataFrame, fresh: pl.DataFrame) -> pl.DataFrame:
+    """One row per general-ledger account whose stored and recomputed columns differ (or that
+    one side lacks), named `fund_id/account`: every account alike, whatever its section."""
+    key = pl.concat_str([pl.col(k) for k in LEDGER_KEYS], separator="/")
+    parts = _level_differences("close_ledger", stored, fresh, LEDGER_KEYS, key, "ledger")
+    return pl.concat([pl.DataFrame(schema=DIFFERENCES), *parts], how="vertical")
+
+
+def _slot_key(keys: list[str]) -> pl.Expr:
+    """A figure's key in messages: fund/investor/holding/<the level's other key>."""
+    slots = [k if k in keys else None for k in KEY_SLOTS] + [
+        next((k for k in keys if k not in KEY_SLOTS), None)
+    ]
+    return pl.concat_str(
+        [pl.col(k).fill_null("") if k else pl.lit("") for k in slots], separator="/"
+    )
+
+
+def _level_differences(
+    level: str,
+    stored: pl.DataFrame,
+    fresh: pl.DataFrame,
+    key_columns: tuple[str, ...] | None = None,
+    named: pl.Expr | None = None,
+    what: str = "figure",
+) -> list[pl.DataFrame]:
+    keys = list(LEVEL_KEYS[level] if key_columns is None else key_columns)
     names = [c for c in dict.fromkeys([*stored.columns, *fresh.columns]) if c not in keys]
     # a figure on one side only is a difference of every row, not a crash
     stored = stored.with_columns(
@@ -158,15 +194,10 @@ def _level_differences(level: str, stored: pl.DataFrame, fresh: pl.DataFrame) ->
         nulls_equal=True,
         suffix="_new",
     )
-    slots = [k if k in keys else None for k in KEY_SLOTS] + [
-        next((k for k in keys if k not in KEY_SLOTS), None)
-    ]
-    key = pl.concat_str(
-        [pl.col(k).fill_null("") if k else pl.lit("") for k in slots], separator="/"
-    )
+    key = _slot_key(keys) if named is None else named
     lacking = pl.col("_row").is_null() | pl.col("_row_new").is_null()
     duplicated = twice.select(
-        pl.lit("figure").alias("what"),
+        pl.lit(what).alias("what"),
         pl.lit(level).alias("where"),
         key.alias("key"),
         pl.lit("(row)").alias("name"),
@@ -177,7 +208,7 @@ def _level_differences(level: str, stored: pl.DataFrame, fresh: pl.DataFrame) ->
         duplicated,
         *(
             joined.filter(lacking | _differs(name, stored.schema.get(name))).select(
-                pl.lit("figure").alias("what"),
+                pl.lit(what).alias("what"),
                 pl.lit(level).alias("where"),
                 key.alias("key"),
                 pl.lit(name).alias("name"),

@@ -59,7 +59,8 @@ def step_close(db: Path, out: Path, echo: Echo) -> None:
         )
         reproduction = reproduce(con, str(AUDITED))
         echo(
-            f"audit reproduce {AUDITED}: reproduced {reproduction.figures} figures, "
+            f"audit reproduce {AUDITED}: reproduced {reproduction.figures} figures and "
+            f"{reproduction.ledger_balances} ledger balances, "
             f"{reproduction.differences.height} differences"
         )
         pack = export_pack(con, str(AUDITED), out / f"audit-{AUDITED}")

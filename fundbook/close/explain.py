@@ -19,12 +19,16 @@ from fundbook.close.snapshot import (
     conform_statements,
     find_close,
     list_closes,
+    read_ledger,
     read_statements,
     stored_form,
     table_of,
 )
 from fundbook.core.errors import NotFound
 from fundbook.metrics.explain import RECIPES, Stored
+from fundbook.metrics.explain_ledger import KEYS as LEDGER_KEYS
+from fundbook.metrics.explain_ledger import LEVEL as LEDGER
+from fundbook.metrics.gl_chart import CAPITAL_PREFIX
 from fundbook.store import chain
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import Frames, load_frames
@@ -77,6 +81,8 @@ def level_keys(level: str) -> tuple[str, ...]:
     """The key columns that address a row of `level`."""
     if level == STATEMENT:
         return STATEMENT_KEYS
+    if level == LEDGER:
+        return LEDGER_KEYS
     if level not in LEVEL_KEYS:
         raise NotFound(f"no level {level!r}; levels: {', '.join(RECIPES)}")
     return LEVEL_KEYS[level]
@@ -91,8 +97,12 @@ def explain_figure(
     as_of: dt.date | None = None,
 ) -> Explained:
     """Explain `figure` of the row of `level` with `key`: of the standing close of `period`
-    (or of the close ending on `as_of`), read from its snapshot; else computed at `as_of`."""
+    (or of the close ending on `as_of`), read from its snapshot (the ledger: its close_ledger);
+    else computed at `as_of`. A ledger row is addressed by fund and account, or by fund and
+    investor (that partner's capital account)."""
     keys = level_keys(level)
+    if level == LEDGER and key.get("account") is None and key.get("investor_id") is not None:
+        key = {**key, "account": CAPITAL_PREFIX + str(key["investor_id"])}
     close = _close(con, period, as_of)
     at = close.period_end if close else as_of
     if at is None:
@@ -180,6 +190,9 @@ def _read_levels(
     for level in wanted:
         if level == STATEMENT:
             continue
+        if level == LEDGER:
+            out[level] = read_ledger(con, close_id)
+            continue
         order = ", ".join(f"{chain.quote(k)} NULLS FIRST" for k in LEVEL_KEYS[level])
         query = sql("snapshot_read").format(table=chain.quote(table_of(level)), order=order)
         out[level] = frame(con, query, {"close_id": close_id})
@@ -221,8 +234,11 @@ def stored_at(frames: Frames, at: dt.date, wanted: tuple[str, ...]) -> Stored:
     `at` from `frames` by the producer of every snapshot (`metrics.figures`), as a close
     stores them; with the fund figures at the quarter before when `fund_movement` is wanted."""
     since = quarter_before(at)
-    produced = metrics.figures(frames, at, since)
+    metric_levels = set(wanted) - {LEDGER, STATEMENT}
+    produced = metrics.figures(frames, at, since) if metric_levels else {}
     levels = {lv: stored_form(produced[lv], lv) for lv in wanted if lv in produced}
+    if LEDGER in wanted:  # as the close stores it (close_ledger)
+        levels[LEDGER] = metrics.general_ledger(frames, at)
     statements = conform_statements(pl.DataFrame())
     if STATEMENT in wanted:
         statements = conform_statements(_inception_to_date(frames, at))

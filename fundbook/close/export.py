@@ -36,11 +36,18 @@ Everything needed to re-perform the close without fundbook's database.
 - `ledger/<table>.csv|.parquet`: the booked rows as the book held them at the close (every
   row of the imports up to import {watermark}, every column; the figures use the rows dated on
   or before {period_end}). Money in `amount_fund` / `fair_value_fund` is in the fund's currency.
+- `general_ledger.csv|.parquet`: the general ledger the close stored (table `close_ledger`,
+  every column as it holds it): per fund and account, debit minus credit in the fund's
+  currency, `balance` before the period's closing entry (the trial balance) and
+  `closed_balance` after it (the balance sheet). It is hashed with the close:
+  `chain[-1].digests.close_ledger` of close.json is the digest of these rows (see Digests), and
+  `fundbook audit reproduce {period}` recomputes every balance.
+- `trial_balance.csv`: the same ledger's `balance` as debits and credits per fund, currency
+  and account at {period_end}, before the period's closing entry.
 - `postings.csv|.parquet`: the cash journal up to {period_end} (the book's `postings`: one
   debit and one credit line per transaction by `sql/posting_rules.sql`, a write-off none; what
-  the close's SQL recomputation of NAV reads the cash from). It is not the trial balance:
-  `trial_balance.csv`: the general ledger's balances as debits and credits per fund,
-  currency and account at {period_end}, before the period's closing entry.
+  the close's SQL recomputation of NAV reads the cash from). The general ledger above is not
+  built from it (docs/accounting.md).
 - `snapshot/<level>.csv|.parquet`: every snapshot figure, one file per level (`fund`,
   `investor`, `holding`, ...) as its table `snapshot_<level>` holds it: the level's keys, then
   one column per figure (money to the cent, ratios, counts, dates, flags, text).
@@ -62,7 +69,8 @@ digest is the SHA-256 of the line
 `table(column TYPE [NOT NULL], ...)` and its rows' lines sorted bytewise, each followed by a
 newline. A ledger table's digest at an event covers the rows of the imports made since the event
 before it (`import_id` above the previous event's `import_watermark`, up to its own), so each
-`chain[i].digests[table]` of close.json can be recomputed from `ledger/<table>.parquet`. Each
+`chain[i].digests[table]` of close.json can be recomputed from `ledger/<table>.parquet`; a
+close's own tables (`close_ledger`, the snapshot) are digested over the rows it wrote. Each
 event's hash is the SHA-256 of its other fields as compact JSON with sorted keys
 (fundbook/store/chain.py) and names the hash of the event before it.
 """
@@ -242,6 +250,8 @@ def _write_pack(
         pl.DataFrame(accounts.rows, schema=list(accounts.columns), orient="row")
     )
     balances.write_csv(out / "trial_balance.csv", line_terminator="\n")
+    gl = frame(con, sql("pack_close_ledger"), {"close_id": close_id})
+    _write_frame(gl, out / "general_ledger")
     levels = read_levels(con, close_id)
     for level, df in levels.items():
         _write_frame(df, out / "snapshot" / level)

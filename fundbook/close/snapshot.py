@@ -208,6 +208,15 @@ def read_statements(con: duckdb.DuckDBPyConnection, close_id: int) -> pl.DataFra
     return conform_statements(frame(con, sql("close_read_statements"), [close_id]))
 
 
+def read_ledger(
+    con: duckdb.DuckDBPyConnection, close_id: int, fund_id: str | None = None
+) -> pl.DataFrame:
+    """The general ledger a close stored (close_ledger; one fund or all), as
+    `metrics.general_ledger` gives it: fund_id, currency, account, section, balance,
+    closed_balance, in the trial balance's order."""
+    return frame(con, sql("ledger_stored"), {"close_id": close_id, "fund_id": fund_id})
+
+
 STATEMENT_KEYS = ("basis", "start_date", "end_date", "fund_id", "investor_id")
 
 

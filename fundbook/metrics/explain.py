@@ -10,7 +10,13 @@ import polars as pl
 
 from fundbook.core.errors import NotFound
 from fundbook.core.types import INFO_LEVELS
-from fundbook.metrics import explain_accruals, explain_holding, explain_statement, explain_theme
+from fundbook.metrics import (
+    explain_accruals,
+    explain_holding,
+    explain_ledger,
+    explain_statement,
+    explain_theme,
+)
 from fundbook.metrics import explain_board as board
 from fundbook.metrics import explain_book as book
 from fundbook.metrics import explain_levels as other
@@ -29,7 +35,8 @@ FORMULAS = {
     "derived": "as the metrics' rule gives it (the derived line)",
 }
 Recipe = Callable[[Ctx, str], pl.DataFrame]
-# Every level of a snapshot (and `statement`, the capital account statements) and its recipe.
+# Every level of a snapshot (and `statement`, the capital account statements; `ledger`, the
+# general ledger's balances) and its recipe.
 RECIPES: dict[str, Recipe] = {
     "fund": board.fund_lines,
     "investor": book.investor_lines,
@@ -49,6 +56,7 @@ RECIPES: dict[str, Recipe] = {
     "flow": other.flow_lines,
     **dict.fromkeys(INFO_LEVELS, other.info_lines),
     "statement": explain_statement.statement_lines,
+    explain_ledger.LEVEL: explain_ledger.ledger_lines,
 }
 __all__ = ["FORMULAS", "RECIPES", "Stored", "derived_text", "explain"]
 

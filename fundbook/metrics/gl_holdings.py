@@ -16,6 +16,7 @@ from fundbook.metrics.money import CENTS, cents, divide_half_even, zero
 
 MICRO = 10**6  # quantities have at most 6 decimals: integers of 10⁻⁶ units
 _KEYS = ["fund_id", "holding_id"]
+_SOURCE = ("txn_id", "source_file", "source_line")  # where each row was booked (postings)
 _OPTIONAL = {
     "quantity": pl.Decimal(38, 6),
     "service_start": pl.Date(),
@@ -38,7 +39,8 @@ def normalised(txns: pl.DataFrame) -> pl.DataFrame:
 def holding_rows(txns: pl.DataFrame) -> pl.DataFrame:
     """The rows of holdings in relief order (date, investments before income, proceeds and
     write-offs, then file order) with each row's cost `relief`, `realised` gain, quantity
-    bought (`q_in`) and sold or written off (`q_out`), and whether the holding is `tracked`."""
+    bought (`q_in`) and sold or written off (`q_out`), whether the holding is `tracked`, and
+    the row's `txn_id`, `source_file` and `source_line`."""
     rank = {t: i for i, t in enumerate(HOLDING_TYPES)}
     rows = (
         txns.filter(pl.col("type").is_in(HOLDING_TYPES))
@@ -76,7 +78,17 @@ def holding_rows(txns: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(
         q_out.alias("q_out"), pl.col("q_in").fill_null(0), realised.alias("realised")
     ).select(
-        *_KEYS, "date", "type", "inv", "proc", "q_in", "q_out", "relief", "realised", "tracked"
+        *_KEYS,
+        "date",
+        "type",
+        "inv",
+        "proc",
+        "q_in",
+        "q_out",
+        "relief",
+        "realised",
+        "tracked",
+        *_SOURCE,
     )
 
 
@@ -134,8 +146,9 @@ def _averaged(rows: pl.DataFrame) -> pl.DataFrame:
 
 def positions(rows: pl.DataFrame, valuations: pl.DataFrame, grid: pl.DataFrame) -> pl.DataFrame:
     """Per (fund_id, holding_id, at) of the `grid` (fund_id, at): remaining cost, realised
-    gain to date, the value from the latest mark (`marked`, null without one; R2), whether it
-    is `written_off`, tracked, and proceeds received (for the exit rule)."""
+    gain to date, the value from the latest mark (`marked`, null without one; R2) with that
+    mark's date and `file:line` (`mark_date`, `mark_source`), whether it is `written_off`,
+    tracked, and proceeds received (for the exit rule)."""
     dated = rows.join(grid, on="fund_id").filter(pl.col("date") <= pl.col("at"))
     keys = [*_KEYS, "at"]
     marks = (
@@ -146,6 +159,7 @@ def positions(rows: pl.DataFrame, valuations: pl.DataFrame, grid: pl.DataFrame) 
         .agg(
             pl.col("date").last().alias("_mark_date"),
             cents(pl.col("fair_value_fund")).last().alias("_mark"),
+            pl.format("{}:{}", "source_file", "source_line").last().alias("mark_source"),
         )
     )
     dated = dated.join(marks, on=keys, how="left")
@@ -159,6 +173,8 @@ def positions(rows: pl.DataFrame, valuations: pl.DataFrame, grid: pl.DataFrame) 
         (pl.col("type") == "write_off").any().alias("written_off"),
         pl.col("tracked").first(),
         pl.col("_mark").first(),
+        pl.col("_mark_date").first().alias("mark_date"),
+        pl.col("mark_source").first(),
         pl.col("inv").filter(after).sum().alias("_inv_after"),
         pl.col("q_in").filter(after).sum().alias("_q_after"),
         (pl.col("q_in").filter(upto).sum() - pl.col("q_out").filter(upto).sum()).alias("_q_mark"),
@@ -171,13 +187,24 @@ def positions(rows: pl.DataFrame, valuations: pl.DataFrame, grid: pl.DataFrame) 
     marked = pl.when(pl.col("tracked")).then(averaged).otherwise(base)
     return out.with_columns(
         pl.when(pl.col("_mark").is_not_null()).then(marked).alias("marked")
-    ).select(*keys, "remaining_cost", "realised", "proceeds", "written_off", "tracked", "marked")
+    ).select(
+        *keys,
+        "remaining_cost",
+        "realised",
+        "proceeds",
+        "written_off",
+        "tracked",
+        "marked",
+        "mark_date",
+        "mark_source",
+    )
 
 
 def valued(holdings: pl.DataFrame, sub_values: pl.DataFrame) -> pl.DataFrame:
     """Each holding's `value` (written off: 0; a fund of the book: the holder's capital in it,
     R6; a mark: R2; else remaining cost), after the exit rule of untracked holdings (a zero
-    mark with proceeds received realises the remaining cost)."""
+    mark with proceeds received realises the remaining cost: `exited`, the cost it realised);
+    `from_capital` when the value is a capital account (R6)."""
     keys = [*_KEYS, "at"]
     out = holdings.join(sub_values, on=keys, how="left")
     exit_ = (
@@ -199,4 +226,6 @@ def valued(holdings: pl.DataFrame, sub_values: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(
         (pl.col("remaining_cost") - pl.col("_exit")).alias("remaining_cost"),
         (pl.col("realised") - pl.col("_exit")).alias("realised"),
+        pl.col("_exit").alias("exited"),
+        pl.col("_sub_value").is_not_null().alias("from_capital"),
     ).drop("_exit", "_sub_value")

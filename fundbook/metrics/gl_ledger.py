@@ -9,6 +9,7 @@ last day of the month before `at`'s. Pure polars from the frames (docs/accountin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -76,6 +77,32 @@ def ledger_at_dates(frames: BookFrames, at: date) -> pl.DataFrame:
     """Per (fund_id, at, account) at `at` and the previous period end: `cumulative` (income and
     expense since inception, never closed; capital contributed less returned) and `closed`
     (income and expense closed: partners' capital with its allocation), in cents."""
+    w = workings(frames, at)
+    return _accounts(w.totals, w.valued, w.specific, w.accounts, w.pnl, w.txns, w.grid)
+
+
+@dataclass(frozen=True)
+class Workings:
+    """What the GL's balances at `at` are made of, per (fund_id, at) of its `grid`: the
+    transactions (`txns`, normalised, with the accruing rows), the holding rows to `at` in
+    relief order (`rows`), each holding's position and value (`valued`), the funds of the book
+    held and the holder's investor in each (`held`: gl_capital.links), the fund totals and
+    partner-specific totals, the partners' capital (`accounts`) and the common P&L (`pnl`).
+    `gl_postings` lists the postings behind each balance from these."""
+
+    txns: pl.DataFrame
+    grid: pl.DataFrame
+    rows: pl.DataFrame
+    valued: pl.DataFrame
+    held: pl.DataFrame
+    totals: pl.DataFrame
+    specific: pl.DataFrame
+    accounts: pl.DataFrame
+    pnl: pl.DataFrame
+
+
+def workings(frames: BookFrames, at: date) -> Workings:
+    """The GL's workings at `at` and the previous period end (and the other dates of `_grid`)."""
     txns = gl_holdings.normalised(_with_accruing(frames))
     grid = _grid(frames, txns, at)
     rows = gl_holdings.holding_rows(txns.filter(pl.col("date") <= at))
@@ -95,7 +122,7 @@ def ledger_at_dates(frames: BookFrames, at: date) -> pl.DataFrame:
     valued = gl_holdings.valued(holdings, sub)
     pnl = _common_pnl(totals, valued)
     accounts = gl_capital.capital(members, pnl)
-    return _accounts(totals, valued, specific, accounts, pnl, txns, grid)
+    return Workings(txns, grid, rows, valued, held, totals, specific, accounts, pnl)
 
 
 def _with_accruing(frames: BookFrames) -> pl.DataFrame:

@@ -91,7 +91,7 @@ def test_verify_and_reproduce(closed: tuple[Path, Path]) -> None:
     assert verified.exit_code == 0, verified.output
     again = run("audit", "reproduce", "2026-03", "--db", str(db))
     assert again.exit_code == 0, again.output
-    assert again.output.strip().endswith("figures, 0 differences")
+    assert again.output.strip().endswith("ledger balances, 0 differences")
 
 
 def test_a_service_period_in_a_closed_period_is_refused(closed: tuple[Path, Path]) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import duckdb
 import pytest
 from close_kit import book, plain_sql, run
 
@@ -57,8 +58,58 @@ def test_verify_detects_a_rewritten_close_hash(closed: Path) -> None:
 def test_reproduce_reports_zero_differences(closed: Path) -> None:
     result = run("audit", "reproduce", "2026-04", "--db", str(closed))
     assert result.exit_code == 0, result.output
-    assert result.output.strip().endswith("figures, 0 differences")
+    assert result.output.strip().endswith("ledger balances, 0 differences")
     assert result.output.startswith("reproduced ")
+
+
+def test_reproduce_counts_the_stored_ledger_balances(closed: Path) -> None:
+    con = duckdb.connect(str(closed), read_only=True)
+    try:
+        rows = con.execute("SELECT count(*) FROM close_ledger WHERE close_id = 2").fetchall()
+    finally:
+        con.close()
+    result = run("audit", "reproduce", "2026-04", "--db", str(closed))
+    assert result.exit_code == 0, result.output
+    # two balances per stored account: before and after the period's closing entry
+    assert f" figures and {2 * rows[0][0]} ledger balances, 0 differences" in result.output
+    assert rows[0][0] > 0
+
+
+@pytest.mark.parametrize(
+    ("change", "name", "stored"),
+    [
+        ("closed_balance = closed_balance + 0.01", "closed_balance", None),
+        ("balance = -balance", "balance", None),
+        ("section = 'liability'", "section", "liability"),
+    ],
+)
+def test_reproduce_lists_a_tampered_ledger_row(
+    closed: Path, change: str, name: str, stored: str | None
+) -> None:
+    """A stored GL balance changed behind fundbook's back is a difference, named by fund and
+    account (every account alike: here a partner's capital)."""
+    plain_sql(
+        closed,
+        f"UPDATE close_ledger SET {change} WHERE close_id = 2 AND fund_id = 'sf1' "
+        "AND account = 'partners_capital:pen'",
+    )
+    result = run("audit", "reproduce", "2026-04", "--db", str(closed))
+    assert result.exit_code == 1
+    assert "ledger balances, 1 differences" in result.output
+    line = next(x for x in result.output.splitlines() if "sf1/partners_capital:pen" in x)
+    assert line.split()[:2] == ["ledger", "close_ledger"] and name in line
+    if stored:
+        assert stored in line
+
+
+def test_reproduce_lists_a_deleted_ledger_row(closed: Path) -> None:
+    plain_sql(closed, "DELETE FROM close_ledger WHERE close_id = 2 AND account = 'cash'")
+    result = run("audit", "reproduce", "2026-04", "--db", str(closed))
+    assert result.exit_code == 1
+    cash = [x for x in result.output.splitlines() if "/cash" in x]
+    # every column of each lacking row: currency, section and both balances
+    assert cash and all(x.split()[:2] == ["ledger", "close_ledger"] for x in cash)
+    assert {x.split()[3] for x in cash} == {"currency", "section", "balance", "closed_balance"}
 
 
 def test_reproduce_lists_a_tampered_figure(closed: Path) -> None:
@@ -68,7 +119,7 @@ def test_reproduce_lists_a_tampered_figure(closed: Path) -> None:
     )
     result = run("audit", "reproduce", "2026Q1", "--db", str(closed))
     assert result.exit_code == 1
-    assert "figures, 1 differences" in result.output
+    assert "ledger balances, 1 differences" in result.output
     assert "sf1/pen" in result.output and "1.00" in result.output
 
 
@@ -93,6 +144,8 @@ def test_audit_pack_is_byte_identical_and_complete(closed: Path, tmp_path: Path)
         "ledger/transactions.parquet",
         "postings.csv",
         "trial_balance.csv",
+        "general_ledger.csv",
+        "general_ledger.parquet",
         "snapshot/fund.parquet",
         "snapshot/investor.csv",
         "statements.csv",
@@ -155,6 +208,41 @@ def test_audit_pack_alone_reproduces_the_ledger_digests(closed: Path, tmp_path: 
         chain.drop_ranges(mem)
         lo = hi
     assert checked > 0
+
+
+def test_audit_pack_holds_the_stored_general_ledger_and_its_digest(
+    closed: Path, tmp_path: Path
+) -> None:
+    """The pack's general_ledger.parquet is the close's close_ledger: its rows alone give the
+    digest the close's chain event holds, and the README names the file."""
+    import json
+
+    import duckdb
+
+    from fundbook.store import chain
+    from fundbook.store.db import apply_schema
+
+    out = tmp_path / "pack"
+    assert run("audit", "export", "2026-04", "--out", str(out), "--db", str(closed)).exit_code == 0
+    record = json.loads((out / "close.json").read_text())
+    event = record["chain"][-1]
+    assert event["event"] == "close" and event["close_id"] == record["close_id"]
+    mem = duckdb.connect(":memory:")
+    apply_schema(mem)
+    mem.read_parquet(str(out / "general_ledger.parquet")).insert_into("close_ledger")
+    table = next(t for t in chain.tables(mem) if t.name == "close_ledger")
+    rng = chain.Range(event["seq"], 0, event["import_watermark"], record["close_id"], True)
+    where, params = chain.own_rows(table, rng)
+    lines = chain.table_rows(mem, table, where, params, seq=event["seq"]).column("line")
+    got = chain.digest(table, lines)
+    assert got.rows > 0
+    assert [got.rows, got.sha256] == event["digests"]["close_ledger"]
+    # the CSV beside it holds the same balances; the README documents the file and its hash
+    csv = (out / "general_ledger.csv").read_text().splitlines()
+    assert csv[0] == "close_id,fund_id,currency,account,section,balance,closed_balance"
+    assert len(csv) == got.rows + 1
+    readme = (out / "README.md").read_text()
+    assert "`general_ledger.csv|.parquet`" in readme and "digests.close_ledger" in readme
 
 
 def test_export_refuses_a_folder_holding_the_book(closed: Path) -> None:

@@ -26,7 +26,7 @@ def test_demo_verifies_and_reproduces(demo: Path) -> None:
     assert verify.exit_code == 0, verify.output
     reproduce = run("audit", "reproduce", "2025-12", "--db", str(demo))
     assert reproduce.exit_code == 0, reproduce.output
-    assert reproduce.output.strip().endswith(" figures, 0 differences")
+    assert reproduce.output.strip().endswith(" ledger balances, 0 differences")
 
 
 def test_changed_booked_amount_names_the_close(demo: Path) -> None:
