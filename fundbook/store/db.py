@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     import polars as pl  # only `frame` returns one: commands that print rows never import it
 
 DEFAULT_DB = "fundbook.duckdb"
-SCHEMA_VERSION = "5"  # 5: service periods, quantity, terms, equalisation (issue 11)
+SCHEMA_VERSION = (
+    "6"  # 5: service periods, quantity, terms, equalisation; 6: FX translation (issue 11)
+)
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
