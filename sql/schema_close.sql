@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS close_statements (
     other_income_expense     DECIMAL(38,2) NOT NULL,
     realised_gain            DECIMAL(38,2) NOT NULL,
     unrealised_gain_change   DECIMAL(38,2) NOT NULL,
+    fx_translation           DECIMAL(38,2) NOT NULL,   -- issue 11 item 7 (schema 6)
     ending_nav               DECIMAL(38,2) NOT NULL,
     carry_paid               DECIMAL(38,2) NOT NULL,
     carry_accrued_change     DECIMAL(38,2) NOT NULL,

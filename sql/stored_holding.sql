@@ -2,7 +2,7 @@
 -- the order metrics.holding_metrics gives them ($fund_id null: every fund).
 SELECT fund_id, holding_id, currency, valued_by, valuation_date, invested, proceeds, income,
        fair_value, gross_irr, moic, co_invested, co_investment_leverage, remaining_cost,
-       realised_gain, unrealised_gain, rank, share_of_fair_value,
+       realised_gain, fx_translation, unrealised_gain, rank, share_of_fair_value,
        cumulative_share_of_fair_value, realisation
 FROM snapshot_holding
 WHERE close_id = $close_id AND ($fund_id IS NULL OR fund_id = $fund_id)

@@ -2,7 +2,8 @@
 -- the order metrics.programme_metrics gives them ($fund_id: one programme, null: every one).
 SELECT programme, kind, currency, member_funds, government_committed, social_committed,
        committed, amplification, social_leverage, target_amplification, meets_target,
-       government_paid_in, social_paid_in, paid_in, paid_in_leverage, grants, matching,
+       government_paid_in, social_paid_in, paid_in, paid_in_historical, paid_in_fx_translation,
+       paid_in_leverage, grants, matching,
        matching_ratio, grant_companies, companies_short, short_companies
 FROM snapshot_programme
 WHERE close_id = $close_id AND ($fund_id IS NULL OR programme = $fund_id)

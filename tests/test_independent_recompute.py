@@ -30,6 +30,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -179,6 +180,36 @@ class Recompute:
     def convert(self, amount: Decimal, from_fund: str, to_fund: str) -> Decimal:
         return _cents(amount * self.rate[self.ccy(from_fund)] / self.rate[self.ccy(to_fund)])
 
+    def rate_on(self, currency: str, day: dt.date) -> Decimal:
+        """The latest rate of `currency` on or before `day` (HKD: 1)."""
+        if currency == "HKD":
+            return Decimal(1)
+        dated = [r for r in self.book.fx if r["currency"] == currency and r["date"] <= day]
+        return max(dated, key=lambda r: r["date"])["rate"]
+
+    def hkd_on(self, fund_id: str, amount: Decimal, day: dt.date) -> Decimal:
+        """An amount of the fund's currency in HKD at the rate of `day`, to the cent."""
+        return _cents(amount * self.rate_on(self.ccy(fund_id), day))
+
+    def translation(self, rows: list[dict], held: str, holder: str) -> Decimal:
+        """The FX translation of a fund held in another currency: the calls (+) and
+        distributions (-) at q(as-of) / q(their date), q = rate(held) / rate(holder), summed
+        exactly (fractions) and rounded half-even once, less the same as booked."""
+        x, f = self.ccy(held), self.ccy(holder)
+        if x == f:
+            return Decimal(0)
+        sign = {"investment": 1, "proceeds": -1}
+        a = [(t["date"], sign[t["type"]] * t["amount"]) for t in rows if t["type"] in sign]
+        q_now = Fraction(self.rate[x]) / Fraction(self.rate[f])
+        exact = sum(
+            (
+                Fraction(v) * q_now * Fraction(self.rate_on(f, d)) / Fraction(self.rate_on(x, d))
+                for d, v in a
+            ),
+            Fraction(0),
+        )
+        return Decimal(round(exact * 100)) / 100 - sum((v for _, v in a), Decimal(0))
+
     # holdings ---------------------------------------------------------------------------
     def holdings(self, fund_id: str) -> dict[str, dict]:
         if fund_id in self._holdings:
@@ -219,10 +250,12 @@ class Recompute:
                     remaining -= relieved
                     proceeds += a
                     realised += a - relieved
+            fx = Decimal(0)
             if h in self.book.funds and fund_id in self.book.lp_of:
                 lp = self.book.lp_of[fund_id]
                 account = self.accounts(h)[lp]["nav_stated"]
                 value, valued_by = self.convert(account, h, fund_id), "capital_account"
+                fx = self.translation(ts, h, fund_id)
             elif written_off:
                 value, valued_by = Decimal(0), "written_off"
             elif h in marks:
@@ -270,7 +303,8 @@ class Recompute:
                 fair_value=value,
                 remaining_cost=remaining,
                 realised_gain=realised,
-                unrealised_gain=value - remaining,
+                fx_translation=fx,
+                unrealised_gain=value - remaining - fx,
                 valued_by=valued_by,
                 gross_irr=_irr(flows),
                 moic=_div(proceeds + income + value, invested),
@@ -413,6 +447,7 @@ class Recompute:
             grants=f["grant"],
             realised_gain=sum((h["realised_gain"] for h in hold.values()), Decimal(0)),
             unrealised_gain=sum((h["unrealised_gain"] for h in hold.values()), Decimal(0)),
+            fx_translation=sum((h["fx_translation"] for h in hold.values()), Decimal(0)),
         )
 
     # themes -----------------------------------------------------------------------------
@@ -518,6 +553,7 @@ class Recompute:
                     "social_paid_in",
                 )
             }
+            historical = Decimal(0)  # paid-in at the rate of each item's date
             lp_funds = members[p] if members[p] else ([] if r["kind"] == "programme" else [p])
             for c in self.commitments:
                 if c["fund_id"] in lp_funds:
@@ -528,6 +564,7 @@ class Recompute:
                 if t["fund_id"] in lp_funds and t["type"] == "contribution":
                     side = "government" if self.book.is_gov(t["investor_id"]) else "social"
                     s[f"{side}_paid_in"] += self.to_hkd(t["fund_id"], t["amount"])
+                    historical += self.hkd_on(t["fund_id"], t["amount"], t["date"])
                     continue
                 if t["fund_id"] != p:
                     continue
@@ -545,12 +582,15 @@ class Recompute:
                     hkd = self.to_hkd(p, t["amount"])
                     s[f"{side}_committed"] += hkd
                     s[f"{side}_paid_in"] += hkd
+                    historical += self.hkd_on(p, t["amount"], t["date"])
             committed = s["government_committed"] + s["social_committed"]
             paid = s["government_paid_in"] + s["social_paid_in"]
             out[p] = dict(
                 s,
                 committed=committed,
                 paid_in=paid,
+                paid_in_historical=historical,
+                paid_in_fx_translation=paid - historical,
                 member_funds=len(members[p]),
                 amplification=_div(committed, s["government_committed"]),
                 social_leverage=_div(s["social_committed"], s["government_committed"]),
@@ -733,6 +773,7 @@ MORE_FUND_FIGURES = (
     "grants",
     "realised_gain",
     "unrealised_gain",
+    "fx_translation",
 )
 
 
@@ -841,6 +882,7 @@ HOLDING_FIGURES = (
     "fair_value",
     "remaining_cost",
     "realised_gain",
+    "fx_translation",
     "unrealised_gain",
     "gross_irr",
     "moic",
@@ -923,6 +965,8 @@ PROGRAMME_FIGURES = (
     "government_paid_in",
     "social_paid_in",
     "paid_in",
+    "paid_in_historical",
+    "paid_in_fx_translation",
     "paid_in_leverage",
     "member_funds",
 )

@@ -10,7 +10,7 @@ import polars as pl
 from fundbook.close.figures import Computed
 from fundbook.close.snapshot import STATEMENT_LINES
 from fundbook.core.dtypes import MONEY
-from fundbook.metrics.gl_chart import CAPITAL_PREFIX
+from fundbook.metrics.gl_chart import CAPITAL_PREFIX, FX_ADJUSTMENT
 from fundbook.metrics.money import CENTS, cents, convert, divide_half_even, from_cents, zero
 from fundbook.metrics.state import exact_account, partnership_weights
 from fundbook.metrics.statement import ROLL_FORWARD
@@ -259,8 +259,9 @@ def paid_in_within_commitment(
 def ledger_ties(computed: Computed) -> list[str]:
     """The general ledger (metrics/gl_*.py, from postings rules of its own) ties to the figures
     (the metrics' state) and the statements, to the cent: per fund, the GL's net assets =
-    the fund's NAV = the sum of its partners' ending capital in the ITD statements; per
-    partner, its capital account in the GL = its statement's ending NAV."""
+    the fund's NAV = the sum of its partners' ending capital in the ITD statements; the GL's
+    cumulative FX translation = the fund's `fx_translation`; per partner, its capital account
+    in the GL = its statement's ending NAV."""
     return gl_ties(computed.ledger, computed.levels["fund"], computed.statements)
 
 
@@ -294,7 +295,32 @@ def gl_ties(ledger: pl.DataFrame, funds: pl.DataFrame, statements: pl.DataFrame)
                     r["nav"],
                 )
             )
-    return problems + _partner_ties(ledger, itd)
+    return problems + _fx_ties(ledger, funds) + _partner_ties(ledger, itd)
+
+
+def _fx_ties(ledger: pl.DataFrame, funds: pl.DataFrame) -> list[str]:
+    """Per fund: the GL's cumulative FX translation income (posted each period against the
+    asset `fx_translation_adjustment`, whose balance is therefore its cumulative total) =
+    the fund's `fx_translation` figure (metrics/translation.py, computed apart)."""
+    gl = ledger.filter(pl.col("account") == FX_ADJUSTMENT).select(
+        "fund_id", pl.col("closed_balance").cast(MONEY).alias("gl")
+    )
+    joined = (
+        funds.select("fund_id", pl.col("fx_translation").cast(MONEY))
+        .join(gl, on="fund_id", how="full", coalesce=True)
+        .with_columns(pl.col("fx_translation", "gl").fill_null(ZERO))
+        .filter(pl.col("gl") != pl.col("fx_translation"))
+        .sort("fund_id")
+    )
+    return [
+        _off(
+            f"fund {r['fund_id']}: GL cumulative FX translation",
+            r["gl"],
+            "the fund's fx_translation",
+            r["fx_translation"],
+        )
+        for r in joined.iter_rows(named=True)
+    ]
 
 
 def _partner_ties(ledger: pl.DataFrame, itd: pl.DataFrame) -> list[str]:

@@ -11,14 +11,15 @@ from fundbook.core.calendar import month_ends, previous_month_end
 from fundbook.metrics.money import CENTS, allocate_lines, zero
 
 # The fund's cumulative P&L lines and their sign: pnl = income - fees - expenses - grants
-# + realised_gain + unrealised_gain (exactly, by the valuation rule). The last one balances
-# each investor's split of its P&L share into lines (money.allocate_lines).
+# + realised_gain + fx_translation + unrealised_gain (exactly, by the valuation rule). The
+# last one balances each investor's split of its P&L share into lines (money.allocate_lines).
 PNL_LINES = {
     "income": 1,
     "fees": -1,
     "expenses": -1,
     "grants": -1,
     "realised_gain": 1,
+    "fx_translation": 1,
     "unrealised_gain": 1,
 }
 # The lines a partner-specific row (a fee, expense or income row with an investor_id) moves:

@@ -221,7 +221,7 @@ def fund_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.concat(
             [ln.commitment_lines(ctx.commitments()), ln.txn_lines(ctx.txns, _UNFUNDED)]
         )
-    if figure in ("holdings_value", "realised_gain", "unrealised_gain"):
+    if figure in ("holdings_value", "realised_gain", "fx_translation", "unrealised_gain"):
         column = "fair_value" if figure == "holdings_value" else figure
         return _of_holdings(ctx, column)
     if figure == "nav":

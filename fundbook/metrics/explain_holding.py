@@ -9,6 +9,7 @@ import polars as pl
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
+from fundbook.metrics.explain_fx import fx_translation_lines
 from fundbook.metrics.explain_units import relief_lines, scaled_mark_lines, tracked_rows
 from fundbook.metrics.money import convert
 from fundbook.metrics.state import VALUATION_DATE, VALUED_BY
@@ -37,8 +38,16 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.concat(
             [ln.txn_lines(mine, {"proceeds": 1, "investment": -1}), ctx.figure("remaining_cost")]
         )
-    if figure == "unrealised_gain":
-        return ln.concat([ctx.figure("fair_value"), ctx.figure("remaining_cost", sign=-1)])
+    if figure == "unrealised_gain":  # the market part: less the FX translation
+        return ln.concat(
+            [
+                ctx.figure("fair_value"),
+                ctx.figure("remaining_cost", sign=-1),
+                ctx.figure("fx_translation", sign=-1),
+            ]
+        )
+    if figure == "fx_translation":
+        return fx_translation_lines(ctx, _valued_by(ctx)[0])
     if figure == "fair_value":
         return _fair_value(ctx, mine, tracked)
     if figure == "gross_irr":

@@ -19,6 +19,7 @@ from fundbook.metrics.explain_book import Ctx, ratio_lines, text_lines
 from fundbook.metrics.explain_theme import shared
 from fundbook.metrics.programme import (
     COMPLIANT,
+    HISTORICAL,
     OVER_CAP,
     PROGRAMME_MEETS_TARGET,
     TARGET_AMPLIFICATION,
@@ -36,26 +37,34 @@ def constant_line(item: str, value: Any) -> pl.DataFrame:
 _PROGRAMME_SUMS = ("government_committed", "social_committed", "government_paid_in")
 
 
+def _item_lines(ctx: Ctx, which: pl.Expr, rate: str) -> pl.DataFrame:
+    """The programme's items (`programme_items`) selected by `which`, in HKD, as terms."""
+    items = programme_items(ctx.frames, ctx.as_of).filter(
+        (pl.col("programme") == ctx.row["programme"]) & which
+    )
+    return ln.frame_lines(
+        items.sort("date", "source_file", "source_line"),
+        "term",
+        date=pl.col("date"),
+        kind=pl.lit("row"),
+        item=pl.format("{} of {} (in HKD {})", "label", "fund_id", pl.lit(rate)),
+        source=pl.format("{}:{}", "source_file", "source_line"),
+        amount=pl.col("amount").cast(ln.MONEY) / 100,
+    )
+
+
 def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """A programme's capital (the items of `programme_items`), ratios, grants and target."""
     side, _, basis = figure.partition("_")
     if side in ("government", "social") and basis in ("committed", "paid_in"):
-        items = programme_items(ctx.frames, ctx.as_of).filter(
-            (pl.col("programme") == ctx.row["programme"])
-            & (pl.col("basis") == basis)
-            & (pl.col("side") == side)
-        )
-        return ln.frame_lines(
-            items.sort("date", "source_file", "source_line"),
-            "term",
-            date=pl.col("date"),
-            kind=pl.lit("row"),
-            item=pl.format("{} of {} (in HKD)", "label", "fund_id"),
-            source=pl.format("{}:{}", "source_file", "source_line"),
-            amount=pl.col("amount").cast(ln.MONEY) / 100,
-        )
+        which = (pl.col("basis") == basis) & (pl.col("side") == side)
+        return _item_lines(ctx, which, "at the as-of rate")
     if figure in ("committed", "paid_in"):
         return ln.concat([ctx.figure(f"government_{figure}"), ctx.figure(f"social_{figure}")])
+    if figure == HISTORICAL:  # every paid-in item at the rate of its own date
+        return _item_lines(ctx, pl.col("basis") == HISTORICAL, "at the rate of its date")
+    if figure == "paid_in_fx_translation":  # paid-in at the as-of rate less at historical
+        return ln.concat([ctx.figure("paid_in"), ctx.figure(HISTORICAL, sign=-1)])
     if figure in ("amplification", "social_leverage", "paid_in_leverage", "matching_ratio"):
         return ratio_lines(ctx, figure)
     if figure == "target_amplification":

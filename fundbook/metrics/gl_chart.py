@@ -16,11 +16,21 @@ from fundbook.metrics.money import CENTS
 # The sections in the order they print; memo accounts stay off the balance sheet.
 SECTIONS = ("asset", "liability", "capital", "income", "expense", "memo")
 
-ASSETS = ("cash", "investments_at_cost", "unrealised_appreciation", "prepaid_expenses")
+# The FX translation of a fund held in another currency (gl_fx): part of the investment's
+# carrying value, and the income account it is posted against.
+FX_ADJUSTMENT = "fx_translation_adjustment"
+FX_INCOME = "fx_translation"
+ASSETS = (
+    "cash",
+    "investments_at_cost",
+    "unrealised_appreciation",
+    FX_ADJUSTMENT,
+    "prepaid_expenses",
+)
 LIABILITIES = ("accrued_expenses", "equalisation_interest_payable")
 CAPITAL_PREFIX = "partners_capital:"
 UNALLOCATED = "unallocated_pnl"  # P&L of a fund no partner shares in (no weights at all)
-INCOME = ("investment_income", "realised_gain", "change_in_unrealised")
+INCOME = ("investment_income", "realised_gain", "change_in_unrealised", FX_INCOME)
 EXPENSE_PREFIX = "partnership_expenses:"
 EXPENSES = ("management_fees", "grants_paid")
 

@@ -21,7 +21,15 @@ from fundbook.metrics.gl_chart import (
 from fundbook.metrics.money import CENTS, cents, divide_half_even, zero
 
 # The P&L lines a fund keeps, their sign in P&L (the debit-minus-credit balance is -sign).
-PNL_SIGN = {"income": 1, "fees": -1, "expenses": -1, "grants": -1, "realised": 1, "unrealised": 1}
+PNL_SIGN = {
+    "income": 1,
+    "fees": -1,
+    "expenses": -1,
+    "grants": -1,
+    "realised": 1,
+    "fx": 1,
+    "unrealised": 1,
+}
 
 
 def _dated(txns: pl.DataFrame, grid: pl.DataFrame) -> pl.DataFrame:

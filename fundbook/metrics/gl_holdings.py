@@ -200,13 +200,17 @@ def positions(rows: pl.DataFrame, valuations: pl.DataFrame, grid: pl.DataFrame) 
     )
 
 
-def valued(holdings: pl.DataFrame, sub_values: pl.DataFrame) -> pl.DataFrame:
+def valued(
+    holdings: pl.DataFrame, sub_values: pl.DataFrame, translation: pl.DataFrame
+) -> pl.DataFrame:
     """Each holding's `value` (written off: 0; a fund of the book: the holder's capital in it,
     R6; a mark: R2; else remaining cost), after the exit rule of untracked holdings (a zero
     mark with proceeds received realises the remaining cost: `exited`, the cost it realised);
-    `from_capital` when the value is a capital account (R6)."""
+    `from_capital` when the value is a capital account (R6); and its `fx` translation
+    (`translation`: gl_fx.translation), carried only while valued from a capital account."""
     keys = [*_KEYS, "at"]
-    out = holdings.join(sub_values, on=keys, how="left")
+    out = holdings.join(sub_values, on=keys, how="left").join(translation, on=keys, how="left")
+    from_capital = ~pl.col("written_off") & pl.col("_sub_value").is_not_null()
     exit_ = (
         ~pl.col("tracked")
         & ~pl.col("written_off")
@@ -222,6 +226,7 @@ def valued(holdings: pl.DataFrame, sub_values: pl.DataFrame) -> pl.DataFrame:
     out = out.with_columns(
         value.alias("value"),
         pl.when(exit_).then(pl.col("remaining_cost")).otherwise(zero()).alias("_exit"),
+        pl.when(from_capital).then(pl.col("fx").fill_null(zero())).otherwise(zero()).alias("fx"),
     )
     return out.with_columns(
         (pl.col("remaining_cost") - pl.col("_exit")).alias("remaining_cost"),

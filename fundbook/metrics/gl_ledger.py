@@ -17,11 +17,13 @@ import polars as pl
 from fundbook.core.calendar import month_ends, previous_month_end
 from fundbook.core.dtypes import RATE
 from fundbook.core.types import REPORTING_CURRENCY
-from fundbook.metrics import gl_capital, gl_flows, gl_holdings
+from fundbook.metrics import gl_capital, gl_flows, gl_fx, gl_holdings
 from fundbook.metrics.fund_graph import fund_levels
 from fundbook.metrics.gl_chart import (
     CAPITAL_PREFIX,
     EXPENSE_PREFIX,
+    FX_ADJUSTMENT,
+    FX_INCOME,
     UNALLOCATED,
     section_of,
 )
@@ -114,12 +116,13 @@ def workings(frames: BookFrames, at: date) -> Workings:
         gl_flows.partner_flows(txns, frames.commitments, grid), specific, grid
     )
     fx = _fx(frames, grid)
+    translated = gl_fx.translation(txns, held, grid, frames.fx_rates, fx)
     sub = gl_capital.empty_sub_values()
     for _ in range(fund_levels(held)):
-        valued = gl_holdings.valued(holdings, sub)
+        valued = gl_holdings.valued(holdings, sub, translated)
         accounts = gl_capital.capital(members, _common_pnl(totals, valued))
         sub = gl_capital.sub_values(held, accounts, fx)
-    valued = gl_holdings.valued(holdings, sub)
+    valued = gl_holdings.valued(holdings, sub, translated)
     pnl = _common_pnl(totals, valued)
     accounts = gl_capital.capital(members, pnl)
     return Workings(txns, grid, rows, valued, held, totals, specific, accounts, pnl)
@@ -186,14 +189,16 @@ def _fx(frames: BookFrames, grid: pl.DataFrame) -> pl.DataFrame:
 
 
 def _common_pnl(totals: pl.DataFrame, valued: pl.DataFrame) -> pl.DataFrame:
-    """Per (fund_id, at): realised and unrealised gain and the common P&L (R5 lines)."""
+    """Per (fund_id, at): realised gain, FX translation, unrealised gain (the market part:
+    value - remaining cost - fx) and the common P&L (R5 lines)."""
     gains = valued.group_by("fund_id", "at").agg(
         pl.col("remaining_cost").sum().alias("cost"),
         pl.col("realised").sum(),
-        (pl.col("value") - pl.col("remaining_cost")).sum().alias("unrealised"),
+        pl.col("fx").sum(),
+        (pl.col("value") - pl.col("remaining_cost") - pl.col("fx")).sum().alias("unrealised"),
     )
     out = totals.join(gains, on=["fund_id", "at"], how="left").with_columns(
-        pl.col("cost", "realised", "unrealised").fill_null(zero())
+        pl.col("cost", "realised", "fx", "unrealised").fill_null(zero())
     )
     signed = [pl.col(line) * sign for line, sign in gl_flows.PNL_SIGN.items()]
     return out.with_columns(pl.sum_horizontal(signed).cast(CENTS).alias("common"))
@@ -217,6 +222,7 @@ def _accounts(
         "cash": pl.col("cash"),
         "investments_at_cost": pl.col("cost"),
         "unrealised_appreciation": pl.col("unrealised"),
+        FX_ADJUSTMENT: pl.col("fx"),
         "prepaid_expenses": pl.col("prepaid"),
         "accrued_expenses": zero() - pl.col("accrued"),
         "equalisation_interest_payable": zero() - pl.col("interest_payable"),
@@ -227,6 +233,7 @@ def _accounts(
         "grants_paid": pl.col("grants"),
         "realised_gain": zero() - pl.col("realised"),
         "change_in_unrealised": zero() - pl.col("unrealised"),
+        FX_INCOME: zero() - pl.col("fx"),
     }
     wide = f.select(
         "fund_id", "at", *(e.alias(a) for a, e in {**same, **pnl_accounts}.items())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 
 import polars as pl
 
@@ -93,6 +94,24 @@ def share_converted_fine(
 def from_fine(fine: pl.Expr) -> pl.Expr:
     """Units of 10⁻¹⁵ cent as cents, rounded half-even."""
     return divide_half_even(fine, pl.lit(FINE, CENTS))
+
+
+def sum_half_even(df: pl.DataFrame, keys: list[str], num: str, den: str, out: str) -> pl.DataFrame:
+    """Per `keys`: the exact sum of num / den over the rows (integers, den > 0), rounded
+    half-even once, as `out` (cents).
+
+    The denominators differ from row to row (an FX rate at each row's date) and their common
+    multiple soon outgrows 128 bits, so the sum is taken in Python's exact integers
+    (fractions), once per group of the few rows that need it (a fund's calls into a fund held
+    in another currency), never in floats."""
+    totals: dict[tuple[object, ...], Fraction] = {}
+    for row in df.select(*keys, num, den).iter_rows():
+        key, n, d = row[: len(keys)], row[-2], row[-1]
+        totals[key] = totals.get(key, Fraction(0)) + Fraction(int(n), int(d))
+    data = {k: [key[i] for key in totals] for i, k in enumerate(keys)}
+    data[out] = [round(total) for total in totals.values()]  # Fraction rounds half to even
+    schema = {**{k: df.schema[k] for k in keys}, out: CENTS}
+    return pl.DataFrame(data, schema=schema)
 
 
 def refuse_overflow(df: pl.DataFrame, terms: Iterable[Iterable[pl.Expr]], what: str) -> None:

@@ -43,6 +43,7 @@ FUND_FIGURES = (
     "expenses",
     "grants",
     "realised_gain",
+    "fx_translation",
     "unrealised_gain",
 )
 INVESTOR_FIGURES = (
@@ -68,6 +69,7 @@ HOLDING_FIGURES = (
     "co_investment_leverage",
     "remaining_cost",
     "realised_gain",
+    "fx_translation",
     "unrealised_gain",
 )
 

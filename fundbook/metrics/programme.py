@@ -15,6 +15,7 @@ from fundbook.core.types import (
 from fundbook.metrics.money import CENTS, as_money, cents, convert, ratio, zero
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.translation import rate_then
 
 PROGRAMME_KINDS = ("guidance_fund", "programme", "co_investment")
 _ITEM: dict[str, pl.DataType] = {
@@ -45,6 +46,10 @@ PROGRAMME_MEETS_TARGET = pl.col("amplification") >= pl.col("target_amplification
 OVER_CAP = pl.col("grants_hkd") > GRANT_CAP_PER_COMPANY_HKD * 100
 COMPLIANT = pl.col("matching_ratio") >= pl.col("required_ratio")
 _TRACE = [pl.col(c) for c in TRACE[1:]]
+# Paid-in at the rates of the items' own dates, and the FX translation of paid-in: the as-of
+# paid-in less it (HKD cents).
+HISTORICAL = "paid_in_historical"
+PAID_IN_FX_TRANSLATION = pl.col("paid_in") - pl.col(HISTORICAL)
 
 
 def to_hkd(
@@ -56,6 +61,16 @@ def to_hkd(
     return joined.with_columns(
         convert(pl.col(column), pl.col("hkd_per_unit"), pl.lit(1)).alias(column)
     ).drop("currency", "hkd_per_unit")
+
+
+def to_hkd_at_dates(df: pl.DataFrame, frames: BookFrames) -> pl.DataFrame:
+    """`amount` (cents in the row's fund currency) converted into HKD at the rate of each row's
+    own `date` (the latest on or before it), rounded half-even per row as `to_hkd` does."""
+    ccy = frames.funds.select("fund_id", "currency")
+    dated = rate_then(frames, df.join(ccy, on="fund_id", how="left"), "currency", "_rate")
+    return dated.with_columns(
+        convert(pl.col("amount"), pl.col("_rate"), pl.lit(1)).alias("amount")
+    ).drop("currency", "_rate")
 
 
 def _programmes(frames: BookFrames) -> pl.DataFrame:
@@ -117,11 +132,9 @@ def _side(kind_col: str) -> pl.Expr:
     )
 
 
-def _lp_items(
-    frames: BookFrames, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame
-) -> pl.DataFrame:
+def _lp_items(frames: BookFrames, as_of: date, scope: pl.DataFrame) -> pl.DataFrame:
     """Commitments (committed) and contributions (paid_in) of the LPs of the programme's
-    `capital` funds, by the investor's kind."""
+    `capital` funds, by the investor's kind (cents in the fund's currency)."""
     kinds = frames.investors.select("investor_id", pl.col("kind").alias("_kind"))
     commits = frames.commitments.filter(pl.col("date") <= as_of).with_columns(
         pl.lit("committed").alias("basis")
@@ -146,15 +159,14 @@ def _lp_items(
         cents(pl.col("amount_fund")).alias("amount"),
         *_TRACE,
     )
-    return to_hkd(rows, frames, fx).select(*_ITEM, *TRACE)
+    return rows.select(*_ITEM, *TRACE)
 
 
-def _own_items(
-    frames: BookFrames, as_of: date, fx: pl.DataFrame, scope: pl.DataFrame
-) -> pl.DataFrame:
+def _own_items(frames: BookFrames, as_of: date, scope: pl.DataFrame) -> pl.DataFrame:
     """Money the programme's funds move themselves (counted on both bases): a vehicle's direct
     investments in companies (government), social co-investment alongside any of its funds,
-    and a grant fund's grants (government) and the companies' matching (social)."""
+    and a grant fund's grants (government) and the companies' matching (social); cents in the
+    fund's currency."""
     book_funds = frames.funds["fund_id"].implode()
     social = frames.investors.filter(pl.col("kind") != "government")["investor_id"].implode()
     moved = ["investment", "co_investment", "grant", "matching"]  # the only types counted
@@ -184,23 +196,30 @@ def _own_items(
             "label"
         ),
     )
-    rows = to_hkd(rows, frames, fx)
     both = [rows.with_columns(pl.lit(b).alias("basis")) for b in ("committed", "paid_in")]
     return pl.concat(both).select(*_ITEM, *TRACE)
 
 
 def programme_items(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """Every amount a programme's capital counts (programme, basis committed / paid_in, side
-    government / social, amount in HKD cents), with the ledger row it comes from (`TRACE`)."""
-    fx = fx_at(frames, as_of)
+    government / social, amount in HKD cents at the as-of rate), with the ledger row it comes
+    from (`TRACE`); and each paid-in item again at the rate of its own date (basis
+    `paid_in_historical`), rounded per item likewise."""
     scope = _scope(frames, as_of, _programmes(frames))
-    return pl.concat(
+    items = pl.concat(
         [
             pl.DataFrame(schema={**_ITEM, **_TRACE_SCHEMA}),
-            _lp_items(frames, as_of, fx, scope),
-            _own_items(frames, as_of, fx, scope),
+            _lp_items(frames, as_of, scope),
+            _own_items(frames, as_of, scope),
         ]
     )
+    historical = to_hkd_at_dates(items.filter(pl.col("basis") == "paid_in"), frames)
+    return pl.concat(
+        [
+            to_hkd(items, frames, fx_at(frames, as_of)),
+            historical.with_columns(pl.lit("paid_in_historical").alias("basis")),
+        ]
+    ).select(*_ITEM, *TRACE)
 
 
 def programme_scope(frames: BookFrames, as_of: date) -> pl.DataFrame:
@@ -216,12 +235,15 @@ def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     scope = _scope(frames, as_of, progs)
     items = programme_items(frames, as_of).select(list(_ITEM))
     sums = items.group_by("programme").agg(
-        pl.col("amount")
-        .filter((pl.col("basis") == b) & (pl.col("side") == s))
-        .sum()
-        .alias(f"{s}_{b}")
-        for b in ("committed", "paid_in")
-        for s in ("government", "social")
+        *(
+            pl.col("amount")
+            .filter((pl.col("basis") == b) & (pl.col("side") == s))
+            .sum()
+            .alias(f"{s}_{b}")
+            for b in ("committed", "paid_in")
+            for s in ("government", "social")
+        ),
+        pl.col("amount").filter(pl.col("basis") == "paid_in_historical").sum().alias(HISTORICAL),
     )
     per_company = grant_matching(frames, as_of).join(
         scope.select(pl.col("fund_id").alias("programme"), pl.col("programme").alias("_p")),
@@ -236,6 +258,9 @@ def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
             pl.lit(REPORTING_CURRENCY).alias("currency"),
             (pl.col("government_committed") + pl.col("social_committed")).alias("committed"),
             (pl.col("government_paid_in") + pl.col("social_paid_in")).alias("paid_in"),
+        )
+        .with_columns(
+            PAID_IN_FX_TRANSLATION.alias("paid_in_fx_translation"),
             ratio(pl.col("social_committed"), pl.col("government_committed")).alias(
                 "social_leverage"
             ),
@@ -262,6 +287,8 @@ def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         "government_paid_in",
         "social_paid_in",
         "paid_in",
+        HISTORICAL,
+        "paid_in_fx_translation",
         "paid_in_leverage",
         "grants",
         "matching",

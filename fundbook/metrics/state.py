@@ -37,6 +37,7 @@ from fundbook.metrics.positions import (
     valuations_in_order,
 )
 from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.translation import fx_translation
 
 
 @per_frames
@@ -59,6 +60,7 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     fund_totals = _fund_totals(frames, per_type, at)
     accounts_base = _account_flows(frames, per_type, at)
     links = _fund_links(frames, base, fx)
+    base = base.join(fx_translation(frames, at, fx), on=["fund_id", "holding_id"], how="left")
     sub_navs = pl.DataFrame(
         schema={"fund_id": pl.String, "holding_id": pl.String, "_sub_value": CENTS}
     )
@@ -205,6 +207,12 @@ VALUED_BY = (
     .then(pl.lit("valuation"))
     .otherwise(pl.lit("cost"))
 )
+# The FX translation of a holding: only one valued from a capital account in another currency.
+FX_TRANSLATION = (
+    pl.when(pl.col("valued_by") == "capital_account")
+    .then(pl.col("fx_translation").fill_null(zero()))
+    .otherwise(zero())
+)
 # The date of the mark a holding is valued at: none when valued at cost or from a capital account.
 VALUATION_DATE = pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date"))
 
@@ -212,7 +220,9 @@ VALUATION_DATE = pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuat
 def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
     """Value = 0 once written off, else capital account (held funds), else latest mark + later
     investments (scaled by units when tracked), else cost; then the cost of a closed position
-    is realised (`_realise_exits`)."""
+    is realised (`_realise_exits`). A holding valued by a capital account in another currency
+    splits its gain: `fx_translation` (translation.fx_translation) and the market part,
+    `unrealised_gain` = value - remaining cost - fx_translation."""
     out = base.join(sub_navs, on=["fund_id", "holding_id"], how="left")
     value = (
         pl.when(pl.col("_written_off"))
@@ -222,8 +232,11 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
     return (
         out.with_columns(VALUED_BY.alias("valued_by"), value.alias("fair_value"))
         .pipe(_realise_exits)
+        .with_columns(FX_TRANSLATION.alias("fx_translation"))
         .with_columns(
-            (pl.col("fair_value") - pl.col("remaining_cost")).alias("unrealised_gain"),
+            (pl.col("fair_value") - pl.col("remaining_cost") - pl.col("fx_translation")).alias(
+                "unrealised_gain"
+            ),
             VALUATION_DATE.alias("valuation_date"),
         )
         .drop("_sub_value", "marked_value", "_written_off")
@@ -260,12 +273,12 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
         pl.col("fair_value").sum().alias("holdings_value"),
         pl.col("remaining_cost").sum(),
         pl.col("realised_gain").sum(),
+        pl.col("fx_translation").sum(),
         pl.col("unrealised_gain").sum(),
     )
+    gains = ("holdings_value", "remaining_cost", "realised_gain", "fx_translation")
     out = totals.join(sums, on="fund_id", how="left").with_columns(
-        pl.col("holdings_value", "remaining_cost", "realised_gain", "unrealised_gain").fill_null(
-            zero()
-        )
+        pl.col(*gains, "unrealised_gain").fill_null(zero())
     )
     # equalisation interest received and not yet paid on is owed to the earlier partners (R8)
     payable = (pl.col("interest_received") - pl.col("interest_paid")).alias("interest_payable")

@@ -24,6 +24,7 @@ STATEMENT_LINES = (
     "other_income_expense",
     "realised_gain",
     "unrealised_gain_change",
+    "fx_translation",
     "ending_nav",
     "carry_paid",
     "carry_accrued_change",
@@ -45,6 +46,7 @@ ROLL_FORWARD = (
     ("other_income_expense", 1),
     ("realised_gain", 1),
     ("unrealised_gain_change", 1),
+    ("fx_translation", 1),
 )
 
 # Statement lines that are the fund's cumulative P&L lines (state.PNL_LINES) over the period.
@@ -54,6 +56,7 @@ _ALLOCATED = {
     "income": "income",
     "realised_gain": "realised_gain",
     "unrealised_gain_change": "unrealised_gain",
+    "fx_translation": "fx_translation",
 }
 # Lines the book has no entries for yet (fee offsets, carry): zero until booked.
 NOT_IN_BOOK = (
@@ -71,7 +74,8 @@ def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.
 
     beginning_nav + contributions - distributions - management_fees + fee_offsets
     - partnership_expenses + income + other_income_expense + realised_gain
-    + unrealised_gain_change = ending_nav, to the cent; investor rows sum to the fund row.
+    + unrealised_gain_change + fx_translation = ending_nav, to the cent; investor rows sum
+    to the fund row.
     """
     if start > end:
         raise FundbookError(f"the statement period starts ({start}) after it ends ({end})")
@@ -118,6 +122,7 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
         pl.col("nav").alias("beginning_nav"),
         pl.col("realised_gain").alias("_realised_b"),
         pl.col("unrealised_gain").alias("_unrealised_b"),
+        pl.col("fx_translation").alias("_fx_b"),
         _unfunded_paid(),
     )
     a = after.funds.select(
@@ -125,6 +130,7 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
         pl.col("nav").alias("ending_nav"),
         pl.col("realised_gain").alias("_realised_e"),
         pl.col("unrealised_gain").alias("_unrealised_e"),
+        pl.col("fx_translation").alias("_fx_e"),
     )
     commitment = after.accounts.group_by("fund_id").agg(
         pl.col("committed").sum().alias("commitment")
@@ -139,6 +145,7 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
         pl.col("recallable").alias("recallable_distributions"),
         (pl.col("_realised_e") - pl.col("_realised_b")).alias("realised_gain"),
         (pl.col("_unrealised_e") - pl.col("_unrealised_b")).alias("unrealised_gain"),
+        (pl.col("_fx_e") - pl.col("_fx_b")).alias("fx_translation"),
         *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
     ).with_columns(
         *(pl.col(src).alias(line) for line, src in _ALLOCATED.items()),

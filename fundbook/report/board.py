@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundbook.core.types import ITIF_TARGET_AMPLIFICATION, ITIF_TARGET_SOCIAL_LEVERAGE
+from fundbook.core.types import (
+    ITIF_TARGET_AMPLIFICATION,
+    ITIF_TARGET_SOCIAL_LEVERAGE,
+    REPORTING_CURRENCY,
+)
 from fundbook.report.board_sections import (
     concentration,
     grant_rows,
@@ -95,6 +99,27 @@ def leverage_rows(source: ReportSource, gf: str) -> list[LeverageRow]:
             )
         )
     return out
+
+
+def paid_in_fx(source: ReportSource, gf: str, lev: list[LeverageRow]) -> list[tuple[str, Figure]]:
+    """The programme's paid-in at the rates of the calls' own dates and its FX translation
+    (as-of less historical), when one of its sub-funds is not in HKD; none otherwise."""
+    if all(r.currency in ("", REPORTING_CURRENCY) for r in lev if not r.total):
+        return []
+    programme = one(level(source.snapshot, "programme"), programme=gf)
+    if not programme:
+        return []
+    keys: dict[str, str | None] = {"programme": gf}
+    return [
+        (label, figure(programme, name, "mn", "programme", keys))
+        for label, name in (
+            ("Programme paid-in at historical rates", "paid_in_historical"),
+            (
+                "FX translation (paid-in at the as-of rate less historical)",
+                "paid_in_fx_translation",
+            ),
+        )
+    ]
 
 
 def leverage_chart(rows_: list[LeverageRow]) -> Any:
@@ -281,6 +306,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         headline=headline(tot, lev, failed_rules(source), grants, currency),
         totals=tot,
         leverage=lev,
+        paid_in_fx=paid_in_fx(source, gf, lev),
         leverage_chart=leverage_chart(
             [r for r in lev if not r.total] + [r for r in lev if r.total]
         ),

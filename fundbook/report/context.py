@@ -286,6 +286,8 @@ class BoardContext:
     grants: list[GrantRow]
     grant_totals: dict[str, Figure]
     movements: list[FundMovements]
+    # the programme's paid-in at historical rates and its FX translation (a non-HKD sub-fund)
+    paid_in_fx: list[tuple[str, Figure]] = field(default_factory=list)
     previous_closed: bool = True  # False: the previous quarter's figures are a DRAFT
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
     notes: list[str] = field(default_factory=list)

@@ -45,6 +45,7 @@ STATEMENT = (
     ("other_income_expense", "Other income / (expense)", "capital", False),
     ("realised_gain", "Realised gain / (loss)", "capital", False),
     ("unrealised_gain_change", "Change in unrealised gain / (loss)", "capital", False),
+    ("fx_translation", "FX translation", "capital", False),
     ("ending_nav", "Ending NAV", "capital", True),
     ("carry_paid", "Incentive allocation paid", "carry", False),
     ("carry_accrued_change", "Change in accrued incentive allocation", "carry", False),

@@ -265,6 +265,53 @@ def test_the_ledger_ties_to_the_figures_and_can_fail(tmp_path: Path) -> None:
         assert any(p.startswith("fund sf1, partner pen") for p in problems)
 
 
+def test_the_gl_fx_translation_ties_to_the_figure_and_can_fail(tmp_path: Path) -> None:
+    """Per fund, the GL's cumulative FX translation (the asset fx_translation_adjustment,
+    posted against the income account fx_translation) = the fund's `fx_translation` figure,
+    computed apart (gl_fx vs metrics.translation). A cent moved between the market part and
+    the FX part leaves net assets and capital whole: only this tie catches it."""
+    from fundbook.close.closing import period_start
+    from fundbook.close.figures import compute
+    from fundbook.close.identities import ledger_ties
+    from fundbook.store.db import open_book
+    from fundbook.store.importer import import_book
+
+    golden = Path(__file__).parents[1] / "metrics" / "golden" / "usd_sub_fund" / "ledger"
+    cent = Decimal("0.01")
+    with open_book(tmp_path / "usd.duckdb") as con:
+        import_book(con, golden)
+        target = Period(2025, 12)
+        start, inception = period_start(con, target)
+        computed = compute(con, target, start, inception)
+    assert ledger_ties(computed) == []
+    gf = pl.col("fund_id") == "gf"
+    ledger = computed.ledger
+    fx = ledger.filter(gf & (pl.col("account") == "fx_translation_adjustment"))
+    assert fx["closed_balance"].to_list() == [Decimal("0.50")]  # 78 x 7.85 / 7.80 - 78
+    # the GL side: a cent from unrealised appreciation to the FX adjustment
+    shift = {"fx_translation_adjustment": cent, "unrealised_appreciation": -cent}
+    moved = ledger.with_columns(
+        (
+            pl.col("closed_balance")
+            + pl.when(gf)
+            .then(pl.col("account").replace_strict(shift, default=Decimal(0)))
+            .otherwise(Decimal(0))
+        ).alias("closed_balance")
+    )
+    problems = ledger_ties(_with_level(computed, "ledger", moved))
+    assert problems == [
+        "fund gf: GL cumulative FX translation 0.51 but the fund's fx_translation 0.50 "
+        "(difference 0.01)"
+    ], problems
+    # the metrics side: the fund's figure a cent off
+    fund = computed.levels["fund"]
+    lower = fund.with_columns(
+        pl.when(gf).then(pl.col("fx_translation") - cent).otherwise(pl.col("fx_translation"))
+    )
+    problems = ledger_ties(_with_level(computed, "fund", lower))
+    assert len(problems) == 1 and problems[0].startswith("fund gf: GL cumulative FX")
+
+
 def _booked(
     con: duckdb.DuckDBPyConnection, computed: Computed
 ) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -12,6 +12,7 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fundbook import metrics as m
 from fundbook.metrics.gl_ledger import general_ledger
 from fundbook.store.frames import Frames, frames_from_rows, restrict
 from tests.metrics.book import commit, mark
@@ -149,3 +150,75 @@ _ASSETS_AND_LIABILITIES = {
     "accrued_expenses",
     "equalisation_interest_payable",
 }
+
+
+@st.composite
+def fx_books(draw: st.DrawFn) -> Frames:
+    """HKD fund `g` holds USD fund `s` through its LP `g-lp` beside `soc`, with the USD rate
+    moving on random days: g pays each call of s (an investment at the rate of the day) and
+    books each distribution of s (proceeds at the rate of the day); s invests and is marked."""
+    moves = {
+        draw(day_in_year): Decimal(draw(st.integers(7_700_000, 7_900_000))) / 10**6
+        for _ in range(draw(st.integers(1, 6)))
+    }
+    rates = sorted(({START: Decimal("7.80")} | moves).items())
+
+    def rate_on(day: date) -> Decimal:
+        return [r for d, r in rates if d <= day][-1]
+
+    rows: list[dict[str, Any]] = [
+        _txn(1, START, "contribution", 10**9, fund_id="g", investor_id="gov")
+    ]
+    for k in range(draw(st.integers(1, 8))):
+        day = draw(day_in_year)
+        usd = draw(st.integers(1, 10**6))
+        hkd = (Decimal(usd) * rate_on(day)).quantize(Decimal(1))
+        flows = [("contribution", "investment"), ("distribution", "proceeds")]
+        sub, held = flows[0] if k == 0 else draw(st.sampled_from(flows))
+        rows.append(_txn(10 + 2 * k, day, sub, usd, fund_id="s", investor_id="g-lp"))
+        rows.append(_txn(11 + 2 * k, day, held, int(hkd), fund_id="g", holding_id="s"))
+    rows.append(_txn(5, START, "contribution", 3 * 10**6, fund_id="s", investor_id="soc"))
+    rows.append(_txn(6, draw(day_in_year), "investment", 10**6, fund_id="s", holding_id="c1"))
+    frames = frames_from_rows(
+        END,
+        {
+            "funds": [
+                {"fund_id": "g", "name": "G", "kind": "guidance_fund", "currency": "HKD"},
+                {"fund_id": "s", "name": "S", "kind": "sub_fund", "currency": "USD"},
+            ],
+            "investors": [
+                {"investor_id": "gov", "name": "gov", "kind": "government"},
+                {"investor_id": "g-lp", "name": "g as LP", "kind": "government", "fund_id": "g"},
+                {"investor_id": "soc", "name": "soc", "kind": "social_capital"},
+            ],
+            "commitments": [
+                commit(1, START.isoformat(), "g", "gov", "100000000.00"),
+                commit(2, START.isoformat(), "s", "g-lp", f"{draw(st.integers(1, 900))}.00"),
+                commit(3, START.isoformat(), "s", "soc", "300.00"),
+            ],
+            "valuations": [mark(1, draw(day_in_year).isoformat(), "s", "c1", "15000.00")],
+            "fx_rates": [{"date": d, "currency": "USD", "hkd_per_unit": r} for d, r in rates],
+        },
+    )
+    txns = pl.DataFrame(rows, schema=TXN_SCHEMA, orient="row")
+    return dataclasses.replace(frames, transactions=txns)
+
+
+@SETTINGS
+@given(book=fx_books(), month=st.integers(1, 12))
+def test_a_fund_held_in_another_currency_ties_with_moving_rates(book: Frames, month: int) -> None:
+    """At any month end: the GL ties to NAV and every capital account, and its cumulative FX
+    translation (gl_fx) equals the metrics' fund and holding `fx_translation` (translation);
+    the holding's gain is the FX part plus the market part."""
+    at = (date(2024, month, 1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    cut = restrict(book, at)
+    assert gl_differences(cut, at) == []
+    gl = general_ledger(cut, at).filter(pl.col("fund_id") == "g")
+    closed = dict(gl.select("account", "closed_balance").iter_rows())
+    fund = m.fund_metrics(cut, at).filter(pl.col("fund_id") == "g").row(0, named=True)
+    assert closed.get("fx_translation_adjustment", Decimal(0)) == fund["fx_translation"]
+    held = m.holding_metrics(cut, at).filter(pl.col("holding_id") == "s")
+    for h in held.iter_rows(named=True):
+        gain = h["fair_value"] - h["remaining_cost"]
+        assert h["fx_translation"] + h["unrealised_gain"] == gain
+        assert h["fx_translation"] == fund["fx_translation"]

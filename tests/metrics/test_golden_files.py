@@ -11,6 +11,8 @@ fund_of_funds, by hand (USD 7.85 at the as-of date):
 - sfu: 40 USD called and invested (c1 24, c2 16), marked 36 + 12 = 48: NAV 48, P&L +8;
   gf-lp holds 25 %: 10 + 2 = 12 USD = 94.20 HKD; soc 30 + 6 = 36.
 - gf: 100 called, 78 into sfu and 20 into c1 (no mark: at cost): cash 2, NAV 2 + 94.20 + 20.
+  sfu's gain of 16.20 HKD is FX translation 78 x 7.85 / 7.80 - 78 = 0.50 (the call of 10 USD
+  paid at 7.80, translated at 7.85) and the market part 94.20 - 78 - 0.50 = 15.70 (2 USD).
 - programme gf: government 25 USD (196.25) + direct 20 = 216.25; social 75 USD (588.75) +
   angel's 30 alongside = 618.75; amplification 835 / 216.25 < 4.
 - compliance sfu: size 785 HKD; nexus 24 of 40 invested, 24 of 100 of size (period ended);

@@ -136,6 +136,7 @@ def test_fund_identities(book: Frames) -> None:
             - f["expenses"]
             - f["grants"]
             + f["realised_gain"]
+            + f["fx_translation"]
             + f["unrealised_gain"]
         )
         assert f["nav"] == expected_nav
@@ -194,6 +195,7 @@ def test_statement_identity_and_totals(book: Frames, period: tuple[date, date]) 
             + r["other_income_expense"]
             + r["realised_gain"]
             + r["unrealised_gain_change"]
+            + r["fx_translation"]
         ) == r["ending_nav"]
         assert r["ending_unfunded"] == (
             r["beginning_unfunded"] - r["unfunded_contributions"] + r["recallable_distributions"]

@@ -51,3 +51,9 @@ def test_every_demo_board_figure_equals_the_metrics_figure(demo, tmp_path: Path)
     html = board_report(demo, tmp_path).html[0].read_text(encoding="utf-8")
     for fig in shown_figures(ctx):
         assert shown(fig) in html, fig
+    # sf-semis is in USD: the programme's paid-in at historical rates and its FX translation
+    assert [f.source.field for _, f in ctx.paid_in_fx] == [
+        "paid_in_historical",
+        "paid_in_fx_translation",
+    ]
+    assert all(label in html for label, _ in ctx.paid_in_fx)

@@ -45,6 +45,12 @@ def test_company_name_is_exact_in_xlsx_and_numbers_are_numbers(tmp_path, tiny_so
     ending = next(r for r in statement.iter_rows() if r[0].value == "Ending NAV")
     assert [c.value for c in ending[1:]] == [840000, 840000, 840000, 1400000, 1400000, 1400000]
     assert ending[1].number_format == "#,##0.00;(#,##0.00);0.00"
+    # the FX translation on its own line, right after the change in unrealised gain
+    labels = [r[0].value for r in statement.iter_rows()]
+    fx = labels.index("FX translation")
+    assert labels[fx - 1] == "Change in unrealised gain / (loss)"
+    values = [c.value for c in list(statement.iter_rows())[fx][1:]]
+    assert values == [600, 600, 600, 1000, 1000, 1000]
     irr = next(r for r in wb["Performance"].iter_rows() if r[0].value == "Net IRR")
     assert irr[1].value == pytest.approx(0.0812) and irr[1].number_format == "0.0%"
 
