@@ -26,6 +26,8 @@ from fundbook.metrics.gl_chart import (
     CAPITAL_PREFIX,
     CASH_EFFECT,
     EXPENSE_PREFIX,
+    FX_ADJUSTMENT,
+    FX_INCOME,
     INTEREST_EFFECT,
     MEMO_ACCOUNTS,
     UNALLOCATED,
@@ -316,20 +318,38 @@ def _value_lines(w: Workings, at: date, prev: date) -> pl.DataFrame:
         )
         .otherwise(pl.coalesce("mark_source", pl.lit(f"R2 ({_RULE})")))
     )
-    item = pl.format("{} at {}: value from {}, less its remaining cost", "holding_id", "at", basis)
-    unrealised = pl.col("value") - pl.col("remaining_cost")
+    item = pl.format(
+        "{} at {}: value from {}, less its remaining cost and FX translation",
+        "holding_id",
+        "at",
+        basis,
+    )
+    fx_item = pl.format(
+        "{} at {}: its net investment translated at the rates of {} less as booked (gl_fx)",
+        "holding_id",
+        "at",
+        "at",
+    )
+    fx_source = pl.format("fx_rates.csv at {} and the rows of {}", "at", "holding_id")
+    unrealised = pl.col("value") - pl.col("remaining_cost") - pl.col("fx")
+    posts = [
+        ("unrealised_appreciation", unrealised, item, source),
+        ("change_in_unrealised", zero() - unrealised, item, source),
+        (FX_ADJUSTMENT, pl.col("fx"), fx_item, fx_source),
+        (FX_INCOME, zero() - pl.col("fx"), fx_item, fx_source),
+    ]
     parts = [
-        _states(df, unrealised * sign, at, prev).select(
+        _states(df, amount, at, prev).select(
             "fund_id",
             pl.lit(account).alias("account"),
             pl.col("at").alias("date"),
-            item.alias("item"),
-            source.alias("source"),
+            what.alias("item"),
+            where.alias("source"),
             "at_amount",
             "prev_amount",
             pl.lit(False).alias("closing"),
         )
-        for account, sign in (("unrealised_appreciation", 1), ("change_in_unrealised", -1))
+        for account, amount, what, where in posts
     ]
     return pl.concat(parts)
 
