@@ -9,6 +9,7 @@ from decimal import Decimal
 import polars as pl
 
 from fundbook.core.errors import FundbookError
+from fundbook.metrics import fee_offsets
 from fundbook.metrics.money import (
     CENTS,
     allocate,
@@ -20,7 +21,7 @@ from fundbook.metrics.money import (
 )
 
 DEFAULT_FEE_TOLERANCE = Decimal("1.00")  # terms.csv fee_tolerance left empty
-UNITS = 10**8  # the fractions of terms.csv have 8 places
+UNITS = fee_offsets.UNITS  # the fractions of terms.csv have 8 places
 # Every quarter has 90, 91 or 92 days: a day of any quarter is LCD/days of the LCD, so the
 # segments of a partner-quarter (several quarters for a catch-up) add up over one denominator.
 DAYS_LCD = 376_740  # lcm(90, 91, 92)
@@ -73,7 +74,7 @@ def fee_schedule(
     (fund_id, date, amount_fund) the fees the GP received from holdings, for the offsets."""
     fund_terms = _fund_terms(commitments, terms, funds, through)
     if fund_terms.height == 0:
-        return FeeSchedule(_empty_fees(), _empty_offsets())
+        return FeeSchedule(_empty_fees(), fee_offsets.empty_offsets())
     quarters = _quarters(fund_terms, through)
     partners = _partners(commitments, fund_terms, investor_terms, through)
     nums = pl.concat(
@@ -84,8 +85,8 @@ def fee_schedule(
         how="vertical",
     )
     gross = _rounded(partners, quarters, nums)
-    offsets = _offsets(gross, quarters, portfolio_fees)
-    fees = _allocated_offsets(gross, offsets)
+    offsets = fee_offsets.offsets(gross, quarters, portfolio_fees)
+    fees = fee_offsets.with_offsets(gross, offsets)
     return FeeSchedule(as_money(fees.select(FEE_COLUMNS)), as_money(offsets))
 
 
@@ -296,8 +297,8 @@ def _basis_numerators(
 
 def _rounded(partners: pl.DataFrame, quarters: pl.DataFrame, nums: pl.DataFrame) -> pl.DataFrame:
     """Per partner and quarter from its admission's: the fee in cents, each figure rounded
-    half-even once from the exact sum (`fee_gross`, its `fee_catch_up`, and `_net` after the
-    side-letter discount; `fee_discount` = gross - net)."""
+    half-even once from the exact sum (`fee_gross`, its `fee_catch_up`, and
+    `fee_after_discount` after the side-letter discount; `fee_discount` = the difference)."""
     sums = nums.group_by("fund_id", "investor_id", "quarter_start").agg(
         pl.col("_own").sum(), pl.col("_catch_up").sum()
     )
@@ -314,70 +315,12 @@ def _rounded(partners: pl.DataFrame, quarters: pl.DataFrame, nums: pl.DataFrame)
     return rows.with_columns(
         divide_half_even(total, den).alias("fee_gross"),
         divide_half_even(pl.col("_catch_up"), den).alias("fee_catch_up"),
-        divide_half_even(total * kept, den * UNITS).alias("_net"),
+        divide_half_even(total * kept, den * UNITS).alias("fee_after_discount"),
         pl.when(pl.col("fee_timing") == "quarterly_arrears")
         .then(pl.col("quarter_end"))
         .otherwise(advance)
         .alias("due_date"),
-    ).with_columns((pl.col("fee_gross") - pl.col("_net")).alias("fee_discount"))
-
-
-def _offsets(
-    gross: pl.DataFrame, quarters: pl.DataFrame, portfolio_fees: pl.DataFrame
-) -> pl.DataFrame:
-    """Per fund and quarter: fee_offset_pct x the portfolio fees received in the quarter
-    (rounded half-even once) is available against the next quarter's fees; what those fees
-    cannot absorb is carried forward. carried(q) = max(0, carried(q-1) + earned(q-1) - fees(q))
-    is computed without a loop: with S the running sum of earned(q-1) - fees(q), carried =
-    S - min(0, the running minimum of S)."""
-    received = (
-        portfolio_fees.with_columns(pl.col("date").dt.truncate("1q").alias("quarter_start"))
-        .group_by("fund_id", "quarter_start")
-        .agg(cents(pl.col("amount_fund")).sum().alias("portfolio_fees"))
-    )
-    fees = gross.group_by("fund_id", "quarter_start").agg(pl.col("_net").sum().alias("_fees"))
-    rows = (
-        quarters.select("fund_id", "quarter", "quarter_start", "offset_units")
-        .join(received, on=["fund_id", "quarter_start"], how="left")
-        .join(fees, on=["fund_id", "quarter_start"], how="left")
-        .with_columns(pl.col("portfolio_fees", "_fees").fill_null(0))
-        .sort("fund_id", "quarter_start")
-    )
-    earned = divide_half_even(
-        pl.col("portfolio_fees") * pl.col("offset_units"), pl.lit(UNITS, CENTS)
-    )
-    rows = rows.with_columns(earned.alias("offset_earned"))
-    previous = pl.col("offset_earned").shift(1).over("fund_id").fill_null(0)
-    running = (previous - pl.col("_fees")).cum_sum().over("fund_id")
-    carried = running - pl.min_horizontal(pl.lit(0, CENTS), running.cum_min().over("fund_id"))
-    rows = rows.with_columns(previous.alias("_previous"), carried.alias("offset_carried_forward"))
-    available = pl.col("offset_carried_forward").shift(1).over("fund_id").fill_null(0) + pl.col(
-        "_previous"
-    )
-    return rows.with_columns(available.alias("offset_available")).select(
-        "fund_id",
-        "quarter",
-        "quarter_start",
-        "portfolio_fees",
-        "offset_earned",
-        "offset_available",
-        (pl.col("offset_available") - pl.col("offset_carried_forward")).alias("offset_applied"),
-        "offset_carried_forward",
-    )
-
-
-def _allocated_offsets(gross: pl.DataFrame, offsets: pl.DataFrame) -> pl.DataFrame:
-    """The offset applied in a quarter split among its partners by their fees after discount,
-    by largest remainder (never more than a partner's fee: the offset applied is at most the
-    quarter's fees); `fee_net` = those fees less the offset."""
-    rows = gross.join(
-        offsets.select("fund_id", "quarter_start", "offset_applied"),
-        on=["fund_id", "quarter_start"],
-    ).with_columns(pl.format("{}|{}", "fund_id", "quarter_start").alias("_g"))
-    rows = allocate(rows, "offset_applied", "_net", "_g", "investor_id", "fee_offset")
-    return rows.with_columns((pl.col("_net") - pl.col("fee_offset")).alias("fee_net")).sort(
-        "fund_id", "quarter_start", "investor_id"
-    )
+    ).with_columns((pl.col("fee_gross") - pl.col("fee_after_discount")).alias("fee_discount"))
 
 
 def _empty_fees() -> pl.DataFrame:
@@ -393,24 +336,3 @@ def _empty_fees() -> pl.DataFrame:
     }
     schema.update((c, money) for c in FEE_COLUMNS if c not in schema)
     return pl.DataFrame(schema=schema)
-
-
-def _empty_offsets() -> pl.DataFrame:
-    money = pl.Decimal(38, 2)
-    return pl.DataFrame(
-        schema={
-            "fund_id": pl.String(),
-            "quarter": pl.String(),
-            "quarter_start": pl.Date(),
-            **{
-                c: money
-                for c in (
-                    "portfolio_fees",
-                    "offset_earned",
-                    "offset_available",
-                    "offset_applied",
-                    "offset_carried_forward",
-                )
-            },
-        }
-    )

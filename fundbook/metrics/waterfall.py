@@ -184,18 +184,19 @@ def waterfall(
     waterfall. `nav`: (fund_id, investor_id, deal_id, nav) the partner's capital account
     before carry at `as_of` (by deal for an American waterfall), liquidated as one more
     distribution. `terms`, `investor_terms`: the frames of those names."""
+    # A loop per partner and flow, not vectorised: each distribution's tiers depend on what
+    # the ones before it paid. A fund has tens of partners and flows, not millions.
     carry_rows: list[dict[str, object]] = []
     tier_rows: list[dict[str, object]] = []
+    by_partner = flows.partition_by("fund_id", "investor_id", as_dict=True)
+    nav_by_partner = nav.partition_by("fund_id", "investor_id", as_dict=True)
     for fund in terms.filter(pl.col("carry_pct").is_not_null()).iter_rows(named=True):
-        fund_flows = flows.filter(pl.col("fund_id") == fund["fund_id"])
-        fund_nav = nav.filter(pl.col("fund_id") == fund["fund_id"])
         exempt = _exempt(investor_terms, fund)
-        partners = sorted(set(fund_flows["investor_id"]) | set(fund_nav["investor_id"]))
-        for investor in partners:
-            own = fund_flows.filter(pl.col("investor_id") == investor)
-            worth = fund_nav.filter(pl.col("investor_id") == investor)
-            bears = investor not in exempt
-            c, t = _partner(fund, investor, bears, own, worth, as_of)
+        keys = {k for k in (*by_partner, *nav_by_partner) if k[0] == fund["fund_id"]}
+        for key in sorted(keys, key=str):
+            own = by_partner.get(key, flows.clear())
+            worth = nav_by_partner.get(key, nav.clear())
+            c, t = _partner(fund, str(key[1]), key[1] not in exempt, own, worth, as_of)
             carry_rows.append(c)
             tier_rows += t
     carry = pl.DataFrame(carry_rows, schema=CARRY_COLUMNS, orient="row")
