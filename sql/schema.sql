@@ -107,14 +107,37 @@ CREATE TABLE IF NOT EXISTS fx_rates (
     import_id    INTEGER NOT NULL
 );
 
--- Each fund's partnership terms (optional ledger file terms.csv; more columns come with fees
--- and carry: add them here as ALTER TABLE terms ADD COLUMN IF NOT EXISTS ...).
+-- Each fund's partnership terms (optional ledger file terms.csv): equalisation (issue 11),
+-- fees and carry (issue 12, schema 7). Fractions are DECIMAL(18,8) (0.02 = 2 %).
 CREATE TABLE IF NOT EXISTS terms (
-    fund_id           VARCHAR NOT NULL,
-    equalisation_rate DECIMAL(18,8),      -- yearly simple rate (0.08 = 8 %), actual/365
-    source_file       VARCHAR NOT NULL,
-    source_line       INTEGER NOT NULL,
-    import_id         INTEGER NOT NULL
+    fund_id                     VARCHAR NOT NULL,
+    equalisation_rate           DECIMAL(18,8),  -- yearly simple rate (0.08 = 8 %), actual/365
+    fee_rate_investment_period  DECIMAL(18,8),
+    fee_basis_investment_period VARCHAR,        -- commitment
+    fee_rate_after              DECIMAL(18,8),
+    fee_basis_after             VARCHAR,        -- net_invested_capital | nav | commitment
+    fee_timing                  VARCHAR,        -- quarterly_advance | quarterly_arrears
+    fee_offset_pct              DECIMAL(18,8),
+    carry_pct                   DECIMAL(18,8),
+    hurdle_rate                 DECIMAL(18,8),  -- yearly, compounded annually, actual/365
+    catch_up_pct                DECIMAL(18,8),  -- 1 = full catch-up
+    waterfall                   VARCHAR,        -- european | american
+    gp_investor_id              VARCHAR,        -- the GP's own commitment
+    fee_tolerance               DECIMAL(18,2),  -- fund currency
+    source_file                 VARCHAR NOT NULL,
+    source_line                 INTEGER NOT NULL,
+    import_id                   INTEGER NOT NULL
+);
+
+-- Side letters: a partner's own terms in a fund (optional ledger file investor_terms.csv).
+CREATE TABLE IF NOT EXISTS investor_terms (
+    fund_id          VARCHAR NOT NULL,
+    investor_id      VARCHAR NOT NULL,
+    fee_discount_pct DECIMAL(18,8),       -- 0.25 = a quarter off its management fees
+    carry_exempt     BOOLEAN,             -- true: bears no carried interest
+    source_file      VARCHAR NOT NULL,
+    source_line      INTEGER NOT NULL,
+    import_id        INTEGER NOT NULL
 );
 
 -- Chart of accounts: how each transaction type posts (docs/ledger-format.md).

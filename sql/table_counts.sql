@@ -6,5 +6,6 @@ UNION ALL SELECT 'transactions', count(*) FROM transactions
 UNION ALL SELECT 'valuations', count(*) FROM valuations
 UNION ALL SELECT 'fx_rates', count(*) FROM fx_rates
 UNION ALL SELECT 'terms', count(*) FROM terms
+UNION ALL SELECT 'investor_terms', count(*) FROM investor_terms
 UNION ALL SELECT 'postings', count(*) FROM postings
 UNION ALL SELECT 'imports', count(*) FROM imports

@@ -13,6 +13,7 @@ HEADERS = {
     "valuations": "date,fund_id,holding_id,fair_value,currency",
     "fx_rates": "date,currency,hkd_per_unit",
     "terms": "fund_id,equalisation_rate",
+    "investor_terms": "fund_id,investor_id,fee_discount_pct,carry_exempt",
 }
 
 SMALL_BOOK = {

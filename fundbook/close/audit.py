@@ -32,8 +32,9 @@ BOOKED_TABLES = (
     "valuations",
     "fx_rates",
     "terms",
+    "investor_terms",
 )
-UNDATED = frozenset({"funds", "investors", "companies", "terms"})
+UNDATED = frozenset({"funds", "investors", "companies", "terms", "investor_terms"})
 # The key of a figure in messages: fund/investor/holding/<the level's other key>.
 KEY_SLOTS = ("fund_id", "investor_id", "holding_id")
 LINE_KEYS = ["basis", "fund_id", "investor_id", "line"]

@@ -24,6 +24,12 @@ THEME_LABELS = {
 # Tags of the 2024 Policy Address list, mapped to the current five themes.
 LEGACY_THEMES = {"advanced_materials_new_energy": "future_sustainable"}
 
+# LPA terms (terms.csv): the codes of its enumerated columns, exactly as issue 12 spells them.
+FEE_BASES_INVESTMENT_PERIOD = ("commitment",)
+FEE_BASES_AFTER = ("net_invested_capital", "nav", "commitment")
+FEE_TIMINGS = ("quarterly_advance", "quarterly_arrears")
+WATERFALLS = ("european", "american")
+
 TXN_TYPES = (
     "contribution",
     "distribution",

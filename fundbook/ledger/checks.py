@@ -47,10 +47,11 @@ def reference_errors(b: Frames) -> list[LedgerError]:
     holdings = pl.concat([companies, funds])
     errs = _ref(b["funds"], "programme_id", funds, "programme_id", "funds.csv")
     errs += _ref(b["investors"], "fund_id", funds, "fund_id", "funds.csv")
-    for name in ("commitments", "transactions", "valuations", "terms"):
+    for name in ("commitments", "transactions", "valuations", "terms", "investor_terms"):
         errs += _ref(b[name], "fund_id", funds, "fund_id", "funds.csv")
-    for name in ("commitments", "transactions"):
+    for name in ("commitments", "transactions", "investor_terms"):
         errs += _ref(b[name], "investor_id", investors, "investor_id", "investors.csv")
+    errs += _ref(b["terms"], "gp_investor_id", investors, "gp_investor_id", "investors.csv")
     for name in ("transactions", "valuations"):
         errs += _ref(b[name], "holding_id", holdings, "holding_id", "companies.csv or funds.csv")
     t = b["transactions"]
@@ -250,6 +251,53 @@ def commitment_errors(b: Frames) -> list[LedgerError]:
             pl.col("paid_in"),
             pl.col("committed"),
             pl.col("date"),
+        ),
+    )
+
+
+def terms_errors(b: Frames) -> list[LedgerError]:
+    """The partners that terms name are committed to their fund (the GP of terms.csv, each
+    partner of investor_terms.csv), and a fee after the investment period has its end
+    (funds.csv's investment_period_end)."""
+    committed = b["commitments"].select("fund_id", "investor_id").unique()
+    gp = (
+        b["terms"]
+        .filter(pl.col("gp_investor_id").is_not_null())
+        .join(
+            committed.rename({"investor_id": "gp_investor_id"}),
+            on=["fund_id", "gp_investor_id"],
+            how="anti",
+        )
+    )
+    errs = _errors(
+        gp.filter(pl.col("gp_investor_id").is_in(b["investors"]["investor_id"].implode())),
+        pl.lit(True),
+        pl.format(
+            "gp_investor_id '{}' has no commitment to fund {} in commitments.csv (the GP's "
+            "own commitment)",
+            pl.col("gp_investor_id"),
+            pl.col("fund_id"),
+        ),
+    )
+    side = b["investor_terms"].join(committed, on=["fund_id", "investor_id"], how="anti")
+    errs += _errors(
+        side.filter(pl.col("investor_id").is_in(b["investors"]["investor_id"].implode())),
+        pl.col("fund_id").is_in(b["funds"]["fund_id"].implode()),
+        pl.format(
+            "investor {} has no commitment to fund {} in commitments.csv",
+            pl.col("investor_id"),
+            pl.col("fund_id"),
+        ),
+    )
+    ends = b["funds"].select("fund_id", "investment_period_end").unique("fund_id", keep="first")
+    after = b["terms"].filter(pl.col("fee_rate_after").is_not_null()).join(ends, on="fund_id")
+    return errs + _errors(
+        after,
+        pl.col("investment_period_end").is_null(),
+        pl.format(
+            "fee_rate_after is set but fund {} has no investment_period_end in funds.csv (the "
+            "fee basis switches after it)",
+            pl.col("fund_id"),
         ),
     )
 

@@ -7,16 +7,20 @@ import polars as pl
 from fundbook.core.errors import LedgerError
 from fundbook.core.types import (
     EXPENSE_CATEGORIES,
+    FEE_BASES_AFTER,
+    FEE_BASES_INVESTMENT_PERIOD,
+    FEE_TIMINGS,
     FUND_KINDS,
     INVESTOR_KINDS,
     LEGACY_THEMES,
     THEMES,
     TXN_TYPES,
+    WATERFALLS,
 )
 from fundbook.ledger import quantities
 from fundbook.ledger.accruals import service_checks
 from fundbook.ledger.csvfile import LINE
-from fundbook.ledger.spec import MONEY, QUANTITY, RATE, FileSpec
+from fundbook.ledger.spec import FRACTIONS, MONEY, QUANTITY, RATE, FileSpec
 
 REQUIRED_VALUES = {
     "funds": ("fund_id", "name", "kind", "currency", "vintage"),
@@ -27,6 +31,7 @@ REQUIRED_VALUES = {
     "valuations": ("date", "fund_id", "holding_id", "fair_value", "currency"),
     "fx_rates": ("date", "currency", "hkd_per_unit"),
     "terms": ("fund_id",),
+    "investor_terms": ("fund_id", "investor_id"),
 }
 CODES = {
     ("funds", "kind"): FUND_KINDS,
@@ -35,9 +40,14 @@ CODES = {
     ("companies", "hk_nexus"): ("true", "false"),
     ("transactions", "type"): TXN_TYPES,
     ("transactions", "category"): EXPENSE_CATEGORIES,
+    ("terms", "fee_basis_investment_period"): FEE_BASES_INVESTMENT_PERIOD,
+    ("terms", "fee_basis_after"): FEE_BASES_AFTER,
+    ("terms", "fee_timing"): FEE_TIMINGS,
+    ("terms", "waterfall"): WATERFALLS,
+    ("investor_terms", "carry_exempt"): ("true", "false"),
 }
 DATE_COLUMNS = ("date", "investment_period_end", "service_start", "service_end")
-AMOUNT_COLUMNS = {"amount": False, "fair_value": True}  # name -> zero allowed
+AMOUNT_COLUMNS = {"amount": False, "fair_value": True, "fee_tolerance": True}  # zero allowed?
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PLAIN = r"^-?[0-9]+(\.[0-9]+)?$"
 
@@ -138,6 +148,81 @@ def _yearly_rate_checks(column: str) -> list[Check]:
     ]
 
 
+def _fraction_checks(column: str) -> list[Check]:
+    """A share or rate as a fraction from 0 to 1 (0.02 for 2 %, 1 for 100 %), 8 places."""
+    v = pl.col(column)
+    fraction = r"^(0*(\.[0-9]{1,8})?|0*1(\.0{1,8})?)$"
+    return [
+        (
+            v.is_not_null() & ~v.str.contains(fraction),
+            pl.format(
+                f"{column} {{}} must be a plain decimal fraction from 0 to 1 with at most 8 "
+                "places (0.02 for 2 %, 1 for 100 %)",
+                _quoted(column),
+            ),
+        )
+    ]
+
+
+# terms.csv: a column that needs others on its row (none is assumed): column -> the others.
+TERMS_NEEDS = {
+    "fee_rate_investment_period": ("fee_basis_investment_period", "fee_timing"),
+    "fee_rate_after": ("fee_basis_after", "fee_timing"),
+    "carry_pct": ("hurdle_rate", "catch_up_pct", "waterfall", "gp_investor_id"),
+}
+# ... and the columns that mean nothing without the first one.
+TERMS_BELONG = {
+    "fee_basis_investment_period": "fee_rate_investment_period",
+    "fee_basis_after": "fee_rate_after",
+    "hurdle_rate": "carry_pct",
+    "catch_up_pct": "carry_pct",
+    "waterfall": "carry_pct",
+}
+
+
+def _terms_row_checks() -> list[Check]:
+    """The terms of a row hang together: a fee rate has its basis and timing, a carry its
+    hurdle, catch-up, waterfall and GP; a catch-up (when any) above the carry."""
+    checks: list[Check] = []
+    for column, others in TERMS_NEEDS.items():
+        for other in others:
+            checks.append(
+                (
+                    pl.col(column).is_not_null() & pl.col(other).is_null(),
+                    pl.lit(f"{column} is set but {other} is empty (terms need both)"),
+                )
+            )
+    for column, owner in TERMS_BELONG.items():
+        checks.append(
+            (
+                pl.col(column).is_not_null() & pl.col(owner).is_null(),
+                pl.lit(f"{column} is set but {owner} is empty"),
+            )
+        )
+    fee_rates = (
+        pl.col("fee_rate_investment_period").is_not_null() | pl.col("fee_rate_after").is_not_null()
+    )
+    checks.append(
+        (
+            pl.col("fee_offset_pct").is_not_null() & ~fee_rates,
+            pl.lit("fee_offset_pct is set but the terms give no fee rate"),
+        )
+    )
+    catch_up, carry = (pl.col(c).cast(RATE, strict=False) for c in ("catch_up_pct", "carry_pct"))
+    checks.append(
+        (
+            (catch_up > 0) & (catch_up <= carry),
+            pl.format(
+                "catch_up_pct {} must be 0 (no catch-up) or above carry_pct {} (else the GP "
+                "never catches up)",
+                _quoted("catch_up_pct"),
+                _quoted("carry_pct"),
+            ),
+        )
+    )
+    return checks
+
+
 def _checks(spec: FileSpec) -> list[Check]:
     checks = [_required(c) for c in REQUIRED_VALUES[spec.name]]
     checks += [_code(c, allowed) for (f, c), allowed in CODES.items() if f == spec.name]
@@ -152,6 +237,11 @@ def _checks(spec: FileSpec) -> list[Check]:
         checks += _rate_checks("hkd_per_unit")
     if "equalisation_rate" in spec.columns:
         checks += _yearly_rate_checks("equalisation_rate")
+    for column in (*FRACTIONS, "fee_discount_pct"):
+        if column in spec.columns:
+            checks += _fraction_checks(column)
+    if spec.name == "terms":
+        checks += _terms_row_checks()
     if "currency" in spec.columns:
         checks.append(
             (

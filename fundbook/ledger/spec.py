@@ -34,6 +34,32 @@ def _types(**kw: pl.DataType) -> dict[str, pl.DataType]:
     return kw
 
 
+# terms.csv: fractions between 0 and 1 (0.02 for 2 %), 8 places, stored as RATE.
+FRACTIONS = (
+    "fee_rate_investment_period",
+    "fee_rate_after",
+    "fee_offset_pct",
+    "carry_pct",
+    "hurdle_rate",
+    "catch_up_pct",
+)
+TERMS_OPTIONAL = (
+    "equalisation_rate",
+    "fee_rate_investment_period",
+    "fee_basis_investment_period",
+    "fee_rate_after",
+    "fee_basis_after",
+    "fee_timing",
+    "fee_offset_pct",
+    "carry_pct",
+    "hurdle_rate",
+    "catch_up_pct",
+    "waterfall",
+    "gp_investor_id",
+    "fee_tolerance",
+)
+
+
 FILES: dict[str, FileSpec] = {
     spec.name: spec
     for spec in (
@@ -97,14 +123,22 @@ FILES: dict[str, FileSpec] = {
         FileSpec(
             "terms",
             ("fund_id",),
-            ("equalisation_rate",),
+            TERMS_OPTIONAL,
             ("fund_id",),
-            _types(equalisation_rate=RATE),
+            _types(equalisation_rate=RATE, fee_tolerance=MONEY, **dict.fromkeys(FRACTIONS, RATE)),
+        ),
+        # Side letters: a partner's own terms in a fund (optional file).
+        FileSpec(
+            "investor_terms",
+            ("fund_id", "investor_id"),
+            ("fee_discount_pct", "carry_exempt"),
+            ("fund_id", "investor_id"),
+            _types(fee_discount_pct=RATE, carry_exempt=pl.Boolean()),
         ),
     )
 }
 # Files a book may leave out: read as empty.
-OPTIONAL_FILES = frozenset({"terms"})
+OPTIONAL_FILES = frozenset({"terms", "investor_terms"})
 # Columns added on the way into the database (converted into the fund's currency).
 DERIVED = {
     "commitments": "amount_fund",

@@ -54,6 +54,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "valuations": ("date", "fund_id", "holding_id"),
     "fx_rates": ("date", "currency"),
     "terms": ("fund_id",),
+    "investor_terms": ("fund_id", "investor_id"),
     "posting_rules": ("type",),
     "period_locks": ("period",),
     "closes": ("close_id",),

@@ -70,10 +70,16 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_line": pl.Int64(),
     },
     "fx_rates": {"date": pl.Date(), "currency": pl.String(), "hkd_per_unit": RATE},
-    # every column of terms.csv (ledger/spec.py): a column added there is read here too
+    # every column of terms.csv and investor_terms.csv (ledger/spec.py): a column added there
+    # is read here too
     "terms": {
         c: t
         for c, t in typed_schema(FILES["terms"]).items()
+        if c not in ("source_file", "source_line")
+    },
+    "investor_terms": {
+        c: t
+        for c, t in typed_schema(FILES["investor_terms"]).items()
         if c not in ("source_file", "source_line")
     },
 }
@@ -100,6 +106,7 @@ class Frames:
     valuations: pl.DataFrame
     fx_rates: pl.DataFrame
     terms: pl.DataFrame
+    investor_terms: pl.DataFrame
     accruing: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=SCHEMAS["transactions"])
     )

@@ -43,6 +43,7 @@ COLUMNS = {
     "valuations": ("date", "fund_id", "holding_id", "fair_value", "currency"),
     "fx_rates": ("date", "currency", "hkd_per_unit"),
     "terms": ("fund_id", "equalisation_rate"),
+    "investor_terms": ("fund_id", "investor_id", "fee_discount_pct", "carry_exempt"),
 }
 # fmt: on
 TYPE_ORDER = {t: i for i, t in enumerate(CASH_SIGN)}
@@ -118,6 +119,8 @@ def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
         ),
         "fx_rates": [(d.isoformat(), "USD", f"{r:.4f}") for d, r in sorted(book.usd.items())],
         "terms": [(LATER_FUND, f"{EQUALISATION_RATE}")],
+        # a side letter: the strategic investor pays a quarter less management fee
+        "investor_terms": [(LATER_FUND, "bauhinia-strategic", "0.25", "false")],
     }
 
 

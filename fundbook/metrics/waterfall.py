@@ -1,0 +1,304 @@
+"""Carried interest by distribution waterfall, per partner: European or American (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+
+import polars as pl
+
+from fundbook.metrics.money import CENTS, as_money, cents
+
+UNITS = 10**8  # the fractions of terms.csv have 8 places
+TIERS = ("return_of_capital", "preferred_return", "catch_up", "split")
+BASES = ("paid", "liquidation")
+# The hurdle balance grows by (1 + hurdle) ** (days / 365): 40 digits keep it exact to far
+# below a cent before its one rounding per distribution.
+_CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN)
+CARRY_COLUMNS = {
+    "fund_id": pl.String(),
+    "investor_id": pl.String(),
+    "gp_investor_id": pl.String(),
+    "waterfall": pl.String(),
+    "bears_carry": pl.Boolean(),
+    "contributed": CENTS,
+    "distributed": CENTS,
+    "nav": CENTS,
+    "carry_paid": CENTS,
+    "carry_on_liquidation": CENTS,
+    "whole_fund_carry": CENTS,
+    "carry_entitlement": CENTS,
+    "accrued_carry": CENTS,
+    "clawback_exposure": CENTS,
+    "nav_net": CENTS,
+}
+TIER_COLUMNS = {
+    "fund_id": pl.String(),
+    "investor_id": pl.String(),
+    "basis": pl.String(),
+    "tier": pl.String(),
+    "amount": CENTS,
+    "to_partner": CENTS,
+    "to_gp": CENTS,
+}
+
+
+@dataclass(frozen=True)
+class CarryTerms:
+    """A partner's carry terms: fractions in 10⁻⁸ (carry 0 for the GP and exempt partners)."""
+
+    carry: int
+    catch_up: int
+    hurdle: Decimal
+
+
+@dataclass
+class Ledger:
+    """One run of the tiers: what the partner put in and got, the GP's carry, and the
+    hurdle balance (contributions less the partner's receipts, each grown at the hurdle
+    from its date) as of `at`. Amounts in cents."""
+
+    terms: CarryTerms
+    contributed: int = 0
+    received: int = 0  # by the partner
+    distributed: int = 0  # gross: the partner's and the GP's
+    carry: int = 0
+    balance: Decimal = Decimal(0)
+    at: date | None = None
+    tiers: dict[str, list[int]] = field(default_factory=lambda: {t: [0, 0, 0] for t in TIERS})
+
+    def roll(self, when: date) -> None:
+        """The hurdle balance grown to `when`: x (1 + hurdle) ** (days / 365)."""
+        if self.at is not None and when > self.at and self.balance and self.terms.hurdle:
+            years = _CONTEXT.divide(Decimal((when - self.at).days), Decimal(365))
+            growth = _CONTEXT.power(1 + self.terms.hurdle, years)
+            self.balance = _CONTEXT.multiply(self.balance, growth)
+        self.at = when if self.at is None else max(self.at, when)
+
+    def contribute(self, when: date, amount: int) -> None:
+        self.roll(when)
+        self.contributed += amount
+        self.balance += amount
+
+    def distribute(self, when: date, amount: int) -> int:
+        """Split a distribution into the tiers; returns the GP's carry out of it."""
+        self.roll(when)
+        unreturned = max(0, self.contributed - self.received)
+        hurdle = int(self.balance.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        first = min(amount, max(unreturned, hurdle, 0))
+        capital = min(first, unreturned)
+        self._book("return_of_capital", capital, 0)
+        self._book("preferred_return", first - capital, 0)
+        rest = amount - first
+        gp = self._gp_share(rest, self.distributed + amount)
+        caught = self._catch_up_amount(rest, self.distributed + first)
+        gp_caught = min(gp, _half_even(caught * self.terms.catch_up, UNITS))
+        self._book("catch_up", caught, gp_caught)
+        self._book("split", rest - caught, gp - gp_caught)
+        self.received += amount - gp
+        self.distributed += amount
+        self.carry += gp
+        self.balance -= amount - gp
+        return gp
+
+    def _gp_share(self, rest: int, distributed: int) -> int:
+        """The GP's carry out of `rest` (after the partner's capital and preferred return):
+        the catch-up (or carry) rate on it, but never past carry x the profit distributed so
+        far; rounded half-even once."""
+        rate = max(self.terms.catch_up, self.terms.carry)
+        # rounded before the carry so far is taken off: half-even is not shift-invariant
+        room = _half_even(self.terms.carry * (distributed - self.contributed), UNITS) - self.carry
+        return max(0, min(_half_even(rest * rate, UNITS), room))
+
+    def _catch_up_amount(self, rest: int, distributed: int) -> int:
+        """How much of `rest` is the catch-up tier: until the GP holds carry x profit at the
+        catch-up rate, i.e. (carry x profit - carry so far) / (catch-up - carry)."""
+        t = self.terms
+        if t.catch_up <= t.carry or rest <= 0:
+            return 0
+        room = t.carry * (distributed - self.contributed) - self.carry * UNITS
+        return max(0, min(rest, _half_even(room, t.catch_up - t.carry)))
+
+    def _book(self, tier: str, amount: int, to_gp: int) -> None:
+        row = self.tiers[tier]
+        row[0] += amount
+        row[1] += amount - to_gp
+        row[2] += to_gp
+
+
+def _half_even(num: int, den: int) -> int:
+    """num / den rounded half-even (den > 0), exact."""
+    q, r = divmod(num, den)
+    return q + (2 * r > den or (2 * r == den and q % 2 == 1))
+
+
+Flow = tuple[date, int, int]  # date, order (contributions first on a day), signed cents
+
+
+def run_tiers(
+    terms: CarryTerms, flows: Iterable[Flow], nav: int, as_of: date
+) -> tuple[Ledger, Ledger]:
+    """The partner's flows through the tiers in date order (`paid`), then a liquidation at
+    `nav` on `as_of` as one more distribution (the second ledger holds only its tiers)."""
+    paid = Ledger(terms)
+    for when, _, amount in sorted(flows):
+        if amount < 0:
+            paid.contribute(when, -amount)
+        elif amount > 0:
+            paid.distribute(when, amount)
+    after = Ledger(terms, paid.contributed, paid.received, paid.distributed, paid.carry)
+    after.balance, after.at = paid.balance, paid.at
+    after.distribute(as_of, max(nav, 0))
+    return paid, after
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    """`carry`: per (fund_id, investor_id) the carry paid on the distributions to date, the
+    carry on a liquidation at NAV, the entitlement, accrued carry, clawback exposure and
+    the partner's NAV net of accrued carry (columns `CARRY_COLUMNS`); `tiers`: per (fund_id,
+    investor_id, basis, tier) each tier's amount and its split between the partner and the
+    GP, for the distributions paid (`paid`) and for the liquidation at NAV (`liquidation`).
+    Money as pl.Decimal(38, 2)."""
+
+    carry: pl.DataFrame
+    tiers: pl.DataFrame
+
+
+def waterfall(
+    flows: pl.DataFrame,
+    nav: pl.DataFrame,
+    terms: pl.DataFrame,
+    investor_terms: pl.DataFrame,
+    as_of: date,
+) -> Waterfall:
+    """Carried interest per partner of every fund whose terms set `carry_pct`
+    (docs/methods.md, *Carried interest*).
+
+    `flows`: (fund_id, investor_id, deal_id, date, kind, amount) each partner's contributions
+    (`kind` contribution: for investments, fees and expenses) and the distributions made out
+    of its share before carry (`kind` distribution: what it received plus the carry paid out
+    of it), dated on or before `as_of`; `deal_id` (a holding) matters only to an American
+    waterfall. `nav`: (fund_id, investor_id, deal_id, nav) the partner's capital account
+    before carry at `as_of` (by deal for an American waterfall), liquidated as one more
+    distribution. `terms`, `investor_terms`: the frames of those names."""
+    # A loop per partner and flow, not vectorised: each distribution's tiers depend on what
+    # the ones before it paid. A fund has tens of partners and flows, not millions.
+    carry_rows: list[dict[str, object]] = []
+    tier_rows: list[dict[str, object]] = []
+    by_partner = flows.partition_by("fund_id", "investor_id", as_dict=True)
+    nav_by_partner = nav.partition_by("fund_id", "investor_id", as_dict=True)
+    for fund in terms.filter(pl.col("carry_pct").is_not_null()).iter_rows(named=True):
+        exempt = _exempt(investor_terms, fund)
+        keys = {k for k in (*by_partner, *nav_by_partner) if k[0] == fund["fund_id"]}
+        for key in sorted(keys, key=str):
+            own = by_partner.get(key, flows.clear())
+            worth = nav_by_partner.get(key, nav.clear())
+            c, t = _partner(fund, str(key[1]), key[1] not in exempt, own, worth, as_of)
+            carry_rows.append(c)
+            tier_rows += t
+    carry = pl.DataFrame(carry_rows, schema=CARRY_COLUMNS, orient="row")
+    tiers = pl.DataFrame(tier_rows, schema=TIER_COLUMNS, orient="row")
+    return Waterfall(as_money(carry), as_money(tiers))
+
+
+def _exempt(investor_terms: pl.DataFrame, fund: dict[str, object]) -> set[str]:
+    """The partners of the fund that bear no carry: the GP's commitment and carry_exempt."""
+    side = investor_terms.filter((pl.col("fund_id") == fund["fund_id"]) & pl.col("carry_exempt"))
+    return {str(fund["gp_investor_id"]), *side["investor_id"]}
+
+
+def _carry_terms(fund: dict[str, object], bears: bool) -> CarryTerms:
+    def units(column: str) -> int:
+        value = fund[column]
+        return int(Decimal(str(value)) * UNITS) if value is not None else 0
+
+    hurdle = Decimal(str(fund["hurdle_rate"] or 0))
+    if not bears:
+        return CarryTerms(0, 0, hurdle)
+    return CarryTerms(units("carry_pct"), units("catch_up_pct"), hurdle)
+
+
+def _signed(flows: pl.DataFrame) -> list[Flow]:
+    """(date, order, cents): contributions negative and first on their day."""
+    rows = flows.select(
+        "date",
+        (pl.col("kind") != "contribution").cast(pl.Int8).alias("_order"),
+        pl.when(pl.col("kind") == "contribution")
+        .then(pl.lit(0, CENTS) - cents(pl.col("amount")))
+        .otherwise(cents(pl.col("amount"))),
+    )
+    return [(d, int(o), int(a)) for d, o, a in rows.iter_rows()]
+
+
+def _nav_cents(nav: pl.DataFrame) -> int:
+    return int(nav.select(cents(pl.col("nav")).sum()).item() or 0)
+
+
+def _partner(
+    fund: dict[str, object],
+    investor: str,
+    bears: bool,
+    flows: pl.DataFrame,
+    nav: pl.DataFrame,
+    as_of: date,
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """One partner's carry figures and tiers (American: each deal, and the whole fund as the
+    clawback's benchmark)."""
+    terms = _carry_terms(fund, bears)
+    paid, after = run_tiers(terms, _signed(flows), _nav_cents(nav), as_of)
+    whole_fund = after.carry
+    if fund["waterfall"] == "american":
+        deals = sorted(set(flows["deal_id"]) | set(nav["deal_id"]), key=lambda d: (d is None, d))
+        runs = [
+            run_tiers(
+                terms,
+                _signed(flows.filter(pl.col("deal_id").eq_missing(deal))),
+                _nav_cents(nav.filter(pl.col("deal_id").eq_missing(deal))),
+                as_of,
+            )
+            for deal in deals
+        ]
+        paid_tiers = _summed(r[0] for r in runs)
+        after_tiers = _summed(r[1] for r in runs)
+        carry_paid = sum(r[0].carry for r in runs)
+        total = sum(r[1].carry for r in runs)
+    else:
+        paid_tiers, after_tiers = paid.tiers, after.tiers
+        carry_paid, total = paid.carry, after.carry
+    entitlement = min(total, whole_fund)
+    nav_total = _nav_cents(nav)
+    carry = {
+        "fund_id": fund["fund_id"],
+        "investor_id": investor,
+        "gp_investor_id": fund["gp_investor_id"],
+        "waterfall": fund["waterfall"],
+        "bears_carry": bears,
+        "contributed": paid.contributed,
+        "distributed": paid.distributed,
+        "nav": nav_total,
+        "carry_paid": carry_paid,
+        "carry_on_liquidation": total - carry_paid,
+        "whole_fund_carry": whole_fund,
+        "carry_entitlement": entitlement,
+        "accrued_carry": entitlement - carry_paid,
+        "clawback_exposure": max(0, carry_paid - whole_fund),
+        "nav_net": nav_total - (entitlement - carry_paid),
+    }
+    tiers = [
+        {"fund_id": fund["fund_id"], "investor_id": investor, "basis": basis, "tier": tier,
+         "amount": row[0], "to_partner": row[1], "to_gp": row[2]}
+        for basis, book in zip(BASES, (paid_tiers, after_tiers), strict=True)
+        for tier, row in book.items()
+    ]  # fmt: skip
+    return carry, tiers
+
+
+def _summed(ledgers: Iterable[Ledger]) -> dict[str, list[int]]:
+    out = {t: [0, 0, 0] for t in TIERS}
+    for ledger in ledgers:
+        for tier, row in ledger.tiers.items():
+            out[tier] = [a + b for a, b in zip(out[tier], row, strict=True)]
+    return out
