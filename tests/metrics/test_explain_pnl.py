@@ -14,13 +14,13 @@ import pytest
 
 from fundbook import metrics as m
 from fundbook.close.explain import stored_at
-from fundbook.close.snapshot import LEVEL_KEYS, conform_statements
+from fundbook.close.snapshot import conform_statements
 from fundbook.metrics.explain import Stored
 from fundbook.metrics.statement import _ALLOCATED as ALLOCATED
 from fundbook.store.frames import Frames
 from tests.metrics.book import txn
 from tests.metrics.explain_check import failures, undetected
-from tests.metrics.test_explain import METRIC_LEVELS
+from tests.metrics.test_explain import KEYS, METRIC_LEVELS
 from tests.metrics.test_period_allocation import COMMITTED, PAID_IN, _frames
 
 D = Decimal
@@ -77,13 +77,13 @@ def test_every_investor_statement_line_adds_up(book: tuple[Frames, Stored]) -> N
     investors = stored.statements.filter(pl.col("investor_id").is_not_null())
     moved = investors.filter(pl.any_horizontal(pl.col(list(ALLOCATED)) != 0))
     assert moved.height >= 2 * len(PERIODS) - 1  # the lines are not all zero
-    count, bad = failures(frames, stored, AS_OF, LEVEL_KEYS)
+    count, bad = failures(frames, stored, AS_OF, KEYS)
     assert not bad, "\n".join(bad[:20])
     assert count > 100
 
 
 def test_a_tampered_investor_statement_line_is_rejected(book: tuple[Frames, Stored]) -> None:
     frames, stored = book
-    tried, accepted = undetected(frames, stored, AS_OF, LEVEL_KEYS)
+    tried, accepted = undetected(frames, stored, AS_OF, KEYS)
     assert ("statement", "Decimal") in tried
     assert not accepted, "\n".join(accepted)

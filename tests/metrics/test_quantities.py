@@ -15,12 +15,11 @@ from hypothesis import strategies as st
 
 from fundbook import metrics as m
 from fundbook.close.explain import stored_at
-from fundbook.close.snapshot import LEVEL_KEYS
 from fundbook.metrics.state import book_state
 from fundbook.store.frames import Frames, frames_from_rows, restrict
 from tests.metrics.book import commit, mark, txn
 from tests.metrics.explain_check import failures
-from tests.metrics.test_explain import METRIC_LEVELS
+from tests.metrics.test_explain import KEYS, METRIC_LEVELS
 
 D = Decimal
 END = date(2026, 12, 31)
@@ -244,7 +243,7 @@ def test_average_cost_invariants(steps: list[tuple[bool, int, int]], sell_out: b
 def test_every_figure_of_the_hand_book_is_explained(day: str) -> None:
     frames = restrict(book(HAND, HAND_MARKS), date.fromisoformat(day))
     stored = stored_at(frames, frames.as_of, METRIC_LEVELS)
-    count, bad = failures(frames, stored, frames.as_of, LEVEL_KEYS)
+    count, bad = failures(frames, stored, frames.as_of, KEYS)
     assert not bad, "\n".join(bad[:20])
     assert count > 50
 
