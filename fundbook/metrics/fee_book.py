@@ -28,6 +28,8 @@ TOTAL_COLUMNS = (
     "fund_id",
     "quarter",
     *COMPUTED,
+    "booked_own",
+    "booked_fund_share",
     "booked",
     "difference",
     "fee_tolerance",
@@ -166,19 +168,23 @@ def _booked(frames: BookFrames, quarters: pl.DataFrame) -> pl.DataFrame:
 
 def _totals(frames: BookFrames, rows: pl.DataFrame, booked: pl.DataFrame) -> pl.DataFrame:
     """Per fund and quarter: the computed fees, every fee row booked in it (an own fee of a
-    partner without a computed fee too), the difference and the fund's tolerance."""
+    partner without a computed fee too: `booked_own`; the fund-level rows, attributed or not:
+    `booked_fund_share`), the difference and the fund's tolerance."""
     computed = rows.group_by("fund_id", "quarter", "quarter_start").agg(
         pl.col(c).sum() for c in COMPUTED
     )
+    own = pl.col("investor_id").is_not_null()
     all_booked = booked.group_by("fund_id", "quarter_start").agg(
-        pl.col("booked_own").sum().alias("booked")
+        pl.col("booked_own").filter(own).sum(),
+        pl.col("booked_own").filter(~own).sum().alias("booked_fund_share"),
+        pl.col("booked_own").sum().alias("booked"),
     )
     tolerance = fees.fee_tolerance(frames.terms).with_columns(
         cents(pl.col("fee_tolerance")).alias("_tolerance")
     )
     out = (
         computed.join(all_booked, on=["fund_id", "quarter_start"], how="left")
-        .with_columns(pl.col("booked").fill_null(zero()))
+        .with_columns(pl.col("booked_own", "booked_fund_share", "booked").fill_null(zero()))
         .with_columns((pl.col("booked") - pl.col("fee_net")).alias("difference"))
         .join(tolerance, on="fund_id", how="left")
         .with_columns(
