@@ -15,4 +15,5 @@ INSERT OR REPLACE INTO posting_rules VALUES
     ('equalisation_contribution',      'cash',                          'partners_capital'),
     ('equalisation_distribution',      'partners_capital',              'cash'),
     ('equalisation_interest_received', 'cash',                          'equalisation_interest_payable'),
-    ('equalisation_interest_paid',     'equalisation_interest_payable', 'cash');
+    ('equalisation_interest_paid',     'equalisation_interest_payable', 'cash'),
+    ('portfolio_fee',       'memo_portfolio_fees',       'memo_portfolio_fees_contra');

@@ -251,9 +251,11 @@ def step_equalisation(run: CloseRun) -> None:
 
 
 def step_compute(run: CloseRun) -> None:
-    """Every figure and statement line, from metrics."""
+    """Every figure and statement line, from metrics; booked fees beyond the tolerance of the
+    computed ones are warnings."""
     assert run.start is not None and run.inception is not None
     run.computed = compute(run.con, run.target, run.start, run.inception, run.say)
+    run.warnings += run.computed.fee_warnings
 
 
 def step_check(run: CloseRun) -> None:

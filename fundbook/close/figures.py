@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from fundbook import metrics
+from fundbook.close.fees import fee_warnings
 from fundbook.close.periods import Period, basis_starts
 from fundbook.close.snapshot import (
     LEVEL_KEYS,
@@ -56,6 +57,8 @@ class Computed:
     statements: pl.DataFrame  # basis, start_date, end_date, fund_id, investor_id, ILPA lines
     # the general ledger at the period end (metrics.general_ledger), stored in close_ledger
     ledger: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # booked management fees beyond the fund's tolerance of the computed ones (close.fees)
+    fee_warnings: list[str] = field(default_factory=list)
 
     @property
     def figure_count(self) -> int:
@@ -86,7 +89,9 @@ def compute(
     if undeclared:  # a level computed but not stored, or declared but never computed: a bug
         raise FundbookError(f"snapshot levels not both computed and declared: {undeclared}")
     levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
-    return Computed(period, period_start, inception, levels, statements, ledger)
+    say("checking booked management fees against the terms")
+    warnings = fee_warnings(frames, end)
+    return Computed(period, period_start, inception, levels, statements, ledger, warnings)
 
 
 def statement_lines(

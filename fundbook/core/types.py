@@ -47,6 +47,7 @@ TXN_TYPES = (
     "equalisation_distribution",
     "equalisation_interest_received",
     "equalisation_interest_paid",
+    "portfolio_fee",
 )
 # Equalisation of a later closing (DOMAIN.md): catch-up contributions by the admitted partners,
 # recallable distributions to the earlier ones, and the interest passed between them.
@@ -59,6 +60,8 @@ EQUALISATION_TYPES = (
 NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment", *EQUALISATION_TYPES})
 # Types that never name a holding.
 NO_HOLDING = frozenset(EQUALISATION_TYPES)
+# Types that never name an investor: a portfolio fee is paid by a holding to the GP.
+NO_INVESTOR = frozenset({"portfolio_fee"})
 NEEDS_HOLDING = frozenset(
     {
         "investment",
@@ -69,6 +72,7 @@ NEEDS_HOLDING = frozenset(
         "matching",
         "hk_production_spend",
         "write_off",
+        "portfolio_fee",
     }
 )
 # Sign of the effect on the fund's cash; 0 = not the fund's cash (memo only).
@@ -89,6 +93,9 @@ CASH_SIGN = {
     "equalisation_distribution": -1,
     "equalisation_interest_received": 1,
     "equalisation_interest_paid": -1,
+    # transaction, monitoring and directors' fees paid by a holding to the GP, not to the fund:
+    # a memorandum, read only by the fee offsets (metrics/fees.py)
+    "portfolio_fee": 0,
 }
 # The signs of the flows behind returns. Net (an investor's view: net IRR, TVPI/DPI/RVPI):
 # money paid in negative, money paid out positive. Gross (the fund's view of a holding: gross

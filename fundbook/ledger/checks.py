@@ -13,6 +13,7 @@ from fundbook.core.types import (
     NEEDS_HOLDING,
     NEEDS_INVESTOR,
     NO_HOLDING,
+    NO_INVESTOR,
     REPORTING_CURRENCY,
 )
 from fundbook.ledger.csvfile import LINE
@@ -69,6 +70,11 @@ def reference_errors(b: Frames) -> list[LedgerError]:
         t,
         pl.col("type").is_in(list(NO_HOLDING)) & pl.col("holding_id").is_not_null(),
         pl.format("a {} names no holding (holding_id must be empty)", pl.col("type")),
+    )
+    errs += _errors(
+        t,
+        pl.col("type").is_in(list(NO_INVESTOR)) & pl.col("investor_id").is_not_null(),
+        pl.format("a {} takes no investor_id (the GP received it from the holding)", "type"),
     )
     errs += _errors(
         t,

@@ -50,6 +50,7 @@ MEMO_ACCOUNTS = {
     "co_investment": "memo_co_investment",
     "matching": "memo_matching",
     "hk_production_spend": "memo_hk_production",
+    "portfolio_fee": "memo_portfolio_fees",
 }
 HOLDING_TYPES = ("investment", "income", "proceeds", "write_off")  # same-day order
 ACCRUED_TYPES = ("fee", "expense")  # may carry a service period

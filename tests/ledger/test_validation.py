@@ -89,7 +89,7 @@ CASES = [
         "transactions.csv:11: unknown type 'bribe' (expected contribution | distribution | "
         "investment | proceeds | income | fee | expense | co_investment | grant | matching | "
         "hk_production_spend | write_off | equalisation_contribution | equalisation_distribution | "
-        "equalisation_interest_received | equalisation_interest_paid)",
+        "equalisation_interest_received | equalisation_interest_paid | portfolio_fee)",
     ),
     (
         "upper-case type",
@@ -97,7 +97,7 @@ CASES = [
         "transactions.csv:11: unknown type 'Fee' (expected contribution | distribution | "
         "investment | proceeds | income | fee | expense | co_investment | grant | matching | "
         "hk_production_spend | write_off | equalisation_contribution | equalisation_distribution | "
-        "equalisation_interest_received | equalisation_interest_paid)",
+        "equalisation_interest_received | equalisation_interest_paid | portfolio_fee)",
     ),
     (
         "missing investor",
@@ -108,6 +108,17 @@ CASES = [
         "missing holding",
         {"transactions": [*T, "t10,2026-02-01,sf1,investment,,,1.00,HKD,"]},
         "transactions.csv:11: a investment needs a holding_id",
+    ),
+    (
+        "portfolio fee without holding",
+        {"transactions": [*T, "t10,2026-02-01,sf1,portfolio_fee,,,1.00,HKD,"]},
+        "transactions.csv:11: a portfolio_fee needs a holding_id",
+    ),
+    (
+        "portfolio fee with investor",
+        {"transactions": [*T, "t10,2026-02-01,sf1,portfolio_fee,pen,c1,1.00,HKD,"]},
+        "transactions.csv:11: a portfolio_fee takes no investor_id (the GP received it from the "
+        "holding)",
     ),
     (
         "no fx rate",

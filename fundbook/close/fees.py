@@ -1,0 +1,94 @@
+"""`fundbook fees` and the close's fee check: computed management fees against booked ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from fundbook.close.periods import BadPeriod, Period
+from fundbook.core.errors import NotFound
+from fundbook.core.table import Rows, frame_rows
+from fundbook.metrics.fee_book import CHECK_COLUMNS, TOTAL_COLUMNS, fee_check
+from fundbook.metrics.protocol import BookFrames
+from fundbook.store.db import scalar, sql
+from fundbook.store.frames import load_frames
+
+# The columns of `fundbook fees` (docs/methods.md, *fundbook fees*: a public contract). `line`
+# is `partner` or `fund` (the fund's total); a partner line has no tolerance.
+FEES_COLUMNS = (
+    "line",
+    "fund_id",
+    "quarter",
+    "investor_id",
+    "pays_fee",
+    "fee_gross",
+    "fee_discount",
+    "fee_offset",
+    "fee_catch_up",
+    "fee_net",
+    "booked_own",
+    "booked_fund_share",
+    "booked",
+    "difference",
+    "fee_tolerance",
+    "within_tolerance",
+)
+
+
+def quarter_bounds(quarter: str) -> tuple[str, dt.date]:
+    """`2026Q3` -> ("2026Q3", its last day); a month or anything else is refused."""
+    period = Period.parse(quarter)
+    if period.quarter is None or "q" not in quarter.lower():
+        raise BadPeriod(f"{quarter!r} is not a quarter like 2026Q3")
+    return period.quarter, period.end
+
+
+def fees_for_quarter(con: duckdb.DuckDBPyConnection, fund_id: str, quarter: str) -> Rows:
+    """Each partner's computed and booked management fee of `quarter` in fund `fund_id`, then
+    the fund's line (`FEES_COLUMNS`), from the book as of the quarter's last day."""
+    label, end = quarter_bounds(quarter)
+    if not scalar(con, sql("fund_exists"), {"fund_id": fund_id}):
+        raise NotFound(f"unknown fund {fund_id!r}")
+    frames = load_frames(con, end)
+    if not _has_fee_terms(frames, fund_id):
+        raise NotFound(
+            f"no fee terms for fund {fund_id} (terms.csv gives it no fee_rate_investment_period "
+            "or fee_rate_after)"
+        )
+    partners, totals = fee_check(frames, end)
+    mine = (pl.col("fund_id") == fund_id) & (pl.col("quarter") == label)
+    fund = totals.filter(mine)
+    if fund.height == 0:
+        raise NotFound(
+            f"fund {fund_id} has no management fees in {label} (before its first closing)"
+        )
+    table = pl.concat(
+        [
+            partners.filter(mine).select(pl.lit("partner").alias("line"), *CHECK_COLUMNS),
+            fund.select(pl.lit("fund").alias("line"), *TOTAL_COLUMNS),
+        ],
+        how="diagonal_relaxed",
+    )
+    return frame_rows(table.select(FEES_COLUMNS))
+
+
+def _has_fee_terms(frames: BookFrames, fund_id: str) -> bool:
+    rated = (
+        pl.col("fee_rate_investment_period").is_not_null() | pl.col("fee_rate_after").is_not_null()
+    )
+    return frames.terms.filter((pl.col("fund_id") == fund_id) & rated).height > 0
+
+
+def fee_warnings(frames: BookFrames, through: dt.date) -> list[str]:
+    """One warning per fund and quarter ended on or before `through` whose booked fees differ
+    from the computed ones by more than the fund's fee_tolerance."""
+    _, totals = fee_check(frames, through)
+    return [
+        f"fund {r['fund_id']}: management fees booked in {r['quarter']} {r['booked']} differ "
+        f"from the fees computed from its terms {r['fee_net']} by {r['difference']} (more than "
+        f"its fee_tolerance {r['fee_tolerance']}); see `fundbook fees --fund {r['fund_id']} "
+        f"--quarter {r['quarter']}`"
+        for r in totals.filter(~pl.col("within_tolerance")).iter_rows(named=True)
+    ]
