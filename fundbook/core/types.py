@@ -47,6 +47,7 @@ TXN_TYPES = (
     "equalisation_distribution",
     "equalisation_interest_received",
     "equalisation_interest_paid",
+    "carry",
 )
 # Equalisation of a later closing (DOMAIN.md): catch-up contributions by the admitted partners,
 # recallable distributions to the earlier ones, and the interest passed between them.
@@ -58,7 +59,7 @@ EQUALISATION_TYPES = (
 )
 NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment", *EQUALISATION_TYPES})
 # Types that never name a holding.
-NO_HOLDING = frozenset(EQUALISATION_TYPES)
+NO_HOLDING = frozenset({*EQUALISATION_TYPES, "carry"})
 NEEDS_HOLDING = frozenset(
     {
         "investment",
@@ -89,6 +90,7 @@ CASH_SIGN = {
     "equalisation_distribution": -1,
     "equalisation_interest_received": 1,
     "equalisation_interest_paid": -1,
+    "carry": -1,  # carried interest paid to the GP (refused at import until allocated: checks.py)
 }
 # The signs of the flows behind returns. Net (an investor's view: net IRR, TVPI/DPI/RVPI):
 # money paid in negative, money paid out positive. Gross (the fund's view of a holding: gross
