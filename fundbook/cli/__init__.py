@@ -21,6 +21,7 @@ LAZY_COMMANDS = {
     "compliance": ("figures", "ITIF mandate rules per sub-fund, failures first."),
     "equalise": ("equalise", "Ledger rows equalising the partners of a later closing."),
     "fees": ("fees", "Management fees computed from the terms against the booked ones."),
+    "waterfall": ("waterfall", "Carried interest per partner and tier of a fund at a date."),
     "explain": ("metrics", "The ledger rows and values behind any figure, from its close."),
     "close": ("close", "Close a month: import, validate, compute, snapshot, lock."),
     "reopen": ("close", "Reopen the latest closed period, with a recorded reason."),

@@ -48,6 +48,7 @@ TXN_TYPES = (
     "equalisation_interest_received",
     "equalisation_interest_paid",
     "portfolio_fee",
+    "carry",
 )
 # Equalisation of a later closing (DOMAIN.md): catch-up contributions by the admitted partners,
 # recallable distributions to the earlier ones, and the interest passed between them.
@@ -59,7 +60,7 @@ EQUALISATION_TYPES = (
 )
 NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment", *EQUALISATION_TYPES})
 # Types that never name a holding.
-NO_HOLDING = frozenset(EQUALISATION_TYPES)
+NO_HOLDING = frozenset({*EQUALISATION_TYPES, "carry"})
 # Types that never name an investor: a portfolio fee is paid by a holding to the GP.
 NO_INVESTOR = frozenset({"portfolio_fee"})
 NEEDS_HOLDING = frozenset(
@@ -96,6 +97,7 @@ CASH_SIGN = {
     # transaction, monitoring and directors' fees paid by a holding to the GP, not to the fund:
     # a memorandum, read only by the fee offsets (metrics/fees.py)
     "portfolio_fee": 0,
+    "carry": -1,  # carried interest paid to the GP (refused at import until allocated: checks.py)
 }
 # The signs of the flows behind returns. Net (an investor's view: net IRR, TVPI/DPI/RVPI):
 # money paid in negative, money paid out positive. Gross (the fund's view of a holding: gross

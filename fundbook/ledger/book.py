@@ -226,6 +226,7 @@ def read_book(
         every[name] = converted
     errors += checks.commitment_errors(every)
     errors += checks.terms_errors(every)
+    errors += checks.carry_errors(every)
     errors += checks.cash_errors(every)
     errors += checks.valuation_errors(every)
     errors += quantities.holding_errors(every)

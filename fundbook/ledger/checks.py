@@ -308,6 +308,47 @@ def terms_errors(b: Frames) -> list[LedgerError]:
     )
 
 
+def carry_errors(b: Frames) -> list[LedgerError]:
+    """A `carry` row (carried interest paid to the GP) is paid by a fund with carry terms to
+    their `gp_investor_id` (investor_id empty or that partner); and, until the close allocates
+    it to the partners' capital accounts by the waterfall, it is refused (issue 12)."""
+    carry = b["transactions"].filter(pl.col("type") == "carry")
+    if carry.is_empty():
+        return []
+    terms = b["terms"].filter(pl.col("carry_pct").is_not_null())
+    rows = carry.join(
+        terms.select("fund_id", "gp_investor_id", pl.lit(True).alias("_terms")),
+        on="fund_id",
+        how="left",
+        maintain_order="left",
+    )
+    errs = _errors(
+        rows,
+        pl.col("_terms").is_null(),
+        pl.format("no carry terms for fund {} (carry_pct in terms.csv)", pl.col("fund_id")),
+    )
+    errs += _errors(
+        rows,
+        pl.col("_terms")
+        & pl.col("investor_id").is_not_null()
+        & (pl.col("investor_id") != pl.col("gp_investor_id").fill_null("")),
+        pl.format(
+            "a carry is paid to the fund's GP: investor_id must be empty or {} (gp_investor_id "
+            "in terms.csv), not {}",
+            pl.col("gp_investor_id").fill_null("(none set)"),
+            pl.col("investor_id"),
+        ),
+    )
+    return errs + _errors(
+        rows,
+        pl.lit(True),
+        pl.lit(
+            "carry rows are not supported yet: the close does not allocate carried interest "
+            "paid to the partners' capital accounts (issue 12); remove the row"
+        ),
+    )
+
+
 def cash_errors(b: Frames) -> list[LedgerError]:
     """A fund's cash at the end of every day (all that day's flows netted) is never negative."""
     sign = pl.col("type").replace_strict(CASH_SIGN, default=0, return_dtype=pl.Int8)

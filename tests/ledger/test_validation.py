@@ -89,7 +89,7 @@ CASES = [
         "transactions.csv:11: unknown type 'bribe' (expected contribution | distribution | "
         "investment | proceeds | income | fee | expense | co_investment | grant | matching | "
         "hk_production_spend | write_off | equalisation_contribution | equalisation_distribution | "
-        "equalisation_interest_received | equalisation_interest_paid | portfolio_fee)",
+        "equalisation_interest_received | equalisation_interest_paid | portfolio_fee | carry)",
     ),
     (
         "upper-case type",
@@ -97,7 +97,7 @@ CASES = [
         "transactions.csv:11: unknown type 'Fee' (expected contribution | distribution | "
         "investment | proceeds | income | fee | expense | co_investment | grant | matching | "
         "hk_production_spend | write_off | equalisation_contribution | equalisation_distribution | "
-        "equalisation_interest_received | equalisation_interest_paid | portfolio_fee)",
+        "equalisation_interest_received | equalisation_interest_paid | portfolio_fee | carry)",
     ),
     (
         "missing investor",
