@@ -1,11 +1,12 @@
 -- fundbook snapshot schema: every figure of a close, one typed table per level, as metrics
 -- produce it (docs/architecture.md, "close"). A row is one key of the level at one close: the
 -- level's key columns, then its figures in name order (the order `Snapshot.level` returns).
--- Money is DECIMAL(38,2), ratios DOUBLE, counts BIGINT, dates DATE, flags BOOLEAN; an
--- undefined figure (an IRR without a sign change) is NULL. The tables are written once by their
--- close and hashed by it (`snapshot_*`: coverage `close` in fundbook/store/chain.py, whose KEYS
--- name each table's key). A figure added to a level is declared here; the close refuses a level
--- whose columns differ from its table.
+-- Money is DECIMAL(38,2), ratios DOUBLE, counts BIGINT, dates DATE, flags BOOLEAN, the rates
+-- of a fund's terms DECIMAL(18,8) as booked (fund_info); an undefined figure (an IRR without a
+-- sign change) is NULL. The tables are written once by their close and hashed by it
+-- (`snapshot_*`: coverage `close` in fundbook/store/chain.py, whose KEYS name each table's key).
+-- A figure added to a level is declared here; the close refuses a level whose columns differ
+-- from its table.
 
 CREATE TABLE IF NOT EXISTS snapshot_fund (
     close_id              INTEGER NOT NULL,
@@ -249,16 +250,31 @@ CREATE TABLE IF NOT EXISTS snapshot_flow (
     type                 VARCHAR
 );
 
+-- A fund's reference row and its partnership terms as terms.csv books them (null without
+-- terms): fractions DECIMAL(18,8) as booked (0.08 = 8 %), fee_tolerance money.
 CREATE TABLE IF NOT EXISTS snapshot_fund_info (
-    close_id               INTEGER NOT NULL,
-    fund_id                VARCHAR,
-    currency               VARCHAR,
-    investment_period_end  DATE,
-    kind                   VARCHAR,
-    manager                VARCHAR,
-    name                   VARCHAR,
-    programme_id           VARCHAR,
-    vintage                BIGINT
+    close_id                     INTEGER NOT NULL,
+    fund_id                      VARCHAR,
+    carry_pct                    DECIMAL(18,8),
+    catch_up_pct                 DECIMAL(18,8),
+    currency                     VARCHAR,
+    equalisation_rate            DECIMAL(18,8),
+    fee_basis_after              VARCHAR,
+    fee_basis_investment_period  VARCHAR,
+    fee_offset_pct               DECIMAL(18,8),
+    fee_rate_after               DECIMAL(18,8),
+    fee_rate_investment_period   DECIMAL(18,8),
+    fee_timing                   VARCHAR,
+    fee_tolerance                DECIMAL(38,2),
+    gp_investor_id               VARCHAR,
+    hurdle_rate                  DECIMAL(18,8),
+    investment_period_end        DATE,
+    kind                         VARCHAR,
+    manager                      VARCHAR,
+    name                         VARCHAR,
+    programme_id                 VARCHAR,
+    vintage                      BIGINT,
+    waterfall                    VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_investor_info (

@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from fundbook.close.periods import Period
-from fundbook.core.dtypes import MONEY
+from fundbook.core.dtypes import MONEY, RATE
 from fundbook.core.errors import FundbookError, NotFound
 from fundbook.metrics.statement import STATEMENT_LINES
 from fundbook.store import chain
@@ -35,6 +35,8 @@ def table_of(level: str) -> str:
 
 
 def _stored_dtype(dtype: pl.DataType) -> pl.DataType:
+    if dtype == RATE:  # a rate of the fund's terms, as booked (8 places): not money
+        return RATE
     if isinstance(dtype, pl.Decimal):
         return MONEY
     if dtype.is_float():
@@ -46,8 +48,8 @@ def _stored_dtype(dtype: pl.DataType) -> pl.DataType:
 
 def stored_form(df: pl.DataFrame, level: str) -> pl.DataFrame:
     """A level as its table holds it and `Snapshot.level` returns it: the key columns (text),
-    then the figures in name order (money Decimal(38,2), ratios Float64, counts Int64), rows in
-    key order, nulls first."""
+    then the figures in name order (money Decimal(38,2), ratios Float64, counts Int64, booked
+    rates Decimal(18,8)), rows in key order, nulls first."""
     keys = list(LEVEL_KEYS[level])
     missing = [k for k in keys if k not in df.columns]
     if missing:
@@ -62,6 +64,7 @@ def stored_form(df: pl.DataFrame, level: str) -> pl.DataFrame:
 # What each declared type of a snapshot column holds in polars (stored_form's dtypes).
 _POLARS_OF: dict[str, pl.DataType] = {
     "DECIMAL(38,2)": MONEY,
+    "DECIMAL(18,8)": RATE,
     "DOUBLE": pl.Float64(),
     "BIGINT": pl.Int64(),
     "DATE": pl.Date(),

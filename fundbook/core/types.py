@@ -117,7 +117,8 @@ NET_FLOW_SIGN = {
 GROSS_FLOW_SIGN = {"investment": -1, "proceeds": 1, "income": 1}
 REPORTING_CURRENCY = "HKD"
 # Levels of reference data (a snapshot's text levels, read from the booked rows by the close):
-# every figure is text (a year too), shown as its row holds it.
+# every figure (a year, a date, a fund's booked terms too) is explained as the text its row
+# holds.
 INFO_LEVELS = ("fund_info", "investor_info", "company_info")
 # Types whose rows may carry a service period (service_start, service_end: prepaid / accrued).
 SERVICE_PERIOD_TYPES = ("fee", "expense")

@@ -170,17 +170,20 @@ def irr_lines(ctx: Ctx, basis: str) -> pl.DataFrame:
 
 
 # The book's reference tables (frames), each figure's column in them (when named otherwise), in
-# the order a row's keys are looked up: a company, an investor, then the row's fund.
+# the order a row's keys are looked up: a company, an investor, then the row's fund and its
+# partnership terms (terms.csv: a fund without a row has none, its terms figures are null).
 _REFERENCE: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("companies", "company_id", {}),
     ("investors", "investor_id", {"investor_kind": "kind", "lp_fund_id": "fund_id"}),
     ("funds", "fund_id", {}),
+    ("terms", "fund_id", {}),
 )
 
 
 def text_lines(ctx: Ctx, figure: str, table: str = "", key: str = "") -> pl.DataFrame:
-    """A text, date or flag figure: its reference row in the book (the frames' companies,
-    investors or funds, by the row's key; a currency: its fund's), never the stored value."""
+    """A text, date or flag figure, or a booked term: its reference row in the book (the
+    frames' companies, investors, funds or terms, by the row's key; a currency: its fund's),
+    never the stored value."""
     keys = {k: ctx.row.get(k) for _, k, _ in _REFERENCE}
     if table and key:  # the row's own key names another column (a programme's funds)
         keys = {dict((t, k) for t, k, _ in _REFERENCE)[table]: ctx.row.get(key)}

@@ -31,7 +31,7 @@ class Figure:
     """A number shown in a report: its value, how to format it (kind) and where it comes from."""
 
     value: Number
-    kind: str = "money"  # money | millions | pct | ratio | multiple | count
+    kind: str = "money"  # money | millions | pct | rate | ratio | multiple | count
     source: Source | None = None
 
 
@@ -135,6 +135,7 @@ class EqualisationNote:
     rebalancing: tuple[Figure, Figure]  # the investor's other income / (expense), QTD and YTD
     recallable: Figure  # the investor's recallable distributions in the quarter (statement)
     fund_recallable: Figure  # the fund's recallable distributions in the quarter (statement)
+    rate: Figure  # the fund's equalisation rate as its terms book it (fund_info; None: no rate)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fundbook.report.context import CashFlowRow, EqualisationNote, StatementLine
+from fundbook.report.context import CashFlowRow, EqualisationNote, Figure, StatementLine
 
 # The ledger's equalisation types (docs/ledger-format.md), as the investor's flows list them.
 CATCH_UP = "equalisation_contribution"
@@ -15,12 +15,13 @@ EQUALISATION_TYPES = (CATCH_UP, RECALLABLE, INTEREST_IN, INTEREST_OUT)
 
 
 def equalisation_notes(
-    flows: list[CashFlowRow], statement: list[StatementLine]
+    flows: list[CashFlowRow], statement: list[StatementLine], rate: Figure
 ) -> list[EqualisationNote]:
     """One note per later closing with equalisation rows of this investor in the quarter
-    (its rows are dated on the closing), holding those rows and the statement's own figures
-    (commitment, the re-balancing in other income / (expense), recallable distributions):
-    nothing is added up or recomputed here."""
+    (its rows are dated on the closing), holding those rows, the statement's own figures
+    (commitment, the re-balancing in other income / (expense), recallable distributions) and
+    the fund's equalisation `rate` (its terms, fund_info): nothing is added up or recomputed
+    here."""
     lines = {line.key: line for line in statement}
     closings: dict[date, list[CashFlowRow]] = {}
     for row in flows:
@@ -39,6 +40,7 @@ def equalisation_notes(
             rebalancing=(other[0], other[1]),
             recallable=lines["recallable_distributions"].investor[0],
             fund_recallable=lines["recallable_distributions"].fund[0],
+            rate=rate,
         )
         for day, found in sorted(closings.items())
     ]

@@ -57,6 +57,18 @@ def pct(value: Any, places: int = 1) -> str:
     return _signed(f"{float(value) * 100:,.{places}f}%")
 
 
+def rate(value: Any) -> str:
+    """A yearly rate of the fund's terms, as booked, in percent with two places or more (none
+    dropped): Decimal("0.08") -> "8.00 %", Decimal("0.07125") -> "7.125 %"."""
+    value = _raw(value)
+    if _undefined(value):
+        return DASH
+    percent = Decimal(str(value)) * 100
+    exponent = percent.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    return f"{percent:,.{places}f} %"
+
+
 def points(value: Any, places: int = 1) -> str:
     """A change of a rate in percentage points: 0.012 -> "+1.2 pp"."""
     value = _raw(value)
@@ -123,6 +135,7 @@ FORMATTERS = {
     "millions": millions,
     "mn": table_millions,
     "pct": pct,
+    "rate": rate,
     "ratio": pct,
     "pp": points,
     "multiple": multiple,

@@ -312,6 +312,8 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     info = report_cover(source)
     statement = statement_lines(source, fund_id, investor_id)
     flows = flow_rows(source, fund_id, investor_id)
+    terms = next(iter(source.find("fund_info", fund_id=fund_id)), {})
+    rate = figure(terms, "equalisation_rate", "rate", "fund_info", fkeys)
     return LpContext(
         close=info,
         fund=Party(fund_id, name_of(names, fund_id), str(fund_entity.get("kind") or ""), currency),
@@ -331,5 +333,5 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
         fees=statement_lines(source, fund_id, investor_id, FEE_LINES),
         share_of_fund=figure(inv, "commitment_share", "pct", "investor", ikeys),
         expense_categories=category_rows(source, fund_id),
-        equalisation=equalisation_notes(flows, statement),
+        equalisation=equalisation_notes(flows, statement, rate),
     )

@@ -117,6 +117,7 @@ def test_a_closed_quarter_is_its_last_months_close(closed: Path) -> None:
         (["--fund", "itif", "--quarter", "2026Q1"], "contributions", "term"),
         (["--basis", "QTD", "--fund", "itif", "--investor", "gov-hksar"], "ending_nav", "term"),
         (["--level", "fund_info", "--fund", "sf-semis"], "currency", "shown"),
+        (["--level", "fund_info", "--fund", "sf-digital"], "equalisation_rate", "shown"),
         (["--fund", "itif", "--investor", "gov-hksar"], "net_irr", "flow"),
         (["--fund", "itif", "--investor", "gov-hksar"], "pic_multiple", "numerator"),
         (["--fund", "itif"], "meets_target", "constant"),

@@ -15,6 +15,22 @@ from fundbook.report.lp import lp_pairs
 from fundbook.report.names import lp_stem
 from fundbook.report.render import board_report, load, lp_reports
 
+# Words of fundbook's inside that an LP or a board member reading a report has no use for.
+JARGON = ("snapshot", "fundbook audit", "docs/methods.md", "booked rows")
+METHODS_NOTE = (
+    "The figures are those of the locked close of the quarter, identified by its close hash "
+    "above; the fund's administrator and its auditor can reproduce every figure from the fund's "
+    "ledger.",
+    '<a href="methods.md">Methods</a>',
+)
+
+
+def reader_words(html: str) -> list[str]:
+    """What is wrong with a closed report's wording: jargon it holds, methods lines it lacks."""
+    lower = html.lower()
+    jargon = [f"holds {word!r}" for word in JARGON if word in lower]
+    return jargon + [f"lacks {line!r}" for line in METHODS_NOTE if line not in html]
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
@@ -41,6 +57,7 @@ def test_every_demo_lp_report_holds_only_its_own_investor(demo, tmp_path: Path):
             investor_id=investor_id,
         )
         assert alone.html[0].read_bytes() == html.read_bytes(), html.name
+        assert reader_words(html.read_text(encoding="utf-8")) == [], html.name
 
 
 def test_every_demo_board_figure_equals_the_metrics_figure(demo, tmp_path: Path):
@@ -49,6 +66,7 @@ def test_every_demo_board_figure_equals_the_metrics_figure(demo, tmp_path: Path)
     checked = check_board_figures(db, ctx, demo.period_end)
     assert set(checked) >= {"fund", "theme", "theme_look_through", "programme", "compliance"}
     html = board_report(demo, tmp_path).html[0].read_text(encoding="utf-8")
+    assert reader_words(html) == []
     for fig in shown_figures(ctx):
         assert shown(fig) in html, fig
     # sf-semis is in USD: the programme's paid-in at historical rates and its FX translation

@@ -63,6 +63,10 @@ def test_the_admitted_partner_sees_its_catch_up_interest_and_the_rebalancing(dem
     )
     [note] = ctx.equalisation
     assert note.closing == CLOSING and note.admitted
+    # the rate as the fund's terms book it (ledgers/itif-demo/terms.csv: 0.08), from fund_info
+    assert note.rate.value == D("0.08000000") and note.rate.kind == "rate"
+    assert (note.rate.source.level, note.rate.source.field) == ("fund_info", "equalisation_rate")
+    assert note.rate.value == demo.find("fund_info", fund_id=FUND)[0]["equalisation_rate"]
     assert [r.amount for r in note.catch_up] == [catch_up.amount]
     assert note.distributions == [] and note.interest_received == []
     assert note.recallable.value == D("0.00")
@@ -81,7 +85,8 @@ def test_the_admitted_partner_sees_its_catch_up_interest_and_the_rebalancing(dem
         "Note: the later closing of 2026-08-14 and its equalisation",
         "Equalisation catch-up contribution</strong> of 19,645,833.33",
         "Equalisation interest</strong> of 372,621.00 paid by you",
-        "the close's snapshot does not store the rate",
+        "at the fund's equalisation rate of 8.00 % a year, simple, actual/365, as set in its "
+        "partnership agreement. The fund passed it on",
         "it is in neither Interest and dividend income nor Other income / (expense)",
         "(666,371.09) in the quarter column",
         "its Other income / (expense), 0.00, re-balances only what was earned before 1 January",
@@ -106,9 +111,24 @@ def test_an_earlier_partner_sees_its_recallable_distribution_and_interest(demo, 
         "Plus recallable distributions this quarter: 5,125,000.00; the fund's: 19,645,833.33",
         "Equalisation interest</strong> of 97,205.48 paid to you",
         "173,835.93 in the quarter column",
+        "equalisation interest on it, at the fund's equalisation rate of 8.00 % a year, simple, "
+        "actual/365, as set in its partnership agreement.</li>",
     ):
         assert text in html, text
     assert "Sha Tin" not in html and ADMITTED not in html
+
+
+def test_a_fund_whose_terms_give_no_rate_says_so(demo, tmp_path):
+    info = demo.snapshot.levels["fund_info"].with_columns(
+        pl.lit(None, pl.Decimal(18, 8)).alias("equalisation_rate")
+    )
+    snapshot = Snapshot(
+        demo.snapshot.close, {**demo.snapshot.levels, "fund_info": info}, demo.snapshot.statements
+    )
+    html = _html(ReportSource(snapshot, demo.closed), tmp_path, FUND, ADMITTED)
+    no_rate = "the fund's equalisation rate (simple, actual/365; the fund's terms on record give"
+    assert f"from each earlier call to the closing, at {no_rate} no rate). The fund" in html
+    assert "8.00 %" not in html
 
 
 def test_every_sf_digital_partner_flows_add_up_to_its_statement(demo):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
 from fundbook.report.context import Figure
-from fundbook.report.formatting import figure, millions, money, multiple, pct
+from fundbook.report.formatting import figure, millions, money, multiple, pct, rate
 
 
 def test_money_has_separators_two_places_and_parentheses():
@@ -26,12 +26,21 @@ def test_ratios_percentages_multiples_and_undefined():
     assert millions(Decimal("1234567890")) == "1,234.6m"
 
 
+def test_a_rate_of_the_terms_shows_every_booked_place():
+    assert rate(Decimal("0.08000000")) == "8.00 %"
+    assert rate(Decimal("0.07125")) == "7.125 %"
+    assert rate(Decimal("0.1")) == "10.00 %"
+    assert rate(Decimal("1")) == "100.00 %"
+    assert rate(None) == "—"
+
+
 def test_figure_formats_by_kind():
     assert figure(Figure(Decimal("10"), "money")) == "10.00"
     assert figure(Figure(0.5, "pct")) == "50.0%"
     assert figure(Figure(2.0, "multiple")) == "2.00x"
     assert figure(Figure(None, "multiple")) == "—"
     assert figure(Figure(12, "count")) == "12"
+    assert figure(Figure(Decimal("0.06500000"), "rate")) == "6.50 %"
 
 
 def test_bar_chart_escapes_labels_and_is_well_formed():

@@ -74,6 +74,23 @@ def test_draft_is_marked_on_every_page(tmp_path, tiny_source):
     assert all("DRAFT" in page for page in pages)
 
 
+def test_a_draft_says_so_in_its_methods_note_and_neither_report_says_snapshot(
+    tmp_path, tiny_source
+):
+    draft = "The figures are a DRAFT: the quarter is not closed, and they may change until its"
+    for closed in (True, False):
+        out = tmp_path / str(closed)
+        for result in (
+            lp_reports(tiny_source(closed), out),
+            board_report(tiny_source(closed), out),
+        ):
+            html = result.html[0].read_text(encoding="utf-8")
+            assert (draft in html) is not closed
+            assert ("the locked close of the quarter" in html) is closed
+            assert "snapshot" not in html.lower()
+            assert '<a href="methods.md">Methods</a>' in html
+
+
 def test_lp_report_holds_no_other_investor(tmp_path, tiny_source):
     result = lp_reports(tiny_source(), tmp_path, investor_id="lp-a", xlsx=True)
     html = result.html[0].read_text(encoding="utf-8")
