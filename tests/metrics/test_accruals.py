@@ -163,7 +163,7 @@ START = date(2026, 1, 1)
 periods = st.tuples(st.integers(0, 700), st.integers(0, 400), st.integers(-120, 500))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(1, 10**10), periods), min_size=1, max_size=6),
 )

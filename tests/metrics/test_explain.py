@@ -71,7 +71,7 @@ def test_unknown_figure_and_level_name_the_choices(demo_frames: Frames) -> None:
         m.explain(demo_frames, stored, DEMO_AS_OF, "fonds", row, "nav")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(books())
 def test_every_figure_of_any_generated_book_adds_up(book: Frames) -> None:
     """USD sub-funds held by capital account, exits, grants, books without commitments."""
