@@ -10,31 +10,14 @@ import polars as pl
 from fundbook.close.periods import BadPeriod, Period
 from fundbook.core.errors import NotFound
 from fundbook.core.table import Rows, frame_rows
-from fundbook.metrics.fee_book import CHECK_COLUMNS, TOTAL_COLUMNS, fee_check
+from fundbook.metrics.fee_book import CHECK_COLUMNS, TOLERANCE, TOTAL_COLUMNS, fee_check
 from fundbook.metrics.protocol import BookFrames
 from fundbook.store.db import scalar, sql
 from fundbook.store.frames import load_frames
 
 # The columns of `fundbook fees` (docs/methods.md, *fundbook fees*: a public contract). `line`
 # is `partner` or `fund` (the fund's total); a partner line has no tolerance.
-FEES_COLUMNS = (
-    "line",
-    "fund_id",
-    "quarter",
-    "investor_id",
-    "pays_fee",
-    "fee_gross",
-    "fee_discount",
-    "fee_offset",
-    "fee_catch_up",
-    "fee_net",
-    "booked_own",
-    "booked_fund_share",
-    "booked",
-    "difference",
-    "fee_tolerance",
-    "within_tolerance",
-)
+FEES_COLUMNS = ("line", *CHECK_COLUMNS, *TOLERANCE)
 
 
 def quarter_bounds(quarter: str) -> tuple[str, dt.date]:

@@ -13,28 +13,10 @@ from fundbook.metrics.state import book_state
 
 # The computed figures of a partner-quarter that the check shows, as fees.fee_schedule names them.
 COMPUTED = ("fee_gross", "fee_discount", "fee_offset", "fee_catch_up", "fee_net")
-CHECK_COLUMNS = (
-    "fund_id",
-    "quarter",
-    "investor_id",
-    "pays_fee",
-    *COMPUTED,
-    "booked_own",
-    "booked_fund_share",
-    "booked",
-    "difference",
-)
-TOTAL_COLUMNS = (
-    "fund_id",
-    "quarter",
-    *COMPUTED,
-    "booked_own",
-    "booked_fund_share",
-    "booked",
-    "difference",
-    "fee_tolerance",
-    "within_tolerance",
-)
+BOOKED = ("booked_own", "booked_fund_share", "booked", "difference")
+TOLERANCE = ("fee_tolerance", "within_tolerance")
+CHECK_COLUMNS = ("fund_id", "quarter", "investor_id", "pays_fee", *COMPUTED, *BOOKED)
+TOTAL_COLUMNS = ("fund_id", "quarter", *COMPUTED, *BOOKED, *TOLERANCE)
 
 
 def book_fee_schedule(frames: BookFrames, through: date) -> fees.FeeSchedule:

@@ -27,7 +27,8 @@ from fundbook.metrics.protocol import BookFrames
 # The rows that move a fund's net investment in a held fund, and their sign.
 TRANSLATED = {"investment": 1, "proceeds": -1}
 _KEYS = ["fund_id", "holding_id"]
-TERM_COLUMNS = (
+# A translated row as `translated_rows` and `translation_terms` list it.
+_ROW = (
     *_KEYS,
     "date",
     "type",
@@ -37,9 +38,8 @@ TERM_COLUMNS = (
     "amount",
     "held_ccy",
     "holder_ccy",
-    "num",
-    "den",
 )
+TERM_COLUMNS = (*_ROW, "num", "den")
 
 
 @per_frames
@@ -61,19 +61,9 @@ def translated_rows(frames: BookFrames) -> pl.DataFrame:
     )
     rows = rate_then(frames, rows, "held_ccy", "held_then")
     rows = rate_then(frames, rows, "holder_ccy", "holder_then")
-    return rows.select(
-        *_KEYS,
-        "date",
-        "type",
-        "txn_id",
-        "source_file",
-        "source_line",
-        "amount",
-        "held_ccy",
-        "holder_ccy",
-        "held_then",
-        "holder_then",
-    ).sort(*_KEYS, "date", "source_file", "source_line")
+    return rows.select(*_ROW, "held_then", "holder_then").sort(
+        *_KEYS, "date", "source_file", "source_line"
+    )
 
 
 def rate_then(frames: BookFrames, rows: pl.DataFrame, currency: str, out: str) -> pl.DataFrame:
