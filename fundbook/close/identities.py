@@ -13,7 +13,7 @@ from fundbook.core.dtypes import MONEY
 from fundbook.metrics.gl_chart import CAPITAL_PREFIX, FX_ADJUSTMENT
 from fundbook.metrics.money import CENTS, cents, convert, divide_half_even, from_cents, zero
 from fundbook.metrics.state import exact_account, partnership_weights
-from fundbook.metrics.statement import ROLL_FORWARD
+from fundbook.metrics.statement import MAY_BE_NULL, ROLL_FORWARD
 from fundbook.store.db import frame, sql
 
 ZERO = pl.lit(0, MONEY)
@@ -35,11 +35,13 @@ def statement_roll_forward(statements: pl.DataFrame) -> list[str]:
     ]
     if missing:
         return [f"capital account statement lacks lines: {', '.join(missing)}"]
-    nulls = statements.filter(pl.any_horizontal(pl.col(_present_lines(statements)).is_null()))
+    defined = [c for c in _present_lines(statements) if c not in MAY_BE_NULL]
+    nulls = statements.filter(pl.any_horizontal(pl.col(defined).is_null()))
     problems = [f"{_who(r)}: a statement line is undefined" for r in nulls.iter_rows(named=True)]
     rolled = pl.col("beginning_nav")
-    for name, sign in ROLL_FORWARD:
-        rolled = rolled + pl.col(name) if sign > 0 else rolled - pl.col(name)
+    for name, sign in ROLL_FORWARD:  # a line not modelled (null) moves nothing
+        line = pl.col(name).fill_null(0) if name in MAY_BE_NULL else pl.col(name)
+        rolled = rolled + line if sign > 0 else rolled - line
     broken = statements.with_columns(rolled.alias("_rolled")).filter(
         pl.col("_rolled") != pl.col("ending_nav")
     )

@@ -58,9 +58,11 @@ EQUALISATION_TYPES = (
     "equalisation_interest_received",
     "equalisation_interest_paid",
 )
-NEEDS_INVESTOR = frozenset({"contribution", "distribution", "co_investment", *EQUALISATION_TYPES})
+NEEDS_INVESTOR = frozenset(
+    {"contribution", "distribution", "co_investment", "carry", *EQUALISATION_TYPES}
+)
 # Types that never name a holding.
-NO_HOLDING = frozenset({*EQUALISATION_TYPES, "carry"})
+NO_HOLDING = frozenset(EQUALISATION_TYPES)
 # Types that never name an investor: a portfolio fee is paid by a holding to the GP.
 NO_INVESTOR = frozenset({"portfolio_fee"})
 NEEDS_HOLDING = frozenset(
@@ -97,7 +99,7 @@ CASH_SIGN = {
     # transaction, monitoring and directors' fees paid by a holding to the GP, not to the fund:
     # a memorandum, read only by the fee offsets (metrics/fees.py)
     "portfolio_fee": 0,
-    "carry": -1,  # carried interest paid to the GP (refused at import until allocated: checks.py)
+    "carry": -1,  # carried interest paid to the GP out of the named partner's distributions
 }
 # The signs of the flows behind returns. Net (an investor's view: net IRR, TVPI/DPI/RVPI):
 # money paid in negative, money paid out positive. Gross (the fund's view of a holding: gross

@@ -309,42 +309,84 @@ def terms_errors(b: Frames) -> list[LedgerError]:
 
 
 def carry_errors(b: Frames) -> list[LedgerError]:
-    """A `carry` row (carried interest paid to the GP) is paid by a fund with carry terms to
-    their `gp_investor_id` (investor_id empty or that partner); and, until the close allocates
-    it to the partners' capital accounts by the waterfall, it is refused (issue 12)."""
+    """A `carry` row (carried interest paid to the GP out of a partner's distributions) is
+    paid by a fund with carry terms, names the partner that bears it (a partner of the fund,
+    not the GP's commitment nor a carry_exempt side letter), and, when it names a holding
+    (the deal of an American waterfall), one the fund invested in."""
     carry = b["transactions"].filter(pl.col("type") == "carry")
     if carry.is_empty():
         return []
     terms = b["terms"].filter(pl.col("carry_pct").is_not_null())
-    rows = carry.join(
-        terms.select("fund_id", "gp_investor_id", pl.lit(True).alias("_terms")),
-        on="fund_id",
-        how="left",
-        maintain_order="left",
+    exempt = b["investor_terms"].filter(pl.col("carry_exempt").fill_null(False))
+    partners = b["commitments"].select("fund_id", "investor_id").unique()
+    deals = (
+        b["transactions"]
+        .filter(pl.col("type") == "investment")
+        .select("fund_id", "holding_id", pl.lit(True).alias("_deal"))
+        .unique()
+    )
+    rows = (
+        carry.join(
+            terms.select("fund_id", "gp_investor_id", pl.lit(True).alias("_terms")),
+            on="fund_id",
+            how="left",
+            maintain_order="left",
+        )
+        .join(
+            partners.with_columns(pl.lit(True).alias("_partner")),
+            on=["fund_id", "investor_id"],
+            how="left",
+            maintain_order="left",
+        )
+        .join(
+            exempt.select("fund_id", "investor_id", pl.lit(True).alias("_exempt")),
+            on=["fund_id", "investor_id"],
+            how="left",
+            maintain_order="left",
+        )
+        .join(deals, on=["fund_id", "holding_id"], how="left", maintain_order="left")
     )
     errs = _errors(
         rows,
         pl.col("_terms").is_null(),
         pl.format("no carry terms for fund {} (carry_pct in terms.csv)", pl.col("fund_id")),
     )
+    has_terms = pl.col("_terms").fill_null(False) & pl.col("investor_id").is_not_null()
     errs += _errors(
         rows,
-        pl.col("_terms")
-        & pl.col("investor_id").is_not_null()
-        & (pl.col("investor_id") != pl.col("gp_investor_id").fill_null("")),
+        has_terms & pl.col("_partner").is_null(),
         pl.format(
-            "a carry is paid to the fund's GP: investor_id must be empty or {} (gp_investor_id "
-            "in terms.csv), not {}",
-            pl.col("gp_investor_id").fill_null("(none set)"),
+            "{} is not a partner of {}: a carry row names the partner whose distributions it "
+            "comes out of (a commitment in commitments.csv)",
             pl.col("investor_id"),
+            pl.col("fund_id"),
+        ),
+    )
+    errs += _errors(
+        rows,
+        has_terms & (pl.col("investor_id") == pl.col("gp_investor_id").fill_null("")),
+        pl.format(
+            "{} is the GP's own commitment (gp_investor_id in terms.csv): it bears no carry; "
+            "name the partner whose distributions the carry comes out of",
+            pl.col("investor_id"),
+        ),
+    )
+    errs += _errors(
+        rows,
+        has_terms & pl.col("_exempt").is_not_null(),
+        pl.format(
+            "{} is carry_exempt in {} (investor_terms.csv): it bears no carry",
+            pl.col("investor_id"),
+            pl.col("fund_id"),
         ),
     )
     return errs + _errors(
         rows,
-        pl.lit(True),
-        pl.lit(
-            "carry rows are not supported yet: the close does not allocate carried interest "
-            "paid to the partners' capital accounts (issue 12); remove the row"
+        pl.col("holding_id").is_not_null() & pl.col("_deal").is_null(),
+        pl.format(
+            "{} never invested in {}: a carry row's holding_id is the deal it was earned on",
+            pl.col("fund_id"),
+            pl.col("holding_id"),
         ),
     )
 

@@ -75,7 +75,8 @@ def allocate_common(accounts: pl.DataFrame, lines: pl.DataFrame, prefix: str) ->
 
 def with_own_items(accounts: pl.DataFrame) -> pl.DataFrame:
     """`alloc_<line>` = the common allocation plus the partner's own items; `pnl_share` and
-    the capital account (`nav`: contributions - distributions + pnl_share)."""
+    the capital account (`nav`: contributions - distributions - the carry paid out of its
+    distributions + pnl_share), before accrued carry (carry_state.with_carry)."""
     out = accounts.with_columns(
         (pl.col(f"common_alloc_{line}") + pl.col(f"own_{line}")).alias(f"alloc_{line}")
         if line in OWN_LINES.values()
@@ -84,7 +85,12 @@ def with_own_items(accounts: pl.DataFrame) -> pl.DataFrame:
     )
     share = pl.sum_horizontal(pl.col(f"alloc_{line}") * s for line, s in PNL_LINES.items())
     return out.with_columns(share.cast(CENTS).alias("pnl_share")).with_columns(
-        (pl.col("contributions") - pl.col("distributions") + pl.col("pnl_share")).alias("nav")
+        (
+            pl.col("contributions")
+            - pl.col("distributions")
+            - pl.col("carry_paid")
+            + pl.col("pnl_share")
+        ).alias("nav")
     )
 
 

@@ -7,14 +7,11 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.errors import NotFound
-from fundbook.metrics.money import CENTS, allocate, from_cents
-from fundbook.metrics.positions import FLOW_TYPES
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
-from fundbook.metrics.waterfall import TIERS, Waterfall, waterfall
+from fundbook.metrics.waterfall import TIERS, Waterfall
 
 KEYS = ["fund_id", "investor_id"]
-NO_DEAL = "\x00"  # the allocation key of a partner's NAV outside its fund's holdings (sorts first)
 # The tiers in the table: return of capital and preferred return go to the partner whole; the
 # catch-up and the split have a GP part.
 _GP_PART = ("catch_up", "split")
@@ -32,6 +29,7 @@ MONEY_COLUMNS = (
     "nav",
     *_tier_columns(""),
     "carry_paid",
+    "carry_booked",
     *_tier_columns("liquidation_"),
     "carry_on_liquidation",
     "whole_fund_carry",
@@ -52,71 +50,15 @@ def fund_carry_terms(frames: BookFrames, fund_id: str) -> dict[str, object]:
     return terms.row(0, named=True)
 
 
-def partner_flows(frames: BookFrames, fund_id: str, as_of: date) -> pl.DataFrame:
-    """Each partner's contributions and distributions (equalisation catch-ups and their
-    recallable returns included, `positions.FLOW_TYPES`), dated on or before `as_of`, in the
-    fund's currency; `deal_id` is the row's holding_id (an American waterfall's deal)."""
-    kind = (
-        pl.when(pl.col("type").is_in(FLOW_TYPES["contributions"]))
-        .then(pl.lit("contribution"))
-        .otherwise(pl.lit("distribution"))
-    )
-    return frames.transactions.filter(
-        (pl.col("fund_id") == fund_id)
-        & (pl.col("date") <= as_of)
-        & pl.col("type").is_in([*FLOW_TYPES["contributions"], *FLOW_TYPES["distributions"]])
-    ).select(
-        *KEYS,
-        pl.col("holding_id").alias("deal_id"),
-        "date",
-        kind.alias("kind"),
-        pl.col("amount_fund").alias("amount"),
-    )
-
-
-def partner_navs(frames: BookFrames, fund_id: str, as_of: date, by_deal: bool) -> pl.DataFrame:
-    """Each partner's capital account at `as_of` (`state.book_state`); `by_deal`: split over
-    the fund's holdings by their fair values, the rest of the fund's NAV (cash, accruals) as no
-    deal, by largest remainder so that the deals add up to the capital account."""
-    state = book_state(frames, as_of)
-    accounts = state.accounts.filter(pl.col("fund_id") == fund_id).select(*KEYS, "nav")
-    if not by_deal:
-        return accounts.select(
-            *KEYS, pl.lit(None, pl.String).alias("deal_id"), from_cents(pl.col("nav"))
-        )
-    held = state.holdings.filter(pl.col("fund_id") == fund_id).select(
-        pl.col("holding_id").alias("deal_id"), pl.col("fair_value").fill_null(0).alias("weight")
-    )
-    rest = state.funds.filter(pl.col("fund_id") == fund_id).select(
-        pl.lit(NO_DEAL).alias("deal_id"),
-        (pl.col("nav").sum() - pl.lit(held["weight"].sum(), CENTS)).alias("weight"),
-    )
-    split = allocate(
-        accounts.join(pl.concat([held, rest]), how="cross"),
-        "nav",
-        "weight",
-        "investor_id",
-        "deal_id",
-        "deal_nav",
-    )
-    return split.select(
-        *KEYS,
-        pl.col("deal_id").replace(NO_DEAL, None),
-        from_cents(pl.col("deal_nav")).alias("nav"),
-    )
-
-
 def book_waterfall(frames: BookFrames, fund_id: str, as_of: date) -> Waterfall:
-    """`waterfall.waterfall` of one fund with carry terms, fed from the book at `as_of`."""
-    terms = fund_carry_terms(frames, fund_id)
-    american = terms["waterfall"] == "american"
-    return waterfall(
-        partner_flows(frames, fund_id, as_of),
-        partner_navs(frames, fund_id, as_of, by_deal=american),
-        frames.terms.filter(pl.col("fund_id") == fund_id),
-        frames.investor_terms,
-        as_of,
-    )
+    """The waterfall of one fund with carry terms at `as_of`: the one the book state runs
+    (`state.book_state`, `carry_state.book_carry`), narrowed to the fund."""
+    fund_carry_terms(frames, fund_id)
+    result = book_state(frames, as_of).carry
+    if result is None:  # fund_carry_terms found carry terms: never
+        raise NotFound(f"no carry terms for fund {fund_id} (carry_pct in terms.csv)")
+    mine = pl.col("fund_id") == fund_id
+    return Waterfall(result.carry.filter(mine), result.tiers.filter(mine))
 
 
 def waterfall_table(frames: BookFrames, fund_id: str, as_of: date) -> pl.DataFrame:

@@ -12,13 +12,13 @@ from fundbook.core.errors import NotFound
 from fundbook.core.types import INFO_LEVELS
 from fundbook.metrics import (
     explain_accruals,
+    explain_carry,
     explain_holding,
     explain_ledger,
     explain_statement,
     explain_theme,
 )
 from fundbook.metrics import explain_board as board
-from fundbook.metrics import explain_book as book
 from fundbook.metrics import explain_levels as other
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx, Stored
@@ -38,8 +38,8 @@ Recipe = Callable[[Ctx, str], pl.DataFrame]
 # Every level of a snapshot (and `statement`, the capital account statements; `ledger`, the
 # general ledger's balances) and its recipe.
 RECIPES: dict[str, Recipe] = {
-    "fund": board.fund_lines,
-    "investor": book.investor_lines,
+    "fund": explain_carry.fund_lines,
+    "investor": explain_carry.investor_lines,
     "holding": explain_holding.holding_lines,
     "holding_look_through": board.look_through_lines,
     "theme": explain_theme.theme_lines,

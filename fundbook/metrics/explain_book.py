@@ -257,8 +257,8 @@ def investor_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.txn_lines(mine, ROWS[figure])
     if figure == "unfunded":
         return ln.concat([ln.commitment_lines(ctx.commitments()), ln.txn_lines(mine, _UNFUNDED)])
-    if figure == "nav":
-        return _capital_account(ctx, mine)
+    if figure in ("nav", "nav_before_carry"):
+        return capital_account(ctx, mine, figure == "nav_before_carry")
     if figure == "net_irr":
         return irr_lines(ctx, "net")
     if figure == "commitment_share":
@@ -275,8 +275,10 @@ _ALLOCATED = tuple(
 )
 
 
-def _capital_account(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
-    """Its contributions less distributions, plus its allocated P&L lines (the ITD statement)."""
+def capital_account(ctx: Ctx, mine: pl.DataFrame, before_carry: bool = False) -> pl.DataFrame:
+    """Its contributions less distributions, plus its allocated P&L lines, less the carry
+    paid and accrued (the ITD statement; a line not modelled, null, is left out;
+    `before_carry`: not the accrued carry)."""
     itd = ctx.stored.statements.filter(
         (pl.col("basis") == "ITD")
         & (pl.col("fund_id") == ctx.row["fund_id"])
@@ -294,6 +296,8 @@ def _capital_account(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
         rows,
     ]
     for name, sign in _ALLOCATED:
+        if line[name] is None or (before_carry and name == "carry_accrued_change"):
+            continue
         label = f"allocated {name} since inception" + (" (subtracted)" if sign < 0 else "")
         parts.append(ln.value_line(label, line[name] * sign, source=where))
     return ln.concat(parts)

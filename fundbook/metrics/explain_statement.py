@@ -11,7 +11,8 @@ from fundbook.metrics.explain_accruals import statement_accrual_lines
 from fundbook.metrics.explain_book import Ctx
 from fundbook.metrics.explain_pnl import ALLOCATED as _ALLOCATED
 from fundbook.metrics.explain_pnl import allocated_lines
-from fundbook.metrics.statement import NOT_IN_BOOK, ROLL_FORWARD
+from fundbook.metrics.explain_carry import investor_carry_lines, not_modelled
+from fundbook.metrics.statement import CARRY_LINES, MAY_BE_NULL, NOT_IN_BOOK, ROLL_FORWARD
 
 # Lines that are rows of the period (fund rows: also the fund's fees, expenses and income);
 # the equalisation rows of a later closing are contributions and (recallable) distributions.
@@ -52,6 +53,12 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         )
         signs = {} if figure == "commitment" else _UNFUNDED
         return ln.concat([ln.commitment_lines(ctx.commitments()), ln.txn_lines(before, signs)])
+    if figure in CARRY_LINES and row[figure] is None:
+        return not_modelled(ctx, figure)
+    if figure == "carry_paid":
+        return ln.txn_lines(period, {"carry": 1})
+    if figure == "carry_accrued_balance" and not fund_row:
+        return investor_carry_lines(ctx, "accrued_carry", txns, end)
     if figure in NOT_IN_BOOK:
         return ln.value_line(f"{figure}: not kept in the book", Decimal(0), "shown")
     if figure == "ending_nav":
@@ -68,8 +75,13 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
 def _roll_forward(ctx: Ctx, base: str, sign: int) -> pl.DataFrame:
     """ending = beginning + the signed lines of the period (or beginning = ending - them)."""
     parts = [ctx.figure(base)]
-    parts += [ctx.figure(line, sign=s * sign) for line, s in ROLL_FORWARD]
+    parts += [ctx.figure(line, sign=s * sign) for line, s in _rolled(ctx)]
     return ln.concat(parts)
+
+
+def _rolled(ctx: Ctx) -> list[tuple[str, int]]:
+    """The roll-forward's lines of the row, but those not modelled (null: no terms)."""
+    return [(n, s) for n, s in ROLL_FORWARD if not (n in MAY_BE_NULL and ctx.row[n] is None)]
 
 
 def _from_roll_forward(ctx: Ctx, figure: str) -> pl.DataFrame:
@@ -78,7 +90,7 @@ def _from_roll_forward(ctx: Ctx, figure: str) -> pl.DataFrame:
     reallocation of the P&L earned before the period; a fund without investors, its gains
     from its holdings; the roll-forward adds up to the cent, so the other lines give them.)"""
     parts = [ctx.figure("ending_nav"), ctx.figure("beginning_nav", sign=-1)]
-    parts += [ctx.figure(line, sign=-s) for line, s in ROLL_FORWARD if line != figure]
+    parts += [ctx.figure(line, sign=-s) for line, s in _rolled(ctx) if line != figure]
     return ln.concat(parts)
 
 

@@ -6,12 +6,16 @@ from datetime import date
 
 import polars as pl
 
+from fundbook.metrics.carry_state import CARRY_FIGURES as _STATE_CARRY
 from fundbook.metrics.money import CENTS, as_money, cents, ratio, zero
 from fundbook.metrics.positions import BookState
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.returns import irr_inputs
 from fundbook.metrics.state import book_state
 
+# Carried interest beside `nav` (net of accrued carry) in a fund with carry terms; null in a
+# fund without (never a made-up 0.00): carry_state.with_carry.
+CARRY_FIGURES = (*_STATE_CARRY, "carry_paid")
 FUND_FIGURES = (
     "committed",
     "government_committed",
@@ -25,6 +29,7 @@ FUND_FIGURES = (
     "unfunded",
     "distributed",
     "nav",
+    *CARRY_FIGURES,
     "net_irr",
     "tvpi",
     "dpi",
@@ -53,6 +58,7 @@ INVESTOR_FIGURES = (
     "unfunded",
     "distributed",
     "nav",
+    *CARRY_FIGURES,
     "net_irr",
     "tvpi",
     "dpi",
@@ -125,12 +131,13 @@ def fund_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         .join(state.funds.drop("currency"), on="fund_id", how="left")
         .join(_capital_by_kind(frames, state), on="fund_id", how="left")
     )
-    money_cols = [c for c, dt in base.schema.items() if dt == CENTS]
+    money_cols = [c for c, dt in base.schema.items() if dt == CENTS and c not in CARRY_FIGURES]
     base = base.with_columns(pl.col(money_cols).fill_null(zero()))
     net = irr_by_group(irr_inputs(txns, "net", "fund", base, as_of), ["fund_id"], "net_irr")
     gross = irr_by_group(irr_inputs(txns, "gross", "fund", base, as_of), ["fund_id"], "gross_irr")
     out = base.join(net, on="fund_id", how="left").join(gross, on="fund_id", how="left")
     out = out.with_columns(
+        _carry_paid(),
         pl.col("contributions").alias("paid_in"),
         pl.col("distributions").alias("distributed"),
         _unfunded(),
@@ -144,6 +151,11 @@ def fund_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         ).alias("gross_moic"),
     )
     return as_money(out.select("fund_id", "name", "kind", "currency", *FUND_FIGURES))
+
+
+def _carry_paid() -> pl.Expr:
+    """The carry paid (the `carry` rows) where the fund has carry terms; else null."""
+    return pl.when(pl.col("has_carry")).then(pl.col("carry_paid")).alias("carry_paid")
 
 
 def _unfunded() -> pl.Expr:
@@ -181,6 +193,7 @@ def investor_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         pl.col("contributions").alias("paid_in"),
         pl.col("distributions").alias("distributed"),
         _unfunded(),
+        _carry_paid(),
         *_multiples("contributions", "distributions", "nav"),
     )
     cols = ["fund_id", "investor_id", "investor_kind", "currency", *INVESTOR_FIGURES]

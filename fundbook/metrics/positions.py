@@ -19,6 +19,7 @@ from fundbook.metrics.quantities import (
     average_cost,
     quantity,
 )
+from fundbook.metrics.waterfall import Waterfall
 
 # Fund-level totals per transaction type (cents, positive); see FLOW_TYPES.
 FLOW_COLUMNS = {
@@ -33,6 +34,7 @@ FLOW_COLUMNS = {
     "equalisation_distribution": "recallable",
     "equalisation_interest_received": "interest_received",
     "equalisation_interest_paid": "interest_paid",
+    "carry": "carry_paid",
 }
 # Equalisation rows that are also capital flows (R7): a catch-up is a contribution, an
 # equalisation distribution a (recallable) distribution.
@@ -60,6 +62,8 @@ class BookState:
     accounts: per (fund_id, investor_id) committed, contributions, distributions, weight,
       pnl_share, nav (the capital account).
     fx: currency -> hkd_per_unit at the date (HKD = 1).
+    carry: the waterfall of the funds with carry terms at the date (None without any);
+      funds and accounts then hold `nav` net of accrued carry (carry_state.with_carry).
     """
 
     at: date
@@ -67,6 +71,7 @@ class BookState:
     funds: pl.DataFrame
     accounts: pl.DataFrame
     fx: pl.DataFrame
+    carry: Waterfall | None = None
 
 
 def fx_at(frames: BookFrames, at: date) -> pl.DataFrame:

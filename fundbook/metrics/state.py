@@ -17,6 +17,7 @@ from fundbook.metrics.allocation import (
     own_items,
     with_common_lines,
 )
+from fundbook.metrics.carry_state import book_carry, with_carry
 from fundbook.metrics.fund_graph import fund_levels
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import (
@@ -38,6 +39,7 @@ from fundbook.metrics.positions import (
 )
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.translation import fx_translation
+from fundbook.metrics.waterfall import Waterfall
 
 
 @per_frames
@@ -67,11 +69,30 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     for _ in range(fund_levels(links)):
         holdings = _value_holdings(base, sub_navs)
         funds = _fund_navs(fund_totals, holdings)
-        sub_navs = _sub_fund_values(links, _allocate_pnl(frames, accounts_base, funds, at))
+        accounts, _, _ = _accounts(frames, accounts_base, holdings, funds, at)
+        sub_navs = _sub_fund_values(links, accounts)
     holdings = _value_holdings(base, sub_navs)
     funds = _fund_navs(fund_totals, holdings)
+    accounts, funds, carry = _accounts(frames, accounts_base, holdings, funds, at)
+    return BookState(
+        at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx, carry=carry
+    )
+
+
+def _accounts(
+    frames: BookFrames,
+    accounts_base: pl.DataFrame,
+    holdings: pl.DataFrame,
+    funds: pl.DataFrame,
+    at: date,
+) -> tuple[pl.DataFrame, pl.DataFrame, Waterfall | None]:
+    """The capital accounts (`_allocate_pnl`), then carried interest: the waterfall of the
+    funds with carry terms on them (`carry_state.book_carry`), and the accounts' and funds'
+    `nav` net of accrued carry (`carry_state.with_carry`)."""
     accounts = _allocate_pnl(frames, accounts_base, funds, at)
-    return BookState(at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx)
+    carry = book_carry(frames, at, accounts, holdings, funds)
+    accounts, funds = with_carry(frames, accounts, funds, carry)
+    return accounts, funds, carry
 
 
 _FLOW_KEYS = ["fund_id", "investor_id", "type"]
@@ -291,7 +312,9 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
     )
     out = out.with_columns(payable).with_columns(nav.alias("nav"))
     out = out.with_columns(
-        (pl.col("nav") - pl.col("contributions") + pl.col("distributions")).alias("pnl")
+        (
+            pl.col("nav") - pl.col("contributions") + pl.col("distributions") + pl.col("carry_paid")
+        ).alias("pnl")
     )
     return with_common_lines(out)
 
@@ -300,6 +323,7 @@ def _fund_navs(totals: pl.DataFrame, holdings: pl.DataFrame) -> pl.DataFrame:
 _ACCOUNT_COLUMNS = (
     "contributions",
     "distributions",
+    "carry_paid",
     "recallable",
     "interest_received",
     "interest_paid",

@@ -47,7 +47,12 @@ ROLL_FORWARD = (
     ("realised_gain", 1),
     ("unrealised_gain_change", 1),
     ("fx_translation", 1),
+    ("carry_paid", -1),
+    ("carry_accrued_change", -1),
 )
+# Lines of a fund with carry terms (carry_state): null in a fund without — not modelled,
+# never a made-up 0.00; the roll-forward counts a null line as nothing.
+CARRY_LINES = ("carry_paid", "carry_accrued_change", "carry_accrued_balance")
 
 # Statement lines that are the fund's cumulative P&L lines (state.PNL_LINES) over the period.
 _ALLOCATED = {
@@ -58,13 +63,10 @@ _ALLOCATED = {
     "unrealised_gain_change": "unrealised_gain",
     "fx_translation": "fx_translation",
 }
-# Lines the book has no entries for yet (fee offsets, carry): zero until booked.
-NOT_IN_BOOK = (
-    "fee_offsets",
-    "carry_paid",
-    "carry_accrued_change",
-    "carry_accrued_balance",
-)
+# Lines the book has no entries for yet (fee offsets): zero until booked.
+NOT_IN_BOOK = ("fee_offsets",)
+# Lines that may be null (not modelled for a fund without the terms behind them).
+MAY_BE_NULL = (*NOT_IN_BOOK, *CARRY_LINES)
 _KEYS = ["fund_id", "investor_id"]
 
 
@@ -74,8 +76,9 @@ def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.
 
     beginning_nav + contributions - distributions - management_fees + fee_offsets
     - partnership_expenses + income + other_income_expense + realised_gain
-    + unrealised_gain_change + fx_translation = ending_nav, to the cent; investor rows sum
-    to the fund row.
+    + unrealised_gain_change + fx_translation - carry_paid - carry_accrued_change =
+    ending_nav, to the cent (the NAVs net of accrued carry; the carry lines null, counted as
+    nothing, in a fund without carry terms); investor rows sum to the fund row.
     """
     if start > end:
         raise FundbookError(f"the statement period starts ({start}) after it ends ({end})")
@@ -120,6 +123,7 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
     b = before.funds.select(
         "fund_id",
         pl.col("nav").alias("beginning_nav"),
+        pl.col("accrued_carry").alias("_carry_b"),
         pl.col("realised_gain").alias("_realised_b"),
         pl.col("unrealised_gain").alias("_unrealised_b"),
         pl.col("fx_translation").alias("_fx_b"),
@@ -128,6 +132,8 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
     a = after.funds.select(
         "fund_id",
         pl.col("nav").alias("ending_nav"),
+        "has_carry",
+        pl.col("accrued_carry").alias("_carry_e"),
         pl.col("realised_gain").alias("_realised_e"),
         pl.col("unrealised_gain").alias("_unrealised_e"),
         pl.col("fx_translation").alias("_fx_e"),
@@ -138,7 +144,7 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
     out = frames.funds.select("fund_id").join(a, on="fund_id", how="left")
     for extra in (b, flows, commitment):
         out = out.join(extra, on="fund_id", how="left")
-    out = out.with_columns(pl.exclude("fund_id").fill_null(zero()))
+    out = out.with_columns(pl.exclude("fund_id", "has_carry").fill_null(zero()))
     return out.with_columns(
         pl.lit(None, pl.String).alias("investor_id"),
         pl.col("contributions").alias("unfunded_contributions"),
@@ -147,6 +153,7 @@ def _fund_lines(frames: BookFrames, before: BookState, after: BookState) -> pl.D
         (pl.col("_unrealised_e") - pl.col("_unrealised_b")).alias("unrealised_gain"),
         (pl.col("_fx_e") - pl.col("_fx_b")).alias("fx_translation"),
         *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
+        *_carry_lines(),
     ).with_columns(
         *(pl.col(src).alias(line) for line, src in _ALLOCATED.items()),
         # the fund's only other expense: the grants paid in the period
@@ -160,11 +167,15 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     end partnership percentages, so a change of percentages shows in other_income_expense
     only (as does the investor's share of grants: `_other_income_expense`)."""
     own = _period_flows(
-        before.accounts, after.accounts, _KEYS, ["contributions", "distributions", "recallable"]
+        before.accounts,
+        after.accounts,
+        _KEYS,
+        ["contributions", "distributions", "recallable", "carry_paid"],
     ).filter(pl.col("investor_id").is_not_null())
     b = before.accounts.select(
         *_KEYS,
         pl.col("nav").alias("beginning_nav"),
+        pl.col("accrued_carry").alias("_carry_b"),
         _unfunded_paid(),
         pl.col("pnl_share").alias("_share_before"),
         *(pl.col(f"own_{line}").alias(f"_own_before_{line}") for line in OWN_LINES.values()),
@@ -172,13 +183,15 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
     a = after.accounts.select(
         *_KEYS,
         pl.col("nav").alias("ending_nav"),
+        "has_carry",
+        pl.col("accrued_carry").alias("_carry_e"),
         "weight",
         pl.col("committed").alias("commitment"),
         *(pl.col(f"alloc_{src}").alias(f"_end_{line}") for line, src in _ALLOCATED.items()),
         pl.col("alloc_grants").alias("_end_grants"),
     )
     rows = a.join(b, on=_KEYS, how="full", coalesce=True).join(own, on=_KEYS, how="left")
-    rows = rows.with_columns(pl.exclude(_KEYS).fill_null(zero()))
+    rows = rows.with_columns(pl.exclude(*_KEYS, "has_carry").fill_null(zero()))
     # the beginning cumulative common lines split as the capital account splits them
     # (allocation.allocate_common), but at the end weights, plus the partner's own items
     begin = before.funds.select(
@@ -202,11 +215,24 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
         pl.col("recallable").alias("recallable_distributions"),
         _other_income_expense(),
         *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
+        *_carry_lines(),
     ).select(
         *_KEYS,
         *[c for c in STATEMENT_LINES if c not in ("beginning_unfunded", "ending_unfunded")],
         "_paid_before",
     )
+
+
+def _carry_lines() -> list[pl.Expr]:
+    """The carry lines of a fund with carry terms (`has_carry`): the `carry` rows of the
+    period (`carry_paid`), the accrued carry at the end and its change since the beginning
+    (`_carry_e`, `_carry_b`: carry_state); null in a fund without."""
+    on = pl.col("has_carry").fill_null(False)
+    return [
+        pl.when(on).then(pl.col("carry_paid")).alias("carry_paid"),
+        pl.when(on).then(pl.col("_carry_e") - pl.col("_carry_b")).alias("carry_accrued_change"),
+        pl.when(on).then(pl.col("_carry_e")).alias("carry_accrued_balance"),
+    ]
 
 
 def _unfunded_paid() -> pl.Expr:

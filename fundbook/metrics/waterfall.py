@@ -27,6 +27,7 @@ CARRY_COLUMNS = {
     "distributed": CENTS,
     "nav": CENTS,
     "carry_paid": CENTS,
+    "carry_booked": CENTS,
     "carry_on_liquidation": CENTS,
     "whole_fund_carry": CENTS,
     "carry_entitlement": CENTS,
@@ -173,6 +174,7 @@ def waterfall(
     terms: pl.DataFrame,
     investor_terms: pl.DataFrame,
     as_of: date,
+    booked: pl.DataFrame | None = None,
 ) -> Waterfall:
     """Carried interest per partner of every fund whose terms set `carry_pct`
     (docs/methods.md, *Carried interest*).
@@ -183,12 +185,17 @@ def waterfall(
     of it), dated on or before `as_of`; `deal_id` (a holding) matters only to an American
     waterfall. `nav`: (fund_id, investor_id, deal_id, nav) the partner's capital account
     before carry at `as_of` (by deal for an American waterfall), liquidated as one more
-    distribution. `terms`, `investor_terms`: the frames of those names."""
+    distribution. `terms`, `investor_terms`: the frames of those names. `booked`: (fund_id,
+    investor_id, carry_booked) the carry the GP was actually paid out of each partner's
+    distributions (the book's `carry` rows); without it the GP is taken to have been paid
+    what the tiers gave it on the distributions (`carry_paid`). Accrued carry and the
+    clawback exposure are measured against what was paid."""
     # A loop per partner and flow, not vectorised: each distribution's tiers depend on what
     # the ones before it paid. A fund has tens of partners and flows, not millions.
     carry_rows: list[dict[str, object]] = []
     tier_rows: list[dict[str, object]] = []
     by_partner = flows.partition_by("fund_id", "investor_id", as_dict=True)
+    paid_to_gp = _booked_cents(booked)
     nav_by_partner = nav.partition_by("fund_id", "investor_id", as_dict=True)
     for fund in terms.filter(pl.col("carry_pct").is_not_null()).iter_rows(named=True):
         exempt = _exempt(investor_terms, fund)
@@ -197,6 +204,8 @@ def waterfall(
             own = by_partner.get(key, flows.clear())
             worth = nav_by_partner.get(key, nav.clear())
             c, t = _partner(fund, str(key[1]), key[1] not in exempt, own, worth, as_of)
+            if booked is not None:
+                c = _with_booked(c, paid_to_gp.get(key, 0))
             carry_rows.append(c)
             tier_rows += t
     carry = pl.DataFrame(carry_rows, schema=CARRY_COLUMNS, orient="row")
@@ -280,6 +289,7 @@ def _partner(
         "distributed": paid.distributed,
         "nav": nav_total,
         "carry_paid": carry_paid,
+        "carry_booked": carry_paid,
         "carry_on_liquidation": total - carry_paid,
         "whole_fund_carry": whole_fund,
         "carry_entitlement": entitlement,
@@ -294,6 +304,28 @@ def _partner(
         for tier, row in book.items()
     ]  # fmt: skip
     return carry, tiers
+
+
+def _booked_cents(booked: pl.DataFrame | None) -> dict[tuple[object, ...], int]:
+    """Per (fund_id, investor_id): the carry booked as paid, in cents."""
+    if booked is None or booked.is_empty():
+        return {}
+    rows = booked.group_by("fund_id", "investor_id").agg(cents(pl.col("carry_booked")).sum())
+    return {(f, i): int(a) for f, i, a in rows.iter_rows()}
+
+
+def _with_booked(carry: dict[str, object], booked: int) -> dict[str, object]:
+    """The partner's carry figures against the carry actually paid (`booked`): accrued =
+    entitlement - booked, clawback exposure = booked - whole-fund carry (not below 0)."""
+    entitlement, whole_fund, nav = (
+        int(str(carry[c])) for c in ("carry_entitlement", "whole_fund_carry", "nav")
+    )
+    return carry | {
+        "carry_booked": booked,
+        "accrued_carry": entitlement - booked,
+        "clawback_exposure": max(0, booked - whole_fund),
+        "nav_net": nav - (entitlement - booked),
+    }
 
 
 def _summed(ledgers: Iterable[Ledger]) -> dict[str, list[int]]:

@@ -37,10 +37,11 @@ def _navs(frames: Frames, at: date) -> dict[str, Decimal]:
 def _adds_up(st: pl.DataFrame) -> None:
     """Beginning + lines = ending for every row; the investors sum to the fund row."""
     for row in st.iter_rows(named=True):
-        moved = sum((row[line] * sign for line, sign in ROLL_FORWARD), D(0))
+        # a carry line of a fund without carry terms is null (not modelled): it moves nothing
+        moved = sum(((row[line] or D(0)) * sign for line, sign in ROLL_FORWARD), D(0))
         assert row["beginning_nav"] + moved == row["ending_nav"], row
     lines = ["beginning_nav", *(line for line, _ in ROLL_FORWARD), "ending_nav"]
-    fund = st.filter(pl.col("investor_id").is_null()).select(lines).row(0)
+    fund = st.filter(pl.col("investor_id").is_null()).select(lines).fill_null(0).row(0)
     investors = st.filter(pl.col("investor_id").is_not_null()).select(lines).sum().row(0)
     assert investors == fund
 
