@@ -101,3 +101,20 @@ def test_explain_gives_the_partners_fees_and_the_invoice(
     [row] = [x for x in booked if x["role"] == "term"]
     assert (row["amount"], row["source"]) == ("216875.00", "transactions.csv:11")
     assert booked[-1]["amount"] == "216875.00"
+
+
+def test_a_quarter_first_checked_later_is_warned_of_then(tmp_path: Path) -> None:
+    """F's fee terms arrive after its 2025-09 close: the 2025-10 close checks 2025Q3 for the
+    first time and warns of it, though the quarter ended before the period."""
+    ledger = write_fee_book(tmp_path / "ledger")
+    terms = (ledger / "terms.csv").read_text(encoding="utf-8")
+    (ledger / "terms.csv").write_text(terms.splitlines()[0] + "\n", encoding="utf-8")
+    db = tmp_path / "book.duckdb"
+    september = close_period(db, "2025-09", ledger_dir=str(ledger)).warnings
+    assert not [w for w in september if "management fees" in w]
+    (ledger / "terms.csv").write_text(terms, encoding="utf-8")
+    october = close_period(db, "2025-10", carry_forward=True).warnings
+    assert [w for w in october if "management fees" in w] == [
+        w for w in october if w.startswith(WARNED)
+    ]
+    assert len([w for w in october if w.startswith(WARNED)]) == 1
