@@ -118,3 +118,10 @@ def test_a_quarter_first_checked_later_is_warned_of_then(tmp_path: Path) -> None
         w for w in october if w.startswith(WARNED)
     ]
     assert len([w for w in october if w.startswith(WARNED)]) == 1
+
+
+def test_audit_reproduce_recomputes_the_check(closed: tuple[Path, list[list[str]]]) -> None:
+    db, _ = closed
+    result = run("audit", "reproduce", "2025-10", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "0 differences" in result.output
