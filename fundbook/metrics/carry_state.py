@@ -144,8 +144,11 @@ def with_carry(
         )
         if result is not None
         else pl.DataFrame(
-            schema={**dict.fromkeys(KEYS, pl.String()), "accrued_carry": CENTS,
-                    "clawback_exposure": CENTS}  # fmt: skip
+            schema={
+                **dict.fromkeys(KEYS, pl.String()),
+                "accrued_carry": CENTS,
+                "clawback_exposure": CENTS,
+            }  # fmt: skip
         )
     )
     carried = carry_terms(frames).select("fund_id", pl.lit(True).alias("has_carry")).unique()

@@ -9,9 +9,9 @@ import polars as pl
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_accruals import statement_accrual_lines
 from fundbook.metrics.explain_book import Ctx
+from fundbook.metrics.explain_carry import investor_carry_lines, not_modelled
 from fundbook.metrics.explain_pnl import ALLOCATED as _ALLOCATED
 from fundbook.metrics.explain_pnl import allocated_lines
-from fundbook.metrics.explain_carry import investor_carry_lines, not_modelled
 from fundbook.metrics.statement import CARRY_LINES, MAY_BE_NULL, NOT_IN_BOOK, ROLL_FORWARD
 
 # Lines that are rows of the period (fund rows: also the fund's fees, expenses and income);

@@ -74,9 +74,7 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     holdings = _value_holdings(base, sub_navs)
     funds = _fund_navs(fund_totals, holdings)
     accounts, funds, carry = _accounts(frames, accounts_base, holdings, funds, at)
-    return BookState(
-        at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx, carry=carry
-    )
+    return BookState(at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx, carry=carry)
 
 
 def _accounts(
