@@ -34,11 +34,15 @@ EUROPEAN = {
     "valuations": [],
     "fx_rates": [],
 }  # fmt: skip
+# the 200m distributed: 120, 60 and 20 million before carry, the GP's carry paid out of the
+# LPs' shares (`carry` rows naming the LP it comes out of)
 SOLD = [
     f"p1,{SALE},F,proceeds,,d,200000000.00,HKD,sold at 2x",
-    f"x1,{SALE},F,distribution,LP1,,120000000.00,HKD,before carry",
-    f"x2,{SALE},F,distribution,LP2,,60000000.00,HKD,before carry",
-    f"x3,{SALE},F,distribution,GP,,20000000.00,HKD,before carry",
+    f"x1,{SALE},F,distribution,LP1,,108000000.00,HKD,after carry",
+    f"k1,{SALE},F,carry,LP1,,12000000.00,HKD,carried interest out of LP1's 120m",
+    f"x2,{SALE},F,distribution,LP2,,54000000.00,HKD,after carry",
+    f"k2,{SALE},F,carry,LP2,,6000000.00,HKD,carried interest out of LP2's 60m",
+    f"x3,{SALE},F,distribution,GP,,20000000.00,HKD,no carry",
 ]
 # American: L puts 50m in each of deals A and B (the calls name their deal); A sold at 2x.
 # The GP's own commitment (terms need one) invests beside L, a quarter of L's amounts, so that
@@ -56,7 +60,8 @@ AMERICAN = {
         f"i1,{START},F,investment,,A,62500000.00,HKD,",
         f"i2,{START},F,investment,,B,62500000.00,HKD,",
         "p1,2022-01-04,F,proceeds,,A,125000000.00,HKD,",
-        "x1,2022-01-04,F,distribution,L,A,100000000.00,HKD,proceeds of A before carry",
+        "x1,2022-01-04,F,distribution,L,A,90000000.00,HKD,proceeds of A after carry",
+        "k1,2022-01-04,F,carry,L,A,10000000.00,HKD,carried interest on deal A",
         "x2,2022-01-04,F,distribution,GP,A,25000000.00,HKD,proceeds of A",
     ],
     "valuations": ["2022-01-04,F,A,0.00,HKD", f"{SALE},F,B,12500000.00,HKD"],
