@@ -32,6 +32,7 @@ from fundbook.synth.demo_closing import (
     NEWCOMER_NAME,
     equalise,
 )
+from fundbook.synth.demo_fees import book_fees
 from fundbook.synth.demo_ledger import (
     END,
     MILLION,
@@ -39,7 +40,6 @@ from fundbook.synth.demo_ledger import (
     Book,
     call_capital,
     cents,
-    fees,
     pct,
     quarter_ends,
     rand_date,
@@ -47,6 +47,7 @@ from fundbook.synth.demo_ledger import (
     value_holdings,
     workday,
 )
+from fundbook.synth.demo_terms import build_portfolio_fees
 
 
 def build_fx(book: Book) -> None:
@@ -175,9 +176,11 @@ def build_direct_co_investments(book: Book, portfolio: dict[str, list[str]]) -> 
 
 
 def build_sub_fund_running(book: Book) -> None:
-    """Fees, expenses, a little income and investee HK production spend of each sub-fund."""
+    """Portfolio fees and the management fees they offset, expenses, a little income and
+    investee HK production spend of each sub-fund."""
     for sf in SUB_FUNDS:
-        fees(book, sf.fund_id, sf.size_m * MILLION, sf.first_close, END)
+        build_portfolio_fees(book, (sf.fund_id,))
+        book_fees(book, sf.fund_id)
         sub_fund_expenses(book, sf)
         for c in book.holdings(sf.fund_id):
             investee_flows(book, sf, c)
