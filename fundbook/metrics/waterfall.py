@@ -216,7 +216,8 @@ def waterfall(
 def _exempt(investor_terms: pl.DataFrame, fund: dict[str, object]) -> set[str]:
     """The partners of the fund that bear no carry: the GP's commitment and carry_exempt."""
     side = investor_terms.filter((pl.col("fund_id") == fund["fund_id"]) & pl.col("carry_exempt"))
-    return {str(fund["gp_investor_id"]), *side["investor_id"]}
+    gp = [] if fund["gp_investor_id"] is None else [str(fund["gp_investor_id"])]
+    return {*gp, *side["investor_id"]}
 
 
 def _carry_terms(fund: dict[str, object], bears: bool) -> CarryTerms:
