@@ -1,7 +1,7 @@
 -- Each LP's capital in its fund from the booked rows alone (not from metrics): committed,
 -- contributed and distributed on or before $period_end (equalisation catch-ups and
--- distributions included), and its own items (partner-specific income - fees - expenses:
--- rows of those types that name it), in the fund's currency. An own income, or a fee or
+-- distributions included; the carry paid out of its distributions counted with them), and
+-- its own items (partner-specific income - fees - expenses: rows of those types that name it), in the fund's currency. An own income, or a fee or
 -- expense without a service period, counts in full on its date; a fee or expense with one
 -- counts as recognised by $period_end, as docs/methods.md "Fees and expenses recognised"
 -- says (and sql/close_nav_book.sql for the fund's prepaid and accrued): amount x days of the
@@ -19,12 +19,13 @@ WITH committed AS (
     SELECT fund_id, investor_id,
            sum(amount_fund) FILTER (WHERE type IN ('contribution', 'equalisation_contribution'))
                AS contributions,
-           sum(amount_fund) FILTER (WHERE type IN ('distribution', 'equalisation_distribution'))
+           sum(amount_fund) FILTER (WHERE type IN ('distribution', 'equalisation_distribution',
+                                                   'carry'))
                AS distributions
     FROM transactions
     WHERE date <= $period_end AND investor_id IS NOT NULL
       AND type IN ('contribution', 'distribution', 'equalisation_contribution',
-                   'equalisation_distribution')
+                   'equalisation_distribution', 'carry')
     GROUP BY fund_id, investor_id
 ), own_rows AS (
     SELECT fund_id, investor_id, type, service_start IS NOT NULL AS served,

@@ -10,7 +10,7 @@ import polars as pl
 from fundbook.close.figures import Computed
 from fundbook.close.snapshot import STATEMENT_LINES
 from fundbook.core.dtypes import MONEY
-from fundbook.metrics.gl_chart import CAPITAL_PREFIX, FX_ADJUSTMENT
+from fundbook.metrics.gl_chart import ACCRUED_CARRY, CAPITAL_PREFIX, FX_ADJUSTMENT
 from fundbook.metrics.money import CENTS, cents, convert, divide_half_even, from_cents, zero
 from fundbook.metrics.state import exact_account, partnership_weights
 from fundbook.metrics.statement import MAY_BE_NULL, ROLL_FORWARD
@@ -102,6 +102,8 @@ def nav_ties(
 
     A holding that is a fund of the book (the book names the holder's LP investor in it) is
     counted here at its metrics value, which `capital_account_ties` recomputes."""
+    # the booked rows know no accrued carry: NAV and capital accounts before it
+    funds, investors = _before_carry(funds), _before_carry(investors)
     second = book_navs_of(holdings, book)
     accounts = investors.group_by("fund_id").agg(pl.col("nav").cast(MONEY).sum().alias("_sum"))
     joined = (
@@ -123,6 +125,14 @@ def nav_ties(
         for r in unequal.iter_rows(named=True)
     ]
     return problems + capital_account_ties(holdings, investors, book, partners, second)
+
+
+def _before_carry(level: pl.DataFrame) -> pl.DataFrame:
+    """A fund or investor level with `nav` before accrued carry (`nav_before_carry` where the
+    fund has carry terms): what the booked rows give (docs/methods.md, carried interest)."""
+    if "nav_before_carry" not in level.columns:
+        return level
+    return level.with_columns(pl.coalesce("nav_before_carry", "nav").alias("nav"))
 
 
 def book_navs_of(holdings: pl.DataFrame, book: pl.DataFrame) -> pl.DataFrame:
@@ -297,7 +307,35 @@ def gl_ties(ledger: pl.DataFrame, funds: pl.DataFrame, statements: pl.DataFrame)
                     r["nav"],
                 )
             )
-    return problems + _fx_ties(ledger, funds) + _partner_ties(ledger, itd)
+    ties = _fx_ties(ledger, funds) + _carry_ties(ledger, funds)
+    return problems + ties + _partner_ties(ledger, itd)
+
+
+def _carry_ties(ledger: pl.DataFrame, funds: pl.DataFrame) -> list[str]:
+    """Per fund with carry terms: the GL's accrued carried interest (a credit, gl_carry: the
+    waterfall on the GL's own capital) = the fund's `accrued_carry` (carry_state)."""
+    if "accrued_carry" not in funds.columns:
+        return []
+    gl = ledger.filter(pl.col("account") == ACCRUED_CARRY).select(
+        "fund_id", (ZERO - pl.col("closed_balance").cast(MONEY)).alias("gl")
+    )
+    joined = (
+        funds.filter(pl.col("accrued_carry").is_not_null())
+        .select("fund_id", pl.col("accrued_carry").cast(MONEY))
+        .join(gl, on="fund_id", how="left")
+        .with_columns(pl.col("gl").fill_null(ZERO))
+        .filter(pl.col("gl") != pl.col("accrued_carry"))
+        .sort("fund_id")
+    )
+    return [
+        _off(
+            f"fund {r['fund_id']}: GL accrued carried interest",
+            r["gl"],
+            "the fund's accrued_carry",
+            r["accrued_carry"],
+        )
+        for r in joined.iter_rows(named=True)
+    ]
 
 
 def _fx_ties(ledger: pl.DataFrame, funds: pl.DataFrame) -> list[str]:

@@ -89,8 +89,9 @@ def _from_roll_forward(ctx: Ctx, figure: str) -> pl.DataFrame:
     other_income_expense from the investor's share of the period's grants and the
     reallocation of the P&L earned before the period; a fund without investors, its gains
     from its holdings; the roll-forward adds up to the cent, so the other lines give them.)"""
-    parts = [ctx.figure("ending_nav"), ctx.figure("beginning_nav", sign=-1)]
-    parts += [ctx.figure(line, sign=-s) for line, s in _rolled(ctx) if line != figure]
+    own = dict(ROLL_FORWARD).get(figure, 1)  # a line the roll-forward subtracts: negated
+    parts = [ctx.figure("ending_nav", sign=own), ctx.figure("beginning_nav", sign=-own)]
+    parts += [ctx.figure(line, sign=-s * own) for line, s in _rolled(ctx) if line != figure]
     return ln.concat(parts)
 
 

@@ -27,7 +27,10 @@ ASSETS = (
     FX_ADJUSTMENT,
     "prepaid_expenses",
 )
-LIABILITIES = ("accrued_expenses", "equalisation_interest_payable")
+# Carried interest accrued to the GP on a liquidation at NAV (gl_carry): a liability posted by
+# each period's closing entry against the partners' capital.
+ACCRUED_CARRY = "accrued_carried_interest"
+LIABILITIES = ("accrued_expenses", "equalisation_interest_payable", ACCRUED_CARRY)
 CAPITAL_PREFIX = "partners_capital:"
 UNALLOCATED = "unallocated_pnl"  # P&L of a fund no partner shares in (no weights at all)
 INCOME = ("investment_income", "realised_gain", "change_in_unrealised", FX_INCOME)
@@ -42,6 +45,7 @@ CAPITAL_EFFECT = {
     "distribution": -1,
     "equalisation_contribution": 1,
     "equalisation_distribution": -1,
+    "carry": -1,  # carried interest paid to the GP out of the partner's distributions
 }
 # The effect on equalisation interest payable (a liability: received less paid on).
 INTEREST_EFFECT = {"equalisation_interest_received": 1, "equalisation_interest_paid": -1}

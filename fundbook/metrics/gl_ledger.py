@@ -17,9 +17,10 @@ import polars as pl
 from fundbook.core.calendar import month_ends, previous_month_end
 from fundbook.core.dtypes import RATE
 from fundbook.core.types import REPORTING_CURRENCY
-from fundbook.metrics import gl_capital, gl_flows, gl_fx, gl_holdings
+from fundbook.metrics import gl_capital, gl_carry, gl_flows, gl_fx, gl_holdings
 from fundbook.metrics.fund_graph import fund_levels
 from fundbook.metrics.gl_chart import (
+    ACCRUED_CARRY,
     CAPITAL_PREFIX,
     EXPENSE_PREFIX,
     FX_ADJUSTMENT,
@@ -51,6 +52,8 @@ def general_ledger(frames: BookFrames, at: date) -> pl.DataFrame:
     balance = (
         pl.when(pnl)
         .then(pl.col("cumulative") - pl.col("_was"))
+        .when(pl.col("account") == ACCRUED_CARRY)  # posted by the closing entries
+        .then(pl.col("_cwas"))
         .when(capital)
         .then(pl.col("_cwas") + pl.col("cumulative") - pl.col("_was"))
         .otherwise(pl.col("closed"))
@@ -120,12 +123,30 @@ def workings(frames: BookFrames, at: date) -> Workings:
     sub = gl_capital.empty_sub_values()
     for _ in range(fund_levels(held)):
         valued = gl_holdings.valued(holdings, sub, translated)
-        accounts = gl_capital.capital(members, _common_pnl(totals, valued))
-        sub = gl_capital.sub_values(held, accounts, fx)
+        accounts = _with_carry(frames, txns, members, _common_pnl(totals, valued), valued)
+        net = accounts.with_columns((pl.col("capital") - pl.col("accrued")).alias("capital"))
+        sub = gl_capital.sub_values(held, net, fx)
     valued = gl_holdings.valued(holdings, sub, translated)
     pnl = _common_pnl(totals, valued)
-    accounts = gl_capital.capital(members, pnl)
+    accounts = _with_carry(frames, txns, members, pnl, valued)
     return Workings(txns, grid, rows, valued, held, totals, specific, accounts, pnl)
+
+
+def _with_carry(
+    frames: BookFrames,
+    txns: pl.DataFrame,
+    members: pl.DataFrame,
+    pnl: pl.DataFrame,
+    valued: pl.DataFrame,
+) -> pl.DataFrame:
+    """The partners' capital (`gl_capital.capital`) with the carry accrued on it (`accrued`,
+    gl_carry; 0 outside funds with carry terms): a holder values a fund it holds at its
+    capital net of it."""
+    accounts = gl_capital.capital(members, pnl)
+    carry = gl_carry.accrued_carry(frames.terms, frames.investor_terms, txns, accounts, valued)
+    return accounts.join(carry, on=["fund_id", "at", "investor_id"], how="left").with_columns(
+        pl.col("accrued").fill_null(zero())
+    )
 
 
 def _with_accruing(frames: BookFrames) -> pl.DataFrame:
@@ -257,7 +278,20 @@ def _accounts(
         "at",
         (CAPITAL_PREFIX + pl.col("investor_id")).alias("account"),
         (zero() - pl.col("net_capital")).alias("cumulative"),
-        (zero() - pl.col("capital")).alias("closed"),
+        (pl.col("accrued") - pl.col("capital")).alias("closed"),
+    )
+    # the carry accrued on a liquidation at NAV: posted by the closing entry (gl_carry)
+    carry = (
+        accounts.group_by("fund_id", "at")
+        .agg(pl.col("accrued").sum())
+        .filter(pl.col("accrued") != 0)
+        .select(
+            "fund_id",
+            "at",
+            pl.lit(ACCRUED_CARRY).alias("account"),
+            zero().alias("cumulative"),
+            (zero() - pl.col("accrued")).alias("closed"),
+        )
     )
     rest = gl_capital.unallocated(pnl, accounts).select(
         "fund_id",
@@ -266,7 +300,7 @@ def _accounts(
         zero().alias("cumulative"),
         (zero() - pl.col("rest")).alias("closed"),
     )
-    parts = [wide, expenses, memo, partner, rest]
+    parts = [wide, expenses, memo, partner, carry, rest]
     return pl.concat([p.cast({"cumulative": CENTS, "closed": CENTS}) for p in parts])
 
 

@@ -22,6 +22,7 @@ import polars as pl
 from fundbook.core.calendar import previous_month_end
 from fundbook.metrics import gl_capital, gl_flows
 from fundbook.metrics.gl_chart import (
+    ACCRUED_CARRY,
     CAPITAL_EFFECT,
     CAPITAL_PREFIX,
     CASH_EFFECT,
@@ -65,6 +66,7 @@ def postings(frames: BookFrames, at: date, fund_id: str | None = None) -> pl.Dat
         _holding_lines(w, at, prev),
         _value_lines(w, at, prev),
         _capital_lines(w, at, prev),
+        _carry_lines(w, at, prev),
     ]
     out = pl.concat([p.select(list(POSTINGS)).cast(POSTINGS) for p in parts])
     if fund_id is not None:
@@ -89,7 +91,7 @@ def figure_lines(lines: pl.DataFrame, figure: str, at: date) -> pl.DataFrame:
     amount = (
         pl.when(pnl)
         .then(pl.col("at_amount") - pl.col("prev_amount"))
-        .when(section == "capital")
+        .when((section == "capital") | (pl.col("account") == ACCRUED_CARRY))
         .then(capital)
         .otherwise(pl.col("at_amount"))
     )
@@ -397,5 +399,44 @@ def _capital_lines(w: Workings, at: date, prev: date) -> pl.DataFrame:
         .then(zero() - pl.col("_step"))
         .otherwise(zero())
         .alias("prev_amount"),
+        pl.lit(True).alias("closing"),
+    )
+
+
+def _carry_lines(w: Workings, at: date, prev: date) -> pl.DataFrame:
+    """The closing entries of the carry accrued on a liquidation at NAV (gl_carry): each
+    partner's capital debited with the change of its accrued carry at each date of the
+    fund's grid, `accrued_carried_interest` credited with the fund's."""
+    keys = ["fund_id", "account"]
+    partner = w.accounts.select(
+        "fund_id", (CAPITAL_PREFIX + pl.col("investor_id")).alias("account"), "at", "accrued"
+    )
+    fund = (
+        w.accounts.group_by("fund_id", "at")
+        .agg((zero() - pl.col("accrued").sum()).alias("accrued"))
+        .select("fund_id", pl.lit(ACCRUED_CARRY).alias("account"), "at", "accrued")
+    )
+    both = (
+        pl.concat([partner, fund])
+        .filter(pl.col("at") <= at)
+        .sort([*keys, "at"])
+        .with_columns(
+            (pl.col("accrued") - pl.col("accrued").shift(1).over(keys).fill_null(0)).alias("_step")
+        )
+        .filter(pl.col("_step") != 0)
+    )
+    source = pl.format(
+        "closing entry {}: the carry accrued on a liquidation at NAV (metrics.gl_carry)", "at"
+    )
+    return both.select(
+        "fund_id",
+        "account",
+        pl.col("at").alias("date"),
+        pl.format("closing entry at {}: the change in accrued carried interest", "at").alias(
+            "item"
+        ),
+        source.alias("source"),
+        pl.col("_step").alias("at_amount"),
+        pl.when(pl.col("at") <= prev).then(pl.col("_step")).otherwise(zero()).alias("prev_amount"),
         pl.lit(True).alias("closing"),
     )

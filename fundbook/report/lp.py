@@ -46,9 +46,9 @@ STATEMENT = (
     ("realised_gain", "Realised gain / (loss)", "capital", False),
     ("unrealised_gain_change", "Change in unrealised gain / (loss)", "capital", False),
     ("fx_translation", "FX translation", "capital", False),
-    ("ending_nav", "Ending NAV", "capital", True),
-    ("carry_paid", "Incentive allocation paid", "carry", False),
-    ("carry_accrued_change", "Change in accrued incentive allocation", "carry", False),
+    ("carry_paid", "Incentive allocation paid", "capital", False),
+    ("carry_accrued_change", "Change in accrued incentive allocation", "capital", False),
+    ("ending_nav", "Ending NAV (net of accrued incentive allocation)", "capital", True),
     ("carry_accrued_balance", "Accrued incentive allocation (balance)", "carry", False),
     ("commitment", "Total commitment", "commitment", False),
     ("beginning_unfunded", "Beginning unfunded commitment", "commitment", False),
@@ -56,12 +56,7 @@ STATEMENT = (
     ("recallable_distributions", "Plus recallable distributions", "commitment", False),
     ("ending_unfunded", "Ending unfunded commitment", "commitment", True),
 )
-SIGN_SHOWN = {
-    **dict(ROLL_FORWARD),
-    "carry_paid": -1,
-    "carry_accrued_change": -1,
-    "unfunded_contributions": -1,
-}
+SIGN_SHOWN = {**dict(ROLL_FORWARD), "unfunded_contributions": -1}
 FEE_LINES = ("management_fees", "fee_offsets", "partnership_expenses")
 BASES = ("QTD", "YTD", "ITD")
 # The flows list names each row by its ledger type. The interest rows are the investor's:
