@@ -60,6 +60,7 @@ def test_carry_row_rules(tmp_path: Path) -> None:
 
 
 def test_a_carry_exempt_partner_bears_no_carry_row(tmp_path: Path) -> None:
-    assert problems(
-        tmp_path, "t10,2026-03-10,sf1,carry,gf-lp,,1.00,HKD,", side="sf1,gf-lp,,true"
-    ) == ["transactions.csv:11: gf-lp is carry_exempt in sf1 (investor_terms.csv): it bears no carry"]
+    got = problems(tmp_path, "t10,2026-03-10,sf1,carry,gf-lp,,1.00,HKD,", side="sf1,gf-lp,,true")
+    assert got == [
+        "transactions.csv:11: gf-lp is carry_exempt in sf1 (investor_terms.csv): it bears no carry"
+    ]
