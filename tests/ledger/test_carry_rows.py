@@ -32,11 +32,14 @@ def test_a_book_without_carry_rows_is_valid(tmp_path: Path) -> None:
 
 def test_a_carry_row_naming_the_partner_that_bears_it_is_accepted(tmp_path: Path) -> None:
     # out of gf-lp's distributions; the second names the deal it was earned on (American)
-    assert problems(
-        tmp_path,
-        "t10,2026-03-10,sf1,carry,gf-lp,,1.00,HKD,carry out of gf-lp's distribution",
-        "t11,2026-03-10,sf1,carry,gf-lp,c1,1.00,HKD,carry on deal c1",
-    ) == []
+    assert (
+        problems(
+            tmp_path,
+            "t10,2026-03-10,sf1,carry,gf-lp,,1.00,HKD,carry out of gf-lp's distribution",
+            "t11,2026-03-10,sf1,carry,gf-lp,c1,1.00,HKD,carry on deal c1",
+        )
+        == []
+    )
 
 
 def test_carry_row_rules(tmp_path: Path) -> None:
