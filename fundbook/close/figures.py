@@ -21,6 +21,8 @@ from fundbook.close.snapshot import (
 )
 from fundbook.core.errors import FundbookError
 from fundbook.core.types import INFO_LEVELS
+from fundbook.metrics.fee_allocation import attributed_fees
+from fundbook.metrics.money import from_cents
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import Frames, load_frames
 
@@ -59,6 +61,9 @@ class Computed:
     ledger: pl.DataFrame = field(default_factory=pl.DataFrame)
     # booked management fees beyond the fund's tolerance of the computed ones (close.fees)
     fee_warnings: list[str] = field(default_factory=list)
+    # per (fund_id, investor_id): its share of the fund-level fees of a fund with fee terms,
+    # split by computed fees (`own_fees`, money), as the capital accounts take it
+    fee_shares: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def figure_count(self) -> int:
@@ -91,7 +96,17 @@ def compute(
     levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
     say("checking booked management fees against the terms")
     warnings = fee_warnings(frames, end)
-    return Computed(period, period_start, inception, levels, statements, ledger, warnings)
+    shares = fee_shares(frames, end)
+    return Computed(period, period_start, inception, levels, statements, ledger, warnings, shares)
+
+
+def fee_shares(frames: Frames, end: dt.date) -> pl.DataFrame:
+    """Per (fund_id, investor_id): its share of the fund-level fees of a fund with fee terms
+    recognised by `end` (`fee_allocation.attributed_fees`, the capital accounts' own), money."""
+    shares = attributed_fees(frames, end)
+    return shares.group_by("fund_id", "investor_id").agg(
+        from_cents(pl.col("attributed_fees").sum()).alias("own_fees")
+    )
 
 
 def statement_lines(

@@ -84,7 +84,24 @@ def nav_from_the_book(con: duckdb.DuckDBPyConnection, computed: Computed) -> lis
     book = frame(con, sql("close_nav_book"), params)
     partners = frame(con, sql("close_partners"), params)
     levels = computed.levels
+    partners = with_fee_shares(partners, computed.fee_shares)
     return nav_ties(levels["fund"], levels["holding"], levels["investor"], book, partners)
+
+
+def with_fee_shares(partners: pl.DataFrame, shares: pl.DataFrame) -> pl.DataFrame:
+    """The booked partners (`close_partners`) with, in their own items, their shares of the
+    fund-level fees of a fund with fee terms (`shares`: fund_id, investor_id, own_fees). SQL
+    cannot compute a fee schedule: the split is the metrics' one rule (fee_attribution), the
+    amounts and everything else the booked rows'."""
+    if shares.height == 0:
+        return partners
+    keys = ["fund_id", "investor_id"]
+    mine = shares.select(*keys, pl.col("own_fees").cast(MONEY).alias("_fees"))
+    return (
+        partners.join(mine, on=keys, how="left")
+        .with_columns((pl.col("own") - pl.col("_fees").fill_null(ZERO)).cast(MONEY).alias("own"))
+        .drop("_fees")
+    )
 
 
 def nav_ties(

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import polars as pl
 
 from fundbook.metrics import fees
-from fundbook.metrics.money import CENTS, allocate, as_money, cents, from_cents, zero
+from fundbook.metrics.fee_attribution import QUARTER, attribute
+from fundbook.metrics.memo import per_frames
+from fundbook.metrics.money import CENTS, as_money, cents, from_cents, zero
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
@@ -91,6 +93,22 @@ def _basis_quarter_starts(frames: BookFrames, through: date) -> list[date]:
     return sorted(grid["q"].to_list())
 
 
+@per_frames
+def partner_fees(frames: BookFrames, through: date) -> pl.DataFrame:
+    """Per partner and quarter of the schedule through `through` (`book_fee_schedule`; the
+    quarter holding `through` too): fund_id, quarter, quarter_start, quarter_end,
+    investor_id, pays_fee, the computed figures (`COMPUTED`) and `booked_own` (its own `fee`
+    rows dated in the quarter, on or before `through`), money in cents. What a quarter's
+    fund-level fee rows are attributed by (`fee_attribution.attribute`)."""
+    schedule = book_fee_schedule(frames, through).fees.with_columns(
+        cents(pl.col(c)).alias(c) for c in COMPUTED
+    )
+    own = _booked(frames, schedule, through).filter(pl.col("investor_id").is_not_null())
+    return schedule.join(
+        own, on=["fund_id", "quarter_start", "investor_id"], how="left"
+    ).with_columns(pl.col("booked_own").fill_null(zero()))
+
+
 def fee_check(frames: BookFrames, through: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Computed and booked management fees of every quarter ending on or before `through`
     (docs/methods.md, *Fees computed and booked*): per partner (`CHECK_COLUMNS`) and per fund
@@ -99,35 +117,15 @@ def fee_check(frames: BookFrames, through: date) -> tuple[pl.DataFrame, pl.DataF
     A quarter's booked fees are its `fee` rows dated in it. A row with an investor_id is that
     partner's own; the fund-level rows (no investor_id) are attributed to the partners by
     their computed net fees of the quarter less their own booked fees (not below 0: what the
-    fund's invoice is for), largest remainder; without own rows that is by computed fees. A
-    quarter with nothing left to attribute by attributes it to no one (the fund total has it)."""
-    schedule = book_fee_schedule(frames, through).fees
-    ended = schedule.filter(pl.col("quarter_end") <= through).with_columns(
-        cents(pl.col(c)).alias(c) for c in COMPUTED
+    fund's invoice is for), largest remainder (`fee_attribution.attribute`, which the capital
+    accounts share); without own rows that is by computed fees. A quarter with nothing left
+    to attribute by attributes it to no one (the fund total has it)."""
+    rows = partner_fees(frames, through).filter(pl.col("quarter_end") <= through)
+    booked = _booked(frames, rows, through)
+    fund_level = booked.filter(pl.col("investor_id").is_null()).select(
+        *QUARTER, pl.col("booked_own").alias("_fund_level")
     )
-    booked = _booked(frames, ended)
-    keys = ["fund_id", "quarter_start", "investor_id"]
-    rows = (
-        ended.join(booked.filter(pl.col("investor_id").is_not_null()), on=keys, how="left")
-        .join(
-            booked.filter(pl.col("investor_id").is_null()).select(
-                "fund_id", "quarter_start", pl.col("booked_own").alias("_fund_level")
-            ),
-            on=["fund_id", "quarter_start"],
-            how="left",
-        )
-        .with_columns(pl.col("booked_own", "_fund_level").fill_null(zero()))
-        .with_columns(pl.format("{}|{}", "fund_id", "quarter_start").alias("_g"))
-    )
-    unbilled = pl.max_horizontal(pl.col("fee_net") - pl.col("booked_own"), zero())
-    rows = allocate(
-        rows.with_columns(unbilled.alias("_unbilled")),
-        "_fund_level",
-        "_unbilled",
-        "_g",
-        "investor_id",
-        "booked_fund_share",
-    )
+    rows = attribute(rows, fund_level, "_fund_level", "booked_fund_share")
     rows = rows.with_columns(
         (pl.col("booked_own") + pl.col("booked_fund_share")).alias("booked")
     ).with_columns((pl.col("booked") - pl.col("fee_net")).alias("difference"))
@@ -135,12 +133,12 @@ def fee_check(frames: BookFrames, through: date) -> tuple[pl.DataFrame, pl.DataF
     return as_money(partners), _totals(frames, rows, booked)
 
 
-def _booked(frames: BookFrames, quarters: pl.DataFrame) -> pl.DataFrame:
+def _booked(frames: BookFrames, quarters: pl.DataFrame, through: date) -> pl.DataFrame:
     """Per (fund_id, quarter_start, investor_id or null for the fund's): the `fee` rows dated
-    in the quarter, in cents (`booked_own`)."""
+    in the quarter and on or before `through`, in cents (`booked_own`)."""
     spans = quarters.select("fund_id", "quarter_start", "quarter_end").unique()
     return (
-        frames.transactions.filter(pl.col("type") == "fee")
+        frames.transactions.filter((pl.col("type") == "fee") & (pl.col("date") <= through))
         .join(spans, on="fund_id")
         .filter(pl.col("date").is_between("quarter_start", "quarter_end"))
         .group_by("fund_id", "quarter_start", "investor_id")
