@@ -13,7 +13,7 @@ from fundbook.core.dtypes import MONEY
 from fundbook.metrics.gl_chart import CAPITAL_PREFIX, FX_ADJUSTMENT
 from fundbook.metrics.money import CENTS, cents, convert, divide_half_even, from_cents, zero
 from fundbook.metrics.state import exact_account, partnership_weights
-from fundbook.metrics.statement import ROLL_FORWARD
+from fundbook.metrics.statement import NULL_WITHOUT_TERMS, ROLL_FORWARD
 from fundbook.store.db import frame, sql
 
 ZERO = pl.lit(0, MONEY)
@@ -35,11 +35,14 @@ def statement_roll_forward(statements: pl.DataFrame) -> list[str]:
     ]
     if missing:
         return [f"capital account statement lacks lines: {', '.join(missing)}"]
-    nulls = statements.filter(pl.any_horizontal(pl.col(_present_lines(statements)).is_null()))
+    defined = [c for c in _present_lines(statements) if c not in NULL_WITHOUT_TERMS]
+    nulls = statements.filter(pl.any_horizontal(pl.col(defined).is_null()))
     problems = [f"{_who(r)}: a statement line is undefined" for r in nulls.iter_rows(named=True)]
     rolled = pl.col("beginning_nav")
     for name, sign in ROLL_FORWARD:
-        rolled = rolled + pl.col(name) if sign > 0 else rolled - pl.col(name)
+        # a line not modelled (null: no terms to compute it) moves no NAV
+        line = pl.col(name).fill_null(ZERO) if name in NULL_WITHOUT_TERMS else pl.col(name)
+        rolled = rolled + line if sign > 0 else rolled - line
     broken = statements.with_columns(rolled.alias("_rolled")).filter(
         pl.col("_rolled") != pl.col("ending_nav")
     )
@@ -62,12 +65,24 @@ def investors_sum_to_fund(statements: pl.DataFrame) -> list[str]:
     summed = (
         statements.filter(pl.col("investor_id").is_not_null())
         .group_by("basis", "fund_id")
-        .agg(pl.col(lines).sum())
+        .agg(
+            # a line not modelled is null for every investor, and then for the fund too
+            pl.when(pl.col(line).is_null().all())
+            .then(None)
+            .otherwise(pl.col(line).sum())
+            .alias(line)
+            if line in NULL_WITHOUT_TERMS
+            else pl.col(line).sum()
+            for line in lines
+        )
     )
     joined = fund.join(summed, on=["basis", "fund_id"], how="left", suffix="_sum")
     problems = []
     for line in lines:
-        bad = joined.filter(pl.col(f"{line}_sum").fill_null(ZERO) != pl.col(line))
+        got = pl.col(f"{line}_sum")
+        if line not in NULL_WITHOUT_TERMS:
+            got = got.fill_null(ZERO)
+        bad = joined.filter(got.ne_missing(pl.col(line)))
         problems += [
             f"{r['basis']} fund {r['fund_id']}: investors' {line} sum to "
             f"{r[line + '_sum']} but the fund's is {r[line]}"

@@ -295,6 +295,9 @@ def _capital_account(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
     ]
     for name, sign in _ALLOCATED:
         label = f"allocated {name} since inception" + (" (subtracted)" if sign < 0 else "")
+        if line[name] is None:  # not modelled (no terms to compute it): moves no NAV
+            parts.append(ln.value_line(f"{name}: not modelled (null)", None, "shown"))
+            continue
         parts.append(ln.value_line(label, line[name] * sign, source=where))
     return ln.concat(parts)
 

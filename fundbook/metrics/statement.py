@@ -12,6 +12,7 @@ from fundbook.metrics.money import CENTS, allocate_lines, as_money, zero
 from fundbook.metrics.positions import FLOW_COLUMNS, BookState
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
+from fundbook.metrics.statement_fees import with_fee_lines
 
 STATEMENT_LINES = (
     "beginning_nav",
@@ -58,13 +59,16 @@ _ALLOCATED = {
     "unrealised_gain_change": "unrealised_gain",
     "fx_translation": "fx_translation",
 }
-# Lines the book has no entries for yet (fee offsets, carry): zero until booked.
+# Lines the book has no entries for yet (carry): zero until booked.
 NOT_IN_BOOK = (
-    "fee_offsets",
     "carry_paid",
     "carry_accrued_change",
     "carry_accrued_balance",
 )
+# Lines that a fund without the terms to compute them leaves null ("not modelled" in the
+# reports, never a made-up 0.00); the roll-forward counts a null as nothing (NAV has no part
+# of it). fee_offsets: statement_fees (fee terms); the carry lines: carry terms.
+NULL_WITHOUT_TERMS = ("fee_offsets", "carry_paid", "carry_accrued_change", "carry_accrued_balance")
 _KEYS = ["fund_id", "investor_id"]
 
 
@@ -74,8 +78,8 @@ def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.
 
     beginning_nav + contributions - distributions - management_fees + fee_offsets
     - partnership_expenses + income + other_income_expense + realised_gain
-    + unrealised_gain_change + fx_translation = ending_nav, to the cent; investor rows sum
-    to the fund row.
+    + unrealised_gain_change + fx_translation = ending_nav, to the cent (a null fee_offsets,
+    a fund without fee terms, counted as nothing); investor rows sum to the fund row.
     """
     if start > end:
         raise FundbookError(f"the statement period starts ({start}) after it ends ({end})")
@@ -83,6 +87,7 @@ def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.
     fund = _fund_lines(frames, before, after)
     investors = _investor_lines(before, after)
     both = pl.concat([investors, fund.select(investors.columns)], how="vertical")
+    both = with_fee_lines(both, frames, start, end)
     both = both.with_columns(
         (pl.col("commitment") - pl.col("_paid_before")).alias("beginning_unfunded"),
     ).with_columns(
@@ -204,9 +209,13 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
         *(pl.lit(0, CENTS).alias(c) for c in NOT_IN_BOOK),
     ).select(
         *_KEYS,
-        *[c for c in STATEMENT_LINES if c not in ("beginning_unfunded", "ending_unfunded")],
+        *[c for c in STATEMENT_LINES if c not in _LATER],
         "_paid_before",
     )
+
+
+# Lines computed over the investor and fund rows together (capital_account_statement).
+_LATER = ("fee_offsets", "beginning_unfunded", "ending_unfunded")
 
 
 def _unfunded_paid() -> pl.Expr:

@@ -189,7 +189,7 @@ def test_statement_identity_and_totals(book: Frames, period: tuple[date, date]) 
             + r["contributions"]
             - r["distributions"]
             - r["management_fees"]
-            + r["fee_offsets"]
+            + (r["fee_offsets"] or 0)  # null: no fee terms, not modelled
             - r["partnership_expenses"]
             + r["income"]
             + r["other_income_expense"]
