@@ -66,14 +66,17 @@ def investors_sum_to_fund(statements: pl.DataFrame) -> list[str]:
         statements.filter(pl.col("investor_id").is_not_null())
         .group_by("basis", "fund_id")
         .agg(
+            pl.len().alias("_investors"),
             # a line not modelled is null for every investor, and then for the fund too
-            pl.when(pl.col(line).is_null().all())
-            .then(None)
-            .otherwise(pl.col(line).sum())
-            .alias(line)
-            if line in NULL_WITHOUT_TERMS
-            else pl.col(line).sum()
-            for line in lines
+            *(
+                pl.when(pl.col(line).is_null().all())
+                .then(None)
+                .otherwise(pl.col(line).sum())
+                .alias(line)
+                if line in NULL_WITHOUT_TERMS
+                else pl.col(line).sum()
+                for line in lines
+            ),
         )
     )
     joined = fund.join(summed, on=["basis", "fund_id"], how="left", suffix="_sum")
@@ -82,6 +85,9 @@ def investors_sum_to_fund(statements: pl.DataFrame) -> list[str]:
         got = pl.col(f"{line}_sum")
         if line not in NULL_WITHOUT_TERMS:
             got = got.fill_null(ZERO)
+        else:  # a fund without investors: its line is null (not modelled) or 0
+            nothing = pl.when(pl.col(line).is_not_null()).then(ZERO)
+            got = pl.when(pl.col("_investors").is_null()).then(nothing).otherwise(got)
         bad = joined.filter(got.ne_missing(pl.col(line)))
         problems += [
             f"{r['basis']} fund {r['fund_id']}: investors' {line} sum to "
