@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS close_statements (
     contributions            DECIMAL(38,2) NOT NULL,
     distributions            DECIMAL(38,2) NOT NULL,
     management_fees          DECIMAL(38,2) NOT NULL,
-    fee_offsets              DECIMAL(38,2),   -- null: not modelled (no fee terms; schema 11)
+    fee_offsets              DECIMAL(38,2),   -- null: not modelled (no fee terms; schema 12)
     partnership_expenses     DECIMAL(38,2) NOT NULL,
     income                   DECIMAL(38,2) NOT NULL,
     other_income_expense     DECIMAL(38,2) NOT NULL,

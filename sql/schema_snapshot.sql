@@ -238,6 +238,19 @@ CREATE TABLE IF NOT EXISTS snapshot_expense_by_category (
     expenses_ytd  DECIMAL(38,2)
 );
 
+-- Management fees computed from each fund's terms vs booked, per fund and quarter ended on or
+-- before the period end (metrics.fee_book.fee_check_level; funds with fee terms only).
+CREATE TABLE IF NOT EXISTS snapshot_fee_check (
+    close_id          INTEGER NOT NULL,
+    fund_id           VARCHAR,
+    quarter           VARCHAR,
+    booked            DECIMAL(38,2),
+    difference        DECIMAL(38,2),
+    fee_net           DECIMAL(38,2),
+    fee_tolerance     DECIMAL(38,2),
+    within_tolerance  BOOLEAN
+);
+
 CREATE TABLE IF NOT EXISTS snapshot_flow (
     close_id             INTEGER NOT NULL,
     fund_id              VARCHAR,

@@ -4,6 +4,7 @@ that match the schedule but for one over-billing of 10,000.00 in 2025Q3."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from ledger_kit import write_book
@@ -51,8 +52,38 @@ FEE_BOOK = {
 }
 
 
-def write_fee_book(root: Path, terms: str = TERMS) -> Path:
-    """The ledger directory of fund F (terms.csv with its fee columns)."""
-    write_book(root, FEE_BOOK)
+def write_fee_book(root: Path, terms: str = TERMS, **overrides: list[str]) -> Path:
+    """The ledger directory of fund F (terms.csv with its fee columns), with some files
+    replaced by `overrides`."""
+    write_book(root, FEE_BOOK, **overrides)
     (root / "terms.csv").write_text(f"{TERMS_HEADER}\n{terms}\n", encoding="utf-8")
     return root
+
+
+def with_fee_terms(ledger: Path, fund_id: str = "itvf") -> Path:
+    """`ledger` (a copy of the demo's) with a management fee of 2 % on commitment for
+    `fund_id` in its terms.csv, unless the fund already has fee terms there: so that a close
+    of the demo stores a fee check (its `fee_check` level) whatever terms the demo books."""
+    path = ledger / "terms.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        columns = list(reader.fieldnames or ["fund_id"])
+        rows = list(reader)
+    fee = {
+        "fee_rate_investment_period": "0.02",
+        "fee_basis_investment_period": "commitment",
+        "fee_timing": "quarterly_advance",
+    }
+    mine = [r for r in rows if r["fund_id"] == fund_id]
+    if mine and (mine[0].get("fee_rate_investment_period") or mine[0].get("fee_rate_after")):
+        return ledger
+    columns += [c for c in fee if c not in columns]
+    if not mine:
+        rows.append({"fund_id": fund_id})
+        mine = rows[-1:]
+    mine[0].update(fee)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, columns, restval="", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return ledger

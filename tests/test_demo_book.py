@@ -273,7 +273,8 @@ def test_a_later_closing_is_equalised_as_fundbook_equalise_computes_it(
     assert [(c["fund_id"], c["investor_id"], c["date"]) for c in later] == [
         ("sf-digital", "shatin-endowment", "2026-08-14")
     ]
-    assert book["terms"] == [{"fund_id": "sf-digital", "equalisation_rate": "0.08"}]
+    rates = {t["fund_id"]: t["equalisation_rate"] for t in book["terms"]}
+    assert {f: r for f, r in rates.items() if r} == {"sf-digital": "0.08"}
     # the ledger without its equalisation rows, then the command's rows for the closing
     for name in COLUMNS:
         (tmp_path / f"{name}.csv").write_bytes((DEMO / f"{name}.csv").read_bytes())
@@ -289,6 +290,54 @@ def test_a_later_closing_is_equalised_as_fundbook_equalise_computes_it(
     assert [tuple(t[k] for k in keys) for t in booked] == [
         tuple(r[k] or "" for k in keys) for r in computed.iter_rows(named=True)
     ]
+
+
+def test_every_sub_fund_and_itvf_has_lpa_terms_one_american_one_at_a_lower_rate(
+    book: dict,
+) -> None:
+    terms = {t["fund_id"]: t for t in book["terms"]}
+    assert set(terms) == set(sub_funds(book)) | {"itvf"}
+    for t in terms.values():
+        assert (t["fee_basis_investment_period"], t["fee_rate_after"], t["fee_basis_after"]) == (
+            "commitment",
+            "0.015",
+            "net_invested_capital",
+        )
+        assert (t["fee_timing"], t["fee_offset_pct"], t["gp_investor_id"]) == (
+            "quarterly_advance",
+            "0.8",
+            "",  # no fund has a GP commitment
+        )
+        assert (t["carry_pct"], t["hurdle_rate"], t["catch_up_pct"]) == ("0.2", "0.08", "1")
+    assert [f for f, t in terms.items() if t["waterfall"] == "american"] == ["sf-deeptech"]
+    assert {
+        f: t["fee_rate_investment_period"]
+        for f, t in terms.items()
+        if t["fee_rate_investment_period"] != "0.02"
+    } == {"sf-airobot": "0.0175"}
+    assert [
+        (s["fund_id"], s["investor_id"], s["fee_discount_pct"]) for s in book["investor_terms"]
+    ] == [("sf-digital", "bauhinia-strategic", "0.25")]
+
+
+def test_portfolio_fees_come_from_holdings_the_fund_holds_that_day(book: dict) -> None:
+    txns = book["transactions"]
+    fees = [t for t in txns if t["type"] == "portfolio_fee"]
+    assert len(fees) >= 10 and {t["fund_id"] for t in fees} >= {"itvf", "sf-green"}
+    for fee in fees:
+        assert fee["investor_id"] == "" and fee["holding_id"], fee
+        key = (fee["fund_id"], fee["holding_id"])
+        bought = [
+            t["date"]
+            for t in txns
+            if t["type"] == "investment" and (t["fund_id"], t["holding_id"]) == key
+        ]
+        sold_out = [
+            v["date"]
+            for v in book["valuations"]
+            if Decimal(v["fair_value"]) == 0 and (v["fund_id"], v["holding_id"]) == key
+        ]
+        assert min(bought) <= fee["date"] and all(d > fee["date"] for d in sold_out), fee
 
 
 def test_the_itvf_style_fund_has_exits_and_pro_rata_distributions(book: dict) -> None:

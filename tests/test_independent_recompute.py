@@ -15,7 +15,8 @@ Everything below the line `# --- the recomputation ---` uses only `csv`, `decima
 - a fund's NAV is its cash plus its holdings' values less the equalisation interest payable
   (AS_OF is a quarter end: nothing of the demo is prepaid or accrued then); an investor's
   capital account is its contributions less distributions (equalisation ones included, R7)
-  plus its commitment share of the fund's cumulative P&L;
+  plus its own items (a fee, expense or income row with its investor_id) plus its commitment
+  share of the fund's cumulative P&L without the partners' own items;
 - IRR is XIRR (actual/365) on dated flows plus the value at the as-of date; null without a
   sign change.
 
@@ -71,6 +72,8 @@ HOLDING_ORDER = {"investment": 0, "income": 1, "proceeds": 2, "write_off": 3}
 # capital in and out of a partner (equalisation included, issue 11 R7)
 CAPITAL_IN = ("contribution", "equalisation_contribution")
 CAPITAL_OUT = ("distribution", "equalisation_distribution")
+# a row of these types with an investor_id is that partner's own item, not shared
+OWN_ITEMS = ("fee", "expense", "income")
 
 
 # --- the recomputation ---------------------------------------------------------------------
@@ -342,7 +345,8 @@ class Recompute:
         return self._nav[fund_id]
 
     def accounts(self, fund_id: str) -> dict[str, dict]:
-        """Capital accounts: net contributed + commitment share x cumulative P&L (exact)."""
+        """Capital accounts: net contributed + own items + commitment share x the cumulative
+        P&L of the rest (exact)."""
         if fund_id in self._accounts:
             return self._accounts[fund_id]
         acc: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
@@ -355,18 +359,19 @@ class Recompute:
                 acc[t["investor_id"]][kind] += t["amount"]
                 if t["type"] == "equalisation_distribution":
                     acc[t["investor_id"]]["recallable"] += t["amount"]
+            if t["fund_id"] == fund_id and t["type"] in OWN_ITEMS and t["investor_id"]:
+                acc[t["investor_id"]]["own"] += CASH_SIGN[t["type"]] * t["amount"]
         paid_in, paid_out = self.capital(fund_id)
-        pnl = self.nav(fund_id) - paid_in + paid_out
+        common = self.nav(fund_id) - paid_in + paid_out - sum(a["own"] for a in acc.values())
         total = sum(a["committed"] for a in acc.values())
         with localcontext() as ctx:
             ctx.prec = 60
             for a in acc.values():
-                a["nav_exact"] = (
-                    a["contribution"] - a["distribution"] + pnl * a["committed"] / total
-                )
-        shares = _largest_remainder(pnl, {i: a["committed"] for i, a in acc.items()})
+                net = a["contribution"] - a["distribution"] + a["own"]
+                a["nav_exact"] = net + common * a["committed"] / total
+        shares = _largest_remainder(common, {i: a["committed"] for i, a in acc.items()})
         for i, a in acc.items():
-            a["nav_stated"] = a["contribution"] - a["distribution"] + shares[i]
+            a["nav_stated"] = a["contribution"] - a["distribution"] + a["own"] + shares[i]
         self._accounts[fund_id] = acc
         return acc
 

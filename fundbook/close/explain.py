@@ -20,16 +20,15 @@ from fundbook.close.snapshot import (
     find_close,
     list_closes,
     read_ledger,
+    read_level,
     read_statements,
     stored_form,
-    table_of,
 )
 from fundbook.core.errors import NotFound
 from fundbook.metrics.explain import RECIPES, Stored
 from fundbook.metrics.explain_ledger import KEYS as LEDGER_KEYS
 from fundbook.metrics.explain_ledger import LEVEL as LEDGER
 from fundbook.metrics.gl_chart import CAPITAL_PREFIX
-from fundbook.store import chain
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import Frames, load_frames
 
@@ -193,9 +192,7 @@ def _read_levels(
         if level == LEDGER:
             out[level] = read_ledger(con, close_id)
             continue
-        order = ", ".join(f"{chain.quote(k)} NULLS FIRST" for k in LEVEL_KEYS[level])
-        query = sql("snapshot_read").format(table=chain.quote(table_of(level)), order=order)
-        out[level] = frame(con, query, {"close_id": close_id})
+        out[level] = read_level(con, close_id, level)
     return out
 
 

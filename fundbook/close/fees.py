@@ -64,14 +64,25 @@ def _has_fee_terms(frames: BookFrames, fund_id: str) -> bool:
     return frames.terms.filter((pl.col("fund_id") == fund_id) & rated).height > 0
 
 
-def fee_warnings(frames: BookFrames, through: dt.date) -> list[str]:
-    """One warning per fund and quarter ended on or before `through` whose booked fees differ
-    from the computed ones by more than the fund's fee_tolerance."""
-    _, totals = fee_check(frames, through)
+def fee_warnings(
+    check: pl.DataFrame, start: dt.date, end: dt.date, previous: pl.DataFrame | None
+) -> list[str]:
+    """One warning per fund and quarter of a close's fee check (its `fee_check` level) whose
+    booked fees differ from the computed ones by more than the fund's fee_tolerance, and that
+    is new in the period closed (`start` to `end`): the quarter ends in it, or it was not in
+    the fee check of the close before (`previous`: that close's level; None: no close before),
+    so an old quarter is warned of once, at the close that first checks it."""
+    out = check.filter(~pl.col("within_tolerance"))
+    if previous is not None:
+        checked = previous.select("fund_id", "quarter", pl.lit(True).alias("_checked"))
+        out = out.join(checked, on=["fund_id", "quarter"], how="left")
+    else:
+        out = out.with_columns(pl.lit(None, pl.Boolean).alias("_checked"))
     return [
         f"fund {r['fund_id']}: management fees booked in {r['quarter']} {r['booked']} differ "
         f"from the fees computed from its terms {r['fee_net']} by {r['difference']} (more than "
         f"its fee_tolerance {r['fee_tolerance']}); see `fundbook fees --fund {r['fund_id']} "
         f"--quarter {r['quarter']}`"
-        for r in totals.filter(~pl.col("within_tolerance")).iter_rows(named=True)
+        for r in out.iter_rows(named=True)
+        if not r["_checked"] or start <= Period.parse(r["quarter"]).end <= end
     ]

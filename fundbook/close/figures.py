@@ -17,6 +17,8 @@ from fundbook.close.snapshot import (
     STATEMENT_LINES,
     conform_statements,
     figure_count,
+    list_closes,
+    read_level,
     stored_form,
 )
 from fundbook.core.errors import FundbookError
@@ -59,7 +61,8 @@ class Computed:
     statements: pl.DataFrame  # basis, start_date, end_date, fund_id, investor_id, ILPA lines
     # the general ledger at the period end (metrics.general_ledger), stored in close_ledger
     ledger: pl.DataFrame = field(default_factory=pl.DataFrame)
-    # booked management fees beyond the fund's tolerance of the computed ones (close.fees)
+    # booked management fees beyond the fund's tolerance of the computed ones, in quarters new
+    # to this close (close.fees)
     fee_warnings: list[str] = field(default_factory=list)
     # per (fund_id, investor_id): its share of the fund-level fees of a fund with fee terms,
     # split by computed fees (`own_fees`, money), as the capital accounts take it
@@ -94,8 +97,7 @@ def compute(
     if undeclared:  # a level computed but not stored, or declared but never computed: a bug
         raise FundbookError(f"snapshot levels not both computed and declared: {undeclared}")
     levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
-    say("checking booked management fees against the terms")
-    warnings = fee_warnings(frames, end)
+    warnings = fee_warnings(levels["fee_check"], period_start, end, _checked_before(con, end))
     shares = fee_shares(frames, end)
     return Computed(period, period_start, inception, levels, statements, ledger, warnings, shares)
 
@@ -107,6 +109,12 @@ def fee_shares(frames: Frames, end: dt.date) -> pl.DataFrame:
     return shares.group_by("fund_id", "investor_id").agg(
         from_cents(pl.col("attributed_fees").sum()).alias("own_fees")
     )
+
+
+def _checked_before(con: duckdb.DuckDBPyConnection, end: dt.date) -> pl.DataFrame | None:
+    """The fee check (`fee_check` level) of the latest standing close before `end`, if any."""
+    before = [c for c in list_closes(con) if c.status == "closed" and c.period_end < end]
+    return read_level(con, before[-1].close_id, "fee_check") if before else None
 
 
 def statement_lines(

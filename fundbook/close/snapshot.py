@@ -129,13 +129,18 @@ def insert_frame(
 def read_levels(con: duckdb.DuckDBPyConnection, close_id: int) -> dict[str, pl.DataFrame]:
     """Every level a close stored rows for, as `stored_form` gives it: a SELECT per level."""
     out = {}
-    for level, keys in LEVEL_KEYS.items():
-        order = ", ".join(f"{chain.quote(k)} NULLS FIRST" for k in keys)
-        query = sql("snapshot_read").format(table=chain.quote(table_of(level)), order=order)
-        df = frame(con, query, {"close_id": close_id})
+    for level in LEVEL_KEYS:
+        df = read_level(con, close_id, level)
         if df.height:
             out[level] = df
     return out
+
+
+def read_level(con: duckdb.DuckDBPyConnection, close_id: int, level: str) -> pl.DataFrame:
+    """One level of a close, as `stored_form` gives it (no rows: an empty frame)."""
+    order = ", ".join(f"{chain.quote(k)} NULLS FIRST" for k in LEVEL_KEYS[level])
+    query = sql("snapshot_read").format(table=chain.quote(table_of(level)), order=order)
+    return frame(con, query, {"close_id": close_id})
 
 
 @dataclass(frozen=True)

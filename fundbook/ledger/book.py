@@ -229,6 +229,7 @@ def read_book(
     errors += checks.carry_errors(every)
     errors += checks.cash_errors(every)
     errors += checks.valuation_errors(every)
+    errors += checks.portfolio_fee_errors(every)
     errors += quantities.holding_errors(every)
     for name in DERIVED:
         book.new[name] = _with_derived(book.new[name], every[name], name)

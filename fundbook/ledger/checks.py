@@ -415,3 +415,49 @@ def valuation_errors(b: Frames) -> list[LedgerError]:
             pl.col("date"),
         ),
     )
+
+
+def portfolio_fee_errors(b: Frames) -> list[LedgerError]:
+    """A `portfolio_fee` (fees the GP received from a holding, for offsets) names a holding its
+    fund holds on that date: invested in on or before it, and not written off before it."""
+    fees = b["transactions"].filter(
+        (pl.col("type") == "portfolio_fee")
+        & pl.col("holding_id").is_not_null()
+        & pl.col("date").is_not_null()
+    )
+    if fees.is_empty():
+        return []
+    keys = ["fund_id", "holding_id"]
+    held = (
+        b["transactions"]
+        .filter(pl.col("type").is_in(["investment", "write_off"]))
+        .group_by(keys)
+        .agg(
+            pl.col("date").filter(pl.col("type") == "investment").min().alias("_first"),
+            pl.col("date").filter(pl.col("type") == "write_off").min().alias("_off"),
+        )
+    )
+    rows = fees.join(held, on=keys, how="left", maintain_order="left")
+    errs = _errors(
+        rows,
+        pl.col("_first").is_null() | (pl.col("_first") > pl.col("date")),
+        pl.format(
+            "portfolio_fee from {} to fund {} on {} but the fund has not invested in it by then "
+            "(fees for offsets come from a holding of the fund)",
+            "holding_id",
+            "fund_id",
+            "date",
+        ),
+    )
+    return errs + _errors(
+        rows,
+        (pl.col("_first") <= pl.col("date")) & (pl.col("_off") < pl.col("date")),
+        pl.format(
+            "portfolio_fee from {} to fund {} on {} but the fund wrote it off on {}: it no "
+            "longer holds it",
+            "holding_id",
+            "fund_id",
+            "date",
+            "_off",
+        ),
+    )

@@ -165,10 +165,12 @@ def _fraction_checks(column: str) -> list[Check]:
 
 
 # terms.csv: a column that needs others on its row (none is assumed): column -> the others.
+# gp_investor_id is not among them: a GP without a commitment of its own in the fund (none
+# then pays no fee or bears no carry as the GP's) still receives the carry.
 TERMS_NEEDS = {
     "fee_rate_investment_period": ("fee_basis_investment_period", "fee_timing"),
     "fee_rate_after": ("fee_basis_after", "fee_timing"),
-    "carry_pct": ("hurdle_rate", "catch_up_pct", "waterfall", "gp_investor_id"),
+    "carry_pct": ("hurdle_rate", "catch_up_pct", "waterfall"),
 }
 # ... and the columns that mean nothing without the first one.
 TERMS_BELONG = {
@@ -182,7 +184,7 @@ TERMS_BELONG = {
 
 def _terms_row_checks() -> list[Check]:
     """The terms of a row hang together: a fee rate has its basis and timing, a carry its
-    hurdle, catch-up, waterfall and GP; a catch-up (when any) above the carry."""
+    hurdle, catch-up and waterfall; a catch-up (when any) above the carry."""
     checks: list[Check] = []
     for column, others in TERMS_NEEDS.items():
         for other in others:

@@ -12,6 +12,7 @@ from fundbook.core.errors import NotFound
 from fundbook.core.types import INFO_LEVELS
 from fundbook.metrics import (
     explain_accruals,
+    explain_fees,
     explain_holding,
     explain_ledger,
     explain_statement,
@@ -53,6 +54,7 @@ RECIPES: dict[str, Recipe] = {
     "cash_flow": other.cash_flow_lines,
     "fund_movement": board.movement_lines,
     "expense_by_category": explain_accruals.category_lines,
+    "fee_check": explain_fees.fee_check_lines,
     "flow": other.flow_lines,
     **dict.fromkeys(INFO_LEVELS, other.info_lines),
     "statement": explain_statement.statement_lines,

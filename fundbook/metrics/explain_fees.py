@@ -1,113 +1,82 @@
-"""Explain the fee lines of a fund with fee terms: offsets due, fund-level fees attributed."""
+"""Explain the fee check of a fund and quarter (`fee_check`): computed, booked, difference."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
+from datetime import date, timedelta
 
 import polars as pl
 
+from fundbook.metrics import fees
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx
-from fundbook.metrics.fee_allocation import attributed_fees, fee_funds
-from fundbook.metrics.fee_attribution import QUARTER, unbilled
-from fundbook.metrics.fee_book import partner_fees
-from fundbook.metrics.money import from_cents
-from fundbook.metrics.statement_fees import offsets_due
+from fundbook.metrics.fee_book import WITHIN_TOLERANCE, fee_check
 
-_SCHEDULE = "fundbook.metrics.fee_book.book_fee_schedule"
-_SPLIT = "fundbook.metrics.fee_attribution.attribute"
+_PRODUCER = "fundbook.metrics.fee_book.fee_check"
+# A partner's computed net fee, as `fees.fee_schedule` makes it: gross less discount and offset.
+_NET = (("fee_gross", 1), ("fee_discount", -1), ("fee_offset", -1))
 
 
-def has_fee_terms(ctx: Ctx) -> bool:
-    """Whether the row's fund has a fee rate in terms.csv (a fee schedule)."""
-    return ctx.row["fund_id"] in fee_funds(ctx.frames)["fund_id"].to_list()
+def quarter_span(quarter: str) -> tuple[date, date]:
+    """`2026Q3` -> its first and last day."""
+    year, n = int(quarter[:4]), int(quarter[-1])
+    first = date(year, 3 * n - 2, 1)
+    after = date(year + 1, 1, 1) if n == 4 else date(year, 3 * n + 1, 1)
+    return first, after - timedelta(days=1)
 
 
-def not_modelled(ctx: Ctx, figure: str) -> pl.DataFrame:
-    """A line a fund without fee terms does not model: a term without a value (null)."""
-    return ln.value_line(
-        f"{figure}: not modelled (fund {ctx.row['fund_id']} has no fee rate in terms.csv)",
-        None,
-        source="fundbook.metrics.statement_fees.with_fee_lines",
+def fee_check_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """`fee_net`: each partner's computed fee (gross, less discount and offset); `booked`: the
+    quarter's `fee` rows; `difference`: booked less computed; `fee_tolerance`: the fund's
+    terms (or the default); `within_tolerance`: the rule on the difference and tolerance."""
+    if figure == "fee_net":
+        return _computed_lines(ctx)
+    if figure == "booked":
+        first, last = quarter_span(ctx.row["quarter"])
+        rows = ctx.txns.filter(pl.col("date").is_between(first, last))
+        return ln.txn_lines(rows, {"fee": 1})
+    if figure == "difference":
+        return ln.concat([ctx.figure("booked"), ctx.figure("fee_net", sign=-1)])
+    if figure == "fee_tolerance":
+        return _tolerance_line(ctx)
+    shown = [ctx.figure(f, "shown") for f in ("difference", "fee_tolerance")]
+    inputs = {f: ctx.row[f] for f in ("difference", "fee_tolerance")}
+    rule = ln.rule_line("|difference| <= fee_tolerance", WITHIN_TOLERANCE, inputs, _PRODUCER)
+    return ln.concat([*shown, rule])
+
+
+def _computed_lines(ctx: Ctx) -> pl.DataFrame:
+    """Each fee-paying partner's gross fee, discount and offset of the quarter (computed from
+    the terms)."""
+    partners, _ = fee_check(ctx.frames, ctx.as_of)
+    mine = partners.filter(
+        (pl.col("fund_id") == ctx.row["fund_id"])
+        & (pl.col("quarter") == ctx.row["quarter"])
+        & pl.col("pays_fee")  # the GP's commitment: zeros
     )
+    parts = [
+        ln.frame_lines(
+            mine,
+            "term",
+            item=pl.format(f"{column} of partner {{}}", "investor_id"),
+            source=pl.lit(f"{_PRODUCER} (fees.fee_schedule, from the terms)"),
+            amount=pl.col(column) * sign,
+        ).with_columns(pl.int_range(pl.len()).alias("_row"), pl.lit(k).alias("_part"))
+        for k, (column, sign) in enumerate(_NET)
+    ]
+    return pl.concat(parts).sort("_row", "_part").drop("_row", "_part")
 
 
-def offset_lines(ctx: Ctx) -> pl.DataFrame:
-    """The offsets applied to the fees (of the row's investor, else every partner) of the
-    quarters whose fee is due in the statement's period, one term per partner-quarter."""
-    start, end = ctx.row["start_date"], ctx.row["end_date"]
-    due = offsets_due(ctx.frames, start, end).filter(pl.col("fund_id") == ctx.row["fund_id"])
-    investor = ctx.row.get("investor_id")
-    if investor is not None:
-        due = due.filter(pl.col("investor_id") == investor)
-    head = ln.value_line(
-        f"offsets applied to the fees due from {start} to {end} (fee_offset_pct x the "
-        "portfolio fees of the quarter before, split by fees after discount)",
-        None,
-        "shown",
-        source=f"{_SCHEDULE} through {end}",
+def _tolerance_line(ctx: Ctx) -> pl.DataFrame:
+    """The fund's fee_tolerance as terms.csv books it, or the default when it is empty."""
+    fund = ctx.row["fund_id"]
+    booked = ctx.frames.terms.filter(pl.col("fund_id") == fund)["fee_tolerance"]
+    value = fees.fee_tolerance(ctx.frames.terms).filter(pl.col("fund_id") == fund)
+    given = booked.len() == 1 and booked[0] is not None
+    item = "fee_tolerance of the fund's terms" if given else "fee_tolerance left empty: default"
+    source = (
+        f"terms row fund_id={fund} (the book's reference data)"
+        if given
+        else "fundbook.metrics.fees.DEFAULT_FEE_TOLERANCE"
     )
-    rows = ln.frame_lines(
-        due,
-        "term",
-        date=pl.col("due_date"),
-        item=pl.format("fee offset of {} for {}, due {}", "investor_id", "quarter", "due_date"),
-        source=pl.lit(f"{_SCHEDULE} through {end}: fee_offset"),
-        amount=from_cents(pl.col("fee_offset")),
-    )
-    return ln.concat([head, rows])
-
-
-def fee_share_lines(ctx: Ctx, before: dt.date, end: dt.date) -> pl.DataFrame:
-    """The investor's share of its fund's fund-level fee rows (a fund with fee terms: split
-    by computed fees) in the period: per quarter, its share recognised to the end less its
-    share to `before`, with what it is split by at the end."""
-    fund, investor = ctx.row["fund_id"], ctx.row["investor_id"]
-
-    def mine(day: dt.date) -> pl.DataFrame:
-        shares = attributed_fees(ctx.frames, day)
-        return shares.filter((pl.col("fund_id") == fund) & (pl.col("investor_id") == investor))
-
-    now, was = mine(end), mine(before)
-    parts = []
-    for quarter in sorted(set(now["quarter_start"].to_list()) | set(was["quarter_start"])):
-        parts.append(_weight_lines(ctx, quarter, end))
-        for shares, day, sign in ((now, end, 1), (was, before, -1)):
-            found = shares.filter(pl.col("quarter_start") == quarter)["attributed_fees"]
-            amount = Decimal(int(found.sum()) * sign).scaleb(-2) if found.len() else Decimal(0)
-            label = "its share" if sign > 0 else "less its share"
-            parts.append(
-                ln.value_line(
-                    f"{label} of the fund-level fee rows of the quarter from {quarter}, "
-                    f"recognised to {day}, by computed fees",
-                    amount,
-                    source=f"{_SPLIT} (metrics as of {day})",
-                )
-            )
-    return ln.concat(parts) if parts else ln.empty()
-
-
-def _weight_lines(ctx: Ctx, quarter: dt.date, end: dt.date) -> pl.DataFrame:
-    """What the quarter's fund-level fee rows are split by at `end`: the investor's computed
-    net fee less its own booked fees (not below 0), and all partners' (shown)."""
-    rows = partner_fees(ctx.frames, end).filter(
-        (pl.col(QUARTER[0]) == ctx.row["fund_id"]) & (pl.col(QUARTER[1]) == quarter)
-    )
-    weights = rows.select("investor_id", from_cents(unbilled()).alias("_w"))
-    own = weights.filter(pl.col("investor_id") == ctx.row["investor_id"])["_w"]
-    source = f"fundbook.metrics.fee_book.partner_fees (as of {end})"
-    return ln.concat(
-        [
-            ln.value_line(
-                f"weight in the quarter from {quarter}: its computed net fee less its own "
-                "booked fees, not below 0",
-                own[0] if own.len() else Decimal(0),
-                "shown",
-                source=source,
-            ),
-            ln.value_line(
-                "total weight: every partner's", weights["_w"].sum(), "shown", source=source
-            ),
-        ]
-    )
+    amount = value["fee_tolerance"][0] if value.height == 1 else None
+    return ln.value_line(item, amount, "term", source=source)

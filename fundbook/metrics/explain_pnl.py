@@ -16,7 +16,7 @@ from fundbook.metrics.allocation import OWN_LINES
 from fundbook.metrics.explain_accruals import accrual_lines
 from fundbook.metrics.explain_board import _weights
 from fundbook.metrics.explain_book import Ctx
-from fundbook.metrics.explain_fees import fee_share_lines, has_fee_terms
+from fundbook.metrics.explain_fee_lines import fee_share_lines, has_fee_terms
 from fundbook.metrics.money import cents, from_cents
 from fundbook.metrics.state import allocate_pnl_lines, book_state
 from fundbook.metrics.statement import _ALLOCATED as ALLOCATED

@@ -9,7 +9,7 @@ import polars as pl
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_accruals import statement_accrual_lines
 from fundbook.metrics.explain_book import Ctx
-from fundbook.metrics.explain_fees import has_fee_terms, not_modelled, offset_lines
+from fundbook.metrics.explain_fee_lines import has_fee_terms, not_modelled, offset_lines
 from fundbook.metrics.explain_pnl import ALLOCATED as _ALLOCATED
 from fundbook.metrics.explain_pnl import allocated_lines
 from fundbook.metrics.statement import NOT_IN_BOOK, NULL_WITHOUT_TERMS, ROLL_FORWARD

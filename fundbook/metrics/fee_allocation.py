@@ -13,13 +13,13 @@ the capital accounts*).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
 from fundbook.metrics.accruals import row_accruals
 from fundbook.metrics.fee_attribution import QUARTER, attribute, attribution_quarter
-from fundbook.metrics.fee_book import partner_fees
+from fundbook.metrics.fee_book import partner_fees, reads_state_on
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import CENTS
 from fundbook.metrics.protocol import BookFrames
@@ -66,7 +66,7 @@ def attributed_fees(frames: BookFrames, at: date) -> pl.DataFrame:
     """Per (fund_id, investor_id, quarter_start): the partner's share (`attributed_fees`,
     cents, `SHARES`) of the fund-level fee rows of funds with fee terms as recognised through
     `at` (`accruals.row_accruals`), grouped by `attribution_quarter` and split by the
-    partners' fees of that quarter computed through `at` (`fee_book.partner_fees`). Reads
+    partners' fees of that quarter computed through `at` (`weights_at`). Reads
     `book_state` only at quarter starts on or before `at`'s quarter start, each before `at`."""
     funds = fee_funds(frames)
     if funds.height == 0:
@@ -83,13 +83,22 @@ def attributed_fees(frames: BookFrames, at: date) -> pl.DataFrame:
     )
 
 
+def weights_at(frames: BookFrames, at: date) -> pl.DataFrame:
+    """What the fund-level fee rows seen at `at` are split by (`fee_book.partner_fees`): the
+    schedule through `at`, or through the day before when the schedule through `at` would
+    read the book state at `at` itself (a partner admitted on `at`, charged on its capital
+    account at its admission: the state at `at` cannot wait for itself)."""
+    through = at - timedelta(days=1) if reads_state_on(frames, at) else at
+    return partner_fees(frames, through)
+
+
 def split(frames: BookFrames, amounts: pl.DataFrame, amount: str) -> pl.DataFrame:
     """`amounts` (per fund_id, at, quarter_start: `amount` in cents, recognised at `at`)
     split among the partners by their fees computed through each `at`: per (fund_id, at,
     investor_id, quarter_start) `attributed_fees`, the non-zero shares."""
     dates: Iterable[date] = amounts["at"].unique().sort().to_list()
     partners = pl.concat(
-        [partner_fees(frames, day).with_columns(pl.lit(day, pl.Date).alias("at")) for day in dates],
+        [weights_at(frames, day).with_columns(pl.lit(day, pl.Date).alias("at")) for day in dates],
         how="vertical",
     )
     out = attribute(partners, amounts, amount, "attributed_fees", keys=["at"])

@@ -19,6 +19,12 @@ BOOKED = ("booked_own", "booked_fund_share", "booked", "difference")
 TOLERANCE = ("fee_tolerance", "within_tolerance")
 CHECK_COLUMNS = ("fund_id", "quarter", "investor_id", "pays_fee", *COMPUTED, *BOOKED)
 TOTAL_COLUMNS = ("fund_id", "quarter", *COMPUTED, *BOOKED, *TOLERANCE)
+# Whether a fund-quarter's booked fees are within its tolerance of the computed ones (of its
+# `difference` and `fee_tolerance`, both in cents or both money).
+WITHIN_TOLERANCE = pl.col("difference").abs() <= pl.col("fee_tolerance")
+# The fund-quarter lines a close stores (level `fee_check`): computed, booked, the difference
+# and the fund's tolerance.
+LEVEL_COLUMNS = ("fund_id", "quarter", "fee_net", "booked", "difference", *TOLERANCE)
 
 
 def book_fee_schedule(frames: BookFrames, through: date) -> fees.FeeSchedule:
@@ -40,23 +46,27 @@ def book_fee_schedule(frames: BookFrames, through: date) -> fees.FeeSchedule:
     )
 
 
+_BASIS_KEYS = ["fund_id", "investor_id", "quarter_start"]
+_BASIS_SCHEMA: dict[str, pl.DataType] = {
+    "fund_id": pl.String(),
+    "investor_id": pl.String(),
+    "quarter_start": pl.Date(),
+    "nav": pl.Decimal(38, 2),
+    "net_invested_capital": pl.Decimal(38, 2),
+}
+
+
 def fee_basis(frames: BookFrames, through: date) -> pl.DataFrame:
     """Per partner of a fund whose fee after its investment period is on `nav` or
     `net_invested_capital`: (fund_id, investor_id, quarter_start, nav, net_invested_capital)
     at the opening of each quarter after the period, through `through`. The capital account
     (`nav`) and the fund's cost of unrealised investments (`remaining_cost`) are the book
-    state's, at the close of the day before the quarter's first day."""
+    state's, at the close of the day before the quarter's first day. A partner admitted on
+    or after a quarter's first day has none there: its basis of that quarter is taken at the
+    close of its admission day (`_at_admission`), and its fee runs from that day."""
     starts = _basis_quarter_starts(frames, through)
     if not starts:
-        return pl.DataFrame(
-            schema={
-                "fund_id": pl.String(),
-                "investor_id": pl.String(),
-                "quarter_start": pl.Date(),
-                "nav": pl.Decimal(38, 2),
-                "net_invested_capital": pl.Decimal(38, 2),
-            }
-        )
+        return pl.DataFrame(schema=_BASIS_SCHEMA)
     navs, nics = [], []
     for start in starts:
         state = book_state(frames, start - timedelta(days=1))
@@ -68,10 +78,67 @@ def fee_basis(frames: BookFrames, through: date) -> pl.DataFrame:
             )
         )
     by_partner = fees.net_invested_capital_by_partner(pl.concat(nics), frames.commitments)
-    return as_money(
-        pl.concat(navs).join(
-            by_partner, on=["fund_id", "investor_id", "quarter_start"], how="full", coalesce=True
+    at_opening = as_money(
+        pl.concat(navs).join(by_partner, on=_BASIS_KEYS, how="full", coalesce=True)
+    )
+    late = _at_admission(frames, starts, through)
+    if late.height == 0:
+        return at_opening
+    both = at_opening.join(late, on=_BASIS_KEYS, how="full", coalesce=True, suffix="_admitted")
+    return both.select(
+        *_BASIS_KEYS,
+        *(pl.coalesce(c, f"{c}_admitted").alias(c) for c in ("nav", "net_invested_capital")),
+    )
+
+
+def _at_admission(frames: BookFrames, starts: list[date], through: date) -> pl.DataFrame:
+    """The basis of each partner admitted (its first commitment) on or after the first day of
+    a quarter in `starts` that ends after its fund's investment period, for that quarter: its
+    capital account and its share of the fund's cost of unrealised investments (by the
+    commitments dated on or before that day), at the close of its admission day."""
+    admitted = _late_admissions(frames, starts, through)
+    parts = []
+    for (day,) in admitted.select("admitted").unique().sort("admitted").iter_rows():
+        state = book_state(frames, day)
+        fund_nic = state.funds.select(
+            "fund_id",
+            pl.lit(day).alias("quarter_start"),  # attributed by the commitments of that day
+            from_cents(pl.col("remaining_cost")).alias("net_invested_capital"),
         )
+        nic = fees.net_invested_capital_by_partner(fund_nic, frames.commitments).drop(
+            "quarter_start"
+        )
+        nav = state.accounts.select("fund_id", "investor_id", from_cents(pl.col("nav")))
+        mine = admitted.filter(pl.col("admitted") == day).select(
+            "fund_id", "investor_id", "quarter_start"
+        )
+        parts.append(
+            mine.join(nav, on=["fund_id", "investor_id"], how="left").join(
+                nic, on=["fund_id", "investor_id"], how="left"
+            )
+        )
+    if not parts:
+        return pl.DataFrame(schema=_BASIS_SCHEMA)
+    return as_money(pl.concat(parts)).select(*(pl.col(c).cast(t) for c, t in _BASIS_SCHEMA.items()))
+
+
+def _late_admissions(frames: BookFrames, starts: list[date], through: date) -> pl.DataFrame:
+    """The partners of a fund charged on `nav` or `net_invested_capital` admitted (first
+    commitment, on or before `through`) in a quarter of `starts` that ends after the fund's
+    investment period: fund_id, investor_id, admitted, quarter_start."""
+    funds = frames.terms.filter(pl.col("fee_basis_after").is_in(["nav", "net_invested_capital"]))
+    quarter = pl.col("admitted").dt.truncate("1q")
+    return (
+        frames.commitments.filter(pl.col("date") <= through)
+        .group_by("fund_id", "investor_id")
+        .agg(pl.col("date").min().alias("admitted"))
+        .join(funds.select("fund_id"), on="fund_id")
+        .join(frames.funds.select("fund_id", "investment_period_end"), on="fund_id")
+        .filter(
+            quarter.is_in(starts)
+            & (quarter.dt.offset_by("1q").dt.offset_by("-1d") > pl.col("investment_period_end"))
+        )
+        .with_columns(quarter.alias("quarter_start"))
     )
 
 
@@ -91,6 +158,13 @@ def _basis_quarter_starts(frames: BookFrames, through: date) -> list[date]:
     first = pl.lit(period_ends.min()).dt.truncate("1q")
     grid = pl.select(pl.date_ranges(first, last, "1q").alias("q")).explode("q").drop_nulls()
     return sorted(grid["q"].to_list())
+
+
+def reads_state_on(frames: BookFrames, day: date) -> bool:
+    """Whether the schedule through `day` reads `book_state` at `day` itself (`fee_basis`: a
+    partner admitted on `day` charged on its capital account at its admission)."""
+    late = _late_admissions(frames, _basis_quarter_starts(frames, day), day)
+    return late.filter(pl.col("admitted") == day).height > 0
 
 
 @per_frames
@@ -133,6 +207,12 @@ def fee_check(frames: BookFrames, through: date) -> tuple[pl.DataFrame, pl.DataF
     return as_money(partners), _totals(frames, rows, booked)
 
 
+def fee_check_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """The snapshot's `fee_check` level: the fund lines of `fee_check` (`LEVEL_COLUMNS`), every
+    quarter ended on or before `as_of`."""
+    return fee_check(frames, as_of)[1].select(LEVEL_COLUMNS)
+
+
 def _booked(frames: BookFrames, quarters: pl.DataFrame, through: date) -> pl.DataFrame:
     """Per (fund_id, quarter_start, investor_id or null for the fund's): the `fee` rows dated
     in the quarter and on or before `through`, in cents (`booked_own`)."""
@@ -159,16 +239,12 @@ def _totals(frames: BookFrames, rows: pl.DataFrame, booked: pl.DataFrame) -> pl.
         pl.col("booked_own").filter(~own).sum().alias("booked_fund_share"),
         pl.col("booked_own").sum().alias("booked"),
     )
-    tolerance = fees.fee_tolerance(frames.terms).with_columns(
-        cents(pl.col("fee_tolerance")).alias("_tolerance")
-    )
+    tolerance = fees.fee_tolerance(frames.terms).with_columns(cents(pl.col("fee_tolerance")))
     out = (
         computed.join(all_booked, on=["fund_id", "quarter_start"], how="left")
         .with_columns(pl.col("booked_own", "booked_fund_share", "booked").fill_null(zero()))
         .with_columns((pl.col("booked") - pl.col("fee_net")).alias("difference"))
         .join(tolerance, on="fund_id", how="left")
-        .with_columns(
-            (pl.col("difference").abs() <= pl.col("_tolerance")).alias("within_tolerance")
-        )
+        .with_columns(WITHIN_TOLERANCE.alias("within_tolerance"))
     )
     return as_money(out.sort("fund_id", "quarter_start").select(TOTAL_COLUMNS))

@@ -11,6 +11,7 @@ from fundbook.metrics.accruals import expense_by_category
 from fundbook.metrics.cash_flow import cash_flow_by_quarter
 from fundbook.metrics.compliance import compliance
 from fundbook.metrics.exposure import theme_exposure
+from fundbook.metrics.fee_book import fee_check_level
 from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overflow
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
 from fundbook.metrics.programme import grant_matching, programme_metrics
@@ -45,6 +46,7 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "cash_flow": cash_flow_by_quarter(frames, as_of),
         "fund_movement": fund_movement(fund, fund_metrics(frames, since)),
         "expense_by_category": expense_by_category(frames, as_of),
+        "fee_check": fee_check_level(frames, as_of),
     }
 
 

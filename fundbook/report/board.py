@@ -9,6 +9,7 @@ from fundbook.core.types import (
     ITIF_TARGET_SOCIAL_LEVERAGE,
     REPORTING_CURRENCY,
 )
+from fundbook.report.board_fees import fee_breaches, fee_rows
 from fundbook.report.board_sections import (
     concentration,
     grant_rows,
@@ -300,8 +301,10 @@ def build_board_context(source: ReportSource) -> BoardContext:
     themes = theme_rows(source, gf)
     grants = grant_totals(source)
     top = top_holdings(source, gf)
+    cover = report_cover(source)
+    fees = fee_rows(source, cover.quarter)
     return BoardContext(
-        close=report_cover(source),
+        close=cover,
         guidance_fund=Party(gf, name_of(names, gf), "guidance_fund", currency),
         headline=headline(tot, lev, failed_rules(source), grants, currency),
         totals=tot,
@@ -323,6 +326,8 @@ def build_board_context(source: ReportSource) -> BoardContext:
         grant_totals=grants,
         movements=movements(source, [gf, *sub_funds(source, gf)]),
         previous_closed=source.previous_closed,
+        fees=fees,
+        fee_breaches=fee_breaches(fees, cover.quarter),
     )
 
 

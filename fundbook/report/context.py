@@ -276,6 +276,34 @@ class JCurve:
 
 
 @dataclass(frozen=True)
+class FeeCheckRow:
+    """A fund's management fees of the quarter: computed from its LPA terms (`fee_net`) and
+    booked, from the close's `fee_check` level; none for a fund without fee terms (not
+    modelled) or without fees in the quarter (before its first closing)."""
+
+    fund: str
+    currency: str
+    modelled: bool  # the fund's terms set a fee rate
+    within: bool | None  # |difference| <= fee_tolerance; None: no fees checked
+    fee_net: Figure | None = None
+    booked: Figure | None = None
+    difference: Figure | None = None  # booked - computed (positive: over-billed)
+    fee_tolerance: Figure | None = None
+
+    @property
+    def result(self) -> str:
+        """The check in words (never colour only)."""
+        if not self.modelled:
+            return "not modelled"
+        if self.within is None:
+            return "no fees in the quarter"
+        if self.within:
+            return "within tolerance"
+        value = self.difference.value if self.difference is not None else None
+        return "over-billed" if value is not None and value > 0 else "under-billed"
+
+
+@dataclass(frozen=True)
 class BoardContext:
     """Everything `board.html` shows, for the guidance fund's board."""
 
@@ -302,3 +330,6 @@ class BoardContext:
     previous_closed: bool = True  # False: the previous quarter's figures are a DRAFT
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
     notes: list[str] = field(default_factory=list)
+    # management fees vs LPA terms: one row per sub-fund and co-investment fund
+    fees: list[FeeCheckRow] = field(default_factory=list)
+    fee_breaches: list[str] = field(default_factory=list)  # a sentence per row beyond tolerance

@@ -75,6 +75,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "snapshot_cash_flow": ("close_id", "fund_id", "quarter"),
     "snapshot_fund_movement": ("close_id", "fund_id"),
     "snapshot_expense_by_category": ("close_id", "fund_id", "category"),
+    "snapshot_fee_check": ("close_id", "fund_id", "quarter"),
     "snapshot_flow": ("close_id", "fund_id", "investor_id", "txn_id"),
     "snapshot_fund_info": ("close_id", "fund_id"),
     "snapshot_investor_info": ("close_id", "investor_id"),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fundbook.core.errors import FundbookError
 from fundbook.core.types import CASH_SIGN
-from fundbook.synth.demo_closing import EQUALISATION_RATE, LATER_FUND
+from fundbook.synth.demo_fees import SIDE_LETTERS
 from fundbook.synth.demo_itif import (
     build_direct_co_investments,
     build_fx,
@@ -28,6 +28,7 @@ from fundbook.synth.demo_itif import (
 )
 from fundbook.synth.demo_ledger import Book
 from fundbook.synth.demo_programmes import build_itvf, build_mplus
+from fundbook.synth.demo_terms import TERMS_COLUMNS, terms_rows
 
 DEFAULT_SEED = 2026
 OPTIONAL = ("quantity", "service_start", "service_end", "category")  # transactions.csv, in order
@@ -42,7 +43,7 @@ COLUMNS = {
                      "currency", "memo", *OPTIONAL),
     "valuations": ("date", "fund_id", "holding_id", "fair_value", "currency"),
     "fx_rates": ("date", "currency", "hkd_per_unit"),
-    "terms": ("fund_id", "equalisation_rate"),
+    "terms": TERMS_COLUMNS,
     "investor_terms": ("fund_id", "investor_id", "fee_discount_pct", "carry_exempt"),
 }
 # fmt: on
@@ -118,9 +119,10 @@ def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
             (d.isoformat(), f, h, f"{v:.2f}", cur[f]) for d, f, h, v in book.valuations
         ),
         "fx_rates": [(d.isoformat(), "USD", f"{r:.4f}") for d, r in sorted(book.usd.items())],
-        "terms": [(LATER_FUND, f"{EQUALISATION_RATE}")],
-        # a side letter: the strategic investor pays a quarter less management fee
-        "investor_terms": [(LATER_FUND, "bauhinia-strategic", "0.25", "false")],
+        "terms": terms_rows(),
+        "investor_terms": sorted(
+            (f, i, f"{discount}", "false") for (f, i), discount in SIDE_LETTERS.items()
+        ),
     }
 
 

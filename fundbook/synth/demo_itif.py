@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from fundbook.core.calendar import month_ends
+from fundbook.core.types import CASH_SIGN
 from fundbook.synth.demo_cast import (
     ABROAD,
     BREACH_FUND,
@@ -32,6 +33,7 @@ from fundbook.synth.demo_closing import (
     NEWCOMER_NAME,
     equalise,
 )
+from fundbook.synth.demo_fees import book_fees
 from fundbook.synth.demo_ledger import (
     END,
     MILLION,
@@ -39,7 +41,6 @@ from fundbook.synth.demo_ledger import (
     Book,
     call_capital,
     cents,
-    fees,
     pct,
     quarter_ends,
     rand_date,
@@ -47,6 +48,7 @@ from fundbook.synth.demo_ledger import (
     value_holdings,
     workday,
 )
+from fundbook.synth.demo_terms import build_portfolio_fees
 
 
 def build_fx(book: Book) -> None:
@@ -175,9 +177,11 @@ def build_direct_co_investments(book: Book, portfolio: dict[str, list[str]]) -> 
 
 
 def build_sub_fund_running(book: Book) -> None:
-    """Fees, expenses, a little income and investee HK production spend of each sub-fund."""
+    """Portfolio fees and the management fees they offset, expenses, a little income and
+    investee HK production spend of each sub-fund."""
     for sf in SUB_FUNDS:
-        fees(book, sf.fund_id, sf.size_m * MILLION, sf.first_close, END)
+        build_portfolio_fees(book, (sf.fund_id,))
+        book_fees(book, sf.fund_id)
         sub_fund_expenses(book, sf)
         for c in book.holdings(sf.fund_id):
             investee_flows(book, sf, c)
@@ -263,8 +267,19 @@ def itif_equalisation(book: Book) -> Decimal:
     return back + interest
 
 
+def own_items(book: Book, fund_id: str, d: date) -> dict[str, Decimal]:
+    """Per partner, its own fees, expenses and income (rows with its investor_id) to `d`, signed
+    as cash: they are its alone, the rest of the P&L is shared by commitment."""
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for when, f, k, investor, _, a, _ in book.txns:
+        if f == fund_id and investor and when <= d and k in ("fee", "expense", "income"):
+            out[investor] += CASH_SIGN[k] * a
+    return out
+
+
 def build_valuations(book: Book) -> None:
-    """Sub-fund marks, then ITIF's: its direct holdings and its pro-rata share of each NAV."""
+    """Sub-fund marks, then ITIF's: its direct holdings and its capital account in each
+    sub-fund (its commitment share of the NAV less the partners' own items, plus its own)."""
     quarters = quarter_ends(date(2026, 1, 1), END)
     for sf in SUB_FUNDS:
         value_holdings(book, sf.fund_id, quarters)
@@ -278,6 +293,8 @@ def build_valuations(book: Book) -> None:
             nav = book.cash(sf.fund_id, q) + sum(
                 (v for d, f, _, v in book.valuations if f == sf.fund_id and d == q), Decimal(0)
             )
-            fair = cents(nav * share * book.rate(sf.currency, q))
+            own = own_items(book, sf.fund_id, q)
+            account = (nav - sum(own.values())) * share + own.get("itif-lp", Decimal(0))
+            fair = cents(account * book.rate(sf.currency, q))
             if fair > 0:
                 book.valuations.append((q, "itif", sf.fund_id, fair))

@@ -270,34 +270,6 @@ class Book:
         self.marks[company] = marks
 
 
-def fees(
-    book: Book,
-    fund_id: str,
-    size: Decimal,
-    start: date,
-    end: date,
-    rate_after: tuple[date, Decimal] | None = None,
-) -> None:
-    """Management fees charged quarterly in advance, the first quarter pro rata by days."""
-    d = start
-    while d <= end:
-        q_end = quarter_ends(d, date(d.year + 1, 12, 31))[0]
-        rate = Decimal("0.02")
-        if rate_after and d >= rate_after[0]:
-            rate = rate_after[1]
-        days = (q_end - d).days + 1
-        amount = cents(size * rate * days / 365) if d == start else cents(size * rate / 4)
-        book.txn(
-            workday(d),
-            fund_id,
-            "fee",
-            amount,
-            memo=f"Management fee {d:%Y}Q{(d.month - 1) // 3 + 1}, {rate:.1%} p.a. on commitments",
-            extra={"service_start": d.isoformat(), "service_end": q_end.isoformat()},
-        )
-        d = q_end + timedelta(days=1)
-
-
 def plan_calls(
     outflows: list[tuple[date, Decimal]], call_dates: list[date], size: Callable[[date], Decimal]
 ) -> list[tuple[date, Decimal]]:

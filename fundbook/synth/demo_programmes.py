@@ -20,6 +20,7 @@ from fundbook.synth.demo_cast import (
     SEMI,
     ZH_PL,
 )
+from fundbook.synth.demo_fees import book_fees
 from fundbook.synth.demo_ledger import (
     END,
     MILLION,
@@ -27,7 +28,6 @@ from fundbook.synth.demo_ledger import (
     allocate,
     call_capital,
     cents,
-    fees,
     pct,
     quarter_ends,
     rand_date,
@@ -35,6 +35,7 @@ from fundbook.synth.demo_ledger import (
     value_holdings,
     workday,
 )
+from fundbook.synth.demo_terms import build_portfolio_fees
 
 ITVF_START = date(2019, 1, 15)
 WRITE_OFF = date(2026, 9, 30)  # inside the demo's closed months, so the reports show it
@@ -88,7 +89,8 @@ def itvf_portfolio(book: Book) -> list[tuple[str, date, str]]:
 
 
 def itvf_running(book: Book, companies: list[tuple[str, date, str]]) -> None:
-    """Dividends from early steady companies, fees (lower after 2023), expenses."""
+    """Dividends from early steady companies, portfolio fees and the management fees they
+    offset (on net invested capital after 2023), expenses."""
     rng = book.rng
     for c, d, outcome in companies:
         for year in range(2023, 2027) if outcome == "steady" and d < date(2021, 1, 1) else ():
@@ -98,7 +100,8 @@ def itvf_running(book: Book, companies: list[tuple[str, date, str]]) -> None:
                 book.txn(
                     paid, "itvf", "income", dividend, holding=c, memo=f"Dividend, FY{year - 1}"
                 )
-    fees(book, "itvf", 800 * MILLION, ITVF_START, END, (date(2024, 1, 1), Decimal("0.01")))
+    build_portfolio_fees(book, ("itvf",))
+    book_fees(book, "itvf")
     memo = 'Legal fees, "ITVF" co-investment agreement and partner onboarding'
     book.txn(workday(ITVF_START + timedelta(days=20)), "itvf", "expense", Decimal(1_850_000),
              memo=memo, extra={"category": "legal"})  # fmt: skip

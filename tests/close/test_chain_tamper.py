@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from close_kit import plain_sql, run
+from fee_kit import with_fee_terms
 
 from fundbook.close.closing import close_period
 from fundbook.close.reopen import reopen_period
@@ -70,10 +71,11 @@ def _changed(column: str, dtype: str) -> str:
 
 
 def _demo_ledger(ledger: Path) -> Path:
-    """A copy of the demo ledger (its terms.csv gives the terms table rows)."""
+    """A copy of the demo ledger (its terms.csv gives the terms table rows; ITVF's fee terms
+    the fee check's)."""
     shutil.copytree(DEMO_LEDGER, ledger)
     assert (ledger / "terms.csv").read_text(encoding="utf-8").count("\n") > 1
-    return ledger
+    return with_fee_terms(ledger)
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,12 @@ that reproduce it; a closed quarter; every level addressable; clean errors namin
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from close_kit import run
+from fee_kit import with_fee_terms
 
 from fundbook.close.closing import close_period
 from fundbook.close.explain import stored_of_close
@@ -20,9 +22,11 @@ from tests.metrics.explain_check import failures, undetected
 
 @pytest.fixture(scope="module")
 def closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo book closed to 2026-02 (look-through exposure from 2026-02)."""
+    """The demo book closed to 2026-02 (look-through exposure from 2026-02; ITVF's fees checked
+    against terms, `fee_check`)."""
     db = tmp_path_factory.mktemp("explain") / "demo.duckdb"
-    close_period(db, "2025-12", ledger_dir=str(DEMO_LEDGER))
+    ledger = with_fee_terms(Path(shutil.copytree(DEMO_LEDGER, db.parent / "ledger")))
+    close_period(db, "2025-12", ledger_dir=str(ledger))
     close_period(db, "2026-01", carry_forward=True)
     close_period(db, "2026-02", carry_forward=True)
     return db

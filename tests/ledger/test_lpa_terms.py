@@ -50,6 +50,13 @@ def test_full_terms_and_a_side_letter_are_read_typed(tmp_path: Path) -> None:
     assert (side["fee_discount_pct"], side["carry_exempt"]) == (Decimal("0.25"), True)
 
 
+def test_carry_terms_need_no_gp_commitment(tmp_path: Path) -> None:
+    assert problems(tmp_path, [_with(gp_investor_id="")]) == []
+    book, _ = read_book(tmp_path / "book")
+    row = book.rows["terms"].row(0, named=True)
+    assert (row["carry_pct"], row["gp_investor_id"]) == (Decimal("0.2"), None)
+
+
 def test_the_old_two_column_terms_file_still_reads(tmp_path: Path) -> None:
     root = write_book(tmp_path / "book", terms=["sf1,0.08"])
     assert read_book(root)[1] == []

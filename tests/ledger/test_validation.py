@@ -121,6 +121,30 @@ CASES = [
         "holding)",
     ),
     (
+        "portfolio fee from a holding the fund never held",
+        {"transactions": [*T, "t10,2026-03-15,sf1,portfolio_fee,,c2,1.00,HKD,"]},
+        "transactions.csv:11: portfolio_fee from c2 to fund sf1 on 2026-03-15 but the fund has "
+        "not invested in it by then (fees for offsets come from a holding of the fund)",
+    ),
+    (
+        "portfolio fee before the fund invested",
+        {"transactions": [*T, "t10,2026-01-20,sf1,portfolio_fee,,c1,1.00,HKD,"]},
+        "transactions.csv:11: portfolio_fee from c1 to fund sf1 on 2026-01-20 but the fund has "
+        "not invested in it by then (fees for offsets come from a holding of the fund)",
+    ),
+    (
+        "portfolio fee after the write-off",
+        {
+            "transactions": [
+                *T,
+                "t10,2026-02-10,sf1,write_off,,c1,0.00,HKD,",
+                "t11,2026-02-20,sf1,portfolio_fee,,c1,1.00,HKD,",
+            ]
+        },
+        "transactions.csv:12: portfolio_fee from c1 to fund sf1 on 2026-02-20 but the fund wrote "
+        "it off on 2026-02-10: it no longer holds it",
+    ),
+    (
         "no fx rate",
         {"transactions": [*T, "t10,2026-02-01,sf1,expense,,,1.00,EUR,"]},
         "transactions.csv:11: no FX rate for EUR on or before 2026-02-01 in fx_rates.csv",

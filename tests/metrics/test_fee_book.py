@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
-from fee_kit import write_fee_book
+from fee_kit import FEE_BOOK, TERMS, write_fee_book
 
 from fundbook.metrics.fee_book import book_fee_schedule, fee_basis, fee_check
+from fundbook.metrics.state import book_state
 from fundbook.store.db import open_book
 from fundbook.store.frames import Frames, load_frames
 from fundbook.store.importer import import_book
@@ -86,3 +87,55 @@ def test_a_book_without_fee_terms_has_no_check(tmp_path: Path) -> None:
         import_book(con, ledger)
         partners, totals = fee_check(load_frames(con, THROUGH), THROUGH)
     assert partners.height == totals.height == 0
+
+
+# C is admitted on 2025-11-01, after the investment period (2025-08-15): no capital account at
+# 2025Q4's opening, so its basis is taken at the close of its admission day.
+LATE = {
+    "investors": [*FEE_BOOK["investors"], "C,Partner C,social_capital,"],
+    "commitments": [*FEE_BOOK["commitments"], "F,C,2025-11-01,20000000.00,HKD"],
+}
+
+
+def _late_frames(root: Path, basis: str) -> Frames:
+    terms = TERMS.replace("net_invested_capital", basis)
+    ledger = write_fee_book(root / "ledger", terms=terms, **LATE)
+    with open_book(root / "book.duckdb") as con:
+        import_book(con, ledger)
+        return load_frames(con, THROUGH)
+
+
+def test_a_partner_admitted_after_the_period_pays_from_its_admission(tmp_path: Path) -> None:
+    frames = _late_frames(tmp_path, "net_invested_capital")
+    basis = fee_basis(frames, THROUGH).filter(pl.col("investor_id") == "C")
+    # the 71,000,000 of cost on 2025-11-01 by 100 : 2 : 40 : 20, largest remainder: C 20 / 162
+    assert basis.select("quarter_start", "net_invested_capital").rows() == [
+        (date(2025, 10, 1), D("8765432.10"))
+    ]
+    fees = book_fee_schedule(frames, THROUGH).fees.filter(
+        (pl.col("investor_id") == "C") & (pl.col("quarter") == "2025Q4")
+    )
+    # its own 61 days of 92 (1 November to 31 December) at 1.5 % / 4 on 8,765,432.10 =
+    # 21,794.48, and the catch-up of the investment period on its commitment: 2 % / 4 x
+    # 20,000,000 x (45/90 + 91/91 + 46/92) = 200,000.00
+    assert fees.select("due_date", "fee_catch_up", "fee_gross").rows() == [
+        (date(2025, 11, 1), D("200000.00"), D("221794.48"))
+    ]
+    # the partners already in keep their basis at the quarter's opening
+    others = fee_basis(frames, THROUGH).filter(pl.col("quarter_start") == date(2025, 10, 1))
+    assert others.filter(pl.col("investor_id") == "A")["net_invested_capital"].to_list() == [
+        D("50000000.00")
+    ]
+
+
+def test_on_a_nav_basis_too(tmp_path: Path) -> None:
+    frames = _late_frames(tmp_path, "nav")
+    accounts = book_state(frames, date(2025, 11, 1)).accounts
+    nav = D(int(accounts.filter(pl.col("investor_id") == "C")["nav"][0])).scaleb(-2)
+    basis = fee_basis(frames, THROUGH).filter(pl.col("investor_id") == "C")
+    assert basis.select("quarter_start", "nav").rows() == [(date(2025, 10, 1), nav)]
+    fees = book_fee_schedule(frames, THROUGH).fees.filter(
+        (pl.col("investor_id") == "C") & (pl.col("quarter") == "2025Q4")
+    )
+    own = (nav * D("0.015") / 4 * 61 / 92).quantize(D("0.01"), ROUND_HALF_EVEN)
+    assert fees["fee_gross"].to_list() == [D("200000.00") + own]
