@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS close_statements (
     contributions            DECIMAL(38,2) NOT NULL,
     distributions            DECIMAL(38,2) NOT NULL,
     management_fees          DECIMAL(38,2) NOT NULL,
-    fee_offsets              DECIMAL(38,2) NOT NULL,
+    fee_offsets              DECIMAL(38,2),   -- null: not modelled (no fee terms; schema 12)
     partnership_expenses     DECIMAL(38,2) NOT NULL,
     income                   DECIMAL(38,2) NOT NULL,
     other_income_expense     DECIMAL(38,2) NOT NULL,
@@ -45,9 +45,9 @@ CREATE TABLE IF NOT EXISTS close_statements (
     unrealised_gain_change   DECIMAL(38,2) NOT NULL,
     fx_translation           DECIMAL(38,2) NOT NULL,   -- issue 11 item 7 (schema 6)
     ending_nav               DECIMAL(38,2) NOT NULL,
-    carry_paid               DECIMAL(38,2) NOT NULL,
-    carry_accrued_change     DECIMAL(38,2) NOT NULL,
-    carry_accrued_balance    DECIMAL(38,2) NOT NULL,
+    carry_paid               DECIMAL(38,2),   -- null: not modelled (no carry terms)
+    carry_accrued_change     DECIMAL(38,2),   -- null: not modelled (no carry terms)
+    carry_accrued_balance    DECIMAL(38,2),   -- null: not modelled (no carry terms)
     commitment               DECIMAL(38,2) NOT NULL,
     beginning_unfunded       DECIMAL(38,2) NOT NULL,
     unfunded_contributions   DECIMAL(38,2) NOT NULL,

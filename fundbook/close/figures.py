@@ -23,6 +23,8 @@ from fundbook.close.snapshot import (
 )
 from fundbook.core.errors import FundbookError
 from fundbook.core.types import INFO_LEVELS
+from fundbook.metrics.fee_allocation import attributed_fees
+from fundbook.metrics.money import from_cents
 from fundbook.store.db import frame, sql
 from fundbook.store.frames import Frames, load_frames
 
@@ -62,6 +64,9 @@ class Computed:
     # booked management fees beyond the fund's tolerance of the computed ones, in quarters new
     # to this close (close.fees)
     fee_warnings: list[str] = field(default_factory=list)
+    # per (fund_id, investor_id): its share of the fund-level fees of a fund with fee terms,
+    # split by computed fees (`own_fees`, money), as the capital accounts take it
+    fee_shares: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def figure_count(self) -> int:
@@ -93,7 +98,17 @@ def compute(
         raise FundbookError(f"snapshot levels not both computed and declared: {undeclared}")
     levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
     warnings = fee_warnings(levels["fee_check"], period_start, end, _checked_before(con, end))
-    return Computed(period, period_start, inception, levels, statements, ledger, warnings)
+    shares = fee_shares(frames, end)
+    return Computed(period, period_start, inception, levels, statements, ledger, warnings, shares)
+
+
+def fee_shares(frames: Frames, end: dt.date) -> pl.DataFrame:
+    """Per (fund_id, investor_id): its share of the fund-level fees of a fund with fee terms
+    recognised by `end` (`fee_allocation.attributed_fees`, the capital accounts' own), money."""
+    shares = attributed_fees(frames, end)
+    return shares.group_by("fund_id", "investor_id").agg(
+        from_cents(pl.col("attributed_fees").sum()).alias("own_fees")
+    )
 
 
 def _checked_before(con: duckdb.DuckDBPyConnection, end: dt.date) -> pl.DataFrame | None:

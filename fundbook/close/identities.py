@@ -13,7 +13,7 @@ from fundbook.core.dtypes import MONEY
 from fundbook.metrics.gl_chart import ACCRUED_CARRY, CAPITAL_PREFIX, FX_ADJUSTMENT
 from fundbook.metrics.money import CENTS, cents, convert, divide_half_even, from_cents, zero
 from fundbook.metrics.state import exact_account, partnership_weights
-from fundbook.metrics.statement import MAY_BE_NULL, ROLL_FORWARD
+from fundbook.metrics.statement import NULL_WITHOUT_TERMS, ROLL_FORWARD
 from fundbook.store.db import frame, sql
 
 ZERO = pl.lit(0, MONEY)
@@ -35,12 +35,13 @@ def statement_roll_forward(statements: pl.DataFrame) -> list[str]:
     ]
     if missing:
         return [f"capital account statement lacks lines: {', '.join(missing)}"]
-    defined = [c for c in _present_lines(statements) if c not in MAY_BE_NULL]
+    defined = [c for c in _present_lines(statements) if c not in NULL_WITHOUT_TERMS]
     nulls = statements.filter(pl.any_horizontal(pl.col(defined).is_null()))
     problems = [f"{_who(r)}: a statement line is undefined" for r in nulls.iter_rows(named=True)]
     rolled = pl.col("beginning_nav")
-    for name, sign in ROLL_FORWARD:  # a line not modelled (null) moves nothing
-        line = pl.col(name).fill_null(0) if name in MAY_BE_NULL else pl.col(name)
+    for name, sign in ROLL_FORWARD:
+        # a line not modelled (null: no terms to compute it) moves no NAV
+        line = pl.col(name).fill_null(ZERO) if name in NULL_WITHOUT_TERMS else pl.col(name)
         rolled = rolled + line if sign > 0 else rolled - line
     broken = statements.with_columns(rolled.alias("_rolled")).filter(
         pl.col("_rolled") != pl.col("ending_nav")
@@ -64,12 +65,30 @@ def investors_sum_to_fund(statements: pl.DataFrame) -> list[str]:
     summed = (
         statements.filter(pl.col("investor_id").is_not_null())
         .group_by("basis", "fund_id")
-        .agg(pl.col(lines).sum())
+        .agg(
+            pl.len().alias("_investors"),
+            # a line not modelled is null for every investor, and then for the fund too
+            *(
+                pl.when(pl.col(line).is_null().all())
+                .then(None)
+                .otherwise(pl.col(line).sum())
+                .alias(line)
+                if line in NULL_WITHOUT_TERMS
+                else pl.col(line).sum()
+                for line in lines
+            ),
+        )
     )
     joined = fund.join(summed, on=["basis", "fund_id"], how="left", suffix="_sum")
     problems = []
     for line in lines:
-        bad = joined.filter(pl.col(f"{line}_sum").fill_null(ZERO) != pl.col(line))
+        got = pl.col(f"{line}_sum")
+        if line not in NULL_WITHOUT_TERMS:
+            got = got.fill_null(ZERO)
+        else:  # a fund without investors: its line is null (not modelled) or 0
+            nothing = pl.when(pl.col(line).is_not_null()).then(ZERO)
+            got = pl.when(pl.col("_investors").is_null()).then(nothing).otherwise(got)
+        bad = joined.filter(got.ne_missing(pl.col(line)))
         problems += [
             f"{r['basis']} fund {r['fund_id']}: investors' {line} sum to "
             f"{r[line + '_sum']} but the fund's is {r[line]}"
@@ -86,7 +105,24 @@ def nav_from_the_book(con: duckdb.DuckDBPyConnection, computed: Computed) -> lis
     book = frame(con, sql("close_nav_book"), params)
     partners = frame(con, sql("close_partners"), params)
     levels = computed.levels
+    partners = with_fee_shares(partners, computed.fee_shares)
     return nav_ties(levels["fund"], levels["holding"], levels["investor"], book, partners)
+
+
+def with_fee_shares(partners: pl.DataFrame, shares: pl.DataFrame) -> pl.DataFrame:
+    """The booked partners (`close_partners`) with, in their own items, their shares of the
+    fund-level fees of a fund with fee terms (`shares`: fund_id, investor_id, own_fees). SQL
+    cannot compute a fee schedule: the split is the metrics' one rule (fee_attribution), the
+    amounts and everything else the booked rows'."""
+    if shares.height == 0:
+        return partners
+    keys = ["fund_id", "investor_id"]
+    mine = shares.select(*keys, pl.col("own_fees").cast(MONEY).alias("_fees"))
+    return (
+        partners.join(mine, on=keys, how="left")
+        .with_columns((pl.col("own") - pl.col("_fees").fill_null(ZERO)).cast(MONEY).alias("own"))
+        .drop("_fees")
+    )
 
 
 def nav_ties(

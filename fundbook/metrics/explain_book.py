@@ -299,6 +299,9 @@ def capital_account(ctx: Ctx, mine: pl.DataFrame, before_carry: bool = False) ->
         if line[name] is None or (before_carry and name == "carry_accrued_change"):
             continue
         label = f"allocated {name} since inception" + (" (subtracted)" if sign < 0 else "")
+        if line[name] is None:  # not modelled (no terms to compute it): moves no NAV
+            parts.append(ln.value_line(f"{name}: not modelled (null)", None, "shown"))
+            continue
         parts.append(ln.value_line(label, line[name] * sign, source=where))
     return ln.concat(parts)
 

@@ -16,6 +16,7 @@ from fundbook.metrics.allocation import OWN_LINES
 from fundbook.metrics.explain_accruals import accrual_lines
 from fundbook.metrics.explain_board import _weights
 from fundbook.metrics.explain_book import Ctx
+from fundbook.metrics.explain_fee_lines import fee_share_lines, has_fee_terms
 from fundbook.metrics.money import cents, from_cents
 from fundbook.metrics.state import allocate_pnl_lines, book_state
 from fundbook.metrics.statement import _ALLOCATED as ALLOCATED
@@ -85,7 +86,8 @@ def _common_lines(funds: pl.DataFrame, line: str, day: dt.date) -> list[pl.DataF
     if line in OWN_LINES.values():
         shown.append(
             ln.value_line(
-                f"less the partners' own {line} at {day}",
+                f"less the partners' own {line} at {day}"
+                + (" (with the fund-level fees split by computed fees)" if line == "fees" else ""),
                 -value(f"own_{line}"),
                 "shown",
                 source=source,
@@ -129,9 +131,12 @@ def _share_to_end(
 
 def _own_lines(ctx: Ctx, line: str, before: dt.date, end: dt.date) -> list[pl.DataFrame]:
     """The investor's own rows (partner-specific items) of `line` in the period: a fee or
-    expense as recognised from the start to the end, an income row on its date."""
+    expense as recognised from the start to the end, an income row on its date; in a fund
+    with fee terms, its share of the fund-level fee rows too (split by computed fees)."""
     where = {"fund_id": ctx.row["fund_id"], "investor_id": ctx.row["investor_id"]}
     parts = []
+    if line == "fees" and has_fee_terms(ctx):
+        parts.append(fee_share_lines(ctx, before, end))
     for kind in (t for t, own in OWN_LINES.items() if own == line):
         if kind in RECOGNISED:
             parts.append(accrual_lines(ctx.frames, end, where, "recognised", (kind,), before))

@@ -9,10 +9,12 @@ import polars as pl
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_accruals import statement_accrual_lines
 from fundbook.metrics.explain_book import Ctx
-from fundbook.metrics.explain_carry import investor_carry_lines, not_modelled
+from fundbook.metrics.explain_carry import investor_carry_lines
+from fundbook.metrics.explain_carry import not_modelled as carry_not_modelled
+from fundbook.metrics.explain_fee_lines import has_fee_terms, not_modelled, offset_lines
 from fundbook.metrics.explain_pnl import ALLOCATED as _ALLOCATED
 from fundbook.metrics.explain_pnl import allocated_lines
-from fundbook.metrics.statement import CARRY_LINES, MAY_BE_NULL, NOT_IN_BOOK, ROLL_FORWARD
+from fundbook.metrics.statement import CARRY_LINES, NOT_IN_BOOK, NULL_WITHOUT_TERMS, ROLL_FORWARD
 
 # Lines that are rows of the period (fund rows: also the fund's fees, expenses and income);
 # the equalisation rows of a later closing are contributions and (recallable) distributions.
@@ -40,6 +42,10 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     txns = ctx.own_txns().filter(pl.col("date") <= end)
     period = txns.filter(pl.col("date") >= start)
     fund_row = row.get("investor_id") is None
+    if figure == "fee_offsets":
+        return offset_lines(ctx) if has_fee_terms(ctx) else not_modelled(ctx, figure)
+    if figure == "management_fees" and has_fee_terms(ctx):
+        return _fees_gross(ctx, figure)
     if figure in _PERIOD_ROWS:
         return ln.txn_lines(period, _PERIOD_ROWS[figure])
     if fund_row and figure in _FUND_ROWS:
@@ -54,7 +60,7 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         signs = {} if figure == "commitment" else _UNFUNDED
         return ln.concat([ln.commitment_lines(ctx.commitments()), ln.txn_lines(before, signs)])
     if figure in CARRY_LINES and row[figure] is None:
-        return not_modelled(ctx, figure)
+        return carry_not_modelled(ctx, figure)
     if figure == "carry_paid":
         return ln.txn_lines(period, {"carry": 1})
     if figure == "carry_accrued_balance" and not fund_row:
@@ -72,16 +78,28 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     return _from_roll_forward(ctx, figure)
 
 
+def _fees_gross(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """Management fees of a fund with fee terms, gross of offsets: the booked fees (the
+    fund's as recognised; an investor's allocated, by computed fees) plus the offsets."""
+    if ctx.row.get("investor_id") is None:
+        booked = statement_accrual_lines(ctx, figure)
+    else:
+        booked = allocated_lines(ctx, figure)
+    return ln.concat([booked, offset_lines(ctx)])
+
+
+def _line(ctx: Ctx, line: str, sign: int) -> pl.DataFrame:
+    """A roll-forward line of the same row; a line not modelled (null) moves no NAV."""
+    if line in NULL_WITHOUT_TERMS and ctx.row.get(line) is None:
+        return ln.value_line(f"{line}: not modelled (null), moves no NAV", None, "shown")
+    return ctx.figure(line, sign=sign)
+
+
 def _roll_forward(ctx: Ctx, base: str, sign: int) -> pl.DataFrame:
     """ending = beginning + the signed lines of the period (or beginning = ending - them)."""
     parts = [ctx.figure(base)]
-    parts += [ctx.figure(line, sign=s * sign) for line, s in _rolled(ctx)]
+    parts += [_line(ctx, line, s * sign) for line, s in ROLL_FORWARD]
     return ln.concat(parts)
-
-
-def _rolled(ctx: Ctx) -> list[tuple[str, int]]:
-    """The roll-forward's lines of the row, but those not modelled (null: no terms)."""
-    return [(n, s) for n, s in ROLL_FORWARD if not (n in MAY_BE_NULL and ctx.row[n] is None)]
 
 
 def _from_roll_forward(ctx: Ctx, figure: str) -> pl.DataFrame:
@@ -91,7 +109,7 @@ def _from_roll_forward(ctx: Ctx, figure: str) -> pl.DataFrame:
     from its holdings; the roll-forward adds up to the cent, so the other lines give them.)"""
     own = dict(ROLL_FORWARD).get(figure, 1)  # a line the roll-forward subtracts: negated
     parts = [ctx.figure("ending_nav", sign=own), ctx.figure("beginning_nav", sign=-own)]
-    parts += [ctx.figure(line, sign=-s * own) for line, s in _rolled(ctx) if line != figure]
+    parts += [_line(ctx, line, -s * own) for line, s in ROLL_FORWARD if line != figure]
     return ln.concat(parts)
 
 

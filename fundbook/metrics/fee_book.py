@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import polars as pl
 
 from fundbook.metrics import fees
-from fundbook.metrics.money import CENTS, allocate, as_money, cents, from_cents, zero
+from fundbook.metrics.fee_attribution import QUARTER, attribute
+from fundbook.metrics.memo import per_frames
+from fundbook.metrics.money import CENTS, as_money, cents, from_cents, zero
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
@@ -94,20 +96,7 @@ def _at_admission(frames: BookFrames, starts: list[date], through: date) -> pl.D
     a quarter in `starts` that ends after its fund's investment period, for that quarter: its
     capital account and its share of the fund's cost of unrealised investments (by the
     commitments dated on or before that day), at the close of its admission day."""
-    funds = frames.terms.filter(pl.col("fee_basis_after").is_in(["nav", "net_invested_capital"]))
-    quarter = pl.col("admitted").dt.truncate("1q")
-    admitted = (
-        frames.commitments.filter(pl.col("date") <= through)
-        .group_by("fund_id", "investor_id")
-        .agg(pl.col("date").min().alias("admitted"))
-        .join(funds.select("fund_id"), on="fund_id")
-        .join(frames.funds.select("fund_id", "investment_period_end"), on="fund_id")
-        .filter(
-            quarter.is_in(starts)
-            & (quarter.dt.offset_by("1q").dt.offset_by("-1d") > pl.col("investment_period_end"))
-        )
-        .with_columns(quarter.alias("quarter_start"))
-    )
+    admitted = _late_admissions(frames, starts, through)
     parts = []
     for (day,) in admitted.select("admitted").unique().sort("admitted").iter_rows():
         state = book_state(frames, day)
@@ -133,6 +122,26 @@ def _at_admission(frames: BookFrames, starts: list[date], through: date) -> pl.D
     return as_money(pl.concat(parts)).select(*(pl.col(c).cast(t) for c, t in _BASIS_SCHEMA.items()))
 
 
+def _late_admissions(frames: BookFrames, starts: list[date], through: date) -> pl.DataFrame:
+    """The partners of a fund charged on `nav` or `net_invested_capital` admitted (first
+    commitment, on or before `through`) in a quarter of `starts` that ends after the fund's
+    investment period: fund_id, investor_id, admitted, quarter_start."""
+    funds = frames.terms.filter(pl.col("fee_basis_after").is_in(["nav", "net_invested_capital"]))
+    quarter = pl.col("admitted").dt.truncate("1q")
+    return (
+        frames.commitments.filter(pl.col("date") <= through)
+        .group_by("fund_id", "investor_id")
+        .agg(pl.col("date").min().alias("admitted"))
+        .join(funds.select("fund_id"), on="fund_id")
+        .join(frames.funds.select("fund_id", "investment_period_end"), on="fund_id")
+        .filter(
+            quarter.is_in(starts)
+            & (quarter.dt.offset_by("1q").dt.offset_by("-1d") > pl.col("investment_period_end"))
+        )
+        .with_columns(quarter.alias("quarter_start"))
+    )
+
+
 def _basis_quarter_starts(frames: BookFrames, through: date) -> list[date]:
     """The first days of the quarters, through `through`'s, that some fund charges on `nav`
     or `net_invested_capital`: those ending after its investment period."""
@@ -151,6 +160,29 @@ def _basis_quarter_starts(frames: BookFrames, through: date) -> list[date]:
     return sorted(grid["q"].to_list())
 
 
+def reads_state_on(frames: BookFrames, day: date) -> bool:
+    """Whether the schedule through `day` reads `book_state` at `day` itself (`fee_basis`: a
+    partner admitted on `day` charged on its capital account at its admission)."""
+    late = _late_admissions(frames, _basis_quarter_starts(frames, day), day)
+    return late.filter(pl.col("admitted") == day).height > 0
+
+
+@per_frames
+def partner_fees(frames: BookFrames, through: date) -> pl.DataFrame:
+    """Per partner and quarter of the schedule through `through` (`book_fee_schedule`; the
+    quarter holding `through` too): fund_id, quarter, quarter_start, quarter_end,
+    investor_id, pays_fee, the computed figures (`COMPUTED`) and `booked_own` (its own `fee`
+    rows dated in the quarter, on or before `through`), money in cents. What a quarter's
+    fund-level fee rows are attributed by (`fee_attribution.attribute`)."""
+    schedule = book_fee_schedule(frames, through).fees.with_columns(
+        cents(pl.col(c)).alias(c) for c in COMPUTED
+    )
+    own = _booked(frames, schedule, through).filter(pl.col("investor_id").is_not_null())
+    return schedule.join(
+        own, on=["fund_id", "quarter_start", "investor_id"], how="left"
+    ).with_columns(pl.col("booked_own").fill_null(zero()))
+
+
 def fee_check(frames: BookFrames, through: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Computed and booked management fees of every quarter ending on or before `through`
     (docs/methods.md, *Fees computed and booked*): per partner (`CHECK_COLUMNS`) and per fund
@@ -159,35 +191,15 @@ def fee_check(frames: BookFrames, through: date) -> tuple[pl.DataFrame, pl.DataF
     A quarter's booked fees are its `fee` rows dated in it. A row with an investor_id is that
     partner's own; the fund-level rows (no investor_id) are attributed to the partners by
     their computed net fees of the quarter less their own booked fees (not below 0: what the
-    fund's invoice is for), largest remainder; without own rows that is by computed fees. A
-    quarter with nothing left to attribute by attributes it to no one (the fund total has it)."""
-    schedule = book_fee_schedule(frames, through).fees
-    ended = schedule.filter(pl.col("quarter_end") <= through).with_columns(
-        cents(pl.col(c)).alias(c) for c in COMPUTED
+    fund's invoice is for), largest remainder (`fee_attribution.attribute`, which the capital
+    accounts share); without own rows that is by computed fees. A quarter with nothing left
+    to attribute by attributes it to no one (the fund total has it)."""
+    rows = partner_fees(frames, through).filter(pl.col("quarter_end") <= through)
+    booked = _booked(frames, rows, through)
+    fund_level = booked.filter(pl.col("investor_id").is_null()).select(
+        *QUARTER, pl.col("booked_own").alias("_fund_level")
     )
-    booked = _booked(frames, ended)
-    keys = ["fund_id", "quarter_start", "investor_id"]
-    rows = (
-        ended.join(booked.filter(pl.col("investor_id").is_not_null()), on=keys, how="left")
-        .join(
-            booked.filter(pl.col("investor_id").is_null()).select(
-                "fund_id", "quarter_start", pl.col("booked_own").alias("_fund_level")
-            ),
-            on=["fund_id", "quarter_start"],
-            how="left",
-        )
-        .with_columns(pl.col("booked_own", "_fund_level").fill_null(zero()))
-        .with_columns(pl.format("{}|{}", "fund_id", "quarter_start").alias("_g"))
-    )
-    unbilled = pl.max_horizontal(pl.col("fee_net") - pl.col("booked_own"), zero())
-    rows = allocate(
-        rows.with_columns(unbilled.alias("_unbilled")),
-        "_fund_level",
-        "_unbilled",
-        "_g",
-        "investor_id",
-        "booked_fund_share",
-    )
+    rows = attribute(rows, fund_level, "_fund_level", "booked_fund_share")
     rows = rows.with_columns(
         (pl.col("booked_own") + pl.col("booked_fund_share")).alias("booked")
     ).with_columns((pl.col("booked") - pl.col("fee_net")).alias("difference"))
@@ -201,12 +213,12 @@ def fee_check_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
     return fee_check(frames, as_of)[1].select(LEVEL_COLUMNS)
 
 
-def _booked(frames: BookFrames, quarters: pl.DataFrame) -> pl.DataFrame:
+def _booked(frames: BookFrames, quarters: pl.DataFrame, through: date) -> pl.DataFrame:
     """Per (fund_id, quarter_start, investor_id or null for the fund's): the `fee` rows dated
-    in the quarter, in cents (`booked_own`)."""
+    in the quarter and on or before `through`, in cents (`booked_own`)."""
     spans = quarters.select("fund_id", "quarter_start", "quarter_end").unique()
     return (
-        frames.transactions.filter(pl.col("type") == "fee")
+        frames.transactions.filter((pl.col("type") == "fee") & (pl.col("date") <= through))
         .join(spans, on="fund_id")
         .filter(pl.col("date").is_between("quarter_start", "quarter_end"))
         .group_by("fund_id", "quarter_start", "investor_id")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from fundbook.metrics.fee_attribution import attribution_quarter
 from fundbook.metrics.gl_chart import (
     CAPITAL_EFFECT,
     CASH_EFFECT,
@@ -151,6 +152,15 @@ def _served(txns: pl.DataFrame, grid: pl.DataFrame) -> pl.DataFrame:
         (zero() - pl.col("_ahead").filter(pl.col("_ahead") < 0)).sum().alias("accrued"),
         pl.col("_rec").filter((pl.col("type") == "fee") & common).sum().alias("_fees"),
         pl.col("_rec").filter((pl.col("type") == "expense") & common).sum().alias("_expenses"),
+    )
+
+
+def fee_amounts(txns: pl.DataFrame, grid: pl.DataFrame, which: pl.Expr) -> pl.DataFrame:
+    """Per (fund_id, at, quarter_start): the fee rows `which` selects, recognised through `at`
+    (R4), by the quarter whose computed fees split them (`attribution_quarter`), `amount`."""
+    rows = _dated(txns.filter(which), grid).with_columns(recognised().alias("_rec"))
+    return rows.group_by("fund_id", "at", attribution_quarter(pl.col("at"))).agg(
+        pl.col("_rec").sum().cast(CENTS).alias("amount")
     )
 
 

@@ -17,7 +17,7 @@ import polars as pl
 from fundbook.core.calendar import month_ends, previous_month_end
 from fundbook.core.dtypes import RATE
 from fundbook.core.types import REPORTING_CURRENCY
-from fundbook.metrics import gl_capital, gl_carry, gl_flows, gl_fx, gl_holdings
+from fundbook.metrics import fee_allocation, gl_capital, gl_carry, gl_flows, gl_fx, gl_holdings
 from fundbook.metrics.fund_graph import fund_levels
 from fundbook.metrics.gl_chart import (
     ACCRUED_CARRY,
@@ -92,7 +92,9 @@ class Workings:
     transactions (`txns`, normalised, with the accruing rows), the holding rows to `at` in
     relief order (`rows`), each holding's position and value (`valued`), the funds of the book
     held and the holder's investor in each (`held`: gl_capital.links), the fund totals and
-    partner-specific totals, the partners' capital (`accounts`) and the common P&L (`pnl`).
+    partner-specific totals, the partners' capital (`accounts`) and the common P&L (`pnl`);
+    `fee_shares`: the fund-level fees of funds with fee terms attributed to partners by
+    computed fees (`fee_allocation.split`; in `specific`, not in the fund's common fees).
     `gl_postings` lists the postings behind each balance from these."""
 
     txns: pl.DataFrame
@@ -104,6 +106,7 @@ class Workings:
     specific: pl.DataFrame
     accounts: pl.DataFrame
     pnl: pl.DataFrame
+    fee_shares: pl.DataFrame
 
 
 def workings(frames: BookFrames, at: date) -> Workings:
@@ -113,8 +116,10 @@ def workings(frames: BookFrames, at: date) -> Workings:
     rows = gl_holdings.holding_rows(txns.filter(pl.col("date") <= at))
     holdings = gl_holdings.positions(rows, frames.valuations, grid)
     held = gl_capital.links(frames.funds, frames.investors, holdings)
-    totals = gl_flows.fund_totals(txns, grid)
-    specific = gl_flows.specific_totals(txns, grid)
+    fee_shares = _fee_shares(frames, txns, grid)
+    totals, specific = _with_fee_shares(
+        gl_flows.fund_totals(txns, grid), gl_flows.specific_totals(txns, grid), fee_shares
+    )
     members = gl_capital.partners(
         gl_flows.partner_flows(txns, frames.commitments, grid), specific, grid
     )
@@ -129,7 +134,44 @@ def workings(frames: BookFrames, at: date) -> Workings:
     valued = gl_holdings.valued(holdings, sub, translated)
     pnl = _common_pnl(totals, valued)
     accounts = _with_carry(frames, txns, members, pnl, valued)
-    return Workings(txns, grid, rows, valued, held, totals, specific, accounts, pnl)
+    return Workings(txns, grid, rows, valued, held, totals, specific, accounts, pnl, fee_shares)
+
+
+def _fee_shares(frames: BookFrames, txns: pl.DataFrame, grid: pl.DataFrame) -> pl.DataFrame:
+    """Per (fund_id, at, investor_id, quarter_start): the partner's share of the fund-level
+    fee rows of a fund with fee terms as the GL recognises them (R4, `gl_flows.fee_amounts`),
+    split by computed fees (`fee_allocation.split`, the capital accounts' rule)."""
+    funds = fee_allocation.fee_funds(frames)
+    if funds.height == 0:
+        return pl.DataFrame(schema=fee_allocation.GRID_SHARES)
+    amounts = gl_flows.fee_amounts(txns, grid, fee_allocation.fund_level_fees(funds))
+    if amounts.height == 0:
+        return pl.DataFrame(schema=fee_allocation.GRID_SHARES)
+    return fee_allocation.split(frames, amounts, "amount")
+
+
+def _with_fee_shares(
+    totals: pl.DataFrame, specific: pl.DataFrame, shares: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The attributed fees moved from the fund's common fees (`totals`) to their partners'
+    specific fees (`specific`): the management_fees account keeps their sum."""
+    if shares.height == 0:
+        return totals, specific
+    keys = ["fund_id", "at", "investor_id"]
+    mine = shares.group_by(keys).agg(pl.col("attributed_fees").sum().alias("_mine"))
+    fund = shares.group_by("fund_id", "at").agg(pl.col("attributed_fees").sum().alias("_all"))
+    totals = (
+        totals.join(fund, on=["fund_id", "at"], how="left")
+        .with_columns((pl.col("fees") - pl.col("_all").fill_null(0)).cast(CENTS).alias("fees"))
+        .drop("_all")
+    )
+    specific = (
+        specific.join(mine, on=keys, how="full", coalesce=True)
+        .with_columns(pl.col("income", "fees", "expenses", "_mine").fill_null(0))
+        .with_columns((pl.col("fees") + pl.col("_mine")).cast(CENTS).alias("fees"))
+        .select(*keys, *(pl.col(c).cast(CENTS) for c in ("income", "fees", "expenses")))
+    )
+    return totals, specific
 
 
 def _with_carry(

@@ -67,6 +67,7 @@ def postings(frames: BookFrames, at: date, fund_id: str | None = None) -> pl.Dat
         _value_lines(w, at, prev),
         _capital_lines(w, at, prev),
         _carry_lines(w, at, prev),
+        _fee_share_lines(w, at, prev),
     ]
     out = pl.concat([p.select(list(POSTINGS)).cast(POSTINGS) for p in parts])
     if fund_id is not None:
@@ -438,5 +439,34 @@ def _carry_lines(w: Workings, at: date, prev: date) -> pl.DataFrame:
         source.alias("source"),
         pl.col("_step").alias("at_amount"),
         pl.when(pl.col("at") <= prev).then(pl.col("_step")).otherwise(zero()).alias("prev_amount"),
+        pl.lit(True).alias("closing"),
+    )
+
+
+def _fee_share_lines(w: Workings, at: date, prev: date) -> pl.DataFrame:
+    """A partner's share of the fund-level fees of a quarter (a fund with fee terms), split
+    by computed fees (`fee_allocation.split`): its own fees, closed into its capital (R5)."""
+    keys = ["fund_id", "investor_id", "quarter_start"]
+    shares = w.fee_shares
+    now = shares.filter(pl.col("at") == at).select(*keys, pl.col("attributed_fees").alias("_at"))
+    was = shares.filter(pl.col("at") == prev).select(
+        *keys, pl.col("attributed_fees").alias("_prev")
+    )
+    both = now.join(was, on=keys, how="full", coalesce=True).with_columns(
+        pl.col("_at", "_prev").fill_null(0)
+    )
+    quarter = pl.format(
+        "{}Q{}", pl.col("quarter_start").dt.year(), pl.col("quarter_start").dt.quarter()
+    )
+    return both.select(
+        "fund_id",
+        (CAPITAL_PREFIX + pl.col("investor_id")).alias("account"),
+        pl.col("quarter_start").alias("date"),
+        pl.format("its share of the fund-level fee rows of {}, by computed fees", quarter).alias(
+            "item"
+        ),
+        pl.lit(f"fee_allocation.split: by computed fees less own booked ({_RULE})").alias("source"),
+        pl.col("_at").alias("at_amount"),
+        pl.col("_prev").alias("prev_amount"),
         pl.lit(True).alias("closing"),
     )

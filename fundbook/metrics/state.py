@@ -148,7 +148,8 @@ def _own_items(
     frames: BookFrames, per_type: pl.DataFrame, at: date, keys: list[str]
 ) -> pl.DataFrame:
     """`allocation.own_items` per `keys`, their fees and expenses as recognised through `at`
-    over their service periods (R4), like the fund's, not as paid."""
+    over their service periods (R4), like the fund's, not as paid; `own_fees` with the
+    fund-level fees attributed to the partners by computed fees (`attributed_fees`)."""
     own = pl.col("investor_id").is_not_null()
     recognised = (
         accruals_by(frames, at, ["fund_id", "investor_id"])
@@ -156,16 +157,30 @@ def _own_items(
         .group_by(keys)
         .agg(pl.col("fees").sum().alias("_fees"), pl.col("expenses").sum().alias("_expenses"))
     )
+    attributed = _attributed_fees(frames, at).group_by(keys).agg(pl.col("attributed_fees").sum())
     return (
         own_items(per_type, keys)
         .join(recognised, on=keys, how="full", coalesce=True)
+        .join(attributed, on=keys, how="full", coalesce=True)
         .with_columns(
             pl.col("own_income").fill_null(zero()),
-            pl.col("_fees").fill_null(zero()).alias("own_fees"),
+            pl.col("attributed_fees").fill_null(zero()),
             pl.col("_expenses").fill_null(zero()).alias("own_expenses"),
+        )
+        .with_columns(
+            (pl.col("_fees").fill_null(zero()) + pl.col("attributed_fees")).alias("own_fees")
         )
         .drop("_fees", "_expenses")
     )
+
+
+def _attributed_fees(frames: BookFrames, at: date) -> pl.DataFrame:
+    """`fee_allocation.attributed_fees`: the fund-level fee rows of funds with fee terms,
+    split by the partners' computed fees; they are the partners' own fees (R5, issue 12).
+    Imported here, not above: the fee schedule reads `book_state` (at earlier dates only)."""
+    from fundbook.metrics.fee_allocation import attributed_fees
+
+    return attributed_fees(frames, at)
 
 
 def _fund_links(frames: BookFrames, holdings: pl.DataFrame, fx: pl.DataFrame) -> pl.DataFrame:

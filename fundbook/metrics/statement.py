@@ -12,6 +12,7 @@ from fundbook.metrics.money import CENTS, allocate_lines, as_money, zero
 from fundbook.metrics.positions import FLOW_COLUMNS, BookState
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
+from fundbook.metrics.statement_fees import with_fee_lines
 
 STATEMENT_LINES = (
     "beginning_nav",
@@ -63,10 +64,13 @@ _ALLOCATED = {
     "unrealised_gain_change": "unrealised_gain",
     "fx_translation": "fx_translation",
 }
-# Lines the book has no entries for yet (fee offsets): zero until booked.
-NOT_IN_BOOK = ("fee_offsets",)
-# Lines that may be null (not modelled for a fund without the terms behind them).
-MAY_BE_NULL = (*NOT_IN_BOOK, *CARRY_LINES)
+# Lines the book has no entries for (none left: fee offsets come from the fee schedule,
+# statement_fees; carry from the waterfall, carry_state).
+NOT_IN_BOOK: tuple[str, ...] = ()
+# Lines that a fund without the terms to compute them leaves null ("not modelled" in the
+# reports, never a made-up 0.00); the roll-forward counts a null as nothing (NAV has no part
+# of it). fee_offsets: statement_fees (fee terms); the carry lines: carry terms.
+NULL_WITHOUT_TERMS = ("fee_offsets", *CARRY_LINES)
 _KEYS = ["fund_id", "investor_id"]
 
 
@@ -77,8 +81,9 @@ def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.
     beginning_nav + contributions - distributions - management_fees + fee_offsets
     - partnership_expenses + income + other_income_expense + realised_gain
     + unrealised_gain_change + fx_translation - carry_paid - carry_accrued_change =
-    ending_nav, to the cent (the NAVs net of accrued carry; the carry lines null, counted as
-    nothing, in a fund without carry terms); investor rows sum to the fund row.
+    ending_nav, to the cent (the NAVs net of accrued carry; a line null for a fund without
+    the terms behind it — fee_offsets, the carry lines — counted as nothing); investor rows
+    sum to the fund row.
     """
     if start > end:
         raise FundbookError(f"the statement period starts ({start}) after it ends ({end})")
@@ -86,6 +91,7 @@ def capital_account_statement(frames: BookFrames, start: date, end: date) -> pl.
     fund = _fund_lines(frames, before, after)
     investors = _investor_lines(before, after)
     both = pl.concat([investors, fund.select(investors.columns)], how="vertical")
+    both = with_fee_lines(both, frames, start, end)
     both = both.with_columns(
         (pl.col("commitment") - pl.col("_paid_before")).alias("beginning_unfunded"),
     ).with_columns(
@@ -218,9 +224,13 @@ def _investor_lines(before: BookState, after: BookState) -> pl.DataFrame:
         *_carry_lines(),
     ).select(
         *_KEYS,
-        *[c for c in STATEMENT_LINES if c not in ("beginning_unfunded", "ending_unfunded")],
+        *[c for c in STATEMENT_LINES if c not in _LATER],
         "_paid_before",
     )
+
+
+# Lines computed over the investor and fund rows together (capital_account_statement).
+_LATER = ("fee_offsets", "beginning_unfunded", "ending_unfunded")
 
 
 def _carry_lines() -> list[pl.Expr]:

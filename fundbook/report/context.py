@@ -158,6 +158,16 @@ class LpContext:
     equalisation: list[EqualisationNote] = field(default_factory=list)  # later closings
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
 
+    @property
+    def not_modelled(self) -> list[str]:
+        """The labels of the statement lines shown "not modelled" (kind `not_modelled`: the
+        fund's terms give no fee rate or carry, so the book has no figure for them)."""
+        return [
+            line.label
+            for line in self.statement
+            if any(f.kind == "not_modelled" for f in (*line.investor, *line.fund))
+        ]
+
 
 @dataclass(frozen=True)
 class LeverageRow:

@@ -11,6 +11,8 @@ from fundbook.core.money import quantize
 from fundbook.core.types import THEME_LABELS
 
 DASH = "—"
+# A statement line the fund's terms do not let the book compute (null: no fee or carry terms).
+NOT_MODELLED = "not modelled"
 
 
 def _undefined(value: Any) -> bool:
@@ -125,6 +127,11 @@ def figure(value: Any) -> str:
     return FORMATTERS[kind](value)
 
 
+def not_modelled(value: Any) -> str:
+    """A figure of kind `not_modelled`: a line the book does not compute for this fund."""
+    return NOT_MODELLED
+
+
 def table_millions(value: Any) -> str:
     """Money in millions with one decimal and no suffix, for tables headed "(millions)"."""
     return millions(value, 1, "")
@@ -140,6 +147,7 @@ FORMATTERS = {
     "pp": points,
     "multiple": multiple,
     "count": number,
+    "not_modelled": not_modelled,
 }
 
 FILTERS = {

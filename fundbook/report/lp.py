@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.types import STRATEGIC_THEMES
-from fundbook.metrics.statement import ROLL_FORWARD
+from fundbook.metrics.statement import NULL_WITHOUT_TERMS, ROLL_FORWARD
 from fundbook.report.charts import Series, bar_chart
 from fundbook.report.context import (
     CashFlowRow,
@@ -94,7 +94,8 @@ def _statement_figs(
         value = row.get(column)
         keys = (("basis", basis), ("fund_id", fund_id), ("investor_id", investor_id))
         shown = negate(value) if sign < 0 else value
-        out.append(Figure(shown, "money", Source("statement", keys, column)))
+        kind = "not_modelled" if value is None and column in NULL_WITHOUT_TERMS else "money"
+        out.append(Figure(shown, kind, Source("statement", keys, column)))
     return out[0], out[1], out[2]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import xlsxwriter
 
 from fundbook.report.context import Figure, LpContext, StatementLine
-from fundbook.report.formatting import theme_label
+from fundbook.report.formatting import NOT_MODELLED, theme_label
 
 NUMBER_FORMATS = {
     "money": "#,##0.00;(#,##0.00);0.00",
@@ -51,6 +51,9 @@ class _Book:
         return ws
 
     def figure(self, ws: Any, row: int, col: int, fig: Figure | None, bold: bool = False) -> None:
+        if fig is not None and fig.kind == "not_modelled":
+            ws.write_string(row, col, NOT_MODELLED)
+            return
         if fig is None or fig.value is None:
             ws.write_blank(row, col, None)
             return

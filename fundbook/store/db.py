@@ -29,8 +29,10 @@ DEFAULT_DB = "fundbook.duckdb"
 # 5: service periods, quantity, terms, equalisation (issue 11); 6: quantity in the table
 # and hashed like every column; 7: FX translation (issue 11); 8: fee and carry terms,
 # investor_terms (issue 12); 9: the portfolio_fee posting rule (issue 12); 10: the fund's
-# terms in the snapshot's fund_info; 11: the fee check in the snapshot (snapshot_fee_check)
-SCHEMA_VERSION = "12"
+# terms in the snapshot's fund_info; 11: the fee check in the snapshot (snapshot_fee_check);
+# 12: the statement lines a fund without terms does not model (fee offsets, carry) nullable;
+# 13: carried interest in the fund and investor levels (accrued_carry, nav_before_carry, ...)
+SCHEMA_VERSION = "13"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

@@ -191,6 +191,27 @@ def test_each_identity_catches_a_break() -> None:
     )
 
 
+def test_a_line_not_modelled_is_null_on_every_row_or_caught() -> None:
+    statements = _small().statements  # no fee terms: fee_offsets null on every row
+    assert statements["fee_offsets"].null_count() == statements.height
+    assert statement_roll_forward(statements) == []
+    assert investors_sum_to_fund(statements) == []
+    i1 = pl.col("investor_id") == "i1"
+    # one investor's offsets made up (and moving NAV): the fund's null no longer agrees
+    made_up = statements.with_columns(
+        pl.when(i1).then(Decimal("1.00")).otherwise(pl.col("fee_offsets")).alias("fee_offsets"),
+        pl.when(i1)
+        .then(pl.col("ending_nav") + Decimal("1.00"))
+        .otherwise(pl.col("ending_nav"))
+        .alias("ending_nav"),
+    )
+    assert statement_roll_forward(made_up) == []
+    assert any("investors' fee_offsets sum to 1.00" in p for p in investors_sum_to_fund(made_up))
+    # a line that must be defined is still refused when null
+    undefined = statements.with_columns(pl.lit(None, pl.Decimal(38, 2)).alias("management_fees"))
+    assert any("a statement line is undefined" in p for p in statement_roll_forward(undefined))
+
+
 @contextmanager
 def _small_book(tmp_path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Computed]]:
     """The small book of close_kit imported, and the figures of its close of 2026-03."""

@@ -44,7 +44,7 @@ def _lines(ctx, side: str = "investor") -> dict[str, tuple]:
 def _rolls_forward(lines: dict[str, tuple], col: int) -> bool:
     """beginning + flows + lines = ending, on the lines as shown (already signed as they move
     NAV, metrics' ROLL_FORWARD)."""
-    moved = sum(lines[key][col] for key, _ in ROLL_FORWARD)
+    moved = sum(lines[key][col] for key, _ in ROLL_FORWARD if lines[key][col] is not None)
     return lines["beginning_nav"][col] + moved == lines["ending_nav"][col]
 
 
