@@ -171,7 +171,7 @@ def test_statement_fees_gross_of_offsets_and_the_roll_forward(fee_kit_frames: Fr
         None: D("216875.00") + D("240000.00"),
     }
     for row in st.iter_rows(named=True):
-        moved = sum((row[line] * sign for line, sign in ROLL_FORWARD), D(0))
+        moved = sum(((row[line] or D(0)) * sign for line, sign in ROLL_FORWARD), D(0))
         assert row["beginning_nav"] + moved == row["ending_nav"], row
     # 2025Q4: no invoice, the fees wholly offset (A 187,500.00, B 56,250.00)
     q4 = capital_account_statement(fee_kit_frames, date(2025, 10, 1), date(2025, 12, 31))
