@@ -170,6 +170,34 @@ def partner_fees(book: Book, fund_id: str) -> tuple[date, dict[date, dict[str, i
     return first, out
 
 
+def invoice_shares(book: Book, fund_id: str) -> dict[date, dict[str, int]]:
+    """Per quarter, each partner's share in cents of the fund's invoices (fee rows without an
+    investor) dated in it: by its fee after discount and its part of the offset applied (split
+    by those fees) less its own invoices of the quarter, not below 0, by largest remainder
+    (docs/methods.md, *Booked fees in the capital accounts*). A quarter with nothing to split
+    by is left out (its invoices are shared by commitment)."""
+    _, fees = partner_fees(book, fund_id)
+    applied = offsets_applied(book, fund_id, {q: sum(p.values()) for q, p in fees.items()})
+    invoiced: dict[date, int] = defaultdict(int)
+    own: dict[tuple[date, str], int] = defaultdict(int)
+    for d, f, k, investor, _, a, _ in book.txns:
+        if f == fund_id and k == "fee":
+            if investor:
+                own[quarter_start(d), investor] += cents(a)
+            else:
+                invoiced[quarter_start(d)] += cents(a)
+    out = {}
+    for start, total in sorted(invoiced.items()):
+        by_partner = fees.get(start, {})
+        offsets = dict.fromkeys(by_partner, 0)
+        if sum(by_partner.values()):
+            offsets = by_largest_remainder(applied[start], by_partner)
+        weights = {i: max(0, fee - offsets[i] - own[start, i]) for i, fee in by_partner.items()}
+        if sum(weights.values()):
+            out[start] = by_largest_remainder(total, weights)
+    return out
+
+
 def book_fees(book: Book, fund_id: str) -> None:
     """One invoice per quarter, due on its first day (the first closing for the first): the
     partners' fees less the offset applied. A partner admitted at a later closing pays its

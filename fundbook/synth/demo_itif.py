@@ -33,7 +33,7 @@ from fundbook.synth.demo_closing import (
     NEWCOMER_NAME,
     equalise,
 )
-from fundbook.synth.demo_fees import book_fees
+from fundbook.synth.demo_fees import book_fees, invoice_shares
 from fundbook.synth.demo_ledger import (
     END,
     MILLION,
@@ -268,18 +268,24 @@ def itif_equalisation(book: Book) -> Decimal:
 
 
 def own_items(book: Book, fund_id: str, d: date) -> dict[str, Decimal]:
-    """Per partner, its own fees, expenses and income (rows with its investor_id) to `d`, signed
-    as cash: they are its alone, the rest of the P&L is shared by commitment."""
+    """Per partner, its own fees, expenses and income (rows with its investor_id) and its share
+    of the fund's invoices (split by computed fees, `invoice_shares`) to the quarter end `d`,
+    signed as cash: they are its alone, the rest of the P&L is shared by commitment."""
     out: dict[str, Decimal] = defaultdict(Decimal)
     for when, f, k, investor, _, a, _ in book.txns:
         if f == fund_id and investor and when <= d and k in ("fee", "expense", "income"):
             out[investor] += CASH_SIGN[k] * a
+    for start, shares in invoice_shares(book, fund_id).items():
+        if start <= d:  # the invoices of a quarter are dated in it
+            for investor, share in shares.items():
+                out[investor] -= Decimal(share) / 100
     return out
 
 
 def build_valuations(book: Book) -> None:
     """Sub-fund marks, then ITIF's: its direct holdings and its capital account in each
-    sub-fund (its commitment share of the NAV less the partners' own items, plus its own)."""
+    sub-fund (its commitment share of the NAV less the partners' own items, plus its own; no
+    sub-fund has a profit, so none accrues carry)."""
     quarters = quarter_ends(date(2026, 1, 1), END)
     for sf in SUB_FUNDS:
         value_holdings(book, sf.fund_id, quarters)
