@@ -2,7 +2,8 @@
 -- order metrics.fund_metrics gives them ($fund_id null: every fund).
 SELECT fund_id, name, kind, currency, committed, government_committed, social_committed,
        amplification, social_leverage, paid_in, government_paid_in, social_paid_in,
-       paid_in_leverage, unfunded, distributed, nav, net_irr, tvpi, dpi, rvpi, pic_multiple,
+       paid_in_leverage, unfunded, distributed, nav, nav_before_carry, accrued_carry,
+       clawback_exposure, carry_paid, net_irr, tvpi, dpi, rvpi, pic_multiple,
        invested, gross_irr, gross_moic, cash, holdings_value, prepaid, accrued, proceeds, income,
        fees, expenses, grants, realised_gain, fx_translation, unrealised_gain, meets_target
 FROM snapshot_fund

@@ -138,7 +138,9 @@ def nav_ties(
 
     A holding that is a fund of the book (the book names the holder's LP investor in it) is
     counted here at its metrics value, which `capital_account_ties` recomputes."""
-    # the booked rows know no accrued carry: NAV and capital accounts before it
+    # the booked rows know no accrued carry: NAV and capital accounts before it (a holding of
+    # a fund of the book is valued at the holder's account net of it: `net` below)
+    net = investors
     funds, investors = _before_carry(funds), _before_carry(investors)
     second = book_navs_of(holdings, book)
     accounts = investors.group_by("fund_id").agg(pl.col("nav").cast(MONEY).sum().alias("_sum"))
@@ -160,7 +162,7 @@ def nav_ties(
         f"to {r['_sum']}"
         for r in unequal.iter_rows(named=True)
     ]
-    return problems + capital_account_ties(holdings, investors, book, partners, second)
+    return problems + capital_account_ties(holdings, investors, book, partners, second, net)
 
 
 def _before_carry(level: pl.DataFrame) -> pl.DataFrame:
@@ -214,14 +216,19 @@ def capital_account_ties(
     book: pl.DataFrame,
     partners: pl.DataFrame,
     book_navs: pl.DataFrame,
+    net: pl.DataFrame | None = None,
 ) -> list[str]:
-    """Each capital account (`nav` of the investor level) is within a cent of its share of
+    """Each capital account (`nav` of the investor level, before accrued carry) is within a
+    cent of its share of
     the fund recomputed from the booked rows (`booked_shares`; the metrics allocate by largest
     remainder); and each holding of a fund of the book (`book` names the holder's LP investor)
     is that capital account as its statement gives it (`nav`, just tied to the booked rows)
-    x rate(held) / rate(holder), rounded half-even once, to the cent (issue 11, R6)."""
+    x rate(held) / rate(holder), rounded half-even once, to the cent (issue 11, R6); `net`:
+    the investor level with `nav` net of accrued carry, what a holder's interest is valued at
+    (default `investors`)."""
     shares = booked_shares(partners, book_navs)
-    return _account_problems(investors, shares) + _interest_problems(holdings, book, investors)
+    held = _interest_problems(holdings, book, investors if net is None else net)
+    return _account_problems(investors, shares) + held
 
 
 def _account_problems(investors: pl.DataFrame, shares: pl.DataFrame) -> list[str]:

@@ -9,7 +9,7 @@ import polars as pl
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_accruals import statement_accrual_lines
 from fundbook.metrics.explain_book import Ctx
-from fundbook.metrics.explain_carry import investor_carry_lines
+from fundbook.metrics.explain_carry import has_carry, investor_carry_lines
 from fundbook.metrics.explain_carry import not_modelled as carry_not_modelled
 from fundbook.metrics.explain_fee_lines import has_fee_terms, not_modelled, offset_lines
 from fundbook.metrics.explain_pnl import ALLOCATED as _ALLOCATED
@@ -59,7 +59,7 @@ def statement_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         )
         signs = {} if figure == "commitment" else _UNFUNDED
         return ln.concat([ln.commitment_lines(ctx.commitments()), ln.txn_lines(before, signs)])
-    if figure in CARRY_LINES and row[figure] is None:
+    if figure in CARRY_LINES and not has_carry(ctx):
         return carry_not_modelled(ctx, figure)
     if figure == "carry_paid":
         return ln.txn_lines(period, {"carry": 1})

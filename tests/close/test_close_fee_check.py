@@ -12,7 +12,7 @@ import pytest
 from close_kit import run
 from fee_kit import write_fee_book
 
-from fundbook.close.closing import close_period
+from fundbook.close.closing import CloseFailed, close_period
 from fundbook.close.explain import stored_of_close
 from fundbook.close.snapshot import LEVEL_KEYS, read_snapshot
 from fundbook.store.db import open_book
@@ -103,9 +103,11 @@ def test_explain_gives_the_partners_fees_and_the_invoice(
     assert booked[-1]["amount"] == "216875.00"
 
 
-def test_a_quarter_first_checked_later_is_warned_of_then(tmp_path: Path) -> None:
-    """F's fee terms arrive after its 2025-09 close: the 2025-10 close checks 2025Q3 for the
-    first time and warns of it, though the quarter ended before the period."""
+def test_fee_terms_arriving_after_a_close_that_restate_it_are_refused(tmp_path: Path) -> None:
+    """F's fee terms arrive after its 2025-09 close: its fund-level fee rows of the closed
+    quarters would be re-split by computed fees (not commitment shares), so the partners'
+    closed capital accounts would change; the 2025-10 close refuses (closed periods never
+    change: reopen them to restate) rather than warn of 2025Q3 after the fact."""
     ledger = write_fee_book(tmp_path / "ledger")
     terms = (ledger / "terms.csv").read_text(encoding="utf-8")
     (ledger / "terms.csv").write_text(terms.splitlines()[0] + "\n", encoding="utf-8")
@@ -113,11 +115,8 @@ def test_a_quarter_first_checked_later_is_warned_of_then(tmp_path: Path) -> None
     september = close_period(db, "2025-09", ledger_dir=str(ledger)).warnings
     assert not [w for w in september if "management fees" in w]
     (ledger / "terms.csv").write_text(terms, encoding="utf-8")
-    october = close_period(db, "2025-10", carry_forward=True).warnings
-    assert [w for w in october if "management fees" in w] == [
-        w for w in october if w.startswith(WARNED)
-    ]
-    assert len([w for w in october if w.startswith(WARNED)]) == 1
+    with pytest.raises(CloseFailed, match="differs from the previous close's ending NAV"):
+        close_period(db, "2025-10", carry_forward=True)
 
 
 def test_audit_reproduce_recomputes_the_check(closed: tuple[Path, list[list[str]]]) -> None:
