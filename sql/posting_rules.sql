@@ -16,4 +16,6 @@ INSERT OR REPLACE INTO posting_rules VALUES
     ('equalisation_distribution',      'partners_capital',              'cash'),
     ('equalisation_interest_received', 'cash',                          'equalisation_interest_payable'),
     ('equalisation_interest_paid',     'equalisation_interest_payable', 'cash'),
-    ('portfolio_fee',       'memo_portfolio_fees',       'memo_portfolio_fees_contra');
+    ('portfolio_fee',       'memo_portfolio_fees',       'memo_portfolio_fees_contra'),
+    -- carried interest paid to the GP out of the named partner's distributions
+    ('carry',               'partners_capital',          'cash');

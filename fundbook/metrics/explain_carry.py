@@ -61,9 +61,16 @@ def fund_carry_lines(ctx: Ctx, figure: str, nav_lines: pl.DataFrame) -> pl.DataF
         return nav_lines
     if figure == "carry_paid":
         return ln.txn_lines(ctx.txns, _CARRY_ROWS)
-    partners = ctx.level_rows("investor").filter(pl.col("fund_id") == ctx.row["fund_id"])
-    label = pl.format("{} of investor {}", pl.lit(figure), "investor_id")
-    return ln.stored_lines(partners, figure, label, f"{ctx.stored.where}: investor.{figure}")
+    # the partners' figures from the waterfall at the date (the stored investor level may not
+    # be loaded beside the fund's, and the fund's figure is their sum either way)
+    partners = book_waterfall(ctx.frames, ctx.row["fund_id"], ctx.as_of).carry
+    return ln.frame_lines(
+        partners.sort("investor_id"),
+        "term",
+        item=pl.format("{} of investor {}", pl.lit(figure), "investor_id"),
+        source=pl.lit(f"{_WATERFALL}.waterfall (each partner's tiers)"),
+        amount=pl.col(figure).cast(ln.MONEY),
+    )
 
 
 def investor_carry_lines(

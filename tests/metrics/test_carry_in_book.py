@@ -163,3 +163,35 @@ def test_every_figure_is_explained_and_the_ledger_ties(tmp_path: Path, sold: boo
     # accrual, still shows)
     assert accrued["closed_balance"].to_list() == [D("0.00") if sold else D("-18000000.00")]
     assert gl_ties(ledger, stored.levels["fund"], stored.statements) == []
+
+
+def test_a_book_with_carry_rows_closes_and_explains_its_carry(tmp_path: Path) -> None:
+    """The sold book, `carry` rows and all, closes month by month (the close's ties: the
+    booked rows' NAV and capital accounts, the general ledger); `explain` gives the fund's
+    accrued carry, its carry paid and a partner's, from the closed snapshot."""
+    from click.testing import CliRunner
+
+    from fundbook.cli import cli
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    files = {**BOOK, "transactions": [*BOOK["transactions"], *SOLD]}
+    files["valuations"] = [*BOOK["valuations"], f"{SALE},F,d,0.00,HKD"]
+    root = write_book(tmp_path / "ledger", files)
+    (root / "terms.csv").write_text(f"{TERMS}\n{EUROPEAN}\n", encoding="utf-8")
+    db = str(tmp_path / "book.duckdb")
+    run("import", str(root), "--db", db, "--quiet")
+    for period in ("2023-12", "2024-01"):
+        run("close", period, "--db", db, "--ledger", str(root), "--carry-forward-valuations")
+    dec = run("explain", "accrued_carry", "--fund", "F", "--as-of", "2023-12-31", "--db", db)
+    assert "accrued_carry of investor LP1" in dec and "accrued_carry of investor LP2" in dec
+    paid = run("explain", "carry_paid", "--fund", "F", "--as-of", "2024-01-31", "--db", db)
+    assert "18,000,000.00" in paid or "18000000.00" in paid
+    mine = run(
+        "explain", "carry_paid", "--fund", "F", "--investor", "LP1", "--as-of", "2024-01-31",
+        "--db", db,
+    )  # fmt: skip
+    assert "12,000,000.00" in mine or "12000000.00" in mine
