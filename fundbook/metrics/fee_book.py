@@ -183,8 +183,11 @@ def partner_fees(frames: BookFrames, through: date) -> pl.DataFrame:
     ).with_columns(pl.col("booked_own").fill_null(zero()))
 
 
-def fee_check(frames: BookFrames, through: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+def fee_check(
+    frames: BookFrames, through: date, started: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Computed and booked management fees of every quarter ending on or before `through`
+    (`started`: begun by then, its rows booked so far)
     (docs/methods.md, *Fees computed and booked*): per partner (`CHECK_COLUMNS`) and per fund
     and quarter (`TOTAL_COLUMNS`); money as pl.Decimal(38, 2), difference = booked - computed.
 
@@ -194,7 +197,8 @@ def fee_check(frames: BookFrames, through: date) -> tuple[pl.DataFrame, pl.DataF
     fund's invoice is for), largest remainder (`fee_attribution.attribute`, which the capital
     accounts share); without own rows that is by computed fees. A quarter with nothing left
     to attribute by attributes it to no one (the fund total has it)."""
-    rows = partner_fees(frames, through).filter(pl.col("quarter_end") <= through)
+    last = pl.col("quarter_start") if started else pl.col("quarter_end")
+    rows = partner_fees(frames, through).filter(last <= through)
     booked = _booked(frames, rows, through)
     fund_level = booked.filter(pl.col("investor_id").is_null()).select(
         *QUARTER, pl.col("booked_own").alias("_fund_level")

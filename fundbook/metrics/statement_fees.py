@@ -16,7 +16,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.metrics.fee_allocation import fee_funds
-from fundbook.metrics.fee_book import book_fee_schedule
+from fundbook.metrics.fee_book import book_fee_schedule, fee_check
 from fundbook.metrics.money import CENTS, cents, zero
 from fundbook.metrics.protocol import BookFrames
 
@@ -25,12 +25,23 @@ _KEYS = ["fund_id", "investor_id"]
 
 def offsets_due(frames: BookFrames, start: date, end: date) -> pl.DataFrame:
     """Per partner and quarter of the schedule through `end` whose fee is due in
-    start..end: fund_id, investor_id, quarter, due_date and `fee_offset` in cents."""
+    start..end: fund_id, investor_id, quarter, due_date and `fee_offset` in cents: the offset
+    **applied**, the computed offset less what the booked fees exceed the computed net fee by
+    (`fee_book.fee_check`'s `difference`, the quarter's rows booked by `end`), clipped to
+    0..the computed offset. An invoice that left the offset out shows none applied (its
+    over-billing stays visible), not a gross fee the GP never charged."""
     fees = book_fee_schedule(frames, end).fees
     due = fees.filter(pl.col("due_date").is_between(start, end))
-    return due.select(
-        *_KEYS, "quarter", "due_date", cents(pl.col("fee_offset")).cast(CENTS).alias("fee_offset")
-    ).sort("fund_id", "due_date", "investor_id")
+    check = fee_check(frames, end, started=True)[0].select(
+        *_KEYS, "quarter", cents(pl.col("difference")).alias("_over")
+    )
+    offset = cents(pl.col("fee_offset")).cast(CENTS)
+    over = pl.min_horizontal(pl.max_horizontal(pl.col("_over").fill_null(zero()), zero()), offset)
+    return (
+        due.join(check, on=[*_KEYS, "quarter"], how="left")
+        .select(*_KEYS, "quarter", "due_date", (offset - over).cast(CENTS).alias("fee_offset"))
+        .sort("fund_id", "due_date", "investor_id")
+    )
 
 
 def with_fee_lines(

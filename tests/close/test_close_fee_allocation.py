@@ -50,13 +50,13 @@ def test_the_close_stores_the_fee_lines(closed: Path) -> None:
         st = read_snapshot(con, "2025-09").statements
     qtd = st.filter(pl.col("basis") == "QTD")
     got = dict(qtd.select("investor_id", "fee_offsets").iter_rows())
-    assert got == {"A": D("184615.38"), "B": D("55384.62"), "GP": D("0.00"), None: D("240000.00")}
+    assert got == {"A": D("176923.07"), "B": D("53076.93"), "GP": D("0.00"), None: D("230000.00")}
     itd = dict(
         st.filter(pl.col("basis") == "ITD").select("investor_id", "management_fees").iter_rows()
     )
-    # A: 250,000 + 500,000 + 166,826.93 booked, + 184,615.38 offset; B: 225,000 + 50,048.07
-    # + 55,384.62
-    assert itd["A"] == D("1101442.31") and itd["B"] == D("330432.69")
+    # A: 250,000 + 500,000 + 166,826.93 booked, + 176,923.07 offset applied (184,615.38 less
+    # its part of the 10,000.00 over-billing); B: 225,000 + 50,048.07 + 53,076.93
+    assert itd["A"] == D("1093750.00") and itd["B"] == D("328125.00")
 
 
 def test_every_figure_is_given_by_its_lines(closed: Path) -> None:

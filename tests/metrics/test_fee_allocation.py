@@ -155,20 +155,23 @@ def _by_investor(st: pl.DataFrame, column: str) -> dict[str | None, Decimal]:
 
 def test_statement_fees_gross_of_offsets_and_the_roll_forward(fee_kit_frames: Frames) -> None:
     # docs/methods.md's worked fee schedule: 2025Q3's offsets (due 1 July, in advance) are
-    # A 184,615.38 and B 55,384.62; the fund's invoice of 216,875.00 is allocated A
-    # 166,826.93 and B 50,048.07 (by computed fees). Gross = allocated + offsets.
+    # A 184,615.38 and B 55,384.62 (240,000.00); the fund's invoice of 216,875.00 is 10,000.00
+    # over the computed 206,875.00, so 10,000.00 of the offsets were not applied: applied A
+    # 176,923.07 and B 53,076.93 (each partner's excess, 7,692.31 and 2,307.69, off its
+    # offset); the invoice is allocated A 166,826.93 and B 50,048.07 (by computed fees).
+    # Gross = allocated + offsets applied.
     st = capital_account_statement(fee_kit_frames, date(2025, 7, 1), date(2025, 9, 30))
     assert _by_investor(st, "fee_offsets") == {
-        "A": D("184615.38"),
-        "B": D("55384.62"),
+        "A": D("176923.07"),
+        "B": D("53076.93"),
         "GP": D("0.00"),
-        None: D("240000.00"),
+        None: D("230000.00"),
     }
     assert _by_investor(st, "management_fees") == {
-        "A": D("166826.93") + D("184615.38"),
-        "B": D("50048.07") + D("55384.62"),
+        "A": D("166826.93") + D("176923.07"),
+        "B": D("50048.07") + D("53076.93"),
         "GP": D("0.00"),
-        None: D("216875.00") + D("240000.00"),
+        None: D("216875.00") + D("230000.00"),
     }
     for row in st.iter_rows(named=True):
         moved = sum(((row[line] or D(0)) * sign for line, sign in ROLL_FORWARD), D(0))
