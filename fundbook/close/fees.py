@@ -22,8 +22,11 @@ FEES_COLUMNS = ("line", *CHECK_COLUMNS, *TOLERANCE)
 
 def quarter_bounds(quarter: str) -> tuple[str, dt.date]:
     """`2026Q3` -> ("2026Q3", its last day); a month or anything else is refused."""
-    period = Period.parse(quarter)
-    if period.quarter is None or "q" not in quarter.lower():
+    try:
+        period = Period.parse(quarter)
+    except BadPeriod:
+        period = None
+    if period is None or period.quarter is None or "q" not in quarter.lower():
         raise BadPeriod(f"{quarter!r} is not a quarter like 2026Q3")
     return period.quarter, period.end
 
@@ -35,6 +38,13 @@ def fees_for_quarter(con: duckdb.DuckDBPyConnection, fund_id: str, quarter: str)
     if not scalar(con, sql("fund_exists"), {"fund_id": fund_id}):
         raise NotFound(f"unknown fund {fund_id!r}")
     frames = load_frames(con, end)
+    last = frames.transactions.get_column("date").max()
+    start = dt.date(end.year, end.month - 2, 1)
+    if isinstance(last, dt.date) and start > last:
+        raise NotFound(
+            f"{label} starts after the book's last row ({last}): no fee is booked for it yet, "
+            "so there is nothing to check"
+        )
     if not _has_fee_terms(frames, fund_id):
         raise NotFound(
             f"no fee terms for fund {fund_id} (terms.csv gives it no fee_rate_investment_period "

@@ -156,6 +156,8 @@ class LpContext:
     share_of_fund: Figure
     expense_categories: list[CategoryRow]  # the fund's, from `expense_by_category`
     equalisation: list[EqualisationNote] = field(default_factory=list)  # later closings
+    # the fund's carry terms in words (fund_info), "" for a fund without carry terms
+    carry_terms: str = ""
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
 
     @property

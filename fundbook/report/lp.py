@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -310,6 +311,12 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     flows = flow_rows(source, fund_id, investor_id)
     terms = next(iter(source.find("fund_info", fund_id=fund_id)), {})
     rate = figure(terms, "equalisation_rate", "rate", "fund_info", fkeys)
+    carry = carry_terms_text(terms)
+    if not carry:  # no carry terms: the NAV is not net of anything
+        statement = [
+            replace(line, label="Ending NAV") if line.key == "ending_nav" else line
+            for line in statement
+        ]
     return LpContext(
         close=info,
         fund=Party(fund_id, name_of(names, fund_id), str(fund_entity.get("kind") or ""), currency),
@@ -330,4 +337,24 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
         share_of_fund=figure(inv, "commitment_share", "pct", "investor", ikeys),
         expense_categories=category_rows(source, fund_id),
         equalisation=equalisation_notes(flows, statement, rate),
+        carry_terms=carry,
+    )
+
+
+def carry_terms_text(terms: dict[str, Any]) -> str:
+    """The fund's carry terms as its fund_info row books them, in words ("" without any):
+    "20.00 % over an 8.00 % hurdle (compounded yearly), 100.00 % catch-up, European
+    (whole-fund) waterfall"."""
+    if terms.get("carry_pct") is None:
+        return ""
+
+    def pct(column: str) -> str:
+        return f"{float(terms.get(column) or 0) * 100:.2f} %"
+
+    kind = {"european": "European (whole-fund)", "american": "American (deal-by-deal)"}
+    catch_up = f"{pct('catch_up_pct')} catch-up" if terms.get("catch_up_pct") else "no catch-up"
+    return (
+        f"{pct('carry_pct')} over a {pct('hurdle_rate')} hurdle (compounded yearly), "
+        f"{catch_up}, {kind.get(str(terms.get('waterfall')), str(terms.get('waterfall')))} "
+        "waterfall"
     )

@@ -93,6 +93,12 @@ def test_the_table_shows_the_difference(fee_db: Path) -> None:
     [
         (("--fund", "zz", "--quarter", "2025Q3"), "Error: unknown fund 'zz'"),
         (("--fund", "F", "--quarter", "2025-09"), "Error: '2025-09' is not a quarter like 2026Q3"),
+        (("--fund", "F", "--quarter", "2025Q5"), "Error: '2025Q5' is not a quarter like 2026Q3"),
+        (
+            ("--fund", "F", "--quarter", "2027Q1"),
+            "Error: 2027Q1 starts after the book's last row (2025-09-10): no fee is booked for "
+            "it yet, so there is nothing to check",
+        ),
         (
             ("--fund", "F", "--quarter", "2024Q4"),
             "Error: fund F has no management fees in 2024Q4 (before its first closing)",
