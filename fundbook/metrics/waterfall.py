@@ -194,15 +194,15 @@ def waterfall(
     # the ones before it paid. A fund has tens of partners and flows, not millions.
     carry_rows: list[dict[str, object]] = []
     tier_rows: list[dict[str, object]] = []
-    by_partner = flows.partition_by("fund_id", "investor_id", as_dict=True)
+    by_partner = _flows_by_partner(flows)
     paid_to_gp = _booked_cents(booked)
-    nav_by_partner = nav.partition_by("fund_id", "investor_id", as_dict=True)
+    nav_by_partner = _navs_by_partner(nav)
     for fund in terms.filter(pl.col("carry_pct").is_not_null()).iter_rows(named=True):
         exempt = _exempt(investor_terms, fund)
         keys = {k for k in (*by_partner, *nav_by_partner) if k[0] == fund["fund_id"]}
         for key in sorted(keys, key=str):
-            own = by_partner.get(key, flows.clear())
-            worth = nav_by_partner.get(key, nav.clear())
+            own = by_partner.get(key, [])
+            worth = nav_by_partner.get(key, [])
             c, t = _partner(fund, str(key[1]), key[1] not in exempt, own, worth, as_of)
             if booked is not None:
                 c = _with_booked(c, paid_to_gp.get(key, 0))
@@ -231,28 +231,54 @@ def _carry_terms(fund: dict[str, object], bears: bool) -> CarryTerms:
     return CarryTerms(units("carry_pct"), units("catch_up_pct"), hurdle)
 
 
-def _signed(flows: pl.DataFrame) -> list[Flow]:
-    """(date, order, cents): contributions negative and first on their day."""
+# A partner's rows in plain Python, read once per call (small frames filtered per partner
+# and deal cost more than the tiers themselves): flows as (deal, date, order, signed cents),
+# contributions negative and first on their day; NAV as (deal, cents).
+DealFlow = tuple[object, date, int, int]
+DealNav = tuple[object, int]
+
+
+def _flows_by_partner(flows: pl.DataFrame) -> dict[tuple[object, object], list[DealFlow]]:
     rows = flows.select(
+        "fund_id",
+        "investor_id",
+        "deal_id",
         "date",
         (pl.col("kind") != "contribution").cast(pl.Int8).alias("_order"),
         pl.when(pl.col("kind") == "contribution")
         .then(pl.lit(0, CENTS) - cents(pl.col("amount")))
-        .otherwise(cents(pl.col("amount"))),
+        .otherwise(cents(pl.col("amount")))
+        .alias("_cents"),
     )
-    return [(d, int(o), int(a)) for d, o, a in rows.iter_rows()]
+    out: dict[tuple[object, object], list[DealFlow]] = {}
+    for fund, investor, deal, day, order, amount in rows.iter_rows():
+        out.setdefault((fund, investor), []).append((deal, day, int(order), int(amount)))
+    return out
 
 
-def _nav_cents(nav: pl.DataFrame) -> int:
-    return int(nav.select(cents(pl.col("nav")).sum()).item() or 0)
+def _navs_by_partner(nav: pl.DataFrame) -> dict[tuple[object, object], list[DealNav]]:
+    rows = nav.select("fund_id", "investor_id", "deal_id", cents(pl.col("nav")).alias("_c"))
+    out: dict[tuple[object, object], list[DealNav]] = {}
+    for fund, investor, deal, amount in rows.iter_rows():
+        out.setdefault((fund, investor), []).append((deal, int(amount or 0)))
+    return out
+
+
+def _signed(flows: list[DealFlow], deal: object = ...) -> list[Flow]:
+    """(date, order, cents) of the flows (of one deal when `deal` is given)."""
+    return [(d, o, a) for k, d, o, a in flows if deal is ... or k == deal]
+
+
+def _nav_cents(nav: list[DealNav], deal: object = ...) -> int:
+    return sum(a for k, a in nav if deal is ... or k == deal)
 
 
 def _partner(
     fund: dict[str, object],
     investor: str,
     bears: bool,
-    flows: pl.DataFrame,
-    nav: pl.DataFrame,
+    flows: list[DealFlow],
+    nav: list[DealNav],
     as_of: date,
 ) -> tuple[dict[str, object], list[dict[str, object]]]:
     """One partner's carry figures and tiers (American: each deal, and the whole fund as the
@@ -261,15 +287,10 @@ def _partner(
     paid, after = run_tiers(terms, _signed(flows), _nav_cents(nav), as_of)
     whole_fund = after.carry
     if fund["waterfall"] == "american":
-        deals = sorted(set(flows["deal_id"]) | set(nav["deal_id"]), key=lambda d: (d is None, d))
+        found = {k for k, *_ in flows} | {k for k, _ in nav}
+        deals = sorted(found, key=lambda d: (d is None, str(d)))
         runs = [
-            run_tiers(
-                terms,
-                _signed(flows.filter(pl.col("deal_id").eq_missing(deal))),
-                _nav_cents(nav.filter(pl.col("deal_id").eq_missing(deal))),
-                as_of,
-            )
-            for deal in deals
+            run_tiers(terms, _signed(flows, deal), _nav_cents(nav, deal), as_of) for deal in deals
         ]
         paid_tiers = _summed(r[0] for r in runs)
         after_tiers = _summed(r[1] for r in runs)
