@@ -343,8 +343,8 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
 
 def carry_terms_text(terms: dict[str, Any]) -> str:
     """The fund's carry terms as its fund_info row books them, in words ("" without any):
-    "20.00 % over an 8.00 % hurdle (compounded yearly), 100.00 % catch-up, European
-    (whole-fund) waterfall"."""
+    "20.00 % of the profit above a hurdle of 8.00 % a year (compounded yearly), 100.00 %
+    catch-up, European (whole-fund) waterfall"."""
     if terms.get("carry_pct") is None:
         return ""
 
@@ -354,7 +354,8 @@ def carry_terms_text(terms: dict[str, Any]) -> str:
     kind = {"european": "European (whole-fund)", "american": "American (deal-by-deal)"}
     catch_up = f"{pct('catch_up_pct')} catch-up" if terms.get("catch_up_pct") else "no catch-up"
     return (
-        f"{pct('carry_pct')} over a {pct('hurdle_rate')} hurdle (compounded yearly), "
+        f"{pct('carry_pct')} of the profit above a hurdle of {pct('hurdle_rate')} a year "
+        "(compounded yearly), "
         f"{catch_up}, {kind.get(str(terms.get('waterfall')), str(terms.get('waterfall')))} "
         "waterfall"
     )

@@ -73,9 +73,11 @@ def test_the_admitted_partner_sees_its_catch_up_interest_and_the_rebalancing(dem
     assert note.fund_recallable.value == D("19645833.33")
     lines = _lines(ctx)
     # The re-balancing of the P&L earned before 1 July is the quarter's other income; the
-    # year began before the fund had any P&L, so in the YTD column it sits in the lines.
-    assert lines["other_income_expense"][:2] == (D("-597701.94"), D("0.00"))
-    assert [f.value for f in note.rebalancing] == [D("-597701.94"), D("0.00")]
+    # year began before the fund had any P&L, so in the YTD column it sits in the lines. Its
+    # fees are each partner's own (split by computed fees), so only the fund's common P&L
+    # (gains, expenses) is re-balanced: a small gain for the newcomer.
+    assert lines["other_income_expense"][:2] == (D("14450.83"), D("0.00"))
+    assert [f.value for f in note.rebalancing] == [D("14450.83"), D("0.00")]
     assert _rolls_forward(lines, 0) and _rolls_forward(lines, 1)
     in_lines = ("management_fees", "partnership_expenses", "income", "unrealised_gain_change")
     earlier = sum(lines[k][1] - lines[k][0] for k in in_lines)
@@ -88,7 +90,7 @@ def test_the_admitted_partner_sees_its_catch_up_interest_and_the_rebalancing(dem
         "at the fund's equalisation rate of 8.00 % a year, simple, actual/365, as set in its "
         "partnership agreement. The fund passed it on",
         "it is in neither Interest and dividend income nor Other income / (expense)",
-        "(597,701.94) in the quarter column",
+        "14,450.83 in the quarter column",
         "its Other income / (expense), 0.00, re-balances only what was earned before 1 January",
     ):
         assert text in html, text
@@ -103,14 +105,14 @@ def test_an_earlier_partner_sees_its_recallable_distribution_and_interest(demo, 
     assert [r.amount.value for r in note.interest_received] == [D("97205.48")]
     lines = _lines(ctx)
     assert lines["recallable_distributions"][0] == D("5125000.00") == note.recallable.value
-    assert lines["other_income_expense"][:2] == (D("155922.24"), D("0.00"))
+    assert lines["other_income_expense"][:2] == (D("-3769.78"), D("0.00"))
     assert _rolls_forward(lines, 0) and _rolls_forward(lines, 1)
     html = _html(demo, tmp_path, FUND, EARLIER)
     for text in (
         "Equalisation distribution (recallable)</strong> of 5,125,000.00",
         "Plus recallable distributions this quarter: 5,125,000.00; the fund's: 19,645,833.33",
         "Equalisation interest</strong> of 97,205.48 paid to you",
-        "155,922.24 in the quarter column",
+        "(3,769.78) in the quarter column",
         "equalisation interest on it, at the fund's equalisation rate of 8.00 % a year, simple, "
         "actual/365, as set in its partnership agreement.</li>",
     ):
@@ -128,7 +130,7 @@ def test_a_fund_whose_terms_give_no_rate_says_so(demo, tmp_path):
     html = _html(ReportSource(snapshot, demo.closed), tmp_path, FUND, ADMITTED)
     no_rate = "the fund's equalisation rate (simple, actual/365; the fund's terms on record give"
     assert f"from each earlier call to the closing, at {no_rate} no rate). The fund" in html
-    assert "8.00 %" not in html
+    assert "equalisation rate of 8.00 %" not in html
 
 
 def test_every_sf_digital_partner_flows_add_up_to_its_statement(demo):
@@ -196,3 +198,29 @@ def test_a_written_off_holding_reads_as_its_realisation_figure_says(tmp_path, ti
     # no later closing in this book: no equalisation note
     assert build_lp_context(source, "f1", "lp-a").equalisation == []
     assert "Note: the later closing" not in html
+
+
+def test_an_itvf_partner_reads_its_nav_net_of_accrued_carry(demo, tmp_path):
+    """ITVF has carry terms: the statement's carry lines are figures, the ending NAV is net of
+    the accrued carry (and says so), the methods note gives the terms; ITIF has none: plain
+    "Ending NAV" and the carry lines not modelled."""
+    ctx = build_lp_context(demo, "itvf", "gov-hksar")
+    lines = _lines(ctx)
+    balance = lines["carry_accrued_balance"][2]
+    assert balance > D("20000000")  # 20 % of its profit on a liquidation at NAV
+    # shown as they move NAV: the ITD change in accrued carry (all of it) subtracted
+    assert lines["carry_accrued_change"][2] == -balance and lines["carry_paid"][2] == 0
+    assert _rolls_forward(lines, 0) and _rolls_forward(lines, 2)
+    [inv] = demo.find("investor", fund_id="itvf", investor_id="gov-hksar")
+    assert lines["ending_nav"][2] == inv["nav"] == inv["nav_before_carry"] - balance
+    html = _html(demo, tmp_path / "itvf", "itvf", "gov-hksar")
+    for text in (
+        "Ending NAV (net of accrued incentive allocation)",
+        "net of accrued carried interest",
+        "20.00 % of the profit above a hurdle of 8.00 % a year (compounded yearly), 100.00 % "
+        "catch-up, European (whole-fund) waterfall",
+    ):
+        assert text in html, text
+    itif = _html(demo, tmp_path / "itif", "itif", "gov-hksar")
+    assert "Ending NAV (net of" not in itif and "net of accrued carried interest" not in itif
+    assert "<td>Ending NAV</td>" in itif or ">Ending NAV<" in itif
