@@ -17,7 +17,7 @@ from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import CENTS, allocate, cents, from_cents, zero
 from fundbook.metrics.positions import FLOW_TYPES
 from fundbook.metrics.protocol import BookFrames
-from fundbook.metrics.waterfall import Waterfall, waterfall
+from fundbook.metrics.waterfall import Waterfall, deal_flows, waterfall
 
 KEYS = ["fund_id", "investor_id"]
 NO_DEAL = "\x00"  # the allocation key of a partner's NAV outside its fund's holdings (sorts first)
@@ -120,7 +120,7 @@ def book_carry(
         return None
     fund_ids = terms["fund_id"].to_list()
     american = terms.filter(pl.col("waterfall") == "american")["fund_id"].to_list()
-    flows = partner_flows(frames, at, fund_ids)
+    flows = deal_flows(frames.transactions, partner_flows(frames, at, fund_ids), american, at)
     booked = flows.filter(pl.col("kind") == "carry").select(
         *KEYS, pl.col("amount").alias("carry_booked")
     )

@@ -15,7 +15,7 @@ import polars as pl
 
 from fundbook.metrics.gl_chart import CAPITAL_EFFECT
 from fundbook.metrics.money import CENTS, allocate, cents, from_cents, zero
-from fundbook.metrics.waterfall import waterfall
+from fundbook.metrics.waterfall import deal_flows, waterfall
 
 _NO_DEAL = "\x00"
 _IN = [t for t, sign in CAPITAL_EFFECT.items() if sign > 0]
@@ -43,7 +43,7 @@ def accrued_carry(
     rows = txns.filter(pl.col("fund_id").is_in(funds) & pl.col("type").is_in([*_IN, *_OUT]))
     parts = [out]
     for at in sorted(set(mine["at"].to_list())):
-        flows = _flows(rows.filter(pl.col("date") <= at))
+        flows = deal_flows(txns, _flows(rows.filter(pl.col("date") <= at)), american, at)
         booked = flows.filter(pl.col("kind") == "carry").select(
             "fund_id", "investor_id", pl.col("amount").alias("carry_booked")
         )

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 import polars as pl
 
-from fundbook.metrics.money import CENTS, as_money, cents
+from fundbook.metrics.money import CENTS, allocate, as_money, cents, from_cents
 
 UNITS = 10**8  # the fractions of terms.csv have 8 places
 TIERS = ("return_of_capital", "preferred_return", "catch_up", "split")
@@ -211,6 +211,52 @@ def waterfall(
     carry = pl.DataFrame(carry_rows, schema=CARRY_COLUMNS, orient="row")
     tiers = pl.DataFrame(tier_rows, schema=TIER_COLUMNS, orient="row")
     return Waterfall(as_money(carry), as_money(tiers))
+
+
+def deal_flows(
+    transactions: pl.DataFrame, flows: pl.DataFrame, american: list[str], at: date
+) -> pl.DataFrame:
+    """The flows of the funds in `american` that name no deal given to the deals (DOMAIN: each
+    deal with its share of fees and expenses): a contribution split over the fund's holdings
+    by their cost invested to `at`, a distribution (or carry) by their proceeds to `at`,
+    largest remainder per row; a fund without investments (or proceeds) keeps them as no
+    deal. Other funds' flows are unchanged."""
+    undealt = pl.col("fund_id").is_in(american) & pl.col("deal_id").is_null()
+    if not american or flows.filter(undealt).is_empty():
+        return flows
+    basis = pl.when(pl.col("type") == "investment").then(pl.lit("contribution"))
+    weights = (
+        transactions.filter(
+            pl.col("fund_id").is_in(american)
+            & (pl.col("date") <= at)
+            & pl.col("type").is_in(["investment", "proceeds"])
+        )
+        .with_columns(basis.otherwise(pl.lit("distribution")).alias("_basis"))
+        .group_by("fund_id", "holding_id", "_basis")
+        .agg(cents(pl.col("amount_fund")).sum().alias("_w"))
+    )
+    rows = (
+        flows.filter(undealt)
+        .with_row_index("_row")
+        .with_columns(
+            pl.when(pl.col("kind") == "contribution")
+            .then(pl.lit("contribution"))
+            .otherwise(pl.lit("distribution"))
+            .alias("_basis"),
+            cents(pl.col("amount")).alias("_c"),
+        )
+    )
+    spread = rows.join(weights, on=["fund_id", "_basis"], how="inner")
+    split = allocate(spread, "_c", "_w", "_row", "holding_id", "_part").select(
+        "fund_id",
+        "investor_id",
+        pl.col("holding_id").alias("deal_id"),
+        "date",
+        "kind",
+        from_cents(pl.col("_part")).alias("amount"),
+    )
+    kept = rows.join(spread.select("_row").unique(), on="_row", how="anti").select(flows.columns)
+    return pl.concat([flows.filter(~undealt), kept, split.select(flows.columns)])
 
 
 def _exempt(investor_terms: pl.DataFrame, fund: dict[str, object]) -> set[str]:
