@@ -1,4 +1,4 @@
-"""The waterfall fed from the book: each partner's dated flows and capital account at a date."""
+"""`fundbook waterfall`'s table: the waterfall the book state runs, one fund at a date."""
 
 from __future__ import annotations
 
