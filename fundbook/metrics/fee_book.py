@@ -11,7 +11,7 @@ from fundbook.metrics.fee_attribution import QUARTER, attribute
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import CENTS, as_money, cents, from_cents, zero
 from fundbook.metrics.protocol import BookFrames
-from fundbook.metrics.state import book_state
+from fundbook.metrics.state import book_state, fund_costs
 
 # The computed figures of a partner-quarter that the check shows, as fees.fee_schedule names them.
 COMPUTED = ("fee_gross", "fee_discount", "fee_offset", "fee_catch_up", "fee_net")
@@ -60,27 +60,25 @@ def fee_basis(frames: BookFrames, through: date) -> pl.DataFrame:
     """Per partner of a fund whose fee after its investment period is on `nav` or
     `net_invested_capital`: (fund_id, investor_id, quarter_start, nav, net_invested_capital)
     at the opening of each quarter after the period, through `through`. The capital account
-    (`nav`) and the fund's cost of unrealised investments (`remaining_cost`) are the book
-    state's, at the close of the day before the quarter's first day. A partner admitted on
-    or after a quarter's first day has none there: its basis of that quarter is taken at the
-    close of its admission day (`_at_admission`), and its fee runs from that day."""
+    (`nav`, the book state's; only for the funds charging on it, null elsewhere) and the
+    fund's cost of unrealised investments (`remaining_cost`, `state.fund_costs`: the book
+    state's without the rest of it) are those at the close of the day before the quarter's
+    first day. A partner admitted on or after a quarter's first day has none there: its basis
+    of that quarter is taken at the close of its admission day (`_at_admission`), and its fee
+    runs from that day."""
     starts = _basis_quarter_starts(frames, through)
     if not starts:
         return pl.DataFrame(schema=_BASIS_SCHEMA)
+    nav_funds = _nav_funds(frames)
     navs, nics = [], []
     for start in starts:
-        state = book_state(frames, start - timedelta(days=1))
         day = pl.lit(start).alias("quarter_start")
-        navs.append(state.accounts.select("fund_id", "investor_id", day, from_cents(pl.col("nav"))))
-        nics.append(
-            state.funds.select(
-                "fund_id", day, from_cents(pl.col("remaining_cost")).alias("net_invested_capital")
-            )
-        )
+        navs.append(_navs(frames, start - timedelta(days=1), nav_funds).with_columns(day))
+        nics.append(_nic(frames, start - timedelta(days=1)).with_columns(day))
     by_partner = fees.net_invested_capital_by_partner(pl.concat(nics), frames.commitments)
     at_opening = as_money(
         pl.concat(navs).join(by_partner, on=_BASIS_KEYS, how="full", coalesce=True)
-    )
+    ).select(*(pl.col(c).cast(t) for c, t in _BASIS_SCHEMA.items()))
     late = _at_admission(frames, starts, through)
     if late.height == 0:
         return at_opening
@@ -91,24 +89,47 @@ def fee_basis(frames: BookFrames, through: date) -> pl.DataFrame:
     )
 
 
+def _nav_funds(frames: BookFrames) -> pl.DataFrame:
+    """The funds charging a fee on the capital account (`nav`) after the investment period:
+    the only ones whose fee basis needs the full book state."""
+    return frames.terms.filter(pl.col("fee_basis_after") == "nav").select("fund_id").unique()
+
+
+def _navs(frames: BookFrames, day: date, nav_funds: pl.DataFrame) -> pl.DataFrame:
+    """The capital accounts (fund_id, investor_id, nav as money) at the close of `day` of
+    the funds `nav_funds` (the book state there; none read without such a fund)."""
+    if nav_funds.height == 0:
+        return pl.DataFrame(
+            schema={"fund_id": pl.String(), "investor_id": pl.String(), "nav": pl.Decimal(38, 2)}
+        )
+    accounts = book_state(frames, day).accounts.join(nav_funds, on="fund_id", how="semi")
+    return accounts.select("fund_id", "investor_id", from_cents(pl.col("nav")))
+
+
+def _nic(frames: BookFrames, day: date) -> pl.DataFrame:
+    """Per fund: its cost of unrealised investments at the close of `day`
+    (`net_invested_capital`, money; `state.fund_costs`)."""
+    return fund_costs(frames, day).select(
+        "fund_id", from_cents(pl.col("remaining_cost")).alias("net_invested_capital")
+    )
+
+
 def _at_admission(frames: BookFrames, starts: list[date], through: date) -> pl.DataFrame:
     """The basis of each partner admitted (its first commitment) on or after the first day of
     a quarter in `starts` that ends after its fund's investment period, for that quarter: its
     capital account and its share of the fund's cost of unrealised investments (by the
     commitments dated on or before that day), at the close of its admission day."""
     admitted = _late_admissions(frames, starts, through)
+    nav_funds = _nav_funds(frames)
     parts = []
     for (day,) in admitted.select("admitted").unique().sort("admitted").iter_rows():
-        state = book_state(frames, day)
-        fund_nic = state.funds.select(
-            "fund_id",
-            pl.lit(day).alias("quarter_start"),  # attributed by the commitments of that day
-            from_cents(pl.col("remaining_cost")).alias("net_invested_capital"),
+        fund_nic = _nic(frames, day).with_columns(
+            pl.lit(day).alias("quarter_start")  # attributed by the commitments of that day
         )
         nic = fees.net_invested_capital_by_partner(fund_nic, frames.commitments).drop(
             "quarter_start"
         )
-        nav = state.accounts.select("fund_id", "investor_id", from_cents(pl.col("nav")))
+        nav = _navs(frames, day, nav_funds)
         mine = admitted.filter(pl.col("admitted") == day).select(
             "fund_id", "investor_id", "quarter_start"
         )

@@ -77,6 +77,50 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     return BookState(at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx, carry=carry)
 
 
+@per_frames
+def fund_costs(frames: BookFrames, at: date) -> pl.DataFrame:
+    """Per fund of the book: `remaining_cost` (cents), the cost of its unrealised investments
+    at `at`, as `book_state(frames, at).funds` gives it, without valuing anything else: the
+    holdings relieved and marked, those valued from a capital account in a fund of the book
+    (`_fund_links` where the holder has an account there) kept out of the exit rule. What the
+    fee basis on net invested capital reads at each quarter's opening (fee_book.fee_basis),
+    so that it needs no full book state there."""
+    rows = _holding_rows(frames).filter(pl.col("date") <= at)
+    marked = marks_from(_valuations(frames), rows, at)
+    base = relieve(rows).join(marked, on=["fund_id", "holding_id"], how="left")
+    keys = ["fund_id", "investor_id"]
+    partners = pl.concat(
+        [
+            frames.commitments.filter(pl.col("date") <= at).select(keys),
+            frames.transactions.filter(
+                (pl.col("date") <= at) & pl.col("investor_id").is_not_null()
+            ).select(keys),
+        ]
+    ).unique()
+    lp = frames.investors.filter(pl.col("fund_id").is_not_null()).select(
+        pl.col("fund_id"), pl.col("investor_id").alias("lp_investor_id")
+    )
+    held = frames.funds.select(pl.col("fund_id").alias("holding_id"))
+    linked = (
+        base.select("fund_id", "holding_id")
+        .join(held, on="holding_id")
+        .join(lp, on="fund_id")
+        .join(
+            partners.rename({"fund_id": "holding_id", "investor_id": "lp_investor_id"}),
+            on=["holding_id", "lp_investor_id"],
+            how="semi",
+        )
+        .select("fund_id", "holding_id", zero().alias("_sub_value"))
+    )
+    holdings = _value_holdings(base.with_columns(zero().alias("fx_translation")), linked)
+    costs = holdings.group_by("fund_id").agg(pl.col("remaining_cost").sum())
+    return (
+        frames.funds.select("fund_id")
+        .join(costs, on="fund_id", how="left")
+        .with_columns(pl.col("remaining_cost").fill_null(zero()))
+    )
+
+
 def _accounts(
     frames: BookFrames,
     accounts_base: pl.DataFrame,
