@@ -14,13 +14,13 @@ from datetime import date
 import polars as pl
 
 from fundbook.metrics.memo import per_frames
-from fundbook.metrics.money import CENTS, allocate, cents, from_cents, zero
+from fundbook.metrics.money import CENTS, cents, zero
 from fundbook.metrics.positions import FLOW_TYPES
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.waterfall import Waterfall, deal_flows, waterfall
+from fundbook.metrics.waterfall import partner_navs as waterfall_navs
 
 KEYS = ["fund_id", "investor_id"]
-NO_DEAL = "\x00"  # the allocation key of a partner's NAV outside its fund's holdings (sorts first)
 CONTRIBUTIONS = FLOW_TYPES["contributions"]
 # A partner's distributions before carry: what it received and the carry paid out of it.
 DISTRIBUTIONS = (*FLOW_TYPES["distributions"], "carry")
@@ -63,46 +63,13 @@ def partner_flows(frames: BookFrames, at: date, fund_ids: list[str]) -> pl.DataF
 def partner_navs(
     accounts: pl.DataFrame, holdings: pl.DataFrame, funds: pl.DataFrame, american: list[str]
 ) -> pl.DataFrame:
-    """Each partner's capital account before accrued carry (`accounts`' `nav`, cents) as
-    (fund_id, investor_id, deal_id, nav); for the funds in `american` split over the fund's
-    holdings by their fair values, the rest of the fund's NAV (cash, accruals) as no deal,
-    by largest remainder so that the deals add up to the capital account."""
-    mine = accounts.select(*KEYS, "nav")
-    whole = mine.filter(~pl.col("fund_id").is_in(american)).select(
-        *KEYS, pl.lit(None, pl.String).alias("deal_id"), from_cents(pl.col("nav"))
+    """The waterfall's NAV (`waterfall.partner_navs`) from the book state: each partner's
+    capital account before accrued carry (`accounts`' `nav`, cents), the deals of an American
+    fund weighted by its holdings' fair values, the rest of the fund's NAV as no deal."""
+    deals = holdings.select(
+        "fund_id", pl.col("holding_id").alias("deal_id"), pl.col("fair_value").alias("weight")
     )
-    if not american:
-        return whole
-    held = holdings.filter(pl.col("fund_id").is_in(american)).select(
-        "fund_id", pl.col("holding_id").alias("deal_id"), pl.col("fair_value").fill_null(0)
-    )
-    rest = (
-        funds.filter(pl.col("fund_id").is_in(american))
-        .select("fund_id", "nav")
-        .join(held.group_by("fund_id").agg(pl.col("fair_value").sum()), on="fund_id", how="left")
-        .select(
-            "fund_id",
-            pl.lit(NO_DEAL).alias("deal_id"),
-            (pl.col("nav") - pl.col("fair_value").fill_null(zero())).cast(CENTS).alias("weight"),
-        )
-    )
-    weights = pl.concat([held.rename({"fair_value": "weight"}), rest], how="vertical_relaxed")
-    split = allocate(
-        mine.filter(pl.col("fund_id").is_in(american))
-        .join(weights, on="fund_id")
-        .with_columns(pl.format("{}|{}", "fund_id", "investor_id").alias("_p")),
-        "nav",
-        "weight",
-        "_p",
-        "deal_id",
-        "deal_nav",
-    )
-    by_deal = split.select(
-        *KEYS,
-        pl.col("deal_id").replace(NO_DEAL, None),
-        from_cents(pl.col("deal_nav")).alias("nav"),
-    )
-    return pl.concat([whole, by_deal], how="vertical_relaxed")
+    return waterfall_navs(accounts.select(*KEYS, "nav"), deals, funds, american)
 
 
 def book_carry(

@@ -14,10 +14,9 @@ from __future__ import annotations
 import polars as pl
 
 from fundbook.metrics.gl_chart import CAPITAL_EFFECT
-from fundbook.metrics.money import CENTS, allocate, cents, from_cents, zero
-from fundbook.metrics.waterfall import deal_flows, waterfall
+from fundbook.metrics.money import CENTS, cents, from_cents
+from fundbook.metrics.waterfall import deal_flows, partner_navs, waterfall
 
-_NO_DEAL = "\x00"
 _IN = [t for t, sign in CAPITAL_EFFECT.items() if sign > 0]
 _OUT = [t for t, sign in CAPITAL_EFFECT.items() if sign < 0]
 
@@ -79,44 +78,11 @@ def _flows(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _navs(accounts: pl.DataFrame, valued: pl.DataFrame, american: list[str]) -> pl.DataFrame:
-    """Each partner's GL capital before carry; by deal (the holdings' GL values, the rest of
-    the partners' capital as no deal, largest remainder) in an American fund."""
-    whole = accounts.filter(~pl.col("fund_id").is_in(american)).select(
-        "fund_id",
-        "investor_id",
-        pl.lit(None, pl.String).alias("deal_id"),
-        from_cents(pl.col("capital")).alias("nav"),
-    )
-    if not american:
-        return whole
-    them = accounts.filter(pl.col("fund_id").is_in(american))
-    held = valued.filter(pl.col("fund_id").is_in(american)).select(
+    """Each partner's GL capital before carry (`waterfall.partner_navs`); by deal in an
+    American fund: the holdings' GL values, the rest of the partners' capital as no deal."""
+    navs = accounts.select("fund_id", "investor_id", pl.col("capital").alias("nav"))
+    deals = valued.select(
         "fund_id", pl.col("holding_id").alias("deal_id"), pl.col("value").alias("weight")
     )
-    rest = (
-        them.group_by("fund_id")
-        .agg(pl.col("capital").sum())
-        .join(held.group_by("fund_id").agg(pl.col("weight").sum()), on="fund_id", how="left")
-        .select(
-            "fund_id",
-            pl.lit(_NO_DEAL).alias("deal_id"),
-            (pl.col("capital") - pl.col("weight").fill_null(zero())).cast(CENTS).alias("weight"),
-        )
-    )
-    split = allocate(
-        them.select("fund_id", "investor_id", "capital")
-        .join(pl.concat([held, rest], how="vertical_relaxed"), on="fund_id")
-        .with_columns(pl.format("{}|{}", "fund_id", "investor_id").alias("_p")),
-        "capital",
-        "weight",
-        "_p",
-        "deal_id",
-        "_deal",
-    )
-    by_deal = split.select(
-        "fund_id",
-        "investor_id",
-        pl.col("deal_id").replace(_NO_DEAL, None),
-        from_cents(pl.col("_deal")).alias("nav"),
-    )
-    return pl.concat([whole, by_deal], how="vertical_relaxed")
+    totals = navs.group_by("fund_id").agg(pl.col("nav").sum())
+    return partner_navs(navs, deals, totals, american)

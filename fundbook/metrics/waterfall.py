@@ -213,6 +213,59 @@ def waterfall(
     return Waterfall(as_money(carry), as_money(tiers))
 
 
+NO_DEAL = "\x00"  # the allocation key of a partner's NAV outside its fund's holdings (sorts first)
+
+
+def partner_navs(
+    accounts: pl.DataFrame, deals: pl.DataFrame, fund_navs: pl.DataFrame, american: list[str]
+) -> pl.DataFrame:
+    """Each partner's capital before accrued carry (`accounts`: fund_id, investor_id, nav in
+    cents) as the waterfall's NAV (fund_id, investor_id, deal_id, nav as money); for the funds
+    in `american` split over the fund's deals (`deals`: fund_id, deal_id, weight in cents: the
+    holdings' values) with the rest of the fund's NAV (`fund_navs`: fund_id, nav in cents;
+    cash, accruals) as no deal, by largest remainder so that the deals add up to the capital
+    account. The book state and the general ledger both give it their own values."""
+    whole = accounts.filter(~pl.col("fund_id").is_in(american)).select(
+        "fund_id",
+        "investor_id",
+        pl.lit(None, pl.String).alias("deal_id"),
+        from_cents(pl.col("nav")),
+    )
+    if not american:
+        return whole
+    held = deals.filter(pl.col("fund_id").is_in(american)).select(
+        "fund_id", "deal_id", pl.col("weight").fill_null(0)
+    )
+    rest = (
+        fund_navs.filter(pl.col("fund_id").is_in(american))
+        .select("fund_id", "nav")
+        .join(held.group_by("fund_id").agg(pl.col("weight").sum()), on="fund_id", how="left")
+        .select(
+            "fund_id",
+            pl.lit(NO_DEAL).alias("deal_id"),
+            (pl.col("nav") - pl.col("weight").fill_null(0)).cast(CENTS).alias("weight"),
+        )
+    )
+    split = allocate(
+        accounts.filter(pl.col("fund_id").is_in(american))
+        .select("fund_id", "investor_id", "nav")
+        .join(pl.concat([held, rest], how="vertical_relaxed"), on="fund_id")
+        .with_columns(pl.format("{}|{}", "fund_id", "investor_id").alias("_p")),
+        "nav",
+        "weight",
+        "_p",
+        "deal_id",
+        "deal_nav",
+    )
+    by_deal = split.select(
+        "fund_id",
+        "investor_id",
+        pl.col("deal_id").replace(NO_DEAL, None),
+        from_cents(pl.col("deal_nav")).alias("nav"),
+    )
+    return pl.concat([whole, by_deal], how="vertical_relaxed")
+
+
 def deal_flows(
     transactions: pl.DataFrame, flows: pl.DataFrame, american: list[str], at: date
 ) -> pl.DataFrame:
