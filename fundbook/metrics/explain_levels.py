@@ -17,10 +17,9 @@ from fundbook.metrics import lineage as ln
 from fundbook.metrics.compliance import compliance, fund_facts
 from fundbook.metrics.explain_book import Ctx, ratio_lines, text_lines
 from fundbook.metrics.explain_theme import shared
+from fundbook.metrics.grants import COMPLIANT, OVER_CAP
 from fundbook.metrics.programme import (
-    COMPLIANT,
     HISTORICAL,
-    OVER_CAP,
     PROGRAMME_MEETS_TARGET,
     TARGET_AMPLIFICATION,
     programme_items,
