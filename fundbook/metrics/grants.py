@@ -155,6 +155,9 @@ def grant_summary(per_company: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFra
             .str.join(", ")
             .alias("short_companies"),
         )
+        .with_columns(  # none short: null, not an empty list
+            pl.when(pl.col("companies_short") > 0).then(pl.col("short_companies"))
+        )
         .join(budget, on="programme", how="left")
         .with_columns(
             ratio(pl.col("matching"), pl.col("grants")).alias("matching_ratio"),
