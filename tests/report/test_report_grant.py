@@ -104,3 +104,24 @@ def test_the_pdf_shows_the_recipients(rendered: Path, tmp_path: Path) -> None:
     assert "Tai Po Packaging Ltd" in text and "over the cap" in text.lower()
     need("pdftoppm")
     assert png_pages(pdf, tmp_path)
+
+
+def test_a_closed_day_prints_the_grant_table_metrics_computes(book: Path) -> None:
+    """`metrics --by grant` of the closed day reads the snapshot (stored_grant.sql)."""
+    import datetime as dt
+
+    from fundbook.cli.output import FORMATS, render
+    from fundbook.close.asof import close_for_date, metrics_at
+    from fundbook.metrics.tables import metrics_table
+    from fundbook.store.db import open_book
+    from fundbook.store.frames import load_frames
+
+    day = dt.date(2026, 9, 30)
+    with open_book(book, read_only=True) as con:
+        assert close_for_date(con, day) is not None
+        for by in ("grant", "programme"):
+            stored = metrics_at(con, day, by, "mp")
+            computed = metrics_table(load_frames(con, day), day, by, "mp")
+            assert stored.height == (4 if by == "grant" else 1)
+            for fmt in FORMATS:
+                assert render(stored, fmt) == render(computed, fmt), (by, fmt)
