@@ -124,6 +124,7 @@ CREATE TABLE IF NOT EXISTS terms (
     waterfall                   VARCHAR,        -- european | american
     gp_investor_id              VARCHAR,        -- the GP's own commitment
     fee_tolerance               DECIMAL(18,2),  -- fund currency
+    matching_deadline_months    INTEGER,        -- grant programmes: matching due, months
     source_file                 VARCHAR NOT NULL,
     source_line                 INTEGER NOT NULL,
     import_id                   INTEGER NOT NULL

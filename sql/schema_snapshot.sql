@@ -153,7 +153,11 @@ CREATE TABLE IF NOT EXISTS snapshot_programme (
     close_id              INTEGER NOT NULL,
     programme             VARCHAR,
     amplification         DOUBLE,
+    budget                DECIMAL(38,2),
+    budget_used           DOUBLE,
     committed             DECIMAL(38,2),
+    companies_over_cap    BIGINT,
+    companies_pending     BIGINT,
     companies_short       BIGINT,
     currency              VARCHAR,
     government_committed  DECIMAL(38,2),
@@ -184,11 +188,14 @@ CREATE TABLE IF NOT EXISTS snapshot_grant (
     currency        VARCHAR,
     grants          DECIMAL(38,2),
     grants_hkd      DECIMAL(38,2),
+    last_grant_date DATE,
     matching        DECIMAL(38,2),
+    matching_deadline DATE,
     matching_ratio  DOUBLE,
     over_cap        BOOLEAN,
     required_ratio  DOUBLE,
-    shortfall       DECIMAL(38,2)
+    shortfall       DECIMAL(38,2),
+    status          VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_compliance (
@@ -292,6 +299,7 @@ CREATE TABLE IF NOT EXISTS snapshot_fund_info (
     investment_period_end        DATE,
     kind                         VARCHAR,
     manager                      VARCHAR,
+    matching_deadline_months     BIGINT,
     name                         VARCHAR,
     programme_id                 VARCHAR,
     vintage                      BIGINT,

@@ -4,7 +4,8 @@ SELECT programme, kind, currency, member_funds, government_committed, social_com
        committed, amplification, social_leverage, target_amplification, meets_target,
        government_paid_in, social_paid_in, paid_in, paid_in_historical, paid_in_fx_translation,
        paid_in_leverage, grants, matching,
-       matching_ratio, grant_companies, companies_short, short_companies
+       matching_ratio, grant_companies, companies_short, short_companies, companies_pending,
+       companies_over_cap, budget, budget_used
 FROM snapshot_programme
 WHERE close_id = $close_id AND ($fund_id IS NULL OR programme = $fund_id)
 ORDER BY programme NULLS FIRST

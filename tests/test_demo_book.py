@@ -295,7 +295,7 @@ def test_a_later_closing_is_equalised_as_fundbook_equalise_computes_it(
 def test_every_sub_fund_and_itvf_has_lpa_terms_one_american_one_at_a_lower_rate(
     book: dict,
 ) -> None:
-    terms = {t["fund_id"]: t for t in book["terms"]}
+    terms = {t["fund_id"]: t for t in book["terms"] if t["fund_id"] != "mplus"}  # grants
     assert set(terms) == set(sub_funds(book)) | {"itvf"}
     for t in terms.values():
         assert (t["fee_basis_investment_period"], t["fee_rate_after"], t["fee_basis_after"]) == (
@@ -360,7 +360,7 @@ def test_the_itvf_style_fund_has_exits_and_pro_rata_distributions(book: dict) ->
     )
 
 
-def test_grants_are_capped_and_a_few_fall_short_of_one_to_two(book: dict) -> None:
+def test_grants_are_capped_but_one_and_a_few_fall_short_of_one_to_two(book: dict) -> None:
     grants: dict[str, Decimal] = defaultdict(Decimal)
     matched: dict[str, Decimal] = defaultdict(Decimal)
     for t in book["transactions"]:
@@ -370,9 +370,20 @@ def test_grants_are_capped_and_a_few_fall_short_of_one_to_two(book: dict) -> Non
         if t["fund_id"] == "mplus" and t["type"] == "matching":
             matched[t["holding_id"]] += Decimal(t["amount"])
     assert 25 <= len(grants) <= 35
-    assert all(g <= GRANT_CAP_PER_COMPANY_HKD for g in grants.values())
+    # the planted breach: a second grant takes one company to HK$325,000, over the cap
+    over = {c: g for c, g in grants.items() if g > GRANT_CAP_PER_COMPANY_HKD}
+    assert over == {"pl-01": Decimal("325000.00")}
     short = [c for c, g in grants.items() if matched[c] < 2 * g]
-    assert 3 <= len(short) <= 5
+    assert 3 <= len(short) <= 7
+
+
+def test_the_grant_programme_has_a_deadline_and_companies_at_every_status(book: dict) -> None:
+    terms = {t["fund_id"]: t for t in book["terms"]}
+    assert terms["mplus"]["matching_deadline_months"] == "6"
+    assert all(t["matching_deadline_months"] == "" for f, t in terms.items() if f != "mplus")
+    # instalments due after the book's end are not booked: still due (pending at its end)
+    last = max(t["date"] for t in book["transactions"] if t["fund_id"] == "mplus")
+    assert last <= "2026-10-31"
 
 
 def test_the_planted_breach_fund_misses_the_hk_nexus_rule(book: dict) -> None:

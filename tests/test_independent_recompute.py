@@ -140,6 +140,18 @@ def _date(s: str) -> dt.date:
     return dt.date.fromisoformat(s)
 
 
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole calendar months, a day past the month's end clamped to its last day."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    for d in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    return dt.date(year, month, min(day.day, 28))
+
+
 class Book:
     """The demo book's CSVs, typed: dates as dates, money as Decimal."""
 
@@ -750,13 +762,35 @@ class Recompute:
     def grants(self, p: str) -> dict:
         g: dict[str, Decimal] = defaultdict(Decimal)
         m: dict[str, Decimal] = defaultdict(Decimal)
+        last: dict[str, dt.date] = {}
         for t in self.txns:
             if t["fund_id"] == p and t["type"] == "grant":
                 g[t["holding_id"]] += t["amount"]
+                last[t["holding_id"]] = max(t["date"], last.get(t["holding_id"], t["date"]))
             elif t["fund_id"] == p and t["type"] == "matching":
                 m[t["holding_id"]] += t["amount"]
-        short = sorted(c for c in g if m[c] < 2 * g[c])
+        months = self.book.terms.get(p, {}).get("matching_deadline_months") or ""
+
+        def status(c: str) -> str:  # docs/methods.md, "Grant matching" (the fund is in HKD)
+            if g[c] > 250_000:
+                return "over_cap"
+            if m[c] >= 2 * g[c]:
+                return "ok"
+            if months and self.at <= _months_after(last[c], int(months)):
+                return "pending"
+            return "short"
+
+        statuses = {c: status(c) for c in g}
+        short = sorted(c for c in g if statuses[c] == "short")
         grants, matching = sum(g.values(), Decimal(0)), sum(m.values(), Decimal(0))
+        budget = sum(
+            (
+                c["amount"]
+                for c in self.book.commitments
+                if c["fund_id"] == p and c["date"] <= self.at
+            ),
+            Decimal(0),
+        )
         return dict(
             grants=grants,
             matching=matching,
@@ -764,6 +798,10 @@ class Recompute:
             grant_companies=len(g),
             companies_short=len(short),
             short_companies=", ".join(short) or None,
+            companies_pending=sum(1 for s in statuses.values() if s == "pending"),
+            companies_over_cap=sum(1 for s in statuses.values() if s == "over_cap"),
+            budget=budget,
+            budget_used=_div(grants, budget),
         )
 
     # compliance -------------------------------------------------------------------------
@@ -1196,6 +1234,10 @@ GRANT_FIGURES = (
     "grant_companies",
     "companies_short",
     "short_companies",
+    "companies_pending",
+    "companies_over_cap",
+    "budget",
+    "budget_used",
 )
 
 

@@ -24,6 +24,7 @@ _STORED = {
     "investor": "stored_investor",
     "holding": "stored_holding",
     "programme": "stored_programme",
+    "grant": "stored_grant",
 }
 
 

@@ -167,7 +167,7 @@ ITIF_RULES = (
 )
 STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
 # The groupings of `fundbook metrics --by`.
-METRIC_GROUPINGS = ("fund", "investor", "holding", "theme", "programme")
+METRIC_GROUPINGS = ("fund", "investor", "holding", "theme", "programme", "grant")
 # What each equalisation row is, as `fundbook equalise` writes it in the memo ({rate}: the terms').
 EQUALISATION_MEMO = {
     "equalisation_contribution": "catch-up: its share at the new commitment ratios of the "

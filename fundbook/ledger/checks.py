@@ -295,6 +295,7 @@ def terms_errors(b: Frames) -> list[LedgerError]:
             pl.col("fund_id"),
         ),
     )
+    errs += _deadline_errors(b)
     ends = b["funds"].select("fund_id", "investment_period_end").unique("fund_id", keep="first")
     after = b["terms"].filter(pl.col("fee_rate_after").is_not_null()).join(ends, on="fund_id")
     return errs + _errors(
@@ -304,6 +305,22 @@ def terms_errors(b: Frames) -> list[LedgerError]:
             "fee_rate_after is set but fund {} has no investment_period_end in funds.csv (the "
             "fee basis switches after it)",
             pl.col("fund_id"),
+        ),
+    )
+
+
+def _deadline_errors(b: Frames) -> list[LedgerError]:
+    """A matching deadline belongs to a grant programme (a fund of kind `programme`)."""
+    kinds = b["funds"].select("fund_id", "kind").unique("fund_id", keep="first")
+    deadline = b["terms"].filter(pl.col("matching_deadline_months").is_not_null())
+    return _errors(
+        deadline.join(kinds, on="fund_id"),
+        pl.col("kind") != "programme",
+        pl.format(
+            "matching_deadline_months is set but fund {} is of kind {}, not a grant "
+            "programme (kind programme)",
+            pl.col("fund_id"),
+            pl.col("kind"),
         ),
     )
 

@@ -148,6 +148,19 @@ def _yearly_rate_checks(column: str) -> list[Check]:
     ]
 
 
+def _months_checks(column: str) -> list[Check]:
+    """A whole number of months from 1 to 120 (written plainly: 24, not 24.0 or +24)."""
+    v = pl.col(column)
+    return [
+        (
+            v.is_not_null() & ~v.str.contains(r"^([1-9]|[1-9][0-9]|1[01][0-9]|120)$"),
+            pl.format(
+                f"{column} {{}} must be a whole number of months from 1 to 120", _quoted(column)
+            ),
+        )
+    ]
+
+
 def _fraction_checks(column: str) -> list[Check]:
     """A share or rate as a fraction from 0 to 1 (0.02 for 2 %, 1 for 100 %), 8 places."""
     v = pl.col(column)
@@ -243,7 +256,7 @@ def _checks(spec: FileSpec) -> list[Check]:
         if column in spec.columns:
             checks += _fraction_checks(column)
     if spec.name == "terms":
-        checks += _terms_row_checks()
+        checks += _terms_row_checks() + _months_checks("matching_deadline_months")
     if "currency" in spec.columns:
         checks.append(
             (

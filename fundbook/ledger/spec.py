@@ -57,6 +57,7 @@ TERMS_OPTIONAL = (
     "waterfall",
     "gp_investor_id",
     "fee_tolerance",
+    "matching_deadline_months",
 )
 
 
@@ -125,7 +126,12 @@ FILES: dict[str, FileSpec] = {
             ("fund_id",),
             TERMS_OPTIONAL,
             ("fund_id",),
-            _types(equalisation_rate=RATE, fee_tolerance=MONEY, **dict.fromkeys(FRACTIONS, RATE)),
+            _types(
+                equalisation_rate=RATE,
+                fee_tolerance=MONEY,
+                matching_deadline_months=pl.Int32(),
+                **dict.fromkeys(FRACTIONS, RATE),
+            ),
         ),
         # Side letters: a partner's own terms in a fund (optional file).
         FileSpec(

@@ -18,9 +18,9 @@ from fundbook.core.types import (
     STRATEGIC_THEMES,
 )
 from fundbook.metrics.money import MONEY, as_money, cents, ratio, zero
-from fundbook.metrics.programme import to_hkd
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
+from fundbook.metrics.translation import to_hkd
 
 _COLUMNS = ("fund_id", "rule", "status", "ratio", "amount", "currency", "threshold", "detail")
 

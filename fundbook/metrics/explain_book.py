@@ -144,6 +144,7 @@ _RATIOS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "moic": (("proceeds", "income", "fair_value"), ("invested",)),
     "co_investment_leverage": (("co_invested",), ("invested",)),
     "matching_ratio": (("matching",), ("grants",)),
+    "budget_used": (("grants",), ("budget",)),
 }
 
 

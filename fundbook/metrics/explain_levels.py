@@ -17,10 +17,9 @@ from fundbook.metrics import lineage as ln
 from fundbook.metrics.compliance import compliance, fund_facts
 from fundbook.metrics.explain_book import Ctx, ratio_lines, text_lines
 from fundbook.metrics.explain_theme import shared
+from fundbook.metrics.grants import COMPLIANT, GRANT_STATUS, MATCHING_DEADLINE, OVER_CAP
 from fundbook.metrics.programme import (
-    COMPLIANT,
     HISTORICAL,
-    OVER_CAP,
     PROGRAMME_MEETS_TARGET,
     TARGET_AMPLIFICATION,
     programme_items,
@@ -86,12 +85,24 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         )
     if figure == "currency":
         return constant_line("programmes are stated in", REPORTING_CURRENCY)
-    if figure in ("grants", "matching", "grant_companies", "companies_short", "short_companies"):
+    if figure in _GRANT_COUNTS or figure in ("grants", "matching", "grant_companies"):
         return _programme_grant_lines(ctx, figure)
+    if figure == "budget":
+        return _budget_lines(ctx)
+    if figure == "budget_used":
+        return ratio_lines(ctx, figure)
     return text_lines(ctx, figure, "funds", "programme")
 
 
 _PROGRAMME = "fundbook.metrics.programme"
+_GRANTS = "fundbook.metrics.grants"
+# The programme's counts of companies by status (and the list of those short).
+_GRANT_COUNTS = {
+    "companies_short": "short",
+    "short_companies": "short",
+    "companies_pending": "pending",
+    "companies_over_cap": "over_cap",
+}
 
 
 def _decided(ctx: Ctx, rule: pl.Expr, inputs: tuple[str, ...]) -> pl.DataFrame:
@@ -113,8 +124,8 @@ def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if grants.height == 0:  # no grant rows: `programme_metrics` has none to count or list
         item = f"{figure}: the programme's funds have no grant rows, so it is undefined"
         return ln.value_line(item, None, "derived", source=_PROGRAMME)
-    if figure != "grant_companies":  # companies_short (counted), short_companies (shown)
-        grants = grants.filter(~pl.col("compliant"))
+    if figure in _GRANT_COUNTS:  # counted, or listed (short_companies: shown)
+        grants = grants.filter(pl.col("status") == _GRANT_COUNTS[figure])
     lines = ln.frame_lines(
         grants,
         "shown" if figure == "short_companies" else "counted",
@@ -125,8 +136,26 @@ def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     if figure != "short_companies":
         return lines
     # as `programme_metrics` lists them: the companies short, sorted, joined by ", "
-    named = ", ".join(sorted(grants["company_id"].to_list()))
+    named = ", ".join(sorted(grants["company_id"].to_list())) or None
     return ln.concat([lines, ln.value_line("the companies short, listed", named, "derived")])
+
+
+def _budget_lines(ctx: Ctx) -> pl.DataFrame:
+    """The commitments to the programme's funds that pay grants (`grants.grant_budget`)."""
+    scope = programme_scope(ctx.frames, ctx.as_of).filter(
+        pl.col("programme") == ctx.row["programme"]
+    )
+    payers = ctx.frames.transactions.filter(
+        (pl.col("type") == "grant") & (pl.col("date") <= ctx.as_of)
+    )["fund_id"].implode()
+    rows = ctx.frames.commitments.filter(
+        (pl.col("date") <= ctx.as_of)
+        & pl.col("fund_id").is_in(scope["fund_id"].implode())
+        & pl.col("fund_id").is_in(payers)
+    )
+    if rows.height == 0:
+        return ln.value_line("no commitment to a fund paying grants", Decimal(0), "term")
+    return ln.commitment_lines(rows)
 
 
 def _grant_rows(ctx: Ctx, grants: pl.DataFrame, column: str, role: str) -> pl.DataFrame:
@@ -157,9 +186,22 @@ def grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
             [
                 ctx.figure("grants_hkd", "shown"),
                 ln.value_line("cap (HKD)", cap, "shown", source="fundbook.core.types"),
-                ln.rule_line("grants_hkd > the cap", OVER_CAP, cents, _PROGRAMME + ".OVER_CAP"),
+                ln.rule_line("grants_hkd > the cap", OVER_CAP, cents, _GRANTS + ".OVER_CAP"),
             ]
         )
+    if figure == "last_grant_date":
+        grant_rows = rows.filter(pl.col("type") == "grant")
+        latest = grant_rows["date"].max() if grant_rows.height else None
+        return ln.concat(
+            [
+                ln.txn_lines(rows, {"grant": 1}, "shown"),
+                ln.value_line("the latest of the grant rows' dates", latest, "derived"),
+            ]
+        )
+    if figure == "matching_deadline":
+        return _deadline_lines(ctx)
+    if figure == "status":
+        return _status_lines(ctx)
     if figure == "shortfall":
         required = ctx.row["grants"] * int(GRANT_MATCHING_RATIO * 100) / 100
         role = "term" if ctx.row[figure] else "shown"
@@ -172,6 +214,48 @@ def grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
             ]
         )
     return text_lines(ctx, figure)
+
+
+def _deadline_lines(ctx: Ctx) -> pl.DataFrame:
+    """The last grant's date, the months of the fund's terms, and the deadline they give."""
+    months = text_lines(ctx, "matching_deadline_months")
+    booked = months["text"][0]
+    inputs = {
+        "last_grant_date": ctx.row["last_grant_date"],
+        "matching_deadline_months": None if booked is None else int(booked),
+    }
+    rule = ln.rule_line(
+        "last grant date + matching_deadline_months (none without them)",
+        MATCHING_DEADLINE,
+        inputs,
+        _GRANTS + ".MATCHING_DEADLINE",
+    )
+    return ln.concat([ctx.figure("last_grant_date", "shown"), months, rule])
+
+
+def _status_lines(ctx: Ctx) -> pl.DataFrame:
+    """The figures a company's status is decided from, the as-of date, and the rule."""
+    shown = ("grants_hkd", "matching_ratio", "required_ratio", "matching_deadline")
+    grants = ctx.row["grants_hkd"]
+    inputs = {f: ctx.row[f] for f in shown} | {
+        "grants_hkd": None if grants is None else int(grants * 100),
+        "as_of": ctx.as_of,
+    }
+    cap = Decimal(GRANT_CAP_PER_COMPANY_HKD)
+    return ln.concat(
+        [
+            *(ctx.figure(f, "shown") for f in shown),
+            ln.value_line("cap (HKD)", cap, "shown", source="fundbook.core.types"),
+            ln.value_line("as of", ctx.as_of, "shown"),
+            ln.rule_line(
+                "over_cap if grants_hkd > the cap, else ok if matching_ratio >= "
+                "required_ratio, else pending on or before matching_deadline, else short",
+                GRANT_STATUS,
+                inputs,
+                _GRANTS + ".GRANT_STATUS",
+            ),
+        ]
+    )
 
 
 # -- compliance ------------------------------------------------------------------------------

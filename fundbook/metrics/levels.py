@@ -12,9 +12,10 @@ from fundbook.metrics.cash_flow import cash_flow_by_quarter
 from fundbook.metrics.compliance import compliance
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.fee_book import fee_check_level
+from fundbook.metrics.grants import grant_table
 from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overflow
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
-from fundbook.metrics.programme import grant_matching, programme_metrics
+from fundbook.metrics.programme import programme_metrics
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
@@ -40,7 +41,7 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "theme_by_fund": by_fund,
         "theme_by_investor": theme_by_investor(frames, as_of, by_fund),
         "programme": programme_metrics(frames, as_of),
-        "grant": grant_matching(frames, as_of).rename({"programme": "fund_id"}),
+        "grant": grant_table(frames, as_of),
         "compliance": checks,
         "compliance_status": compliance_status(checks),
         "cash_flow": cash_flow_by_quarter(frames, as_of),

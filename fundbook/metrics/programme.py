@@ -7,15 +7,15 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.types import (
-    GRANT_CAP_PER_COMPANY_HKD,
     GRANT_MATCHING_RATIO,
     ITIF_TARGET_AMPLIFICATION,
     REPORTING_CURRENCY,
 )
-from fundbook.metrics.money import CENTS, as_money, cents, convert, ratio, zero
+from fundbook.metrics.grants import grant_budget, grant_matching, grant_summary
+from fundbook.metrics.money import CENTS, as_money, cents, ratio
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.protocol import BookFrames
-from fundbook.metrics.translation import rate_then
+from fundbook.metrics.translation import to_hkd, to_hkd_at_dates
 
 PROGRAMME_KINDS = ("guidance_fund", "programme", "co_investment")
 _ITEM: dict[str, pl.DataType] = {
@@ -35,42 +35,19 @@ _TRACE_SCHEMA: dict[str, pl.DataType] = {
     "label": pl.String(),
 }
 _SOURCE = ("source_file", "source_line")
-# The rules of a programme and a company's grants (of the columns they name; `grants_hkd` in
-# cents), stated once: the metrics and `explain` evaluate them.
+# The rules of a programme (of the columns they name), stated once: the metrics and `explain`
+# evaluate them (a company's grants: metrics.grants).
 TARGET_AMPLIFICATION = (
     pl.when((pl.col("kind") == "programme") & (pl.col("member_funds") == 0))
     .then(pl.lit(1.0 + GRANT_MATCHING_RATIO))
     .otherwise(ITIF_TARGET_AMPLIFICATION)
 )
 PROGRAMME_MEETS_TARGET = pl.col("amplification") >= pl.col("target_amplification")
-OVER_CAP = pl.col("grants_hkd") > GRANT_CAP_PER_COMPANY_HKD * 100
-COMPLIANT = pl.col("matching_ratio") >= pl.col("required_ratio")
 _TRACE = [pl.col(c) for c in TRACE[1:]]
 # Paid-in at the rates of the items' own dates, and the FX translation of paid-in: the as-of
 # paid-in less it (HKD cents).
 HISTORICAL = "paid_in_historical"
 PAID_IN_FX_TRANSLATION = pl.col("paid_in") - pl.col(HISTORICAL)
-
-
-def to_hkd(
-    df: pl.DataFrame, frames: BookFrames, fx: pl.DataFrame, column: str = "amount"
-) -> pl.DataFrame:
-    """`column` (cents in the row's fund currency, by fund_id) converted into HKD at `fx`."""
-    ccy = frames.funds.select("fund_id", "currency")
-    joined = df.join(ccy, on="fund_id", how="left").join(fx, on="currency", how="left")
-    return joined.with_columns(
-        convert(pl.col(column), pl.col("hkd_per_unit"), pl.lit(1)).alias(column)
-    ).drop("currency", "hkd_per_unit")
-
-
-def to_hkd_at_dates(df: pl.DataFrame, frames: BookFrames) -> pl.DataFrame:
-    """`amount` (cents in the row's fund currency) converted into HKD at the rate of each row's
-    own `date` (the latest on or before it), rounded half-even per row as `to_hkd` does."""
-    ccy = frames.funds.select("fund_id", "currency")
-    dated = rate_then(frames, df.join(ccy, on="fund_id", how="left"), "currency", "_rate")
-    return dated.with_columns(
-        convert(pl.col("amount"), pl.col("_rate"), pl.lit(1)).alias("amount")
-    ).drop("currency", "_rate")
 
 
 def _programmes(frames: BookFrames) -> pl.DataFrame:
@@ -245,11 +222,20 @@ def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         ),
         pl.col("amount").filter(pl.col("basis") == "paid_in_historical").sum().alias(HISTORICAL),
     )
-    per_company = grant_matching(frames, as_of).join(
-        scope.select(pl.col("fund_id").alias("programme"), pl.col("programme").alias("_p")),
-        on="programme",
+    # a grant fund's companies and budget count in the programme it belongs to
+    in_programme = scope.select(
+        pl.col("fund_id").alias("programme"), pl.col("programme").alias("_p")
     )
-    grants = _grant_summary(per_company.drop("programme").rename({"_p": "programme"}))
+    per_company = grant_matching(frames, as_of).join(in_programme, on="programme")
+    budget = (
+        grant_budget(frames, as_of)
+        .rename({"fund_id": "programme"})
+        .join(in_programme, on="programme")
+    )
+    grants = grant_summary(
+        per_company.drop("programme").rename({"_p": "programme"}),
+        budget.group_by("_p").agg(pl.col("budget").sum()).rename({"_p": "programme"}),
+    )
     out = progs.join(sums, on="programme", how="left").join(grants, on="programme", how="left")
     money = [c for c, dt in out.schema.items() if dt == CENTS or isinstance(dt, pl.Decimal)]
     out = out.with_columns(pl.col(money).fill_null(0))
@@ -296,65 +282,9 @@ def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         "grant_companies",
         "companies_short",
         "short_companies",
+        "companies_pending",
+        "companies_over_cap",
+        "budget",
+        "budget_used",
     ]
     return as_money(out.select(cols).sort("programme"))
-
-
-def _grant_summary(per_company: pl.DataFrame) -> pl.DataFrame:
-    return (
-        per_company.group_by("programme")
-        .agg(
-            pl.col("grants").sum(),
-            pl.col("matching").sum(),
-            pl.len().cast(pl.Int64).alias("grant_companies"),
-            (~pl.col("compliant")).sum().cast(pl.Int64).alias("companies_short"),
-            pl.col("company_id")
-            .filter(~pl.col("compliant"))
-            .sort()
-            .str.join(", ")
-            .alias("short_companies"),
-        )
-        .with_columns(ratio(pl.col("matching"), pl.col("grants")).alias("matching_ratio"))
-    )
-
-
-def grant_matching(frames: BookFrames, as_of: date) -> pl.DataFrame:
-    """One row per (programme, company): grants paid, the company's matching contributions,
-    the matching ratio against 1:2, the shortfall, and whether grants exceed the cap."""
-    fx = fx_at(frames, as_of)
-    rows = frames.transactions.filter(
-        (pl.col("date") <= as_of) & pl.col("type").is_in(["grant", "matching"])
-    )
-    per = rows.group_by("fund_id", "holding_id").agg(
-        cents(pl.col("amount_fund")).filter(pl.col("type") == t).sum().alias(c)
-        for t, c in (("grant", "grants"), ("matching", "matching"))
-    )
-    per = per.filter(pl.col("grants") > 0)
-    hkd = to_hkd(per.select("fund_id", "holding_id", pl.col("grants").alias("amount")), frames, fx)
-    required = pl.col("grants") * int(GRANT_MATCHING_RATIO * 100) // 100
-    out = (
-        per.join(hkd.rename({"amount": "grants_hkd"}), on=["fund_id", "holding_id"])
-        .join(frames.funds.select("fund_id", "currency"), on="fund_id", how="left")
-        .with_columns(
-            ratio(pl.col("matching"), pl.col("grants")).alias("matching_ratio"),
-            pl.lit(GRANT_MATCHING_RATIO).alias("required_ratio"),
-            pl.max_horizontal(required - pl.col("matching"), zero()).alias("shortfall"),
-            OVER_CAP.alias("over_cap"),
-        )
-        .with_columns(COMPLIANT.alias("compliant"))
-    )
-    cols = [
-        "programme",
-        "company_id",
-        "currency",
-        "grants",
-        "matching",
-        "matching_ratio",
-        "required_ratio",
-        "compliant",
-        "shortfall",
-        "grants_hkd",
-        "over_cap",
-    ]
-    out = out.rename({"fund_id": "programme", "holding_id": "company_id"})
-    return as_money(out.select(cols).sort("programme", "company_id"))

@@ -21,7 +21,7 @@ import polars as pl
 from fundbook.core.dtypes import RATE
 from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics.memo import per_frames
-from fundbook.metrics.money import CENTS, cents, rate_units, sum_half_even
+from fundbook.metrics.money import CENTS, cents, convert, rate_units, sum_half_even
 from fundbook.metrics.protocol import BookFrames
 
 # The rows that move a fund's net investment in a held fund, and their sign.
@@ -137,3 +137,24 @@ def translated(terms: pl.DataFrame) -> pl.DataFrame:
     return out.join(net, on=_KEYS).with_columns(
         (pl.col("translated") - pl.col("net")).alias("fx_translation")
     )
+
+
+def to_hkd(
+    df: pl.DataFrame, frames: BookFrames, fx: pl.DataFrame, column: str = "amount"
+) -> pl.DataFrame:
+    """`column` (cents in the row's fund currency, by fund_id) converted into HKD at `fx`."""
+    ccy = frames.funds.select("fund_id", "currency")
+    joined = df.join(ccy, on="fund_id", how="left").join(fx, on="currency", how="left")
+    return joined.with_columns(
+        convert(pl.col(column), pl.col("hkd_per_unit"), pl.lit(1)).alias(column)
+    ).drop("currency", "hkd_per_unit")
+
+
+def to_hkd_at_dates(df: pl.DataFrame, frames: BookFrames) -> pl.DataFrame:
+    """`amount` (cents in the row's fund currency) converted into HKD at the rate of each row's
+    own `date` (the latest on or before it), rounded half-even per row as `to_hkd` does."""
+    ccy = frames.funds.select("fund_id", "currency")
+    dated = rate_then(frames, df.join(ccy, on="fund_id", how="left"), "currency", "_rate")
+    return dated.with_columns(
+        convert(pl.col("amount"), pl.col("_rate"), pl.lit(1)).alias("amount")
+    ).drop("currency", "_rate")

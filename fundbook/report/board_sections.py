@@ -117,7 +117,7 @@ def concentration(top: list[TopHolding], totals: dict[str, Figure]) -> dict[str,
 
 
 def grant_rows(source: ReportSource) -> list[GrantRow]:
-    """Each company's matching result, those short of the ratio first."""
+    """Each company's matching result: over the cap first, then short, pending, the rest."""
     names = source.names
     out = []
     for r in level(source.snapshot, "grant").to_dicts():
@@ -131,9 +131,11 @@ def grant_rows(source: ReportSource) -> list[GrantRow]:
                 figure(r, "matching", "money", "grant", keys),
                 figure(r, "matching_ratio", "multiple", "grant", keys),
                 flag,
+                r.get("status"),
             )
         )
-    return sorted(out, key=lambda g: (g.compliant is not False, g.programme, g.company))
+    order = {"over_cap": 0, "short": 1, "pending": 2}
+    return sorted(out, key=lambda g: (order.get(g.status or "", 3), g.programme, g.company))
 
 
 def grant_totals(source: ReportSource) -> dict[str, Figure]:
@@ -149,6 +151,9 @@ def grant_totals(source: ReportSource) -> dict[str, Figure]:
                     ("matching_ratio", "multiple"),
                     ("grant_companies", "count"),
                     ("companies_short", "count"),
+                    ("companies_pending", "count"),
+                    ("companies_over_cap", "count"),
+                    ("budget_used", "pct"),
                 )
             }
     return {}

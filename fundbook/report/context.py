@@ -233,6 +233,7 @@ class GrantRow:
     matching: Figure
     ratio: Figure
     compliant: bool | None
+    status: str | None = None  # ok | pending | short | over_cap (metrics.grants.GRANT_STATUS)
 
 
 @dataclass(frozen=True)
@@ -335,3 +336,39 @@ class BoardContext:
     # management fees vs LPA terms: one row per sub-fund and co-investment fund
     fees: list[FeeCheckRow] = field(default_factory=list)
     fee_breaches: list[str] = field(default_factory=list)  # a sentence per row beyond tolerance
+
+
+@dataclass(frozen=True)
+class GrantRecipientRow:
+    """One company of a grant programme: its grants, own matching, ratio and status."""
+
+    company: str
+    company_id: str
+    last_grant_date: date | None
+    grant: Figure
+    matching: Figure
+    ratio: Figure
+    shortfall: Figure
+    deadline: date | None  # the matching deadline (None: the terms give none)
+    status: str  # ok | pending | short | over_cap (metrics.grants.GRANT_STATUS)
+    grants_hkd: Figure
+
+
+@dataclass(frozen=True)
+class GrantContext:
+    """Everything `grant.html` shows: a grant programme's recipients, matching and budget
+    (docs/reports.md); the funder is the investor the report is addressed to."""
+
+    close: ReportCover
+    programme: Party
+    funder: Party
+    totals: dict[str, Figure]  # budget, grants, budget_used, matching, matching_ratio, counts
+    recipients: list[GrantRecipientRow]
+    deadline_months: int | None  # terms.csv matching_deadline_months (None: none given)
+    required_ratio: Figure
+    cap_hkd: Figure
+    methods_url: str = "methods.md"
+
+    def with_status(self, status: str) -> list[GrantRecipientRow]:
+        """The recipients at `status`, in the recipients' order."""
+        return [r for r in self.recipients if r.status == status]

@@ -12,6 +12,7 @@ from fundbook.core.errors import NotFound
 from fundbook.core.resources import resource_path
 from fundbook.report.board import build_board_context
 from fundbook.report.environment import make_environment, render
+from fundbook.report.grant import build_grant_context, grant_funds
 from fundbook.report.lp import build_lp_context, lp_pairs
 from fundbook.report.names import distinct_stems, inside, lp_stem, output_stem
 from fundbook.report.pdf import write_pdfs
@@ -61,7 +62,8 @@ def lp_reports(
     templates: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
 ) -> Rendered:
-    """One LP report per (fund, investor) of the quarter, filtered by fund and investor."""
+    """One LP report per (fund, investor) of the quarter, filtered by fund and investor; a
+    grant programme's investor gets the grant programme report (grant.html) instead."""
     pairs = lp_pairs(source, fund_id, investor_id)
     if not pairs:
         wanted = " ".join(
@@ -76,10 +78,18 @@ def lp_reports(
     total = len(pairs) * (2 if pdf else 1)
     stems = {pair: lp_stem(quarter, *pair) for pair in pairs}
     distinct_stems(stems.items())
+    grants = grant_funds(source)
     for i, (fund, investor) in enumerate(pairs, 1):
-        ctx = build_lp_context(source, fund, investor)
         stem = stems[(fund, investor)]
         html = inside(out_dir, out_dir / f"{stem}.html")
+        if fund in grants:  # a grant programme: its own report (no capital account, no XLSX)
+            grant = build_grant_context(source, fund, investor)
+            html.write_text(render(env, "grant.html", grant), encoding="utf-8")
+            result.html.append(html)
+            if progress:
+                progress(i, total, html.name)
+            continue
+        ctx = build_lp_context(source, fund, investor)
         html.write_text(render(env, "lp.html", ctx), encoding="utf-8")
         result.html.append(html)
         if xlsx:

@@ -186,13 +186,36 @@ def build_mplus(book: Book) -> None:
     paid: dict[date, Decimal] = defaultdict(Decimal)
     for k, d in enumerate(dates):
         paid[d] += grant_with_matching(book, d, mplus_company(book, k + 1), k in short)
+    paid[SECOND_GRANT[1]] += second_grant(book)
     for d, amount in sorted(paid.items()):
         memo = "Funding of approved grants, 生產線升級支援計劃"
         book.txn(d, "mplus", "contribution", amount, investor="gov-hksar", memo=memo)
 
 
+# The planted breach of the cap: a second grant to this company on this date takes its grants
+# to HK$325,000 (the cap is HK$250,000), matched in full in two instalments.
+SECOND_GRANT = ("pl-01", date(2026, 6, 15), Decimal(325_000))
+
+
+def second_grant(book: Book) -> Decimal:
+    """The second grant of SECOND_GRANT's company (to its total) and its matching."""
+    company, d, total = SECOND_GRANT
+    first = sum(
+        (a for _, f, k, _, h, a, _ in book.txns if (f, k, h) == ("mplus", "grant", company)),
+        Decimal(0),
+    )
+    grant = total - first
+    memo = "Grant (1:2 matching), production line upgrade: second line (a second grant)"
+    book.txn(d, "mplus", "grant", grant, holding=company, memo=memo)
+    for j, part in enumerate(allocate(2 * grant, [Decimal(1)] * 2)):
+        memo = f"Company's own contribution, instalment {j + 1} of 2 (second line)"
+        book.txn(d + timedelta(days=30 * j), "mplus", "matching", part, holding=company, memo=memo)
+    return grant
+
+
 def grant_with_matching(book: Book, d: date, company: str, short: bool) -> Decimal:
-    """One grant and the company's own instalments: at least twice it, unless `short`."""
+    """One grant and the company's own instalments, a month apart: at least twice it, unless
+    `short`; the instalments due after the book's end are not booked (still due: pending)."""
     rng = book.rng
     grant = Decimal(rng.randint(24, 50) * 5000)
     line = rng.choice(PL_LINES)
@@ -204,8 +227,9 @@ def grant_with_matching(book: Book, d: date, company: str, short: bool) -> Decim
     parts = rng.randint(2, 4)
     for j, part in enumerate(allocate(total, [Decimal(1)] * parts)):
         memo = f"Company's own contribution, instalment {j + 1} of {parts} ({line})"
-        when = min(d + timedelta(days=30 * j), END)
-        book.txn(when, "mplus", "matching", part, holding=company, memo=memo)
+        when = d + timedelta(days=30 * j)
+        if when <= END:
+            book.txn(when, "mplus", "matching", part, holding=company, memo=memo)
     return grant
 
 

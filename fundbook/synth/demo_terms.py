@@ -25,6 +25,7 @@ TERMS_COLUMNS = (
     "waterfall",
     "gp_investor_id",
     "fee_tolerance",
+    "matching_deadline_months",
 )
 FEE_OFFSET = Decimal("0.8")  # of the portfolio fees, off the next quarter's management fees
 RATE_AFTER = Decimal("0.015")  # on net invested capital after the investment period
@@ -47,7 +48,7 @@ class Terms:
         eq = f"{EQUALISATION_RATE}" if self.fund_id == LATER_FUND else ""
         return (self.fund_id, eq, f"{self.rate}", "commitment", f"{RATE_AFTER}",
                 "net_invested_capital", "quarterly_advance", f"{FEE_OFFSET}", "0.2", "0.08", "1",
-                self.waterfall, "", "")  # fmt: skip
+                self.waterfall, "", "", "")  # fmt: skip
 
 
 TERMS = {
@@ -85,8 +86,13 @@ PORTFOLIO_FEES = (
 )
 
 
+# The grant programme's terms: only the matching deadline (months after a company's last grant).
+MPLUS_DEADLINE_MONTHS = 6
+
+
 def terms_rows() -> list[tuple[str, ...]]:
-    return sorted(t.row() for t in TERMS.values())
+    mplus = ("mplus", *[""] * (len(TERMS_COLUMNS) - 2), f"{MPLUS_DEADLINE_MONTHS}")
+    return sorted([*(t.row() for t in TERMS.values()), mplus])
 
 
 def build_portfolio_fees(book: Book, fund_ids: tuple[str, ...]) -> None:

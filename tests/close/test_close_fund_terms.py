@@ -16,11 +16,15 @@ from fundbook.close.snapshot import LEVEL_KEYS, read_snapshot
 from fundbook.ledger.spec import TERMS_OPTIONAL
 from fundbook.store.db import open_book
 from fundbook.store.frames import load_frames
+from ledger_kit import SMALL_BOOK
 from tests.metrics.explain_check import failures, undetected
 
 HEADER = "fund_id," + ",".join(TERMS_OPTIONAL)
 # sf1: every term set (pen is committed to sf1: its GP); gf and sf2 have no row.
-SF1 = "sf1,0.075,0.02,commitment,0.015,nav,quarterly_advance,0.8,0.2,0.08,1,european,pen,2.50"
+SF1 = "sf1,0.075,0.02,commitment,0.015,nav,quarterly_advance,0.8,0.2,0.08,1,european,pen,2.50,"
+# a grant programme `mp`: only its matching deadline (a term of grant programmes alone)
+MP = "mp" + "," * (len(TERMS_OPTIONAL) - 1) + ",6"
+GRANTS = "matching_deadline_months"
 BOOKED = {
     "equalisation_rate": Decimal("0.07500000"),
     "fee_rate_investment_period": Decimal("0.02000000"),
@@ -41,8 +45,9 @@ LEVEL = {"fund_info": LEVEL_KEYS["fund_info"]}
 
 @pytest.fixture(scope="module")
 def closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db, ledger = book(tmp_path_factory.mktemp("terms"))
-    (ledger / "terms.csv").write_text(f"{HEADER}\n{SF1}\n", encoding="utf-8")
+    funds = [*SMALL_BOOK["funds"], "mp,Grants,programme,HKD,2026,ITC,,"]
+    db, ledger = book(tmp_path_factory.mktemp("terms"), funds=funds)
+    (ledger / "terms.csv").write_text(f"{HEADER}\n{SF1}\n{MP}\n", encoding="utf-8")
     close_period(db, "2026-03", ledger_dir=str(ledger))
     return db
 
@@ -56,7 +61,7 @@ def _stored(db: Path):  # type: ignore[no-untyped-def]
 
 
 def test_every_term_is_stored_as_booked_and_null_without_terms(closed: Path) -> None:
-    assert set(BOOKED) == set(TERMS_OPTIONAL)
+    assert set(BOOKED) | {GRANTS} == set(TERMS_OPTIONAL)
     with open_book(closed, read_only=True) as con:
         info = read_snapshot(con, "2026-03").level("fund_info")
     by_fund = {r["fund_id"]: r for r in info.to_dicts()}
@@ -64,6 +69,7 @@ def test_every_term_is_stored_as_booked_and_null_without_terms(closed: Path) -> 
     assert str(by_fund["sf1"]["equalisation_rate"]) == "0.07500000"  # 8 places, as booked
     for fund in ("gf", "sf2"):
         assert {k: by_fund[fund][k] for k in BOOKED} == dict.fromkeys(BOOKED), fund
+    assert by_fund["mp"][GRANTS] == 6 and by_fund["sf1"][GRANTS] is None
     assert by_fund["sf1"]["name"] == "Sub-fund One"  # the fund's own reference row still
 
 

@@ -43,7 +43,7 @@ def test_metrics_by_fund_json_has_every_figure(demo_db: Path) -> None:
     assert isinstance(itvf["net_irr"], float) and itvf["amplification"] == 4.0
 
 
-@pytest.mark.parametrize("by", ["investor", "holding", "theme", "programme"])
+@pytest.mark.parametrize("by", ["investor", "holding", "theme", "programme", "grant"])
 def test_metrics_by_each_grouping(demo_db: Path, by: str) -> None:
     result = run(demo_db, "metrics", "--as-of", AS_OF, "--by", by, "--format", "csv")
     assert result.exit_code == 0, result.output

@@ -14,6 +14,7 @@ from tests.metrics.conftest import DEMO_AS_OF
 
 RATIOS = {
     "amplification",
+    "budget_used",
     "social_leverage",
     "paid_in_leverage",
     "net_irr",
