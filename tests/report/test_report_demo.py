@@ -51,7 +51,7 @@ def test_every_demo_lp_report_holds_only_its_own_investor(demo, tmp_path: Path):
         assert html.stem == lp_stem("2026Q3", fund_id, investor_id)
         assert other_investor_leaks(demo, html, fund_id, investor_id) == [], html.name
         alone = lp_reports(
-            redacted(demo, investor_id),
+            redacted(demo, investor_id, fund_id),
             tmp_path / "alone" / html.stem,
             fund_id=fund_id,
             investor_id=investor_id,
