@@ -24,6 +24,8 @@ _STORED = {
     "investor": "stored_investor",
     "holding": "stored_holding",
     "programme": "stored_programme",
+    "look_through_company": "stored_look_through_company",
+    "look_through_nav": "stored_look_through_nav",
 }
 
 
