@@ -240,6 +240,11 @@ CLI_LEVELS = {
     "theme_look_through": (["metrics", "--by", "theme", "--look-through"], ("theme",)),
     "programme": (["metrics", "--by", "programme"], ("programme",)),
     "compliance": (["compliance"], ("fund_id", "rule")),
+    "look_through_company": (
+        ["metrics", "--by", "look_through_company"],
+        ("fund_id", "company_id"),
+    ),
+    "look_through_nav": (["metrics", "--by", "look_through_nav"], ("fund_id",)),
 }
 
 

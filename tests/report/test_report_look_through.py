@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from report_kit import other_investor_leaks, redacted
 
@@ -82,6 +83,18 @@ def test_the_guidance_funds_lp_report_looks_through_its_sub_fund(source, tmp_pat
     assert other_investor_leaks(source, html_path, "G", "gov") == []
     alone = lp_reports(redacted(source, "gov", "G"), tmp_path / "alone", "G", "gov").html[0]
     assert alone.read_text(encoding="utf-8") == html
+
+
+def test_the_guidance_funds_workbook_has_the_look_through_and_the_costs(source, tmp_path: Path):
+    path = lp_reports(source, tmp_path, fund_id="G", investor_id="gov", xlsx=True).xlsx[0]
+    book = openpyxl.load_workbook(path)
+    rows = [[c.value for c in r] for r in book["Look-through"].iter_rows(min_row=4)]
+    values = {r[0]: r[1:] for r in rows if r and r[0]}
+    assert values["AI and robotics"][0] == 37000000
+    assert values["Alpha Robotics"][:3] == [12000000, 25000000, 37000000]
+    assert values["Net asset value"][0] == 49520000
+    costs = [c.value for c in next(book["Costs in sub-funds"].iter_rows(min_row=4))]
+    assert costs == ["Sub-fund S", "HKD", 0, 500000, "not modelled", 0, 100000, 0, 1880000]
 
 
 def test_the_sub_funds_lp_report_has_no_look_through(source, tmp_path: Path):
