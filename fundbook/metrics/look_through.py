@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from fundbook.metrics.exposure import SUB_FUND_THEME, by_company, look_through_routes
-from fundbook.metrics.money import as_money, ratio, zero
+from fundbook.metrics.money import CENTS, as_money, ratio, zero
 from fundbook.metrics.positions import BookState
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
@@ -33,6 +33,19 @@ NAV_COLUMNS = (
 )
 
 
+# `by_company`'s columns: a book without a guidance fund has none of its rows.
+_COMPANY_CENTS: dict[str, Any] = {
+    "fund_id": pl.String,
+    "holding_id": pl.String,
+    "held": pl.Boolean,
+    **{
+        f"{side}{c}": CENTS
+        for c in ("invested", "fair_value")
+        for side in ("direct_", "through_", "")
+    },
+}
+
+
 def _holders(frames: BookFrames) -> list[str]:
     """The funds looked through: every guidance fund, each in its own currency."""
     return sorted(frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"].to_list())
@@ -41,8 +54,7 @@ def _holders(frames: BookFrames) -> list[str]:
 def _companies(frames: BookFrames, state: BookState) -> pl.DataFrame:
     """`by_company` of every guidance fund (its currency), in cents, with the fund's NAV."""
     parts = [by_company(look_through_routes(frames, state, f)[0]) for f in _holders(frames)]
-    schema = {"fund_id": pl.String, "holding_id": pl.String}
-    out = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    out = pl.concat(parts) if parts else pl.DataFrame(schema=_COMPANY_CENTS)
     return out.join(state.funds.select("fund_id", "nav", "currency"), on="fund_id", how="left")
 
 
