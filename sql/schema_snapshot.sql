@@ -149,6 +149,28 @@ CREATE TABLE IF NOT EXISTS snapshot_theme_by_investor (
     fair_value   DECIMAL(38,2)
 );
 
+CREATE TABLE IF NOT EXISTS snapshot_look_through_company (
+    close_id             INTEGER NOT NULL,
+    fund_id              VARCHAR,
+    company_id           VARCHAR,
+    currency             VARCHAR,
+    direct_fair_value    DECIMAL(38,2),
+    fair_value           DECIMAL(38,2),
+    share_of_nav         DOUBLE,
+    theme                VARCHAR,
+    through_fair_value   DECIMAL(38,2)
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_look_through_nav (
+    close_id             INTEGER NOT NULL,
+    fund_id              VARCHAR,
+    currency             VARCHAR,
+    holdings_fair_value  DECIMAL(38,2),
+    nav                  DECIMAL(38,2),
+    own_net_assets       DECIMAL(38,2),
+    sub_fund_net_assets  DECIMAL(38,2)
+);
+
 CREATE TABLE IF NOT EXISTS snapshot_programme (
     close_id              INTEGER NOT NULL,
     programme             VARCHAR,

@@ -621,11 +621,13 @@ class Recompute:
         # (company, invested, fair value, held) in HKD; held: a position at the date (fair
         # value or remaining cost above zero), the only companies counted in `holdings`
         rows: list[tuple[str, Decimal, Decimal, bool]] = []
+        direct: set[int] = set()  # the rows (by position) a guidance fund holds itself
         if look_through:
             holders = [f for f, r in self.book.funds.items() if r["kind"] == "guidance_fund"]
             for g in holders:
                 for h, v in self.holdings(g).items():
                     if h in self.book.companies:
+                        direct.add(len(rows))
                         rows.append(
                             (
                                 h,
@@ -661,6 +663,8 @@ class Recompute:
                                 self._held(v),
                             )
                         )
+        if look_through:  # rounded once per company and route (direct, through sub-funds)
+            rows = self._per_company_route(rows, direct)
         out: dict[str, dict] = {}
         for h, inv, fv, held in rows:
             t = out.setdefault(
@@ -677,6 +681,22 @@ class Recompute:
             t["holdings"] = len(t["companies"])
             t["share_of_fair_value"] = _div(t["fair_value"], total)
         return out
+
+    @staticmethod
+    def _per_company_route(
+        rows: list[tuple[str, Decimal, Decimal, bool]], direct: set[int]
+    ) -> list[tuple[str, Decimal, Decimal, bool]]:
+        """The exact rows summed per company and route (held directly, through the
+        sub-funds), each sum rounded half-even to the cent: what the look-through's company
+        table shows, which its themes add up."""
+        sums: dict[tuple[str, bool], list] = {}
+        for i, (h, inv, fv, held) in enumerate(rows):
+            s = sums.setdefault((h, i in direct), [Decimal(0), Decimal(0), False])
+            s[0], s[1], s[2] = s[0] + inv, s[1] + fv, s[2] or held
+        return [
+            (h, i.quantize(CENT, ROUND_HALF_EVEN), f.quantize(CENT, ROUND_HALF_EVEN), held)
+            for (h, _), (i, f, held) in sums.items()
+        ]
 
     @staticmethod
     def _held(h: dict) -> bool:

@@ -35,14 +35,17 @@ as_of_option = click.option(
 @click.option(
     "--look-through",
     is_flag=True,
-    help="--by theme: the guidance fund's exposure through its sub-funds.",
+    help="--by theme: the guidance fund's exposure through its sub-funds "
+    "(--by look_through_company / look_through_nav always look through).",
 )
 @db_option
 @format_option
 def metrics_cmd(
     as_of: dt.date, by: str, fund_id: str | None, look_through: bool, db: str | None, fmt: str
 ) -> None:
-    """Figures per fund, investor, holding, theme, programme or grant (docs/methods.md).
+    """Figures per fund, investor, holding, theme, programme or grant, or the guidance fund's
+    look-through by company (look_through_company) and its NAV (look_through_nav); see
+    docs/methods.md.
 
     --by grant: per company of a grant programme, grants (government) and matching (the
     company's own), the ratio against 1:2, the matching deadline and the status ok | pending

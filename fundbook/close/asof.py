@@ -25,6 +25,8 @@ _STORED = {
     "holding": "stored_holding",
     "programme": "stored_programme",
     "grant": "stored_grant",
+    "look_through_company": "stored_look_through_company",
+    "look_through_nav": "stored_look_through_nav",
 }
 
 

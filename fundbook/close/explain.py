@@ -47,6 +47,8 @@ _READS: dict[str, tuple[str, ...]] = {
     "compliance": ("holding",),
     "holding_look_through": ("holding", "investor"),
     "theme_by_investor": ("theme_by_fund", "investor"),
+    "look_through_company": ("holding", "investor", "fund"),
+    "look_through_nav": ("look_through_company", "holding", "fund"),
     "compliance_status": ("compliance",),
     "fund_movement": ("fund",),
     STATEMENT: (STATEMENT, "fund", "investor"),

@@ -167,7 +167,17 @@ ITIF_RULES = (
 )
 STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
 # The groupings of `fundbook metrics --by`.
-METRIC_GROUPINGS = ("fund", "investor", "holding", "theme", "programme", "grant")
+# look_through_company / look_through_nav: the guidance funds' look-through (metrics.look_through)
+METRIC_GROUPINGS = (
+    "fund",
+    "investor",
+    "holding",
+    "theme",
+    "programme",
+    "grant",
+    "look_through_company",
+    "look_through_nav",
+)
 # What each equalisation row is, as `fundbook equalise` writes it in the memo ({rate}: the terms').
 EQUALISATION_MEMO = {
     "equalisation_contribution": "catch-up: its share at the new commitment ratios of the "

@@ -16,6 +16,7 @@ from fundbook.metrics import (
     explain_fees,
     explain_holding,
     explain_ledger,
+    explain_look_through,
     explain_statement,
     explain_theme,
 )
@@ -47,6 +48,8 @@ RECIPES: dict[str, Recipe] = {
     "theme_look_through": explain_theme.theme_lines,
     "theme_by_fund": explain_theme.theme_lines,
     "theme_by_investor": board.look_through_lines,
+    "look_through_company": explain_look_through.company_lines,
+    "look_through_nav": explain_look_through.nav_lines,
     "programme": other.programme_lines,
     "grant": other.grant_lines,
     "compliance": other.compliance_lines,

@@ -46,9 +46,23 @@ def theme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         source=pl.lit(f"{ctx.stored.where}: holding.{figure}"),
         amount=pl.col(figure),
     )
-    exact = rows.select(from_cents(from_fine(pl.col(f"{figure}_fine").sum())))
-    how = "the exact shares converted, summed, rounded half-even once"
-    return ln.concat([lines, ln.rounding_line(lines, exact.item(), how=how)])
+    if ctx.level == "theme_look_through":  # rounded once per company and route (by_company)
+        exact = _per_route(rows, f"{figure}_fine").item()
+        how = "the exact shares converted, summed per company and route, each rounded once"
+    else:
+        exact = rows.select(from_cents(from_fine(pl.col(f"{figure}_fine").sum()))).item()
+        how = "the exact shares converted, summed, rounded half-even once"
+    return ln.concat([lines, ln.rounding_line(lines, exact, how=how)])
+
+
+def _per_route(rows: pl.DataFrame, fine: str) -> pl.DataFrame:
+    """The exact shares summed per company and route (direct: the line of the holder itself;
+    through the sub-funds: the others), each rounded half-even once, then summed."""
+    direct = pl.col("label") == pl.col("fund_id")
+    per = rows.group_by("holding_id", direct.alias("_direct")).agg(
+        from_fine(pl.col(fine).sum()).alias("_c")
+    )
+    return per.select(from_cents(pl.col("_c").sum()))
 
 
 def _every_fund_currency() -> pl.DataFrame:
@@ -98,7 +112,7 @@ def _exposure(ctx: Ctx) -> pl.DataFrame:
             holders = ctx.frames.funds["fund_id"].to_list()
         parts = [shared(ctx, companies.filter(pl.col("fund_id").is_in(holders)), None, to)]
         if ctx.level == "theme_look_through":
-            parts += _through(ctx, companies, holders, to)
+            parts += through_shares(ctx, companies, holders, to)
     rows = pl.concat(parts, how="vertical_relaxed")
     wanted = ctx.row["theme"]
     return rows.filter(
@@ -140,7 +154,9 @@ def shared(
 _FIGURES = ("invested", "fair_value")
 
 
-def _through(ctx: Ctx, companies: pl.DataFrame, holders: list[str], to: str) -> list[pl.DataFrame]:
+def through_shares(
+    ctx: Ctx, companies: pl.DataFrame, holders: list[str], to: str
+) -> list[pl.DataFrame]:
     """Each sub-fund's company holdings times the holder's partnership share there."""
     lps = ctx.frames.investors.filter(pl.col("fund_id").is_in(holders))["investor_id"].to_list()
     parts = []

@@ -7,7 +7,15 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.types import REPORTING_CURRENCY
-from fundbook.metrics.money import CENTS, RATE, as_money, from_fine, ratio, share_converted_fine
+from fundbook.metrics.money import (
+    CENTS,
+    FINE,
+    RATE,
+    as_money,
+    from_fine,
+    ratio,
+    share_converted_fine,
+)
 from fundbook.metrics.positions import BookState
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
@@ -26,7 +34,8 @@ def theme_exposure(
 
     `holdings` counts the companies with a position at the date (fair value or remaining
     cost above 0); exited ones still count in `invested`. Amounts are exact shares, converted,
-    summed per theme and rounded half-even once.
+    summed per theme and rounded half-even once; looking through, once per company and route
+    (direct, through the sub-funds: `by_company`), so that the companies add up to the theme.
 
     Without look-through: the holdings of `fund_id` (its currency), or every fund's company
     holdings (HKD; holdings of funds are skipped, their companies are counted in the funds).
@@ -48,7 +57,8 @@ def theme_exposure(
     else:
         label = fund_id
     if look_through:
-        exposure, currency = _look_through(frames, state, fund_id)
+        routes, currency = look_through_routes(frames, state, fund_id)
+        exposure = _as_fine(by_company(routes))
     else:
         exposure, currency = _direct(frames, state)
     out = _by_theme(exposure, frames, []).with_columns(
@@ -99,6 +109,18 @@ def _by_fund(frames: BookFrames, state: BookState) -> pl.DataFrame:
 
 
 _ONE = pl.lit(1, CENTS)
+
+
+def _as_fine(companies: pl.DataFrame) -> pl.DataFrame:
+    """`by_company`'s rounded cents back in 10⁻¹⁵ cent, so that a theme sums its companies."""
+    return companies.select(
+        "fund_id",
+        "holding_id",
+        "held",
+        *((pl.col(c) * FINE).alias(c) for c in ("invested", "fair_value")),
+    )
+
+
 _HKD_RATE = pl.lit(1).cast(RATE)
 
 
@@ -142,12 +164,22 @@ def _direct(frames: BookFrames, state: BookState) -> tuple[pl.DataFrame, str]:
     return _fine(hold, _ONE, _ONE, pl.col("_rf"), _HKD_RATE), REPORTING_CURRENCY
 
 
-def _look_through(
+def sub_fund_holdings(frames: BookFrames, state: BookState) -> pl.DataFrame:
+    """Each fund's company holdings as seen from a fund holding it (fund_id, holding_id,
+    invested, fair_value in cents of the fund's currency, held): the one source of the
+    sub-fund holdings a look-through reads (today the book's own ledger of the sub-fund)."""
+    hold = _position(state.holdings)
+    return hold.filter(pl.col("holding_id").is_in(frames.companies["company_id"].implode()))
+
+
+def look_through_routes(
     frames: BookFrames, state: BookState, fund_id: str | None
 ) -> tuple[pl.DataFrame, str]:
     """The holder's direct company holdings plus, for each fund it holds, the held fund's
-    holdings times the holder's partnership percentage there (exact), converted into the
-    holder's currency (`fund_id`) or HKD (every guidance fund)."""
+    holdings (`sub_fund_holdings`) times the holder's partnership percentage there (exact),
+    converted into the holder's currency (`fund_id`) or HKD (every guidance fund): one row
+    per route (fund_id the holder, `via` the sub-fund, null for a direct holding, holding_id,
+    invested and fair_value unrounded in 10⁻¹⁵ cent, held)."""
     if fund_id is None:
         holders = frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"]
         currency = REPORTING_CURRENCY
@@ -156,9 +188,7 @@ def _look_through(
         currency = _currency(frames, fund_id)
     target = state.fx.filter(pl.col("currency") == currency)["hkd_per_unit"]
     rate_to = pl.lit(target[0] if len(target) else None).cast(RATE)
-    hold = _position(state.holdings)
-    companies = frames.companies["company_id"].implode()
-    hold = hold.filter(pl.col("holding_id").is_in(companies))
+    hold = sub_fund_holdings(frames, state)
     direct = _with_rate(
         hold.filter(pl.col("fund_id").is_in(holders.implode())), frames, state.fx, "fund_id", "_rf"
     )
@@ -181,7 +211,33 @@ def _look_through(
         hold.rename({"fund_id": "sub"}).join(shares, on="sub"), frames, state.fx, "sub", "_rf"
     )
     via = _fine(via, pl.col("_w"), pl.col("_total"), pl.col("_rf"), rate_to).with_columns(
-        pl.col("held") & (pl.col("_w") != 0), pl.col("holder").alias("fund_id")
+        pl.col("held") & (pl.col("_w") != 0),
+        pl.col("holder").alias("fund_id"),
+        pl.col("sub").alias("via"),
     )
-    cols = ["fund_id", "holding_id", "invested", "fair_value", "held"]
+    cols = ["fund_id", "via", "holding_id", "invested", "fair_value", "held"]
+    direct = direct.with_columns(pl.lit(None, pl.String).alias("via"))
     return pl.concat([direct.select(cols), via.select(cols)]), currency
+
+
+def by_company(routes: pl.DataFrame) -> pl.DataFrame:
+    """The routes (`look_through_routes`) per (fund_id, holding_id): the direct and the
+    through-the-sub-funds `invested` and `fair_value`, each rounded half-even once
+    (`direct_<figure>`, `through_<figure>`, cents), the combined figure their sum, and `held`
+    (a position on either route). A company's figures add up to its theme's."""
+    direct = pl.col("via").is_null()
+    return (
+        routes.group_by("fund_id", "holding_id")
+        .agg(
+            pl.col("held").any(),
+            *(
+                from_fine(pl.col(c).filter(on).sum()).alias(f"{side}_{c}")
+                for c in ("invested", "fair_value")
+                for side, on in (("direct", direct), ("through", ~direct))
+            ),
+        )
+        .with_columns(
+            (pl.col(f"direct_{c}") + pl.col(f"through_{c}")).alias(c)
+            for c in ("invested", "fair_value")
+        )
+    )

@@ -13,6 +13,7 @@ from fundbook.metrics.compliance import compliance
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.fee_book import fee_check_level
 from fundbook.metrics.grants import grant_table
+from fundbook.metrics.look_through import look_through_company, look_through_nav
 from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overflow
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
 from fundbook.metrics.programme import programme_metrics
@@ -40,6 +41,8 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "theme_look_through": theme_exposure(frames, as_of, look_through=True),
         "theme_by_fund": by_fund,
         "theme_by_investor": theme_by_investor(frames, as_of, by_fund),
+        "look_through_company": look_through_company(frames, as_of),
+        "look_through_nav": look_through_nav(frames, as_of),
         "programme": programme_metrics(frames, as_of),
         "grant": grant_table(frames, as_of),
         "compliance": checks,

@@ -11,6 +11,7 @@ from fundbook.core.types import METRIC_GROUPINGS
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.grants import grant_table
 from fundbook.metrics.levels import fund_level, holding_level, investor_level
+from fundbook.metrics.look_through import look_through_company, look_through_nav
 from fundbook.metrics.programme import programme_metrics
 from fundbook.metrics.protocol import BookFrames
 
@@ -20,9 +21,10 @@ BY = METRIC_GROUPINGS
 def metrics_table(
     frames: BookFrames, as_of: date, by: str, fund_id: str | None = None, look_through: bool = False
 ) -> pl.DataFrame:
-    """The figures grouped `by` fund, investor, holding, theme, programme or grant; `fund_id`
-    narrows to one fund (for programme: one programme; for grant: the fund paying them).
-    The rows and columns of the snapshot's level of the same name (`levels.figures`)."""
+    """The figures grouped `by` fund, investor, holding, theme, programme, grant or the
+    guidance funds' look-through (by company, its NAV); `fund_id` narrows to one fund (for
+    programme: one programme; for grant: the fund paying them). The rows and columns of the
+    snapshot's level of the same name (`levels.figures`)."""
     if fund_id is not None and fund_id not in set(frames.funds["fund_id"].to_list()):
         raise NotFound(f"unknown fund {fund_id!r}")
     if by == "theme":
@@ -33,6 +35,8 @@ def metrics_table(
         "holding": holding_level,
         "programme": programme_metrics,
         "grant": grant_table,
+        "look_through_company": look_through_company,
+        "look_through_nav": look_through_nav,
     }
     if by not in tables:
         raise NotFound(f"unknown grouping {by!r}; choose from {', '.join(BY)}")

@@ -31,6 +31,7 @@ from fundbook.report.context import (
     ThemeRow,
 )
 from fundbook.report.formatting import millions, money, multiple, pct
+from fundbook.report.look_through import look_through_view
 from fundbook.report.source import (
     ReportSource,
     figure,
@@ -328,6 +329,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         previous_closed=source.previous_closed,
         fees=fees,
         fee_breaches=fee_breaches(fees, cover.quarter),
+        look_through=look_through_view(source, gf) if gf else None,
     )
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from fundbook.report.look_through import LookThrough
 
 Number = Decimal | float | int | None
 
@@ -158,6 +162,8 @@ class LpContext:
     equalisation: list[EqualisationNote] = field(default_factory=list)  # later closings
     # the fund's carry terms in words (fund_info), "" for a fund without carry terms
     carry_terms: str = ""
+    # a guidance fund's look-through and the costs it bears in its sub-funds (else None)
+    look_through: LookThrough | None = None
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
 
     @property
@@ -336,6 +342,8 @@ class BoardContext:
     # management fees vs LPA terms: one row per sub-fund and co-investment fund
     fees: list[FeeCheckRow] = field(default_factory=list)
     fee_breaches: list[str] = field(default_factory=list)  # a sentence per row beyond tolerance
+    # the guidance fund's look-through and the costs it bears in its sub-funds
+    look_through: LookThrough | None = None
 
 
 @dataclass(frozen=True)

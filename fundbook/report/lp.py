@@ -24,6 +24,7 @@ from fundbook.report.context import (
 )
 from fundbook.report.equalisation import equalisation_notes
 from fundbook.report.formatting import pct, theme_label
+from fundbook.report.look_through import look_through_view
 from fundbook.report.source import (
     ReportSource,
     figure,
@@ -338,6 +339,7 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
         expense_categories=category_rows(source, fund_id),
         equalisation=equalisation_notes(flows, statement, rate),
         carry_terms=carry,
+        look_through=look_through_view(source, fund_id),
     )
 
 

@@ -185,6 +185,48 @@ def _themes(book: _Book, ctx: LpContext) -> None:
             book.figure(ws, i, j, fig)
 
 
+def _look_through(book: _Book, ctx: LpContext) -> None:
+    """A guidance fund's look-through (themes, the NAV, companies) and the costs it bears."""
+    lt = ctx.look_through
+    if lt is None:
+        return
+    ws = book.sheet("Look-through", _title(ctx, "look-through exposure"), [52, 18, 18, 18, 10])
+    book.header(ws, 2, ["Theme", f"Fair value ({lt.currency})", "Share of the companies"])
+    row = 3
+    for t in lt.themes:
+        ws.write_string(row, 0, t.label)
+        book.figure(ws, row, 1, t.fair_value)
+        book.figure(ws, row, 2, t.share)
+        row += 1
+    for k, (label, fig) in enumerate(lt.reconciliation):
+        total = k in (0, len(lt.reconciliation) - 1)
+        ws.write_string(row, 0, label, book.label_bold if total else None)
+        book.figure(ws, row, 1, fig, bold=total)
+        row += 1
+    row += 1
+    book.header(
+        ws, row, ["Company", "Held directly", "Through the sub-funds", "Combined", "Share of NAV"]
+    )
+    for t in lt.themes:
+        for c in t.companies:
+            row += 1
+            ws.write_string(row, 0, c.name)
+            for j, fig in enumerate((c.direct, c.through, c.fair_value, c.share_of_nav), 1):
+                book.figure(ws, row, j, fig)
+    ws = book.sheet(
+        "Costs in sub-funds", _title(ctx, "costs borne in the sub-funds"), [40, 6, *[16] * 7]
+    )
+    labels = ["Sub-fund", "Ccy", "Management fees QTD", "Management fees ITD", "Fee offsets ITD"]
+    labels += ["Partnership expenses QTD", "Partnership expenses ITD", "Carry paid ITD"]
+    book.header(ws, 2, [*labels, "Accrued carry"])
+    for i, cost in enumerate(lt.costs, 3):
+        ws.write_string(i, 0, cost.fund)
+        ws.write_string(i, 1, cost.currency)
+        figs = (*cost.management_fees, cost.fee_offsets, *cost.partnership_expenses)
+        for j, fig in enumerate((*figs, cost.carry_paid, cost.carry_accrued_balance), 2):
+            book.figure(ws, i, j, fig)
+
+
 def write_lp_xlsx(ctx: LpContext, path: Path) -> Path:
     """Write the LP report's workbook to `path`."""
     book = _Book(path)
@@ -194,6 +236,7 @@ def write_lp_xlsx(ctx: LpContext, path: Path) -> Path:
     _flows(book, ctx)
     _portfolio(book, ctx)
     _themes(book, ctx)
+    _look_through(book, ctx)
     _statement(book, ctx, ctx.fees, "Fees and expenses", "fees and expenses")
     book.wb.close()
     return path

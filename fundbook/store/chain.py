@@ -68,6 +68,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "snapshot_theme_look_through": ("close_id", "fund_id", "theme"),
     "snapshot_theme_by_fund": ("close_id", "fund_id", "theme"),
     "snapshot_theme_by_investor": ("close_id", "fund_id", "investor_id", "theme"),
+    "snapshot_look_through_company": ("close_id", "fund_id", "company_id"),
+    "snapshot_look_through_nav": ("close_id", "fund_id"),
     "snapshot_programme": ("close_id", "programme"),
     "snapshot_grant": ("close_id", "fund_id", "company_id"),
     "snapshot_compliance": ("close_id", "fund_id", "rule"),

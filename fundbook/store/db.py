@@ -33,7 +33,9 @@ DEFAULT_DB = "fundbook.duckdb"
 # 12: the statement lines a fund without terms does not model (fee offsets, carry) nullable;
 # 13: carried interest in the fund and investor levels (accrued_carry, nav_before_carry, ...);
 # 14: grant matching deadline and status (terms.matching_deadline_months, issue 13)
-SCHEMA_VERSION = "14"
+# 15: the guidance fund's look-through by company and its NAV (snapshot_look_through_company,
+# snapshot_look_through_nav)
+SCHEMA_VERSION = "15"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

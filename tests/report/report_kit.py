@@ -202,8 +202,10 @@ def other_investor_leaks(source: Any, html_path: Path, fund_id: str, investor_id
     return leaks
 
 
-def redacted(source: Any, investor_id: str) -> Any:
-    """The source with every row of every other investor removed (fund-level rows kept)."""
+def redacted(source: Any, investor_id: str, fund_id: str | None = None) -> Any:
+    """The source with every row of every other investor removed (fund-level rows kept).
+    The reported fund's own LP investor in other funds (a guidance fund's `itif-lp`: the
+    fund itself, whose costs in its sub-funds its report shows) is not another investor."""
     import polars as pl
 
     from fundbook.close.snapshot import Snapshot
@@ -211,11 +213,18 @@ def redacted(source: Any, investor_id: str) -> Any:
 
     snap = source.snapshot
     levels = dict(snap.levels)
+    info = levels.get("investor_info")
+    own = (
+        info.filter(pl.col("lp_fund_id") == fund_id)["investor_id"].to_list()
+        if info is not None and fund_id is not None
+        else []
+    )
+    kept = [investor_id, *own]
     for name in ("investor", "flow", "investor_info"):
         if name in levels:
-            levels[name] = levels[name].filter(pl.col("investor_id") == investor_id)
+            levels[name] = levels[name].filter(pl.col("investor_id").is_in(kept))
     statements = snap.statements.filter(
-        pl.col("investor_id").is_null() | (pl.col("investor_id") == investor_id)
+        pl.col("investor_id").is_null() | pl.col("investor_id").is_in(kept)
     )
     return ReportSource(
         Snapshot(snap.close, levels, statements), source.closed, source.previous_closed
@@ -232,6 +241,11 @@ CLI_LEVELS = {
     "programme": (["metrics", "--by", "programme"], ("programme",)),
     "grant": (["metrics", "--by", "grant"], ("fund_id", "company_id")),
     "compliance": (["compliance"], ("fund_id", "rule")),
+    "look_through_company": (
+        ["metrics", "--by", "look_through_company"],
+        ("fund_id", "company_id"),
+    ),
+    "look_through_nav": (["metrics", "--by", "look_through_nav"], ("fund_id",)),
 }
 
 

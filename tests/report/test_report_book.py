@@ -94,7 +94,7 @@ def test_no_lp_report_holds_another_investor(book: Path, rendered: Path, tmp_pat
         html = rendered / lp_file(fund_id, investor_id, "html")
         assert other_investor_leaks(source, html, fund_id, investor_id) == [], html.name
         alone = lp_reports(
-            redacted(source, investor_id),
+            redacted(source, investor_id, fund_id),
             tmp_path / investor_id,
             fund_id=fund_id,
             investor_id=investor_id,

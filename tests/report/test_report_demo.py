@@ -51,7 +51,7 @@ def test_every_demo_lp_report_holds_only_its_own_investor(demo, tmp_path: Path):
         assert html.stem == lp_stem("2026Q3", fund_id, investor_id)
         assert other_investor_leaks(demo, html, fund_id, investor_id) == [], html.name
         alone = lp_reports(
-            redacted(demo, investor_id),
+            redacted(demo, investor_id, fund_id),
             tmp_path / "alone" / html.stem,
             fund_id=fund_id,
             investor_id=investor_id,
@@ -64,7 +64,15 @@ def test_every_demo_board_figure_equals_the_metrics_figure(demo, tmp_path: Path)
     db, demo = demo
     ctx = build_board_context(demo)
     checked = check_board_figures(db, ctx, demo.period_end)
-    assert set(checked) >= {"fund", "theme", "theme_look_through", "programme", "compliance"}
+    assert set(checked) >= {
+        "fund",
+        "theme",
+        "theme_look_through",
+        "programme",
+        "compliance",
+        "look_through_company",
+        "look_through_nav",
+    }
     html = board_report(demo, tmp_path).html[0].read_text(encoding="utf-8")
     assert reader_words(html) == []
     for fig in shown_figures(ctx):

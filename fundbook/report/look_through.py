@@ -1,0 +1,187 @@
+"""A guidance fund's view of its sub-funds: look-through by theme and company, costs borne."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from fundbook.core.types import STRATEGIC_THEMES
+from fundbook.metrics.statement import NULL_WITHOUT_TERMS
+from fundbook.report.context import Figure, Source
+from fundbook.report.formatting import theme_label
+from fundbook.report.source import ReportSource, figure, name_of
+
+
+@dataclass(frozen=True)
+class CompanyRow:
+    """A company as the guidance fund sees it: held directly, through the sub-funds, both."""
+
+    name: str
+    direct: Figure
+    through: Figure
+    fair_value: Figure
+    share_of_nav: Figure
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    """A theme of the look-through: its fair value (the sum of its companies), its share of
+    the look-through holdings, and its companies (by name)."""
+
+    theme: str
+    label: str
+    fair_value: Figure
+    share: Figure
+    companies: list[CompanyRow]
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """What the guidance fund bears inside one sub-fund: its own capital account's lines of
+    the sub-fund's statement, in the sub-fund's currency."""
+
+    fund: str
+    currency: str
+    management_fees: tuple[Figure, Figure]  # QTD, ITD
+    fee_offsets: Figure  # ITD
+    partnership_expenses: tuple[Figure, Figure]  # QTD, ITD
+    carry_paid: Figure  # ITD
+    carry_accrued_balance: Figure  # at the quarter end
+
+
+@dataclass(frozen=True)
+class LookThrough:
+    """The guidance fund's look-through (`look_through_company`, `look_through_nav`,
+    `theme_look_through`) and the costs it bears in its sub-funds (their statements)."""
+
+    fund: str
+    currency: str
+    themes: list[ThemeGroup]
+    # (label, Figure): the companies, the sub-funds' other net assets, its own, and the NAV
+    reconciliation: list[tuple[str, Figure]]
+    costs: list[CostRow]
+
+    @property
+    def not_modelled(self) -> bool:
+        """Whether a cost is shown "not modelled" (the sub-fund's terms give none)."""
+        return any(
+            f.kind == "not_modelled"
+            for c in self.costs
+            for f in (
+                *c.management_fees,
+                c.fee_offsets,
+                *c.partnership_expenses,
+                c.carry_paid,
+                c.carry_accrued_balance,
+            )
+        )
+
+
+RECONCILIATION = (
+    ("holdings_fair_value", "Companies, held directly and through the sub-funds (the themes)"),
+    (
+        "sub_fund_net_assets",
+        "Cash and other net assets inside the sub-funds (net of accrued carried interest)",
+    ),
+    ("own_net_assets", "The fund's own cash and other net assets"),
+    ("nav", "Net asset value"),
+)
+
+
+def look_through_view(source: ReportSource, fund_id: str) -> LookThrough | None:
+    """The look-through of `fund_id` (a guidance fund), None for any other fund."""
+    nav = next(iter(source.find("look_through_nav", fund_id=fund_id)), None)
+    if nav is None:
+        return None
+    keys = {"fund_id": fund_id}
+    lines = [
+        (label, figure(nav, column, "money", "look_through_nav", keys))
+        for column, label in RECONCILIATION
+    ]
+    return LookThrough(
+        name_of(source.names, fund_id),
+        str(nav.get("currency") or ""),
+        _themes(source, fund_id),
+        lines,
+        cost_rows(source, fund_id),
+    )
+
+
+def _themes(source: ReportSource, fund_id: str) -> list[ThemeGroup]:
+    """The five themes first (zero when none is held), then the others; each with its
+    companies by name."""
+    found = {r["theme"]: r for r in source.find("theme_look_through", fund_id=fund_id)}
+    companies: dict[str, list[dict[str, Any]]] = {}
+    for c in source.find("look_through_company", fund_id=fund_id):
+        companies.setdefault(c["theme"], []).append(c)
+    order = [*STRATEGIC_THEMES, *sorted(t for t in found if t not in STRATEGIC_THEMES)]
+    out = []
+    for theme in order:
+        keys = {"fund_id": fund_id, "theme": theme}
+        r = found.get(theme)
+        if r is None:  # a theme it holds nothing in
+            zero = Source("derived", tuple(keys.items()), "no holdings")
+            value, share = Figure(Decimal(0), "money", zero), Figure(0.0, "pct", zero)
+        else:
+            value = figure(r, "fair_value", "money", "theme_look_through", keys)
+            share = figure(r, "share_of_fair_value", "pct", "theme_look_through", keys)
+        rows = sorted(
+            (_company(source, fund_id, c) for c in companies.get(theme, [])),
+            key=lambda c: c.name,
+        )
+        out.append(ThemeGroup(theme, theme_label(theme), value, share, rows))
+    return out
+
+
+def _company(source: ReportSource, fund_id: str, r: dict[str, Any]) -> CompanyRow:
+    keys = {"fund_id": fund_id, "company_id": r["company_id"]}
+
+    def fig(column: str, kind: str = "money") -> Figure:
+        return figure(r, column, kind, "look_through_company", keys)
+
+    return CompanyRow(
+        name_of(source.names, r["company_id"]),
+        fig("direct_fair_value"),
+        fig("through_fair_value"),
+        fig("fair_value"),
+        fig("share_of_nav", "pct"),
+    )
+
+
+def cost_rows(source: ReportSource, fund_id: str) -> list[CostRow]:
+    """Per sub-fund the guidance fund holds (by name): the management fees, offsets,
+    partnership expenses and carry its capital account there bears (the sub-fund's statement
+    of the fund's LP investor, QTD and ITD)."""
+    lps = [
+        r["investor_id"]
+        for r in source.find("investor_info", lp_fund_id=fund_id)
+        if r.get("investor_id")
+    ]
+    out = []
+    for lp in lps:
+        for account in source.find("investor", investor_id=lp):
+            sub = str(account["fund_id"])
+            out.append(_cost_row(source, sub, lp))
+    return sorted(out, key=lambda c: c.fund)
+
+
+def _cost_row(source: ReportSource, sub: str, lp: str) -> CostRow:
+    def line(column: str, basis: str) -> Figure:
+        value = source.statement_row(basis, sub, lp).get(column)
+        keys = (("basis", basis), ("fund_id", sub), ("investor_id", lp))
+        kind = "not_modelled" if value is None and column in NULL_WITHOUT_TERMS else "money"
+        return Figure(value, kind, Source("statement", keys, column))
+
+    def both(column: str) -> tuple[Figure, Figure]:
+        return line(column, "QTD"), line(column, "ITD")
+
+    return CostRow(
+        name_of(source.names, sub),
+        str(source.names.get(sub, {}).get("currency") or ""),
+        both("management_fees"),
+        line("fee_offsets", "ITD"),
+        both("partnership_expenses"),
+        line("carry_paid", "ITD"),
+        line("carry_accrued_balance", "ITD"),
+    )
