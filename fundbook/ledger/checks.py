@@ -205,16 +205,21 @@ def _converted(cross: pl.DataFrame, amount_col: str) -> tuple[list[Decimal | Non
     return converted, too_large
 
 
+def exact_conversion(amount: Decimal, rate: Decimal, to_rate: Decimal) -> Decimal:
+    """`amount` at HKD `rate` per unit in a currency of HKD `to_rate` per unit, unrounded."""
+    with localcontext() as ctx:
+        ctx.prec = 28  # the default context's precision: figures stay as they were
+        return amount * rate / to_rate
+
+
 def convert_amount(amount: Decimal, rate: Decimal, to_rate: Decimal) -> Decimal | None:
     """`amount` at HKD `rate` per unit into a currency of HKD `to_rate` per unit, rounded
     half-even to the cent, as the ledger converts every row; None when it would not fit the
     book's DECIMAL(18,2)."""
-    with localcontext() as ctx:
-        ctx.prec = 28  # the default context's precision: figures stay as they were
-        exact = amount * rate / to_rate
-        if abs(exact) >= _ROUNDS_PAST_MAX:
-            return None
-        return exact.quantize(CENT, rounding=ROUND_HALF_EVEN)
+    exact = exact_conversion(amount, rate, to_rate)
+    if abs(exact) >= _ROUNDS_PAST_MAX:
+        return None
+    return exact.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 # How each row moves an investor's paid-in against its commitment: an equalisation

@@ -11,7 +11,8 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.errors import LedgerError
-from fundbook.ledger.checks import convert_amount, rate_lookup
+from fundbook.core.money import CENT
+from fundbook.ledger.checks import convert_amount, exact_conversion, rate_lookup
 from fundbook.ledger.csvfile import LINE
 
 Frames = dict[str, pl.DataFrame]
@@ -176,6 +177,18 @@ def expected(held: Flow, mirror: Flow, currency: str) -> Decimal | None:
     return convert_amount(held.amount_fund, held.fund_rate, mirror.rate)
 
 
+def agrees(held: Flow, mirror: Flow, currency: str) -> bool:
+    """The mirror's amount is the held row's: equal in one currency; converted, either cent
+    around the exact product (the holder's bank may round half up where the ledger rounds
+    half-even)."""
+    if held.currency == mirror.currency or mirror.currency == currency:
+        return expected(held, mirror, currency) == mirror.amount
+    if held.amount_fund is None or held.fund_rate is None or mirror.rate is None:
+        return False
+    exact = exact_conversion(held.amount_fund, held.fund_rate, mirror.rate)
+    return abs(exact - mirror.amount) < CENT
+
+
 def _pair_errors(pair: Pair, held: list[Flow], holder: list[Flow]) -> list[LedgerError]:
     """Pair the rows one to one: same date and amount; then what is left, as the same date
     with another amount, the same amount on another date, or no mirror at all."""
@@ -200,7 +213,7 @@ def _find(
     for m in mirrors:  # in book order: booked rows first, so a new row is the one left over
         if (m.date == h.date) != same_date:
             continue
-        if (expected(h, m, pair.currency) == m.amount) == same_amount:
+        if agrees(h, m, pair.currency) == same_amount:
             return m
     return None
 

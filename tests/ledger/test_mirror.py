@@ -71,34 +71,36 @@ def test_a_different_date_names_both_lines(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mirror", "expected"),
     [
-        # USD 33.33 x 7.81 = HKD 260.3073: the holder books HKD 260.31, as the ledger converts
-        ("260.31,HKD", []),
+        # USD 12.50 x 7.81 = HKD 97.625: the ledger converts it to 97.62 (half-even)
+        ("97.62,HKD", []),
+        # a bank rounding half up: either cent around the exact product is the same amount
+        ("97.63,HKD", []),
         # or the row in the sub-fund's currency, which the ledger converts for it
-        ("33.33,USD", []),
+        ("12.50,USD", []),
         (
-            "260.30,HKD",
+            "97.64,HKD",
             [
-                "transactions.csv:11: contribution of USD 33.33 on 2026-03-01 by gf-lp (fund "
-                "gf): its mirror, fund gf's investment of HKD 260.30 on 2026-03-01 in sf2 at "
-                "transactions.csv:12, has another amount: it should be HKD 260.31, USD 33.33 "
+                "transactions.csv:11: contribution of USD 12.50 on 2026-03-01 by gf-lp (fund "
+                "gf): its mirror, fund gf's investment of HKD 97.64 on 2026-03-01 in sf2 at "
+                "transactions.csv:12, has another amount: it should be HKD 97.62, USD 12.50 "
                 "at the rates of 2026-03-01 (fx_rates.csv)"
             ],
         ),
         (
-            "33.34,USD",
+            "12.51,USD",
             [
-                "transactions.csv:11: contribution of USD 33.33 on 2026-03-01 by gf-lp (fund "
-                "gf): its mirror, fund gf's investment of USD 33.34 on 2026-03-01 in sf2 at "
-                "transactions.csv:12, has another amount: it should be USD 33.33"
+                "transactions.csv:11: contribution of USD 12.50 on 2026-03-01 by gf-lp (fund "
+                "gf): its mirror, fund gf's investment of USD 12.51 on 2026-03-01 in sf2 at "
+                "transactions.csv:12, has another amount: it should be USD 12.50"
             ],
         ),
     ],
-    ids=["hkd-converted", "usd-row", "hkd-a-cent-off", "usd-a-cent-off"],
+    ids=["hkd-half-even", "hkd-half-up", "usd-row", "hkd-two-cents-off", "usd-a-cent-off"],
 )
 def test_a_sub_fund_in_another_currency(tmp_path: Path, mirror: str, expected: list[str]) -> None:
     rows = [
         *T,
-        "t10,2026-03-01,sf2,contribution,gf-lp,,33.33,USD,",
+        "t10,2026-03-01,sf2,contribution,gf-lp,,12.50,USD,",
         f"t11,2026-03-01,gf,investment,,sf2,{mirror},",
         FUNDING,
     ]
