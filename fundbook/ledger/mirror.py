@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 
 from fundbook.core.errors import LedgerError
-from fundbook.core.money import CENT
-from fundbook.ledger.checks import convert_amount, exact_conversion, rate_lookup
+from fundbook.ledger.checks import convert_amount, rate_lookup
 from fundbook.ledger.csvfile import LINE
 
 Frames = dict[str, pl.DataFrame]
@@ -32,6 +31,7 @@ HELD_SIDE = {
 HOLDER_SIDE = {"investment": "in", "proceeds": "out", "income": "out"}
 _WANTED_BY_HOLDER = {"in": "investment", "out": "proceeds or income"}
 _WANTED_BY_HELD = {"in": "contribution", "out": "distribution"}
+GROUP = ["held", "holder", "direction"]
 # The columns of a Flow, from a transactions row.
 _FLOW = (
     pl.col("source_file").alias("path"),
@@ -49,6 +49,7 @@ class Flow:
     """One side's row: where it is, what it says, and (held side) its amount in its fund's
     currency."""
 
+    index: int  # its place among its side's rows (book order)
     path: str
     line: int
     kind: str
@@ -66,6 +67,9 @@ class Flow:
 
     def text(self) -> str:
         return f"{self.kind} of {self.currency} {self.amount} on {self.date}"
+
+
+_FLOW_FIELDS = frozenset(f.name for f in fields(Flow)) - {"index"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,22 @@ def mirror_errors(b: Frames) -> list[LedgerError]:
         return []
     kept = b["transactions"].get_column("fund_id").unique().drop_nulls().implode()
     links = links.filter(pl.col("fund_id").is_in(kept))
-    held, holder = _held_rows(b, links, kept), _holder_rows(b, links, kept)
+    held = _held_rows(b, links, kept).with_row_index("hid")
+    holder = _holder_rows(b, links, kept).with_row_index("mid")
+    # The usual case, vectorised: one row on each side, the same day, agreeing.
+    day = _compare(held, holder, [*GROUP, "date"]).filter("agree")
+    sure = day.filter((pl.len().over("hid") == 1) & (pl.len().over("mid") == 1))
+    held = held.filter(~pl.col("hid").is_in(sure.get_column("hid").implode()))
+    holder = holder.filter(~pl.col("mid").is_in(sure.get_column("mid").implode()))
+    if held.is_empty() and holder.is_empty():
+        return []
+    return _leftover_errors(b, links, held, holder, _compare(held, holder, GROUP))
+
+
+def _leftover_errors(
+    b: Frames, links: pl.DataFrame, held: pl.DataFrame, holder: pl.DataFrame, cands: pl.DataFrame
+) -> list[LedgerError]:
+    """The rows the vectorised pass left (few), paired one by one in book order."""
     partners = links.group_by("fund_id").agg(pl.col("investor_id").sort().str.join(", "))
     named = dict(partners.iter_rows())
     currency = dict(b["funds"].select("fund_id", "currency").iter_rows())
@@ -101,9 +120,12 @@ def mirror_errors(b: Frames) -> list[LedgerError]:
             key = Pair(held_id, holder_id, currency.get(held_id) or "", named[holder_id],
                        row["direction"])  # fmt: skip
             groups[key][side].append(_flow(row))
+    agree: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for hid, mid, ok in cands.sort("hid", "mid").select("hid", "mid", "agree").iter_rows():
+        agree[hid].append((mid, ok))
     errors: list[LedgerError] = []
     for pair, (held_flows, holder_flows) in groups.items():
-        errors += _pair_errors(pair, held_flows, holder_flows)
+        errors += _pair_errors(pair, held_flows, holder_flows, agree)
     return errors
 
 
@@ -116,10 +138,12 @@ def _held_rows(b: Frames, links: pl.DataFrame, kept: pl.Series) -> pl.DataFrame:
         & pl.col("amount").is_not_null()
     )
     t = t.join(
-        links.select("investor_id", pl.col("fund_id").alias("holder")), on="investor_id"
+        links.select("investor_id", pl.col("fund_id").alias("holder")),
+        on="investor_id",
+        maintain_order="left",
     ).filter((pl.col("holder") != pl.col("fund_id")) & pl.col("holder").is_in(kept))
     funds = b["funds"].select("fund_id", pl.col("currency").alias("fund_currency"))
-    t = t.join(funds.unique("fund_id"), on="fund_id", how="left")
+    t = t.join(funds.unique("fund_id"), on="fund_id", how="left", maintain_order="left")
     t = rate_lookup(t, b["fx_rates"], "fund_currency", "fund_rate")
     return t.select(
         pl.col("fund_id").alias("held"),
@@ -129,6 +153,7 @@ def _held_rows(b: Frames, links: pl.DataFrame, kept: pl.Series) -> pl.DataFrame:
         "amount_fund",
         "fund_rate",
         pl.lit(None, dtype=pl.Decimal(18, 8)).alias("rate"),
+        "fund_currency",
     )
 
 
@@ -145,7 +170,7 @@ def _holder_rows(b: Frames, links: pl.DataFrame, kept: pl.Series) -> pl.DataFram
     funds = b["funds"].select(
         pl.col("fund_id").alias("holding_id"), pl.col("currency").alias("fund_currency")
     )
-    t = t.join(funds.unique("holding_id"), on="holding_id", how="left")
+    t = t.join(funds.unique("holding_id"), on="holding_id", how="left", maintain_order="left")
     t = rate_lookup(t, b["fx_rates"], "currency", "rate")
     t = rate_lookup(t, b["fx_rates"], "fund_currency", "fund_rate")
     return t.select(
@@ -156,11 +181,13 @@ def _holder_rows(b: Frames, links: pl.DataFrame, kept: pl.Series) -> pl.DataFram
         pl.lit(None, dtype=pl.Decimal(18, 2)).alias("amount_fund"),
         "fund_rate",
         "rate",
+        "fund_currency",
     )
 
 
 def _flow(row: dict[str, Any]) -> Flow:
-    return Flow(**{k: v for k, v in row.items() if k not in ("held", "holder", "direction")})
+    index = row["hid"] if "hid" in row else row["mid"]
+    return Flow(index, **{k: v for k, v in row.items() if k in _FLOW_FIELDS})
 
 
 def expected(held: Flow, mirror: Flow, currency: str) -> Decimal | None:
@@ -177,45 +204,71 @@ def expected(held: Flow, mirror: Flow, currency: str) -> Decimal | None:
     return convert_amount(held.amount_fund, held.fund_rate, mirror.rate)
 
 
-def agrees(held: Flow, mirror: Flow, currency: str) -> bool:
-    """The mirror's amount is the held row's: equal in one currency; converted, either cent
-    around the exact product (the holder's bank may round half up where the ledger rounds
-    half-even)."""
-    if held.currency == mirror.currency or mirror.currency == currency:
-        return expected(held, mirror, currency) == mirror.amount
-    if held.amount_fund is None or held.fund_rate is None or mirror.rate is None:
-        return False
-    exact = exact_conversion(held.amount_fund, held.fund_rate, mirror.rate)
-    return abs(exact - mirror.amount) < CENT
+def _compare(held: pl.DataFrame, holder: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """Each held row against each holder row with the same `on`: `agree` when the amounts
+    are the same in one currency, or the holder's is either cent around the held amount
+    converted exactly (|a x rate(held) - m x rate(m)| < 1 cent x rate(m), in integers: cents
+    and 10^-8 HKD), so a bank's rounding half up agrees with the ledger's half-even."""
+    h = held.select(
+        "hid", *on, pl.col("amount").alias("h_amount"), pl.col("currency").alias("h_ccy"),
+        "fund_currency", _cents("amount_fund").alias("h_cents"),
+        _units("fund_rate").alias("h_units"),
+    )  # fmt: skip
+    m = holder.select(
+        "mid", *on, pl.col("amount").alias("m_amount"), pl.col("currency").alias("m_ccy"),
+        _cents("amount").alias("m_cents"), _units("rate").alias("m_units"),
+    )  # fmt: skip
+    gap = pl.col("h_cents") * pl.col("h_units") - pl.col("m_cents") * pl.col("m_units")
+    agree = (
+        pl.when(pl.col("h_ccy") == pl.col("m_ccy"))
+        .then(pl.col("h_amount") == pl.col("m_amount"))
+        .when(pl.col("m_ccy") == pl.col("fund_currency"))
+        .then(pl.col("h_cents") == pl.col("m_cents"))
+        .otherwise(gap.abs() < pl.col("m_units"))
+        .fill_null(False)
+    )
+    return h.join(m, on=on).select("hid", "mid", agree.alias("agree"))
 
 
-def _pair_errors(pair: Pair, held: list[Flow], holder: list[Flow]) -> list[LedgerError]:
-    """Pair the rows one to one: same date and amount; then what is left, as the same date
-    with another amount, the same amount on another date, or no mirror at all."""
-    held_left, holder_left = list(held), list(holder)
+def _cents(column: str) -> pl.Expr:
+    return (pl.col(column).cast(pl.Decimal(38, 2)) * 100).cast(pl.Int128)
+
+
+def _units(column: str) -> pl.Expr:
+    return (pl.col(column).cast(pl.Decimal(38, 8)) * 10**8).cast(pl.Int128)
+
+
+def _pair_errors(
+    pair: Pair, held: list[Flow], holder: list[Flow], agree: dict[int, list[tuple[int, bool]]]
+) -> list[LedgerError]:
+    """Pair what is left one to one, in book order (booked rows first, so a new row is the
+    one left over): agreeing rows of one day; then rows of one day with another amount;
+    then agreeing rows of another day; the rest have no mirror at all."""
+    free = {m.index: m for m in holder}
+    left = held
     errors: list[LedgerError] = []
-    for same_date, same_amount in ((True, True), (True, False), (False, True)):
-        for h in list(held_left):
-            m = _find(pair, h, holder_left, same_date, same_amount)
+    for same_date, agreeing in ((True, True), (True, False), (False, True)):
+        still = []
+        for h in left:
+            m = next(
+                (
+                    free[mid]
+                    for mid, ok in agree.get(h.index, [])
+                    if mid in free
+                    and (free[mid].date == h.date) == same_date
+                    and (ok or not agreeing)
+                ),
+                None,
+            )
             if m is None:
+                still.append(h)
                 continue
-            held_left.remove(h)
-            holder_left.remove(m)
-            if not (same_date and same_amount):
+            del free[m.index]
+            if not (same_date and agreeing):
                 errors.append(_differs(pair, h, m, same_date))
-    errors += [_no_holder_row(pair, h) for h in held_left]
-    return errors + [_no_held_row(pair, m) for m in holder_left]
-
-
-def _find(
-    pair: Pair, h: Flow, mirrors: list[Flow], same_date: bool, same_amount: bool
-) -> Flow | None:
-    for m in mirrors:  # in book order: booked rows first, so a new row is the one left over
-        if (m.date == h.date) != same_date:
-            continue
-        if agrees(h, m, pair.currency) == same_amount:
-            return m
-    return None
+        left = still
+    errors += [_no_holder_row(pair, h) for h in left]
+    return errors + [_no_held_row(pair, m) for m in free.values()]
 
 
 def _in_fund_currency(pair: Pair, h: Flow) -> str:
