@@ -275,15 +275,23 @@ def test_a_later_closing_is_equalised_as_fundbook_equalise_computes_it(
     ]
     rates = {t["fund_id"]: t["equalisation_rate"] for t in book["terms"]}
     assert {f: r for f, r in rates.items() if r} == {"sf-digital": "0.08"}
-    # the ledger without its equalisation rows, then the command's rows for the closing
+    # the ledger without its equalisation rows (nor itif's mirrors of them, whose amount it
+    # then calls from the government with its next drawdown), then the command's rows
     for name in COLUMNS:
         (tmp_path / f"{name}.csv").write_bytes((DEMO / f"{name}.csv").read_bytes())
     txns = book["transactions"]
     booked = [t for t in txns if t["type"].startswith("equalisation_")]
+    mirrors = ("itif-00066", "itif-00067")  # proceeds and income from sf-digital, 2026-08-14
+    received = sum(Decimal(t["amount"]) for t in txns if t["txn_id"] in mirrors)
+    before = [
+        {**t, "amount": str(Decimal(t["amount"]) + received)} if t["txn_id"] == "itif-00068" else t
+        for t in txns
+        if not t["type"].startswith("equalisation_") and t["txn_id"] not in mirrors
+    ]
     with open(tmp_path / "transactions.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, COLUMNS["transactions"], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(t for t in txns if not t["type"].startswith("equalisation_"))
+        writer.writerows(before)
     computed = equalise(tmp_path, "sf-digital", date(2026, 8, 14))
     keys = ("date", "fund_id", "type", "investor_id", "amount", "currency", "memo")
     assert len(booked) == 16

@@ -11,7 +11,7 @@ from typing import Protocol
 import polars as pl
 
 from fundbook.core.errors import LedgerError
-from fundbook.ledger import checks, quantities
+from fundbook.ledger import checks, mirror, quantities
 from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_bytes
 from fundbook.ledger.fields import check_file
 from fundbook.ledger.spec import DERIVED, FILES, OPTIONAL_FILES, FileSpec, typed_schema
@@ -230,6 +230,7 @@ def read_book(
     errors += checks.cash_errors(every)
     errors += checks.valuation_errors(every)
     errors += checks.portfolio_fee_errors(every)
+    errors += mirror.mirror_errors(every)
     errors += quantities.holding_errors(every)
     for name in DERIVED:
         book.new[name] = _with_derived(book.new[name], every[name], name)

@@ -84,7 +84,7 @@ def reference_errors(b: Frames) -> list[LedgerError]:
     return errs
 
 
-def _rate_lookup(
+def rate_lookup(
     frame: pl.DataFrame, fx: pl.DataFrame, currency_col: str, alias: str
 ) -> pl.DataFrame:
     """Add `alias`: HKD per unit of `currency_col` on or before each row's date (HKD = 1).
@@ -137,8 +137,8 @@ def convert_to_fund_currency(
     )
     f = frame.join(funds, on="fund_id", how="left", maintain_order="left")
     f = f.with_columns(pl.col("date").alias("_date"), pl.col("date").fill_null(pl.date(1900, 1, 1)))
-    f = _rate_lookup(f, b["fx_rates"], "currency", "_rate")
-    f = _rate_lookup(f, b["fx_rates"], "fund_currency", "_fund_rate")
+    f = rate_lookup(f, b["fx_rates"], "currency", "_rate")
+    f = rate_lookup(f, b["fx_rates"], "fund_currency", "_fund_rate")
     dated = pl.col("date") > pl.date(1900, 1, 1)
     errs = _errors(
         f,
@@ -198,14 +198,28 @@ def _converted(cross: pl.DataFrame, amount_col: str) -> tuple[list[Decimal | Non
     not fit the book's DECIMAL(18,2)."""
     converted: list[Decimal | None] = []
     too_large: list[bool] = []
+    for a, r, fr in cross.select(amount_col, "_rate", "_fund_rate").iter_rows():
+        value = convert_amount(a, r, fr)
+        converted.append(value)
+        too_large.append(value is None)
+    return converted, too_large
+
+
+def exact_conversion(amount: Decimal, rate: Decimal, to_rate: Decimal) -> Decimal:
+    """`amount` at HKD `rate` per unit in a currency of HKD `to_rate` per unit, unrounded."""
     with localcontext() as ctx:
         ctx.prec = 28  # the default context's precision: figures stay as they were
-        for a, r, fr in cross.select(amount_col, "_rate", "_fund_rate").iter_rows():
-            exact = a * r / fr
-            big = abs(exact) >= _ROUNDS_PAST_MAX
-            converted.append(None if big else exact.quantize(CENT, rounding=ROUND_HALF_EVEN))
-            too_large.append(big)
-    return converted, too_large
+        return amount * rate / to_rate
+
+
+def convert_amount(amount: Decimal, rate: Decimal, to_rate: Decimal) -> Decimal | None:
+    """`amount` at HKD `rate` per unit into a currency of HKD `to_rate` per unit, rounded
+    half-even to the cent, as the ledger converts every row; None when it would not fit the
+    book's DECIMAL(18,2)."""
+    exact = exact_conversion(amount, rate, to_rate)
+    if abs(exact) >= _ROUNDS_PAST_MAX:
+        return None
+    return exact.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 # How each row moves an investor's paid-in against its commitment: an equalisation

@@ -100,10 +100,13 @@ def test_rule_reports_exact_message(
 
 def test_a_recallable_distribution_frees_the_commitment(tmp_path: Path) -> None:
     """gf-lp paid 50 of 250; 30 returned as an equalisation distribution can be called again:
-    paid-in 50 - 30 + 230 = 250, within the commitment."""
+    paid-in 50 - 30 + 230 = 250, within the commitment (gf books the mirror of each)."""
     rows = [
         *T,
         "t10,2026-03-10,sf1,equalisation_distribution,gf-lp,,30.00,HKD,",
         "t11,2026-03-11,sf1,contribution,gf-lp,,230.00,HKD,",
+        "t12,2026-03-10,gf,proceeds,,sf1,30.00,HKD,",
+        "t13,2026-03-11,gf,contribution,gov,,200.00,HKD,",
+        "t14,2026-03-11,gf,investment,,sf1,230.00,HKD,",
     ]
     assert problems(tmp_path, transactions=rows) == []

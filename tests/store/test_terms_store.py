@@ -61,6 +61,8 @@ def test_equalisation_rows_post_and_the_trial_balance_balances(tmp_path: Path, c
         "t11,2026-03-10,sf1,equalisation_distribution,pen,,10.00,HKD,recallable",
         "t12,2026-03-10,sf1,equalisation_interest_received,gf-lp,,0.40,HKD,interest in",
         "t13,2026-03-10,sf1,equalisation_interest_paid,pen,,0.30,HKD,interest out",
+        "t14,2026-03-10,gf,investment,,sf1,10.00,HKD,mirror of t10",
+        "t15,2026-03-10,gf,investment,,sf1,0.40,HKD,mirror of t12",
     ]
     import_book(con, write_book(tmp_path / "b", transactions=rows))
     tb = trial_balance(ledger_rows(con, dt.date(2026, 3, 31)))
