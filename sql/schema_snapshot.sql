@@ -89,6 +89,7 @@ CREATE TABLE IF NOT EXISTS snapshot_holding (
     gross_irr                       DOUBLE,
     income                          DECIMAL(38,2),
     invested                        DECIMAL(38,2),
+    lag_days                        BIGINT,         -- days since the GP statement valued from
     moic                            DOUBLE,
     proceeds                        DECIMAL(38,2),
     rank                            BIGINT,
@@ -288,12 +289,14 @@ CREATE TABLE IF NOT EXISTS snapshot_fund_info (
     fee_timing                   VARCHAR,
     fee_tolerance                DECIMAL(38,2),
     gp_investor_id               VARCHAR,
+    gp_tolerance                 DECIMAL(38,2),
     hurdle_rate                  DECIMAL(18,8),
     investment_period_end        DATE,
     kind                         VARCHAR,
     manager                      VARCHAR,
     name                         VARCHAR,
     programme_id                 VARCHAR,
+    valuation_source             VARCHAR,
     vintage                      BIGINT,
     waterfall                    VARCHAR
 );

@@ -31,8 +31,10 @@ DEFAULT_DB = "fundbook.duckdb"
 # investor_terms (issue 12); 9: the portfolio_fee posting rule (issue 12); 10: the fund's
 # terms in the snapshot's fund_info; 11: the fee check in the snapshot (snapshot_fee_check);
 # 12: the statement lines a fund without terms does not model (fee offsets, carry) nullable;
-# 13: carried interest in the fund and investor levels (accrued_carry, nav_before_carry, ...)
-SCHEMA_VERSION = "13"
+# 13: carried interest in the fund and investor levels (accrued_carry, nav_before_carry, ...);
+# 14: GP statements and holdings, terms' valuation_source and gp_tolerance, the holding
+# level's lag_days, the reconcile level (issue 13)
+SCHEMA_VERSION = "14"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
