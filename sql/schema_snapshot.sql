@@ -260,6 +260,25 @@ CREATE TABLE IF NOT EXISTS snapshot_fee_check (
     within_tolerance  BOOLEAN
 );
 
+-- GP statements against the book, per holder, sub-fund and figure: the latest statement
+-- received by the period end against the holder's capital account in the sub-fund's ledger
+-- at the statement date (metrics.reconcile.reconcile; sub-funds with both only).
+CREATE TABLE IF NOT EXISTS snapshot_reconcile (
+    close_id        INTEGER NOT NULL,
+    fund_id         VARCHAR,
+    holding_id      VARCHAR,
+    figure          VARCHAR,
+    book            DECIMAL(38,2),
+    currency        VARCHAR,
+    difference      DECIMAL(38,2),
+    gp              DECIMAL(38,2),
+    investor_id     VARCHAR,
+    received_date   DATE,
+    statement_date  DATE,
+    status          VARCHAR,
+    tolerance       DECIMAL(38,2)
+);
+
 CREATE TABLE IF NOT EXISTS snapshot_flow (
     close_id             INTEGER NOT NULL,
     fund_id              VARCHAR,

@@ -16,6 +16,7 @@ from fundbook.metrics import (
     explain_fees,
     explain_holding,
     explain_ledger,
+    explain_reconcile,
     explain_statement,
     explain_theme,
 )
@@ -55,6 +56,7 @@ RECIPES: dict[str, Recipe] = {
     "fund_movement": board.movement_lines,
     "expense_by_category": explain_accruals.category_lines,
     "fee_check": explain_fees.fee_check_lines,
+    "reconcile": explain_reconcile.reconcile_lines,
     "flow": other.flow_lines,
     **dict.fromkeys(INFO_LEVELS, other.info_lines),
     "statement": explain_statement.statement_lines,

@@ -78,6 +78,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "snapshot_fund_movement": ("close_id", "fund_id"),
     "snapshot_expense_by_category": ("close_id", "fund_id", "category"),
     "snapshot_fee_check": ("close_id", "fund_id", "quarter"),
+    "snapshot_reconcile": ("close_id", "fund_id", "holding_id", "figure"),
     "snapshot_flow": ("close_id", "fund_id", "investor_id", "txn_id"),
     "snapshot_fund_info": ("close_id", "fund_id"),
     "snapshot_investor_info": ("close_id", "investor_id"),
