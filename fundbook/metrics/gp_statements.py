@@ -81,18 +81,56 @@ def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def gp_look_through(frames: BookFrames, at: date, share: pl.DataFrame) -> pl.DataFrame:
-    """The companies a sub-fund's GP reports holding (gp_holdings of the latest statement known
-    at `at`), scaled to the holder's share of the sub-fund: per (fund_id, holding_id,
-    company_id) the company's fair value x `share` (fund_id, holding_id, `_num`, `_den`: the
-    holder's fraction of the sub-fund, in the holder's currency already) in cents, rounded
-    half-even once (`_lt_value`), and the GP statement date."""
+def gp_look_through(frames: BookFrames, at: date, holdings: pl.DataFrame) -> pl.DataFrame:
+    """The companies a sub-fund held without its ledger reports (gp_holdings of the latest GP
+    statement known at `at`), as the holder's share: per (holder `fund_id`, `sub_fund_id`,
+    company `holding_id`) the holder's carrying value of the sub-fund (`holdings`: the book
+    state's, valued_by gp_statement, cents in the holder's currency) spread over the companies
+    by their reported fair value, and its invested cost by their reported cost (the GP gives
+    no partnership percentage: the holder's own figures are what is spread, so the rows add up
+    to the holding). Money is given exact as `amount` x `num` / `den` (cents, the holder's
+    currency): `fair_value`, `_fv_num`, `_fv_den`, `invested`, `_cost_num`, `_cost_den`; `held`
+    when the company has a fair value or cost reported."""
     latest = latest_statements(frames, at).select(*KEYS, "statement_date")
-    held = frames.gp_holdings.join(latest, on=[*KEYS, "statement_date"])
+    held = frames.gp_holdings.join(latest, on=[*KEYS, "statement_date"]).with_columns(
+        cents(pl.col("fair_value")).alias("_fv_num"), cents(pl.col("cost")).alias("_cost_num")
+    )
+    valued = holdings.filter(pl.col("valued_by") == "gp_statement").select(
+        *KEYS, "fair_value", "invested"
+    )
     return (
-        held.join(share, on=KEYS)
+        held.select(*KEYS, "company_id", "statement_date", "_fv_num", "_cost_num")
         .with_columns(
-            prorate(cents(pl.col("fair_value")), pl.col("_num"), pl.col("_den")).alias("_lt_value")
+            pl.col("_fv_num").sum().over(KEYS).alias("_fv_den"),
+            pl.col("_cost_num").sum().over(KEYS).alias("_cost_den"),
+            ((pl.col("_fv_num") > 0) | (pl.col("_cost_num") > 0)).alias("held"),
         )
-        .select(*KEYS, "company_id", "statement_date", "_lt_value")
+        .join(valued, on=KEYS)
+        .select(
+            "fund_id",
+            pl.col("holding_id").alias("sub_fund_id"),
+            pl.col("company_id").alias("holding_id"),
+            "statement_date",
+            "fair_value",
+            "_fv_num",
+            "_fv_den",
+            "invested",
+            "_cost_num",
+            "_cost_den",
+            "held",
+        )
+    )
+
+
+def gp_look_through_rows(frames: BookFrames, at: date, holdings: pl.DataFrame) -> pl.DataFrame:
+    """`gp_look_through` rounded half-even once per row: per (fund_id, sub_fund_id,
+    holding_id) the holder's share of each company reported, `invested` and `fair_value` in
+    cents of the holder's currency, `held` (the shape of the look-through rows)."""
+    rows = gp_look_through(frames, at, holdings)
+    share = {"fair_value": ("_fv_num", "_fv_den"), "invested": ("_cost_num", "_cost_den")}
+    return rows.with_columns(
+        pl.when(pl.col(den) != 0).then(prorate(pl.col(c), pl.col(num), pl.col(den))).alias(c)
+        for c, (num, den) in share.items()
+    ).select(
+        "fund_id", "sub_fund_id", "holding_id", "statement_date", "invested", "fair_value", "held"
     )
