@@ -14,7 +14,7 @@ from fundbook.metrics.explain_units import relief_lines, scaled_mark_lines, trac
 from fundbook.metrics.gp_statements import ROLL_FORWARD, gp_values, latest_statements
 from fundbook.metrics.money import convert
 from fundbook.metrics.positions import fx_at
-from fundbook.metrics.state import VALUATION_DATE, VALUED_BY
+from fundbook.metrics.state import VALUATION_DATE, VALUED_BY, lag_days
 
 _RATIO_FIGURES = ("moic", "co_investment_leverage")
 _UNIT_FIGURES = ("remaining_cost", "realised_gain", "fair_value")
@@ -56,6 +56,8 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return irr_lines(ctx, "gross")
     if figure == "valuation_date":
         return _valuation_date(ctx)
+    if figure == "lag_days":
+        return _lag_days(ctx)
     if figure == "valued_by":
         return _valued_by(ctx)[1]
     if figure in _RATIO_FIGURES:
@@ -102,6 +104,21 @@ def _valuation_date(ctx: Ctx) -> pl.DataFrame:
         "fundbook.metrics.state.VALUATION_DATE",
     )
     return ln.concat([lines, rule])
+
+
+def _lag_days(ctx: Ctx) -> pl.DataFrame:
+    """The days from the GP statement the holding is valued from to the as-of date (none
+    unless valued from a GP statement: `state.lag_days`)."""
+    dated = _valuation_date(ctx)
+    inputs = {"valued_by": ctx.row["valued_by"], "valuation_date": ctx.row["valuation_date"]}
+    shown = [ctx.figure(f, "shown") for f in inputs]
+    rule = ln.rule_line(
+        f"days from the GP statement to {ctx.as_of} (none unless valued from one)",
+        lag_days(ctx.as_of),
+        inputs,
+        "fundbook.metrics.state.lag_days",
+    )
+    return ln.concat([dated.filter(pl.col("role") != "derived"), *shown, rule])
 
 
 def _fair_value(ctx: Ctx, mine: pl.DataFrame, tracked: pl.DataFrame | None) -> pl.DataFrame:

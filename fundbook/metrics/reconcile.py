@@ -44,10 +44,11 @@ COLUMNS = (
 )
 # status: the book agrees within the tolerance, differs beyond it, or has no such figure
 STATUSES = ("agrees", "differs", "not_modelled")
+_WIDE = pl.Decimal(38, 2)  # both in cents (metrics) or both money (a stored row): same scale
 STATUS = (
     pl.when(pl.col("difference").is_null())
     .then(pl.lit("not_modelled"))
-    .when(pl.col("difference").abs() <= pl.col("tolerance"))
+    .when(pl.col("difference").cast(_WIDE).abs() <= pl.col("tolerance").cast(_WIDE))
     .then(pl.lit("agrees"))
     .otherwise(pl.lit("differs"))
 )

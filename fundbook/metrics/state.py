@@ -270,7 +270,7 @@ def lag_days(at: date) -> pl.Expr:
     """Days from the GP statement a holding is valued from to `at` (null otherwise)."""
     return (
         pl.when(pl.col("valued_by") == "gp_statement")
-        .then((pl.lit(at) - pl.col("valuation_date")).dt.total_days())
+        .then((pl.lit(at) - pl.col("valuation_date").cast(pl.Date)).dt.total_days())
         .cast(pl.Int64)
     )
 
