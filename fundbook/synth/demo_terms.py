@@ -25,6 +25,8 @@ TERMS_COLUMNS = (
     "waterfall",
     "gp_investor_id",
     "fee_tolerance",
+    "valuation_source",
+    "gp_tolerance",
 )
 FEE_OFFSET = Decimal("0.8")  # of the portfolio fees, off the next quarter's management fees
 RATE_AFTER = Decimal("0.015")  # on net invested capital after the investment period
@@ -47,7 +49,7 @@ class Terms:
         eq = f"{EQUALISATION_RATE}" if self.fund_id == LATER_FUND else ""
         return (self.fund_id, eq, f"{self.rate}", "commitment", f"{RATE_AFTER}",
                 "net_invested_capital", "quarterly_advance", f"{FEE_OFFSET}", "0.2", "0.08", "1",
-                self.waterfall, "", "")  # fmt: skip
+                self.waterfall, "", "", "", "")  # fmt: skip
 
 
 TERMS = {
@@ -86,7 +88,10 @@ PORTFOLIO_FEES = (
 
 
 def terms_rows() -> list[tuple[str, ...]]:
-    return sorted(t.row() for t in TERMS.values())
+    """Every fund's terms; a sub-fund held without its ledger says it is valued from its GP's
+    statements (issue 13: demo_gp)."""
+    gp = ("sf-cyberport", *[""] * (len(TERMS_COLUMNS) - 3), "gp_statement", "")
+    return sorted([*(t.row() for t in TERMS.values()), gp])
 
 
 def build_portfolio_fees(book: Book, fund_ids: tuple[str, ...]) -> None:
