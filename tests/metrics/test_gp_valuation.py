@@ -8,8 +8,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 from gp_kit import gp_book, gp_frames
 
+from fundbook.demo import DEMO_LEDGER
 from fundbook.ledger import read_book
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.gp_statements import gp_look_through_rows
@@ -113,3 +115,32 @@ def test_look_through_by_the_gp_holdings(tmp_path: Path) -> None:
         ("ai_robotics", D("67.50")),
         ("semiconductors_smart_devices", D("10.00")),
     ]
+
+
+def test_the_demo_shows_its_planted_difference_and_its_lagged_sub_fund() -> None:
+    """The demo book: sf-airobot's Q2 GP statement is HK$500,000.00 above the book's NAV (the
+    one difference `fundbook reconcile` shows); sf-cyberport, held without its ledger, is
+    valued at its Q2 GP NAV plus the September call, 92 days after the statement."""
+    book, errors = read_book(DEMO_LEDGER)
+    assert errors == []
+    frames = frames_from_tables(date(2026, 10, 31), book.rows)
+    at = date(2026, 9, 30)
+    out = reconcile(frames, at)
+    assert out.filter(pl.col("status") != "agrees").select(
+        "holding_id", "statement_date", "figure", "gp", "book", "difference"
+    ).rows() == [
+        (
+            "sf-airobot",
+            date(2026, 6, 30),
+            "nav",
+            D("181549451.92"),
+            D("181049451.92"),
+            D("-500000.00"),
+        )
+    ]
+    held = book_state(frames, at).holdings.filter(holding_id="sf-cyberport").row(0, named=True)
+    assert (held["valued_by"], held["fair_value"], held["lag_days"]) == (
+        "gp_statement",
+        1691250000 + 600000000,
+        92,
+    )
