@@ -4,6 +4,7 @@ and explained, its difference warned of once, `fundbook reconcile` in every form
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,20 @@ def test_the_command_in_json(closed: tuple[Path, list[list[str]]]) -> None:
         "fund_id,holding_id,figure,investor_id,statement_date,received_date,currency,gp,book,"
         "difference,tolerance,status"
     ]
+
+
+def test_a_statement_received_in_a_closed_period_is_refused(
+    closed: tuple[Path, list[list[str]]], tmp_path: Path
+) -> None:
+    db, _ = closed
+    copy = tmp_path / "book.duckdb"
+    copy.write_bytes(db.read_bytes())
+    ledger = Path(shutil.copytree(db.parent / "ledger", tmp_path / "ledger"))
+    with (ledger / "gp_statements.csv").open("a", encoding="utf-8") as fh:
+        fh.write("2026-03-31,gf,sf2,28.00,USD,2026-05-30,,,,\n")  # line 5; closed to June
+    result = run("import", str(ledger), "--db", str(copy))
+    assert result.exit_code != 0
+    assert (
+        f"{ledger}/gp_statements.csv:5: GP statement received 2026-05-30 falls in a closed "
+        "period (the book is closed through 2026-06-30)"
+    ) in result.output
