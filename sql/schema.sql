@@ -125,6 +125,8 @@ CREATE TABLE IF NOT EXISTS terms (
     gp_investor_id              VARCHAR,        -- the GP's own commitment
     fee_tolerance               DECIMAL(18,2),  -- fund currency
     matching_deadline_months    INTEGER,        -- grant programmes: matching due, months
+    valuation_source            VARCHAR,        -- ledger | gp_statement (issue 13, schema 14)
+    gp_tolerance                DECIMAL(18,2),  -- fund currency: reconcile's tolerance
     source_file                 VARCHAR NOT NULL,
     source_line                 INTEGER NOT NULL,
     import_id                   INTEGER NOT NULL
@@ -139,6 +141,40 @@ CREATE TABLE IF NOT EXISTS investor_terms (
     source_file      VARCHAR NOT NULL,
     source_line      INTEGER NOT NULL,
     import_id        INTEGER NOT NULL
+);
+
+-- A sub-fund's GP statement of its holder's interest (optional ledger file gp_statements.csv,
+-- issue 13): fund_id is the holder, holding_id the held sub-fund; money in `currency` (the
+-- sub-fund's).
+CREATE TABLE IF NOT EXISTS gp_statements (
+    statement_date    DATE NOT NULL,
+    fund_id           VARCHAR NOT NULL,
+    holding_id        VARCHAR NOT NULL,
+    nav               DECIMAL(18,2) NOT NULL,
+    currency          VARCHAR NOT NULL,
+    received_date     DATE NOT NULL,
+    contributions_itd DECIMAL(18,2),
+    distributions_itd DECIMAL(18,2),
+    fees_itd          DECIMAL(18,2),
+    carry_accrued     DECIMAL(18,2),
+    source_file       VARCHAR NOT NULL,
+    source_line       INTEGER NOT NULL,
+    import_id         INTEGER NOT NULL
+);
+
+-- The sub-fund's schedule of investments with its GP statement (optional gp_holdings.csv):
+-- the whole sub-fund's cost and fair value of each company, in the sub-fund's currency.
+CREATE TABLE IF NOT EXISTS gp_holdings (
+    statement_date DATE NOT NULL,
+    fund_id        VARCHAR NOT NULL,
+    holding_id     VARCHAR NOT NULL,
+    company_id     VARCHAR NOT NULL,
+    cost           DECIMAL(18,2) NOT NULL,
+    fair_value     DECIMAL(18,2) NOT NULL,
+    currency       VARCHAR NOT NULL,
+    source_file    VARCHAR NOT NULL,
+    source_line    INTEGER NOT NULL,
+    import_id      INTEGER NOT NULL
 );
 
 -- Chart of accounts: how each transaction type posts (docs/ledger-format.md).

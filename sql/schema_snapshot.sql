@@ -89,6 +89,7 @@ CREATE TABLE IF NOT EXISTS snapshot_holding (
     gross_irr                       DOUBLE,
     income                          DECIMAL(38,2),
     invested                        DECIMAL(38,2),
+    lag_days                        BIGINT,         -- days since the GP statement valued from
     moic                            DOUBLE,
     proceeds                        DECIMAL(38,2),
     rank                            BIGINT,
@@ -288,6 +289,25 @@ CREATE TABLE IF NOT EXISTS snapshot_fee_check (
     within_tolerance  BOOLEAN
 );
 
+-- GP statements against the book, per holder, sub-fund and figure: the latest statement
+-- received by the period end against the holder's capital account in the sub-fund's ledger
+-- at the statement date (metrics.reconcile.reconcile; sub-funds with both only).
+CREATE TABLE IF NOT EXISTS snapshot_reconcile (
+    close_id        INTEGER NOT NULL,
+    fund_id         VARCHAR,
+    holding_id      VARCHAR,
+    figure          VARCHAR,
+    book            DECIMAL(38,2),
+    currency        VARCHAR,
+    difference      DECIMAL(38,2),
+    gp              DECIMAL(38,2),
+    investor_id     VARCHAR,
+    received_date   DATE,
+    statement_date  DATE,
+    status          VARCHAR,
+    tolerance       DECIMAL(38,2)
+);
+
 CREATE TABLE IF NOT EXISTS snapshot_flow (
     close_id             INTEGER NOT NULL,
     fund_id              VARCHAR,
@@ -317,6 +337,7 @@ CREATE TABLE IF NOT EXISTS snapshot_fund_info (
     fee_timing                   VARCHAR,
     fee_tolerance                DECIMAL(38,2),
     gp_investor_id               VARCHAR,
+    gp_tolerance                 DECIMAL(38,2),
     hurdle_rate                  DECIMAL(18,8),
     investment_period_end        DATE,
     kind                         VARCHAR,
@@ -324,6 +345,7 @@ CREATE TABLE IF NOT EXISTS snapshot_fund_info (
     matching_deadline_months     BIGINT,
     name                         VARCHAR,
     programme_id                 VARCHAR,
+    valuation_source             VARCHAR,
     vintage                      BIGINT,
     waterfall                    VARCHAR
 );

@@ -1,6 +1,6 @@
 -- `fundbook metrics --by holding` of a closed day, from its snapshot: the columns and rows in
 -- the order metrics.holding_metrics gives them ($fund_id null: every fund).
-SELECT fund_id, holding_id, currency, valued_by, valuation_date, invested, proceeds, income,
+SELECT fund_id, holding_id, currency, valued_by, valuation_date, lag_days, invested, proceeds, income,
        fair_value, gross_irr, moic, co_invested, co_investment_leverage, remaining_cost,
        realised_gain, fx_translation, unrealised_gain, rank, share_of_fair_value,
        cumulative_share_of_fair_value, realisation

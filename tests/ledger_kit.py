@@ -14,6 +14,11 @@ HEADERS = {
     "fx_rates": "date,currency,hkd_per_unit",
     "terms": "fund_id,equalisation_rate",
     "investor_terms": "fund_id,investor_id,fee_discount_pct,carry_exempt",
+    "gp_statements": (
+        "statement_date,fund_id,holding_id,nav,currency,received_date,contributions_itd,"
+        "distributions_itd,fees_itd,carry_accrued"
+    ),
+    "gp_holdings": "statement_date,fund_id,holding_id,company_id,cost,fair_value,currency",
 }
 
 SMALL_BOOK = {

@@ -45,7 +45,12 @@ def hkd_rate(book: dict, currency: str, day: str) -> Decimal:
 
 
 def sub_funds(book: dict) -> dict[str, dict[str, str]]:
-    return {f["fund_id"]: f for f in book["funds"] if f["kind"] == "sub_fund"}
+    """The sub-funds whose ledger the book keeps (sf-cyberport is held from its GP's
+    statements: no commitment or row of its own)."""
+    kept = {c["fund_id"] for c in book["commitments"]}
+    return {
+        f["fund_id"]: f for f in book["funds"] if f["kind"] == "sub_fund" and f["fund_id"] in kept
+    }
 
 
 def commitments_hkd(book: dict) -> dict[tuple[str, str], Decimal]:
@@ -195,9 +200,11 @@ def test_the_guidance_fund_co_invests_directly_with_strategic_investors(book: di
 
 
 def test_every_position_is_valued_each_quarter(book: dict) -> None:
+    """(A sub-fund held without its ledger is valued from its GP's statements instead.)"""
     marks = {(v["date"], v["fund_id"], v["holding_id"]) for v in book["valuations"]}
+    by_gp = {s["holding_id"] for s in book["gp_statements"]} - set(sub_funds(book))
     for t in book["transactions"]:
-        if t["type"] == "investment" and t["fund_id"] != "itvf":
+        if t["type"] == "investment" and t["fund_id"] != "itvf" and t["holding_id"] not in by_gp:
             for q in QUARTERS:
                 if t["date"] <= q:
                     assert (q, t["fund_id"], t["holding_id"]) in marks, (q, t["txn_id"])
@@ -304,6 +311,9 @@ def test_every_sub_fund_and_itvf_has_lpa_terms_one_american_one_at_a_lower_rate(
     book: dict,
 ) -> None:
     terms = {t["fund_id"]: t for t in book["terms"] if t["fund_id"] != "mplus"}  # grants
+    # sf-cyberport's row only says it is valued from its GP's statements (no ledger here)
+    by_gp = terms.pop("sf-cyberport")
+    assert by_gp["valuation_source"] == "gp_statement" and by_gp["fee_rate_investment_period"] == ""
     assert set(terms) == set(sub_funds(book)) | {"itvf"}
     for t in terms.values():
         assert (t["fee_basis_investment_period"], t["fee_rate_after"], t["fee_basis_after"]) == (
@@ -429,3 +439,27 @@ def test_the_demo_imports_with_no_errors_and_balances(tmp_path: Path) -> None:
     for day in (date(2019, 12, 31), date(2026, 3, 31), date(2026, 10, 31)):
         balance = trial_balance(ledger_rows(con, day))
         assert balance.totals.height and balance.unbalanced == 0, balance.totals.records()
+
+
+def test_a_sub_fund_held_from_its_gp_statements_with_a_lag(book: dict) -> None:
+    """sf-cyberport: no ledger in the book, ITIF's calls into it on its drawdown days, its
+    GP's quarterly statements received 45 to 90 days late, each with its
+    schedule of investments; sf-airobot (ledger kept) has statements too, for reconciliation."""
+    held = [
+        f for f in book["funds"] if f["kind"] == "sub_fund" and f["fund_id"] not in sub_funds(book)
+    ]
+    assert [f["fund_id"] for f in held] == ["sf-cyberport"]
+    calls = [t for t in book["transactions"] if t["holding_id"] == "sf-cyberport"]
+    drawn = {t["date"] for t in book["transactions"]
+             if t["fund_id"] == "itif" and t["type"] == "contribution"}  # fmt: skip
+    assert len(calls) == 3 and all(t["date"] in drawn for t in calls)
+    statements = book["gp_statements"]
+    assert {s["holding_id"] for s in statements} == {"sf-cyberport", "sf-airobot"}
+    for s in statements:
+        lag = date.fromisoformat(s["received_date"]) - date.fromisoformat(s["statement_date"])
+        assert 45 <= lag.days <= 90 and s["statement_date"] in QUARTERS, s
+    schedules = {(h["statement_date"], h["holding_id"]) for h in book["gp_holdings"]}
+    assert schedules == {
+        (s["statement_date"], s["holding_id"]) for s in statements
+        if s["holding_id"] == "sf-cyberport"
+    }  # fmt: skip

@@ -177,6 +177,12 @@ class Book:
         ]
         self.terms = {r["fund_id"]: r for r in _read("terms")}
         self.investor_terms = _read("investor_terms")
+        # the GP statements (issue 13): what each GP reported of the holder's interest
+        self.gp_statements = [
+            dict(r, statement_date=_date(r["statement_date"]),
+                 received_date=_date(r["received_date"]), nav=Decimal(r["nav"]))
+            for r in _read("gp_statements")
+        ]  # fmt: skip
         for rows in (self.commitments, self.txns, self.valuations):
             for r in rows:  # the demo books every row in its fund's currency
                 assert r["currency"] == self.funds[r["fund_id"]]["currency"]
@@ -216,6 +222,15 @@ class Recompute:
 
     def convert(self, amount: Decimal, from_fund: str, to_fund: str) -> Decimal:
         return _cents(amount * self.rate[self.ccy(from_fund)] / self.rate[self.ccy(to_fund)])
+
+    def gp_statement(self, fund_id: str, held: str) -> dict | None:
+        """The latest GP statement of `held` to `fund_id` made up to and received by `at`."""
+        known = [
+            s for s in self.book.gp_statements
+            if s["fund_id"] == fund_id and s["holding_id"] == held
+            and s["statement_date"] <= self.at and s["received_date"] <= self.at
+        ]  # fmt: skip
+        return max(known, key=lambda s: s["statement_date"]) if known else None
 
     def rate_on(self, currency: str, day: dt.date) -> Decimal:
         """The latest rate of `currency` on or before `day` (HKD: 1)."""
@@ -288,7 +303,20 @@ class Recompute:
                     proceeds += a
                     realised += a - relieved
             fx = Decimal(0)
-            if h in self.book.funds and fund_id in self.book.lp_of:
+            gp = self.gp_statement(fund_id, h)
+            by_gp = self.book.terms.get(h, {}).get("valuation_source") == "gp_statement"
+            has_ledger = any(c["fund_id"] == h for c in self.commitments)
+            if not written_off and gp is not None and (by_gp or not has_ledger):
+                # the GP's NAV (its currency) at today's rates, plus the holder's calls into
+                # it and less its distributions from it since the statement date
+                since = [t for t in ts if t["date"] > gp["statement_date"]]
+                moved = sum(
+                    (t["amount"] * {"investment": 1, "proceeds": -1}.get(t["type"], 0)
+                     for t in since),
+                    Decimal(0),
+                )  # fmt: skip
+                value, valued_by = self.convert(gp["nav"], h, fund_id) + moved, "gp_statement"
+            elif h in self.book.funds and fund_id in self.book.lp_of:
                 lp = self.book.lp_of[fund_id]
                 account = self.accounts(h)[lp]["nav_net"]  # the GP's statement: net of carry
                 value, valued_by = self.convert(account, h, fund_id), "capital_account"
@@ -609,6 +637,33 @@ class Recompute:
             fx_translation=sum((h["fx_translation"] for h in hold.values()), Decimal(0)),
         )
 
+    def gp_look_through(self, g: str) -> list[tuple[str, Decimal, Decimal, bool]]:
+        """A sub-fund valued from its GP's statements, through its schedule of investments:
+        g's value of it spread by the companies' reported fair values, its cost by their
+        reported costs (issue 13), in HKD, exact."""
+        rows = []
+        schedule = _read("gp_holdings")
+        for h, v in self.holdings(g).items():
+            if v["valued_by"] != "gp_statement":
+                continue
+            day = self.gp_statement(g, h)["statement_date"].isoformat()  # type: ignore[index]
+            held = [r for r in schedule if (r["fund_id"], r["holding_id"], r["statement_date"])
+                    == (g, h, day)]  # fmt: skip
+            fair = sum((Decimal(r["fair_value"]) for r in held), Decimal(0))
+            cost = sum((Decimal(r["cost"]) for r in held), Decimal(0))
+            rate = self.rate[self.ccy(g)]
+            with localcontext() as ctx:
+                ctx.prec = 60
+                for r in held:
+                    f, c = Decimal(r["fair_value"]), Decimal(r["cost"])
+                    rows.append((
+                        r["company_id"],
+                        v["invested"] * c / cost * rate if cost else Decimal(0),
+                        v["fair_value"] * f / fair * rate if fair else Decimal(0),
+                        f > 0 or c > 0,
+                    ))  # fmt: skip
+        return rows
+
     # themes -----------------------------------------------------------------------------
     def themes(self, look_through: bool = False) -> dict[str, dict]:
         """Per theme, in HKD at the as-of rate: companies held, invested cost, fair value, share.
@@ -651,6 +706,7 @@ class Recompute:
                                 continue
                             part = [v["invested"] * w / total * r, v["fair_value"] * w / total * r]
                             rows.append((h, part[0], part[1], self._held(v) and w > 0))
+                rows += self.gp_look_through(g)
         else:
             for f in self.book.funds:
                 for h, v in self.holdings(f).items():

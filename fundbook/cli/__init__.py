@@ -22,6 +22,7 @@ LAZY_COMMANDS = {
     "equalise": ("equalise", "Ledger rows equalising the partners of a later closing."),
     "fees": ("fees", "Management fees computed from the terms against the booked ones."),
     "waterfall": ("waterfall", "Carried interest per partner and tier of a fund at a date."),
+    "reconcile": ("reconcile", "Sub-funds' GP statements against the book's own figures."),
     "explain": ("metrics", "The ledger rows and values behind any figure, from its close."),
     "close": ("close", "Close a month: import, validate, compute, snapshot, lock."),
     "reopen": ("close", "Reopen the latest closed period, with a recorded reason."),

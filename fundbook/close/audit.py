@@ -33,6 +33,8 @@ BOOKED_TABLES = (
     "fx_rates",
     "terms",
     "investor_terms",
+    "gp_statements",
+    "gp_holdings",
 )
 UNDATED = frozenset({"funds", "investors", "companies", "terms", "investor_terms"})
 # The key of a figure in messages: fund/investor/holding/<the level's other key>.

@@ -256,6 +256,7 @@ def step_compute(run: CloseRun) -> None:
     assert run.start is not None and run.inception is not None
     run.computed = compute(run.con, run.target, run.start, run.inception, run.say)
     run.warnings += run.computed.fee_warnings
+    run.warnings += run.computed.gp_warnings
 
 
 def step_check(run: CloseRun) -> None:

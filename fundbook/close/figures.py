@@ -12,6 +12,7 @@ import polars as pl
 from fundbook import metrics
 from fundbook.close.fees import fee_warnings
 from fundbook.close.periods import Period, basis_starts
+from fundbook.close.reconcile import reconcile_warnings
 from fundbook.close.snapshot import (
     LEVEL_KEYS,
     STATEMENT_LINES,
@@ -64,6 +65,9 @@ class Computed:
     # booked management fees beyond the fund's tolerance of the computed ones, in quarters new
     # to this close (close.fees)
     fee_warnings: list[str] = field(default_factory=list)
+    # GP statement figures beyond the sub-fund's tolerance of the book's, for statements new to
+    # this close (close.reconcile)
+    gp_warnings: list[str] = field(default_factory=list)
     # per (fund_id, investor_id): its share of the fund-level fees of a fund with fee terms,
     # split by computed fees (`own_fees`, money), as the capital accounts take it
     fee_shares: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -97,9 +101,22 @@ def compute(
     if undeclared:  # a level computed but not stored, or declared but never computed: a bug
         raise FundbookError(f"snapshot levels not both computed and declared: {undeclared}")
     levels = {level: stored_form(produced[level], level) for level in LEVEL_KEYS}
-    warnings = fee_warnings(levels["fee_check"], period_start, end, _checked_before(con, end))
+    warnings = fee_warnings(
+        levels["fee_check"], period_start, end, _checked_before(con, end, "fee_check")
+    )
+    gp = reconcile_warnings(levels["reconcile"], _checked_before(con, end, "reconcile"))
     shares = fee_shares(frames, end)
-    return Computed(period, period_start, inception, levels, statements, ledger, warnings, shares)
+    return Computed(
+        period,
+        period_start,
+        inception,
+        levels,
+        statements,
+        ledger,
+        fee_warnings=warnings,
+        gp_warnings=gp,
+        fee_shares=shares,
+    )
 
 
 def fee_shares(frames: Frames, end: dt.date) -> pl.DataFrame:
@@ -111,10 +128,13 @@ def fee_shares(frames: Frames, end: dt.date) -> pl.DataFrame:
     )
 
 
-def _checked_before(con: duckdb.DuckDBPyConnection, end: dt.date) -> pl.DataFrame | None:
-    """The fee check (`fee_check` level) of the latest standing close before `end`, if any."""
+def _checked_before(
+    con: duckdb.DuckDBPyConnection, end: dt.date, level: str
+) -> pl.DataFrame | None:
+    """A level (the fee check, the reconciliation) of the latest standing close before `end`,
+    if any."""
     before = [c for c in list_closes(con) if c.status == "closed" and c.period_end < end]
-    return read_level(con, before[-1].close_id, "fee_check") if before else None
+    return read_level(con, before[-1].close_id, level) if before else None
 
 
 def statement_lines(

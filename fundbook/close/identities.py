@@ -256,13 +256,19 @@ def _interest_problems(
         pl.col("investor_id").alias("lp_investor_id"),
         cents(pl.col("nav")).alias("_num"),
     )
+    # a fund held without its ledger in the book (no capital account in it at all), or valued
+    # from its GP's statements, is not tied to an account (issue 13)
+    ledgers = accounts.select("holding_id").unique()
     links = (
         book.filter(pl.col("lp_investor_id").is_not_null())
+        .join(ledgers, on="holding_id", how="semi")
         .join(
-            holdings.select("fund_id", "holding_id", "fair_value"),
+            holdings.select("fund_id", "holding_id", "fair_value", "valued_by"),
             on=["fund_id", "holding_id"],
             how="left",
         )
+        .filter(pl.col("valued_by").fill_null("") != "gp_statement")
+        .drop("valued_by")
         .join(accounts, on=["holding_id", "lp_investor_id"], how="left")
     )
     expected = convert(pl.col("_num"), pl.col("held_rate"), pl.col("holder_rate"))

@@ -29,6 +29,9 @@ FEE_BASES_INVESTMENT_PERIOD = ("commitment",)
 FEE_BASES_AFTER = ("net_invested_capital", "nav", "commitment")
 FEE_TIMINGS = ("quarterly_advance", "quarterly_arrears")
 WATERFALLS = ("european", "american")
+# How a fund held by another fund is valued (terms.csv valuation_source, issue 13): from its
+# ledger in the book (the holder's capital account), or from its GP's statements.
+VALUATION_SOURCES = ("ledger", "gp_statement")
 
 TXN_TYPES = (
     "contribution",

@@ -174,6 +174,32 @@ def _lock_errors(new: dict[str, pl.DataFrame], locked_through: dt.date | None) -
     return errors
 
 
+def _gp_lock_errors(
+    new: dict[str, pl.DataFrame], every: dict[str, pl.DataFrame], locked_through: dt.date | None
+) -> list[LedgerError]:
+    """A GP statement (or a line of its schedule of investments) received on or before the lock
+    would change what the closed periods valued: it is known from its received_date."""
+    if locked_through is None:
+        return []
+    key = ["statement_date", "fund_id", "holding_id"]
+    received = every["gp_statements"].select(*key, "received_date")
+    holdings = new["gp_holdings"].join(received, on=key, how="inner", maintain_order="left")
+    errors = []
+    for frame in (new["gp_statements"], holdings):
+        hits = frame.filter(pl.col("received_date") <= locked_through)
+        errors += [
+            LedgerError(
+                f,
+                line,
+                f"GP statement received {d} falls in a closed period (the book is closed "
+                f"through {locked_through}); closed periods never change: a statement received "
+                f"later carries a received_date after {locked_through}",
+            )
+            for f, line, d in hits.select("source_file", LINE, "received_date").iter_rows()
+        ]
+    return errors
+
+
 def _service_lock_errors(new: pl.DataFrame, locked_through: dt.date) -> list[LedgerError]:
     """A fee or expense dated after the lock whose service period starts in a closed period
     would change what the closed periods expensed."""
@@ -231,6 +257,8 @@ def read_book(
     errors += checks.valuation_errors(every)
     errors += checks.portfolio_fee_errors(every)
     errors += mirror.mirror_errors(every)
+    errors += checks.gp_errors(every)
+    errors += _gp_lock_errors(book.new, every, locked_through)
     errors += quantities.holding_errors(every)
     for name in DERIVED:
         book.new[name] = _with_derived(book.new[name], every[name], name)

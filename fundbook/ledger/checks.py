@@ -534,3 +534,54 @@ def portfolio_fee_errors(b: Frames) -> list[LedgerError]:
             "_off",
         ),
     )
+
+
+def gp_errors(b: Frames) -> list[LedgerError]:
+    """GP statements and holdings (issue 13): the holder is a fund, the held sub-fund a fund of
+    funds.csv, the money in the sub-fund's currency; a GP holding names a company and belongs
+    to a statement of gp_statements.csv."""
+    funds = b["funds"]
+    ids = funds["fund_id"]
+    held_ccy = funds.select(
+        pl.col("fund_id").alias("holding_id"), pl.col("currency").alias("_held_ccy")
+    ).unique("holding_id", keep="first", maintain_order=True)
+    errs: list[LedgerError] = []
+    for name in ("gp_statements", "gp_holdings"):
+        frame = b[name]
+        errs += _ref(frame, "fund_id", ids, "fund_id", "funds.csv")
+        errs += _ref(frame, "holding_id", ids, "sub-fund holding_id", "funds.csv")
+        errs += _errors(
+            frame,
+            pl.col("holding_id") == pl.col("fund_id"),
+            pl.lit("a fund cannot hold itself"),
+        )
+        priced = frame.join(held_ccy, on="holding_id", how="left", maintain_order="left")
+        errs += _errors(
+            priced,
+            pl.col("currency").is_not_null()
+            & pl.col("_held_ccy").is_not_null()
+            & (pl.col("currency") != pl.col("_held_ccy")),
+            pl.format(
+                "currency '{}' is not the currency of sub-fund {} ({}): a GP reports in its "
+                "fund's currency",
+                pl.col("currency"),
+                pl.col("holding_id"),
+                pl.col("_held_ccy"),
+            ),
+        )
+    held = b["gp_holdings"]
+    errs += _ref(held, "company_id", b["companies"]["company_id"], "company_id", "companies.csv")
+    key = ["statement_date", "fund_id", "holding_id"]
+    orphans = held.join(b["gp_statements"].select(key), on=key, how="anti", nulls_equal=False)
+    errs += _errors(
+        orphans,
+        pl.lit(True),
+        pl.format(
+            "no GP statement of sub-fund {} for {} dated {} in gp_statements.csv (a schedule of "
+            "investments belongs to a statement)",
+            pl.col("holding_id"),
+            pl.col("fund_id"),
+            pl.col("statement_date"),
+        ),
+    )
+    return errs

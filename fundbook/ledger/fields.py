@@ -15,12 +15,22 @@ from fundbook.core.types import (
     LEGACY_THEMES,
     THEMES,
     TXN_TYPES,
+    VALUATION_SOURCES,
     WATERFALLS,
 )
 from fundbook.ledger import quantities
 from fundbook.ledger.accruals import service_checks
 from fundbook.ledger.csvfile import LINE
-from fundbook.ledger.spec import FRACTIONS, MONEY, QUANTITY, RATE, FileSpec
+from fundbook.ledger.spec import (
+    FILES,
+    FRACTIONS,
+    GP_STATEMENT_FIGURES,
+    GP_STATEMENT_REQUIRED,
+    MONEY,
+    QUANTITY,
+    RATE,
+    FileSpec,
+)
 
 REQUIRED_VALUES = {
     "funds": ("fund_id", "name", "kind", "currency", "vintage"),
@@ -32,6 +42,8 @@ REQUIRED_VALUES = {
     "fx_rates": ("date", "currency", "hkd_per_unit"),
     "terms": ("fund_id",),
     "investor_terms": ("fund_id", "investor_id"),
+    "gp_statements": GP_STATEMENT_REQUIRED,
+    "gp_holdings": FILES["gp_holdings"].required,
 }
 CODES = {
     ("funds", "kind"): FUND_KINDS,
@@ -45,9 +57,26 @@ CODES = {
     ("terms", "fee_timing"): FEE_TIMINGS,
     ("terms", "waterfall"): WATERFALLS,
     ("investor_terms", "carry_exempt"): ("true", "false"),
+    ("terms", "valuation_source"): VALUATION_SOURCES,
 }
-DATE_COLUMNS = ("date", "investment_period_end", "service_start", "service_end")
-AMOUNT_COLUMNS = {"amount": False, "fair_value": True, "fee_tolerance": True}  # zero allowed?
+DATE_COLUMNS = (
+    "date",
+    "investment_period_end",
+    "service_start",
+    "service_end",
+    "statement_date",
+    "received_date",
+)
+# name -> zero allowed?
+AMOUNT_COLUMNS = {
+    "amount": False,
+    "fair_value": True,
+    "fee_tolerance": True,
+    "gp_tolerance": True,
+    "nav": True,
+    "cost": True,
+    **dict.fromkeys(GP_STATEMENT_FIGURES, True),
+}
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PLAIN = r"^-?[0-9]+(\.[0-9]+)?$"
 
@@ -238,6 +267,22 @@ def _terms_row_checks() -> list[Check]:
     return checks
 
 
+def _received_after_statement() -> Check:
+    """A GP statement is received on or after the date it is made up to."""
+    received, made_up = (
+        pl.col(c).str.to_date("%Y-%m-%d", strict=False) for c in ("received_date", "statement_date")
+    )
+    return (
+        received < made_up,
+        pl.format(
+            "received_date {} is before statement_date {} (a statement is received after the "
+            "date it is made up to)",
+            _quoted("received_date"),
+            _quoted("statement_date"),
+        ),
+    )
+
+
 def _checks(spec: FileSpec) -> list[Check]:
     checks = [_required(c) for c in REQUIRED_VALUES[spec.name]]
     checks += [_code(c, allowed) for (f, c), allowed in CODES.items() if f == spec.name]
@@ -257,6 +302,8 @@ def _checks(spec: FileSpec) -> list[Check]:
             checks += _fraction_checks(column)
     if spec.name == "terms":
         checks += _terms_row_checks() + _months_checks("matching_deadline_months")
+    if "received_date" in spec.columns:
+        checks.append(_received_after_statement())
     if "currency" in spec.columns:
         checks.append(
             (

@@ -58,7 +58,20 @@ TERMS_OPTIONAL = (
     "gp_investor_id",
     "fee_tolerance",
     "matching_deadline_months",
+    "valuation_source",
+    "gp_tolerance",
 )
+
+# gp_statements.csv: the required columns, and the optional figures the GP may report.
+GP_STATEMENT_REQUIRED = (
+    "statement_date",
+    "fund_id",
+    "holding_id",
+    "nav",
+    "currency",
+    "received_date",
+)
+GP_STATEMENT_FIGURES = ("contributions_itd", "distributions_itd", "fees_itd", "carry_accrued")
 
 
 FILES: dict[str, FileSpec] = {
@@ -130,6 +143,7 @@ FILES: dict[str, FileSpec] = {
                 equalisation_rate=RATE,
                 fee_tolerance=MONEY,
                 matching_deadline_months=pl.Int32(),
+                gp_tolerance=MONEY,
                 **dict.fromkeys(FRACTIONS, RATE),
             ),
         ),
@@ -141,10 +155,40 @@ FILES: dict[str, FileSpec] = {
             ("fund_id", "investor_id"),
             _types(fee_discount_pct=RATE, carry_exempt=pl.Boolean()),
         ),
+        # A sub-fund's GP statement of its holder's interest (optional file, issue 13): fund_id
+        # is the holder, holding_id the held sub-fund; money in the sub-fund's currency.
+        FileSpec(
+            "gp_statements",
+            GP_STATEMENT_REQUIRED,
+            GP_STATEMENT_FIGURES,
+            ("statement_date", "fund_id", "holding_id"),
+            _types(
+                statement_date=pl.Date(),
+                received_date=pl.Date(),
+                nav=MONEY,
+                **dict.fromkeys(GP_STATEMENT_FIGURES, MONEY),
+            ),
+        ),
+        # The sub-fund's schedule of investments as its GP reported it (optional file).
+        FileSpec(
+            "gp_holdings",
+            (
+                "statement_date",
+                "fund_id",
+                "holding_id",
+                "company_id",
+                "cost",
+                "fair_value",
+                "currency",
+            ),
+            (),
+            ("statement_date", "fund_id", "holding_id", "company_id"),
+            _types(statement_date=pl.Date(), cost=MONEY, fair_value=MONEY),
+        ),
     )
 }
 # Files a book may leave out: read as empty.
-OPTIONAL_FILES = frozenset({"terms", "investor_terms"})
+OPTIONAL_FILES = frozenset({"terms", "investor_terms", "gp_statements", "gp_holdings"})
 # Columns added on the way into the database (converted into the fund's currency).
 DERIVED = {
     "commitments": "amount_fund",

@@ -29,7 +29,12 @@ def fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """Per sub-fund, in HKD at the as-of rate: size, government commitment, invested cost
     (all and in HK-nexus companies), HK production spend, holdings outside the five themes."""
     state = book_state(frames, as_of)
-    subs = frames.funds.filter(pl.col("kind") == "sub_fund").select(
+    # a sub-fund valued from its GP's statements (terms valuation_source) whose ledger the
+    # book does not keep (no commitment in it) has nothing to judge its rules on (issue 13)
+    by_gp = frames.terms.filter(pl.col("valuation_source") == "gp_statement")["fund_id"]
+    kept = frames.commitments["fund_id"].unique().implode()
+    without_ledger = pl.col("fund_id").is_in(by_gp.implode()) & ~pl.col("fund_id").is_in(kept)
+    subs = frames.funds.filter((pl.col("kind") == "sub_fund") & ~without_ledger).select(
         "fund_id", "investment_period_end"
     )
     gov = frames.investors.filter(pl.col("kind") == "government")["investor_id"].implode()

@@ -17,6 +17,7 @@ from fundbook.metrics import (
     explain_holding,
     explain_ledger,
     explain_look_through,
+    explain_reconcile,
     explain_statement,
     explain_theme,
 )
@@ -58,6 +59,7 @@ RECIPES: dict[str, Recipe] = {
     "fund_movement": board.movement_lines,
     "expense_by_category": explain_accruals.category_lines,
     "fee_check": explain_fees.fee_check_lines,
+    "reconcile": explain_reconcile.reconcile_lines,
     "flow": other.flow_lines,
     **dict.fromkeys(INFO_LEVELS, other.info_lines),
     "statement": explain_statement.statement_lines,

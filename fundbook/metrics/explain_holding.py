@@ -11,8 +11,10 @@ from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
 from fundbook.metrics.explain_fx import fx_translation_lines
 from fundbook.metrics.explain_units import relief_lines, scaled_mark_lines, tracked_rows
+from fundbook.metrics.gp_statements import ROLL_FORWARD, gp_values, latest_statements
 from fundbook.metrics.money import convert
-from fundbook.metrics.state import VALUATION_DATE, VALUED_BY
+from fundbook.metrics.positions import fx_at
+from fundbook.metrics.state import VALUATION_DATE, VALUED_BY, lag_days
 
 _RATIO_FIGURES = ("moic", "co_investment_leverage")
 _UNIT_FIGURES = ("remaining_cost", "realised_gain", "fair_value")
@@ -54,6 +56,8 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return irr_lines(ctx, "gross")
     if figure == "valuation_date":
         return _valuation_date(ctx)
+    if figure == "lag_days":
+        return _lag_days(ctx)
     if figure == "valued_by":
         return _valued_by(ctx)[1]
     if figure in _RATIO_FIGURES:
@@ -86,14 +90,35 @@ def _valuation_date(ctx: Ctx) -> pl.DataFrame:
     metrics' rule (`state.VALUATION_DATE`: none unless valued by that mark)."""
     by, lines = _valued_by(ctx)
     mark = _mark(ctx, "shown")
-    inputs = {"valued_by": by, "valuation_date": mark["date"][0] if mark.height else None}
+    gp = _gp(ctx)
+    inputs = {
+        "valued_by": by,
+        "valuation_date": mark["date"][0] if mark.height else None,
+        "_gp_date": gp["_gp_date"][0] if gp.height else None,
+    }
     rule = ln.rule_line(
-        "the date of the mark the holding is valued at (none unless valued by a mark)",
+        "the date of the mark (or GP statement) the holding is valued at (none unless valued "
+        "by either)",
         VALUATION_DATE,
         inputs,
         "fundbook.metrics.state.VALUATION_DATE",
     )
     return ln.concat([lines, rule])
+
+
+def _lag_days(ctx: Ctx) -> pl.DataFrame:
+    """The days from the GP statement the holding is valued from to the as-of date (none
+    unless valued from a GP statement: `state.lag_days`)."""
+    dated = _valuation_date(ctx)
+    inputs = {"valued_by": ctx.row["valued_by"], "valuation_date": ctx.row["valuation_date"]}
+    shown = [ctx.figure(f, "shown") for f in inputs]
+    rule = ln.rule_line(
+        f"days from the GP statement to {ctx.as_of} (none unless valued from one)",
+        lag_days(ctx.as_of),
+        inputs,
+        "fundbook.metrics.state.lag_days",
+    )
+    return ln.concat([dated.filter(pl.col("role") != "derived"), *shown, rule])
 
 
 def _fair_value(ctx: Ctx, mine: pl.DataFrame, tracked: pl.DataFrame | None) -> pl.DataFrame:
@@ -112,7 +137,38 @@ def _fair_value(ctx: Ctx, mine: pl.DataFrame, tracked: pl.DataFrame | None) -> p
         return ln.concat([_mark(ctx, "term"), ln.txn_lines(later, {"investment": 1})])
     if by == "capital_account":
         return _capital_account_value(ctx)
+    if by == "gp_statement":
+        return _gp_statement_value(ctx, mine)
     return holding_lines(ctx, "remaining_cost")
+
+
+def _gp(ctx: Ctx) -> pl.DataFrame:
+    """The holding's GP valuation at the as-of date (`gp_statements.gp_values`), if any."""
+    keys = (pl.col("fund_id") == ctx.row["fund_id"]) & (
+        pl.col("holding_id") == ctx.row["holding_id"]
+    )
+    return gp_values(ctx.frames, ctx.as_of, fx_at(ctx.frames, ctx.as_of)).filter(keys)
+
+
+def _gp_statement_value(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
+    """A sub-fund valued from its GP: the NAV of the latest statement received by the as-of
+    date (in the holder's currency at the as-of rates), plus the holder's investments in it and
+    less its proceeds dated after the statement date (`gp_statements.gp_values`)."""
+    keys = (pl.col("fund_id") == ctx.row["fund_id"]) & (
+        pl.col("holding_id") == ctx.row["holding_id"]
+    )
+    stated = latest_statements(ctx.frames, ctx.as_of).filter(keys)
+    day = stated["statement_date"][0]
+    rate = ctx.rate(ctx.row["holding_id"], ctx.currency.get(ctx.row["fund_id"], ""))
+    nav = ln.converted_once(stated["nav"][0], rate, "term")[1]
+    statement = ln.value_line(
+        f"GP statement of {ctx.row['holding_id']} dated {day}, received "
+        f"{stated['received_date'][0]} ({stated['source_file'][0]}:{stated['source_line'][0]})",
+        stated["nav"][0],
+        "shown" if nav.height else "term",
+    )
+    later = mine.filter(pl.col("date") > day)
+    return ln.concat([statement, nav, ln.txn_lines(later, ROLL_FORWARD)])
 
 
 def _valued_by(ctx: Ctx) -> tuple[str | None, pl.DataFrame]:
@@ -134,16 +190,26 @@ def _valued_by(ctx: Ctx) -> tuple[str | None, pl.DataFrame]:
         "_written_off": write_off.height > 0,
         "_sub_value": 1 if accounts.height else None,
         "marked_value": mark["amount"][0] if mark.height else None,
+        **_gp_inputs(ctx),
     }
     rule = ln.rule_line(
-        "valued by: nothing once written off, else a capital account, else the latest mark, "
-        "else cost",
+        "valued by: nothing once written off, else a GP statement when the terms say so, else "
+        "a capital account, else a GP statement, else the latest mark, else cost",
         VALUED_BY,
         inputs,
         "fundbook.metrics.state.VALUED_BY",
     )
     written = ln.txn_lines(write_off, {"write_off": 1}, role="shown")
     return rule["text"][0], ln.concat([written, account, mark, rule])
+
+
+def _gp_inputs(ctx: Ctx) -> dict[str, object]:
+    """What the valuation rule reads of the GP statements: a value known, its terms' source."""
+    gp = _gp(ctx)
+    return {
+        "_gp_value": 1 if gp.height else None,
+        "_gp_only": bool(gp["_gp_only"][0]) if gp.height else False,
+    }
 
 
 def _capital_account_value(ctx: Ctx) -> pl.DataFrame:

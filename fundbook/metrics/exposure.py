@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.types import REPORTING_CURRENCY
+from fundbook.metrics.gp_statements import gp_look_through
 from fundbook.metrics.money import (
     CENTS,
     FINE,
@@ -217,7 +218,37 @@ def look_through_routes(
     )
     cols = ["fund_id", "via", "holding_id", "invested", "fair_value", "held"]
     direct = direct.with_columns(pl.lit(None, pl.String).alias("via"))
-    return pl.concat([direct.select(cols), via.select(cols)]), currency
+    gp = _via_gp(frames, state, holders, rate_to).with_columns(pl.col("sub_fund_id").alias("via"))
+    return pl.concat([direct.select(cols), via.select(cols), gp.select(cols)]), currency
+
+
+def _via_gp(
+    frames: BookFrames, state: BookState, holders: pl.Series, rate_to: pl.Expr
+) -> pl.DataFrame:
+    """Sub-funds held without their ledger, through the companies their GP reports
+    (`gp_statements.gp_look_through`: the holder's value spread by reported fair value, its
+    cost by reported cost), exact, converted from the holder's currency."""
+    rows = gp_look_through(frames, state.at, state.holdings).filter(
+        pl.col("fund_id").is_in(holders.implode()) & (pl.col("_fv_den") != 0)
+    )
+    rows = _with_rate(rows, frames, state.fx, "fund_id", "_rf")
+    return rows.with_columns(
+        share_converted_fine(
+            pl.col("fair_value"), pl.col("_fv_num"), pl.col("_fv_den"), pl.col("_rf"), rate_to
+        ).alias("fair_value"),
+        pl.when(pl.col("_cost_den") != 0)
+        .then(
+            share_converted_fine(
+                pl.col("invested"),
+                pl.col("_cost_num"),
+                pl.col("_cost_den"),
+                pl.col("_rf"),
+                rate_to,
+            )
+        )
+        .otherwise(0)
+        .alias("invested"),
+    )
 
 
 def by_company(routes: pl.DataFrame) -> pl.DataFrame:

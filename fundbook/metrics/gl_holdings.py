@@ -210,17 +210,35 @@ def valued(
     (`translation`: gl_fx.translation), carried only while valued from a capital account."""
     keys = [*_KEYS, "at"]
     out = holdings.join(sub_values, on=keys, how="left").join(translation, on=keys, how="left")
+    if "_gp_value" not in out.columns:
+        out = out.with_columns(
+            pl.lit(None, CENTS).alias("_gp_value"), pl.lit(None, pl.Boolean).alias("_gp_only")
+        )
+    # a fund held from its GP's statements (`_gp_value`): when its terms say so, or without
+    # a capital account in it (its ledger not in the book; issue 13)
+    by_gp = (
+        ~pl.col("written_off")
+        & pl.col("_gp_value").is_not_null()
+        & (pl.col("_gp_only").fill_null(False) | pl.col("_sub_value").is_null())
+    )
+    out = out.with_columns(
+        pl.when(by_gp).then(None).otherwise(pl.col("_sub_value")).alias("_sub_value"),
+        by_gp.alias("_by_gp"),
+    )
     from_capital = ~pl.col("written_off") & pl.col("_sub_value").is_not_null()
     exit_ = (
         ~pl.col("tracked")
         & ~pl.col("written_off")
         & pl.col("_sub_value").is_null()
+        & ~pl.col("_by_gp")
         & (pl.col("marked") == 0)
         & (pl.col("proceeds") > 0)
     )
     value = (
         pl.when(pl.col("written_off"))
         .then(zero())
+        .when(pl.col("_by_gp"))
+        .then(pl.col("_gp_value"))
         .otherwise(pl.coalesce("_sub_value", "marked", "remaining_cost"))
     )
     out = out.with_columns(
@@ -233,4 +251,4 @@ def valued(
         (pl.col("realised") - pl.col("_exit")).alias("realised"),
         pl.col("_exit").alias("exited"),
         pl.col("_sub_value").is_not_null().alias("from_capital"),
-    ).drop("_exit", "_sub_value")
+    ).drop("_exit", "_sub_value", "_gp_value", "_gp_only", "_by_gp")

@@ -28,6 +28,7 @@ from fundbook.metrics.gl_chart import (
     UNALLOCATED,
     section_of,
 )
+from fundbook.metrics.gp_statements import gp_values
 from fundbook.metrics.money import CENTS, from_cents, zero
 from fundbook.metrics.protocol import BookFrames
 
@@ -125,6 +126,7 @@ def workings(frames: BookFrames, at: date) -> Workings:
     )
     fx = _fx(frames, grid)
     translated = gl_fx.translation(txns, held, grid, frames.fx_rates, fx)
+    holdings = holdings.join(_gp(frames, grid, fx), on=["fund_id", "holding_id", "at"], how="left")
     sub = gl_capital.empty_sub_values()
     for _ in range(fund_levels(held)):
         valued = gl_holdings.valued(holdings, sub, translated)
@@ -232,6 +234,28 @@ def _edges(frames: BookFrames) -> pl.DataFrame:
         .unique()
         .join(ids, on="held")
     )
+
+
+def _gp(frames: BookFrames, grid: pl.DataFrame, fx: pl.DataFrame) -> pl.DataFrame:
+    """Per (fund_id, holding_id, at) of the grid's dates: the GP statement value of a fund held
+    from its GP's statements (`gp_statements.gp_values`: the statement is an input, like a
+    mark; `_gp_value`, `_gp_only`)."""
+    schema: dict[str, pl.DataType] = {
+        "fund_id": pl.String(),
+        "holding_id": pl.String(),
+        "at": pl.Date(),
+        "_gp_value": CENTS,
+        "_gp_only": pl.Boolean(),
+    }
+    if frames.gp_statements.height == 0:
+        return pl.DataFrame(schema=schema)
+    parts = [
+        gp_values(frames, day, fx.filter(pl.col("at") == day).drop("at"))
+        .with_columns(pl.lit(day).alias("at"))
+        .select(list(schema))
+        for day in grid["at"].unique().sort()
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
 def _fx(frames: BookFrames, grid: pl.DataFrame) -> pl.DataFrame:

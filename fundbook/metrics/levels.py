@@ -18,6 +18,7 @@ from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overf
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
 from fundbook.metrics.programme import programme_metrics
 from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.reconcile import reconcile
 from fundbook.metrics.state import book_state
 
 # The fund figures whose quarter-on-quarter change the board reads (`fund_movement`).
@@ -51,6 +52,7 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "fund_movement": fund_movement(fund, fund_metrics(frames, since)),
         "expense_by_category": expense_by_category(frames, as_of),
         "fee_check": fee_check_level(frames, as_of),
+        "reconcile": reconcile(frames, as_of),
     }
 
 

@@ -218,7 +218,7 @@ def holding_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         ).alias("moic"),
         ratio(pl.col("co_invested"), pl.col("invested")).alias("co_investment_leverage"),
     )
-    cols = [*keys, "currency", "valued_by", "valuation_date", *HOLDING_FIGURES]
+    cols = [*keys, "currency", "valued_by", "valuation_date", "lag_days", *HOLDING_FIGURES]
     return as_money(out.select(cols).sort(keys))
 
 

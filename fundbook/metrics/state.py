@@ -19,6 +19,7 @@ from fundbook.metrics.allocation import (
 )
 from fundbook.metrics.carry_state import book_carry, with_carry
 from fundbook.metrics.fund_graph import fund_levels
+from fundbook.metrics.gp_statements import gp_values
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import (
     CENTS,
@@ -63,15 +64,16 @@ def book_state(frames: BookFrames, at: date) -> BookState:
     accounts_base = _account_flows(frames, per_type, at)
     links = _fund_links(frames, base, fx)
     base = base.join(fx_translation(frames, at, fx), on=["fund_id", "holding_id"], how="left")
+    base = base.join(gp_values(frames, at, fx), on=["fund_id", "holding_id"], how="left")
     sub_navs = pl.DataFrame(
         schema={"fund_id": pl.String, "holding_id": pl.String, "_sub_value": CENTS}
     )
     for _ in range(fund_levels(links)):
-        holdings = _value_holdings(base, sub_navs)
+        holdings = _value_holdings(base, sub_navs, at)
         funds = _fund_navs(fund_totals, holdings)
         accounts, _, _ = _accounts(frames, accounts_base, holdings, funds, at)
         sub_navs = _sub_fund_values(links, accounts)
-    holdings = _value_holdings(base, sub_navs)
+    holdings = _value_holdings(base, sub_navs, at)
     funds = _fund_navs(fund_totals, holdings)
     accounts, funds, carry = _accounts(frames, accounts_base, holdings, funds, at)
     return BookState(at=at, holdings=holdings, funds=funds, accounts=accounts, fx=fx, carry=carry)
@@ -112,7 +114,10 @@ def fund_costs(frames: BookFrames, at: date) -> pl.DataFrame:
         )
         .select("fund_id", "holding_id", zero().alias("_sub_value"))
     )
-    holdings = _value_holdings(base.with_columns(zero().alias("fx_translation")), linked)
+    base = base.join(
+        gp_values(frames, at, fx_at(frames, at)), on=["fund_id", "holding_id"], how="left"
+    )
+    holdings = _value_holdings(base.with_columns(zero().alias("fx_translation")), linked, at)
     costs = holdings.group_by("fund_id").agg(pl.col("remaining_cost").sum())
     return (
         frames.funds.select("fund_id")
@@ -275,12 +280,19 @@ def exact_account(total: pl.Expr) -> pl.Expr:
 
 
 # How a holding is valued: nothing once written off (`_written_off`), from a capital account
-# in a fund of the book (`_sub_value`), its latest mark (`marked_value`), else at cost.
+# in a fund of the book (`_sub_value`) unless its terms make its GP statements the source
+# (`_gp_only`), from its GP's latest statement rolled forward (`_gp_value`, issue 13), its
+# latest mark (`marked_value`), else at cost.
+_BY_GP = pl.col("_gp_value").is_not_null() & pl.col("_gp_only").fill_null(False)
 VALUED_BY = (
     pl.when(pl.col("_written_off"))
     .then(pl.lit("written_off"))
+    .when(_BY_GP)
+    .then(pl.lit("gp_statement"))
     .when(pl.col("_sub_value").is_not_null())
     .then(pl.lit("capital_account"))
+    .when(pl.col("_gp_value").is_not_null())
+    .then(pl.lit("gp_statement"))
     .when(pl.col("marked_value").is_not_null())
     .then(pl.lit("valuation"))
     .otherwise(pl.lit("cost"))
@@ -291,21 +303,40 @@ FX_TRANSLATION = (
     .then(pl.col("fx_translation").fill_null(zero()))
     .otherwise(zero())
 )
-# The date of the mark a holding is valued at: none when valued at cost or from a capital account.
-VALUATION_DATE = pl.when(pl.col("valued_by") == "valuation").then(pl.col("valuation_date"))
+# The date of the mark a holding is valued at, or of the GP statement it is valued from: none
+# when valued at cost or from a capital account.
+VALUATION_DATE = (
+    pl.when(pl.col("valued_by") == "valuation")
+    .then(pl.col("valuation_date"))
+    .when(pl.col("valued_by") == "gp_statement")
+    .then(pl.col("_gp_date"))
+)
 
 
-def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
-    """Value = 0 once written off, else capital account (held funds), else latest mark + later
-    investments (scaled by units when tracked), else cost; then the cost of a closed position
-    is realised (`_realise_exits`). A holding valued by a capital account in another currency
-    splits its gain: `fx_translation` (translation.fx_translation) and the market part,
-    `unrealised_gain` = value - remaining cost - fx_translation."""
+def lag_days(at: date) -> pl.Expr:
+    """Days from the GP statement a holding is valued from to `at` (null otherwise)."""
+    return (
+        pl.when(pl.col("valued_by") == "gp_statement")
+        .then((pl.lit(at) - pl.col("valuation_date").cast(pl.Date)).dt.total_days())
+        .cast(pl.Int64)
+    )
+
+
+def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame, at: date) -> pl.DataFrame:
+    """Value = 0 once written off, else capital account (held funds), else the GP's latest
+    statement rolled forward (a held fund without its ledger, or whose terms say so), else
+    latest mark + later investments (scaled by units when tracked), else cost; then the cost
+    of a closed position is realised (`_realise_exits`). A holding valued by a capital account
+    in another currency splits its gain: `fx_translation` (translation.fx_translation) and the
+    market part, `unrealised_gain` = value - remaining cost - fx_translation. `lag_days`: the
+    days from the GP statement to `at`."""
     out = base.join(sub_navs, on=["fund_id", "holding_id"], how="left")
     value = (
         pl.when(pl.col("_written_off"))
         .then(zero())
-        .otherwise(pl.coalesce("_sub_value", "marked_value", "remaining_cost"))
+        .when(_BY_GP)
+        .then(pl.col("_gp_value"))
+        .otherwise(pl.coalesce("_sub_value", "_gp_value", "marked_value", "remaining_cost"))
     )
     return (
         out.with_columns(VALUED_BY.alias("valued_by"), value.alias("fair_value"))
@@ -317,7 +348,8 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame) -> pl.DataFrame:
             ),
             VALUATION_DATE.alias("valuation_date"),
         )
-        .drop("_sub_value", "marked_value", "_written_off")
+        .with_columns(lag_days(at).alias("lag_days"))
+        .drop("_sub_value", "marked_value", "_written_off", "_gp_value", "_gp_date", "_gp_only")
     )
 
 

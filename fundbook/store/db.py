@@ -35,7 +35,9 @@ DEFAULT_DB = "fundbook.duckdb"
 # 14: grant matching deadline and status (terms.matching_deadline_months, issue 13)
 # 15: the guidance fund's look-through by company and its NAV (snapshot_look_through_company,
 # snapshot_look_through_nav)
-SCHEMA_VERSION = "15"
+# 16: GP statements and holdings, terms' valuation_source and gp_tolerance, the holding
+# level's lag_days, the reconcile level (issue 13)
+SCHEMA_VERSION = "16"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

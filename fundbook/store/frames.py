@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from fundbook.core.dtypes import MONEY, QUANTITY, RATE
-from fundbook.ledger.spec import FILES, typed_schema
+from fundbook.ledger.spec import FILES, GP_STATEMENT_FIGURES, typed_schema
 from fundbook.store.db import frame, sql
 
 # The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.
@@ -82,8 +82,33 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         for c, t in typed_schema(FILES["investor_terms"]).items()
         if c not in ("source_file", "source_line")
     },
+    # GP statements and their schedules of investments (issue 13), in the sub-fund's currency:
+    # known from their received_date.
+    "gp_statements": {
+        "statement_date": pl.Date(),
+        "fund_id": pl.String(),
+        "holding_id": pl.String(),
+        "received_date": pl.Date(),
+        "currency": pl.String(),
+        "nav": MONEY,
+        **dict.fromkeys(GP_STATEMENT_FIGURES, MONEY),
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+    },
+    "gp_holdings": {
+        "statement_date": pl.Date(),
+        "fund_id": pl.String(),
+        "holding_id": pl.String(),
+        "company_id": pl.String(),
+        "currency": pl.String(),
+        "cost": MONEY,
+        "fair_value": MONEY,
+        "received_date": pl.Date(),
+    },
 }
 _DATED = frozenset({"commitments", "transactions", "valuations", "fx_rates"})
+# Frames known from the date they were received (on or before as_of), not the date they bear.
+_RECEIVED = frozenset({"gp_statements", "gp_holdings"})
 
 
 @dataclass(frozen=True)
@@ -109,6 +134,12 @@ class Frames:
     investor_terms: pl.DataFrame
     accruing: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=SCHEMAS["transactions"])
+    )
+    gp_statements: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=SCHEMAS["gp_statements"])
+    )
+    gp_holdings: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=SCHEMAS["gp_holdings"])
     )
 
 
@@ -138,7 +169,7 @@ def load_frames(con: duckdb.DuckDBPyConnection, as_of: date) -> Frames:
     the book."""
     tables: dict[str, pl.DataFrame] = {}
     for name in SCHEMAS:
-        params = {"as_of": as_of} if name in _DATED else None
+        params = {"as_of": as_of} if name in _DATED | _RECEIVED else None
         tables[name] = _conform(name, frame(con, sql(f"frames_{name}"), params))
     tables.update(_split_accruing(tables["transactions"], as_of))
     return Frames(as_of=as_of, **tables)
@@ -162,6 +193,8 @@ def frames_from_rows(as_of: date, rows: Mapping[str, Sequence[Mapping[str, Any]]
         )
         if name in _DATED and name != "transactions":
             df = df.filter(pl.col("date") <= as_of)
+        if name in _RECEIVED:
+            df = df.filter(pl.col("received_date") <= as_of)
         tables[name] = df
     tables.update(_split_accruing(tables["transactions"], as_of))
     return Frames(as_of=as_of, **tables)
@@ -171,10 +204,25 @@ def frames_from_tables(as_of: date, tables: Mapping[str, pl.DataFrame]) -> Frame
     """Frames from typed tables (a validated ledger's rows: `ledger.Book.rows`), as the loader
     reads them from the book: the columns of `SCHEMAS`, dated rows on or before `as_of`."""
     out: dict[str, pl.DataFrame] = {}
+    tables = {**tables, **_with_received(tables)}
     for name in SCHEMAS:
         df = _conform(name, tables[name]) if name in tables else pl.DataFrame(schema=SCHEMAS[name])
-        out[name] = df.filter(pl.col("date") <= as_of) if name in _DATED else df
+        if name in _DATED:
+            df = df.filter(pl.col("date") <= as_of)
+        if name in _RECEIVED:
+            df = df.filter(pl.col("received_date") <= as_of)
+        out[name] = df
     return Frames(as_of=as_of, **out)
+
+
+def _with_received(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """gp_holdings rows with the received_date of their statement (as frames_gp_holdings.sql
+    joins them), when the table does not carry it."""
+    held, stated = tables.get("gp_holdings"), tables.get("gp_statements")
+    if held is None or stated is None or "received_date" in held.columns:
+        return {}
+    key = ["statement_date", "fund_id", "holding_id"]
+    return {"gp_holdings": held.join(stated.select(*key, "received_date"), on=key, how="inner")}
 
 
 def restrict(frames: Frames, as_of: date) -> Frames:
@@ -182,6 +230,8 @@ def restrict(frames: Frames, as_of: date) -> Frames:
     out: dict[str, Any] = {f.name: getattr(frames, f.name) for f in fields(frames)}
     for name in _DATED - {"transactions"}:
         out[name] = out[name].filter(pl.col("date") <= as_of)
+    for name in _RECEIVED:
+        out[name] = out[name].filter(pl.col("received_date") <= as_of)
     every = frames.transactions
     if frames.accruing.height:
         every = pl.concat([every, frames.accruing])

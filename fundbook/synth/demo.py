@@ -17,6 +17,7 @@ from pathlib import Path
 from fundbook.core.errors import FundbookError
 from fundbook.core.types import CASH_SIGN
 from fundbook.synth.demo_fees import SIDE_LETTERS
+from fundbook.synth.demo_gp import build_gp_fund, gp_rows
 from fundbook.synth.demo_itif import (
     build_direct_co_investments,
     build_fx,
@@ -45,6 +46,11 @@ COLUMNS = {
     "fx_rates": ("date", "currency", "hkd_per_unit"),
     "terms": TERMS_COLUMNS,
     "investor_terms": ("fund_id", "investor_id", "fee_discount_pct", "carry_exempt"),
+    "gp_statements": ("statement_date", "fund_id", "holding_id", "nav", "currency",
+                      "received_date", "contributions_itd", "distributions_itd", "fees_itd",
+                      "carry_accrued"),
+    "gp_holdings": ("statement_date", "fund_id", "holding_id", "company_id", "cost",
+                    "fair_value", "currency"),
 }
 # fmt: on
 TYPE_ORDER = {t: i for i, t in enumerate(CASH_SIGN)}
@@ -79,6 +85,7 @@ def build_demo_book(seed: int = DEFAULT_SEED) -> dict[str, list[tuple[str, ...]]
     portfolio = build_sub_fund_deals(book)
     build_direct_co_investments(book, portfolio)
     build_sub_fund_running(book)
+    build_gp_fund(book)
     build_sub_fund_calls(book)
     build_valuations(book)
     build_itvf(book)
@@ -123,6 +130,7 @@ def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
         "investor_terms": sorted(
             (f, i, f"{discount}", "false") for (f, i), discount in SIDE_LETTERS.items()
         ),
+        **gp_rows(),
     }
 
 

@@ -26,6 +26,8 @@ TERMS_COLUMNS = (
     "gp_investor_id",
     "fee_tolerance",
     "matching_deadline_months",
+    "valuation_source",
+    "gp_tolerance",
 )
 FEE_OFFSET = Decimal("0.8")  # of the portfolio fees, off the next quarter's management fees
 RATE_AFTER = Decimal("0.015")  # on net invested capital after the investment period
@@ -48,7 +50,7 @@ class Terms:
         eq = f"{EQUALISATION_RATE}" if self.fund_id == LATER_FUND else ""
         return (self.fund_id, eq, f"{self.rate}", "commitment", f"{RATE_AFTER}",
                 "net_invested_capital", "quarterly_advance", f"{FEE_OFFSET}", "0.2", "0.08", "1",
-                self.waterfall, "", "", "")  # fmt: skip
+                self.waterfall, "", "", "", "", "")  # fmt: skip
 
 
 TERMS = {
@@ -91,8 +93,16 @@ MPLUS_DEADLINE_MONTHS = 6
 
 
 def terms_rows() -> list[tuple[str, ...]]:
-    mplus = ("mplus", *[""] * (len(TERMS_COLUMNS) - 2), f"{MPLUS_DEADLINE_MONTHS}")
-    return sorted([*(t.row() for t in TERMS.values()), mplus])
+    """Every fund's terms: the LPAs', the grant programme's matching deadline, and a sub-fund
+    held without its ledger valued from its GP's statements (issue 13: demo_gp)."""
+    mplus = _only("mplus", matching_deadline_months=f"{MPLUS_DEADLINE_MONTHS}")
+    gp = _only("sf-cyberport", valuation_source="gp_statement")
+    return sorted([*(t.row() for t in TERMS.values()), mplus, gp])
+
+
+def _only(fund_id: str, **given: str) -> tuple[str, ...]:
+    """A terms row of `fund_id` with only the columns `given` set."""
+    return (fund_id, *(given.get(c, "") for c in TERMS_COLUMNS[1:]))
 
 
 def build_portfolio_fees(book: Book, fund_ids: tuple[str, ...]) -> None:

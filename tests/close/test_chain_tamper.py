@@ -72,9 +72,12 @@ def _changed(column: str, dtype: str) -> str:
 
 def _demo_ledger(ledger: Path) -> Path:
     """A copy of the demo ledger (its terms.csv gives the terms table rows; ITVF's fee terms
-    the fee check's)."""
+    the fee check's; one more GP statement the reconcile level's)."""
     shutil.copytree(DEMO_LEDGER, ledger)
     assert (ledger / "terms.csv").read_text(encoding="utf-8").count("\n") > 1
+    # a GP statement received by February, so that the close's reconcile level holds rows
+    with (ledger / "gp_statements.csv").open("a", encoding="utf-8") as fh:
+        fh.write("2026-01-31,itif,sf-lifesci,6800000.00,HKD,2026-02-20,,,,\n")
     return with_fee_terms(ledger)
 
 

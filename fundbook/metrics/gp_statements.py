@@ -1,0 +1,136 @@
+"""GP statements as a source (issue 13): the latest statement known at a date, the carrying
+value it gives a sub-fund held without its ledger, and the sub-fund's holdings it reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from fundbook.metrics.money import CENTS, cents, convert, prorate
+from fundbook.metrics.protocol import BookFrames
+
+KEYS = ["fund_id", "holding_id"]
+# The holder's rows that move its interest in a sub-fund after the statement date: a call paid
+# adds to the GP's NAV, a distribution received takes from it.
+ROLL_FORWARD = {"investment": 1, "proceeds": -1}
+
+
+def latest_statements(frames: BookFrames, at: date) -> pl.DataFrame:
+    """Per (holder fund_id, sub-fund holding_id): the latest GP statement made up to `at` or
+    before and received by `at` (what the book knew at `at`), every column of the frame."""
+    known = frames.gp_statements.filter(
+        (pl.col("statement_date") <= at) & (pl.col("received_date") <= at)
+    )
+    return known.sort(*KEYS, "statement_date").group_by(KEYS, maintain_order=True).last()
+
+
+def gp_only(frames: BookFrames) -> pl.Expr:
+    """Whether a holding's fund is valued from its GP statements even with its ledger in the
+    book: its terms say `valuation_source` = gp_statement (of column `holding_id`)."""
+    forced = frames.terms.filter(pl.col("valuation_source") == "gp_statement")["fund_id"]
+    return pl.col("holding_id").is_in(forced.implode())
+
+
+def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
+    """Per (fund_id, holding_id) with a GP statement known at `at`: the carrying value in the
+    holder's currency, in cents (`_gp_value`): the GP's NAV converted at the rates of `at`
+    (`fx`: currency, hkd_per_unit), plus the holder's investments in it and less its proceeds
+    from it dated after the statement date up to `at`; the statement date (`_gp_date`) and
+    whether the terms make it the source even with a ledger (`_gp_only`)."""
+    latest = latest_statements(frames, at)
+    rates = fx.select("currency", pl.col("hkd_per_unit").alias("_rate"))
+    holder = frames.funds.select("fund_id", pl.col("currency").alias("_holder_ccy"))
+    nav = (
+        latest.select(*KEYS, "statement_date", "currency", cents(pl.col("nav")).alias("_nav"))
+        .join(rates, on="currency", how="left")
+        .join(holder, on="fund_id", how="left")
+        .join(
+            rates.rename({"currency": "_holder_ccy", "_rate": "_holder_rate"}),
+            on="_holder_ccy",
+            how="left",
+        )
+        .with_columns(
+            convert(pl.col("_nav"), pl.col("_rate"), pl.col("_holder_rate")).alias("_nav")
+        )
+    )
+    flows = (
+        frames.transactions.filter(
+            pl.col("type").is_in(list(ROLL_FORWARD)) & (pl.col("date") <= at)
+        )
+        .join(nav.select(*KEYS, "statement_date"), on=KEYS)
+        .filter(pl.col("date") > pl.col("statement_date"))
+        .group_by(KEYS)
+        .agg(
+            (
+                cents(pl.col("amount_fund"))
+                * pl.col("type").replace_strict(ROLL_FORWARD, return_dtype=CENTS)
+            )
+            .sum()
+            .alias("_since")
+        )
+    )
+    return (
+        nav.join(flows, on=KEYS, how="left")
+        .with_columns(
+            (pl.col("_nav") + pl.col("_since").fill_null(0)).cast(CENTS).alias("_gp_value"),
+            pl.col("statement_date").alias("_gp_date"),
+            gp_only(frames).alias("_gp_only"),
+        )
+        .select(*KEYS, "_gp_value", "_gp_date", "_gp_only")
+    )
+
+
+def gp_look_through(frames: BookFrames, at: date, holdings: pl.DataFrame) -> pl.DataFrame:
+    """The companies a sub-fund held without its ledger reports (gp_holdings of the latest GP
+    statement known at `at`), as the holder's share: per (holder `fund_id`, `sub_fund_id`,
+    company `holding_id`) the holder's carrying value of the sub-fund (`holdings`: the book
+    state's, valued_by gp_statement, cents in the holder's currency) spread over the companies
+    by their reported fair value, and its invested cost by their reported cost (the GP gives
+    no partnership percentage: the holder's own figures are what is spread, so the rows add up
+    to the holding). Money is given exact as `amount` x `num` / `den` (cents, the holder's
+    currency): `fair_value`, `_fv_num`, `_fv_den`, `invested`, `_cost_num`, `_cost_den`; `held`
+    when the company has a fair value or cost reported."""
+    latest = latest_statements(frames, at).select(*KEYS, "statement_date")
+    held = frames.gp_holdings.join(latest, on=[*KEYS, "statement_date"]).with_columns(
+        cents(pl.col("fair_value")).alias("_fv_num"), cents(pl.col("cost")).alias("_cost_num")
+    )
+    valued = holdings.filter(pl.col("valued_by") == "gp_statement").select(
+        *KEYS, "fair_value", "invested"
+    )
+    return (
+        held.select(*KEYS, "company_id", "statement_date", "_fv_num", "_cost_num")
+        .with_columns(
+            pl.col("_fv_num").sum().over(KEYS).alias("_fv_den"),
+            pl.col("_cost_num").sum().over(KEYS).alias("_cost_den"),
+            ((pl.col("_fv_num") > 0) | (pl.col("_cost_num") > 0)).alias("held"),
+        )
+        .join(valued, on=KEYS)
+        .select(
+            "fund_id",
+            pl.col("holding_id").alias("sub_fund_id"),
+            pl.col("company_id").alias("holding_id"),
+            "statement_date",
+            "fair_value",
+            "_fv_num",
+            "_fv_den",
+            "invested",
+            "_cost_num",
+            "_cost_den",
+            "held",
+        )
+    )
+
+
+def gp_look_through_rows(frames: BookFrames, at: date, holdings: pl.DataFrame) -> pl.DataFrame:
+    """`gp_look_through` rounded half-even once per row: per (fund_id, sub_fund_id,
+    holding_id) the holder's share of each company reported, `invested` and `fair_value` in
+    cents of the holder's currency, `held` (the shape of the look-through rows)."""
+    rows = gp_look_through(frames, at, holdings)
+    share = {"fair_value": ("_fv_num", "_fv_den"), "invested": ("_cost_num", "_cost_den")}
+    return rows.with_columns(
+        pl.when(pl.col(den) != 0).then(prorate(pl.col(c), pl.col(num), pl.col(den))).alias(c)
+        for c, (num, den) in share.items()
+    ).select(
+        "fund_id", "sub_fund_id", "holding_id", "statement_date", "invested", "fair_value", "held"
+    )

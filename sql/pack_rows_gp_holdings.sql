@@ -1,0 +1,2 @@
+-- The gp_holdings rows as the book held them at a close (imported up to its watermark), for its audit pack.
+SELECT * FROM gp_holdings WHERE import_id <= $watermark ORDER BY ALL;

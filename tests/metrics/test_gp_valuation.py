@@ -1,0 +1,146 @@
+"""A sub-fund valued from its GP statements (issue 13): the latest statement received by the
+date, rolled forward for the holder's calls and distributions since, with its lag; the
+reconciliation against a ledger in the book; look-through by the GP's holdings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+from gp_kit import gp_book, gp_frames
+
+from fundbook.demo import DEMO_LEDGER
+from fundbook.ledger import read_book
+from fundbook.metrics.exposure import theme_exposure
+from fundbook.metrics.gp_statements import gp_look_through_rows
+from fundbook.metrics.reconcile import reconcile
+from fundbook.metrics.state import book_state
+from fundbook.store.frames import frames_from_tables
+
+D = Decimal
+AS_OF = date(2026, 9, 30)
+
+
+def _sf3(root: Path, at: date, **overrides: list[str]) -> dict[str, object]:
+    holdings = book_state(gp_frames(root, AS_OF, **overrides), at).holdings
+    row = holdings.filter(holding_id="sf3").row(0, named=True)
+    return {k: row[k] for k in ("valued_by", "fair_value", "valuation_date", "lag_days")}
+
+
+def test_rolled_forward_for_calls_and_distributions_since_with_its_lag(tmp_path: Path) -> None:
+    # Q1 NAV 38.00 (statement 2026-03-31, received 2026-05-20), + call 5.00 on 06-10,
+    # - distribution 3.00 on 06-20 = 40.00 at 06-30, 91 days after the statement
+    assert _sf3(tmp_path, date(2026, 6, 30)) == {
+        "valued_by": "gp_statement",
+        "fair_value": 4000,
+        "valuation_date": date(2026, 3, 31),
+        "lag_days": 91,
+    }
+
+
+def test_a_statement_not_yet_received_is_ignored(tmp_path: Path) -> None:
+    # the day before the Q1 statement arrives: at cost (40.00 called), no lag
+    assert _sf3(tmp_path / "a", date(2026, 5, 19)) == {
+        "valued_by": "cost",
+        "fair_value": 4000,
+        "valuation_date": None,
+        "lag_days": None,
+    }
+    # the Q2 statement (NAV 44.00 at 06-30) is received 08-14: until then Q1 rolled forward
+    assert _sf3(tmp_path / "b", date(2026, 8, 13))["fair_value"] == 4000
+    assert _sf3(tmp_path / "c", date(2026, 8, 14)) == {
+        "valued_by": "gp_statement",
+        "fair_value": 4400,
+        "valuation_date": date(2026, 6, 30),
+        "lag_days": 45,
+    }
+
+
+def test_received_after_the_frames_date_is_not_known(tmp_path: Path) -> None:
+    frames = gp_frames(tmp_path, date(2026, 8, 13))
+    assert frames.gp_statements["received_date"].max() == date(2026, 5, 20)
+
+
+def test_the_terms_make_a_ledger_fund_valued_by_its_gp(tmp_path: Path) -> None:
+    def sf1(root: Path, terms: str | None) -> tuple[str, int, int | None]:
+        ledger = gp_book(root)
+        if terms is not None:
+            (ledger / "terms.csv").write_text(f"fund_id,valuation_source\n{terms}\n")
+        book, errors = read_book(ledger)
+        assert errors == []
+        state = book_state(frames_from_tables(AS_OF, book.rows), date(2026, 6, 30))
+        row = state.holdings.filter(holding_id="sf1").row(0, named=True)
+        return row["valued_by"], row["fair_value"], row["lag_days"]
+
+    assert sf1(tmp_path / "a", None) == ("capital_account", 5625, None)
+    assert sf1(tmp_path / "b", "sf1,ledger") == ("capital_account", 5625, None)
+    # its GP's Q1 NAV 60.00, no call or distribution since
+    assert sf1(tmp_path / "c", "sf1,gp_statement") == ("gp_statement", 6000, 91)
+
+
+def test_reconcile_lists_each_figure_the_gp_gives(tmp_path: Path) -> None:
+    out = reconcile(gp_frames(tmp_path, AS_OF), AS_OF)
+    rows = out.select("holding_id", "figure", "gp", "book", "difference", "status").rows()
+    # sf1 only: sf3 has no ledger in the book; gf-lp's account in sf1 at 2026-03-31 is
+    # 50.00 paid in + its quarter of the P&L (unrealised 30.00 - fee 5.00 = 25.00) = 56.25
+    assert rows == [
+        ("sf1", "nav", D("60.00"), D("56.25"), D("-3.75"), "differs"),
+        ("sf1", "contributions", D("50.00"), D("50.00"), D("0.00"), "agrees"),
+        ("sf1", "distributions", D("0.00"), D("0.00"), D("0.00"), "agrees"),
+        ("sf1", "fees", D("1.25"), D("1.25"), D("0.00"), "agrees"),
+        ("sf1", "carry_accrued", D("0.00"), None, None, "not_modelled"),
+    ]
+    assert set(out["tolerance"]) == {D("1.00")}
+    assert set(out["investor_id"]) == {"gf-lp"}
+
+
+def test_reconcile_before_any_statement_is_received_is_empty(tmp_path: Path) -> None:
+    assert reconcile(gp_frames(tmp_path, AS_OF), date(2026, 5, 9)).height == 0
+
+
+def test_look_through_by_the_gp_holdings(tmp_path: Path) -> None:
+    frames = gp_frames(tmp_path, AS_OF)
+    at = date(2026, 6, 30)
+    rows = gp_look_through_rows(frames, at, book_state(frames, at).holdings)
+    # sf3's 40.00 spread by reported fair value (120 : 40), its 45.00 cost by cost (100 : 50)
+    assert rows.select("holding_id", "invested", "fair_value").rows() == [
+        ("c1", 3000, 3000),
+        ("c2", 1500, 1000),
+    ]
+    themes = theme_exposure(frames, at, look_through=True).select("theme", "fair_value").rows()
+    # c1 directly through sf1 (gf-lp's quarter of 150.00 = 37.50) and through sf3 (30.00)
+    assert themes == [
+        ("ai_robotics", D("67.50")),
+        ("semiconductors_smart_devices", D("10.00")),
+    ]
+
+
+def test_the_demo_shows_its_planted_difference_and_its_lagged_sub_fund() -> None:
+    """The demo book: sf-airobot's Q2 GP statement is HK$500,000.00 above the book's NAV (the
+    one difference `fundbook reconcile` shows); sf-cyberport, held without its ledger, is
+    valued at its Q2 GP NAV plus the September call, 92 days after the statement."""
+    book, errors = read_book(DEMO_LEDGER)
+    assert errors == []
+    frames = frames_from_tables(date(2026, 10, 31), book.rows)
+    at = date(2026, 9, 30)
+    out = reconcile(frames, at)
+    assert out.filter(pl.col("status") != "agrees").select(
+        "holding_id", "statement_date", "figure", "gp", "book", "difference"
+    ).rows() == [
+        (
+            "sf-airobot",
+            date(2026, 6, 30),
+            "nav",
+            D("181549451.92"),
+            D("181049451.92"),
+            D("-500000.00"),
+        )
+    ]
+    held = book_state(frames, at).holdings.filter(holding_id="sf-cyberport").row(0, named=True)
+    assert (held["valued_by"], held["fair_value"], held["lag_days"]) == (
+        "gp_statement",
+        1691250000 + 600000000,
+        92,
+    )
