@@ -288,10 +288,22 @@ def test_a_later_closing_is_equalised_as_fundbook_equalise_computes_it(
         (tmp_path / f"{name}.csv").write_bytes((DEMO / f"{name}.csv").read_bytes())
     txns = book["transactions"]
     booked = [t for t in txns if t["type"].startswith("equalisation_")]
-    mirrors = ("itif-00066", "itif-00067")  # proceeds and income from sf-digital, 2026-08-14
+    mirrors = {  # itif's proceeds and income from sf-digital on 2026-08-14
+        t["txn_id"]
+        for t in txns
+        if (t["fund_id"], t["holding_id"], t["date"]) == ("itif", "sf-digital", "2026-08-14")
+        and t["type"] in ("proceeds", "income")
+    }
+    assert len(mirrors) == 2
     received = sum(Decimal(t["amount"]) for t in txns if t["txn_id"] in mirrors)
+    drawdown = next(  # itif's next drawdown from the government
+        t["txn_id"]
+        for t in txns
+        if (t["fund_id"], t["type"], t["investor_id"]) == ("itif", "contribution", "gov-hksar")
+        and t["date"] > "2026-08-14"
+    )
     before = [
-        {**t, "amount": str(Decimal(t["amount"]) + received)} if t["txn_id"] == "itif-00068" else t
+        {**t, "amount": str(Decimal(t["amount"]) + received)} if t["txn_id"] == drawdown else t
         for t in txns
         if not t["type"].startswith("equalisation_") and t["txn_id"] not in mirrors
     ]
