@@ -152,6 +152,7 @@ CREATE TABLE IF NOT EXISTS snapshot_theme_by_investor (
 CREATE TABLE IF NOT EXISTS snapshot_programme (
     close_id              INTEGER NOT NULL,
     programme             VARCHAR,
+    scope                 VARCHAR,
     amplification         DOUBLE,
     committed             DECIMAL(38,2),
     companies_short       BIGINT,
@@ -172,8 +173,31 @@ CREATE TABLE IF NOT EXISTS snapshot_programme (
     short_companies       VARCHAR,
     social_committed      DECIMAL(38,2),
     social_leverage       DOUBLE,
+    size_shortfall        DECIMAL(38,2),
     social_paid_in        DECIMAL(38,2),
-    target_amplification  DOUBLE
+    target_amplification  DOUBLE,
+    target_date           DATE,
+    target_size           DECIMAL(38,2),
+    target_status         VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_programme_fund (
+    close_id              INTEGER NOT NULL,
+    programme             VARCHAR,
+    scope                 VARCHAR,
+    fund_id               VARCHAR,
+    amplification         DOUBLE,
+    committed             DECIMAL(38,2),
+    currency              VARCHAR,
+    government_committed  DECIMAL(38,2),
+    government_paid_in    DECIMAL(38,2),
+    paid_in               DECIMAL(38,2),
+    paid_in_fx_translation DECIMAL(38,2),
+    paid_in_historical    DECIMAL(38,2),
+    paid_in_leverage      DOUBLE,
+    social_committed      DECIMAL(38,2),
+    social_leverage       DOUBLE,
+    social_paid_in        DECIMAL(38,2)
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_grant (

@@ -44,6 +44,7 @@ _READS: dict[str, tuple[str, ...]] = {
     "theme_by_fund": ("holding",),
     "theme_look_through": ("holding", "investor"),
     "programme": ("grant",),
+    "programme_fund": (),
     "compliance": ("holding",),
     "holding_look_through": ("holding", "investor"),
     "theme_by_investor": ("theme_by_fund", "investor"),

@@ -45,6 +45,7 @@ CODES = {
     ("terms", "fee_timing"): FEE_TIMINGS,
     ("terms", "waterfall"): WATERFALLS,
     ("investor_terms", "carry_exempt"): ("true", "false"),
+    ("investors", "strategic"): ("true", "false"),
 }
 DATE_COLUMNS = ("date", "investment_period_end", "service_start", "service_end")
 AMOUNT_COLUMNS = {"amount": False, "fair_value": True, "fee_tolerance": True}  # zero allowed?

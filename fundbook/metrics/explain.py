@@ -48,6 +48,7 @@ RECIPES: dict[str, Recipe] = {
     "theme_by_fund": explain_theme.theme_lines,
     "theme_by_investor": board.look_through_lines,
     "programme": other.programme_lines,
+    "programme_fund": other.programme_lines,
     "grant": other.grant_lines,
     "compliance": other.compliance_lines,
     "compliance_status": board.compliance_status_lines,

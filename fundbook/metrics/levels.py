@@ -14,7 +14,7 @@ from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.fee_book import fee_check_level
 from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overflow
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
-from fundbook.metrics.programme import grant_matching, programme_metrics
+from fundbook.metrics.programme import grant_matching, programme_fund_metrics, programme_metrics
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
@@ -40,6 +40,7 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "theme_by_fund": by_fund,
         "theme_by_investor": theme_by_investor(frames, as_of, by_fund),
         "programme": programme_metrics(frames, as_of),
+        "programme_fund": programme_fund_metrics(frames, as_of),
         "grant": grant_matching(frames, as_of).rename({"programme": "fund_id"}),
         "compliance": checks,
         "compliance_status": compliance_status(checks),
@@ -124,7 +125,7 @@ def theme_by_investor(frames: BookFrames, as_of: date, by_fund: pl.DataFrame) ->
 
 
 def compliance_status(checks: pl.DataFrame) -> pl.DataFrame:
-    """How many rules of all funds are at each status (fail, progress, pass; zero too)."""
+    """How many rules of all funds are at each status (fail, watch, pending, pass; zero too)."""
     counts = checks.group_by("status").agg(pl.len().cast(pl.Int64).alias("rules"))
     every = pl.DataFrame({"status": list(STATUS_ORDER)}, schema={"status": pl.String})
     return (

@@ -32,7 +32,8 @@ DEFAULT_DB = "fundbook.duckdb"
 # terms in the snapshot's fund_info; 11: the fee check in the snapshot (snapshot_fee_check);
 # 12: the statement lines a fund without terms does not model (fee offsets, carry) nullable;
 # 13: carried interest in the fund and investor levels (accrued_carry, nav_before_carry, ...)
-SCHEMA_VERSION = "13"
+# 14: investors.strategic (issue 13)
+SCHEMA_VERSION = "14"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

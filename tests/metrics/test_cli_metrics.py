@@ -69,12 +69,22 @@ def test_look_through_and_one_fund(demo_db: Path) -> None:
     assert "sub_fund" not in themes and "ai_robotics" in themes
 
 
+def statuses_in_order(rows: list[dict]) -> bool:
+    order = ["fail", "watch", "pending", "pass"]
+    ranks = [order.index(r["status"]) for r in rows]
+    return ranks == sorted(ranks)
+
+
 def test_compliance_shows_the_planted_breach_first(demo_db: Path) -> None:
     result = run(demo_db, "compliance", "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     failing = [(r["fund_id"], r["rule"]) for r in rows if r["status"] == "fail"]
-    assert ("sf-gba", "hk_nexus_of_invested") in failing and ("sf-gba", "themes") in failing
+    assert ("sf-gba", "themes") in failing
+    # the HK-nexus pace test is behind before the end of the investment period: watch, not fail
+    watch = [(r["fund_id"], r["rule"]) for r in rows if r["status"] == "watch"]
+    assert ("sf-gba", "hk_nexus_of_invested") in watch and ("itif", "programme_size") in watch
+    assert statuses_in_order(rows)
     statuses = [r["status"] for r in rows]
     assert statuses[: len(failing)] == ["fail"] * len(failing)
     table = run(demo_db, "compliance", "--as-of", AS_OF)
