@@ -178,6 +178,11 @@ ITIF_RULES = (
     "grant_cap",
 )
 STATUS_ORDER = {"fail": 0, "watch": 1, "pending": 2, "pass": 3}
+# The rules whose figure must stay at most its threshold (a higher figure is worse); the
+# others must reach at least theirs (`compliance --history` reads a trend by this).
+RULES_AT_MOST = frozenset(
+    {"government_share", "government_amount", "themes", "government_cap", "grant_cap"}
+)
 # The scopes of a programme, in order (metrics.programme): its member funds, the programme's
 # own fund's direct co-investments, the own fund of a programme without members.
 PROGRAMME_SCOPES = ("sub_funds", "direct", "scheme")

@@ -129,7 +129,7 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
             f,
             "size",
             pl.col("size") >= ITIF_MIN_SUB_FUND_SIZE_HKD * 100,
-            always,
+            pl.col("size") > 0,  # nothing committed yet: pending
             amount=pl.col("size"),
             threshold=f">= {ITIF_MIN_SUB_FUND_SIZE_HKD:,} HKD",
         ),
