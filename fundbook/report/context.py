@@ -188,6 +188,7 @@ class LeverageRow:
     meets_target: bool | None
     total: bool = False
     currency: str = ""
+    target_status: str | None = None  # pass | watch | fail; None: no target (the scope's own)
 
 
 @dataclass(frozen=True)

@@ -229,7 +229,7 @@ CLI_LEVELS = {
     "holding": (["metrics", "--by", "holding"], ("fund_id", "holding_id")),
     "theme": (["metrics", "--by", "theme"], ("theme",)),
     "theme_look_through": (["metrics", "--by", "theme", "--look-through"], ("theme",)),
-    "programme": (["metrics", "--by", "programme"], ("programme",)),
+    "programme": (["metrics", "--by", "programme"], ("programme", "scope")),
     "compliance": (["compliance"], ("fund_id", "rule")),
 }
 
