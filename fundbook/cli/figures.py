@@ -43,7 +43,7 @@ as_of_option = click.option(
 def metrics_cmd(
     as_of: dt.date, by: str, fund_id: str | None, look_through: bool, db: str | None, fmt: str
 ) -> None:
-    """Figures per fund, investor, holding, theme or programme (see docs/methods.md).
+    """Figures per fund, investor, holding, theme, programme or programme_fund (docs/methods.md).
 
     Money is in the currency of the `currency` column; ratios are numbers; undefined is null.
     The last day of a closed month is read from its close's snapshot (fast); another day is

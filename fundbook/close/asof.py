@@ -24,6 +24,7 @@ _STORED = {
     "investor": "stored_investor",
     "holding": "stored_holding",
     "programme": "stored_programme",
+    "programme_fund": "stored_programme_fund",
 }
 
 
@@ -60,7 +61,7 @@ def metrics_at(
     if fund_id is not None and not scalar(con, sql("fund_exists"), {"fund_id": fund_id}):
         raise NotFound(f"unknown fund {fund_id!r}")
     params: dict[str, object] = {"close_id": close_id, "fund_id": fund_id}
-    if by == "programme":
+    if by.startswith("programme"):
         params["scopes"] = list(PROGRAMME_SCOPES)
     return rows(con, sql(query), params)
 

@@ -187,7 +187,7 @@ RULES_AT_MOST = frozenset(
 # own fund's direct co-investments, the own fund of a programme without members.
 PROGRAMME_SCOPES = ("sub_funds", "direct", "scheme")
 # The groupings of `fundbook metrics --by`.
-METRIC_GROUPINGS = ("fund", "investor", "holding", "theme", "programme")
+METRIC_GROUPINGS = ("fund", "investor", "holding", "theme", "programme", "programme_fund")
 # What each equalisation row is, as `fundbook equalise` writes it in the memo ({rate}: the terms').
 EQUALISATION_MEMO = {
     "equalisation_contribution": "catch-up: its share at the new commitment ratios of the "

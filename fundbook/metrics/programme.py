@@ -80,6 +80,9 @@ TARGET_STATUS = (
     .otherwise(pl.lit("fail"))
 )
 PROGRAMME_MEETS_TARGET = pl.col("target_status") == "pass"
+SCOPE_ORDER = pl.col("scope").replace_strict(
+    {s: i for i, s in enumerate(SCOPES)}, return_dtype=pl.Int8
+)
 OVER_CAP = pl.col("grants_hkd") > GRANT_CAP_PER_COMPANY_HKD * 100
 COMPLIANT = pl.col("matching_ratio") >= pl.col("required_ratio")
 _TRACE = [pl.col(c) for c in TRACE[1:]]
@@ -339,7 +342,7 @@ def programme_fund_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     items = programme_items(frames, as_of).select(*_ITEM, "fund_id")
     out = _with_ratios(_sums(items, ["programme", "scope", "fund_id"]))
     return as_money(out.select("programme", "scope", "fund_id", *_CAPITAL)).sort(
-        "programme", "scope", "fund_id"
+        "programme", SCOPE_ORDER, "fund_id"
     )
 
 
@@ -420,10 +423,7 @@ def programme_rows(frames: BookFrames, as_of: date) -> pl.DataFrame:
         "companies_short",
         "short_companies",
     ]
-    order = pl.col("scope").replace_strict(
-        {s: i for i, s in enumerate(SCOPES)}, return_dtype=pl.Int8
-    )
-    return out.select(cols).sort("programme", order)
+    return out.select(cols).sort("programme", SCOPE_ORDER)
 
 
 def _grant_summary(per_company: pl.DataFrame) -> pl.DataFrame:

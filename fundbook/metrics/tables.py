@@ -10,7 +10,7 @@ from fundbook.core.errors import NotFound
 from fundbook.core.types import METRIC_GROUPINGS
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.levels import fund_level, holding_level, investor_level
-from fundbook.metrics.programme import programme_metrics
+from fundbook.metrics.programme import programme_fund_metrics, programme_metrics
 from fundbook.metrics.protocol import BookFrames
 
 BY = METRIC_GROUPINGS
@@ -19,9 +19,10 @@ BY = METRIC_GROUPINGS
 def metrics_table(
     frames: BookFrames, as_of: date, by: str, fund_id: str | None = None, look_through: bool = False
 ) -> pl.DataFrame:
-    """The figures grouped `by` fund, investor, holding, theme or programme; `fund_id` narrows
-    to one fund (for programme: one programme). The rows and columns of the snapshot's
-    level of the same name (`levels.figures`)."""
+    """The figures grouped `by` fund, investor, holding, theme, programme (per scope) or
+    programme_fund (each fund's part of its programme's scope, in HKD); `fund_id` narrows to
+    one fund (for programme and programme_fund: one programme). The rows and columns of the
+    snapshot's level of the same name (`levels.figures`)."""
     if fund_id is not None and fund_id not in set(frames.funds["fund_id"].to_list()):
         raise NotFound(f"unknown fund {fund_id!r}")
     if by == "theme":
@@ -31,11 +32,12 @@ def metrics_table(
         "investor": investor_level,
         "holding": holding_level,
         "programme": programme_metrics,
+        "programme_fund": programme_fund_metrics,
     }
     if by not in tables:
         raise NotFound(f"unknown grouping {by!r}; choose from {', '.join(BY)}")
     out = tables[by](frames, as_of)
     if fund_id is not None:
-        key = "programme" if by == "programme" else "fund_id"
+        key = "programme" if by.startswith("programme") else "fund_id"
         out = out.filter(pl.col(key) == fund_id)
     return out

@@ -230,6 +230,7 @@ CLI_LEVELS = {
     "theme": (["metrics", "--by", "theme"], ("theme",)),
     "theme_look_through": (["metrics", "--by", "theme", "--look-through"], ("theme",)),
     "programme": (["metrics", "--by", "programme"], ("programme", "scope")),
+    "programme_fund": (["metrics", "--by", "programme_fund"], ("programme", "scope", "fund_id")),
     "compliance": (["compliance"], ("fund_id", "rule")),
 }
 
