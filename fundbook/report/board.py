@@ -20,7 +20,7 @@ from fundbook.report.board_sections import (
     top_holdings,
 )
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
-from fundbook.report.compliance import findings, matrix
+from fundbook.report.compliance import findings, matrix, programme_findings
 from fundbook.report.context import (
     BoardContext,
     Figure,
@@ -342,6 +342,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         target_amplification=target(source, gf),
         findings=found,
         compliance_rules=rules,
+        programme_findings=programme_findings(found),
         compliance=grid,
         themes=themes,
         theme_chart=theme_chart(themes),

@@ -130,6 +130,11 @@ def findings(source: ReportSource) -> list[Finding]:
     return sorted(out, key=lambda f: (STATUS_ORDER.get(f.status, 1), f.fund, f.rule))
 
 
+def programme_findings(found: list[Finding]) -> list[Finding]:
+    """The findings of the programme rules (a row per programme), failures first."""
+    return [f for f in found if f.code in PROGRAMME_RULES]
+
+
 def matrix(found: list[Finding]) -> tuple[list[tuple[str, str]], list[ComplianceRow]]:
     """(label, threshold) of each sub-fund rule (the columns), and one row per sub-fund (the
     programme rules are findings of their programme, not cells of the matrix)."""

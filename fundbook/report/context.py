@@ -319,6 +319,7 @@ class BoardContext:
     target_amplification: Figure
     findings: list[Finding]
     compliance_rules: list[tuple[str, str]]  # (label, threshold) per matrix column
+    programme_findings: list[Finding]  # the programme rules (not in the matrix), failures first
     compliance: list[ComplianceRow]
     themes: list[ThemeRow]
     theme_chart: Markup
