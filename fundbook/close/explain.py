@@ -45,7 +45,7 @@ _READS: dict[str, tuple[str, ...]] = {
     "theme_look_through": ("holding", "investor"),
     "programme": ("grant",),
     "programme_fund": (),
-    "compliance": ("holding",),
+    "compliance": ("holding", "programme", "grant"),
     "holding_look_through": ("holding", "investor"),
     "theme_by_investor": ("theme_by_fund", "investor"),
     "compliance_status": ("compliance",),

@@ -222,6 +222,8 @@ _RULE_RATIOS = {
 def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """A rule's amount (its rows in HKD), ratio (of the sub-fund's facts), and status."""
     rule = ctx.row["rule"]
+    if figure == "amount" and rule in _PROGRAMME_AMOUNTS:
+        return _programme_rule_amount(ctx, rule)
     if figure == "amount" and rule in _AMOUNT_RULES:
         rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
         return ln.converted_lines(
@@ -250,6 +252,38 @@ def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         source="fundbook.metrics.compliance",
     )
     return ln.concat([*shown, decided])
+
+
+# The programme rules whose amount is a figure of the stored levels: (level, scopes, column).
+_PROGRAMME_AMOUNTS = {
+    "programme_size": ("programme", ("sub_funds",), "committed"),
+    "government_cap": ("programme", ("sub_funds", "direct"), "government_committed"),
+    "grant_cap": ("grant", (), "grants_hkd"),
+}
+
+
+def _programme_rule_amount(ctx: Ctx, rule: str) -> pl.DataFrame:
+    """A programme rule's amount from the stored rows it is read from: the programme's scopes
+    (summed: the government cap adds the sub-funds and the direct co-investments), or the
+    largest of the grant level's companies of the paying fund (`grant_cap`)."""
+    level, scopes, column = _PROGRAMME_AMOUNTS[rule]
+    where = f"{ctx.stored.where}: {level}.{column}"
+    if level == "grant":
+        rows = ctx.level_rows("grant").filter(pl.col("fund_id") == ctx.row["fund_id"])
+        label = pl.format("grants of {} (HKD)", "company_id")
+        largest = rows.filter(pl.col(column) == pl.col(column).max())[:1]
+        return ln.concat(
+            [
+                ln.stored_lines(rows, column, label, where, "shown"),
+                ln.stored_lines(largest, column, pl.lit("the largest"), where),
+            ]
+        )
+    rows = ctx.level_rows("programme").filter(
+        (pl.col("programme") == ctx.row["fund_id"]) & pl.col("scope").is_in(list(scopes))
+    )
+    return ln.stored_lines(
+        rows, column, pl.format("{} of scope {}", pl.lit(column), "scope"), where
+    )
 
 
 # The rules whose amount is a sum in HKD: of commitments, production spend or invested cost.
