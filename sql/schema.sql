@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS investors (
     name        VARCHAR NOT NULL,
     kind        VARCHAR NOT NULL,   -- government | social_capital
     fund_id     VARCHAR,            -- set when the investor is itself a fund of this book
+    strategic   BOOLEAN,            -- optional: a strategic investor of the programme (>= HK$3bn)
     source_file VARCHAR NOT NULL,
     source_line INTEGER NOT NULL,
     import_id   INTEGER NOT NULL

@@ -175,6 +175,7 @@ CREATE TABLE IF NOT EXISTS snapshot_look_through_nav (
 CREATE TABLE IF NOT EXISTS snapshot_programme (
     close_id              INTEGER NOT NULL,
     programme             VARCHAR,
+    scope                 VARCHAR,
     amplification         DOUBLE,
     budget                DECIMAL(38,2),
     budget_used           DOUBLE,
@@ -197,10 +198,33 @@ CREATE TABLE IF NOT EXISTS snapshot_programme (
     paid_in_historical    DECIMAL(38,2),
     paid_in_leverage      DOUBLE,
     short_companies       VARCHAR,
+    size_shortfall        DECIMAL(38,2),
     social_committed      DECIMAL(38,2),
     social_leverage       DOUBLE,
     social_paid_in        DECIMAL(38,2),
-    target_amplification  DOUBLE
+    target_amplification  DOUBLE,
+    target_date           DATE,
+    target_size           DECIMAL(38,2),
+    target_status         VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_programme_fund (
+    close_id              INTEGER NOT NULL,
+    programme             VARCHAR,
+    scope                 VARCHAR,
+    fund_id               VARCHAR,
+    amplification         DOUBLE,
+    committed             DECIMAL(38,2),
+    currency              VARCHAR,
+    government_committed  DECIMAL(38,2),
+    government_paid_in    DECIMAL(38,2),
+    paid_in               DECIMAL(38,2),
+    paid_in_fx_translation DECIMAL(38,2),
+    paid_in_historical    DECIMAL(38,2),
+    paid_in_leverage      DOUBLE,
+    social_committed      DECIMAL(38,2),
+    social_leverage       DOUBLE,
+    social_paid_in        DECIMAL(38,2)
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_grant (

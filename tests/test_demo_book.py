@@ -124,6 +124,22 @@ def test_at_least_two_strategic_investors_commit_three_billion(book: dict) -> No
     assert sum(1 for a in total.values() if a >= 3_000_000_000) >= 2
 
 
+def test_one_investor_flagged_strategic_commits_under_three_billion(book: dict) -> None:
+    """investors.csv flags three strategic investors; across the sub-funds (HKD at the dates'
+    rates) two commit >= HK$3bn and kwok-family-office only HK$1.1bn: the planted
+    strategic_investor failure."""
+    funds = sub_funds(book)
+    flagged = {i["investor_id"] for i in book["investors"] if i["strategic"] == "true"}
+    assert {i["strategic"] for i in book["investors"]} == {"true", "false"}
+    total: dict[str, Decimal] = dict.fromkeys(flagged, Decimal(0))
+    for (fund_id, investor), amount in commitments_hkd(book).items():
+        if fund_id in funds and investor in flagged:
+            total[investor] += amount
+    under = {i: a for i, a in total.items() if a < 3_000_000_000}
+    assert under == {"kwok-family-office": Decimal("1100000000.00")}
+    assert len(total) - len(under) == 2
+
+
 def test_companies_cover_the_five_themes_with_and_without_hk_nexus(book: dict) -> None:
     itif_funds = set(sub_funds(book)) | {"itif"}
     held = {

@@ -760,7 +760,7 @@ class Recompute:
 
     # programmes -------------------------------------------------------------------------
     @cache  # noqa: B019 (one Recompute per test module)
-    def programmes(self) -> dict[str, dict]:
+    def programmes(self) -> dict[tuple[str, str], dict]:
         """Programme leverage in HKD at the as-of rate, each pound of money counted once.
 
         A fund of funds (its members name it as programme_id): its LPs' money is not counted
@@ -776,20 +776,17 @@ class Recompute:
             if r.get("programme_id"):
                 members[r["programme_id"]].append(f)
         out = {}
+        money = ("government_committed", "social_committed", "government_paid_in", "social_paid_in")
         for p, r in self.book.funds.items():
             if r["kind"] not in ("guidance_fund", "programme", "co_investment") and not members[p]:
                 continue
-            s = {
-                k: Decimal(0)
-                for k in (
-                    "government_committed",
-                    "social_committed",
-                    "government_paid_in",
-                    "social_paid_in",
-                )
-            }
-            historical = Decimal(0)  # paid-in at the rate of each item's date
+            # scopes that never mix (issue 13): the member funds' LPs; the programme fund's own
+            # deals and the co-investors' beside them; a fund without members: its own
+            lp_scope, own_scope = ("sub_funds", "direct") if members[p] else ("scheme", "scheme")
+            by_scope = {sc: dict.fromkeys(money, Decimal(0)) for sc in (lp_scope, own_scope)}
+            hist = dict.fromkeys(by_scope, Decimal(0))  # paid-in at the rate of each item's date
             lp_funds = members[p] if members[p] else ([] if r["kind"] == "programme" else [p])
+            s = by_scope[lp_scope]
             for c in self.commitments:
                 if c["fund_id"] in lp_funds:
                     side = "government" if self.book.is_gov(c["investor_id"]) else "social"
@@ -799,7 +796,7 @@ class Recompute:
                 if t["fund_id"] in lp_funds and t["type"] == "contribution":
                     side = "government" if self.book.is_gov(t["investor_id"]) else "social"
                     s[f"{side}_paid_in"] += self.to_hkd(t["fund_id"], t["amount"])
-                    historical += self.hkd_on(t["fund_id"], t["amount"], t["date"])
+                    hist[lp_scope] += self.hkd_on(t["fund_id"], t["amount"], t["date"])
                     continue
                 if t["fund_id"] != p:
                     continue
@@ -814,25 +811,27 @@ class Recompute:
                 elif r["kind"] == "programme" and t["type"] in ("grant", "matching"):
                     side = "government" if t["type"] == "grant" else "social"
                 if side:
+                    own = by_scope[own_scope]
                     hkd = self.to_hkd(p, t["amount"])
-                    s[f"{side}_committed"] += hkd
-                    s[f"{side}_paid_in"] += hkd
-                    historical += self.hkd_on(p, t["amount"], t["date"])
-            committed = s["government_committed"] + s["social_committed"]
-            paid = s["government_paid_in"] + s["social_paid_in"]
-            out[p] = dict(
-                s,
-                committed=committed,
-                paid_in=paid,
-                paid_in_historical=historical,
-                paid_in_fx_translation=paid - historical,
-                member_funds=len(members[p]),
-                amplification=_div(committed, s["government_committed"]),
-                social_leverage=_div(s["social_committed"], s["government_committed"]),
-                paid_in_leverage=_div(s["social_paid_in"], s["government_paid_in"]),
-            )
+                    own[f"{side}_committed"] += hkd
+                    own[f"{side}_paid_in"] += hkd
+                    hist[own_scope] += self.hkd_on(p, t["amount"], t["date"])
+            for scope, v in by_scope.items():
+                committed = v["government_committed"] + v["social_committed"]
+                paid = v["government_paid_in"] + v["social_paid_in"]
+                out[p, scope] = dict(
+                    v,
+                    committed=committed,
+                    paid_in=paid,
+                    paid_in_historical=hist[scope],
+                    paid_in_fx_translation=paid - hist[scope],
+                    member_funds=len(members[p]),
+                    amplification=_div(committed, v["government_committed"]),
+                    social_leverage=_div(v["social_committed"], v["government_committed"]),
+                    paid_in_leverage=_div(v["social_paid_in"], v["government_paid_in"]),
+                )
             if r["kind"] == "programme":
-                out[p].update(self.grants(p))
+                out[p, own_scope].update(self.grants(p))
         return out
 
     def grants(self, p: str) -> dict:
@@ -1317,10 +1316,13 @@ GRANT_FIGURES = (
 )
 
 
-@pytest.mark.parametrize("programme", ("itif", "itvf", "mplus"))
-def test_programme(programme: str, mine: Recompute, out: dict) -> None:
-    theirs = next(r for r in out["programme"] if r["programme"] == programme)
-    ours = mine.programmes()[programme]
+@pytest.mark.parametrize(
+    ("programme", "scope"),
+    (("itif", "sub_funds"), ("itif", "direct"), ("itvf", "scheme"), ("mplus", "scheme")),
+)
+def test_programme(programme: str, scope: str, mine: Recompute, out: dict) -> None:
+    theirs = next(r for r in out["programme"] if (r["programme"], r["scope"]) == (programme, scope))
+    ours = mine.programmes()[programme, scope]
     keys = PROGRAMME_FIGURES + (GRANT_FIGURES if programme == "mplus" else ())
     wrong = [
         w
@@ -1334,9 +1336,16 @@ def test_programme(programme: str, mine: Recompute, out: dict) -> None:
         if isinstance(ours[k], (int, str)) and theirs[k] != ours[k]
     ]
     assert not wrong
-    assert theirs["meets_target"] == (
-        ours["amplification"] >= (3.0 if programme == "mplus" else 4.0)
-    )
+    if scope == "direct":  # no target of its own
+        assert theirs["meets_target"] is None and theirs["target_status"] is None
+    elif scope == "sub_funds":  # 4x met, but the HK$40bn is about half raised: behind, not met
+        assert ours["amplification"] >= 4.0 and ours["committed"] < 40_000_000_000
+        assert theirs["target_status"] == "watch" and theirs["meets_target"] is False
+        assert _same_money(theirs["size_shortfall"], Decimal(40_000_000_000) - ours["committed"])
+    else:
+        assert theirs["meets_target"] == (
+            ours["amplification"] >= (3.0 if programme == "mplus" else 4.0)
+        )
 
 
 @pytest.mark.parametrize("fund_id", SUB_FUNDS)
@@ -1360,15 +1369,21 @@ def test_compliance(fund_id: str, mine: Recompute, out: dict) -> None:
         "size": ours["size"] >= 2_000_000_000,
         "government_share": ours["government_share"] <= 0.25,
         "government_amount": ours["government"] <= 1_000_000_000,
-        "hk_nexus_of_invested": ours["hk_nexus_of_invested"] >= 0.5,
         "themes": ours["outside"] == 0,
     }
     for rule, ok in expect.items():
         assert row[rule]["status"] == ("pass" if ok else "fail"), (rule, row[rule])
-    assert row["hk_nexus_of_size"]["status"] == row["hk_production"]["status"] == "progress"
+    # the cost-based HK-nexus test is the pace of the ratio on size: behind it is `watch`
+    # before the end of the investment period (2031), not a breach
+    pace = "pass" if ours["hk_nexus_of_invested"] >= 0.5 else "watch"
+    assert row["hk_nexus_of_invested"]["status"] == pace
+    assert row["hk_nexus_of_size"]["status"] == row["hk_production"]["status"] == "pending"
 
 
 def test_the_planted_breach_is_sf_gba_only(mine: Recompute, out: dict) -> None:
     failed = {(r["fund_id"], r["rule"]) for r in out["compliance"] if r["status"] == "fail"}
-    assert failed == {("sf-gba", "hk_nexus_of_invested"), ("sf-gba", "themes")}
+    sub_funds = {k for k in failed if k[0].startswith("sf-")}
+    assert sub_funds == {("sf-gba", "themes")}
+    watch = {(r["fund_id"], r["rule"]) for r in out["compliance"] if r["status"] == "watch"}
+    assert ("sf-gba", "hk_nexus_of_invested") in watch
     assert mine.compliance("sf-gba")["outside_holdings"] == ["co-078"]

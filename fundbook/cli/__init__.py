@@ -18,7 +18,10 @@ LAZY_COMMANDS = {
     "trial-balance": ("book", "The general ledger: debits and credits per fund and account."),
     "balance-sheet": ("book", "Assets, liabilities, net assets and partners' capital per fund."),
     "metrics": ("figures", "Leverage, IRR, multiples and exposure as of a date."),
-    "compliance": ("figures", "ITIF mandate rules per sub-fund, failures first."),
+    "compliance": (
+        "figures",
+        "ITIF rules per sub-fund and programme, failures first; --history: breaches by quarter.",
+    ),
     "equalise": ("equalise", "Ledger rows equalising the partners of a later closing."),
     "fees": ("fees", "Management fees computed from the terms against the booked ones."),
     "waterfall": ("waterfall", "Carried interest per partner and tier of a fund at a date."),

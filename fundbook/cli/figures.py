@@ -9,6 +9,7 @@ import click
 from fundbook.cli.options import DATE, db_option
 from fundbook.cli.output import emit, format_option
 from fundbook.close.asof import compliance_at, metrics_at
+from fundbook.close.compliance_history import compliance_history
 from fundbook.core.types import METRIC_GROUPINGS
 from fundbook.store.db import open_book, resolve_db_path
 
@@ -43,9 +44,9 @@ as_of_option = click.option(
 def metrics_cmd(
     as_of: dt.date, by: str, fund_id: str | None, look_through: bool, db: str | None, fmt: str
 ) -> None:
-    """Figures per fund, investor, holding, theme, programme or grant, or the guidance fund's
-    look-through by company (look_through_company) and its NAV (look_through_nav); see
-    docs/methods.md.
+    """Figures per fund, investor, holding, theme, programme (per scope), programme_fund (each
+    fund's part of its programme's scope) or grant, or the guidance fund's look-through by
+    company (look_through_company) and its NAV (look_through_nav); see docs/methods.md.
 
     --by grant: per company of a grant programme, grants (government) and matching (the
     company's own), the ratio against 1:2, the matching deadline and the status ok | pending
@@ -61,16 +62,24 @@ def metrics_cmd(
 
 @click.command("compliance")
 @as_of_option
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Per rule and fund ever at fail or watch at a quarter-end up to --as-of: the first "
+    "quarter-end in breach, the quarters in breach, the trend and its direction.",
+)
 @db_option
 @format_option
-def compliance_cmd(as_of: dt.date, db: str | None, fmt: str) -> None:
-    """ITIF rules per sub-fund: figure, threshold, pass / fail / progress; failures first.
+def compliance_cmd(as_of: dt.date, history: bool, db: str | None, fmt: str) -> None:
+    """ITIF rules per sub-fund and programme: figure, threshold, status; failures first.
 
-    A report: the exit code is 0 even when a rule fails. The last day of a closed month is read
-    from its close's snapshot (fast); another day is computed from the book (slower).
+    Statuses: fail, watch (behind pace before the end of the investment period the rule is
+    judged at), pending (not judged yet), pass. A report: the exit code is 0 even when a rule
+    fails. The last day of a closed month is read from its close's snapshot (fast); another
+    day is computed from the book (slower). --history reads each quarter-end the same way.
     """
     with open_book(resolve_db_path(db), read_only=True) as con:
-        emit(compliance_at(con, as_of), fmt)
+        emit(compliance_history(con, as_of) if history else compliance_at(con, as_of), fmt)
 
 
 COMMANDS = [metrics_cmd, compliance_cmd]

@@ -26,7 +26,12 @@ _KEY_OPTIONS = (
     ("programme", "programme", "A programme (level programme)."),
     ("company", "company_id", "A company receiving grants (level grant)."),
     ("rule", "rule", "An ITIF rule (level compliance)."),
-    ("status", "status", "A rule status: fail, progress or pass (level compliance_status)."),
+    ("status", "status", "A rule status: fail, watch, pending or pass (level compliance_status)."),
+    (
+        "scope",
+        "scope",
+        "A programme's scope: sub_funds, direct or scheme (levels programme, programme_fund).",
+    ),
     ("quarter", "quarter", "A quarter like 2026Q3 (level cash_flow)."),
     ("txn", "txn_id", "A transaction id (level flow)."),
     ("basis", "basis", "A statement basis: period, QTD, YTD or ITD (level statement)."),

@@ -15,7 +15,7 @@ import duckdb
 
 from fundbook.core.errors import NotFound
 from fundbook.core.table import Rows, frame_rows
-from fundbook.core.types import ITIF_RULES, METRIC_GROUPINGS, STATUS_ORDER
+from fundbook.core.types import ITIF_RULES, METRIC_GROUPINGS, PROGRAMME_SCOPES, STATUS_ORDER
 from fundbook.store.db import rows, scalar, sql
 
 # The stored query of each grouping but theme (`_stored_query`).
@@ -27,6 +27,7 @@ _STORED = {
     "grant": "stored_grant",
     "look_through_company": "stored_look_through_company",
     "look_through_nav": "stored_look_through_nav",
+    "programme_fund": "stored_programme_fund",
 }
 
 
@@ -62,7 +63,10 @@ def metrics_at(
         return _computed_metrics(con, as_of, by, fund_id, look_through)
     if fund_id is not None and not scalar(con, sql("fund_exists"), {"fund_id": fund_id}):
         raise NotFound(f"unknown fund {fund_id!r}")
-    return rows(con, sql(query), {"close_id": close_id, "fund_id": fund_id})
+    params: dict[str, object] = {"close_id": close_id, "fund_id": fund_id}
+    if by.startswith("programme"):
+        params["scopes"] = list(PROGRAMME_SCOPES)
+    return rows(con, sql(query), params)
 
 
 def compliance_at(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Rows:

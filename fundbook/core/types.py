@@ -157,8 +157,16 @@ ITIF_TARGET_AMPLIFICATION = 4.0
 ITIF_TARGET_SOCIAL_LEVERAGE = ITIF_TARGET_AMPLIFICATION - 1.0
 GRANT_MATCHING_RATIO = 2.0
 GRANT_CAP_PER_COMPANY_HKD = 250_000
-# The ITIF rules in the order `compliance` lists them (after status and fund), and the order of
-# their statuses (failures first).
+# ITIF programme rules (DOMAIN.md "ITIF programme rules"): all sub-funds together, the
+# government's commitments to the programme, each strategic investor across the sub-funds.
+ITIF_MIN_PROGRAMME_SIZE_HKD = 40_000_000_000
+ITIF_MAX_PROGRAMME_GOVERNMENT_HKD = 10_000_000_000
+ITIF_MIN_STRATEGIC_INVESTOR_HKD = 3_000_000_000
+# The ITIF rules in the order `compliance` lists them (after status and fund): per sub-fund,
+# then per programme (`programme_size`, `government_cap`, `strategic_investor`: the guidance
+# fund's sub-funds; `grant_cap`: a grant programme's companies). The statuses, failures first:
+# `watch` is behind pace on a rule judged at the end of the investment period, before then;
+# `pending` is not judged yet (nothing to judge, or judged at the end of the period).
 ITIF_RULES = (
     "size",
     "government_share",
@@ -167,8 +175,20 @@ ITIF_RULES = (
     "hk_nexus_of_size",
     "hk_production",
     "themes",
+    "programme_size",
+    "government_cap",
+    "strategic_investor",
+    "grant_cap",
 )
-STATUS_ORDER = {"fail": 0, "progress": 1, "pass": 2}
+STATUS_ORDER = {"fail": 0, "watch": 1, "pending": 2, "pass": 3}
+# The rules whose figure must stay at most its threshold (a higher figure is worse); the
+# others must reach at least theirs (`compliance --history` reads a trend by this).
+RULES_AT_MOST = frozenset(
+    {"government_share", "government_amount", "themes", "government_cap", "grant_cap"}
+)
+# The scopes of a programme, in order (metrics.programme): its member funds, the programme's
+# own fund's direct co-investments, the own fund of a programme without members.
+PROGRAMME_SCOPES = ("sub_funds", "direct", "scheme")
 # The groupings of `fundbook metrics --by`.
 # look_through_company / look_through_nav: the guidance funds' look-through (metrics.look_through)
 METRIC_GROUPINGS = (
@@ -177,6 +197,7 @@ METRIC_GROUPINGS = (
     "holding",
     "theme",
     "programme",
+    "programme_fund",
     "grant",
     "look_through_company",
     "look_through_nav",

@@ -58,6 +58,7 @@ CODES = {
     ("terms", "waterfall"): WATERFALLS,
     ("investor_terms", "carry_exempt"): ("true", "false"),
     ("terms", "valuation_source"): VALUATION_SOURCES,
+    ("investors", "strategic"): ("true", "false"),
 }
 DATE_COLUMNS = (
     "date",

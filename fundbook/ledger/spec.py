@@ -87,9 +87,9 @@ FILES: dict[str, FileSpec] = {
         FileSpec(
             "investors",
             ("investor_id", "name", "kind", "fund_id"),
-            (),
+            ("strategic",),
             ("investor_id",),
-            {},
+            _types(strategic=pl.Boolean()),
         ),
         FileSpec(
             "companies",

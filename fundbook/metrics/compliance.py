@@ -1,4 +1,5 @@
-"""The ITIF sub-fund rules: size, government cap, HK nexus, HK production, themes."""
+"""The ITIF rules: per sub-fund (size, government cap, HK nexus, HK production, themes) and per
+programme (programme size, government cap, strategic investors, grant cap per company)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from fundbook.core.types import (
     STRATEGIC_THEMES,
 )
 from fundbook.metrics.money import MONEY, as_money, cents, ratio, zero
+from fundbook.metrics.programme_rules import programme_rules, rule_status
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 from fundbook.metrics.translation import to_hkd
@@ -27,7 +29,8 @@ _COLUMNS = ("fund_id", "rule", "status", "ratio", "amount", "currency", "thresho
 
 def fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """Per sub-fund, in HKD at the as-of rate: size, government commitment, invested cost
-    (all and in HK-nexus companies), HK production spend, holdings outside the five themes."""
+    (all and in HK-nexus companies), HK production spend during the investment period (spend
+    dated after `investment_period_end` does not count), holdings outside the five themes."""
     state = book_state(frames, as_of)
     # a sub-fund valued from its GP's statements (terms valuation_source) whose ledger the
     # book does not keep (no commitment in it) has nothing to judge its rules on (issue 13)
@@ -53,10 +56,15 @@ def fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
         pl.col("invested").filter(outside).sum().alias("outside_invested"),
         pl.col("holding_id").filter(outside).sort().str.join(", ").alias("outside_holdings"),
     )
+    in_period = pl.col("investment_period_end").is_null() | (
+        pl.col("date") <= pl.col("investment_period_end")
+    )
     production = (
         frames.transactions.filter(
             (pl.col("date") <= as_of) & (pl.col("type") == "hk_production_spend")
         )
+        .join(subs, on="fund_id", how="inner")
+        .filter(in_period)
         .group_by("fund_id")
         .agg(cents(pl.col("amount_fund")).sum().alias("production"))
     )
@@ -78,18 +86,13 @@ def _rule(
     passed: pl.Expr,
     judged: pl.Expr,
     *,
+    behind: pl.Expr | None = None,
     ratio_expr: pl.Expr | None = None,
     amount: pl.Expr | None = None,
     threshold: str,
     detail: pl.Expr | None = None,
 ) -> pl.DataFrame:
-    status = (
-        pl.when(~judged)
-        .then(pl.lit("progress"))
-        .when(passed)
-        .then(pl.lit("pass"))
-        .otherwise(pl.lit("fail"))
-    )
+    status = rule_status(passed, judged, behind)
     return facts.select(
         "fund_id",
         pl.lit(name).alias("rule"),
@@ -103,10 +106,13 @@ def _rule(
 
 
 def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
-    """One row per (sub-fund, rule): the figure, the threshold and pass / fail / progress.
+    """One row per (fund, rule): the figure, the threshold and the status (pass, fail, watch,
+    pending); the sub-fund rules, then the programme rules (`programme_rules`).
 
-    Failures come first, then rules not yet judged (progress), then passes. Ratios on size and
-    the HK production rule are judged at the end of the investment period only.
+    Failures come first, then watch, pending, passes. Ratios on size and the HK production
+    rule are judged at the end of the investment period only (pending before then); the HK
+    nexus of invested cost is their pace test: below 50 % it is `watch` before the end of the
+    period, `fail` after it.
     """
     f = fund_facts(frames, as_of)
     always = pl.lit(True)
@@ -114,7 +120,7 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
     nexus_size = ratio(pl.col("nexus_invested"), pl.col("size"))
     prod = ratio(pl.col("production"), pl.col("size"))
     gov_share = ratio(pl.col("government"), pl.col("size"))
-    progress_note = (
+    pending_note = (
         pl.when(pl.col("period_ended"))
         .then(pl.lit(""))
         .otherwise(
@@ -128,7 +134,7 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
             f,
             "size",
             pl.col("size") >= ITIF_MIN_SUB_FUND_SIZE_HKD * 100,
-            always,
+            pl.col("size") > 0,  # nothing committed yet: pending
             amount=pl.col("size"),
             threshold=f">= {ITIF_MIN_SUB_FUND_SIZE_HKD:,} HKD",
         ),
@@ -153,6 +159,7 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
             "hk_nexus_of_invested",
             nexus_inv >= ITIF_MIN_HK_NEXUS,
             pl.col("invested") > 0,
+            behind=~pl.col("period_ended"),
             ratio_expr=nexus_inv,
             threshold=f">= {ITIF_MIN_HK_NEXUS:.0%} of invested cost",
             detail=pl.format(
@@ -166,7 +173,7 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
             pl.col("period_ended"),
             ratio_expr=nexus_size,
             threshold=f">= {ITIF_MIN_HK_NEXUS:.0%} of size",
-            detail=progress_note,
+            detail=pending_note,
         ),
         _rule(
             f,
@@ -176,7 +183,7 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
             ratio_expr=prod,
             amount=pl.col("production"),
             threshold=f">= {ITIF_MIN_HK_PRODUCTION:.0%} of size",
-            detail=progress_note,
+            detail=pending_note,
         ),
         _rule(
             f,
@@ -191,6 +198,7 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
             .otherwise(pl.lit("")),
         ),
     ]
+    rows.append(programme_rules(frames, as_of))
     out = pl.concat([r.cast({"amount": pl.Int128}) for r in rows])
     order = pl.col("status").replace_strict(STATUS_ORDER, return_dtype=pl.Int8)
     rule_order = pl.col("rule").replace_strict(

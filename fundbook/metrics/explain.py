@@ -52,6 +52,7 @@ RECIPES: dict[str, Recipe] = {
     "look_through_company": explain_look_through.company_lines,
     "look_through_nav": explain_look_through.nav_lines,
     "programme": other.programme_lines,
+    "programme_fund": other.programme_lines,
     "grant": other.grant_lines,
     "compliance": other.compliance_lines,
     "compliance_status": board.compliance_status_lines,

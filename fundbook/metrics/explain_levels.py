@@ -18,10 +18,14 @@ from fundbook.metrics.compliance import compliance, fund_facts
 from fundbook.metrics.explain_book import Ctx, ratio_lines, text_lines
 from fundbook.metrics.explain_theme import shared
 from fundbook.metrics.grants import COMPLIANT, GRANT_STATUS, MATCHING_DEADLINE, OVER_CAP
+from fundbook.metrics.money import from_cents
 from fundbook.metrics.programme import (
     HISTORICAL,
     PROGRAMME_MEETS_TARGET,
+    SIZE_SHORTFALL,
     TARGET_AMPLIFICATION,
+    TARGET_SIZE,
+    TARGET_STATUS,
     programme_items,
     programme_scope,
 )
@@ -41,6 +45,9 @@ def _item_lines(ctx: Ctx, which: pl.Expr, rate: str) -> pl.DataFrame:
     items = programme_items(ctx.frames, ctx.as_of).filter(
         (pl.col("programme") == ctx.row["programme"]) & which
     )
+    for key in ("scope", "fund_id"):  # a scope's items; a fund's (level programme_fund)
+        if ctx.row.get(key) is not None:
+            items = items.filter(pl.col(key) == ctx.row[key])
     return ln.frame_lines(
         items.sort("date", "source_file", "source_line"),
         "term",
@@ -66,18 +73,30 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.concat([ctx.figure("paid_in"), ctx.figure(HISTORICAL, sign=-1)])
     if figure in ("amplification", "social_leverage", "paid_in_leverage", "matching_ratio"):
         return ratio_lines(ctx, figure)
-    if figure == "target_amplification":
+    if figure in ("target_amplification", "target_size"):
         kind = text_lines(ctx, "kind", "funds", "programme")
-        inputs = {"kind": kind["text"][0], "member_funds": ctx.row["member_funds"]}
+        inputs = {
+            "kind": kind["text"][0],
+            "member_funds": ctx.row["member_funds"],
+            "scope": ctx.row["scope"],
+        }
         rule = ln.rule_line(
-            "target amplification of the programme's kind",
-            TARGET_AMPLIFICATION,
+            f"{figure} of the programme's kind and scope",
+            TARGET_AMPLIFICATION if figure == "target_amplification" else from_cents(TARGET_SIZE),
             inputs,
-            _PROGRAMME + ".TARGET_AMPLIFICATION",
+            f"{_PROGRAMME}.{figure.upper()}",
         )
         return ln.concat([kind, ctx.figure("member_funds", "shown"), rule])
+    if figure == "target_date":  # the programme's own fund's investment period end
+        return text_lines(ctx, "investment_period_end", "funds", "programme")
+    if figure == "scope":
+        return constant_line("the scope of the row (metrics.programme.SCOPES)", ctx.row["scope"])
+    if figure == "size_shortfall":
+        return _decided(ctx, SIZE_SHORTFALL, ("target_size", "committed"))
+    if figure == "target_status":
+        return _target_status(ctx)
     if figure == "meets_target":
-        return _decided(ctx, PROGRAMME_MEETS_TARGET, ("amplification", "target_amplification"))
+        return _decided(ctx, PROGRAMME_MEETS_TARGET, ("target_status",))
     if figure == "member_funds":
         members = ctx.frames.funds.filter(pl.col("programme_id") == ctx.row["programme"])
         return ln.frame_lines(
@@ -113,10 +132,24 @@ def _decided(ctx: Ctx, rule: pl.Expr, inputs: tuple[str, ...]) -> pl.DataFrame:
     return ln.concat([*shown, decided])
 
 
+def _target_status(ctx: Ctx) -> pl.DataFrame:
+    """Pass when the amplification (and size) targets are met; watch before the end of the
+    programme's investment period (`target_date`) for the sub-funds' scope; else fail."""
+    inputs = ("amplification", "target_amplification", "committed", "target_size", "target_date")
+    values = {f: ctx.row[f] for f in inputs}
+    date_ = ctx.row["target_date"]
+    values["target_not_yet_judged"] = date_ is None or date_ > ctx.as_of
+    values["scope"] = ctx.row["scope"]
+    shown = [ctx.figure(f, "shown") for f in inputs]
+    asof = ln.value_line("the as-of date", ctx.as_of, "shown")
+    decided = ln.rule_line("by the metrics' rule", TARGET_STATUS, values, _PROGRAMME)
+    return ln.concat([*shown, asof, decided])
+
+
 def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """A programme's grants and matching (its funds' grant rows), and the companies counted."""
     scope = programme_scope(ctx.frames, ctx.as_of).filter(
-        pl.col("programme") == ctx.row["programme"]
+        (pl.col("programme") == ctx.row["programme"]) & (pl.col("scope") == ctx.row["scope"])
     )
     grants = ctx.level_rows("grant").filter(pl.col("fund_id").is_in(scope["fund_id"].implode()))
     if figure in ("grants", "matching"):
@@ -273,6 +306,8 @@ _RULE_RATIOS = {
 def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """A rule's amount (its rows in HKD), ratio (of the sub-fund's facts), and status."""
     rule = ctx.row["rule"]
+    if figure == "amount" and rule in _PROGRAMME_AMOUNTS:
+        return _programme_rule_amount(ctx, rule)
     if figure == "amount" and rule in _AMOUNT_RULES:
         rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
         return ln.converted_lines(
@@ -303,6 +338,38 @@ def compliance_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     return ln.concat([*shown, decided])
 
 
+# The programme rules whose amount is a figure of the stored levels: (level, scopes, column).
+_PROGRAMME_AMOUNTS = {
+    "programme_size": ("programme", ("sub_funds",), "committed"),
+    "government_cap": ("programme", ("sub_funds", "direct"), "government_committed"),
+    "grant_cap": ("grant", (), "grants_hkd"),
+}
+
+
+def _programme_rule_amount(ctx: Ctx, rule: str) -> pl.DataFrame:
+    """A programme rule's amount from the stored rows it is read from: the programme's scopes
+    (summed: the government cap adds the sub-funds and the direct co-investments), or the
+    largest of the grant level's companies of the paying fund (`grant_cap`)."""
+    level, scopes, column = _PROGRAMME_AMOUNTS[rule]
+    where = f"{ctx.stored.where}: {level}.{column}"
+    if level == "grant":
+        rows = ctx.level_rows("grant").filter(pl.col("fund_id") == ctx.row["fund_id"])
+        label = pl.format("grants of {} (HKD)", "company_id")
+        largest = rows.filter(pl.col(column) == pl.col(column).max())[:1]
+        return ln.concat(
+            [
+                ln.stored_lines(rows, column, label, where, "shown"),
+                ln.stored_lines(largest, column, pl.lit("the largest"), where),
+            ]
+        )
+    rows = ctx.level_rows("programme").filter(
+        (pl.col("programme") == ctx.row["fund_id"]) & pl.col("scope").is_in(list(scopes))
+    )
+    return ln.stored_lines(
+        rows, column, pl.format("{} of scope {}", pl.lit(column), "scope"), where
+    )
+
+
 # The rules whose amount is a sum in HKD: of commitments, production spend or invested cost.
 _AMOUNT_RULES = ("size", "government_amount", "hk_production", "themes")
 
@@ -313,8 +380,11 @@ def _rule_amount(ctx: Ctx, rule: str, rate: tuple[Any, Any] | None) -> pl.DataFr
         return ln.commitment_lines(ctx.commitments(), rate=rate)
     if rule == "government_amount":
         return ln.commitment_lines(ctx.commitments("government"), rate=rate)
-    if rule == "hk_production":
-        return ln.txn_lines(ctx.txns, {"hk_production_spend": 1}, rate=rate)
+    if rule == "hk_production":  # spend during the investment period only
+        fund = ctx.frames.funds.filter(pl.col("fund_id") == ctx.row["fund_id"])
+        end = fund["investment_period_end"][0] if fund.height else None
+        spend = ctx.txns if end is None else ctx.txns.filter(pl.col("date") <= end)
+        return ln.txn_lines(spend, {"hk_production_spend": 1}, rate=rate)
     themes = ctx.frames.companies.filter(~pl.col("theme").is_in(STRATEGIC_THEMES))
     outside = ctx.level_rows("holding").filter(
         (pl.col("fund_id") == ctx.row["fund_id"])

@@ -132,16 +132,19 @@ def grant_budget(frames: BookFrames, as_of: date) -> pl.DataFrame:
     return as_money(budget)
 
 
-def grant_summary(per_company: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFrame:
-    """Per programme (of `per_company`, grant_matching's rows with `programme` the programme
-    they count in, and `budget` by programme): grants, matching and their ratio, companies
-    granted and at each status, those short listed, the budget and the share of it used."""
+def grant_summary(
+    per_company: pl.DataFrame, budget: pl.DataFrame, keys: list[str] | None = None
+) -> pl.DataFrame:
+    """Per programme, or per `keys` (of `per_company`, grant_matching's rows with `programme`
+    the programme they count in, and `budget` by the same keys): grants, matching and their
+    ratio, companies granted and at each status, those short listed, the budget and the share
+    of it used."""
 
     def count(status: str) -> pl.Expr:
         return (pl.col("status") == status).sum().cast(pl.Int64)
 
     return (
-        per_company.group_by("programme")
+        per_company.group_by(keys or ["programme"])
         .agg(
             pl.col("grants").sum(),
             pl.col("matching").sum(),
@@ -158,7 +161,7 @@ def grant_summary(per_company: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFra
         .with_columns(  # none short: null, not an empty list
             pl.when(pl.col("companies_short") > 0).then(pl.col("short_companies"))
         )
-        .join(budget, on="programme", how="left")
+        .join(budget, on=keys or ["programme"], how="left")
         .with_columns(
             ratio(pl.col("matching"), pl.col("grants")).alias("matching_ratio"),
             ratio(pl.col("grants"), pl.col("budget")).alias("budget_used"),

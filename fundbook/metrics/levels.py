@@ -16,7 +16,7 @@ from fundbook.metrics.grants import grant_table
 from fundbook.metrics.look_through import look_through_company, look_through_nav
 from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overflow
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
-from fundbook.metrics.programme import programme_metrics
+from fundbook.metrics.programme import programme_fund_metrics, programme_metrics
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.reconcile import reconcile
 from fundbook.metrics.state import book_state
@@ -45,6 +45,7 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "look_through_company": look_through_company(frames, as_of),
         "look_through_nav": look_through_nav(frames, as_of),
         "programme": programme_metrics(frames, as_of),
+        "programme_fund": programme_fund_metrics(frames, as_of),
         "grant": grant_table(frames, as_of),
         "compliance": checks,
         "compliance_status": compliance_status(checks),
@@ -130,7 +131,7 @@ def theme_by_investor(frames: BookFrames, as_of: date, by_fund: pl.DataFrame) ->
 
 
 def compliance_status(checks: pl.DataFrame) -> pl.DataFrame:
-    """How many rules of all funds are at each status (fail, progress, pass; zero too)."""
+    """How many rules of all funds are at each status (fail, watch, pending, pass; zero too)."""
     counts = checks.group_by("status").agg(pl.len().cast(pl.Int64).alias("rules"))
     every = pl.DataFrame({"status": list(STATUS_ORDER)}, schema={"status": pl.String})
     return (

@@ -1,4 +1,11 @@
-"""Programme leverage (government vs social capital, in HKD) and grant matching per company."""
+"""Programme leverage (government vs social capital, in HKD) per scope, and grant matching.
+
+A programme's money falls into scopes that never mix (DOMAIN.md "ITIF programme rules"):
+`sub_funds` (the member funds: "Programme (all sub-funds)"), `direct` (the programme's own
+fund's direct co-investments and the co-investors' money beside them, when it has member
+funds: the guidance fund), `scheme` (a fund without members: a co-investment scheme such as
+ITVF, or a grant programme). Each scope is its own row with its own target.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,9 @@ import polars as pl
 
 from fundbook.core.types import (
     GRANT_MATCHING_RATIO,
+    ITIF_MIN_PROGRAMME_SIZE_HKD,
     ITIF_TARGET_AMPLIFICATION,
+    PROGRAMME_SCOPES,
     REPORTING_CURRENCY,
 )
 from fundbook.metrics.grants import grant_budget, grant_matching, grant_summary
@@ -18,8 +27,11 @@ from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.translation import to_hkd, to_hkd_at_dates
 
 PROGRAMME_KINDS = ("guidance_fund", "programme", "co_investment")
+SCOPES = PROGRAMME_SCOPES
 _ITEM: dict[str, pl.DataType] = {
     "programme": pl.String(),
+    "scope": pl.String(),
+    "investor_id": pl.String(),
     "basis": pl.String(),
     "side": pl.String(),
     "amount": CENTS,
@@ -38,11 +50,39 @@ _SOURCE = ("source_file", "source_line")
 # The rules of a programme (of the columns they name), stated once: the metrics and `explain`
 # evaluate them (a company's grants: metrics.grants).
 TARGET_AMPLIFICATION = (
-    pl.when((pl.col("kind") == "programme") & (pl.col("member_funds") == 0))
+    pl.when(pl.col("scope") == "direct")
+    .then(pl.lit(None, pl.Float64))
+    .when((pl.col("kind") == "programme") & (pl.col("member_funds") == 0))
     .then(pl.lit(1.0 + GRANT_MATCHING_RATIO))
     .otherwise(ITIF_TARGET_AMPLIFICATION)
 )
-PROGRAMME_MEETS_TARGET = pl.col("amplification") >= pl.col("target_amplification")
+# The guidance fund's sub-funds together: at least HK$40bn (cents; null: no size target).
+TARGET_SIZE = (
+    pl.when((pl.col("scope") == "sub_funds") & (pl.col("kind") == "guidance_fund"))
+    .then(pl.lit(ITIF_MIN_PROGRAMME_SIZE_HKD * 100, CENTS))
+    .otherwise(pl.lit(None, CENTS))
+)
+SIZE_SHORTFALL = pl.when(pl.col("target_size").is_not_null()).then(
+    pl.max_horizontal(pl.col("target_size") - pl.col("committed"), pl.lit(0, CENTS))
+)
+# The target met (amplification and size): pass; not met before the end of the programme's
+# investment period (`target_date`, when the sub-funds' targets are judged): watch; else fail.
+TARGET_MET = (pl.col("amplification") >= pl.col("target_amplification")) & (
+    pl.col("target_size").is_null() | (pl.col("committed") >= pl.col("target_size"))
+)
+TARGET_STATUS = (
+    pl.when(pl.col("target_amplification").is_null())
+    .then(pl.lit(None, pl.String))
+    .when(TARGET_MET.fill_null(False))
+    .then(pl.lit("pass"))
+    .when((pl.col("scope") == "sub_funds") & pl.col("target_not_yet_judged"))
+    .then(pl.lit("watch"))
+    .otherwise(pl.lit("fail"))
+)
+PROGRAMME_MEETS_TARGET = pl.col("target_status") == "pass"
+SCOPE_ORDER = pl.col("scope").replace_strict(
+    {s: i for i, s in enumerate(SCOPES)}, return_dtype=pl.Int8
+)
 _TRACE = [pl.col(c) for c in TRACE[1:]]
 # Paid-in at the rates of the items' own dates, and the FX translation of paid-in: the as-of
 # paid-in less it (HKD cents).
@@ -70,15 +110,18 @@ def _programmes(frames: BookFrames) -> pl.DataFrame:
             pl.col("fund_id").alias("programme"),
             "kind",
             pl.col("member_funds").fill_null(0),
+            pl.col("investment_period_end").alias("target_date"),
         )
     )
 
 
 def _scope(frames: BookFrames, as_of: date, progs: pl.DataFrame) -> pl.DataFrame:
-    """(programme, fund_id, role) for each programme's own fund and its members. Role:
+    """(programme, fund_id, role, scope) for each programme's own fund and its members. Role:
     `vehicle` (the fund is itself an LP of the book: its own commitments are the money that
     becomes its LP commitments and direct deals, so they are not counted again), `grants`
-    (it pays grants: grants and matching count, not its budget), else `capital`."""
+    (it pays grants: grants and matching count, not its budget), else `capital`. Scope:
+    `direct` (a vehicle: its own deals and the co-investors' beside them), `scheme` (the own
+    fund of a programme without members), else `sub_funds`."""
     itself = progs.select("programme", pl.col("programme").alias("fund_id"))
     members = frames.funds.join(
         progs.select(pl.col("programme").alias("programme_id")), on="programme_id"
@@ -98,7 +141,20 @@ def _scope(frames: BookFrames, as_of: date, progs: pl.DataFrame) -> pl.DataFrame
         .then(pl.lit("grants"))
         .otherwise(pl.lit("capital"))
     )
-    return pl.concat([itself, members]).unique().with_columns(role.alias("role"))
+    scope = (
+        pl.when(pl.col("role") == "vehicle")
+        .then(pl.lit("direct"))
+        .when((pl.col("fund_id") == pl.col("programme")) & (pl.col("member_funds") == 0))
+        .then(pl.lit("scheme"))
+        .otherwise(pl.lit("sub_funds"))
+    )
+    return (
+        pl.concat([itself, members])
+        .unique()
+        .with_columns(role.alias("role"))
+        .join(progs.select("programme", "member_funds"), on="programme", how="left")
+        .select("programme", "fund_id", "role", scope.alias("scope"))
+    )
 
 
 def _side(kind_col: str) -> pl.Expr:
@@ -131,6 +187,8 @@ def _lp_items(frames: BookFrames, as_of: date, scope: pl.DataFrame) -> pl.DataFr
     rows = rows.select(
         "fund_id",
         "programme",
+        "scope",
+        "investor_id",
         "basis",
         _side("_kind").alias("side"),
         cents(pl.col("amount_fund")).alias("amount"),
@@ -165,6 +223,8 @@ def _own_items(frames: BookFrames, as_of: date, scope: pl.DataFrame) -> pl.DataF
     rows = txns.filter(direct | co | grant).select(
         "fund_id",
         "programme",
+        "scope",
+        "investor_id",
         side.alias("side"),
         cents(pl.col("amount_fund")).alias("amount"),
         "date",
@@ -178,11 +238,13 @@ def _own_items(frames: BookFrames, as_of: date, scope: pl.DataFrame) -> pl.DataF
 
 
 def programme_items(frames: BookFrames, as_of: date) -> pl.DataFrame:
-    """Every amount a programme's capital counts (programme, basis committed / paid_in, side
-    government / social, amount in HKD cents at the as-of rate), with the ledger row it comes
-    from (`TRACE`); and each paid-in item again at the rate of its own date (basis
-    `paid_in_historical`), rounded per item likewise."""
-    scope = _scope(frames, as_of, _programmes(frames))
+    """Every amount a programme's capital counts (programme, scope, the investor when an LP's
+    or a co-investor's, basis committed / paid_in, side government / social, amount in HKD
+    cents at the as-of rate), with the ledger row it comes from (`TRACE`); and each paid-in
+    item again at the rate of its own date (basis `paid_in_historical`), rounded per item
+    likewise."""
+    progs = _programmes(frames)
+    scope = _scope(frames, as_of, progs)
     items = pl.concat(
         [
             pl.DataFrame(schema={**_ITEM, **_TRACE_SCHEMA}),
@@ -200,18 +262,15 @@ def programme_items(frames: BookFrames, as_of: date) -> pl.DataFrame:
 
 
 def programme_scope(frames: BookFrames, as_of: date) -> pl.DataFrame:
-    """(programme, fund_id, role) of every programme's own fund and its member funds."""
+    """(programme, fund_id, role, scope) of every programme's own fund and its member funds."""
     return _scope(frames, as_of, _programmes(frames))
 
 
-def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
-    """One row per programme: government vs social capital (committed and paid-in, in HKD),
-    amplification and social leverage against the target; grants and matching for grant
-    programmes."""
-    progs = _programmes(frames)
-    scope = _scope(frames, as_of, progs)
-    items = programme_items(frames, as_of).select(list(_ITEM))
-    sums = items.group_by("programme").agg(
+def _sums(items: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Government and social capital (committed and paid-in, HKD cents) summed by `keys`: the
+    one producer of the programme and programme_fund levels, so that a scope's row is the sum
+    of its funds' rows."""
+    return items.group_by(keys).agg(
         *(
             pl.col("amount")
             .filter((pl.col("basis") == b) & (pl.col("side") == s))
@@ -222,60 +281,127 @@ def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         ),
         pl.col("amount").filter(pl.col("basis") == "paid_in_historical").sum().alias(HISTORICAL),
     )
-    # a grant fund's companies and budget count in the programme it belongs to
+
+
+def _with_ratios(sums: pl.DataFrame) -> pl.DataFrame:
+    """The totals of `_sums`, the FX translation of paid-in and the leverage ratios."""
+    return sums.with_columns(
+        pl.lit(REPORTING_CURRENCY).alias("currency"),
+        (pl.col("government_committed") + pl.col("social_committed")).alias("committed"),
+        (pl.col("government_paid_in") + pl.col("social_paid_in")).alias("paid_in"),
+    ).with_columns(
+        PAID_IN_FX_TRANSLATION.alias("paid_in_fx_translation"),
+        ratio(pl.col("social_committed"), pl.col("government_committed")).alias("social_leverage"),
+        ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
+        ratio(pl.col("committed"), pl.col("government_committed")).alias("amplification"),
+    )
+
+
+_CAPITAL = [
+    "currency",
+    "government_committed",
+    "social_committed",
+    "committed",
+    "amplification",
+    "social_leverage",
+    "government_paid_in",
+    "social_paid_in",
+    "paid_in",
+    HISTORICAL,
+    "paid_in_fx_translation",
+    "paid_in_leverage",
+]
+
+
+def programme_fund_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """One row per (programme, scope, fund): the fund's part of its scope's capital, in HKD
+    (the rows of a scope add up to the scope's row of `programme_metrics`)."""
+    items = programme_items(frames, as_of).select(*_ITEM, "fund_id")
+    out = _with_ratios(_sums(items, ["programme", "scope", "fund_id"]))
+    return as_money(out.select("programme", "scope", "fund_id", *_CAPITAL)).sort(
+        "programme", SCOPE_ORDER, "fund_id"
+    )
+
+
+def _programme_scopes(progs: pl.DataFrame, scope: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Every programme's scopes: `sub_funds` and `direct` for a programme with member funds,
+    else `scheme` (a row each even with nothing booked yet), and the scope of any of its funds
+    (`_scope`); and whether the scope's target is not judged yet (before the programme's
+    investment period ends)."""
+    usual = progs.with_columns(
+        pl.when(pl.col("member_funds") > 0)
+        .then(pl.lit(["sub_funds", "direct"]))
+        .otherwise(pl.lit(["scheme"]))
+        .alias("scope")
+    ).explode("scope")
+    found = scope.select("programme", "scope").join(progs, on="programme")
+    return (
+        pl.concat([usual, found.select(usual.columns)])
+        .unique(["programme", "scope"])
+        .with_columns(
+            (pl.col("target_date").is_null() | (pl.col("target_date") > as_of)).alias(
+                "target_not_yet_judged"
+            )
+        )
+    )
+
+
+def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """One row per (programme, scope): government vs social capital (committed and paid-in,
+    in HKD), amplification and social leverage against the scope's target (and the size
+    target of the guidance fund's sub-funds, with its shortfall), the target's status; grants
+    and matching for grant programmes."""
+    return as_money(programme_rows(frames, as_of))
+
+
+def programme_rows(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """`programme_metrics` with money in cents (for the programme rules)."""
+    progs = _programmes(frames)
+    scope = _scope(frames, as_of, progs)
+    sums = _sums(programme_items(frames, as_of).select(list(_ITEM)), ["programme", "scope"])
+    # a grant fund's companies and budget count in the programme (and scope) it belongs to
     in_programme = scope.select(
-        pl.col("fund_id").alias("programme"), pl.col("programme").alias("_p")
+        pl.col("fund_id").alias("programme"), pl.col("programme").alias("_p"), "scope"
     )
     per_company = grant_matching(frames, as_of).join(in_programme, on="programme")
     budget = (
         grant_budget(frames, as_of)
         .rename({"fund_id": "programme"})
         .join(in_programme, on="programme")
+        .group_by("_p", "scope")
+        .agg(pl.col("budget").sum())
+        .rename({"_p": "programme"})
     )
     grants = grant_summary(
-        per_company.drop("programme").rename({"_p": "programme"}),
-        budget.group_by("_p").agg(pl.col("budget").sum()).rename({"_p": "programme"}),
+        per_company.drop("programme").rename({"_p": "programme"}), budget, ["programme", "scope"]
     )
-    out = progs.join(sums, on="programme", how="left").join(grants, on="programme", how="left")
+    out = (
+        _programme_scopes(progs, scope, as_of)
+        .join(sums, on=["programme", "scope"], how="left")
+        .join(grants, on=["programme", "scope"], how="left")
+    )
     money = [c for c, dt in out.schema.items() if dt == CENTS or isinstance(dt, pl.Decimal)]
-    out = out.with_columns(pl.col(money).fill_null(0))
+    out = _with_ratios(out.with_columns(pl.col(money).fill_null(0)))
     out = (
         out.with_columns(
-            pl.lit(REPORTING_CURRENCY).alias("currency"),
-            (pl.col("government_committed") + pl.col("social_committed")).alias("committed"),
-            (pl.col("government_paid_in") + pl.col("social_paid_in")).alias("paid_in"),
+            TARGET_AMPLIFICATION.alias("target_amplification"), TARGET_SIZE.alias("target_size")
         )
-        .with_columns(
-            PAID_IN_FX_TRANSLATION.alias("paid_in_fx_translation"),
-            ratio(pl.col("social_committed"), pl.col("government_committed")).alias(
-                "social_leverage"
-            ),
-            ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
-            TARGET_AMPLIFICATION.alias("target_amplification"),
-        )
-        .with_columns(
-            ratio(pl.col("committed"), pl.col("government_committed")).alias("amplification"),
-        )
+        .with_columns(SIZE_SHORTFALL.alias("size_shortfall"), TARGET_STATUS.alias("target_status"))
         .with_columns(PROGRAMME_MEETS_TARGET.alias("meets_target"))
     )
     cols = [
         "programme",
+        "scope",
         "kind",
-        "currency",
         "member_funds",
-        "government_committed",
-        "social_committed",
-        "committed",
-        "amplification",
-        "social_leverage",
+        *_CAPITAL[:6],
         "target_amplification",
+        "target_size",
+        "size_shortfall",
+        "target_date",
+        "target_status",
         "meets_target",
-        "government_paid_in",
-        "social_paid_in",
-        "paid_in",
-        HISTORICAL,
-        "paid_in_fx_translation",
-        "paid_in_leverage",
+        *_CAPITAL[6:],
         "grants",
         "matching",
         "matching_ratio",
@@ -287,4 +413,4 @@ def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         "budget",
         "budget_used",
     ]
-    return as_money(out.select(cols).sort("programme"))
+    return out.select(cols).sort("programme", SCOPE_ORDER)

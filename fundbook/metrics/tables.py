@@ -12,7 +12,7 @@ from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.grants import grant_table
 from fundbook.metrics.levels import fund_level, holding_level, investor_level
 from fundbook.metrics.look_through import look_through_company, look_through_nav
-from fundbook.metrics.programme import programme_metrics
+from fundbook.metrics.programme import programme_fund_metrics, programme_metrics
 from fundbook.metrics.protocol import BookFrames
 
 BY = METRIC_GROUPINGS
@@ -21,9 +21,10 @@ BY = METRIC_GROUPINGS
 def metrics_table(
     frames: BookFrames, as_of: date, by: str, fund_id: str | None = None, look_through: bool = False
 ) -> pl.DataFrame:
-    """The figures grouped `by` fund, investor, holding, theme, programme, grant or the
-    guidance funds' look-through (by company, its NAV); `fund_id` narrows to one fund (for
-    programme: one programme; for grant: the fund paying them). The rows and columns of the
+    """The figures grouped `by` fund, investor, holding, theme, programme (per scope),
+    programme_fund (each fund's part of its programme's scope, in HKD), grant or the guidance
+    funds' look-through (by company, its NAV); `fund_id` narrows to one fund (for programme and
+    programme_fund: one programme; for grant: the fund paying them). The rows and columns of the
     snapshot's level of the same name (`levels.figures`)."""
     if fund_id is not None and fund_id not in set(frames.funds["fund_id"].to_list()):
         raise NotFound(f"unknown fund {fund_id!r}")
@@ -37,11 +38,12 @@ def metrics_table(
         "grant": grant_table,
         "look_through_company": look_through_company,
         "look_through_nav": look_through_nav,
+        "programme_fund": programme_fund_metrics,
     }
     if by not in tables:
         raise NotFound(f"unknown grouping {by!r}; choose from {', '.join(BY)}")
     out = tables[by](frames, as_of)
     if fund_id is not None:
-        key = "programme" if by == "programme" else "fund_id"
+        key = "programme" if by.startswith("programme") else "fund_id"
         out = out.filter(pl.col(key) == fund_id)
     return out

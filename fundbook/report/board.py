@@ -20,7 +20,7 @@ from fundbook.report.board_sections import (
     top_holdings,
 )
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
-from fundbook.report.compliance import findings, matrix
+from fundbook.report.compliance import findings, matrix, programme_findings
 from fundbook.report.context import (
     BoardContext,
     Figure,
@@ -80,38 +80,60 @@ def _leverage_row(
     name: str, row: dict[str, Any], lvl: str, keys: dict[str, str | None], total: bool = False
 ) -> LeverageRow:
     figs = {n: figure(row, n, k, lvl, keys) for n, k in LEVERAGE_FIGURES}
-    meets = row.get("meets_target")
     currency = str(row.get("currency") or "")
-    return LeverageRow(name=name, meets_target=meets, total=total, currency=currency, **figs)
+    return LeverageRow(
+        name=name,
+        meets_target=row.get("meets_target"),
+        total=total,
+        currency=currency,
+        target_status=row.get("target_status"),
+        **figs,
+    )
+
+
+# The board's rows of the guidance fund's programme: its scopes, never added together.
+SUB_FUNDS_TOTAL = "Programme (all sub-funds)"
+DIRECT_ROW = "Direct co-investments of the guidance fund (its money and co-investors')"
+
+
+def programme_row(source: ReportSource, gf: str, scope: str = "sub_funds") -> dict[str, Any]:
+    """The guidance fund's programme row of one scope (`metrics.programme_metrics`)."""
+    return one(level(source.snapshot, "programme"), programme=gf, scope=scope)
 
 
 def leverage_rows(source: ReportSource, gf: str) -> list[LeverageRow]:
-    """One row per sub-fund (fund figures) and the programme total (programme figures)."""
+    """One row per sub-fund (its part of the programme, in HKD: level programme_fund), the
+    programme total of the sub-funds (their sum), and the guidance fund's direct
+    co-investments as a row of their own (a separate scope, not added to the total)."""
     names = source.names
+    parts = level(source.snapshot, "programme_fund")
     funds = level(source.snapshot, "fund")
-    out = [
-        _leverage_row(name_of(names, f), one(funds, fund_id=f), "fund", {"fund_id": f})
-        for f in sub_funds(source, gf)
-    ]
-    programme = one(level(source.snapshot, "programme"), programme=gf)
-    if programme:
-        out.append(
-            _leverage_row(
-                "Programme (all sub-funds)", programme, "programme", {"programme": gf}, total=True
-            )
-        )
+    out = []
+    for f in sub_funds(source, gf):
+        keys: dict[str, str | None] = {"programme": gf, "scope": "sub_funds", "fund_id": f}
+        row = one(parts, **keys)
+        if row:  # whether the sub-fund meets the 4x: the fund level's flag
+            row = {**row, "meets_target": one(funds, fund_id=f).get("meets_target")}
+            out.append(_leverage_row(name_of(names, f), row, "programme_fund", keys))
+    for scope, name, total in (("sub_funds", SUB_FUNDS_TOTAL, True), ("direct", DIRECT_ROW, False)):
+        row = programme_row(source, gf, scope)
+        if row and (total or row.get("committed")):
+            keys = {"programme": gf, "scope": scope}
+            out.append(_leverage_row(name, row, "programme", keys, total=total))
     return out
 
 
 def paid_in_fx(source: ReportSource, gf: str, lev: list[LeverageRow]) -> list[tuple[str, Figure]]:
     """The programme's paid-in at the rates of the calls' own dates and its FX translation
     (as-of less historical), when one of its sub-funds is not in HKD; none otherwise."""
-    if all(r.currency in ("", REPORTING_CURRENCY) for r in lev if not r.total):
+    funds = level(source.snapshot, "fund")
+    currencies = {one(funds, fund_id=f).get("currency") for f in sub_funds(source, gf)}
+    if currencies <= {None, "", REPORTING_CURRENCY}:
         return []
-    programme = one(level(source.snapshot, "programme"), programme=gf)
+    programme = programme_row(source, gf)
     if not programme:
         return []
-    keys: dict[str, str | None] = {"programme": gf}
+    keys: dict[str, str | None] = {"programme": gf, "scope": "sub_funds"}
     return [
         (label, figure(programme, name, "mn", "programme", keys))
         for label, name in (
@@ -125,7 +147,9 @@ def paid_in_fx(source: ReportSource, gf: str, lev: list[LeverageRow]) -> list[tu
 
 
 def leverage_chart(rows_: list[LeverageRow]) -> Any:
-    """Social capital per HK$1 of government money, commitment and paid-in basis, vs target."""
+    """Social capital per HK$1 of government money, commitment and paid-in basis, vs target
+    (the sub-funds and their total: the direct co-investments have no such target)."""
+    rows_ = [r for r in rows_ if r.name != DIRECT_ROW]
     return bar_chart(
         "Leverage of social capital by sub-fund",
         [r.name for r in rows_],
@@ -183,17 +207,19 @@ def _fund_cards(tot: dict[str, Figure], currency: str) -> list[Card]:
 
 
 def _programme_cards(programme: LeverageRow) -> list[Card]:
+    status = {"watch": "behind the programme size target", "fail": "below target"}
+    note = status.get(str(programme.target_status), "")
     return [
         (
             "Programme size (HKD)",
             _as(programme.committed, "millions"),
-            "All sub-funds, government and social capital",
+            "All sub-funds, government and social capital (direct co-investments apart)",
         ),
         (
             "Amplification (commitments)",
             programme.amplification,
             f"Target {ITIF_TARGET_AMPLIFICATION:.1f}x; social leverage "
-            f"{multiple(programme.social_leverage.value)}",
+            f"{multiple(programme.social_leverage.value)}" + (f"; {note}" if note else ""),
         ),
         (
             "Social leverage (paid-in)",
@@ -215,7 +241,9 @@ def headline(
     programme = next((r for r in lev if r.total), None)
     if programme is not None:
         out += _programme_cards(programme)
-    out.append(("Mandate findings", fails, "Rules failed across sub-funds (see Compliance)"))
+    out.append(
+        ("Mandate findings", fails, "Rules failed, sub-funds and programme (see Compliance)")
+    )
     if grants:
         out.append(
             (
@@ -236,9 +264,10 @@ def failed_rules(source: ReportSource) -> Figure:
 
 def target(source: ReportSource, gf: str) -> Figure:
     """The amplification target of the programme (the ITIF rule when the book has none)."""
-    row = one(level(source.snapshot, "programme"), programme=gf)
+    row = programme_row(source, gf)
     if row.get("target_amplification") is not None:
-        return figure(row, "target_amplification", "multiple", "programme", {"programme": gf})
+        keys: dict[str, str | None] = {"programme": gf, "scope": "sub_funds"}
+        return figure(row, "target_amplification", "multiple", "programme", keys)
     return Figure(ITIF_TARGET_AMPLIFICATION, "multiple", Source("constant", (), "ITIF rule"))
 
 
@@ -265,14 +294,11 @@ def _axis_format(values: list[float]) -> Any:
 
 
 def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
-    """J-curves of the guidance fund and of each co-investment fund with flows."""
+    """The J-curve of the guidance fund (a separate scheme such as ITVF is not the guidance
+    fund's: its own report shows it)."""
     names = source.names
-    funds = [
-        gf,
-        *sorted(f for f, e in names.items() if e.get("kind") == "co_investment" and "fund_id" in e),
-    ]
     out = []
-    for fund in funds:
+    for fund in (gf,):
         points = jcurve(source, fund)
         if not points:
             continue
@@ -317,6 +343,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         target_amplification=target(source, gf),
         findings=found,
         compliance_rules=rules,
+        programme_findings=programme_findings(found),
         compliance=grid,
         themes=themes,
         theme_chart=theme_chart(themes),

@@ -11,12 +11,13 @@ from fundbook.report.source import ReportSource, figure, level, name_of, one
 LEVEL = "fee_check"
 # The terms a fund's fees are computed from (fund_info, as terms.csv books them).
 FEE_RATES = ("fee_rate_investment_period", "fee_rate_after")
-# Funds whose GP invoices management fees to their LPs: the sub-funds and co-investment funds.
-FEE_PAYING_KINDS = ("sub_fund", "co_investment")
+# Funds of the guidance fund's board whose GP invoices management fees to their LPs: the
+# sub-funds (a separate co-investment scheme such as ITVF is not the guidance fund's scope).
+FEE_PAYING_KINDS = ("sub_fund",)
 
 
 def fee_funds(source: ReportSource) -> list[str]:
-    """The sub-funds, then the co-investment funds, each by name."""
+    """The sub-funds, by name."""
     names = source.names
     return [
         f

@@ -142,7 +142,7 @@ def grant_totals(source: ReportSource) -> dict[str, Figure]:
     """Totals of the grant programme (the programme-level row of kind programme)."""
     for r in level(source.snapshot, "programme").to_dicts():
         if r.get("kind") == "programme" and r.get("grants") is not None:
-            keys: dict[str, str | None] = {"programme": r["programme"]}
+            keys: dict[str, str | None] = {"programme": r["programme"], "scope": r["scope"]}
             return {
                 n: figure(r, n, k, "programme", keys)
                 for n, k in (

@@ -1,4 +1,5 @@
-"""Mandate compliance for the board: each ITIF rule per sub-fund, explained, and as a matrix."""
+"""Mandate compliance for the board: each ITIF rule per sub-fund and programme, explained, and
+the sub-fund rules as a matrix."""
 
 from __future__ import annotations
 
@@ -56,6 +57,33 @@ RULES: dict[str, tuple[str, str, str]] = {
         "Every investment must fall within the five strategic themes of the fund.",
     ),
 }
+# The programme rules (a row per programme, not per sub-fund: listed, not in the matrix).
+PROGRAMME_RULES: dict[str, tuple[str, str, str]] = {
+    "programme_size": (
+        "Programme size",
+        "Programme size (all sub-funds)",
+        "All sub-funds together must reach at least HK$40bn, government money included; "
+        "progress is reported while they raise it, and the target is judged at the end of the "
+        "guidance fund's investment period.",
+    ),
+    "government_cap": (
+        "Gov. cap",
+        "Government commitments to the programme",
+        "The government commits at most HK$10bn to the programme (sub-funds and direct "
+        "co-investments).",
+    ),
+    "strategic_investor": (
+        "Strategic investors",
+        "Strategic investors",
+        "Each strategic investor commits at least HK$3bn across the sub-funds.",
+    ),
+    "grant_cap": (
+        "Grant cap",
+        "Grants per company",
+        "A company receives at most HK$250,000 of grants over the matching-grant programme "
+        "(a separate scheme).",
+    ),
+}
 _PLAIN_AMOUNT = re.compile(r"(?<![\d,.])\d{4,}\.\d{2}(?![\d])")
 
 
@@ -84,7 +112,7 @@ def findings(source: ReportSource) -> list[Finding]:
     for r in level(source.snapshot, "compliance").to_dicts():
         keys: dict[str, str | None] = {"fund_id": r["fund_id"], "rule": r["rule"]}
         fallback = r["rule"].replace("_", " ").capitalize()
-        _, label, why = RULES.get(r["rule"], (fallback, fallback, ""))
+        _, label, why = {**RULES, **PROGRAMME_RULES}.get(r["rule"], (fallback, fallback, ""))
         detail = readable(str(r.get("detail") or ""), names).rstrip(".")
         detail = detail[:1].upper() + detail[1:]
         text = " ".join(t for t in (why, f"{detail}." if detail else "") if t)
@@ -102,8 +130,15 @@ def findings(source: ReportSource) -> list[Finding]:
     return sorted(out, key=lambda f: (STATUS_ORDER.get(f.status, 1), f.fund, f.rule))
 
 
+def programme_findings(found: list[Finding]) -> list[Finding]:
+    """The findings of the programme rules (a row per programme), failures first."""
+    return [f for f in found if f.code in PROGRAMME_RULES]
+
+
 def matrix(found: list[Finding]) -> tuple[list[tuple[str, str]], list[ComplianceRow]]:
-    """(label, threshold) of each rule (the columns), and one row per sub-fund."""
+    """(label, threshold) of each sub-fund rule (the columns), and one row per sub-fund (the
+    programme rules are findings of their programme, not cells of the matrix)."""
+    found = [f for f in found if f.code not in PROGRAMME_RULES]
     codes = [c for c in RULES if any(f.code == c for f in found)]
     codes += sorted({f.code for f in found} - set(codes))
     by_fund: dict[str, dict[str, Finding]] = {}

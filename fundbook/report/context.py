@@ -194,6 +194,7 @@ class LeverageRow:
     meets_target: bool | None
     total: bool = False
     currency: str = ""
+    target_status: str | None = None  # pass | watch | fail; None: no target (the scope's own)
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,7 @@ class BoardContext:
     target_amplification: Figure
     findings: list[Finding]
     compliance_rules: list[tuple[str, str]]  # (label, threshold) per matrix column
+    programme_findings: list[Finding]  # the programme rules (not in the matrix), failures first
     compliance: list[ComplianceRow]
     themes: list[ThemeRow]
     theme_chart: Markup

@@ -37,7 +37,8 @@ DEFAULT_DB = "fundbook.duckdb"
 # snapshot_look_through_nav)
 # 16: GP statements and holdings, terms' valuation_source and gp_tolerance, the holding
 # level's lag_days, the reconcile level (issue 13)
-SCHEMA_VERSION = "16"
+# 17: investors.strategic; the programme level per scope, the programme_fund level (issue 13)
+SCHEMA_VERSION = "17"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

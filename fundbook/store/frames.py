@@ -30,6 +30,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "name": pl.String(),
         "kind": pl.String(),
         "fund_id": pl.String(),
+        "strategic": pl.Boolean(),
     },
     "companies": {
         "company_id": pl.String(),

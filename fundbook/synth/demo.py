@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fundbook.core.errors import FundbookError
 from fundbook.core.types import CASH_SIGN
+from fundbook.synth.demo_cast import STRATEGIC_FLAGGED
 from fundbook.synth.demo_fees import SIDE_LETTERS
 from fundbook.synth.demo_gp import build_gp_fund, gp_rows
 from fundbook.synth.demo_itif import (
@@ -37,7 +38,7 @@ OPTIONAL = ("quantity", "service_start", "service_end", "category")  # transacti
 COLUMNS = {
     "funds": ("fund_id", "name", "kind", "currency", "vintage", "manager", "programme_id",
               "investment_period_end"),
-    "investors": ("investor_id", "name", "kind", "fund_id"),
+    "investors": ("investor_id", "name", "kind", "fund_id", "strategic"),
     "companies": ("company_id", "name", "theme", "hk_nexus", "country"),
     "commitments": ("fund_id", "investor_id", "date", "amount", "currency"),
     "transactions": ("txn_id", "date", "fund_id", "type", "investor_id", "holding_id", "amount",
@@ -113,7 +114,9 @@ def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
         )  # fmt: skip
     return {
         "funds": sorted(book.funds),
-        "investors": sorted(book.investors),
+        "investors": sorted(
+            (*i, "true" if i[0] in STRATEGIC_FLAGGED else "false") for i in book.investors
+        ),
         "companies": sorted(
             (c, n, t, "true" if hk else "false", country)
             for c, (n, t, hk, country) in book.companies.items()

@@ -100,6 +100,11 @@ STRATEGIC = (
     ("hk-tech-ventures", "香港科技創投有限公司"),
     ("bauhinia-strategic", "Bauhinia Strategic Capital Limited"),
 )
+# The investors flagged strategic=true in investors.csv: the two above (>= HK$3bn each across
+# the sub-funds) and, planted, a family office that signed up as one but commits less
+# (HK$1.1bn with the default seed): `strategic_investor` fails for it (issue 13).
+UNDER_COMMITTED_STRATEGIC = "kwok-family-office"
+STRATEGIC_FLAGGED = (*(i for i, _ in STRATEGIC), UNDER_COMMITTED_STRATEGIC)
 POOL_LPS = tuple(
     (r[0], r[1])
     for r in table("""

@@ -1,1 +1,1 @@
-SELECT investor_id, name, kind, fund_id, source_file, source_line FROM investors
+SELECT investor_id, name, kind, fund_id, strategic, source_file, source_line FROM investors

@@ -1,2 +1,2 @@
 INSERT INTO investors
-SELECT investor_id, name, kind, fund_id, source_file, source_line, $import_id FROM new_rows
+SELECT investor_id, name, kind, fund_id, strategic, source_file, source_line, $import_id FROM new_rows

@@ -139,3 +139,26 @@ def test_a_fund_imported_after_the_close_is_computed(small_book: Path, tmp_path:
         assert close_for_date(con, april) is None
         frames = load_frames(con, april)
         _assert_same(metrics_at(con, april, "fund"), metrics_table(frames, april, "fund"), "fund")
+
+
+def test_compliance_history_reads_closed_quarter_ends_from_their_snapshot(
+    demo_book: Path,
+) -> None:
+    """2025-12 and 2026-03 are closed quarter-ends (read from their snapshots, no polars
+    needed); 2026-06 is not closed: computed. The rows are what `compliance_at` gives."""
+    from fundbook.close.compliance_history import compliance_history
+
+    with open_book(demo_book, read_only=True) as con:
+        history = compliance_history(con, dt.date(2026, 6, 30)).records()
+        q1 = {
+            (r["fund_id"], r["rule"]): r for r in compliance_at(con, dt.date(2026, 3, 31)).records()
+        }
+    assert {r["read_from"] for r in history} == {"2 closed quarter-ends, 1 computed"}
+    size = next(r for r in history if (r["fund_id"], r["rule"]) == ("itif", "programme_size"))
+    assert size["quarters_in_breach"] == "2025Q4 watch, 2026Q1 watch, 2026Q2 watch"
+    first_q1 = f"{q1['itif', 'programme_size']['ratio'] * 100:.1f} %"
+    assert size["trend"].split(" -> ")[1] == first_q1
+    nexus = next(
+        r for r in history if (r["fund_id"], r["rule"]) == ("sf-gba", "hk_nexus_of_invested")
+    )
+    assert nexus["first_breach"] == dt.date(2026, 6, 30) and nexus["breaches"] == 1

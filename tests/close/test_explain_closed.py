@@ -110,7 +110,22 @@ def test_a_closed_quarter_is_its_last_months_close(closed: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "figure", "role"),
     [
-        (["--programme", "itif"], "amplification", "numerator"),
+        (["--programme", "itif", "--scope", "sub_funds"], "amplification", "numerator"),
+        (
+            [
+                "--level",
+                "programme_fund",
+                "--programme",
+                "itif",
+                "--scope",
+                "sub_funds",
+                "--fund",
+                "sf-semis",
+            ],
+            "government_committed",
+            "term",
+        ),
+        (["--fund", "itif", "--rule", "programme_size"], "status", "derived"),
         (["--fund", "mplus", "--company", "pl-01"], "matching_ratio", "numerator"),
         (["--fund", "sf-semis", "--rule", "size"], "amount", "term"),
         (["--theme", "ai_robotics"], "holdings", "counted"),

@@ -69,12 +69,22 @@ def test_look_through_and_one_fund(demo_db: Path) -> None:
     assert "sub_fund" not in themes and "ai_robotics" in themes
 
 
+def statuses_in_order(rows: list[dict]) -> bool:
+    order = ["fail", "watch", "pending", "pass"]
+    ranks = [order.index(r["status"]) for r in rows]
+    return ranks == sorted(ranks)
+
+
 def test_compliance_shows_the_planted_breach_first(demo_db: Path) -> None:
     result = run(demo_db, "compliance", "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     failing = [(r["fund_id"], r["rule"]) for r in rows if r["status"] == "fail"]
-    assert ("sf-gba", "hk_nexus_of_invested") in failing and ("sf-gba", "themes") in failing
+    assert ("sf-gba", "themes") in failing
+    # the HK-nexus pace test is behind before the end of the investment period: watch, not fail
+    watch = [(r["fund_id"], r["rule"]) for r in rows if r["status"] == "watch"]
+    assert ("sf-gba", "hk_nexus_of_invested") in watch and ("itif", "programme_size") in watch
+    assert statuses_in_order(rows)
     statuses = [r["status"] for r in rows]
     assert statuses[: len(failing)] == ["fail"] * len(failing)
     table = run(demo_db, "compliance", "--as-of", AS_OF)
@@ -100,3 +110,27 @@ def test_explain_unknown_figure_and_fund_are_clean_errors(demo_db: Path) -> None
     assert "net_irr" in bad.output
     missing = run(demo_db, "metrics", "--as-of", AS_OF, "--fund", "nope")
     assert missing.exit_code == 1 and "unknown fund" in missing.output
+
+
+def test_compliance_history_shows_the_sf_gba_breach_since_its_first_quarter(
+    demo_db: Path,
+) -> None:
+    """The demo book has no close: every quarter-end is computed by metrics.compliance (the
+    same figures `compliance --as-of` gives that day)."""
+    result = run(demo_db, "compliance", "--history", "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {(r["fund_id"], r["rule"]): r for r in json.loads(result.output)}
+    nexus = rows["sf-gba", "hk_nexus_of_invested"]
+    assert nexus["first_breach"] == "2026-06-30"
+    assert nexus["quarters_in_breach"] == "2026Q2 watch, 2026Q3 watch"
+    assert nexus["trend"] == "36.7 % -> 30.2 %" and nexus["direction"] == "worsening"
+    assert nexus["breaches"] == 2 and nexus["status"] == "watch"
+    themes = rows["sf-gba", "themes"]  # an at-most rule: its share outside falls, improving
+    assert themes["status"] == "fail" and themes["direction"] == "improving"
+    assert rows["itif", "programme_size"]["status"] == "watch"
+    assert nexus["read_from"] == "0 closed quarter-ends, 4 computed"
+    # a rule never at fail or watch is not listed
+    assert ("sf-airobot", "hk_nexus_of_invested") not in rows
+    q2 = json.loads(run(demo_db, "compliance", "--as-of", "2026-06-30", "--format", "json").output)
+    same = next(r for r in q2 if (r["fund_id"], r["rule"]) == ("sf-gba", "hk_nexus_of_invested"))
+    assert f"{same['ratio'] * 100:.1f} %" == "36.7 %"

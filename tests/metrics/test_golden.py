@@ -145,12 +145,18 @@ def test_sub_fund_valued_from_capital_account_in_holder_currency() -> None:
 
 def test_programme_counts_government_once() -> None:
     book = fund_of_funds_book()
-    p = one(m.programme_metrics(book, book.as_of), programme="gf")
-    # gf-lp 25 USD at 7.85 + gf's direct 20 HKD; never gov's 1000 to gf itself
-    assert p["government_committed"] == D("196.25") + D("20")
-    assert p["social_committed"] == D("588.75") + D("30")  # soc + angel alongside gf
-    assert p["amplification"] == pytest.approx(835 / 216.25)
+    progs = m.programme_metrics(book, book.as_of)
+    p = one(progs, programme="gf", scope="sub_funds")
+    # gf-lp 25 USD at 7.85; never gov's 1000 to gf itself, nor gf's direct deals
+    assert p["government_committed"] == D("196.25")
+    assert p["social_committed"] == D("588.75")  # soc
+    assert p["amplification"] == pytest.approx(4.0)
     assert p["currency"] == "HKD"
+    # 4x met, but the sub-funds are HK$40bn short of the programme size: behind, not met
+    assert p["target_status"] == "watch" and p["meets_target"] is False
+    direct = one(progs, programme="gf", scope="direct")  # gf's 20 HKD, angel's 30 alongside
+    assert (direct["government_committed"], direct["social_committed"]) == (D("20"), D("30"))
+    assert direct["target_amplification"] is None and direct["meets_target"] is None
 
 
 def test_grant_matching_and_programme() -> None:
@@ -159,7 +165,7 @@ def test_grant_matching_and_programme() -> None:
     p1, p2 = one(g, company_id="p1"), one(g, company_id="p2")
     assert p1["compliant"] and p1["matching_ratio"] == 2.5
     assert not p2["compliant"] and p2["shortfall"] == D("50")
-    p = one(m.programme_metrics(book, book.as_of), programme="gp")
+    p = one(m.programme_metrics(book, book.as_of), programme="gp", scope="scheme")
     assert (p["grants"], p["matching"], p["companies_short"]) == (D("200"), D("400"), 1)
     assert p["short_companies"] == "p2" and p["matching_ratio"] == 2.0
 
@@ -238,9 +244,11 @@ def test_programme_fund_with_the_guidance_fund_as_member() -> None:
 
     progs = m.programme_metrics(replace(book, funds=funds), book.as_of)
     assert set(progs["programme"]) == {"prg", "gp"}
-    p = one(progs, programme="prg")
-    assert (p["government_committed"], p["social_committed"]) == (D("216.25"), D("618.75"))
+    p = one(progs, programme="prg", scope="sub_funds")
+    assert (p["government_committed"], p["social_committed"]) == (D("196.25"), D("588.75"))
     assert p["member_funds"] == 2 and p["target_amplification"] == 4.0
+    direct = one(progs, programme="prg", scope="direct")  # gf's own deal, angel's beside it
+    assert (direct["government_committed"], direct["social_committed"]) == (D("20"), D("30"))
 
 
 def test_two_levels_of_funds_are_valued_bottom_up() -> None:

@@ -13,8 +13,9 @@ fund_of_funds, by hand (USD 7.85 at the as-of date):
 - gf: 100 called, 78 into sfu and 20 into c1 (no mark: at cost): cash 2, NAV 2 + 94.20 + 20.
   sfu's gain of 16.20 HKD is FX translation 78 x 7.85 / 7.80 - 78 = 0.50 (the call of 10 USD
   paid at 7.80, translated at 7.85) and the market part 94.20 - 78 - 0.50 = 15.70 (2 USD).
-- programme gf: government 25 USD (196.25) + direct 20 = 216.25; social 75 USD (588.75) +
-  angel's 30 alongside = 618.75; amplification 835 / 216.25 < 4.
+- programme gf, sub-funds: government 25 USD (196.25), social 75 USD (588.75), committed 785,
+  amplification 4 but HK$40bn away from the programme size: watch; direct co-investments
+  (gf's 20 and angel's 30 alongside) a scope of their own, without a target.
 - compliance sfu: size 785 HKD; nexus 24 of 40 invested, 24 of 100 of size (period ended);
   production 30 of 100 (235.50 HKD); c2 (16 USD = 125.60 HKD) is outside the five themes.
 - look-through gf, ai_robotics: c1 direct 20 + 25 % of 24 USD (47.10); value 20 + 70.65.

@@ -238,7 +238,8 @@ CLI_LEVELS = {
     "holding": (["metrics", "--by", "holding"], ("fund_id", "holding_id")),
     "theme": (["metrics", "--by", "theme"], ("theme",)),
     "theme_look_through": (["metrics", "--by", "theme", "--look-through"], ("theme",)),
-    "programme": (["metrics", "--by", "programme"], ("programme",)),
+    "programme": (["metrics", "--by", "programme"], ("programme", "scope")),
+    "programme_fund": (["metrics", "--by", "programme_fund"], ("programme", "scope", "fund_id")),
     "grant": (["metrics", "--by", "grant"], ("fund_id", "company_id")),
     "compliance": (["compliance"], ("fund_id", "rule")),
     "look_through_company": (
