@@ -32,7 +32,13 @@ _KEY_OPTIONS = (
         "scope",
         "A programme's scope: sub_funds, direct or scheme (levels programme, programme_fund).",
     ),
-    ("quarter", "quarter", "A quarter like 2026Q3 (level cash_flow)."),
+    ("quarter", "quarter", "A quarter like 2026Q3 (levels cash_flow, fee_check)."),
+    (
+        "gp_figure",
+        "figure",
+        "A figure of a GP statement: nav, contributions, distributions, fees or carry_accrued "
+        "(level reconcile, with --fund and --holding).",
+    ),
     ("txn", "txn_id", "A transaction id (level flow)."),
     ("basis", "basis", "A statement basis: period, QTD, YTD or ITD (level statement)."),
     ("category", "category", "An expense category (level expense_by_category)."),
@@ -61,7 +67,8 @@ _LEVEL_OF = (
 
 def _key_options(fn: Any) -> Any:
     for name, _column, help_text in reversed(_KEY_OPTIONS):
-        fn = click.option(f"--{name}", name, default=None, help=help_text)(fn)
+        flag = f"--{name.replace('_', '-')}"
+        fn = click.option(flag, name, default=None, help=help_text)(fn)
     return fn
 
 

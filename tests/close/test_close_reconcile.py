@@ -140,3 +140,20 @@ def test_a_statement_received_in_a_closed_period_is_refused(
         f"{ledger}/gp_statements.csv:5: GP statement received 2026-05-30 falls in a closed "
         "period (the book is closed through 2026-06-30)"
     ) in result.output
+
+
+def test_a_reconcile_line_is_explained_from_the_command_line(
+    closed: tuple[Path, list[list[str]]],
+) -> None:
+    db, _ = closed
+    args = ["--level", "reconcile", "--fund", "gf", "--holding", "sf1", "--gp-figure", "nav"]
+    result = run(
+        "explain", "difference", *args, "--period", "2026-06", "--format", "json", "--db", str(db)
+    )
+    assert result.exit_code == 0, result.output
+    lines = json.loads(result.output)
+    assert [(line["item"], line["amount"]) for line in lines] == [
+        ("book", "56.25"),
+        ("gp", "-60.00"),
+        ("difference = the sum of the term lines", "-3.75"),
+    ]
