@@ -198,6 +198,11 @@ def look_through_routes(
         pl.col("fund_id").alias("holder"), "investor_id"
     )
     acc = state.accounts
+    # one route per sub-fund: a holding valued from its GP's statements is looked through by
+    # the GP's schedule of investments (`_via_gp`), even when the sub-fund's ledger is in the book
+    by_gp = state.holdings.filter(pl.col("valued_by") == "gp_statement").select(
+        pl.col("fund_id").alias("holder"), pl.col("holding_id").alias("sub")
+    )
     shares = (
         lp.join(acc, on="investor_id")
         .select("holder", pl.col("fund_id").alias("sub"), pl.col("weight").alias("_w"))
@@ -207,6 +212,7 @@ def look_through_routes(
             right_on="fund_id",
         )
         .filter(pl.col("_total") != 0)
+        .join(by_gp, on=["holder", "sub"], how="anti")
     )
     via = _with_rate(
         hold.rename({"fund_id": "sub"}).join(shares, on="sub"), frames, state.fx, "sub", "_rf"
@@ -225,7 +231,8 @@ def look_through_routes(
 def _via_gp(
     frames: BookFrames, state: BookState, holders: pl.Series, rate_to: pl.Expr
 ) -> pl.DataFrame:
-    """Sub-funds held without their ledger, through the companies their GP reports
+    """Sub-funds valued from their GP's statements (held without their ledger, or whose terms
+    say so), through the companies their GP reports
     (`gp_statements.gp_look_through`: the holder's value spread by reported fair value, its
     cost by reported cost), exact, converted from the holder's currency."""
     rows = gp_look_through(frames, state.at, state.holdings).filter(

@@ -12,8 +12,9 @@ from fundbook.metrics.protocol import BookFrames
 
 KEYS = ["fund_id", "holding_id"]
 # The holder's rows that move its interest in a sub-fund after the statement date: a call paid
-# adds to the GP's NAV, a distribution received takes from it.
-ROLL_FORWARD = {"investment": 1, "proceeds": -1}
+# adds to the GP's NAV, a distribution received takes from it (booked by the holder as proceeds
+# or income: the rows a sub-fund's distribution is mirrored by, ledger/mirror.py).
+ROLL_FORWARD = {"investment": 1, "proceeds": -1, "income": -1}
 
 
 def latest_statements(frames: BookFrames, at: date) -> pl.DataFrame:

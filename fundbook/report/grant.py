@@ -57,12 +57,18 @@ def recipients(source: ReportSource, fund_id: str) -> list[GrantRecipientRow]:
 
 
 def _programme_row(source: ReportSource, fund_id: str) -> dict[str, Any]:
-    """The programme-level row the fund's grants count in: its own, else its programme's."""
-    for programme in (fund_id, source.names.get(fund_id, {}).get("programme_id")):
-        found = source.find("programme", programme=programme) if programme else []
-        if found:
-            return found[0]
-    return {}
+    """The programme-level row the fund's grants count in: its own (a scheme of its own: one
+    scope), else its programme's row of the scope the fund is in (`programme_fund`)."""
+    own = source.find("programme", programme=fund_id)
+    if own:
+        return own[0]
+    programme = source.names.get(fund_id, {}).get("programme_id")
+    if not programme:
+        return {}
+    mine = source.find("programme_fund", programme=programme, fund_id=fund_id)
+    scope = mine[0].get("scope") if mine else None
+    found = source.find("programme", programme=programme, scope=scope) if scope else []
+    return found[0] if found else {}
 
 
 def build_grant_context(source: ReportSource, fund_id: str, investor_id: str) -> GrantContext:

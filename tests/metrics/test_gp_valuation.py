@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
-from gp_kit import gp_book, gp_frames
+from gp_kit import GP_BOOK, gp_book, gp_frames
 
 from fundbook.demo import DEMO_LEDGER
 from fundbook.ledger import read_book
@@ -38,6 +38,13 @@ def test_rolled_forward_for_calls_and_distributions_since_with_its_lag(tmp_path:
         "valuation_date": date(2026, 3, 31),
         "lag_days": 91,
     }
+
+
+def test_a_distribution_booked_as_income_rolls_forward_too(tmp_path: Path) -> None:
+    # the holder books sf3's 3.00 distribution as income (a mirror the ledger accepts)
+    rows = [r.replace(",proceeds,", ",income,") for r in GP_BOOK["transactions"]]
+    assert rows != GP_BOOK["transactions"]
+    assert _sf3(tmp_path, date(2026, 6, 30), transactions=rows)["fair_value"] == 4000
 
 
 def test_a_statement_not_yet_received_is_ignored(tmp_path: Path) -> None:
@@ -114,6 +121,24 @@ def test_look_through_by_the_gp_holdings(tmp_path: Path) -> None:
     assert themes == [
         ("ai_robotics", D("67.50")),
         ("semiconductors_smart_devices", D("10.00")),
+    ]
+
+
+def test_a_ledger_fund_valued_by_its_gp_is_looked_through_once(tmp_path: Path) -> None:
+    # sf1's terms say gp_statement: its Q1 NAV 60.00 all in c2 by its GP's schedule; the
+    # ledger route through gf-lp's quarter of sf1's holdings is not added to it
+    holdings = [*GP_BOOK["gp_holdings"], "2026-03-31,gf,sf1,c2,10.00,60.00,HKD"]
+    ledger = gp_book(tmp_path, gp_holdings=holdings)
+    (ledger / "terms.csv").write_text("fund_id,valuation_source\nsf1,gp_statement\n")
+    book, errors = read_book(ledger)
+    assert errors == []
+    at = date(2026, 6, 30)
+    frames = frames_from_tables(AS_OF, book.rows)
+    themes = theme_exposure(frames, at, look_through=True).select("theme", "fair_value").rows()
+    # c1 (ai_robotics) through sf3 only (30.00); c2 through sf3 (10.00) and sf1 (60.00)
+    assert themes == [
+        ("ai_robotics", D("30.00")),
+        ("semiconductors_smart_devices", D("70.00")),
     ]
 
 
