@@ -77,7 +77,7 @@ def build_grant_context(source: ReportSource, fund_id: str, investor_id: str) ->
     entity = names.get(fund_id, {})
     currency = str(entity.get("currency") or "")
     row = _programme_row(source, fund_id)
-    keys: dict[str, str | None] = {"programme": row.get("programme")}
+    keys: dict[str, str | None] = {"programme": row.get("programme"), "scope": row.get("scope")}
     info = next(iter(source.find("fund_info", fund_id=fund_id)), {})
     months = info.get("matching_deadline_months")
     constant = Source("derived", (), "fundbook.core.types")
