@@ -43,8 +43,11 @@ demo: sync sysdeps
 	rm -rf $(DEMO_OUT)
 	$(RUN) fundbook demo --db $(DEMO_DB) --out $(DEMO_OUT) --force
 
+# the tests in two processes (a file's tests together, sharing its fixtures); PYTEST_WORKERS=0
+# runs them in one
+PYTEST_WORKERS ?= 2
 test: sync sysdeps
-	$(RUN) pytest
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: sync
 	$(RUN) ruff check fundbook tests benchmarks
