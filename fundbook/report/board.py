@@ -123,6 +123,18 @@ def leverage_rows(source: ReportSource, gf: str) -> list[LeverageRow]:
     return out
 
 
+def not_counted(source: ReportSource, gf: str) -> list[str]:
+    """The names of the programme's sub-funds without a part in it (`programme_fund`): held
+    from their GP's statements without their ledger, so no commitment of theirs is in the
+    book, and the programme's totals leave them out (the board says so under the table)."""
+    parts = level(source.snapshot, "programme_fund")
+    return [
+        name_of(source.names, f)
+        for f in sub_funds(source, gf)
+        if not one(parts, programme=gf, scope="sub_funds", fund_id=f)
+    ]
+
+
 def paid_in_fx(source: ReportSource, gf: str, lev: list[LeverageRow]) -> list[tuple[str, Figure]]:
     """The programme's paid-in at the rates of the calls' own dates and its FX translation
     (as-of less historical), when one of its sub-funds is not in HKD; none otherwise."""
@@ -357,6 +369,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         fees=fees,
         fee_breaches=fee_breaches(fees, cover.quarter),
         look_through=look_through_view(source, gf) if gf else None,
+        not_counted=not_counted(source, gf) if gf else [],
     )
 
 

@@ -346,6 +346,9 @@ class BoardContext:
     fee_breaches: list[str] = field(default_factory=list)  # a sentence per row beyond tolerance
     # the guidance fund's look-through and the costs it bears in its sub-funds
     look_through: LookThrough | None = None
+    # sub-funds of the programme whose commitments are not in the book (held from their GP's
+    # statements, without their ledger): named under the leverage table, not in its totals
+    not_counted: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

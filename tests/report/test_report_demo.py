@@ -133,7 +133,11 @@ def test_the_board_tables_add_up_row_by_row_to_their_totals(demo, tmp_path: Path
     html = board_report(demo, tmp_path).html[0].read_text(encoding="utf-8")
     parser = _Tables()
     parser.feed(html)
-    with_total = [rows for _, rows in parser.tables if any(c == "total" for c, _ in rows)]
+    with_total = [
+        rows
+        for cls, rows in parser.tables
+        if cls == "leverage" and any(c == "total" for c, _ in rows)
+    ]
     assert len(with_total) == 2  # the commitment and paid-in bases
     for rows in with_total:
         header = rows[0][1]
@@ -151,3 +155,40 @@ def test_the_board_tables_add_up_row_by_row_to_their_totals(demo, tmp_path: Path
         assert below[0][0].startswith("Direct co-investments of the guidance fund")
     assert "ITVF" not in html
     assert "behind: HK$40bn not yet raised" in html
+    _look_through_tables_add_up(dict(parser.tables))
+
+
+def _look_through_tables_add_up(tables: dict[str, list[tuple[str, list[str]]]]) -> None:
+    """The look-through: the themes add up to the companies' total (to the cent), each theme's
+    companies to its total, and a company's direct and through-the-sub-funds to its combined."""
+    themes = tables["look-through-themes"]
+    at = next(i for i, (c, _) in enumerate(themes) if c == "total")
+    companies = themes[at][1]
+    assert sum(_shown_number(cells[1]) for _, cells in themes[1:at]) == _shown_number(companies[1])
+    # the reconciliation below: the companies and the other net assets add up to the NAV
+    rest = [cells for _, cells in themes[at + 1 :]]
+    assert rest[-1][0] == "Net asset value"
+    assert sum(_shown_number(cells[1]) for cells in [companies, *rest[:-1]]) == _shown_number(
+        rest[-1][1]
+    )
+    theme_totals, current = {}, Decimal(0)
+    for c, cells in tables["look-through-companies"][1:]:
+        if c == "group":
+            current = Decimal(0)
+        elif c == "total":
+            assert current == _shown_number(cells[3]), cells[0]
+            theme_totals[cells[0].removeprefix("Total ")] = current
+        else:
+            direct, through, combined = (_shown_number(x) for x in cells[1:4])
+            assert direct + through == combined, cells[0]
+            current += combined
+    assert sum(theme_totals.values()) == _shown_number(companies[1])
+
+
+def test_a_sub_fund_held_from_its_gp_is_named_outside_the_programme_totals(demo, tmp_path: Path):
+    _, demo = demo
+    ctx = build_board_context(demo)
+    assert ctx.not_counted == ["Cyberport Digital Ventures Fund, L.P."]
+    assert all(r.name != ctx.not_counted[0] for r in ctx.leverage)
+    html = board_report(demo, tmp_path).html[0].read_text(encoding="utf-8")
+    assert "Not in these totals: Cyberport Digital Ventures Fund, L.P." in html
