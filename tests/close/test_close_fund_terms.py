@@ -21,9 +21,22 @@ from tests.metrics.explain_check import failures, undetected
 
 HEADER = "fund_id," + ",".join(TERMS_OPTIONAL)
 # sf1: every term set (pen is committed to sf1: its GP); gf and sf2 have no row.
-SF1 = "sf1,0.075,0.02,commitment,0.015,nav,quarterly_advance,0.8,0.2,0.08,1,european,pen,2.50,"
+SF1_TERMS = "0.075,0.02,commitment,0.015,nav,quarterly_advance,0.8,0.2,0.08,1,european,pen,2.50"
+
+
+def _row(fund_id: str, **given: str) -> str:
+    """A terms.csv row of `fund_id` with the columns `given`, the others empty."""
+    return ",".join([fund_id, *(given.get(c, "") for c in TERMS_OPTIONAL)])
+
+
+SF1 = _row(
+    "sf1",
+    **dict(zip(TERMS_OPTIONAL, SF1_TERMS.split(","), strict=False)),
+    valuation_source="ledger",
+    gp_tolerance="3.00",
+)
 # a grant programme `mp`: only its matching deadline (a term of grant programmes alone)
-MP = "mp" + "," * (len(TERMS_OPTIONAL) - 1) + ",6"
+MP = _row("mp", matching_deadline_months="6")
 GRANTS = "matching_deadline_months"
 BOOKED = {
     "equalisation_rate": Decimal("0.07500000"),
@@ -39,6 +52,8 @@ BOOKED = {
     "waterfall": "european",
     "gp_investor_id": "pen",
     "fee_tolerance": Decimal("2.50"),
+    "valuation_source": "ledger",
+    "gp_tolerance": Decimal("3.00"),
 }
 LEVEL = {"fund_info": LEVEL_KEYS["fund_info"]}
 
