@@ -221,15 +221,21 @@ def test_the_gl_ties_on_every_golden_book_at_every_month_end(case: str, tmp_path
 DEMO = Path(__file__).resolve().parents[2] / "ledgers" / "itif-demo"
 
 
-def test_the_gl_ties_on_the_demo_book_at_every_month_end(tmp_path: Path) -> None:
-    """Every month end of the demo book's history and the day after its last close."""
+def test_the_gl_ties_on_the_demo_book_at_its_period_ends(tmp_path: Path) -> None:
+    """Every quarter end of the demo book's history (ITVF's, from 2019), every month end of
+    the guidance fund's (from its first row: its sub-funds, fees, carry, equalisation, GP
+    statements, grants) and a day inside the last month. The generated books of
+    test_gl_properties tie at every month end of theirs."""
     end = date(2026, 10, 31)
     with open_book(tmp_path / "demo.duckdb") as con:
         import_book(con, DEMO)
         frames = load_frames(con, end)
     first = frames.transactions["date"].min()
-    assert isinstance(first, date)
-    days = [*month_ends(first, end), date(2026, 10, 15)]
+    itif = frames.transactions.filter(fund_id="itif")["date"].min()
+    assert isinstance(first, date) and isinstance(itif, date)
+    quarters = [d for d in month_ends(first, itif) if d.month % 3 == 0]
+    days = [*quarters, *month_ends(itif, end), date(2026, 10, 15)]
+    assert len(days) > 30
     problems = [p for day in days for p in gl_differences(frames, day)]
     assert problems == []
 
