@@ -11,13 +11,17 @@ from pathlib import Path
 import polars as pl
 from gp_kit import GP_BOOK, gp_book, gp_frames
 
+from fundbook.close.explain import stored_at
+from fundbook.close.snapshot import LEVEL_KEYS
 from fundbook.demo import DEMO_LEDGER
 from fundbook.ledger import read_book
+from fundbook.metrics.explain import explain
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.gp_statements import gp_look_through_rows
 from fundbook.metrics.reconcile import reconcile
 from fundbook.metrics.state import book_state
 from fundbook.store.frames import frames_from_tables
+from tests.metrics.explain_check import failures, undetected
 
 D = Decimal
 AS_OF = date(2026, 9, 30)
@@ -169,3 +173,30 @@ def test_the_demo_shows_its_planted_difference_and_its_lagged_sub_fund() -> None
         1691250000 + 600000000,
         92,
     )
+
+
+LOOKED_THROUGH = ("look_through_company", "look_through_nav", "theme_look_through")
+
+
+def test_the_gp_route_is_explained(tmp_path: Path) -> None:
+    """Every look-through figure of a book holding sf3 from its GP's statements is given by
+    its lines: the gp_holdings rows (path:line) spreading the holder's GP value of sf3 (the
+    holding level's) by reported fair value and cost, beside the ledger route through sf1;
+    a tampered one is not."""
+    at = date(2026, 6, 30)
+    frames = gp_frames(tmp_path, at)
+    wanted = ("fund", "investor", "holding", *LOOKED_THROUGH)
+    stored = stored_at(frames, at, wanted)
+    keys = {lv: LEVEL_KEYS[lv] for lv in wanted}
+    count, bad = failures(frames, stored, at, keys)
+    bad = [b for b in bad if b.startswith(LOOKED_THROUGH)]
+    assert count > 0 and not bad, "\n".join(bad)
+    _, accepted = undetected(frames, stored, at, keys)
+    accepted = [a for a in accepted if a.startswith(LOOKED_THROUGH)]
+    assert not accepted, "\n".join(accepted)
+    c1 = stored.levels["look_through_company"].filter(company_id="c1").row(0, named=True)
+    lines = explain(frames, stored, at, "look_through_company", c1, "through_fair_value")
+    items = lines.filter(pl.col("role") == "term")["item"].to_list()
+    # gf-lp's quarter of sf1's 150.00 of c1, and sf3's 40.00 x 120.00 / 160.00 from its GP
+    assert lines.filter(pl.col("role") == "term")["amount"].to_list() == [D("37.50"), D("30.00")]
+    assert "gp_holdings.csv:2" in items[1], items
