@@ -56,8 +56,7 @@ CASES = [
     (
         "negative nav",
         {"gp_statements": ["2026-03-31,gf,sf3,-38.00,HKD,2026-05-20,,,,"]},
-        "gp_statements.csv:2: nav '-38.00' is negative; a GP statement's amounts are zero or "
-        "more",
+        "gp_statements.csv:2: nav '-38.00' is negative; a GP statement's amounts are zero or more",
     ),
     (
         "unknown holder",
@@ -122,8 +121,7 @@ CASES = [
     (
         "dated before the vintage",
         {"gp_statements": [*STATEMENTS, "2025-12-31,gf,sf3,38.00,HKD,2026-02-20,,,,"]},
-        "gp_statements.csv:5: statement_date 2025-12-31 is before sub-fund sf3's vintage year "
-        "2026",
+        "gp_statements.csv:5: statement_date 2025-12-31 is before sub-fund sf3's vintage year 2026",
     ),
     (
         "a sub-fund's valuation source",
