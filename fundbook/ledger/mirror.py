@@ -83,16 +83,25 @@ class Pair:
     direction: str
 
 
+def ledgers_in_book(commitments: pl.DataFrame, transactions: pl.DataFrame) -> pl.Series:
+    """The funds whose ledger is in the book: those with rows of their own in commitments.csv
+    or transactions.csv (their partners or their flows). Any other fund of funds.csv (a
+    sub-fund held from its GP's statements) has no fund-level figures in the book: the one
+    definition of the mirror rule, the compliance facts and the GP valuation."""
+    own = [commitments.get_column("fund_id"), transactions.get_column("fund_id")]
+    return pl.concat(own).unique().drop_nulls().sort()
+
+
 def mirror_errors(b: Frames) -> list[LedgerError]:
     """Each flow between a fund and a partner of it that is a fund of the book (contribution,
     distribution, equalisation catch-up and interest) is mirrored by one row of that holder
     naming the fund as its holding (investment; proceeds or income): the same date and the
     same amount in the held fund's currency. Only where both funds keep their ledger in the
-    book (a fund with no transactions rows is not kept here: nothing to mirror)."""
+    book (`ledgers_in_book`: a fund without rows of its own has nothing to mirror)."""
     links = b["investors"].filter(pl.col("fund_id").is_not_null())
     if links.is_empty():
         return []
-    kept = b["transactions"].get_column("fund_id").unique().drop_nulls().implode()
+    kept = ledgers_in_book(b["commitments"], b["transactions"]).implode()
     links = links.filter(pl.col("fund_id").is_in(kept))
     held = _held_rows(b, links, kept).with_row_index("hid")
     holder = _holder_rows(b, links, kept).with_row_index("mid")

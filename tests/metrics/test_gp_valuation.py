@@ -15,9 +15,11 @@ from fundbook.close.explain import stored_at
 from fundbook.close.snapshot import LEVEL_KEYS
 from fundbook.demo import DEMO_LEDGER
 from fundbook.ledger import read_book
+from fundbook.ledger.mirror import ledgers_in_book
+from fundbook.metrics.compliance import fund_facts
 from fundbook.metrics.explain import explain
 from fundbook.metrics.exposure import theme_exposure
-from fundbook.metrics.gp_statements import gp_look_through_rows
+from fundbook.metrics.look_through import look_through_company
 from fundbook.metrics.reconcile import reconcile
 from fundbook.metrics.state import book_state
 from fundbook.store.frames import frames_from_tables
@@ -114,17 +116,16 @@ def test_reconcile_before_any_statement_is_received_is_empty(tmp_path: Path) -> 
 def test_look_through_by_the_gp_holdings(tmp_path: Path) -> None:
     frames = gp_frames(tmp_path, AS_OF)
     at = date(2026, 6, 30)
-    rows = gp_look_through_rows(frames, at, book_state(frames, at).holdings)
-    # sf3's 40.00 spread by reported fair value (120 : 40), its 45.00 cost by cost (100 : 50)
-    assert rows.select("holding_id", "invested", "fair_value").rows() == [
-        ("c1", 3000, 3000),
-        ("c2", 1500, 1000),
-    ]
-    themes = theme_exposure(frames, at, look_through=True).select("theme", "fair_value").rows()
-    # c1 directly through sf1 (gf-lp's quarter of 150.00 = 37.50) and through sf3 (30.00)
-    assert themes == [
-        ("ai_robotics", D("67.50")),
-        ("semiconductors_smart_devices", D("10.00")),
+    companies = look_through_company(frames, at).select("company_id", "through_fair_value")
+    # sf3's 40.00 spread by reported fair value (120 : 40); c1 also through sf1 (gf-lp's
+    # quarter of 150.00 = 37.50)
+    assert companies.rows() == [("c1", D("67.50")), ("c2", D("10.00"))]
+    themes = theme_exposure(frames, at, look_through=True)
+    # sf3's 45.00 cost spread by reported cost (100 : 50): 30.00 and 15.00; c1's 30.00
+    # through sf1 (gf-lp's quarter of 120.00)
+    assert themes.select("theme", "invested", "fair_value").rows() == [
+        ("ai_robotics", D("60.00"), D("67.50")),
+        ("semiconductors_smart_devices", D("15.00"), D("10.00")),
     ]
 
 
@@ -200,3 +201,13 @@ def test_the_gp_route_is_explained(tmp_path: Path) -> None:
     # gf-lp's quarter of sf1's 150.00 of c1, and sf3's 40.00 x 120.00 / 160.00 from its GP
     assert lines.filter(pl.col("role") == "term")["amount"].to_list() == [D("37.50"), D("30.00")]
     assert "gp_holdings.csv:2" in items[1], items
+
+
+def test_one_definition_of_a_fund_whose_ledger_is_not_in_the_book(tmp_path: Path) -> None:
+    """sf3 (no commitment, no transaction of its own) is not in the book: the compliance facts
+    leave it out though no terms say gp_statement, and its holder values it by its GP."""
+    frames = gp_frames(tmp_path, AS_OF)
+    kept = ledgers_in_book(frames.commitments, frames.transactions).to_list()
+    assert kept == ["gf", "sf1", "sf2"]
+    assert sorted(fund_facts(frames, AS_OF)["fund_id"].to_list()) == ["sf1", "sf2"]
+    assert _sf3(tmp_path / "b", AS_OF)["valued_by"] == "gp_statement"
