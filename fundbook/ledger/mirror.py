@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.errors import LedgerError
+from fundbook.core.ledgers import ledgers_in_book
 from fundbook.ledger.checks import convert_amount, rate_lookup
 from fundbook.ledger.csvfile import LINE
 
@@ -81,15 +82,6 @@ class Pair:
     currency: str  # the held fund's
     partners: str
     direction: str
-
-
-def ledgers_in_book(commitments: pl.DataFrame, transactions: pl.DataFrame) -> pl.Series:
-    """The funds whose ledger is in the book: those with rows of their own in commitments.csv
-    or transactions.csv (their partners or their flows). Any other fund of funds.csv (a
-    sub-fund held from its GP's statements) has no fund-level figures in the book: the one
-    definition of the mirror rule, the compliance facts and the GP valuation."""
-    own = [commitments.get_column("fund_id"), transactions.get_column("fund_id")]
-    return pl.concat(own).unique().drop_nulls().sort()
 
 
 def mirror_errors(b: Frames) -> list[LedgerError]:

@@ -7,6 +7,7 @@ from datetime import date
 
 import polars as pl
 
+from fundbook.core.ledgers import ledgers_in_book
 from fundbook.core.types import (
     ITIF_MAX_GOVERNMENT_HKD,
     ITIF_MAX_GOVERNMENT_SHARE,
@@ -18,7 +19,6 @@ from fundbook.core.types import (
     STATUS_ORDER,
     STRATEGIC_THEMES,
 )
-from fundbook.ledger.mirror import ledgers_in_book
 from fundbook.metrics.money import MONEY, as_money, cents, ratio, zero
 from fundbook.metrics.programme_rules import programme_rules, rule_status
 from fundbook.metrics.protocol import BookFrames

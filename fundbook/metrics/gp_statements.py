@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from fundbook.ledger.mirror import ledgers_in_book
+from fundbook.core.ledgers import ledgers_in_book
 from fundbook.metrics.money import CENTS, cents, convert
 from fundbook.metrics.protocol import BookFrames
 
@@ -39,7 +39,7 @@ BY_GP = pl.col("_gp_value").is_not_null() & (
 def gp_only(frames: BookFrames) -> pl.Expr:
     """Whether a holding's fund is valued from its GP statements whatever the holder's capital
     accounts (of column `holding_id`): its terms say `valuation_source` = gp_statement, or its
-    ledger is not in the book (`ledger.mirror.ledgers_in_book`)."""
+    ledger is not in the book (`core.ledgers.ledgers_in_book`)."""
     forced = frames.terms.filter(pl.col("valuation_source") == "gp_statement")["fund_id"]
     kept = ledgers_in_book(frames.commitments, frames.transactions)
     return pl.col("holding_id").is_in(forced.implode()) | ~pl.col("holding_id").is_in(

@@ -13,9 +13,9 @@ from gp_kit import GP_BOOK, gp_book, gp_frames
 
 from fundbook.close.explain import stored_at
 from fundbook.close.snapshot import LEVEL_KEYS
+from fundbook.core.ledgers import ledgers_in_book
 from fundbook.demo import DEMO_LEDGER
 from fundbook.ledger import read_book
-from fundbook.ledger.mirror import ledgers_in_book
 from fundbook.metrics.compliance import fund_facts
 from fundbook.metrics.explain import explain
 from fundbook.metrics.exposure import theme_exposure
