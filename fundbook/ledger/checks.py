@@ -539,7 +539,8 @@ def portfolio_fee_errors(b: Frames) -> list[LedgerError]:
 def gp_errors(b: Frames) -> list[LedgerError]:
     """GP statements and holdings (issue 13): the holder is a fund, the held sub-fund a fund of
     funds.csv, the money in the sub-fund's currency; a GP holding names a company and belongs
-    to a statement of gp_statements.csv."""
+    to a statement of gp_statements.csv; a statement is of a sub-fund its holder holds
+    (`_gp_holder_errors`)."""
     funds = b["funds"]
     ids = funds["fund_id"]
     held_ccy = funds.select(
@@ -569,6 +570,7 @@ def gp_errors(b: Frames) -> list[LedgerError]:
                 pl.col("_held_ccy"),
             ),
         )
+    errs += _gp_holder_errors(b)
     held = b["gp_holdings"]
     errs += _ref(held, "company_id", b["companies"]["company_id"], "company_id", "companies.csv")
     key = ["statement_date", "fund_id", "holding_id"]
@@ -585,3 +587,78 @@ def gp_errors(b: Frames) -> list[LedgerError]:
         ),
     )
     return errs
+
+
+def _gp_holder_errors(b: Frames) -> list[LedgerError]:
+    """A GP statement is of a fund of kind sub_fund, dated in or after its vintage year, held
+    by its holder (an `investment` row of the holder into it, or a commitment to it by the
+    holder's LP investor); a grant programme holds no sub-fund."""
+    funds = b["funds"].select("fund_id", "kind", "vintage")
+    invested = (
+        b["transactions"]
+        .filter(pl.col("type") == "investment")
+        .select("fund_id", "holding_id")
+        .unique()
+    )
+    lps = b["investors"].select("investor_id", pl.col("fund_id").alias("_holder"))
+    committed = (
+        b["commitments"]
+        .join(lps, on="investor_id")
+        .select(pl.col("_holder").alias("fund_id"), pl.col("fund_id").alias("holding_id"))
+        .unique()
+    )
+    held = pl.concat([invested, committed]).unique().with_columns(pl.lit(True).alias("_holds"))
+    stated = (
+        b["gp_statements"]
+        .join(funds.rename({"kind": "_holder_kind"}).drop("vintage"), on="fund_id", how="left")
+        .join(
+            funds.rename({"fund_id": "holding_id", "kind": "_kind", "vintage": "_vintage"}),
+            on="holding_id",
+            how="left",
+        )
+        .join(held, on=["fund_id", "holding_id"], how="left")
+    )
+    known = pl.col("_holder_kind").is_not_null() & pl.col("_kind").is_not_null()
+    rules = [
+        (
+            pl.col("_holder_kind") == "programme",
+            pl.format(
+                "fund_id {} is a grant programme (kind programme): it holds no sub-fund",
+                pl.col("fund_id"),
+            ),
+        ),
+        (
+            pl.col("_kind").is_not_null() & (pl.col("_kind") != "sub_fund"),
+            pl.format(
+                "holding_id {} is a fund of kind {}: a GP statement is of a sub-fund "
+                "(kind sub_fund)",
+                pl.col("holding_id"),
+                pl.col("_kind"),
+            ),
+        ),
+        (
+            known
+            & (pl.col("_holder_kind") != "programme")
+            & (pl.col("_kind") == "sub_fund")
+            & (pl.col("fund_id") != pl.col("holding_id"))
+            & pl.col("_holds").is_null(),
+            pl.format(
+                "fund {} does not hold sub-fund {} (no investment of {} in it in "
+                "transactions.csv, no commitment to it by {}'s LP investor in commitments.csv)",
+                pl.col("fund_id"),
+                pl.col("holding_id"),
+                pl.col("fund_id"),
+                pl.col("fund_id"),
+            ),
+        ),
+        (
+            pl.col("statement_date").dt.year() < pl.col("_vintage"),
+            pl.format(
+                "statement_date {} is before sub-fund {}'s vintage year {}",
+                pl.col("statement_date"),
+                pl.col("holding_id"),
+                pl.col("_vintage"),
+            ),
+        ),
+    ]
+    return [e for cond, msg in rules for e in _errors(stated, cond.fill_null(False), msg)]

@@ -111,7 +111,16 @@ def _date(column: str) -> Check:
     )
 
 
-def _amount_checks(column: str, zero_ok: bool, zero_only: pl.Expr | None = None) -> list[Check]:
+# Why an amount is never negative: the type gives a ledger row's direction; a GP statement's
+# figures (a NAV, its schedule's cost and fair value, amounts to date) are never below zero.
+_SIGNED_BY_TYPE = "amounts are positive and the type gives the direction"
+_GP_AMOUNTS = "a GP statement's amounts are zero or more"
+_NEVER_NEGATIVE = {"gp_statements": _GP_AMOUNTS, "gp_holdings": _GP_AMOUNTS}
+
+
+def _amount_checks(
+    column: str, zero_ok: bool, zero_only: pl.Expr | None = None, why: str = _SIGNED_BY_TYPE
+) -> list[Check]:
     v = pl.col(column)
     present = v.is_not_null()
     plain = v.str.contains(_PLAIN)
@@ -129,7 +138,7 @@ def _amount_checks(column: str, zero_ok: bool, zero_only: pl.Expr | None = None)
         (
             present & plain & v.str.starts_with("-") & ~zero,
             pl.format(
-                f"{column} {{}} is negative; amounts are positive and the type gives the direction",
+                f"{column} {{}} is negative; {why}",
                 q,
             ),
         ),
@@ -291,7 +300,8 @@ def _checks(spec: FileSpec) -> list[Check]:
     write_off = (pl.col("type") == "write_off") if "type" in spec.columns else None
     for column, zero_ok in AMOUNT_COLUMNS.items():
         if column in spec.columns:
-            checks += _amount_checks(column, zero_ok, write_off)
+            why = _NEVER_NEGATIVE.get(spec.name, _SIGNED_BY_TYPE)
+            checks += _amount_checks(column, zero_ok, write_off, why)
     if "quantity" in spec.columns:
         checks += quantities.row_checks()
     if "hkd_per_unit" in spec.columns:

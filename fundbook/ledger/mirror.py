@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from fundbook.core.errors import LedgerError
+from fundbook.core.ledgers import ledgers_in_book
 from fundbook.ledger.checks import convert_amount, rate_lookup
 from fundbook.ledger.csvfile import LINE
 
@@ -88,11 +89,11 @@ def mirror_errors(b: Frames) -> list[LedgerError]:
     distribution, equalisation catch-up and interest) is mirrored by one row of that holder
     naming the fund as its holding (investment; proceeds or income): the same date and the
     same amount in the held fund's currency. Only where both funds keep their ledger in the
-    book (a fund with no transactions rows is not kept here: nothing to mirror)."""
+    book (`ledgers_in_book`: a fund without rows of its own has nothing to mirror)."""
     links = b["investors"].filter(pl.col("fund_id").is_not_null())
     if links.is_empty():
         return []
-    kept = b["transactions"].get_column("fund_id").unique().drop_nulls().implode()
+    kept = ledgers_in_book(b["commitments"], b["transactions"]).implode()
     links = links.filter(pl.col("fund_id").is_in(kept))
     held = _held_rows(b, links, kept).with_row_index("hid")
     holder = _holder_rows(b, links, kept).with_row_index("mid")

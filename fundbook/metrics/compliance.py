@@ -7,6 +7,7 @@ from datetime import date
 
 import polars as pl
 
+from fundbook.core.ledgers import ledgers_in_book
 from fundbook.core.types import (
     ITIF_MAX_GOVERNMENT_HKD,
     ITIF_MAX_GOVERNMENT_SHARE,
@@ -32,14 +33,12 @@ def fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
     (all and in HK-nexus companies), HK production spend during the investment period (spend
     dated after `investment_period_end` does not count), holdings outside the five themes."""
     state = book_state(frames, as_of)
-    # a sub-fund valued from its GP's statements (terms valuation_source) whose ledger the
-    # book does not keep (no commitment in it) has nothing to judge its rules on (issue 13)
-    by_gp = frames.terms.filter(pl.col("valuation_source") == "gp_statement")["fund_id"]
-    kept = frames.commitments["fund_id"].unique().implode()
-    without_ledger = pl.col("fund_id").is_in(by_gp.implode()) & ~pl.col("fund_id").is_in(kept)
-    subs = frames.funds.filter((pl.col("kind") == "sub_fund") & ~without_ledger).select(
-        "fund_id", "investment_period_end"
-    )
+    # a sub-fund whose ledger the book does not keep (held from its GP's statements) has
+    # nothing to judge its rules on (issue 13)
+    kept = ledgers_in_book(frames.commitments, frames.transactions).implode()
+    subs = frames.funds.filter(
+        (pl.col("kind") == "sub_fund") & pl.col("fund_id").is_in(kept)
+    ).select("fund_id", "investment_period_end")
     gov = frames.investors.filter(pl.col("kind") == "government")["investor_id"].implode()
     capital = state.accounts.group_by("fund_id").agg(
         pl.col("committed").sum().alias("size"),

@@ -6,7 +6,7 @@ import polars as pl
 
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx, text_lines
-from fundbook.metrics.explain_theme import shared, through_shares
+from fundbook.metrics.explain_theme import gp_shares, shared, through_shares
 from fundbook.metrics.money import from_cents, from_fine
 
 
@@ -45,10 +45,9 @@ def _routes(ctx: Ctx, direct: bool) -> pl.DataFrame:
     holdings = ctx.level_rows("holding").filter(pl.col("holding_id") == company)
     if direct:
         return shared(ctx, holdings.filter(pl.col("fund_id") == holder), None, to)
-    parts = through_shares(ctx, holdings, [holder], to)
-    return (
-        pl.concat(parts, how="vertical_relaxed") if parts else shared(ctx, holdings[:0], None, to)
-    )
+    gp = gp_shares(ctx, [holder], to).filter(pl.col("holding_id") == company)
+    parts = [*through_shares(ctx, holdings, [holder], to), gp]
+    return pl.concat(parts, how="vertical_relaxed")
 
 
 def _nav(ctx: Ctx, role: str, sign: int = 1) -> pl.DataFrame:

@@ -112,7 +112,7 @@ def _exposure(ctx: Ctx) -> pl.DataFrame:
             holders = ctx.frames.funds["fund_id"].to_list()
         parts = [shared(ctx, companies.filter(pl.col("fund_id").is_in(holders)), None, to)]
         if ctx.level == "theme_look_through":
-            parts += through_shares(ctx, companies, holders, to)
+            parts += [*through_shares(ctx, companies, holders, to), gp_shares(ctx, holders, to)]
     rows = pl.concat(parts, how="vertical_relaxed")
     wanted = ctx.row["theme"]
     return rows.filter(
@@ -158,13 +158,89 @@ def through_shares(
     ctx: Ctx, companies: pl.DataFrame, holders: list[str], to: str
 ) -> list[pl.DataFrame]:
     """Each sub-fund's company holdings times the holder's partnership share there."""
-    lps = ctx.frames.investors.filter(pl.col("fund_id").is_in(holders))["investor_id"].to_list()
+    lps = ctx.frames.investors.filter(pl.col("fund_id").is_in(holders))
+    holder = dict(lps.select("investor_id", "fund_id").iter_rows())
+    by_gp = set(_by_gp(ctx, holders).select("fund_id", "holding_id").iter_rows())
     parts = []
-    for acc in ctx.partners().filter(pl.col("investor_id").is_in(lps)).iter_rows(named=True):
+    for acc in (
+        ctx.partners().filter(pl.col("investor_id").is_in(list(holder))).iter_rows(named=True)
+    ):
         column, weight, total = acc["weight_basis"], acc["weight"], acc["weight_total"]
-        if total == 0:
-            continue
+        if total == 0 or (holder[acc["investor_id"]], acc["fund_id"]) in by_gp:
+            continue  # a sub-fund valued from its GP's statements: looked through by them
         via = f" x {weight} / {total} ({acc['investor_id']}'s {column} share)"
         held = companies.filter(pl.col("fund_id") == acc["fund_id"])
         parts.append(shared(ctx, held, (weight, total, via), to))
     return parts
+
+
+def _by_gp(ctx: Ctx, holders: list[str]) -> pl.DataFrame:
+    """The holders' holdings valued from their GP's statements (the holding level's)."""
+    return ctx.level_rows("holding").filter(
+        pl.col("fund_id").is_in(holders) & (pl.col("valued_by") == "gp_statement")
+    )
+
+
+def gp_shares(ctx: Ctx, holders: list[str], to: str) -> pl.DataFrame:
+    """Each sub-fund valued from its GP's statements, through the companies its GP reports on
+    the statement it is valued by (gp_holdings of the holding's `valuation_date`): the
+    holder's value of it (the holding level's fair_value) times the company's reported fair
+    value over the schedule's, its invested cost times their reported costs', converted into
+    `to` (`exposure._via_gp`); in the shape of `shared`, each row named by its
+    gp_holdings.csv line."""
+    subs = _by_gp(ctx, holders).select(
+        "fund_id",
+        pl.col("holding_id").alias("_sub"),
+        pl.col("valuation_date").alias("statement_date"),
+        cents(pl.col("fair_value")).alias("_value"),
+        cents(pl.col("invested")).alias("_cost"),
+    )
+    rows = (
+        ctx.frames.gp_holdings.rename({"holding_id": "_sub"})
+        .join(subs, on=["fund_id", "_sub", "statement_date"])
+        .with_columns(
+            cents(pl.col("fair_value")).alias("_fv"),
+            cents(pl.col("cost")).alias("_cv"),
+        )
+        .with_columns(
+            pl.col("_fv").sum().over("fund_id", "_sub").alias("_fv_den"),
+            pl.col("_cv").sum().over("fund_id", "_sub").alias("_cv_den"),
+        )
+        .filter(pl.col("_fv_den") != 0)
+    )
+    rates = pl.DataFrame(
+        [(f, *(r or 1 for r in ctx.rate(f, to))) for f in rows["fund_id"].unique().to_list()],
+        schema={"fund_id": pl.String, "_from": ln.RATE, "_to": ln.RATE},
+        orient="row",
+    )
+    rows = rows.join(rates, on="fund_id", how="left")
+    fx = (pl.col("_from"), pl.col("_to"))
+    shares = {"invested": ("_cost", "_cv", "_cv_den"), "fair_value": ("_value", "_fv", "_fv_den")}
+    label = pl.format(
+        "{} via {}'s GP statement of {} ({}:{}: fair_value {} of {}, cost {} of {}) x {}'s "
+        "value of {} {} (invested {})",
+        "fund_id", "_sub", "statement_date", "source_file", "source_line",
+        from_cents(pl.col("_fv")), from_cents(pl.col("_fv_den")),
+        from_cents(pl.col("_cv")), from_cents(pl.col("_cv_den")),
+        "fund_id", "_sub", from_cents(pl.col("_value")), from_cents(pl.col("_cost")),
+    )  # fmt: skip
+    return rows.select(
+        "fund_id",
+        pl.col("company_id").alias("holding_id"),
+        label.alias("label"),
+        ((pl.col("_fv") > 0) | (pl.col("_cv") > 0)).alias("held"),
+        *(
+            pl.when(pl.col(den) != 0)
+            .then(from_cents(share_converted(pl.col(v), pl.col(n), pl.col(den), *fx)))
+            .otherwise(from_cents(pl.lit(0, pl.Int128)))
+            .alias(c)
+            for c, (v, n, den) in shares.items()
+        ),
+        *(
+            pl.when(pl.col(den) != 0)
+            .then(share_converted_fine(pl.col(v), pl.col(n), pl.col(den), *fx))
+            .otherwise(pl.lit(0, pl.Int128))
+            .alias(f"{c}_fine")
+            for c, (v, n, den) in shares.items()
+        ),
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from fundbook.metrics.gl_chart import HOLDING_TYPES
+from fundbook.metrics.gp_statements import BY_GP
 from fundbook.metrics.money import CENTS, cents, divide_half_even, zero
 
 MICRO = 10**6  # quantities have at most 6 decimals: integers of 10⁻⁶ units
@@ -214,13 +215,8 @@ def valued(
         out = out.with_columns(
             pl.lit(None, CENTS).alias("_gp_value"), pl.lit(None, pl.Boolean).alias("_gp_only")
         )
-    # a fund held from its GP's statements (`_gp_value`): when its terms say so, or without
-    # a capital account in it (its ledger not in the book; issue 13)
-    by_gp = (
-        ~pl.col("written_off")
-        & pl.col("_gp_value").is_not_null()
-        & (pl.col("_gp_only").fill_null(False) | pl.col("_sub_value").is_null())
-    )
+    # a fund held from its GP's statements (issue 13): by the book state's rule
+    by_gp = ~pl.col("written_off") & BY_GP
     out = out.with_columns(
         pl.when(by_gp).then(None).otherwise(pl.col("_sub_value")).alias("_sub_value"),
         by_gp.alias("_by_gp"),

@@ -7,7 +7,8 @@ from datetime import date
 
 import polars as pl
 
-from fundbook.metrics.money import CENTS, cents, convert, prorate
+from fundbook.core.ledgers import ledgers_in_book
+from fundbook.metrics.money import CENTS, cents, convert
 from fundbook.metrics.protocol import BookFrames
 
 KEYS = ["fund_id", "holding_id"]
@@ -26,11 +27,24 @@ def latest_statements(frames: BookFrames, at: date) -> pl.DataFrame:
     return known.sort(*KEYS, "statement_date").group_by(KEYS, maintain_order=True).last()
 
 
+# Whether a holding is valued from its GP's statements (`gp_values` joined, `_sub_value` the
+# holder's capital account in the fund when it has one): a statement known, and the fund's
+# terms make it the source or its ledger is not in the book (`_gp_only`), or the holder has no
+# capital account there. The rule of the book state (state.VALUED_BY) and of the GL.
+BY_GP = pl.col("_gp_value").is_not_null() & (
+    pl.col("_gp_only").fill_null(False) | pl.col("_sub_value").is_null()
+)
+
+
 def gp_only(frames: BookFrames) -> pl.Expr:
-    """Whether a holding's fund is valued from its GP statements even with its ledger in the
-    book: its terms say `valuation_source` = gp_statement (of column `holding_id`)."""
+    """Whether a holding's fund is valued from its GP statements whatever the holder's capital
+    accounts (of column `holding_id`): its terms say `valuation_source` = gp_statement, or its
+    ledger is not in the book (`core.ledgers.ledgers_in_book`)."""
     forced = frames.terms.filter(pl.col("valuation_source") == "gp_statement")["fund_id"]
-    return pl.col("holding_id").is_in(forced.implode())
+    kept = ledgers_in_book(frames.commitments, frames.transactions)
+    return pl.col("holding_id").is_in(forced.implode()) | ~pl.col("holding_id").is_in(
+        kept.implode()
+    )
 
 
 def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
@@ -120,18 +134,4 @@ def gp_look_through(frames: BookFrames, at: date, holdings: pl.DataFrame) -> pl.
             "_cost_den",
             "held",
         )
-    )
-
-
-def gp_look_through_rows(frames: BookFrames, at: date, holdings: pl.DataFrame) -> pl.DataFrame:
-    """`gp_look_through` rounded half-even once per row: per (fund_id, sub_fund_id,
-    holding_id) the holder's share of each company reported, `invested` and `fair_value` in
-    cents of the holder's currency, `held` (the shape of the look-through rows)."""
-    rows = gp_look_through(frames, at, holdings)
-    share = {"fair_value": ("_fv_num", "_fv_den"), "invested": ("_cost_num", "_cost_den")}
-    return rows.with_columns(
-        pl.when(pl.col(den) != 0).then(prorate(pl.col(c), pl.col(num), pl.col(den))).alias(c)
-        for c, (num, den) in share.items()
-    ).select(
-        "fund_id", "sub_fund_id", "holding_id", "statement_date", "invested", "fair_value", "held"
     )

@@ -16,10 +16,11 @@ from fundbook.metrics.state import book_state
 # The tolerance of a sub-fund without a `gp_tolerance` in its terms, in its currency: a GP's
 # and the book's rounding of the same account may differ by a few cents, never by more.
 DEFAULT_TOLERANCE = Decimal("1.00")
-# Figure -> (the GP statement's column, the capital account's column of the book state):
-# nav and carry net of accrued carry as the statement gives them; fees are the partner's
-# management fees allocated to date (the statement's ITD management_fees line, gross of
-# offsets); carry the accrued balance (null in a fund without carry terms: not modelled).
+# Figure -> (the GP statement's column, the book state's capital account column): `nav` is
+# the partner's NAV net of accrued carry on both sides; `fees` the management fees allocated
+# to the partner to date, gross of offsets (the statement's ITD management_fees line);
+# `carry_accrued` the accrued carry balance (null in a fund without carry terms: not
+# modelled).
 FIGURES = {
     "nav": ("nav", "nav"),
     "contributions": ("contributions_itd", "contributions"),
@@ -42,9 +43,8 @@ COLUMNS = (
     "tolerance",
     "status",
 )
-# status: the book agrees within the tolerance, differs beyond it, or has no such figure
-STATUSES = ("agrees", "differs", "not_modelled")
 _WIDE = pl.Decimal(38, 2)  # both in cents (metrics) or both money (a stored row): same scale
+# status: the book agrees within the tolerance, differs beyond it, or has no such figure
 STATUS = (
     pl.when(pl.col("difference").is_null())
     .then(pl.lit("not_modelled"))

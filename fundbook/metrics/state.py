@@ -19,7 +19,7 @@ from fundbook.metrics.allocation import (
 )
 from fundbook.metrics.carry_state import book_carry, with_carry
 from fundbook.metrics.fund_graph import fund_levels
-from fundbook.metrics.gp_statements import gp_values
+from fundbook.metrics.gp_statements import BY_GP, gp_values
 from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import (
     CENTS,
@@ -283,16 +283,13 @@ def exact_account(total: pl.Expr) -> pl.Expr:
 # in a fund of the book (`_sub_value`) unless its terms make its GP statements the source
 # (`_gp_only`), from its GP's latest statement rolled forward (`_gp_value`, issue 13), its
 # latest mark (`marked_value`), else at cost.
-_BY_GP = pl.col("_gp_value").is_not_null() & pl.col("_gp_only").fill_null(False)
 VALUED_BY = (
     pl.when(pl.col("_written_off"))
     .then(pl.lit("written_off"))
-    .when(_BY_GP)
+    .when(BY_GP)
     .then(pl.lit("gp_statement"))
     .when(pl.col("_sub_value").is_not_null())
     .then(pl.lit("capital_account"))
-    .when(pl.col("_gp_value").is_not_null())
-    .then(pl.lit("gp_statement"))
     .when(pl.col("marked_value").is_not_null())
     .then(pl.lit("valuation"))
     .otherwise(pl.lit("cost"))
@@ -334,7 +331,7 @@ def _value_holdings(base: pl.DataFrame, sub_navs: pl.DataFrame, at: date) -> pl.
     value = (
         pl.when(pl.col("_written_off"))
         .then(zero())
-        .when(_BY_GP)
+        .when(BY_GP)
         .then(pl.col("_gp_value"))
         .otherwise(pl.coalesce("_sub_value", "_gp_value", "marked_value", "remaining_cost"))
     )

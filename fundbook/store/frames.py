@@ -105,6 +105,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "cost": MONEY,
         "fair_value": MONEY,
         "received_date": pl.Date(),
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
     },
 }
 _DATED = frozenset({"commitments", "transactions", "valuations", "fx_rates"})

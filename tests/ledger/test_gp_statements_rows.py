@@ -56,8 +56,7 @@ CASES = [
     (
         "negative nav",
         {"gp_statements": ["2026-03-31,gf,sf3,-38.00,HKD,2026-05-20,,,,"]},
-        "gp_statements.csv:2: nav '-38.00' is negative; amounts are positive and the type "
-        "gives the direction",
+        "gp_statements.csv:2: nav '-38.00' is negative; a GP statement's amounts are zero or more",
     ),
     (
         "unknown holder",
@@ -96,6 +95,33 @@ CASES = [
         "three places",
         {"gp_holdings": ["2026-03-31,gf,sf3,c1,100.001,120.00,HKD"]},
         "gp_holdings.csv:2: cost '100.001' has more than 2 decimal places",
+    ),
+    (
+        "a holder that does not hold the sub-fund",
+        # gf holds sf3 (investments) and sf1 (gf-lp's commitment); sf2 neither
+        {"gp_statements": [*STATEMENTS, "2026-03-31,gf,sf2,38.00,USD,2026-05-20,,,,"]},
+        "gp_statements.csv:5: fund gf does not hold sub-fund sf2 (no investment of gf in it "
+        "in transactions.csv, no commitment to it by gf's LP investor in commitments.csv)",
+    ),
+    (
+        "a held fund that is no sub-fund",
+        {"gp_statements": [*STATEMENTS, "2026-03-31,sf1,gf,38.00,HKD,2026-05-20,,,,"]},
+        "gp_statements.csv:5: holding_id gf is a fund of kind guidance_fund: a GP statement is "
+        "of a sub-fund (kind sub_fund)",
+    ),
+    (
+        "a grant programme holds no sub-fund",
+        {
+            "funds": [*GP_BOOK["funds"], "gp1,Grant Programme,programme,HKD,2026,ITC,,"],
+            "gp_statements": [*STATEMENTS, "2026-03-31,gp1,sf3,38.00,HKD,2026-05-20,,,,"],
+        },
+        "gp_statements.csv:5: fund_id gp1 is a grant programme (kind programme): it holds no "
+        "sub-fund",
+    ),
+    (
+        "dated before the vintage",
+        {"gp_statements": [*STATEMENTS, "2025-12-31,gf,sf3,38.00,HKD,2026-02-20,,,,"]},
+        "gp_statements.csv:5: statement_date 2025-12-31 is before sub-fund sf3's vintage year 2026",
     ),
     (
         "a sub-fund's valuation source",

@@ -176,13 +176,15 @@ def test_distributions_and_equalisation_mirror_proceeds_and_income(tmp_path: Pat
 
 
 def test_no_check_where_a_ledger_is_not_in_the_book(tmp_path: Path) -> None:
-    """gf keeps no rows (only sf1's books are kept): gf-lp's call is not checked. And gf's
-    investment in sf3, a fund without rows (valued from its GP), has nothing to mirror."""
+    """gf keeps no rows, neither commitments nor transactions (only sf1's books are kept:
+    `ledgers_in_book`): gf-lp's call is not checked. And gf's investment in sf3, a fund
+    without rows (valued from its GP), has nothing to mirror."""
     no_gf = [r for r in T if ",gf," not in r]
-    assert problems(tmp_path, transactions=no_gf) == []
+    commitments = [r for r in SMALL_BOOK["commitments"] if not r.startswith("gf,")]
+    assert problems(tmp_path / "a", transactions=no_gf, commitments=commitments) == []
     funds = [*SMALL_BOOK["funds"], "sf3,Sub-fund Three,sub_fund,HKD,2026,Gamma GP,gf,"]
     rows = [*T, "t10,2026-02-10,gf,investment,,sf3,20.00,HKD,"]
-    assert problems(tmp_path, funds=funds, transactions=rows) == []
+    assert problems(tmp_path / "b", funds=funds, transactions=rows) == []
 
 
 # The issue's first finding: sf1 calls 50,000,000.00 of which gf-lp's share is 12,500,000.00;

@@ -11,13 +11,19 @@ from pathlib import Path
 import polars as pl
 from gp_kit import GP_BOOK, gp_book, gp_frames
 
+from fundbook.close.explain import stored_at
+from fundbook.close.snapshot import LEVEL_KEYS
+from fundbook.core.ledgers import ledgers_in_book
 from fundbook.demo import DEMO_LEDGER
 from fundbook.ledger import read_book
+from fundbook.metrics.compliance import fund_facts
+from fundbook.metrics.explain import explain
 from fundbook.metrics.exposure import theme_exposure
-from fundbook.metrics.gp_statements import gp_look_through_rows
+from fundbook.metrics.look_through import look_through_company
 from fundbook.metrics.reconcile import reconcile
 from fundbook.metrics.state import book_state
 from fundbook.store.frames import frames_from_tables
+from tests.metrics.explain_check import failures, undetected
 
 D = Decimal
 AS_OF = date(2026, 9, 30)
@@ -110,17 +116,16 @@ def test_reconcile_before_any_statement_is_received_is_empty(tmp_path: Path) -> 
 def test_look_through_by_the_gp_holdings(tmp_path: Path) -> None:
     frames = gp_frames(tmp_path, AS_OF)
     at = date(2026, 6, 30)
-    rows = gp_look_through_rows(frames, at, book_state(frames, at).holdings)
-    # sf3's 40.00 spread by reported fair value (120 : 40), its 45.00 cost by cost (100 : 50)
-    assert rows.select("holding_id", "invested", "fair_value").rows() == [
-        ("c1", 3000, 3000),
-        ("c2", 1500, 1000),
-    ]
-    themes = theme_exposure(frames, at, look_through=True).select("theme", "fair_value").rows()
-    # c1 directly through sf1 (gf-lp's quarter of 150.00 = 37.50) and through sf3 (30.00)
-    assert themes == [
-        ("ai_robotics", D("67.50")),
-        ("semiconductors_smart_devices", D("10.00")),
+    companies = look_through_company(frames, at).select("company_id", "through_fair_value")
+    # sf3's 40.00 spread by reported fair value (120 : 40); c1 also through sf1 (gf-lp's
+    # quarter of 150.00 = 37.50)
+    assert companies.rows() == [("c1", D("67.50")), ("c2", D("10.00"))]
+    themes = theme_exposure(frames, at, look_through=True)
+    # sf3's 45.00 cost spread by reported cost (100 : 50): 30.00 and 15.00; c1's 30.00
+    # through sf1 (gf-lp's quarter of 120.00)
+    assert themes.select("theme", "invested", "fair_value").rows() == [
+        ("ai_robotics", D("60.00"), D("67.50")),
+        ("semiconductors_smart_devices", D("15.00"), D("10.00")),
     ]
 
 
@@ -169,3 +174,40 @@ def test_the_demo_shows_its_planted_difference_and_its_lagged_sub_fund() -> None
         1691250000 + 600000000,
         92,
     )
+
+
+LOOKED_THROUGH = ("look_through_company", "look_through_nav", "theme_look_through")
+
+
+def test_the_gp_route_is_explained(tmp_path: Path) -> None:
+    """Every look-through figure of a book holding sf3 from its GP's statements is given by
+    its lines: the gp_holdings rows (path:line) spreading the holder's GP value of sf3 (the
+    holding level's) by reported fair value and cost, beside the ledger route through sf1;
+    a tampered one is not."""
+    at = date(2026, 6, 30)
+    frames = gp_frames(tmp_path, at)
+    wanted = ("fund", "investor", "holding", *LOOKED_THROUGH)
+    stored = stored_at(frames, at, wanted)
+    keys = {lv: LEVEL_KEYS[lv] for lv in wanted}
+    count, bad = failures(frames, stored, at, keys)
+    bad = [b for b in bad if b.startswith(LOOKED_THROUGH)]
+    assert count > 0 and not bad, "\n".join(bad)
+    _, accepted = undetected(frames, stored, at, keys)
+    accepted = [a for a in accepted if a.startswith(LOOKED_THROUGH)]
+    assert not accepted, "\n".join(accepted)
+    c1 = stored.levels["look_through_company"].filter(company_id="c1").row(0, named=True)
+    lines = explain(frames, stored, at, "look_through_company", c1, "through_fair_value")
+    items = lines.filter(pl.col("role") == "term")["item"].to_list()
+    # gf-lp's quarter of sf1's 150.00 of c1, and sf3's 40.00 x 120.00 / 160.00 from its GP
+    assert lines.filter(pl.col("role") == "term")["amount"].to_list() == [D("37.50"), D("30.00")]
+    assert "gp_holdings.csv:2" in items[1], items
+
+
+def test_one_definition_of_a_fund_whose_ledger_is_not_in_the_book(tmp_path: Path) -> None:
+    """sf3 (no commitment, no transaction of its own) is not in the book: the compliance facts
+    leave it out though no terms say gp_statement, and its holder values it by its GP."""
+    frames = gp_frames(tmp_path, AS_OF)
+    kept = ledgers_in_book(frames.commitments, frames.transactions).to_list()
+    assert kept == ["gf", "sf1", "sf2"]
+    assert sorted(fund_facts(frames, AS_OF)["fund_id"].to_list()) == ["sf1", "sf2"]
+    assert _sf3(tmp_path / "b", AS_OF)["valued_by"] == "gp_statement"
