@@ -123,16 +123,22 @@ def leverage_rows(source: ReportSource, gf: str) -> list[LeverageRow]:
     return out
 
 
-def not_counted(source: ReportSource, gf: str) -> list[str]:
-    """The names of the programme's sub-funds without a part in it (`programme_fund`): held
-    from their GP's statements without their ledger, so no commitment of theirs is in the
-    book, and the programme's totals leave them out (the board says so under the table)."""
+def counted_sub_funds(source: ReportSource, gf: str) -> list[str]:
+    """The programme's sub-funds with a part in it (`programme_fund`): those whose ledger is
+    in the book. The others are held from their GP's statements alone: they have no fund-level
+    figures in the book (no commitment, NAV or paid-in of their own), so the board's fund tables
+    leave them out and name them (`not_counted`), never showing them as 0.00."""
     parts = level(source.snapshot, "programme_fund")
     return [
-        name_of(source.names, f)
-        for f in sub_funds(source, gf)
-        if not one(parts, programme=gf, scope="sub_funds", fund_id=f)
+        f for f in sub_funds(source, gf) if one(parts, programme=gf, scope="sub_funds", fund_id=f)
     ]
+
+
+def not_counted(source: ReportSource, gf: str) -> list[str]:
+    """The names of the programme's sub-funds without a part in it (`counted_sub_funds`): the
+    programme's totals leave them out, and the board says so under the leverage table."""
+    counted = set(counted_sub_funds(source, gf))
+    return [name_of(source.names, f) for f in sub_funds(source, gf) if f not in counted]
 
 
 def paid_in_fx(source: ReportSource, gf: str, lev: list[LeverageRow]) -> list[tuple[str, Figure]]:
@@ -364,7 +370,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         concentration=concentration(top, tot),
         grants=grant_rows(source),
         grant_totals=grants,
-        movements=movements(source, [gf, *sub_funds(source, gf)]),
+        movements=movements(source, [gf, *counted_sub_funds(source, gf)]),
         previous_closed=source.previous_closed,
         fees=fees,
         fee_breaches=fee_breaches(fees, cover.quarter),

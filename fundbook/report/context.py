@@ -99,6 +99,9 @@ class HoldingRow:
     status: str  # `realisation`: unrealised | partially realised | realised | written off
     look_through: Figure
     realised_gain: Figure | None = None  # the holding's `realised_gain` (a write-off's loss)
+    # valued from its GP's statement (`valued_by` gp_statement): the days from the statement
+    # (`first_date`) to the quarter end (`lag_days`); None for any other holding
+    gp_lag_days: int | None = None
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,7 @@ def holding_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[H
                     {**keys, "investor_id": investor_id},
                 ),
                 realised_gain=figure(r, "realised_gain", "money", "holding", keys),
+                gp_lag_days=r.get("lag_days") if r.get("valued_by") == "gp_statement" else None,
             )
         )
     return out

@@ -190,5 +190,20 @@ def test_a_sub_fund_held_from_its_gp_is_named_outside_the_programme_totals(demo,
     ctx = build_board_context(demo)
     assert ctx.not_counted == ["Cyberport Digital Ventures Fund, L.P."]
     assert all(r.name != ctx.not_counted[0] for r in ctx.leverage)
+    # no fund-level figures of its own in the book: not a row of 0.00 in the fund tables
+    assert all(m.fund != ctx.not_counted[0] for m in ctx.movements)
+    assert len(ctx.movements) == 9  # the guidance fund and its 8 sub-funds with their ledgers
     html = board_report(demo, tmp_path).html[0].read_text(encoding="utf-8")
     assert "Not in these totals: Cyberport Digital Ventures Fund, L.P." in html
+
+
+def test_a_sub_fund_valued_from_its_gp_shows_the_statement_and_its_lag(demo, tmp_path: Path):
+    _, demo = demo
+    result = lp_reports(demo, tmp_path, fund_id="itif", investor_id="gov-hksar")
+    html = result.html[0].read_text(encoding="utf-8")
+    row = next(r for r in html.split("<tr>") if "Cyberport Digital Ventures Fund" in r)
+    assert "30 Jun 2026" in row or "2026-06-30" in row, row
+    assert "GP statement, 92 days before quarter end" in row
+    assert "valued at the net asset value its GP last reported" in html
+    other = lp_reports(demo, tmp_path / "sf", fund_id="sf-gba", investor_id="itif-lp")
+    assert "GP statement," not in other.html[0].read_text(encoding="utf-8")
