@@ -174,9 +174,10 @@ def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
 
 
 def _budget_lines(ctx: Ctx) -> pl.DataFrame:
-    """The commitments to the programme's funds that pay grants (`grants.grant_budget`)."""
+    """The commitments to the funds of the programme's scope that pay grants
+    (`grants.grant_budget`, summed per programme and scope)."""
     scope = programme_scope(ctx.frames, ctx.as_of).filter(
-        pl.col("programme") == ctx.row["programme"]
+        (pl.col("programme") == ctx.row["programme"]) & (pl.col("scope") == ctx.row["scope"])
     )
     payers = ctx.frames.transactions.filter(
         (pl.col("type") == "grant") & (pl.col("date") <= ctx.as_of)
