@@ -86,6 +86,8 @@ CREATE TABLE IF NOT EXISTS snapshot_holding (
     currency                        VARCHAR,
     fair_value                      DECIMAL(38,2),
     fx_translation                  DECIMAL(38,2),
+    gp_carry_accrued                DECIMAL(38,2),  -- per the GP statement valued from
+    gp_fees_itd                     DECIMAL(38,2),  -- per the GP statement valued from
     gross_irr                       DOUBLE,
     income                          DECIMAL(38,2),
     invested                        DECIMAL(38,2),
