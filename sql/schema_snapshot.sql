@@ -329,6 +329,8 @@ CREATE TABLE IF NOT EXISTS snapshot_reconcile (
     gp              DECIMAL(38,2),
     investor_id     VARCHAR,
     received_date   DATE,
+    source_file     VARCHAR,        -- the GP statement's row (gp_statements.csv:source_line)
+    source_line     BIGINT,
     statement_date  DATE,
     status          VARCHAR,
     tolerance       DECIMAL(38,2)
