@@ -86,6 +86,8 @@ CREATE TABLE IF NOT EXISTS snapshot_holding (
     currency                        VARCHAR,
     fair_value                      DECIMAL(38,2),
     fx_translation                  DECIMAL(38,2),
+    gp_carry_accrued                DECIMAL(38,2),  -- per the GP statement valued from
+    gp_fees_itd                     DECIMAL(38,2),  -- per the GP statement valued from
     gross_irr                       DOUBLE,
     income                          DECIMAL(38,2),
     invested                        DECIMAL(38,2),
@@ -327,6 +329,8 @@ CREATE TABLE IF NOT EXISTS snapshot_reconcile (
     gp              DECIMAL(38,2),
     investor_id     VARCHAR,
     received_date   DATE,
+    source_file     VARCHAR,        -- the GP statement's row (gp_statements.csv:source_line)
+    source_line     BIGINT,
     statement_date  DATE,
     status          VARCHAR,
     tolerance       DECIMAL(38,2)

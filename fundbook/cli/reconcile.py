@@ -28,7 +28,8 @@ def reconcile_cmd(as_of: dt.date, db: str | None, fmt: str) -> None:
 
     difference = book - GP, in the sub-fund's currency; status agrees (within the sub-fund's
     gp_tolerance in terms.csv, else 1.00), differs, or not_modelled (the book has no such
-    figure). A report: the exit code is 0 even when figures differ (the close warns).
+    figure); source_file and source_line name the GP statement's row. A report: the exit code
+    is 0 even when figures differ (the close warns).
 
     \b
     fundbook reconcile --as-of 2026-09-30

@@ -31,7 +31,8 @@ def reconcile_warnings(level: pl.DataFrame, previous: pl.DataFrame | None) -> li
         out = out.join(seen, on=_STATEMENT, how="left").filter(pl.col("_seen").is_null())
     return [
         f"fund {r['fund_id']}: the GP statement of {r['holding_id']} dated "
-        f"{r['statement_date']} (received {r['received_date']}) gives {r['figure']} {r['gp']}, "
+        f"{r['statement_date']} (received {r['received_date']}; "
+        f"{r['source_file']}:{r['source_line']}) gives {r['figure']} {r['gp']}, "
         f"the book {r['book']} for {r['investor_id']}: a difference of {r['difference']} "
         f"{r['currency']} (more than its tolerance {r['tolerance']}); see `fundbook reconcile "
         f"--as-of {r['received_date']}`"

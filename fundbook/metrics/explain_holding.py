@@ -11,7 +11,13 @@ from fundbook.metrics.explain_board import holding_rank_lines
 from fundbook.metrics.explain_book import ROWS, Ctx, irr_lines, ratio_lines, text_lines
 from fundbook.metrics.explain_fx import fx_translation_lines
 from fundbook.metrics.explain_units import relief_lines, scaled_mark_lines, tracked_rows
-from fundbook.metrics.gp_statements import ROLL_FORWARD, gp_values, latest_statements
+from fundbook.metrics.gp_statements import (
+    GP_COSTS,
+    ROLL_FORWARD,
+    gp_cost,
+    gp_values,
+    latest_statements,
+)
 from fundbook.metrics.money import convert
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.state import VALUATION_DATE, VALUED_BY, lag_days
@@ -60,6 +66,8 @@ def holding_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return _lag_days(ctx)
     if figure == "valued_by":
         return _valued_by(ctx)[1]
+    if figure in GP_COSTS.values():
+        return _gp_cost(ctx, figure)
     if figure in _RATIO_FIGURES:
         return ratio_lines(ctx, figure)
     if figure in _RANK_FIGURES:
@@ -169,6 +177,37 @@ def _gp_statement_value(ctx: Ctx, mine: pl.DataFrame) -> pl.DataFrame:
     )
     later = mine.filter(pl.col("date") > day)
     return ln.concat([statement, nav, ln.txn_lines(later, ROLL_FORWARD)])
+
+
+def _gp_cost(ctx: Ctx, figure: str) -> pl.DataFrame:
+    """A cost the GP statement the holding is valued from reports (`gp_statements.gp_cost`):
+    the statement's column (none when it leaves it empty), converted once into the holder's
+    currency at the as-of rates; none unless the holding is valued from a GP statement."""
+    by = ctx.figure("valued_by", "shown")
+    if ctx.row["valued_by"] != "gp_statement":
+        inputs = {"valued_by": ctx.row["valued_by"], f"_{figure}": None}
+        rule = ln.rule_line(
+            "none unless valued from a GP statement",
+            gp_cost(figure),
+            inputs,
+            "fundbook.metrics.gp_statements.gp_cost",
+        )
+        return ln.concat([by, rule])
+    column = next(c for c, f in GP_COSTS.items() if f == figure)
+    keys = (pl.col("fund_id") == ctx.row["fund_id"]) & (
+        pl.col("holding_id") == ctx.row["holding_id"]
+    )
+    stated = latest_statements(ctx.frames, ctx.as_of).filter(keys).row(0, named=True)
+    holder = ctx.currency.get(ctx.row["fund_id"], "")
+    rate = (ctx.fx.get(stated["currency"]), ctx.fx.get(holder))
+    converted = ln.converted_once(stated[column], rate, "term")[1]
+    statement = ln.value_line(
+        f"{column} of the GP statement of {ctx.row['holding_id']} dated "
+        f"{stated['statement_date']} ({stated['source_file']}:{stated['source_line']})",
+        stated[column],
+        "shown" if converted.height else "term",
+    )
+    return ln.concat([by, statement, converted])
 
 
 def _valued_by(ctx: Ctx) -> tuple[str | None, pl.DataFrame]:

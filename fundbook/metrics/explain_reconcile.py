@@ -18,11 +18,13 @@ def reconcile_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """`gp`: the GP statement's row; `book`: the holder's capital account in the sub-fund at
     the statement date (the book state's); `difference`: book less GP; `tolerance`: the
     sub-fund's gp_tolerance (or the default); `status`: the rule; the other columns: the GP
-    statement row (its dates and currency) and the holder's LP investor."""
+    statement row (its dates, currency, file and line) and the holder's LP investor."""
     if figure == "gp":
         return _statement_line(ctx, FIGURES[ctx.row["figure"]][0])
-    if figure in ("statement_date", "received_date", "currency"):
+    if figure in ("statement_date", "received_date", "currency", "source_file"):
         return _statement_line(ctx, figure)
+    if figure == "source_line":
+        return _statement_line(ctx, figure, "counted")
     if figure == "book":
         return _book_line(ctx)
     if figure == "investor_id":
@@ -41,14 +43,15 @@ def reconcile_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     return ln.concat([*shown, rule])
 
 
-def _statement_line(ctx: Ctx, column: str) -> pl.DataFrame:
-    """A column of the GP statement reconciled (the latest received by the as-of date)."""
+def _statement_line(ctx: Ctx, column: str, role: str = "term") -> pl.DataFrame:
+    """A column of the GP statement reconciled (the latest received by the as-of date); its
+    line number `counted` (a count)."""
     keys = (pl.col("fund_id") == ctx.row["fund_id"]) & (
         pl.col("holding_id") == ctx.row["holding_id"]
     )
     row = latest_statements(ctx.frames, ctx.as_of).filter(keys).row(0, named=True)
     where = f"{row['source_file']}:{row['source_line']}"
-    return ln.value_line(f"{column} of the GP statement ({where})", row[column], "term")
+    return ln.value_line(f"{column} of the GP statement ({where})", row[column], role)
 
 
 def _book_line(ctx: Ctx) -> pl.DataFrame:

@@ -53,22 +53,7 @@ def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
     (`fx`: currency, hkd_per_unit), plus the holder's investments in it and less its proceeds
     from it dated after the statement date up to `at`; the statement date (`_gp_date`) and
     whether the terms make it the source even with a ledger (`_gp_only`)."""
-    latest = latest_statements(frames, at)
-    rates = fx.select("currency", pl.col("hkd_per_unit").alias("_rate"))
-    holder = frames.funds.select("fund_id", pl.col("currency").alias("_holder_ccy"))
-    nav = (
-        latest.select(*KEYS, "statement_date", "currency", cents(pl.col("nav")).alias("_nav"))
-        .join(rates, on="currency", how="left")
-        .join(holder, on="fund_id", how="left")
-        .join(
-            rates.rename({"currency": "_holder_ccy", "_rate": "_holder_rate"}),
-            on="_holder_ccy",
-            how="left",
-        )
-        .with_columns(
-            convert(pl.col("_nav"), pl.col("_rate"), pl.col("_holder_rate")).alias("_nav")
-        )
-    )
+    nav = _in_holder_currency(frames, latest_statements(frames, at), fx, {"nav": "_nav"})
     flows = (
         frames.transactions.filter(
             pl.col("type").is_in(list(ROLL_FORWARD)) & (pl.col("date") <= at)
@@ -94,6 +79,57 @@ def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
         )
         .select(*KEYS, "_gp_value", "_gp_date", "_gp_only")
     )
+
+
+def _in_holder_currency(
+    frames: BookFrames, latest: pl.DataFrame, fx: pl.DataFrame, columns: dict[str, str]
+) -> pl.DataFrame:
+    """Per statement of `latest` (KEYS, `statement_date`): its money `columns` (statement
+    column -> output name) in cents of the holder's currency, converted at the rates of `fx`
+    (currency, hkd_per_unit) and rounded half-even once; null stays null."""
+    rates = fx.select("currency", pl.col("hkd_per_unit").alias("_rate"))
+    holder = frames.funds.select("fund_id", pl.col("currency").alias("_holder_ccy"))
+    return (
+        latest.select(
+            *KEYS,
+            "statement_date",
+            "currency",
+            *(cents(pl.col(c)).alias(name) for c, name in columns.items()),
+        )
+        .join(rates, on="currency", how="left")
+        .join(holder, on="fund_id", how="left")
+        .join(
+            rates.rename({"currency": "_holder_ccy", "_rate": "_holder_rate"}),
+            on="_holder_ccy",
+            how="left",
+        )
+        .with_columns(
+            convert(pl.col(name), pl.col("_rate"), pl.col("_holder_rate")).alias(name)
+            for name in columns.values()
+        )
+    )
+
+
+# The costs a GP statement reports its LP bears inside the sub-fund (issue 13): the statement's
+# column -> the holding level's figure. Management fees to date and the accrued carry balance;
+# the GP gives no fee offsets, partnership expenses or carry paid.
+GP_COSTS = {"fees_itd": "gp_fees_itd", "carry_accrued": "gp_carry_accrued"}
+
+
+def gp_cost(figure: str) -> pl.Expr:
+    """A cost of `GP_COSTS` on the holding level (of `valued_by` and `_<figure>`, the cost
+    of the statement converted, `gp_costs`): the one the holding's value stands on, so only
+    when valued from a GP statement; null otherwise, and when the statement leaves it empty."""
+    return pl.when(pl.col("valued_by") == "gp_statement").then(pl.col(f"_{figure}"))
+
+
+def gp_costs(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
+    """Per (fund_id, holding_id) with a GP statement known at `at` (the one `gp_values` values
+    from): its `GP_COSTS` in cents of the holder's currency at the rates of `at` (`fx`), as
+    `_gp_fees_itd` and `_gp_carry_accrued` (null where the statement leaves them empty)."""
+    columns = {c: f"_{name}" for c, name in GP_COSTS.items()}
+    latest = latest_statements(frames, at)
+    return _in_holder_currency(frames, latest, fx, columns).select(*KEYS, *columns.values())
 
 
 def gp_look_through(frames: BookFrames, at: date, holdings: pl.DataFrame) -> pl.DataFrame:

@@ -12,6 +12,7 @@ from fundbook.metrics.cash_flow import cash_flow_by_quarter
 from fundbook.metrics.compliance import compliance
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.fee_book import fee_check_level
+from fundbook.metrics.gp_statements import GP_COSTS
 from fundbook.metrics.grants import grant_table
 from fundbook.metrics.look_through import look_through_company, look_through_nav
 from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overflow
@@ -21,6 +22,7 @@ from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.reconcile import reconcile
 from fundbook.metrics.state import book_state
 
+_GP_COSTS = tuple(GP_COSTS.values())
 # The fund figures whose quarter-on-quarter change the board reads (`fund_movement`).
 MOVEMENT_FIGURES = ("nav", "paid_in", "distributed", "net_irr", "tvpi")
 
@@ -86,19 +88,24 @@ def investor_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
 def holding_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """`holding_metrics`, each holding's rank in its fund by fair value (largest first, then
     by id), its share and the cumulative share of the fund's holdings' value to that rank,
-    and whether it is written off, realised, partially realised or unrealised."""
+    and whether it is written off, realised, partially realised or unrealised; the GP's costs
+    last (added in schema 18: the stored order is a public contract)."""
     out = holding_metrics(frames, as_of).sort(
         "fund_id", "fair_value", "holding_id", descending=[False, True, False], nulls_last=True
     )
     total = pl.col("fair_value").sum().over("fund_id")
-    return out.with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("fund_id").alias("rank"),
-        ratio(pl.col("fair_value"), total).alias("share_of_fair_value"),
-        ratio(pl.col("fair_value").cum_sum().over("fund_id"), total).alias(
-            "cumulative_share_of_fair_value"
-        ),
-        REALISATION.alias("realisation"),
-    ).sort("fund_id", "holding_id")
+    return (
+        out.with_columns(
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("fund_id").alias("rank"),
+            ratio(pl.col("fair_value"), total).alias("share_of_fair_value"),
+            ratio(pl.col("fair_value").cum_sum().over("fund_id"), total).alias(
+                "cumulative_share_of_fair_value"
+            ),
+            REALISATION.alias("realisation"),
+        )
+        .select(pl.exclude(*_GP_COSTS), *_GP_COSTS)
+        .sort("fund_id", "holding_id")
+    )
 
 
 def _investor_shares(frames: BookFrames, as_of: date, values: pl.DataFrame) -> pl.DataFrame:

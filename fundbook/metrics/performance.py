@@ -7,8 +7,9 @@ from datetime import date
 import polars as pl
 
 from fundbook.metrics.carry_state import CARRY_FIGURES as _STATE_CARRY
+from fundbook.metrics.gp_statements import GP_COSTS, gp_cost, gp_costs
 from fundbook.metrics.money import CENTS, as_money, cents, ratio, zero
-from fundbook.metrics.positions import BookState
+from fundbook.metrics.positions import BookState, fx_at
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.returns import irr_inputs
 from fundbook.metrics.state import book_state
@@ -77,6 +78,7 @@ HOLDING_FIGURES = (
     "realised_gain",
     "fx_translation",
     "unrealised_gain",
+    *GP_COSTS.values(),
 )
 
 
@@ -202,7 +204,9 @@ def investor_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
 
 def holding_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per (fund_id, holding_id): cost, proceeds, income, fair value, gross IRR, MOIC
-    and the social money co-invested directly alongside, in the fund's currency."""
+    and the social money co-invested directly alongside, in the fund's currency; for a
+    sub-fund valued from its GP's statement, the costs that statement reports the holder bears
+    there (`gp_statements.GP_COSTS`, null for other holdings)."""
     state = book_state(frames, as_of)
     keys = ["fund_id", "holding_id"]
     txns = frames.transactions.filter(pl.col("date") <= as_of)
@@ -211,12 +215,15 @@ def holding_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     out = hold.join(gross, on=keys, how="left").join(
         _co_invested(frames, txns), on=keys, how="left"
     )
-    out = out.join(frames.funds.select("fund_id", "currency"), on="fund_id", how="left")
+    out = out.join(frames.funds.select("fund_id", "currency"), on="fund_id", how="left").join(
+        gp_costs(frames, as_of, fx_at(frames, as_of)), on=keys, how="left"
+    )
     out = out.with_columns(pl.col("co_invested").fill_null(zero())).with_columns(
         ratio(
             pl.col("proceeds") + pl.col("income") + pl.col("fair_value"), pl.col("invested")
         ).alias("moic"),
         ratio(pl.col("co_invested"), pl.col("invested")).alias("co_investment_leverage"),
+        *(gp_cost(f).alias(f) for f in GP_COSTS.values()),
     )
     cols = [*keys, "currency", "valued_by", "valuation_date", "lag_days", *HOLDING_FIGURES]
     return as_money(out.select(cols).sort(keys))

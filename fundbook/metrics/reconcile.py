@@ -28,7 +28,8 @@ FIGURES = {
     "fees": ("fees_itd", "alloc_fees"),
     "carry_accrued": ("carry_accrued", "accrued_carry"),
 }
-# The columns of `fundbook reconcile` and of the close's `reconcile` level (a public contract).
+# The columns of `fundbook reconcile` and of the close's `reconcile` level (a public contract:
+# new ones go last); `source_file`, `source_line`: the GP statement's row in the book.
 COLUMNS = (
     "fund_id",
     "holding_id",
@@ -42,6 +43,8 @@ COLUMNS = (
     "difference",
     "tolerance",
     "status",
+    "source_file",
+    "source_line",
 )
 _WIDE = pl.Decimal(38, 2)  # both in cents (metrics) or both money (a stored row): same scale
 # status: the book agrees within the tolerance, differs beyond it, or has no such figure
@@ -59,7 +62,8 @@ def reconcile(frames: BookFrames, as_of: date) -> pl.DataFrame:
     latest) and the holder's capital account in the sub-fund's ledger, one row per figure the
     GP reports (`FIGURES`): the GP's, the book's at the statement date (the book state's, never
     recomputed), book - GP (`difference`), the sub-fund's `gp_tolerance` (else
-    DEFAULT_TOLERANCE) and the status, in the sub-fund's currency (`COLUMNS`)."""
+    DEFAULT_TOLERANCE) and the status, in the sub-fund's currency, and the statement's row in
+    the book (`source_file`, `source_line`) (`COLUMNS`)."""
     latest = latest_statements(frames, as_of)
     lps = frames.investors.filter(pl.col("fund_id").is_not_null()).select("fund_id", "investor_id")
     pairs = latest.join(lps, on="fund_id")
@@ -81,6 +85,8 @@ _ROWS = {
     "currency": pl.String(),
     "gp": CENTS,
     "book": CENTS,
+    "source_file": pl.String(),
+    "source_line": pl.Int64(),
 }
 
 
@@ -103,6 +109,8 @@ def _figures(frames: BookFrames, day: date, pairs: pl.DataFrame) -> pl.DataFrame
             "currency",
             cents(pl.col(gp_col)).alias("gp"),
             pl.col(f"_book_{fig}").cast(CENTS).alias("book"),
+            "source_file",
+            pl.col("source_line").cast(pl.Int64),
         )
         for fig, (gp_col, _) in FIGURES.items()
     ]

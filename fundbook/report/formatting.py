@@ -13,6 +13,8 @@ from fundbook.core.types import THEME_LABELS
 DASH = "—"
 # A statement line the fund's terms do not let the book compute (null: no fee or carry terms).
 NOT_MODELLED = "not modelled"
+# A cost of a sub-fund valued from its GP's statement that the statement does not give.
+NOT_REPORTED = "not reported"
 
 
 def _undefined(value: Any) -> bool:
@@ -132,6 +134,11 @@ def not_modelled(value: Any) -> str:
     return NOT_MODELLED
 
 
+def not_reported(value: Any) -> str:
+    """A figure of kind `not_reported`: a cost the GP statement does not give."""
+    return NOT_REPORTED
+
+
 def table_millions(value: Any) -> str:
     """Money in millions with one decimal and no suffix, for tables headed "(millions)"."""
     return millions(value, 1, "")
@@ -148,6 +155,7 @@ FORMATTERS = {
     "multiple": multiple,
     "count": number,
     "not_modelled": not_modelled,
+    "not_reported": not_reported,
 }
 
 FILTERS = {

@@ -39,7 +39,9 @@ class ThemeGroup:
 @dataclass(frozen=True)
 class CostRow:
     """What the guidance fund bears inside one sub-fund: its own capital account's lines of
-    the sub-fund's statement, in the sub-fund's currency."""
+    the sub-fund's statement, in the sub-fund's currency; or, for a sub-fund valued from its
+    GP's statement (`basis` names it), the costs that statement reports, in the guidance
+    fund's currency (the holding level's `gp_fees_itd`, `gp_carry_accrued`)."""
 
     fund: str
     currency: str
@@ -48,6 +50,18 @@ class CostRow:
     partnership_expenses: tuple[Figure, Figure]  # QTD, ITD
     carry_paid: Figure  # ITD
     carry_accrued_balance: Figure  # at the quarter end
+    basis: str = ""  # "per the GP statement of <date>"; "" from the sub-fund's own statement
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """Its figures in the order of the table's columns."""
+        return (
+            *self.management_fees,
+            self.fee_offsets,
+            *self.partnership_expenses,
+            self.carry_paid,
+            self.carry_accrued_balance,
+        )
 
 
 @dataclass(frozen=True)
@@ -65,17 +79,12 @@ class LookThrough:
     @property
     def not_modelled(self) -> bool:
         """Whether a cost is shown "not modelled" (the sub-fund's terms give none)."""
-        return any(
-            f.kind == "not_modelled"
-            for c in self.costs
-            for f in (
-                *c.management_fees,
-                c.fee_offsets,
-                *c.partnership_expenses,
-                c.carry_paid,
-                c.carry_accrued_balance,
-            )
-        )
+        return any(f.kind == "not_modelled" for c in self.costs for f in c.figures)
+
+    @property
+    def not_reported(self) -> bool:
+        """Whether a cost is shown "not reported" (the GP statement gives none)."""
+        return any(f.kind == "not_reported" for c in self.costs for f in c.figures)
 
 
 RECONCILIATION = (
@@ -152,18 +161,50 @@ def _company(source: ReportSource, fund_id: str, r: dict[str, Any]) -> CompanyRo
 def cost_rows(source: ReportSource, fund_id: str) -> list[CostRow]:
     """Per sub-fund the guidance fund holds (by name): the management fees, offsets,
     partnership expenses and carry its capital account there bears (the sub-fund's statement
-    of the fund's LP investor, QTD and ITD)."""
+    of the fund's LP investor, QTD and ITD); for a sub-fund it has no capital account in and
+    values from its GP's statement, the costs that statement reports (`_gp_cost_row`)."""
     lps = [
         r["investor_id"]
         for r in source.find("investor_info", lp_fund_id=fund_id)
         if r.get("investor_id")
     ]
-    out = []
+    out, accounts = [], set()
     for lp in lps:
         for account in source.find("investor", investor_id=lp):
             sub = str(account["fund_id"])
+            accounts.add(sub)
             out.append(_cost_row(source, sub, lp))
+    for holding in source.find("holding", fund_id=fund_id):
+        if holding["valued_by"] == "gp_statement" and holding["holding_id"] not in accounts:
+            out.append(_gp_cost_row(source, holding))
     return sorted(out, key=lambda c: c.fund)
+
+
+# What a GP statement does not report (gp_statements.csv has no such column).
+_NOT_REPORTED = "not reported by the GP statement"
+
+
+def _gp_cost_row(source: ReportSource, holding: dict[str, Any]) -> CostRow:
+    """A sub-fund valued from its GP's statement: the management fees to date and the accrued
+    carry that statement reports (the holding level's `gp_fees_itd`, `gp_carry_accrued`, in
+    the holder's currency); the other lines "not reported"."""
+    keys = {"fund_id": holding["fund_id"], "holding_id": holding["holding_id"]}
+
+    def reported(column: str) -> Figure:
+        kind = "money" if holding.get(column) is not None else "not_reported"
+        return figure(holding, column, kind, "holding", keys)
+
+    missing = Figure(None, "not_reported", Source("derived", tuple(keys.items()), _NOT_REPORTED))
+    return CostRow(
+        name_of(source.names, holding["holding_id"]),
+        str(holding.get("currency") or ""),
+        (missing, reported("gp_fees_itd")),
+        missing,
+        (missing, missing),
+        missing,
+        reported("gp_carry_accrued"),
+        f"per the GP statement of {holding['valuation_date']}",
+    )
 
 
 def _cost_row(source: ReportSource, sub: str, lp: str) -> CostRow:

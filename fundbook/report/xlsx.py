@@ -10,7 +10,11 @@ from typing import Any
 import xlsxwriter
 
 from fundbook.report.context import Figure, LpContext, StatementLine
-from fundbook.report.formatting import NOT_MODELLED, theme_label
+from fundbook.report.formatting import NOT_MODELLED, NOT_REPORTED, theme_label
+
+# Figures shown as a word, not a number: a line the book does not compute, a cost the GP
+# statement does not give.
+_TEXT_KINDS = {"not_modelled": NOT_MODELLED, "not_reported": NOT_REPORTED}
 
 NUMBER_FORMATS = {
     "money": "#,##0.00;(#,##0.00);0.00",
@@ -51,8 +55,8 @@ class _Book:
         return ws
 
     def figure(self, ws: Any, row: int, col: int, fig: Figure | None, bold: bool = False) -> None:
-        if fig is not None and fig.kind == "not_modelled":
-            ws.write_string(row, col, NOT_MODELLED)
+        if fig is not None and fig.kind in _TEXT_KINDS:
+            ws.write_string(row, col, _TEXT_KINDS[fig.kind])
             return
         if fig is None or fig.value is None:
             ws.write_blank(row, col, None)
@@ -220,10 +224,9 @@ def _look_through(book: _Book, ctx: LpContext) -> None:
     labels += ["Partnership expenses QTD", "Partnership expenses ITD", "Carry paid ITD"]
     book.header(ws, 2, [*labels, "Accrued carry"])
     for i, cost in enumerate(lt.costs, 3):
-        ws.write_string(i, 0, cost.fund)
+        ws.write_string(i, 0, f"{cost.fund} ({cost.basis})" if cost.basis else cost.fund)
         ws.write_string(i, 1, cost.currency)
-        figs = (*cost.management_fees, cost.fee_offsets, *cost.partnership_expenses)
-        for j, fig in enumerate((*figs, cost.carry_paid, cost.carry_accrued_balance), 2):
+        for j, fig in enumerate(cost.figures, 2):
             book.figure(ws, i, j, fig)
 
 

@@ -38,7 +38,9 @@ DEFAULT_DB = "fundbook.duckdb"
 # 16: GP statements and holdings, terms' valuation_source and gp_tolerance, the holding
 # level's lag_days, the reconcile level (issue 13)
 # 17: investors.strategic; the programme level per scope, the programme_fund level (issue 13)
-SCHEMA_VERSION = "17"
+# 18: the holding level's gp_fees_itd and gp_carry_accrued (the costs a GP statement reports
+# inside a sub-fund valued from it); the reconcile level's source_file and source_line
+SCHEMA_VERSION = "18"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

@@ -20,9 +20,9 @@ from fundbook.store.frames import load_frames
 from tests.metrics.explain_check import failures, undetected
 
 WARNED = (
-    "fund gf: the GP statement of sf1 dated 2026-03-31 (received 2026-05-10) gives nav 60.00, "
-    "the book 56.25 for gf-lp: a difference of -3.75 HKD (more than its tolerance 1.00); see "
-    "`fundbook reconcile --as-of 2026-05-10`"
+    "fund gf: the GP statement of sf1 dated 2026-03-31 (received 2026-05-10; "
+    "gp_statements.csv:4) gives nav 60.00, the book 56.25 for gf-lp: a difference of -3.75 HKD "
+    "(more than its tolerance 1.00); see `fundbook reconcile --as-of 2026-05-10`"
 )
 
 # the levels explained: the reconciliation, the holdings (sf3 valued from its GP), and the
@@ -63,6 +63,7 @@ def test_the_level_is_stored_and_explained(closed: tuple[Path, list[list[str]]])
         "nav",
     ]
     assert level.filter(figure="nav")["status"].to_list() == ["differs"]
+    assert level.select("source_file", "source_line").unique().rows() == [("gp_statements.csv", 4)]
     assert (holding["valued_by"], str(holding["fair_value"]), holding["lag_days"]) == (
         "gp_statement",
         "40.00",
@@ -73,7 +74,13 @@ def test_the_level_is_stored_and_explained(closed: tuple[Path, list[list[str]]])
     bad = [b for b in bad if b.startswith(("reconcile ", "holding "))]
     assert count > 0 and not bad, "\n".join(bad[:10])
     tried, accepted = undetected(frames, stored, snap.close.period_end, levels)
-    assert {k for lv, k in tried if lv == "reconcile"} >= {"Decimal", "str", "date", "NoneType"}
+    assert {k for lv, k in tried if lv == "reconcile"} >= {
+        "Decimal",
+        "str",
+        "date",
+        "int",
+        "NoneType",
+    }
     accepted = [a for a in accepted if a.startswith(("reconcile ", "holding "))]
     assert not accepted, "\n".join(accepted)
 
@@ -108,6 +115,8 @@ def test_the_command_in_json(closed: tuple[Path, list[list[str]]]) -> None:
         "difference",
         "tolerance",
         "status",
+        "source_file",
+        "source_line",
     ]
     nav = next(r for r in rows if r["figure"] == "nav")
     assert (nav["gp"], nav["book"], nav["difference"], nav["status"]) == (
@@ -116,12 +125,14 @@ def test_the_command_in_json(closed: tuple[Path, list[list[str]]]) -> None:
         "-3.75",
         "differs",
     )
+    # the GP statement's row: sf1's is the third of gp_statements.csv (tests/gp_kit.py)
+    assert {(r["source_file"], r["source_line"]) for r in rows} == {("gp_statements.csv", 4)}
     table = run("reconcile", "--as-of", "2026-06-30", "--db", str(db))
     assert table.exit_code == 0 and "differs" in table.output
     early = run("reconcile", "--as-of", "2026-05-09", "--format", "csv", "--db", str(db))
     assert early.exit_code == 0 and early.output.strip().splitlines() == [
         "fund_id,holding_id,figure,investor_id,statement_date,received_date,currency,gp,book,"
-        "difference,tolerance,status"
+        "difference,tolerance,status,source_file,source_line"
     ]
 
 

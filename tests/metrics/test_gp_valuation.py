@@ -19,6 +19,7 @@ from fundbook.ledger import read_book
 from fundbook.metrics.compliance import fund_facts
 from fundbook.metrics.explain import explain
 from fundbook.metrics.exposure import theme_exposure
+from fundbook.metrics.levels import holding_level
 from fundbook.metrics.look_through import look_through_company
 from fundbook.metrics.reconcile import reconcile
 from fundbook.metrics.state import book_state
@@ -174,6 +175,69 @@ def test_the_demo_shows_its_planted_difference_and_its_lagged_sub_fund() -> None
         1691250000 + 600000000,
         92,
     )
+
+
+def _gp_costs(frames: object, at: date) -> list[tuple[object, ...]]:
+    level = holding_level(frames, at)  # type: ignore[arg-type]
+    return level.select("holding_id", "gp_fees_itd", "gp_carry_accrued").rows()
+
+
+def test_the_costs_its_gp_reports_are_on_the_holding_level(tmp_path: Path) -> None:
+    """sf3, valued from its GP's statement, carries the fees to date and the accrued carry of
+    that statement (null when it leaves one empty), the level's last columns; sf1 (valued from
+    gf-lp's capital account, though its GP's statement gives fees 1.25) and the companies
+    carry none."""
+    frames = gp_frames(tmp_path, AS_OF)
+    # the Q1 statement: fees 1.50, carry empty; the Q2 one (received 08-14): fees 3.00
+    assert _gp_costs(frames, date(2026, 6, 30)) == [
+        ("sf1", None, None),
+        ("sf3", D("1.50"), None),
+        ("c1", None, None),
+        ("c2", None, None),
+    ]
+    assert _gp_costs(frames, date(2026, 8, 14))[1] == ("sf3", D("3.00"), None)
+    # before any statement is received sf3 is at cost: no GP costs
+    assert _gp_costs(frames, date(2026, 5, 19))[1] == ("sf3", None, None)
+    columns = holding_level(frames, AS_OF).columns
+    assert columns[-2:] == ["gp_fees_itd", "gp_carry_accrued"]
+
+
+def test_the_demo_cyberports_fees_and_carry_per_its_gp() -> None:
+    """sf-cyberport (no ledger): its Q2 statement (received 2026-08-28) reports fees to date
+    of 270,000.00 and no accrued carry; its Q3 one (received 2026-12-04) 405,000.00 and
+    150,000.00."""
+    book, errors = read_book(DEMO_LEDGER)
+    assert errors == []
+    frames = frames_from_tables(date(2026, 12, 31), book.rows)
+    got = [
+        holding_level(frames, at)
+        .filter(holding_id="sf-cyberport")
+        .select("valuation_date", "gp_fees_itd", "gp_carry_accrued")
+        .row(0)
+        for at in (date(2026, 9, 30), date(2026, 12, 31))
+    ]
+    assert got == [
+        (date(2026, 6, 30), D("270000.00"), D("0.00")),
+        (date(2026, 9, 30), D("405000.00"), D("150000.00")),
+    ]
+
+
+def test_the_gp_costs_are_explained(tmp_path: Path) -> None:
+    """The holding level's GP costs are given by their lines (the GP statement's row,
+    path:line; none for a holding not valued from one); a tampered one is not."""
+    at = date(2026, 8, 14)
+    frames = gp_frames(tmp_path, AS_OF)
+    stored = stored_at(frames, at, ("fund", "investor", "holding"))
+    keys = {lv: LEVEL_KEYS[lv] for lv in ("fund", "investor", "holding")}
+    wanted = ("gp_fees_itd", "gp_carry_accrued")
+    count, bad = failures(frames, stored, at, keys)
+    assert count > 0 and not [b for b in bad if b.startswith("holding ")], "\n".join(bad)
+    _, accepted = undetected(frames, stored, at, keys)
+    assert not [a for a in accepted if a.startswith(tuple(f"holding.{w}" for w in wanted))]
+    sf3 = stored.levels["holding"].filter(holding_id="sf3").row(0, named=True)
+    lines = explain(frames, stored, at, "holding", sf3, "gp_fees_itd")
+    term = lines.filter(pl.col("role") == "term").row(0, named=True)
+    assert term["amount"] == D("3.00") and "gp_statements.csv:3" in term["item"], term
 
 
 LOOKED_THROUGH = ("look_through_company", "look_through_nav", "theme_look_through")

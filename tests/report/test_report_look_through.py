@@ -10,9 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from report_kit import other_investor_leaks, redacted
+from gp_kit import gp_book
+from report_kit import check_board_figures, other_investor_leaks, redacted
 
 from fundbook.close.closing import close_period
+from fundbook.report.board import build_board_context
 from fundbook.report.render import board_report, load, lp_reports
 from tests.metrics.test_look_through import write_look_through_book
 
@@ -106,3 +108,42 @@ def test_the_sub_funds_lp_report_has_no_look_through(source, tmp_path: Path):
 def test_the_board_report_looks_through_the_guidance_fund(source, tmp_path: Path):
     html = board_report(source, tmp_path).html[0].read_text(encoding="utf-8")
     _check_look_through(html)
+
+
+@pytest.fixture(scope="module")
+def gp_source(tmp_path_factory: pytest.TempPathFactory):
+    """The GP book (tests/gp_kit.py) closed 2026-06: gf holds sf1 through gf-lp and sf3
+    without its ledger, valued from its GP's Q1 statement (fees to date 1.50, carry empty)."""
+    root = tmp_path_factory.mktemp("gp-costs")
+    db = root / "book.duckdb"
+    close_period(db, "2026-06", ledger_dir=str(gp_book(root / "ledger")), carry_forward=True)
+    return db, load(db, "2026Q2")
+
+
+SF3_COSTS = [
+    "Sub-fund Three (per the GP statement of 2026-03-31)",
+    "HKD",
+    "not reported",
+    "1.50",
+    *["not reported"] * 5,
+]
+
+
+def test_a_sub_fund_without_its_ledger_shows_the_costs_its_gp_reports(gp_source, tmp_path):
+    db, source = gp_source
+    html = lp_reports(source, tmp_path, fund_id="gf", investor_id="gov").html[0]
+    text = html.read_text(encoding="utf-8")
+    costs = _table(text, "borne")
+    assert [c[0] for c in costs] == ["Sub-fund One", SF3_COSTS[0]]
+    assert costs[1] == SF3_COSTS
+    assert '"Not reported"' in text
+    board = board_report(source, tmp_path / "board").html[0].read_text(encoding="utf-8")
+    assert _table(board, "borne")[1] == SF3_COSTS
+    # the figures read from the snapshot's holding level equal `fundbook metrics --by holding`
+    checked = check_board_figures(db, build_board_context(source), source.period_end)
+    assert checked.get("holding", 0) >= 2
+    book = openpyxl.load_workbook(
+        lp_reports(source, tmp_path / "x", fund_id="gf", investor_id="gov", xlsx=True).xlsx[0]
+    )
+    rows = [[c.value for c in r] for r in book["Costs in sub-funds"].iter_rows(min_row=4)]
+    assert rows[1] == [SF3_COSTS[0], "HKD", "not reported", 1.5, *["not reported"] * 5]
