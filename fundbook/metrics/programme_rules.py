@@ -80,7 +80,7 @@ def _size_and_cap(rows: pl.DataFrame, as_of: date) -> list[pl.DataFrame]:
             pl.col("target_date").cast(pl.String).fill_null("not in the book"),
         ),
     )
-    both = rows.filter(pl.col("kind") == "guidance_fund", pl.col("member_funds") > 0)
+    both = rows.filter(pl.col("kind") == "guidance_fund", pl.col("scope") != "scheme")
     gov = both.group_by("programme").agg(
         pl.col("government_committed").sum().alias("government"),
         pl.col("government_committed").filter(pl.col("scope") == "sub_funds").sum().alias("_s"),
@@ -106,7 +106,9 @@ def _size_and_cap(rows: pl.DataFrame, as_of: date) -> list[pl.DataFrame]:
 def _strategic(frames: BookFrames, as_of: date, rows: pl.DataFrame) -> pl.DataFrame:
     """`strategic_investor`: each investor flagged strategic commits >= HK$3bn across the
     programme's sub-funds (HKD at the as-of rate); the row shows the smallest, and names each
-    one below; `pending` when no investor is flagged."""
+    one below; `pending` when no investor is flagged. Judged, as `programme_size`, at the
+    programme's `target_date` (the end of its fund-raising): below before then is `watch`,
+    after it `fail`."""
     progs = rows.filter(pl.col("scope") == "sub_funds", pl.col("kind") == "guidance_fund")
     flagged = frames.investors.filter(pl.col("strategic"))["investor_id"]
     items = programme_items(frames, as_of).filter(
@@ -138,18 +140,27 @@ def _strategic(frames: BookFrames, as_of: date, rows: pl.DataFrame) -> pl.DataFr
             .alias("_names"),
         )
     )
-    out = progs.select("programme").join(per, on="programme", how="left")
+    out = progs.select("programme", "target_date").join(per, on="programme", how="left")
+    # judged when the programme's fund-raising ends (programme_size's date): watch before
+    before_end = pl.col("target_date").is_null() | (pl.col("target_date") > as_of)
     return _row(
         out,
         "strategic_investor",
-        rule_status(pl.col("_below") == 0, pl.col("smallest").is_not_null()),
+        rule_status(pl.col("_below") == 0, pl.col("smallest").is_not_null(), before_end),
         ratio(pl.col("smallest"), pl.lit(floor)),
         pl.col("smallest"),
         f">= {ITIF_MIN_STRATEGIC_INVESTOR_HKD:,} HKD per strategic investor (all sub-funds)",
         pl.when(pl.col("smallest").is_null())
         .then(pl.lit("no investor is flagged strategic"))
         .when(pl.col("_below") > 0)
-        .then(pl.lit("below: ") + pl.col("_names"))
+        .then(
+            pl.lit("below: ")
+            + pl.col("_names")
+            + pl.format(
+                "; judged at the end of fund-raising ({})",
+                pl.col("target_date").cast(pl.String).fill_null("not in the book"),
+            )
+        )
         .otherwise(pl.lit("")),
     )
 

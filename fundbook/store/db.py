@@ -38,7 +38,9 @@ DEFAULT_DB = "fundbook.duckdb"
 # 16: GP statements and holdings, terms' valuation_source and gp_tolerance, the holding
 # level's lag_days, the reconcile level (issue 13)
 # 17: investors.strategic; the programme level per scope, the programme_fund level (issue 13)
-SCHEMA_VERSION = "17"
+# 18: the theme level per programme (snapshot_theme.programme); the grant level's
+# matching_hkd (a programme's grants and matching summed in HKD)
+SCHEMA_VERSION = "18"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
