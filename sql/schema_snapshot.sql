@@ -114,6 +114,7 @@ CREATE TABLE IF NOT EXISTS snapshot_holding_look_through (
 
 CREATE TABLE IF NOT EXISTS snapshot_theme (
     close_id             INTEGER NOT NULL,
+    programme            VARCHAR,
     theme                VARCHAR,
     currency             VARCHAR,
     fair_value           DECIMAL(38,2),
@@ -240,6 +241,7 @@ CREATE TABLE IF NOT EXISTS snapshot_grant (
     last_grant_date DATE,
     matching        DECIMAL(38,2),
     matching_deadline DATE,
+    matching_hkd    DECIMAL(38,2),
     matching_ratio  DOUBLE,
     over_cap        BOOLEAN,
     required_ratio  DOUBLE,

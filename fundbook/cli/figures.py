@@ -48,6 +48,9 @@ def metrics_cmd(
     fund's part of its programme's scope) or grant, or the guidance fund's look-through by
     company (look_through_company) and its NAV (look_through_nav); see docs/methods.md.
 
+    --by theme without --fund: per programme (column programme), the companies held by the
+    programme's own fund and its member funds, in full, in HKD (never another scheme's).
+
     --by grant: per company of a grant programme, grants (government) and matching (the
     company's own), the ratio against 1:2, the matching deadline and the status ok | pending
     | short | over_cap.

@@ -67,7 +67,14 @@ def fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
         .group_by("fund_id")
         .agg(cents(pl.col("amount_fund")).sum().alias("production"))
     )
+    # the investment period runs from the sub-fund's first commitment (its first close)
+    start = (
+        frames.commitments.filter(pl.col("date") <= as_of)
+        .group_by("fund_id")
+        .agg(pl.col("date").min().alias("period_start"))
+    )
     facts = subs.join(capital, on="fund_id", how="left").join(portfolio, on="fund_id", how="left")
+    facts = facts.join(start, on="fund_id", how="left")
     facts = facts.join(production, on="fund_id", how="left")
     money = ["size", "government", "invested", "nexus_invested", "outside_invested", "production"]
     facts = facts.with_columns(pl.col(money).fill_null(zero()))
@@ -76,7 +83,36 @@ def fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
     ended = pl.col("investment_period_end").is_not_null() & (
         pl.col("investment_period_end") <= as_of
     )
-    return facts.with_columns(ended.alias("period_ended"))
+    return facts.with_columns(
+        ended.alias("period_ended"), elapsed_share(as_of).alias("elapsed_share")
+    )
+
+
+def elapsed_share(as_of: date) -> pl.Expr:
+    """The share of the investment period (`period_start` to `investment_period_end`) elapsed
+    at `as_of`, between 0 and 1; null when the book has no end or start for it."""
+    days = (pl.col("investment_period_end") - pl.col("period_start")).dt.total_days()
+    done = (pl.lit(as_of) - pl.col("period_start")).dt.total_days()
+    return (
+        pl.when(days > 0)
+        .then((done.cast(pl.Float64) / days.cast(pl.Float64)).clip(0.0, 1.0))
+        .otherwise(None)
+    )
+
+
+def paced_status(figure: pl.Expr, threshold: float) -> pl.Expr:
+    """A rule judged at the end of the investment period (`figure` >= `threshold` then): after
+    the end, `pass` or `fail`; before it, `watch` when behind pace (below `threshold` x the
+    elapsed share of the period), else `pending` (on pace; without a period in the book, not
+    paced: pending)."""
+    behind = figure.fill_null(0.0) < threshold * pl.col("elapsed_share")
+    return (
+        pl.when(pl.col("period_ended"))
+        .then(pl.when(figure >= threshold).then(pl.lit("pass")).otherwise(pl.lit("fail")))
+        .when(behind.fill_null(False))
+        .then(pl.lit("watch"))
+        .otherwise(pl.lit("pending"))
+    )
 
 
 def _rule(
@@ -90,8 +126,9 @@ def _rule(
     amount: pl.Expr | None = None,
     threshold: str,
     detail: pl.Expr | None = None,
+    paced: pl.Expr | None = None,
 ) -> pl.DataFrame:
-    status = rule_status(passed, judged, behind)
+    status = rule_status(passed, judged, behind) if paced is None else paced
     return facts.select(
         "fund_id",
         pl.lit(name).alias("rule"),
@@ -108,10 +145,10 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per (fund, rule): the figure, the threshold and the status (pass, fail, watch,
     pending); the sub-fund rules, then the programme rules (`programme_rules`).
 
-    Failures come first, then watch, pending, passes. Ratios on size and the HK production
-    rule are judged at the end of the investment period only (pending before then); the HK
-    nexus of invested cost is their pace test: below 50 % it is `watch` before the end of the
-    period, `fail` after it.
+    Failures come first, then watch, pending, passes. The HK nexus of size and the HK
+    production rule are judged at the end of the investment period; before it they are paced
+    (`paced_status`): behind pace `watch`, on pace `pending`. The HK nexus of invested cost
+    is `watch` below 50 % before the end of the period, `fail` after it.
     """
     f = fund_facts(frames, as_of)
     always = pl.lit(True)
@@ -119,15 +156,29 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
     nexus_size = ratio(pl.col("nexus_invested"), pl.col("size"))
     prod = ratio(pl.col("production"), pl.col("size"))
     gov_share = ratio(pl.col("government"), pl.col("size"))
-    pending_note = (
-        pl.when(pl.col("period_ended"))
-        .then(pl.lit(""))
-        .otherwise(
-            pl.lit("judged at the end of the investment period (")
-            + pl.col("investment_period_end").cast(pl.String).fill_null("not in the book")
-            + ")"
+
+    def pace_note(threshold: float) -> pl.Expr:
+        expected = (pl.col("elapsed_share") * threshold * 100).round(1).cast(pl.String)
+        elapsed = (pl.col("elapsed_share") * 100).round(1).cast(pl.String)
+        return (
+            pl.when(pl.col("period_ended"))
+            .then(pl.lit(""))
+            .otherwise(
+                pl.lit("judged at the end of the investment period (")
+                + pl.col("investment_period_end").cast(pl.String).fill_null("not in the book")
+                + pl.lit(")")
+                + pl.when(pl.col("elapsed_share").is_not_null())
+                .then(
+                    pl.format(
+                        "; pace: {} % expected by now ({} % of the period elapsed)",
+                        expected,
+                        elapsed,
+                    )
+                )
+                .otherwise(pl.lit(""))
+            )
         )
-    )
+
     rows = [
         _rule(
             f,
@@ -172,7 +223,8 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
             pl.col("period_ended"),
             ratio_expr=nexus_size,
             threshold=f">= {ITIF_MIN_HK_NEXUS:.0%} of size",
-            detail=pending_note,
+            detail=pace_note(ITIF_MIN_HK_NEXUS),
+            paced=paced_status(nexus_size, ITIF_MIN_HK_NEXUS),
         ),
         _rule(
             f,
@@ -182,7 +234,8 @@ def compliance(frames: BookFrames, as_of: date) -> pl.DataFrame:
             ratio_expr=prod,
             amount=pl.col("production"),
             threshold=f">= {ITIF_MIN_HK_PRODUCTION:.0%} of size",
-            detail=pending_note,
+            detail=pace_note(ITIF_MIN_HK_PRODUCTION),
+            paced=paced_status(prod, ITIF_MIN_HK_PRODUCTION),
         ),
         _rule(
             f,

@@ -97,7 +97,10 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return _target_status(ctx)
     if figure == "meets_target":
         return _decided(ctx, PROGRAMME_MEETS_TARGET, ("target_status",))
-    if figure == "member_funds":
+    if figure == "member_funds":  # the sub-funds; no member funds in another scope
+        if ctx.row["scope"] != "sub_funds":
+            item = f"member_funds: scope {ctx.row['scope']} has no member funds (null)"
+            return ln.value_line(item, None, "derived", source=f"{_PROGRAMME}.MEMBER_FUNDS")
         members = ctx.frames.funds.filter(pl.col("programme_id") == ctx.row["programme"])
         return ln.frame_lines(
             members, "counted", item=pl.format("member fund {}", "fund_id"), count=pl.lit(1)
@@ -152,8 +155,8 @@ def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         (pl.col("programme") == ctx.row["programme"]) & (pl.col("scope") == ctx.row["scope"])
     )
     grants = ctx.level_rows("grant").filter(pl.col("fund_id").is_in(scope["fund_id"].implode()))
-    if figure in ("grants", "matching"):
-        return _grant_rows(ctx, grants, figure, "term")
+    if figure in ("grants", "matching"):  # each company's, in HKD
+        return _grant_rows(ctx, grants, f"{figure}_hkd", "term")
     if grants.height == 0:  # no grant rows: `programme_metrics` has none to count or list
         item = f"{figure}: the programme's funds have no grant rows, so it is undefined"
         return ln.value_line(item, None, "derived", source=_PROGRAMME)
@@ -175,7 +178,7 @@ def _programme_grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
 
 def _budget_lines(ctx: Ctx) -> pl.DataFrame:
     """The commitments to the funds of the programme's scope that pay grants
-    (`grants.grant_budget`, summed per programme and scope)."""
+    (`grants.grant_budget`, summed per programme and scope), in HKD."""
     scope = programme_scope(ctx.frames, ctx.as_of).filter(
         (pl.col("programme") == ctx.row["programme"]) & (pl.col("scope") == ctx.row["scope"])
     )
@@ -189,7 +192,13 @@ def _budget_lines(ctx: Ctx) -> pl.DataFrame:
     )
     if rows.height == 0:
         return ln.value_line("no commitment to a fund paying grants", Decimal(0), "term")
-    return ln.commitment_lines(rows)
+    # in HKD: each fund's commitments converted once (`grants.grant_budget`)
+    parts = []
+    for fund in rows["fund_id"].unique().sort().to_list():
+        mine, rate = rows.filter(pl.col("fund_id") == fund), ctx.rate(fund, REPORTING_CURRENCY)
+        converted = ln.commitment_lines(mine, rate=rate)
+        parts.append(ln.converted_lines(ln.commitment_lines(mine), converted, rate))
+    return ln.concat(parts)
 
 
 def _grant_rows(ctx: Ctx, grants: pl.DataFrame, column: str, role: str) -> pl.DataFrame:
@@ -202,10 +211,11 @@ def grant_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     rows = ctx.txns.filter(pl.col("holding_id") == ctx.row["company_id"])
     if figure in ("grants", "matching"):
         return ln.txn_lines(rows, {figure.removesuffix("s"): 1})
-    if figure == "grants_hkd":
+    if figure in ("grants_hkd", "matching_hkd"):
         rate = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
-        converted = ln.txn_lines(rows, {"grant": 1}, rate=rate)
-        return ln.converted_lines(ln.txn_lines(rows, {"grant": 1}), converted, rate)
+        kind = {"grants_hkd": "grant", "matching_hkd": "matching"}[figure]
+        converted = ln.txn_lines(rows, {kind: 1}, rate=rate)
+        return ln.converted_lines(ln.txn_lines(rows, {kind: 1}), converted, rate)
     if figure == "matching_ratio":
         return ratio_lines(ctx, figure)
     if figure == "required_ratio":

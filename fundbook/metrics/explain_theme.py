@@ -9,7 +9,7 @@ import polars as pl
 from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx, text_lines
-from fundbook.metrics.exposure import SUB_FUND_THEME
+from fundbook.metrics.exposure import SUB_FUND_THEME, programme_of
 from fundbook.metrics.money import (
     cents,
     from_cents,
@@ -85,8 +85,8 @@ def _currency(ctx: Ctx) -> str:
 def _share(ctx: Ctx) -> pl.DataFrame:
     """The theme's fair value over the fair value of every theme of its group."""
     group = ctx.level_rows(ctx.level)
-    if ctx.level != "theme":
-        group = group.filter(pl.col("fund_id").eq_missing(ctx.row["fund_id"]))
+    key = "programme" if ctx.level == "theme" else "fund_id"
+    group = group.filter(pl.col(key).eq_missing(ctx.row[key]))
     where = f"{ctx.stored.where}: {ctx.level}.fair_value"
     label = pl.format("fair_value of {}", "theme")
     return ln.concat(
@@ -108,8 +108,12 @@ def _exposure(ctx: Ctx) -> pl.DataFrame:
     else:
         companies = holdings.filter(pl.col("holding_id").is_in(list(themes)))
         holders = ctx.frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"].to_list()
-        if ctx.level == "theme":
-            holders = ctx.frames.funds["fund_id"].to_list()
+        if ctx.level == "theme":  # the programme's own fund and its member funds
+            holders = (
+                programme_of(ctx.frames)
+                .filter(pl.col("programme") == ctx.row["programme"])["fund_id"]
+                .to_list()
+            )
         parts = [shared(ctx, companies.filter(pl.col("fund_id").is_in(holders)), None, to)]
         if ctx.level == "theme_look_through":
             parts += [*through_shares(ctx, companies, holders, to), gp_shares(ctx, holders, to)]

@@ -38,8 +38,12 @@ def theme_exposure(
     summed per theme and rounded half-even once; looking through, once per company and route
     (direct, through the sub-funds: `by_company`), so that the companies add up to the theme.
 
-    Without look-through: the holdings of `fund_id` (its currency), or every fund's company
-    holdings (HKD; holdings of funds are skipped, their companies are counted in the funds).
+    Without look-through: the holdings of `fund_id` (its currency); without `fund_id`, per
+    programme (`programme`, no `fund_id`: `programme_of`) the company holdings of the
+    programme's own fund and of its member funds, 100 % of each (HKD; holdings of funds are
+    skipped, their companies are counted in the funds), shares within the programme: the
+    guidance fund's row set adds its direct co-investments and its sub-funds' holdings, never
+    those of a separate scheme (ITVF, a grant programme), which has rows of its own.
     With look-through: the guidance fund `fund_id` (default: every fund of kind
     guidance_fund, in HKD) sees its share of each sub-fund's holdings plus its direct ones,
     de-duplicated by company. With `by_fund`: every fund's own (direct) exposure, in its
@@ -57,11 +61,15 @@ def theme_exposure(
         label: str | None = guidance[0]  # the one guidance fund is the default holder
     else:
         label = fund_id
-    if look_through:
-        routes, currency = look_through_routes(frames, state, fund_id)
-        exposure = _as_fine(by_company(routes))
-    else:
+    if not look_through:
         exposure, currency = _direct(frames, state)
+        exposure = exposure.join(programme_of(frames), on="fund_id", how="left")
+        out = _by_theme(exposure, frames, ["programme"]).with_columns(
+            pl.lit(currency).alias("currency")
+        )
+        return as_money(out.select(PROGRAMME_THEME_COLUMNS).sort("programme", "theme"))
+    routes, currency = look_through_routes(frames, state, fund_id)
+    exposure = _as_fine(by_company(routes))
     out = _by_theme(exposure, frames, []).with_columns(
         pl.lit(label).cast(pl.String).alias("fund_id"), pl.lit(currency).alias("currency")
     )
@@ -77,6 +85,16 @@ THEME_COLUMNS = (
     "fair_value",
     "share_of_fair_value",
 )
+
+# `theme_exposure` without a fund: per programme (the `theme` level).
+PROGRAMME_THEME_COLUMNS = ("programme", *THEME_COLUMNS[1:])
+
+
+def programme_of(frames: BookFrames) -> pl.DataFrame:
+    """(fund_id, programme): the programme a fund counts in: its `programme_id` (a sub-fund,
+    a grant fund of a programme), else the fund itself (a programme's own fund, a fund of
+    no programme)."""
+    return frames.funds.select("fund_id", pl.coalesce("programme_id", "fund_id").alias("programme"))
 
 
 def _by_theme(exposure: pl.DataFrame, frames: BookFrames, group: list[str]) -> pl.DataFrame:

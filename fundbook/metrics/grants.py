@@ -54,6 +54,7 @@ GRANT_COLUMNS = (
     "compliant",
     "shortfall",
     "grants_hkd",
+    "matching_hkd",
     "over_cap",
     "last_grant_date",
     "matching_deadline",
@@ -78,10 +79,17 @@ def grant_matching(frames: BookFrames, as_of: date) -> pl.DataFrame:
         pl.col("date").filter(pl.col("type") == "grant").max().alias("last_grant_date"),
     )
     per = per.filter(pl.col("grants") > 0)
+    fx = fx_at(frames, as_of)
     hkd = to_hkd(
-        per.select("fund_id", "holding_id", pl.col("grants").alias("amount")),
-        frames,
-        fx_at(frames, as_of),
+        per.select("fund_id", "holding_id", pl.col("grants").alias("amount")), frames, fx
+    ).join(
+        to_hkd(
+            per.select("fund_id", "holding_id", pl.col("matching").alias("matching_hkd")),
+            frames,
+            fx,
+            "matching_hkd",
+        ),
+        on=["fund_id", "holding_id"],
     )
     required = pl.col("grants") * int(GRANT_MATCHING_RATIO * 100) // 100
     out = (
@@ -120,25 +128,28 @@ def _deadline_months(frames: BookFrames) -> pl.DataFrame:
 
 
 def grant_budget(frames: BookFrames, as_of: date) -> pl.DataFrame:
-    """(fund_id, budget): the commitments to each fund paying grants on or before `as_of`
-    (money in the fund's currency): the money the programme may grant."""
+    """(fund_id, budget, budget_hkd): the commitments to each fund paying grants on or before
+    `as_of` (money in the fund's currency, and in HKD at the as-of rate, converted once per
+    fund): the money the programme may grant."""
     payers = frames.transactions.filter((pl.col("type") == "grant") & (pl.col("date") <= as_of))
     budget = (
         frames.commitments.filter(pl.col("date") <= as_of)
         .join(payers.select("fund_id").unique(), on="fund_id")
         .group_by("fund_id")
         .agg(cents(pl.col("amount_fund")).sum().alias("budget"))
+        .with_columns(pl.col("budget").alias("budget_hkd"))
     )
-    return as_money(budget)
+    return as_money(to_hkd(budget, frames, fx_at(frames, as_of), "budget_hkd"))
 
 
 def grant_summary(
     per_company: pl.DataFrame, budget: pl.DataFrame, keys: list[str] | None = None
 ) -> pl.DataFrame:
     """Per programme, or per `keys` (of `per_company`, grant_matching's rows with `programme`
-    the programme they count in, and `budget` by the same keys): grants, matching and their
-    ratio, companies granted and at each status, those short listed, the budget and the share
-    of it used."""
+    the programme they count in, and `budget` by the same keys, in HKD): grants and matching
+    in HKD (each company's `grants_hkd`, `matching_hkd`: a programme's grant funds may be in
+    different currencies) and their ratio, companies granted and at each status, those short
+    listed, the budget and the share of it used."""
 
     def count(status: str) -> pl.Expr:
         return (pl.col("status") == status).sum().cast(pl.Int64)
@@ -146,8 +157,8 @@ def grant_summary(
     return (
         per_company.group_by(keys or ["programme"])
         .agg(
-            pl.col("grants").sum(),
-            pl.col("matching").sum(),
+            pl.col("grants_hkd").sum().alias("grants"),
+            pl.col("matching_hkd").sum().alias("matching"),
             pl.len().cast(pl.Int64).alias("grant_companies"),
             count("short").alias("companies_short"),
             count("pending").alias("companies_pending"),

@@ -39,8 +39,8 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "investor": investor_level(frames, as_of),
         "holding": holding_level(frames, as_of),
         "holding_look_through": holding_look_through(frames, as_of),
-        # all funds: no fund label (its fund_id is null)
-        "theme": theme_exposure(frames, as_of, look_through=False).drop("fund_id"),
+        # per programme: its own fund's and its member funds' company holdings (HKD)
+        "theme": theme_exposure(frames, as_of, look_through=False),
         "theme_look_through": theme_exposure(frames, as_of, look_through=True),
         "theme_by_fund": by_fund,
         "theme_by_investor": theme_by_investor(frames, as_of, by_fund),

@@ -52,10 +52,13 @@ _SOURCE = ("source_file", "source_line")
 TARGET_AMPLIFICATION = (
     pl.when(pl.col("scope") == "direct")
     .then(pl.lit(None, pl.Float64))
-    .when((pl.col("kind") == "programme") & (pl.col("member_funds") == 0))
+    .when((pl.col("kind") == "programme") & (pl.col("scope") == "scheme"))
     .then(pl.lit(1.0 + GRANT_MATCHING_RATIO))
     .otherwise(ITIF_TARGET_AMPLIFICATION)
 )
+# The member funds a scope counts: the sub-funds (scope `sub_funds`); none for the `direct`
+# scope (the programme's own fund's deals) or a `scheme` (one fund, no members): null.
+MEMBER_FUNDS = pl.when(pl.col("scope") == "sub_funds").then(pl.col("member_funds")).otherwise(None)
 # The guidance fund's sub-funds together: at least HK$40bn (cents; null: no size target).
 TARGET_SIZE = (
     pl.when((pl.col("scope") == "sub_funds") & (pl.col("kind") == "guidance_fund"))
@@ -369,7 +372,7 @@ def programme_rows(frames: BookFrames, as_of: date) -> pl.DataFrame:
         .rename({"fund_id": "programme"})
         .join(in_programme, on="programme")
         .group_by("_p", "scope")
-        .agg(pl.col("budget").sum())
+        .agg(pl.col("budget_hkd").sum().alias("budget"))
         .rename({"_p": "programme"})
     )
     grants = grant_summary(
@@ -386,6 +389,7 @@ def programme_rows(frames: BookFrames, as_of: date) -> pl.DataFrame:
         out.with_columns(
             TARGET_AMPLIFICATION.alias("target_amplification"), TARGET_SIZE.alias("target_size")
         )
+        .with_columns(MEMBER_FUNDS.alias("member_funds"))
         .with_columns(SIZE_SHORTFALL.alias("size_shortfall"), TARGET_STATUS.alias("target_status"))
         .with_columns(PROGRAMME_MEETS_TARGET.alias("meets_target"))
     )

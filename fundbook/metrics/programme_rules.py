@@ -80,7 +80,7 @@ def _size_and_cap(rows: pl.DataFrame, as_of: date) -> list[pl.DataFrame]:
             pl.col("target_date").cast(pl.String).fill_null("not in the book"),
         ),
     )
-    both = rows.filter(pl.col("kind") == "guidance_fund", pl.col("member_funds") > 0)
+    both = rows.filter(pl.col("kind") == "guidance_fund", pl.col("scope") != "scheme")
     gov = both.group_by("programme").agg(
         pl.col("government_committed").sum().alias("government"),
         pl.col("government_committed").filter(pl.col("scope") == "sub_funds").sum().alias("_s"),
@@ -105,8 +105,11 @@ def _size_and_cap(rows: pl.DataFrame, as_of: date) -> list[pl.DataFrame]:
 
 def _strategic(frames: BookFrames, as_of: date, rows: pl.DataFrame) -> pl.DataFrame:
     """`strategic_investor`: each investor flagged strategic commits >= HK$3bn across the
-    programme's sub-funds (HKD at the as-of rate); the row shows the smallest, and names each
-    one below; `pending` when no investor is flagged."""
+    programme's sub-funds (HKD at the as-of rate); the row shows the smallest of those who have
+    committed or co-invested in the book, and names each one below; `pending` while none has
+    (none flagged, or before their first commitment). A strategic investor's commitments are made
+    when it is admitted, so one below HK$3bn is a breach (`fail`, issue 13) from then on, until
+    a later commitment lifts it (`compliance --history` shows when)."""
     progs = rows.filter(pl.col("scope") == "sub_funds", pl.col("kind") == "guidance_fund")
     flagged = frames.investors.filter(pl.col("strategic"))["investor_id"]
     items = programme_items(frames, as_of).filter(
@@ -125,12 +128,21 @@ def _strategic(frames: BookFrames, as_of: date, rows: pl.DataFrame) -> pl.DataFr
         .with_columns(pl.col("amount").fill_null(0).cast(CENTS))
     )
     floor = ITIF_MIN_STRATEGIC_INVESTOR_HKD * 100
-    below = pl.col("amount") < floor
+    admitted = pl.concat(
+        [
+            frames.commitments.filter(pl.col("date") <= as_of)["investor_id"],
+            frames.transactions.filter(pl.col("date") <= as_of)["investor_id"].drop_nulls(),
+        ]
+    ).unique()
+    # committed (or co-invested) somewhere in the book
+    made = pl.col("investor_id").is_in(admitted.implode())
+    below = made & (pl.col("amount") < floor)
     per = (
         each.sort("investor_id")
         .group_by("programme")
         .agg(
-            pl.col("amount").min().alias("smallest"),
+            pl.col("amount").filter(made).min().alias("smallest"),
+            made.any().alias("_made"),
             below.sum().alias("_below"),
             pl.format("{} {} HKD", "investor_id", hkd_text(pl.col("amount")))
             .filter(below)
@@ -138,16 +150,18 @@ def _strategic(frames: BookFrames, as_of: date, rows: pl.DataFrame) -> pl.DataFr
             .alias("_names"),
         )
     )
-    out = progs.select("programme").join(per, on="programme", how="left")
+    out = progs.select("programme", "target_date").join(per, on="programme", how="left")
     return _row(
         out,
         "strategic_investor",
-        rule_status(pl.col("_below") == 0, pl.col("smallest").is_not_null()),
+        rule_status(pl.col("_below") == 0, pl.col("_made").fill_null(False)),
         ratio(pl.col("smallest"), pl.lit(floor)),
         pl.col("smallest"),
         f">= {ITIF_MIN_STRATEGIC_INVESTOR_HKD:,} HKD per strategic investor (all sub-funds)",
-        pl.when(pl.col("smallest").is_null())
+        pl.when(pl.col("_made").is_null())
         .then(pl.lit("no investor is flagged strategic"))
+        .when(~pl.col("_made"))
+        .then(pl.lit("no strategic investor has committed yet"))
         .when(pl.col("_below") > 0)
         .then(pl.lit("below: ") + pl.col("_names"))
         .otherwise(pl.lit("")),

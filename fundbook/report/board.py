@@ -17,6 +17,7 @@ from fundbook.report.board_sections import (
     jcurve,
     movements,
     theme_rows,
+    theme_total,
     top_holdings,
 )
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
@@ -364,6 +365,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         programme_findings=programme_findings(found),
         compliance=grid,
         themes=themes,
+        theme_total=theme_total(source, gf, themes),
         theme_chart=theme_chart(themes),
         jcurves=jcurves(source, gf),
         top_holdings=top,

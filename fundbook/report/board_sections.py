@@ -18,9 +18,11 @@ from fundbook.report.context import (
     Movement,
     Source,
     ThemeRow,
+    ThemeTotal,
     TopHolding,
 )
 from fundbook.report.source import ReportSource, figure, level, name_of, one, rows
+from fundbook.report.totals import sum_of
 
 
 def _theme_frame(source: ReportSource, name: str, fund_id: str) -> pl.DataFrame:
@@ -42,26 +44,43 @@ def _theme_figure(
 
 
 def theme_rows(source: ReportSource, fund_id: str) -> list[ThemeRow]:
-    """Direct and look-through exposure of the guidance fund for the five themes (and other)."""
-    direct = _theme_frame(source, "theme", fund_id)
+    """Exposure of the guidance fund's programme for the five themes (and other): direct, the
+    companies held by the guidance fund and its sub-funds (level `theme`, the programme's
+    rows: a separate scheme such as ITVF is not in them); look-through, the guidance fund's
+    own exposure (`theme_look_through`)."""
+    direct = level(source.snapshot, "theme").filter(pl.col("programme") == fund_id)
     through = _theme_frame(source, "theme_look_through", fund_id)
     out = []
     for theme in THEMES:
         d, t = one(direct, theme=theme), one(through, theme=theme)
-        keys = {"theme": theme}
         if theme not in STRATEGIC_THEMES and not d and not t:
             continue
+        keys = {"programme": fund_id, "theme": theme}
+        through_keys = {"fund_id": fund_id, "theme": theme}
         out.append(
             ThemeRow(
                 theme,
                 THEME_LABELS[theme],
                 _theme_figure(d, "fair_value", "money", "theme", keys),
                 _theme_figure(d, "share_of_fair_value", "pct", "theme", keys),
-                _theme_figure(t, "fair_value", "money", "theme_look_through", keys),
-                _theme_figure(t, "share_of_fair_value", "pct", "theme_look_through", keys),
+                _theme_figure(t, "fair_value", "money", "theme_look_through", through_keys),
+                _theme_figure(t, "share_of_fair_value", "pct", "theme_look_through", through_keys),
             )
         )
     return out
+
+
+def theme_total(source: ReportSource, fund_id: str, themes: list[ThemeRow]) -> ThemeTotal:
+    """The total row of the theme table: the direct rows' sum, and the guidance fund's
+    look-through companies (`look_through_nav.holdings_fair_value`, the sum of its themes)."""
+    nav = one(level(source.snapshot, "look_through_nav"), fund_id=fund_id)
+    keys = {"fund_id": fund_id}
+    through = (
+        figure(nav, "holdings_fair_value", "money", "look_through_nav", keys)
+        if nav
+        else sum_of((t.look_through_value for t in themes), tuple(keys.items()))
+    )
+    return ThemeTotal(sum_of((t.fair_value for t in themes), (("programme", fund_id),)), through)
 
 
 def jcurve(source: ReportSource, fund_id: str) -> list[JCurvePoint]:
@@ -117,7 +136,9 @@ def concentration(top: list[TopHolding], totals: dict[str, Figure]) -> dict[str,
 
 
 def grant_rows(source: ReportSource) -> list[GrantRow]:
-    """Each company's matching result: over the cap first, then short, pending, the rest."""
+    """Each company's matching result: over the cap first, then short, pending, the rest;
+    grants and matching in HKD (`grants_hkd`, `matching_hkd`: what the programme's totals
+    add up, whatever the grant fund's currency)."""
     names = source.names
     out = []
     for r in level(source.snapshot, "grant").to_dicts():
@@ -127,8 +148,8 @@ def grant_rows(source: ReportSource) -> list[GrantRow]:
             GrantRow(
                 name_of(names, r.get("fund_id")),
                 name_of(names, r["company_id"]),
-                figure(r, "grants", "money", "grant", keys),
-                figure(r, "matching", "money", "grant", keys),
+                figure(r, "grants_hkd", "money", "grant", keys),
+                figure(r, "matching_hkd", "money", "grant", keys),
                 figure(r, "matching_ratio", "multiple", "grant", keys),
                 flag,
                 r.get("status"),

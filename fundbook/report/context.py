@@ -117,6 +117,14 @@ class ThemeRow:
 
 
 @dataclass(frozen=True)
+class ThemeTotal:
+    """The total row of a theme table: the direct column's and the look-through column's."""
+
+    fair_value: Figure
+    look_through_value: Figure | None = None
+
+
+@dataclass(frozen=True)
 class CategoryRow:
     """Partnership expenses of the fund in one category, recognised QTD, YTD and ITD."""
 
@@ -332,6 +340,7 @@ class BoardContext:
     programme_findings: list[Finding]  # the programme rules (not in the matrix), failures first
     compliance: list[ComplianceRow]
     themes: list[ThemeRow]
+    theme_total: ThemeTotal
     theme_chart: Markup
     jcurves: list[JCurve]
     top_holdings: list[TopHolding]
@@ -380,6 +389,9 @@ class GrantContext:
     funder: Party
     totals: dict[str, Figure]  # budget, grants, budget_used, matching, matching_ratio, counts
     recipients: list[GrantRecipientRow]
+    # the recipients table's total row: its grants and matching summed (the programme's
+    # currency, as the rows), derived
+    recipient_totals: dict[str, Figure]
     deadline_months: int | None  # terms.csv matching_deadline_months (None: none given)
     required_ratio: Figure
     cap_hkd: Figure

@@ -8,6 +8,7 @@ from typing import Any
 from fundbook.core.types import GRANT_CAP_PER_COMPANY_HKD, GRANT_MATCHING_RATIO
 from fundbook.report.context import Figure, GrantContext, GrantRecipientRow, Party, Source
 from fundbook.report.source import ReportSource, figure, level, name_of, report_cover
+from fundbook.report.totals import sum_of
 
 # A grant programme's fund: its report is grant.html, not the LP report (render.lp_reports).
 GRANT_KIND = "programme"
@@ -81,6 +82,7 @@ def build_grant_context(source: ReportSource, fund_id: str, investor_id: str) ->
     info = next(iter(source.find("fund_info", fund_id=fund_id)), {})
     months = info.get("matching_deadline_months")
     constant = Source("derived", (), "fundbook.core.types")
+    rows = recipients(source, fund_id)
     return GrantContext(
         close=report_cover(source),
         programme=Party(fund_id, name_of(names, fund_id), str(entity.get("kind") or ""), currency),
@@ -91,7 +93,11 @@ def build_grant_context(source: ReportSource, fund_id: str, investor_id: str) ->
             currency,
         ),
         totals={n: figure(row, n, k, "programme", keys) for n, k in TOTALS},
-        recipients=recipients(source, fund_id),
+        recipients=rows,
+        recipient_totals={
+            n: sum_of((getattr(r, n) for r in rows), (("fund_id", fund_id),))
+            for n in ("grant", "matching")
+        },
         deadline_months=None if months is None else int(months),
         required_ratio=Figure(GRANT_MATCHING_RATIO, "multiple", constant),
         cap_hkd=Figure(Decimal(GRANT_CAP_PER_COMPANY_HKD), "money", constant),

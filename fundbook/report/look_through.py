@@ -11,6 +11,7 @@ from fundbook.metrics.statement import NULL_WITHOUT_TERMS
 from fundbook.report.context import Figure, Source
 from fundbook.report.formatting import theme_label
 from fundbook.report.source import ReportSource, figure, name_of
+from fundbook.report.totals import SUM_OF_ROWS, sum_of
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,20 @@ class CostRow:
 
 
 @dataclass(frozen=True)
+class CostTotal:
+    """The total of the costs borne in the sub-funds of one currency: each column's rows of
+    that currency summed (a row "not modelled" adds nothing to its column)."""
+
+    currency: str
+    funds: int
+    management_fees: tuple[Figure, Figure]  # QTD, ITD
+    fee_offsets: Figure
+    partnership_expenses: tuple[Figure, Figure]  # QTD, ITD
+    carry_paid: Figure
+    carry_accrued_balance: Figure
+
+
+@dataclass(frozen=True)
 class LookThrough:
     """The guidance fund's look-through (`look_through_company`, `look_through_nav`,
     `theme_look_through`) and the costs it bears in its sub-funds (their statements)."""
@@ -75,6 +90,8 @@ class LookThrough:
     # (label, Figure): the companies, the sub-funds' other net assets, its own, and the NAV
     reconciliation: list[tuple[str, Figure]]
     costs: list[CostRow]
+    # one total row per currency of the sub-funds (never HKD and USD added together)
+    cost_totals: list[CostTotal]
 
     @property
     def not_modelled(self) -> bool:
@@ -108,12 +125,40 @@ def look_through_view(source: ReportSource, fund_id: str) -> LookThrough | None:
         (label, figure(nav, column, "money", "look_through_nav", keys))
         for column, label in RECONCILIATION
     ]
+    costs = cost_rows(source, fund_id)
     return LookThrough(
         name_of(source.names, fund_id),
         str(nav.get("currency") or ""),
         _themes(source, fund_id),
         lines,
-        cost_rows(source, fund_id),
+        costs,
+        cost_totals(fund_id, costs),
+    )
+
+
+def cost_totals(fund_id: str, costs: list[CostRow]) -> list[CostTotal]:
+    """Per currency of the sub-funds (in name order), the sum of each cost column's rows."""
+    return [_cost_total(fund_id, c, costs) for c in sorted({c.currency for c in costs})]
+
+
+def _cost_total(fund_id: str, currency: str, costs: list[CostRow]) -> CostTotal:
+    rows = [c for c in costs if c.currency == currency]
+    keys = (("fund_id", fund_id), ("currency", currency))
+
+    def total(column: str, at: int | None = None) -> Figure:
+        figs = [f if at is None else f[at] for f in (getattr(c, column) for c in rows)]
+        if all(f.kind == "not_modelled" for f in figs):  # nothing to add: not modelled either
+            return Figure(None, "not_modelled", Source("derived", keys, SUM_OF_ROWS))
+        return sum_of(figs, keys)
+
+    return CostTotal(
+        currency,
+        len(rows),
+        (total("management_fees", 0), total("management_fees", 1)),
+        total("fee_offsets"),
+        (total("partnership_expenses", 0), total("partnership_expenses", 1)),
+        total("carry_paid"),
+        total("carry_accrued_balance"),
     )
 
 

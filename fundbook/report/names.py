@@ -47,6 +47,12 @@ def lp_stem(quarter: str, fund_id: str, investor_id: str) -> str:
     return output_stem("lp", quarter, fund_id, investor_id)
 
 
+def grant_stem(quarter: str, fund_id: str, investor_id: str) -> str:
+    """The file name (without suffix) of a grant programme's report to one investor funding
+    it (`grant-<quarter>-<fund>-<investor>-<digest>`: not an LP report, not named as one)."""
+    return output_stem("grant", quarter, fund_id, investor_id)
+
+
 def distinct_stems(stems: Iterable[tuple[tuple[str, ...], str]]) -> None:
     """Refuse two keys given one name (a digest collision: never seen, but never silent)."""
     seen: dict[str, tuple[str, ...]] = {}

@@ -14,7 +14,7 @@ from fundbook.report.board import build_board_context
 from fundbook.report.environment import make_environment, render
 from fundbook.report.grant import build_grant_context, grant_funds
 from fundbook.report.lp import build_lp_context, lp_pairs
-from fundbook.report.names import distinct_stems, inside, lp_stem, output_stem
+from fundbook.report.names import distinct_stems, grant_stem, inside, lp_stem, output_stem
 from fundbook.report.pdf import write_pdfs
 from fundbook.report.source import ReportSource, load_source
 from fundbook.report.xlsx import write_lp_xlsx
@@ -76,9 +76,9 @@ def lp_reports(
     result = Rendered(out_dir, source.closed)
     quarter = source.snapshot.close.quarter or source.snapshot.close.period
     total = len(pairs) * (2 if pdf else 1)
-    stems = {pair: lp_stem(quarter, *pair) for pair in pairs}
-    distinct_stems(stems.items())
     grants = grant_funds(source)
+    stems = {pair: (grant_stem if pair[0] in grants else lp_stem)(quarter, *pair) for pair in pairs}
+    distinct_stems(stems.items())
     for i, (fund, investor) in enumerate(pairs, 1):
         stem = stems[(fund, investor)]
         html = inside(out_dir, out_dir / f"{stem}.html")

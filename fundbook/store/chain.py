@@ -66,7 +66,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "snapshot_investor": ("close_id", "fund_id", "investor_id"),
     "snapshot_holding": ("close_id", "fund_id", "holding_id"),
     "snapshot_holding_look_through": ("close_id", "fund_id", "investor_id", "holding_id"),
-    "snapshot_theme": ("close_id", "theme"),
+    "snapshot_theme": ("close_id", "programme", "theme"),
     "snapshot_theme_look_through": ("close_id", "fund_id", "theme"),
     "snapshot_theme_by_fund": ("close_id", "fund_id", "theme"),
     "snapshot_theme_by_investor": ("close_id", "fund_id", "investor_id", "theme"),

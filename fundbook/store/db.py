@@ -40,7 +40,9 @@ DEFAULT_DB = "fundbook.duckdb"
 # 17: investors.strategic; the programme level per scope, the programme_fund level (issue 13)
 # 18: the holding level's gp_fees_itd and gp_carry_accrued (the costs a GP statement reports
 # inside a sub-fund valued from it); the reconcile level's source_file and source_line
-SCHEMA_VERSION = "18"
+# 19: the theme level per programme (snapshot_theme.programme); the grant level's
+# matching_hkd (a programme's grants and matching summed in HKD)
+SCHEMA_VERSION = "19"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

@@ -128,7 +128,7 @@ def test_a_closed_quarter_is_its_last_months_close(closed: Path) -> None:
         (["--fund", "itif", "--rule", "programme_size"], "status", "derived"),
         (["--fund", "mplus", "--company", "pl-01"], "matching_ratio", "numerator"),
         (["--fund", "sf-semis", "--rule", "size"], "amount", "term"),
-        (["--theme", "ai_robotics"], "holdings", "counted"),
+        (["--programme", "itif", "--theme", "ai_robotics"], "holdings", "counted"),
         (
             ["--level", "theme_look_through", "--fund", "itif", "--theme", "ai_robotics"],
             "fair_value",

@@ -53,7 +53,9 @@ def test_stored_form_orders_keys_figures_and_rows() -> None:
 
 
 def test_counts_are_int64_and_money_two_decimals() -> None:
-    df = pl.DataFrame({"theme": ["ai"], "holdings": pl.Series([3], dtype=pl.UInt32)})
+    df = pl.DataFrame(
+        {"programme": ["p"], "theme": ["ai"], "holdings": pl.Series([3], dtype=pl.UInt32)}
+    )
     stored = stored_form(df.with_columns(pl.lit(Decimal("1.5")).alias("invested")), "theme")
     assert stored.schema["holdings"] == pl.Int64
     assert stored.schema["invested"] == pl.Decimal(38, 2)
@@ -94,7 +96,7 @@ def test_round_trip_through_the_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_a_figure_not_declared_is_refused(con: duckdb.DuckDBPyConnection) -> None:
-    theme = pl.DataFrame({"theme": ["ai"], "novelty": [1.0]})
+    theme = pl.DataFrame({"programme": ["p"], "theme": ["ai"], "novelty": [1.0]})
     with pytest.raises(FundbookError, match="are not those of table snapshot_theme"):
         write_levels(con, 1, {"theme": stored_form(theme, "theme")})
 

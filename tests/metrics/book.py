@@ -108,11 +108,20 @@ def fx(day: str, currency: str, rate: str) -> dict[str, Any]:
     return {"date": date.fromisoformat(day), "currency": currency, "hkd_per_unit": D(rate)}
 
 
-def fund_of_funds_book(as_of: date = date(2026, 6, 30)) -> Frames:
+def fund_of_funds_book(
+    as_of: date = date(2026, 6, 30), more: dict[str, list[dict[str, Any]]] | None = None
+) -> Frames:
     """Guidance fund `gf` (HKD) is LP `gf-lp` of USD sub-fund `sfu` beside social `soc`;
-    a grant programme `gp` pays two companies; `c2` is outside the themes and not HK."""
-    return frames_from_rows(
-        as_of,
+    a grant programme `gp` pays two companies; `c2` is outside the themes and not HK; `more`
+    rows added to their tables."""
+    rows = _fund_of_funds_rows()
+    for table, extra in (more or {}).items():
+        rows[table] = [*rows.get(table, []), *extra]
+    return frames_from_rows(as_of, rows)
+
+
+def _fund_of_funds_rows() -> dict[str, list[dict[str, Any]]]:
+    return dict(
         {
             "funds": [
                 {"fund_id": "gf", "name": "Guidance", "kind": "guidance_fund", "currency": "HKD"},

@@ -14,14 +14,15 @@ from fundbook.close.explain import stored_at
 from fundbook.close.snapshot import LEVEL_KEYS
 from fundbook.metrics.explain import RECIPES
 from fundbook.store.frames import Frames, frames_from_rows
-from tests.metrics.book import commit, txn
+from tests.metrics.book import commit, fx, txn
 from tests.metrics.explain_check import failures
 
 D = Decimal
 
 
-def grant_book(as_of: date, deadline_months: int | None = 6) -> Frames:
-    """Programme `gp` (HKD, budget 1,000,000), matching due 6 months after the last grant:
+def grant_book(as_of: date, deadline_months: int | None = 6, currency: str = "HKD") -> Frames:
+    """Programme `gp` (HKD, or `currency` at 7.80 HKD; budget 1,000,000), matching due 6
+    months after the last grant:
     a1 100,000 matched 120,000 then 80,000 (ok from 2026-05-01); a2 150,000 matched 100,000
     (deadline 2026-07-31); a3 200,000 then 125,000 (325,000: over the cap from 2026-06-01),
     fully matched; a4 50,000 on 2026-08-31, nothing matched (deadline 2027-02-28)."""
@@ -45,12 +46,15 @@ def grant_book(as_of: date, deadline_months: int | None = 6) -> Frames:
     return frames_from_rows(
         as_of,
         {
-            "funds": [{"fund_id": "gp", "name": "Grants", "kind": "programme", "currency": "HKD"}],
+            "funds": [
+                {"fund_id": "gp", "name": "Grants", "kind": "programme", "currency": currency}
+            ],
             "investors": [{"investor_id": "gov", "name": "Government", "kind": "government"}],
             "companies": companies,
             "commitments": [commit(1, "2026-01-01", "gp", "gov", "1000000.00")],
             "transactions": [txn(n, d, "gp", k, a, holding=c) for n, d, k, a, c in grants],
             "terms": terms,
+            "fx_rates": [] if currency == "HKD" else [fx("2026-01-01", currency, "7.80")],
         },
     )
 
@@ -113,9 +117,24 @@ def test_programme_counts_budget_and_budget_used() -> None:
     assert (p["companies_short"], p["companies_pending"], p["short_companies"]) == (0, 2, None)
 
 
+def test_a_programme_in_another_currency_sums_its_grants_in_hkd() -> None:
+    """A grant fund in USD: the programme's grants, matching and budget are in HKD (each
+    company's converted at the as-of rate, then summed), never USD amounts labelled HKD."""
+    frames = grant_book(date(2026, 12, 31), currency="USD")
+    rows = m.grant_table(frames, frames.as_of)
+    assert rows["grants_hkd"].sum() == D("625000") * D("7.80")
+    assert rows["matching_hkd"].sum() == D("950000") * D("7.80")
+    p = m.programme_metrics(frames, frames.as_of).row(0, named=True)
+    assert p["currency"] == "HKD"
+    assert (p["grants"], p["matching"]) == (D("4875000.00"), D("7410000.00"))
+    assert (p["budget"], p["budget_used"]) == (D("7800000.00"), 0.625)
+    assert p["matching_ratio"] == pytest.approx(950000 / 625000)
+
+
+@pytest.mark.parametrize("currency", ["HKD", "USD"])
 @pytest.mark.parametrize("as_of", ["2026-03-31", "2026-07-31", "2027-03-01"])
-def test_every_grant_and_programme_figure_adds_up(as_of: str) -> None:
-    frames = grant_book(date.fromisoformat(as_of))
+def test_every_grant_and_programme_figure_adds_up(as_of: str, currency: str) -> None:
+    frames = grant_book(date.fromisoformat(as_of), currency=currency)
     stored = stored_at(frames, frames.as_of, ("grant", "programme"))
     keys = {lv: LEVEL_KEYS[lv] for lv in ("grant", "programme")}
     count, bad = failures(frames, stored, frames.as_of, keys)

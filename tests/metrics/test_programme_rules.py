@@ -54,10 +54,34 @@ def test_government_cap_adds_the_two_scopes_and_says_so() -> None:
     assert "sub-funds 196.25 + direct co-investments 20.00" in row["detail"]
 
 
-def test_a_strategic_investor_under_three_billion_fails() -> None:
-    row = rules(flag(fund_of_funds_book(), "soc"))["gf", "strategic_investor"]
+def _gf_ends(book, day: date):  # type: ignore[no-untyped-def]
+    """The book with gf's investment period (the programme's fund-raising) ending on `day`."""
+    ends = pl.when(pl.col("fund_id") == "gf").then(day).otherwise(pl.col("investment_period_end"))
+    return replace(book, funds=book.funds.with_columns(ends.alias("investment_period_end")))
+
+
+def test_a_strategic_investor_under_three_billion_fails_once_committed() -> None:
+    """A strategic investor's commitment is made when it is admitted: below HK$3bn is a breach
+    (issue 13), whatever the programme's fund-raising date; before its first commitment there
+    is nothing to judge."""
+    book = flag(fund_of_funds_book(), "soc")
+    row = rules(book)["gf", "strategic_investor"]
     assert row["status"] == "fail" and row["amount"] == D("588.75")  # 75 USD x 7.85
     assert row["detail"] == "below: soc 588.75 HKD"
+    assert rules(_gf_ends(book, date(2027, 12, 31)))["gf", "strategic_investor"]["status"] == (
+        "fail"
+    )
+    not_soc = pl.col("investor_id").fill_null("") != "soc"
+    early = replace(
+        book,
+        commitments=book.commitments.filter(not_soc),
+        transactions=book.transactions.filter(not_soc),
+    )
+    before = rules(early)["gf", "strategic_investor"]
+    assert (before["status"], before["detail"]) == (
+        "pending",
+        "no strategic investor has committed yet",
+    )
     # nobody flagged: nothing to judge
     assert rules(fund_of_funds_book())["gf", "strategic_investor"]["status"] == "pending"
 
@@ -66,6 +90,7 @@ def test_a_strategic_investor_is_counted_across_the_sub_funds_only() -> None:
     # angel's 30 beside gf's direct deal is not a commitment to a sub-fund: 0 counted
     row = rules(flag(fund_of_funds_book(), "angel"))["gf", "strategic_investor"]
     assert row["amount"] == D("0.00") and row["detail"] == "below: angel 0.00 HKD"
+    assert row["status"] == "fail"
 
 
 def test_grant_cap_flags_a_company_over_250k() -> None:
@@ -94,8 +119,40 @@ def test_hk_nexus_pace_is_watch_before_the_period_end_and_fail_after() -> None:
     )
     open_period = rules(replace(no_nexus, funds=later))
     assert open_period["sfu", "hk_nexus_of_invested"]["status"] == "watch"
-    assert open_period["sfu", "hk_nexus_of_size"]["status"] == "pending"
+    # sfu's period 2026-01-01 (its first commitment) to 2030-12-31: 180 of 1825 days elapsed
+    # at 2026-06-30 (9.86 %); HK nexus of size 0 % < 50 % x 9.86 % = 4.9 %: behind pace
+    nexus = open_period["sfu", "hk_nexus_of_size"]
+    assert nexus["status"] == "watch"
+    assert "pace: 4.9 % expected by now (9.9 % of the period elapsed)" in nexus["detail"]
+    # HK production 30 of 100 USD = 30 % >= 25 % x 9.86 % = 2.5 %: on pace, not judged yet
     assert open_period["sfu", "hk_production"]["status"] == "pending"
+
+
+def test_the_pace_rule_on_hk_production_before_the_period_end() -> None:
+    """HK production spend against 25 % x the elapsed share of the investment period: below
+    it `watch`, at or above it `pending` (judged only at the end: `pass` or `fail` then)."""
+    book = fund_of_funds_book()
+
+    def status(spend: str, end: date) -> str:
+        txns = book.transactions.with_columns(
+            pl.when(pl.col("type") == "hk_production_spend")
+            .then(pl.lit(D(spend)).cast(book.transactions.schema["amount_fund"]))
+            .otherwise(pl.col("amount_fund"))
+            .alias("amount_fund")
+        )
+        ends = (
+            pl.when(pl.col("fund_id") == "sfu").then(end).otherwise(pl.col("investment_period_end"))
+        )
+        funds = book.funds.with_columns(ends.alias("investment_period_end"))
+        return rules(replace(book, transactions=txns, funds=funds))["sfu", "hk_production"][
+            "status"
+        ]
+
+    # 2026-01-01 to 2026-12-31: 180 of 364 days at 2026-06-30, pace 25 % x 49.45 % = 12.36 %
+    assert status("12.00", date(2026, 12, 31)) == "watch"  # 12 % of 100 USD: behind
+    assert status("12.50", date(2026, 12, 31)) == "pending"  # 12.5 %: on pace
+    assert status("12.00", date(2026, 3, 31)) == "fail"  # the period has ended: judged
+    assert status("25.00", date(2026, 3, 31)) == "pass"
 
 
 def test_statuses_come_failures_first() -> None:

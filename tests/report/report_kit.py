@@ -236,7 +236,7 @@ CLI_LEVELS = {
     "fund": (["metrics", "--by", "fund"], ("fund_id",)),
     "investor": (["metrics", "--by", "investor"], ("fund_id", "investor_id")),
     "holding": (["metrics", "--by", "holding"], ("fund_id", "holding_id")),
-    "theme": (["metrics", "--by", "theme"], ("theme",)),
+    "theme": (["metrics", "--by", "theme"], ("programme", "theme")),
     "theme_look_through": (["metrics", "--by", "theme", "--look-through"], ("theme",)),
     "programme": (["metrics", "--by", "programme"], ("programme", "scope")),
     "programme_fund": (["metrics", "--by", "programme_fund"], ("programme", "scope", "fund_id")),

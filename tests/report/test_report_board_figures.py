@@ -61,6 +61,12 @@ def test_derived_figures_follow_from_metrics_figures(board: tuple[Path, Any]):
         assert j.points[-1].cumulative.value == distributed - paid
     top = ctx.top_holdings
     assert top and top[-1].cumulative_share.value == pytest.approx(1.0)
+    # the theme table's total: its direct rows' sum (the guidance fund's programme only), and
+    # the look-through companies, which its themes add up to
+    total = ctx.theme_total
+    assert total.fair_value.source.field == "sum of the rows shown"
+    assert total.fair_value.value == sum(t.fair_value.value for t in ctx.themes) > 0
+    assert total.look_through_value.value == sum(t.look_through_value.value for t in ctx.themes)
 
 
 def test_grant_rows_equal_the_metrics_grant_matching(board: tuple[Path, Any]):
@@ -80,7 +86,7 @@ def test_grant_rows_equal_the_metrics_grant_matching(board: tuple[Path, Any]):
     for g in rows:
         keys = dict(g.grant.source.keys)
         want = expected[(keys["fund_id"], keys["company_id"])]
-        assert g.grant.value == want["grants"] and g.matching.value == want["matching"]
+        assert g.grant.value == want["grants_hkd"] and g.matching.value == want["matching_hkd"]
         assert g.ratio.value == pytest.approx(want["matching_ratio"])
         assert g.compliant == want["compliant"]
 

@@ -12,7 +12,7 @@ from report_kit import check_board_figures, need, pdf_pages_text, png_pages
 from fundbook.cli import cli
 from fundbook.close.closing import close_period
 from fundbook.report.grant import build_grant_context
-from fundbook.report.names import lp_stem
+from fundbook.report.names import grant_stem
 from fundbook.report.render import load
 from ledger_kit import write_book
 
@@ -89,7 +89,7 @@ def test_the_context_has_each_status_and_the_budget(book: Path) -> None:
 
 
 def test_the_report_is_the_grant_template_not_the_lp_one(rendered: Path) -> None:
-    html = (rendered / f"{lp_stem('2026Q3', 'mp', 'gov')}.html").read_text("utf-8")
+    html = (rendered / f"{grant_stem('2026Q3', 'mp', 'gov')}.html").read_text("utf-8")
     assert "Grant programme report" in html and "TVPI" not in html and "NAV" not in html
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "Tai Po Packaging Ltd 325,000.00 650,000.00 2.00x" in text  # over the cap
@@ -98,8 +98,25 @@ def test_the_report_is_the_grant_template_not_the_lp_one(rendered: Path) -> None
     assert "62.5% of the budget used" in text
 
 
+def test_the_recipients_table_has_a_total_row_and_the_file_is_named_as_a_grant_report(
+    rendered: Path,
+) -> None:
+    """g1..g4: grants 100,000 + 150,000 + 325,000 + 50,000; matching 200,000 + 100,000 +
+    650,000 + 40,000. The report is grant-<quarter>-<fund>-..., never lp-... (an LP report)."""
+    html = (rendered / f"{grant_stem('2026Q3', 'mp', 'gov')}.html").read_text("utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Total (4 companies) 625,000.00 990,000.00" in text
+    assert [p.name.split("-")[0] for p in rendered.glob("*.html")] == ["grant"]
+
+
+def test_the_first_page_holds_the_budget_not_a_blank_cover(rendered: Path) -> None:
+    pdf = rendered / f"{grant_stem('2026Q3', 'mp', 'gov')}.pdf"
+    first = pdf_pages_text(pdf)[0].lower()  # headings and card labels print in capitals
+    assert "budget and grants" in first and "companies funded" in first
+
+
 def test_the_pdf_shows_the_recipients(rendered: Path, tmp_path: Path) -> None:
-    pdf = rendered / f"{lp_stem('2026Q3', 'mp', 'gov')}.pdf"
+    pdf = rendered / f"{grant_stem('2026Q3', 'mp', 'gov')}.pdf"
     text = " ".join(pdf_pages_text(pdf))
     assert "Tai Po Packaging Ltd" in text and "over the cap" in text.lower()
     need("pdftoppm")

@@ -73,7 +73,19 @@ def _check_look_through(html: str) -> None:
             "100,000.00",
             "0.00",
             "1,880,000.00",
-        ]
+        ],
+        # one total per currency: the sum of its rows; not modelled in every row: not modelled
+        [
+            "Total in HKD (1 sub-fund)",
+            "HKD",
+            "0.00",
+            "500,000.00",
+            "not modelled",
+            "0.00",
+            "100,000.00",
+            "0.00",
+            "1,880,000.00",
+        ],
     ]
 
 
