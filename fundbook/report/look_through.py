@@ -147,8 +147,10 @@ def _cost_total(fund_id: str, currency: str, costs: list[CostRow]) -> CostTotal:
 
     def total(column: str, at: int | None = None) -> Figure:
         figs = [f if at is None else f[at] for f in (getattr(c, column) for c in rows)]
-        if all(f.kind == "not_modelled" for f in figs):  # nothing to add: not modelled either
-            return Figure(None, "not_modelled", Source("derived", keys, SUM_OF_ROWS))
+        missing = [f.kind for f in figs if f.value is None]
+        if len(missing) == len(figs):  # nothing to add: not modelled (or reported) either
+            kind = "not_reported" if set(missing) == {"not_reported"} else "not_modelled"
+            return Figure(None, kind, Source("derived", keys, SUM_OF_ROWS))
         return sum_of(figs, keys)
 
     return CostTotal(

@@ -146,8 +146,11 @@ def test_a_sub_fund_without_its_ledger_shows_the_costs_its_gp_reports(gp_source,
     html = lp_reports(source, tmp_path, fund_id="gf", investor_id="gov").html[0]
     text = html.read_text(encoding="utf-8")
     costs = _table(text, "borne")
-    assert [c[0] for c in costs] == ["Sub-fund One", SF3_COSTS[0]]
+    assert [c[0] for c in costs] == ["Sub-fund One", SF3_COSTS[0], "Total in HKD (2 sub-funds)"]
     assert costs[1] == SF3_COSTS
+    # a column no row gives stays without a figure; the others add the rows that give one
+    total = ["Total in HKD (2 sub-funds)", "HKD", "0.00", "2.75", "not modelled", "0.00"]
+    assert costs[2][:6] == total
     assert '"Not reported"' in text
     board = board_report(source, tmp_path / "board").html[0].read_text(encoding="utf-8")
     assert _table(board, "borne")[1] == SF3_COSTS
