@@ -21,7 +21,7 @@ from report_kit import (
 
 from fundbook.cli import cli
 from fundbook.report.lp import lp_pairs
-from fundbook.report.names import lp_stem
+from fundbook.report.names import grant_stem, lp_stem
 from fundbook.report.render import load, lp_reports
 
 
@@ -58,8 +58,12 @@ def rendered(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+GRANT_PROGRAMME = "mp"  # the book's grant programme: its report is named grant-..., not lp-...
+
+
 def lp_file(fund_id: str, investor_id: str, ext: str) -> str:
-    return f"{lp_stem('2026Q3', fund_id, investor_id)}.{ext}"
+    stem = grant_stem if fund_id == GRANT_PROGRAMME else lp_stem
+    return f"{stem('2026Q3', fund_id, investor_id)}.{ext}"
 
 
 def test_cli_writes_every_lp_report_and_the_board_report(rendered: Path):
@@ -70,7 +74,9 @@ def test_cli_writes_every_lp_report_and_the_board_report(rendered: Path):
             assert lp_file(*pair, ext) in names
     # the grant programme's report is grant.html, without a capital-account workbook
     assert {lp_file("mp", "gov", "html"), lp_file("mp", "gov", "pdf")} <= set(names)
+    assert lp_file("mp", "gov", "html").startswith("grant-2026Q3-mp-gov-")
     assert lp_file("mp", "gov", "xlsx") not in names
+    assert not any(n.startswith("lp-2026Q3-mp-") for n in names)
     assert "board-2026Q3.html" in names and "board-2026Q3.pdf" in names
 
 
