@@ -316,23 +316,20 @@ def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
     """The J-curve of the guidance fund (a separate scheme such as ITVF is not the guidance
     fund's: its own report shows it)."""
     names = source.names
-    out = []
-    for fund in (gf,):
-        points = jcurve(source, fund)
-        if not points:
-            continue
-        net = [_f(p.net.value) or 0.0 for p in points]
-        cumulative = [_f(p.cumulative.value) or 0.0 for p in points]
-        chart = jcurve_chart(
-            f"Cumulative net cash flow of {name_of(names, fund)}",
-            [p.quarter for p in points],
-            net,
-            cumulative,
-            _axis_format(net + cumulative),
-        )
-        currency = str(names.get(fund, {}).get("currency") or "")
-        out.append(JCurve(name_of(names, fund), currency, points, chart, points[-8:]))
-    return out
+    points = jcurve(source, gf)
+    if not points:
+        return []
+    net = [_f(p.net.value) or 0.0 for p in points]
+    cumulative = [_f(p.cumulative.value) or 0.0 for p in points]
+    chart = jcurve_chart(
+        f"Cumulative net cash flow of {name_of(names, gf)}",
+        [p.quarter for p in points],
+        net,
+        cumulative,
+        _axis_format(net + cumulative),
+    )
+    currency = str(names.get(gf, {}).get("currency") or "")
+    return [JCurve(name_of(names, gf), currency, points, chart, points[-8:])]
 
 
 def build_board_context(source: ReportSource) -> BoardContext:
