@@ -35,6 +35,10 @@ def make_environment(user_dir: str | os.PathLike[str] | None = None) -> Environm
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    # Every label of a template goes through gettext (`_("...")`): English is the identity, a
+    # language's catalogue is installed by the renderer that asks for it.
+    env.add_extension("jinja2.ext.i18n")
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
