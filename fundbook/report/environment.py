@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 from fundbook.core.errors import FundbookError
 from fundbook.core.resources import resource_dir
 from fundbook.report.formatting import FILTERS
+from fundbook.report.i18n import DEFAULT_LANGUAGE, check_language
 
 
 def builtin_templates_dir() -> Path:
@@ -18,8 +19,11 @@ def builtin_templates_dir() -> Path:
     return resource_dir("templates", "base.html")
 
 
-def make_environment(user_dir: str | os.PathLike[str] | None = None) -> Environment:
-    """The environment: templates in `user_dir` override the built-in ones of the same name."""
+def make_environment(
+    user_dir: str | os.PathLike[str] | None = None, lang: str = DEFAULT_LANGUAGE
+) -> Environment:
+    """The environment in `lang`; templates in `user_dir` override built-in ones of that name."""
+    check_language(lang)
     search = [builtin_templates_dir()]
     if user_dir is not None:
         path = Path(user_dir)
@@ -39,6 +43,7 @@ def make_environment(user_dir: str | os.PathLike[str] | None = None) -> Environm
     # language's catalogue is installed by the renderer that asks for it.
     env.add_extension("jinja2.ext.i18n")
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.globals["lang"] = lang
     return env
 
 
