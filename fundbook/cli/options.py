@@ -6,12 +6,24 @@ import datetime as dt
 
 import click
 
+from fundbook.report.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
 db_option = click.option(
     "--db",
     "db",
     type=click.Path(dir_okay=False),
     default=None,
     help="DuckDB book file (default: $FUNDBOOK_DB, else ./fundbook.duckdb).",
+)
+
+
+lang_option = click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="Language of the report (file names of a language other than English end in it).",
 )
 
 

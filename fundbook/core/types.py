@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fundbook.core.labels import N_
+
 FUND_KINDS = ("guidance_fund", "sub_fund", "co_investment", "programme")
 INVESTOR_KINDS = ("government", "social_capital")
 THEMES = (
@@ -14,12 +16,12 @@ THEMES = (
 )
 STRATEGIC_THEMES = THEMES[:5]
 THEME_LABELS = {
-    "life_health": "Life and health technology",
-    "ai_robotics": "AI and robotics",
-    "semiconductors_smart_devices": "Semiconductors and smart devices",
-    "digitalisation": "Digitalisation and upgrading/transformation",
-    "future_sustainable": "Future and sustainable development",
-    "other": "Other (outside the five themes)",
+    "life_health": N_("Life and health technology"),
+    "ai_robotics": N_("AI and robotics"),
+    "semiconductors_smart_devices": N_("Semiconductors and smart devices"),
+    "digitalisation": N_("Digitalisation and upgrading/transformation"),
+    "future_sustainable": N_("Future and sustainable development"),
+    "other": N_("Other (outside the five themes)"),
 }
 # Tags of the 2024 Policy Address list, mapped to the current five themes.
 LEGACY_THEMES = {"advanced_materials_new_energy": "future_sustainable"}

@@ -32,6 +32,7 @@ from fundbook.report.context import (
     ThemeRow,
 )
 from fundbook.report.formatting import millions, money, multiple, pct
+from fundbook.report.i18n import N_, Translate
 from fundbook.report.look_through import look_through_view
 from fundbook.report.source import (
     ReportSource,
@@ -93,8 +94,17 @@ def _leverage_row(
 
 
 # The board's rows of the guidance fund's programme: its scopes, never added together.
-SUB_FUNDS_TOTAL = "Programme (all sub-funds)"
-DIRECT_ROW = "Direct co-investments of the guidance fund (its money and co-investors')"
+SUB_FUNDS_TOTAL = N_("Programme (all sub-funds)")
+DIRECT_ROW = N_("Direct co-investments of the guidance fund (its money and co-investors')")
+# The words of the board's charts, drawn in Python in the report's language.
+LEVERAGE_CHART = N_("Leverage of social capital by sub-fund")
+COMMITMENT_BASIS = N_("Commitment basis")
+PAID_IN_BASIS = N_("Paid-in basis")
+LEVERAGE_TARGET = N_("Target %(social)s social (%(amplification)s amplification)")
+THEME_CHART = N_("Exposure by theme, direct and look-through")
+DIRECT = N_("Direct")
+LOOK_THROUGH = N_("Look-through")
+JCURVE_CHART = N_("Cumulative net cash flow of %(fund)s")
 
 
 def programme_row(source: ReportSource, gf: str, scope: str = "sub_funds") -> dict[str, Any]:
@@ -156,32 +166,33 @@ def paid_in_fx(source: ReportSource, gf: str, lev: list[LeverageRow]) -> list[tu
     return [
         (label, figure(programme, name, "mn", "programme", keys))
         for label, name in (
-            ("Programme paid-in at historical rates", "paid_in_historical"),
+            (N_("Programme paid-in at historical rates"), "paid_in_historical"),
             (
-                "FX translation (paid-in at the as-of rate less historical)",
+                N_("FX translation (paid-in at the as-of rate less historical)"),
                 "paid_in_fx_translation",
             ),
         )
     ]
 
 
-def leverage_chart(rows_: list[LeverageRow]) -> Any:
+def leverage_chart(rows_: list[LeverageRow], translate: Translate = str) -> Any:
     """Social capital per HK$1 of government money, commitment and paid-in basis, vs target
     (the sub-funds and their total: the direct co-investments have no such target)."""
     rows_ = [r for r in rows_ if r.name != DIRECT_ROW]
     return bar_chart(
-        "Leverage of social capital by sub-fund",
-        [r.name for r in rows_],
+        translate(LEVERAGE_CHART),
+        [translate(r.name) if r.total else r.name for r in rows_],
         [
-            Series("Commitment basis", [_f(r.social_leverage.value) for r in rows_]),
-            Series("Paid-in basis", [_f(r.paid_in_leverage.value) for r in rows_]),
+            Series(translate(COMMITMENT_BASIS), [_f(r.social_leverage.value) for r in rows_]),
+            Series(translate(PAID_IN_BASIS), [_f(r.paid_in_leverage.value) for r in rows_]),
         ],
         lambda v: multiple(v),
         target=ITIF_TARGET_SOCIAL_LEVERAGE,
-        target_label=(
-            f"Target {ITIF_TARGET_SOCIAL_LEVERAGE:.1f}x social "
-            f"({ITIF_TARGET_AMPLIFICATION:g}x amplification)"
-        ),
+        target_label=translate(LEVERAGE_TARGET)
+        % {
+            "social": f"{ITIF_TARGET_SOCIAL_LEVERAGE:.1f}x",
+            "amplification": f"{ITIF_TARGET_AMPLIFICATION:g}x",
+        },
     )
 
 
@@ -294,13 +305,14 @@ def _as(fig: Figure, kind: str) -> Figure:
     return Figure(fig.value, kind, fig.source)
 
 
-def theme_chart(themes: list[ThemeRow]) -> Any:
+def theme_chart(themes: list[ThemeRow], translate: Translate = str) -> Any:
     """Direct and look-through shares per theme."""
     through = [_f(t.look_through_share.value if t.look_through_share else None) for t in themes]
+    direct = [_f(t.share.value) for t in themes]
     return bar_chart(
-        "Exposure by theme, direct and look-through",
-        [t.label for t in themes],
-        [Series("Direct", [_f(t.share.value) for t in themes]), Series("Look-through", through)],
+        translate(THEME_CHART),
+        [translate(t.label) for t in themes],
+        [Series(translate(DIRECT), direct), Series(translate(LOOK_THROUGH), through)],
         lambda v: pct(v),
     )
 
@@ -312,7 +324,7 @@ def _axis_format(values: list[float]) -> Any:
     return lambda v: money(v, 0)
 
 
-def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
+def jcurves(source: ReportSource, gf: str, translate: Translate = str) -> list[JCurve]:
     """The J-curve of the guidance fund (a separate scheme such as ITVF is not the guidance
     fund's: its own report shows it)."""
     names = source.names
@@ -322,18 +334,20 @@ def jcurves(source: ReportSource, gf: str) -> list[JCurve]:
     net = [_f(p.net.value) or 0.0 for p in points]
     cumulative = [_f(p.cumulative.value) or 0.0 for p in points]
     chart = jcurve_chart(
-        f"Cumulative net cash flow of {name_of(names, gf)}",
+        translate(JCURVE_CHART) % {"fund": name_of(names, gf)},
         [p.quarter for p in points],
         net,
         cumulative,
         _axis_format(net + cumulative),
+        translate=translate,
     )
     currency = str(names.get(gf, {}).get("currency") or "")
     return [JCurve(name_of(names, gf), currency, points, chart, points[-8:])]
 
 
-def build_board_context(source: ReportSource) -> BoardContext:
-    """The context of the board report of the quarter."""
+def build_board_context(source: ReportSource, translate: Translate = str) -> BoardContext:
+    """The context of the board report of the quarter; `translate` puts the words drawn in
+    Python (the charts) in the report's language."""
     names = source.names
     gf = guidance_fund_id(source)
     currency = str(names.get(gf, {}).get("currency") or "HKD")
@@ -354,7 +368,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         leverage=lev,
         paid_in_fx=paid_in_fx(source, gf, lev),
         leverage_chart=leverage_chart(
-            [r for r in lev if not r.total] + [r for r in lev if r.total]
+            [r for r in lev if not r.total] + [r for r in lev if r.total], translate
         ),
         target_amplification=target(source, gf),
         findings=found,
@@ -363,8 +377,8 @@ def build_board_context(source: ReportSource) -> BoardContext:
         compliance=grid,
         themes=themes,
         theme_total=theme_total(source, gf, themes),
-        theme_chart=theme_chart(themes),
-        jcurves=jcurves(source, gf),
+        theme_chart=theme_chart(themes, translate),
+        jcurves=jcurves(source, gf, translate),
         top_holdings=top,
         concentration=concentration(top, tot),
         grants=grant_rows(source),

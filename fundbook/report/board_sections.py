@@ -21,6 +21,7 @@ from fundbook.report.context import (
     ThemeTotal,
     TopHolding,
 )
+from fundbook.report.i18n import N_
 from fundbook.report.source import ReportSource, figure, level, name_of, one, rows
 from fundbook.report.totals import sum_of
 
@@ -184,11 +185,11 @@ def grant_totals(source: ReportSource) -> dict[str, Figure]:
 
 # How each of metrics' MOVEMENT_FIGURES is labelled and formatted.
 MOVEMENT_LABELS = {
-    "nav": ("NAV", "mn"),
-    "paid_in": ("Paid-in", "mn"),
-    "distributed": ("Distributions", "mn"),
-    "net_irr": ("Net IRR", "pct"),
-    "tvpi": ("TVPI", "multiple"),
+    "nav": (N_("NAV"), "mn"),
+    "paid_in": (N_("Paid-in"), "mn"),
+    "distributed": (N_("Distributions"), "mn"),
+    "net_irr": (N_("Net IRR"), "pct"),
+    "tvpi": (N_("TVPI"), "multiple"),
 }
 
 

@@ -9,10 +9,15 @@ from html import escape
 
 from markupsafe import Markup
 
+from fundbook.report.i18n import N_, Translate
+
 PALETTE = ("#1f3b73", "#3f8f8a", "#c58b2b", "#7a5195")
 TARGET_COLOUR = "#c0392b"
 FONT = 'font-family="Noto Sans CJK TC, Liberation Sans, DejaVu Sans, sans-serif" font-size="10"'
 Fmt = Callable[[float | None], str]
+# The J-curve's legend.
+NET_FLOW = N_("Net cash flow in the quarter")
+CUMULATIVE = N_("Cumulative net cash flow")
 
 
 @dataclass(frozen=True)
@@ -189,15 +194,17 @@ def jcurve_chart(
     fmt: Fmt,
     width: int = 640,
     height: int = 260,
+    translate: Translate = str,
 ) -> Markup:
-    """Bars of each period's net cash flow and a line of the cumulative net cash flow."""
+    """Bars of each period's net cash flow and a line of the cumulative net cash flow (the
+    legend in the report's language: `translate`)."""
     ticks = _nice_ticks(min(0.0, *net_flows, *cumulative), max(0.0, *net_flows, *cumulative))
     frame = _Frame(78, width - 12, 26, height - 26 - 40, ticks[0], ticks[-1])
     n = max(len(labels), 1)
     step = (frame.right - frame.left) / n
     bar_w = min(step * 0.6, 36.0)
     body = _legend(
-        [Series("Net cash flow in the quarter", []), Series("Cumulative net cash flow", [])],
+        [Series(translate(NET_FLOW), []), Series(translate(CUMULATIVE), [])],
         frame.left,
         12,
         None,

@@ -11,75 +11,76 @@ from typing import Any
 from fundbook.metrics.compliance import STATUS_ORDER
 from fundbook.report.context import ComplianceRow, Figure, Finding
 from fundbook.report.formatting import money
+from fundbook.report.i18n import N_
 from fundbook.report.source import ReportSource, figure, level, name_of
 
 # Each ITIF rule, in the order of the matrix: short label, label, why it matters (DOMAIN.md).
 RULES: dict[str, tuple[str, str, str]] = {
     "size": (
-        "Size",
-        "Sub-fund size",
+        N_("Size"),
+        N_("Sub-fund size"),
         "A sub-fund must reach at least HK$2bn in total commitments, government money included.",
     ),
     "government_share": (
-        "Gov. share",
-        "Government share of size",
+        N_("Gov. share"),
+        N_("Government share of size"),
         "Government money may be at most 25% of the sub-fund's size, so that "
         "each HK$1 of it brings at least HK$3 of other money.",
     ),
     "government_amount": (
-        "Gov. amount",
-        "Government commitment",
+        N_("Gov. amount"),
+        N_("Government commitment"),
         "The guidance fund commits at most HK$1bn to any one sub-fund.",
     ),
     "hk_nexus_of_invested": (
-        "HK nexus (cost)",
-        "HK nexus, share of invested cost",
+        N_("HK nexus (cost)"),
+        N_("HK nexus, share of invested cost"),
         "At least half of the money invested must go to Hong Kong "
         "companies or companies with substantive key functions in Hong "
         "Kong.",
     ),
     "hk_nexus_of_size": (
-        "HK nexus (size)",
-        "HK nexus, share of fund size",
+        N_("HK nexus (size)"),
+        N_("HK nexus, share of fund size"),
         "By the end of the investment period, at least 50% of the sub-fund's "
         "size must be invested in companies with a Hong Kong nexus.",
     ),
     "hk_production": (
-        "HK production",
-        "HK production spend",
+        N_("HK production"),
+        N_("HK production spend"),
         "Investee companies must spend at least 25% of the sub-fund's size on "
         "production bases in Hong Kong; judged at the end of the investment "
         "period.",
     ),
     "themes": (
-        "Themes",
-        "Within the five themes",
+        N_("Themes"),
+        N_("Within the five themes"),
         "Every investment must fall within the five strategic themes of the fund.",
     ),
 }
 # The programme rules (a row per programme, not per sub-fund: listed, not in the matrix).
 PROGRAMME_RULES: dict[str, tuple[str, str, str]] = {
     "programme_size": (
-        "Programme size",
-        "Programme size (all sub-funds)",
+        N_("Programme size"),
+        N_("Programme size (all sub-funds)"),
         "All sub-funds together must reach at least HK$40bn, government money included; "
         "progress is reported while they raise it, and the target is judged at the end of the "
         "guidance fund's investment period.",
     ),
     "government_cap": (
-        "Gov. cap",
-        "Government commitments to the programme",
+        N_("Gov. cap"),
+        N_("Government commitments to the programme"),
         "The government commits at most HK$10bn to the programme (sub-funds and direct "
         "co-investments).",
     ),
     "strategic_investor": (
-        "Strategic investors",
-        "Strategic investors",
+        N_("Strategic investors"),
+        N_("Strategic investors"),
         "Each strategic investor commits at least HK$3bn across the sub-funds.",
     ),
     "grant_cap": (
-        "Grant cap",
-        "Grants per company",
+        N_("Grant cap"),
+        N_("Grants per company"),
         "A company receives at most HK$250,000 of grants over the matching-grant programme "
         "(a separate scheme).",
     ),

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from fundbook.core.labels import N_
+
 if TYPE_CHECKING:
     from fundbook.report.look_through import LookThrough
 
@@ -315,13 +317,13 @@ class FeeCheckRow:
     def result(self) -> str:
         """The check in words (never colour only)."""
         if not self.modelled:
-            return "not modelled"
+            return N_("not modelled")
         if self.within is None:
-            return "no fees in the quarter"
+            return N_("no fees in the quarter")
         if self.within:
-            return "within tolerance"
+            return N_("within tolerance")
         value = self.difference.value if self.difference is not None else None
-        return "over-billed" if value is not None and value > 0 else "under-billed"
+        return N_("over-billed") if value is not None and value > 0 else N_("under-billed")
 
 
 @dataclass(frozen=True)

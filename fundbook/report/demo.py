@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from fundbook.report.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from fundbook.report.render import board_report, load, lp_reports
 
 Echo = Callable[[str], None]
@@ -25,17 +26,27 @@ def _progress(echo: Echo, what: str) -> Callable[[int, int, str], None]:
 
 def step_reports(db: Path, out: Path, echo: Echo, pdf: bool = True) -> None:
     """Render the demo quarter's LP reports and board report into `out/reports-<quarter>/`
-    (HTML, and PDF unless `pdf` is false)."""
+    (HTML, and PDF unless `pdf` is false), in English and in every other report language
+    beside them (their file names end in the language)."""
     folder = out / f"reports-{DEMO_QUARTER}"
     started = time.perf_counter()
     source = load(db, DEMO_QUARTER)
-    lp = lp_reports(source, folder, pdf=pdf, progress=_progress(echo, "LP reports"))
-    board = board_report(source, folder, pdf=pdf, progress=_progress(echo, "board report"))
+    boards = []
+    for lang in LANGUAGES:
+        what = "" if lang == DEFAULT_LANGUAGE else f" ({lang})"
+        lp = lp_reports(
+            source, folder, pdf=pdf, progress=_progress(echo, f"LP reports{what}"), lang=lang
+        )
+        board = board_report(
+            source, folder, pdf=pdf, progress=_progress(echo, f"board report{what}"), lang=lang
+        )
+        boards.append(board.pdf[0] if board.pdf else board.html[0])
     seconds = time.perf_counter() - started
     status = "closed" if source.closed else "NOT closed: every page is marked DRAFT"
     echo(
         f"rendered {len(lp.html)} LP reports and the board report of {DEMO_QUARTER} "
-        f"({status}) as HTML{' and PDF' if pdf else ''} in {seconds:.0f}s"
+        f"in {', '.join(LANGUAGES)} ({status}) as HTML{' and PDF' if pdf else ''} "
+        f"in {seconds:.0f}s"
     )
-    echo(f"board report: {board.pdf[0] if board.pdf else board.html[0]}")
+    echo(f"board report: {', '.join(str(b) for b in boards)}")
     echo(f"reports written to {folder}")

@@ -10,8 +10,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 
 from fundbook.core.errors import FundbookError
 from fundbook.core.resources import resource_dir
-from fundbook.report.formatting import FILTERS
-from fundbook.report.i18n import DEFAULT_LANGUAGE, check_language
+from fundbook.report.i18n import DEFAULT_LANGUAGE, N_, check_language, translations
+from fundbook.report.localise import filters
 
 
 def builtin_templates_dir() -> Path:
@@ -38,12 +38,17 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(FILTERS)
-    # Every label of a template goes through gettext (`_("...")`): English is the identity, a
-    # language's catalogue is installed by the renderer that asks for it.
+    # Every label of a template goes through gettext (`_("...")`): English is the identity
+    # (null translations), another language its catalogue; the filters format in its locale.
+    found = translations(lang)
+    env.filters.update(filters(lang, found.gettext))
     env.add_extension("jinja2.ext.i18n")
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(found, newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = lang
+    env.globals["N_"] = N_  # marks a label that a macro translates (`|translate`)
+    # a label built in Python (`N_()`): `{{ label|translate }}` translates it and escapes it
+    # as text (`_(label)` would trust it as HTML and read any "%" in it as a placeholder)
+    env.filters["translate"] = found.gettext
     return env
 
 

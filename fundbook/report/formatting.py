@@ -7,14 +7,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from fundbook.core.labels import N_
 from fundbook.core.money import quantize
 from fundbook.core.types import THEME_LABELS
 
 DASH = "—"
+# The theme column of a holding that is a sub-fund (a fund of funds' holding).
+SUB_FUND = N_("Sub-fund")
 # A statement line the fund's terms do not let the book compute (null: no fee or carry terms).
-NOT_MODELLED = "not modelled"
+NOT_MODELLED = N_("not modelled")
 # A cost of a sub-fund valued from its GP's statement that the statement does not give.
-NOT_REPORTED = "not reported"
+NOT_REPORTED = N_("not reported")
 
 
 def _undefined(value: Any) -> bool:
@@ -119,7 +122,7 @@ def theme_label(code: str | None) -> str:
     if code is None:
         return DASH
     if code == "sub_fund":
-        return "Sub-fund"
+        return SUB_FUND
     return THEME_LABELS.get(code, code)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from fundbook.core.types import STRATEGIC_THEMES
 from fundbook.metrics.statement import NULL_WITHOUT_TERMS
 from fundbook.report.context import Figure, Source
 from fundbook.report.formatting import theme_label
+from fundbook.report.i18n import N_
 from fundbook.report.source import ReportSource, figure, name_of
 from fundbook.report.totals import SUM_OF_ROWS, sum_of
 
@@ -52,6 +54,7 @@ class CostRow:
     carry_paid: Figure  # ITD
     carry_accrued_balance: Figure  # at the quarter end
     basis: str = ""  # "per the GP statement of <date>"; "" from the sub-fund's own statement
+    basis_date: date | None = None  # the date of that GP statement (the report words it)
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -105,13 +108,13 @@ class LookThrough:
 
 
 RECONCILIATION = (
-    ("holdings_fair_value", "Companies, held directly and through the sub-funds (the themes)"),
+    ("holdings_fair_value", N_("Companies, held directly and through the sub-funds (the themes)")),
     (
         "sub_fund_net_assets",
-        "Cash and other net assets inside the sub-funds (net of accrued carried interest)",
+        N_("Cash and other net assets inside the sub-funds (net of accrued carried interest)"),
     ),
-    ("own_net_assets", "The fund's own cash and other net assets"),
-    ("nav", "Net asset value"),
+    ("own_net_assets", N_("The fund's own cash and other net assets")),
+    ("nav", N_("Net asset value")),
 )
 
 
@@ -251,6 +254,7 @@ def _gp_cost_row(source: ReportSource, holding: dict[str, Any]) -> CostRow:
         missing,
         reported("gp_carry_accrued"),
         f"per the GP statement of {holding['valuation_date']}",
+        holding.get("valuation_date"),
     )
 
 

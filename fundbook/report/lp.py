@@ -24,6 +24,7 @@ from fundbook.report.context import (
 )
 from fundbook.report.equalisation import equalisation_notes
 from fundbook.report.formatting import pct, theme_label
+from fundbook.report.i18n import N_, Translate
 from fundbook.report.look_through import look_through_view
 from fundbook.report.source import (
     ReportSource,
@@ -37,26 +38,26 @@ from fundbook.report.source import (
 # ILPA lines: (column, label, block, total line). The capital lines are shown signed as they
 # move NAV (metrics' ROLL_FORWARD), so that the column adds up; the others by SIGN_SHOWN.
 STATEMENT = (
-    ("beginning_nav", "Beginning NAV", "capital", False),
-    ("contributions", "Contributions", "capital", False),
-    ("distributions", "Distributions", "capital", False),
-    ("management_fees", "Management fees (gross of offsets)", "capital", False),
-    ("fee_offsets", "Management fee rebates and offsets", "capital", False),
-    ("partnership_expenses", "Partnership expenses", "capital", False),
-    ("income", "Interest and dividend income", "capital", False),
-    ("other_income_expense", "Other income / (expense)", "capital", False),
-    ("realised_gain", "Realised gain / (loss)", "capital", False),
-    ("unrealised_gain_change", "Change in unrealised gain / (loss)", "capital", False),
-    ("fx_translation", "FX translation", "capital", False),
-    ("carry_paid", "Incentive allocation paid", "capital", False),
-    ("carry_accrued_change", "Change in accrued incentive allocation", "capital", False),
-    ("ending_nav", "Ending NAV (net of accrued incentive allocation)", "capital", True),
-    ("carry_accrued_balance", "Accrued incentive allocation (balance)", "carry", False),
-    ("commitment", "Total commitment", "commitment", False),
-    ("beginning_unfunded", "Beginning unfunded commitment", "commitment", False),
-    ("unfunded_contributions", "Less contributions", "commitment", False),
-    ("recallable_distributions", "Plus recallable distributions", "commitment", False),
-    ("ending_unfunded", "Ending unfunded commitment", "commitment", True),
+    ("beginning_nav", N_("Beginning NAV"), "capital", False),
+    ("contributions", N_("Contributions"), "capital", False),
+    ("distributions", N_("Distributions"), "capital", False),
+    ("management_fees", N_("Management fees (gross of offsets)"), "capital", False),
+    ("fee_offsets", N_("Management fee rebates and offsets"), "capital", False),
+    ("partnership_expenses", N_("Partnership expenses"), "capital", False),
+    ("income", N_("Interest and dividend income"), "capital", False),
+    ("other_income_expense", N_("Other income / (expense)"), "capital", False),
+    ("realised_gain", N_("Realised gain / (loss)"), "capital", False),
+    ("unrealised_gain_change", N_("Change in unrealised gain / (loss)"), "capital", False),
+    ("fx_translation", N_("FX translation"), "capital", False),
+    ("carry_paid", N_("Incentive allocation paid"), "capital", False),
+    ("carry_accrued_change", N_("Change in accrued incentive allocation"), "capital", False),
+    ("ending_nav", N_("Ending NAV (net of accrued incentive allocation)"), "capital", True),
+    ("carry_accrued_balance", N_("Accrued incentive allocation (balance)"), "carry", False),
+    ("commitment", N_("Total commitment"), "commitment", False),
+    ("beginning_unfunded", N_("Beginning unfunded commitment"), "commitment", False),
+    ("unfunded_contributions", N_("Less contributions"), "commitment", False),
+    ("recallable_distributions", N_("Plus recallable distributions"), "commitment", False),
+    ("ending_unfunded", N_("Ending unfunded commitment"), "commitment", True),
 )
 SIGN_SHOWN = {**dict(ROLL_FORWARD), "unfunded_contributions": -1}
 FEE_LINES = ("management_fees", "fee_offsets", "partnership_expenses")
@@ -64,13 +65,23 @@ BASES = ("QTD", "YTD", "ITD")
 # The flows list names each row by its ledger type. The interest rows are the investor's:
 # `equalisation_interest_received` is the fund receiving it, so the admitted partner paying it.
 FLOW_LABELS = {
-    "contribution": "Capital call",
-    "distribution": "Distribution",
-    "equalisation_contribution": "Equalisation catch-up contribution",
-    "equalisation_distribution": "Equalisation distribution (recallable)",
-    "equalisation_interest_received": "Equalisation interest paid by you (not capital)",
-    "equalisation_interest_paid": "Equalisation interest paid to you (not capital)",
+    "contribution": N_("Capital call"),
+    "distribution": N_("Distribution"),
+    "equalisation_contribution": N_("Equalisation catch-up contribution"),
+    "equalisation_distribution": N_("Equalisation distribution (recallable)"),
+    "equalisation_interest_received": N_("Equalisation interest paid by you (not capital)"),
+    "equalisation_interest_paid": N_("Equalisation interest paid to you (not capital)"),
 }
+# A holding's `realisation` (metrics.levels), shown in the portfolio's Status column.
+REALISATION_LABELS = (
+    N_("unrealised"),
+    N_("partially realised"),
+    N_("realised"),
+    N_("written off"),
+)
+ENDING_NAV = N_("Ending NAV")  # the line's label in a fund without carry terms
+THEME_CHART_TITLE = N_("Share of the fund's fair value by theme")
+THEME_CHART_SERIES = N_("Share of fair value")
 
 
 def lp_pairs(
@@ -188,12 +199,12 @@ def fund_theme_rows(source: ReportSource, fund_id: str, investor_id: str) -> lis
     return out
 
 
-def theme_chart(themes: list[ThemeRow], title: str) -> Any:
-    """Bar chart of the share of fair value per theme."""
+def theme_chart(themes: list[ThemeRow], title: str, translate: Translate = str) -> Any:
+    """Bar chart of the share of fair value per theme, its words in the report's language."""
     return bar_chart(
-        title,
-        [t.label for t in themes],
-        [Series("Share of fair value", [_float(t.share.value) for t in themes])],
+        translate(title),
+        [translate(t.label) for t in themes],
+        [Series(translate(THEME_CHART_SERIES), [_float(t.share.value) for t in themes])],
         lambda v: pct(v),
     )
 
@@ -226,19 +237,19 @@ def flow_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[Cash
 
 # How each expense category (core.types.EXPENSE_CATEGORIES) is named in a report.
 CATEGORY_LABELS = {
-    "organisation_offering": "Organisation and offering",
-    "legal": "Legal",
-    "audit_tax": "Audit and tax",
-    "administration": "Fund administration",
-    "custody": "Custody",
-    "insurance": "Insurance",
-    "broken_deal": "Broken-deal costs",
-    "placement": "Placement fees",
-    "travel": "Travel",
-    "technology": "Technology",
-    "regulatory": "Regulatory and compliance",
-    "interest": "Interest and facility costs",
-    "other": "Other",
+    "organisation_offering": N_("Organisation and offering"),
+    "legal": N_("Legal"),
+    "audit_tax": N_("Audit and tax"),
+    "administration": N_("Fund administration"),
+    "custody": N_("Custody"),
+    "insurance": N_("Insurance"),
+    "broken_deal": N_("Broken-deal costs"),
+    "placement": N_("Placement fees"),
+    "travel": N_("Travel"),
+    "technology": N_("Technology"),
+    "regulatory": N_("Regulatory and compliance"),
+    "interest": N_("Interest and facility costs"),
+    "other": N_("Other"),
 }
 
 
@@ -297,8 +308,11 @@ def _summary(inv: dict[str, Any], ikeys: dict[str, str | None]) -> dict[str, Fig
     return out
 
 
-def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> LpContext:
-    """The context of one LP report. Reads only this investor's rows and fund-level figures."""
+def build_lp_context(
+    source: ReportSource, fund_id: str, investor_id: str, translate: Translate = str
+) -> LpContext:
+    """The context of one LP report. Reads only this investor's rows and fund-level figures;
+    `translate` puts the words drawn in Python (chart, carry terms) in the report's language."""
     names = source.names
     ikeys: dict[str, str | None] = {"fund_id": fund_id, "investor_id": investor_id}
     fkeys: dict[str, str | None] = {"fund_id": fund_id}
@@ -313,10 +327,10 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     flows = flow_rows(source, fund_id, investor_id)
     terms = next(iter(source.find("fund_info", fund_id=fund_id)), {})
     rate = figure(terms, "equalisation_rate", "rate", "fund_info", fkeys)
-    carry = carry_terms_text(terms)
+    carry = carry_terms_text(terms, translate)
     if not carry:  # no carry terms: the NAV is not net of anything
         statement = [
-            replace(line, label="Ending NAV") if line.key == "ending_nav" else line
+            replace(line, label=ENDING_NAV) if line.key == "ending_nav" else line
             for line in statement
         ]
     return LpContext(
@@ -334,7 +348,7 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
         flows=flows,
         holdings=holdings,
         themes=themes,
-        theme_chart=theme_chart(themes, "Share of the fund's fair value by theme"),
+        theme_chart=theme_chart(themes, THEME_CHART_TITLE, translate),
         fees=statement_lines(source, fund_id, investor_id, FEE_LINES),
         share_of_fund=figure(inv, "commitment_share", "pct", "investor", ikeys),
         expense_categories=category_rows(source, fund_id),
@@ -344,7 +358,19 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     )
 
 
-def carry_terms_text(terms: dict[str, Any]) -> str:
+WATERFALLS = {
+    "european": N_("European (whole-fund)"),
+    "american": N_("American (deal-by-deal)"),
+}
+CARRY_TERMS = N_(
+    "%(carry)s of the profit above a hurdle of %(hurdle)s a year (compounded yearly), "
+    "%(catch_up)s, %(waterfall)s waterfall"
+)
+CATCH_UP = N_("%(catch_up)s catch-up")
+NO_CATCH_UP = N_("no catch-up")
+
+
+def carry_terms_text(terms: dict[str, Any], translate: Translate = str) -> str:
     """The fund's carry terms as its fund_info row books them, in words ("" without any):
     "20.00 % of the profit above a hurdle of 8.00 % a year (compounded yearly), 100.00 %
     catch-up, European (whole-fund) waterfall"."""
@@ -354,11 +380,15 @@ def carry_terms_text(terms: dict[str, Any]) -> str:
     def pct(column: str) -> str:
         return f"{float(terms.get(column) or 0) * 100:.2f} %"
 
-    kind = {"european": "European (whole-fund)", "american": "American (deal-by-deal)"}
-    catch_up = f"{pct('catch_up_pct')} catch-up" if terms.get("catch_up_pct") else "no catch-up"
-    return (
-        f"{pct('carry_pct')} of the profit above a hurdle of {pct('hurdle_rate')} a year "
-        "(compounded yearly), "
-        f"{catch_up}, {kind.get(str(terms.get('waterfall')), str(terms.get('waterfall')))} "
-        "waterfall"
+    waterfall = str(terms.get("waterfall"))
+    catch_up = (
+        translate(CATCH_UP) % {"catch_up": pct("catch_up_pct")}
+        if terms.get("catch_up_pct")
+        else translate(NO_CATCH_UP)
     )
+    return translate(CARRY_TERMS) % {
+        "carry": pct("carry_pct"),
+        "hurdle": pct("hurdle_rate"),
+        "catch_up": catch_up,
+        "waterfall": translate(WATERFALLS[waterfall]) if waterfall in WATERFALLS else waterfall,
+    }

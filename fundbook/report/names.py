@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from fundbook.core.errors import FundbookError
+from fundbook.report.i18n import DEFAULT_LANGUAGE
 
 SLUG_MAX = 40  # characters of each id kept readable in a name
 DIGEST_LEN = 12  # hex characters of the digest of the exact ids (48 bits)
@@ -51,6 +52,12 @@ def grant_stem(quarter: str, fund_id: str, investor_id: str) -> str:
     """The file name (without suffix) of a grant programme's report to one investor funding
     it (`grant-<quarter>-<fund>-<investor>-<digest>`: not an LP report, not named as one)."""
     return output_stem("grant", quarter, fund_id, investor_id)
+
+
+def in_language(stem: str, lang: str) -> str:
+    """`stem` of a report in `lang`: English keeps it, another language adds its tag
+    (`lp-2026Q3-…-zh-Hant`), so that both languages can be written to one folder."""
+    return stem if lang == DEFAULT_LANGUAGE else f"{stem}-{slug(lang)}"
 
 
 def distinct_stems(stems: Iterable[tuple[tuple[str, ...], str]]) -> None:

@@ -13,8 +13,16 @@ from fundbook.core.resources import resource_path
 from fundbook.report.board import build_board_context
 from fundbook.report.environment import make_environment, render
 from fundbook.report.grant import build_grant_context, grant_funds
+from fundbook.report.i18n import DEFAULT_LANGUAGE, translations
 from fundbook.report.lp import build_lp_context, lp_pairs
-from fundbook.report.names import distinct_stems, grant_stem, inside, lp_stem, output_stem
+from fundbook.report.names import (
+    distinct_stems,
+    grant_stem,
+    in_language,
+    inside,
+    lp_stem,
+    output_stem,
+)
 from fundbook.report.pdf import write_pdfs
 from fundbook.report.source import ReportSource, load_source
 from fundbook.report.xlsx import write_lp_xlsx
@@ -61,9 +69,11 @@ def lp_reports(
     xlsx: bool = False,
     templates: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Rendered:
     """One LP report per (fund, investor) of the quarter, filtered by fund and investor; a
-    grant programme's investor gets the grant programme report (grant.html) instead."""
+    grant programme's investor gets the grant programme report (grant.html) instead. In
+    `lang`: its file names end in the language's tag unless English."""
     pairs = lp_pairs(source, fund_id, investor_id)
     if not pairs:
         wanted = " ".join(
@@ -72,12 +82,16 @@ def lp_reports(
         raise NotFound(f"no investor to report on for {wanted or 'this book'}")
     out_dir.mkdir(parents=True, exist_ok=True)
     copy_methods(out_dir)
-    env = make_environment(templates)
+    env = make_environment(templates, lang)
+    translate = translations(lang).gettext
     result = Rendered(out_dir, source.closed)
     quarter = source.snapshot.close.quarter or source.snapshot.close.period
     total = len(pairs) * (2 if pdf else 1)
     grants = grant_funds(source)
-    stems = {pair: (grant_stem if pair[0] in grants else lp_stem)(quarter, *pair) for pair in pairs}
+    stems = {
+        pair: in_language((grant_stem if pair[0] in grants else lp_stem)(quarter, *pair), lang)
+        for pair in pairs
+    }
     distinct_stems(stems.items())
     for i, (fund, investor) in enumerate(pairs, 1):
         stem = stems[(fund, investor)]
@@ -89,7 +103,7 @@ def lp_reports(
             if progress:
                 progress(i, total, html.name)
             continue
-        ctx = build_lp_context(source, fund, investor)
+        ctx = build_lp_context(source, fund, investor, translate)
         html.write_text(render(env, "lp.html", ctx), encoding="utf-8")
         result.html.append(html)
         if xlsx:
@@ -111,14 +125,16 @@ def board_report(
     pdf: bool = False,
     templates: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Rendered:
-    """The board report of the quarter."""
+    """The board report of the quarter, in `lang`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     copy_methods(out_dir)
-    ctx = build_board_context(source)
+    env = make_environment(templates, lang)
+    ctx = build_board_context(source, translations(lang).gettext)
     quarter = source.snapshot.close.quarter or source.snapshot.close.period
-    html = inside(out_dir, out_dir / f"{output_stem('board', quarter)}.html")
-    html.write_text(render(make_environment(templates), "board.html", ctx), encoding="utf-8")
+    html = inside(out_dir, out_dir / f"{in_language(output_stem('board', quarter), lang)}.html")
+    html.write_text(render(env, "board.html", ctx), encoding="utf-8")
     result = Rendered(out_dir, source.closed, html=[html])
     if progress:
         progress(1, 2 if pdf else 1, html.name)
