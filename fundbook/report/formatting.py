@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from fundbook.core.labels import N_
 from fundbook.core.money import quantize
@@ -126,6 +129,20 @@ def theme_label(code: str | None) -> str:
     return THEME_LABELS.get(code, code)
 
 
+# A run of CJK characters (ideographs, kana, CJK and full-width punctuation): a name's word.
+_CJK_RUN = re.compile(
+    r"[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+)
+
+
+def name(text: Any) -> Markup:
+    """A fund, investor or company name, escaped, each run of CJK characters kept on one line
+    (`<span class="nobr">`): a Chinese name has no spaces, and WeasyPrint would otherwise break
+    it between any two characters (it has no `word-break: keep-all`)."""
+    escaped = str(escape(DASH if text is None else text))
+    return Markup(_CJK_RUN.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', escaped))
+
+
 def figure(value: Any) -> str:
     """Format a `Figure` by its kind (money, ratio, pct, multiple, count)."""
     kind = getattr(value, "kind", "money")
@@ -171,4 +188,5 @@ FILTERS = {
     "dash": dash,
     "theme": theme_label,
     "fig": figure,
+    "name": name,
 }

@@ -23,6 +23,7 @@ from fundbook.report.formatting import (
     _signed,
     _undefined,
     dash,
+    name,
     theme_label,
 )
 from fundbook.report.i18n import DEFAULT_LANGUAGE, LOCALES, Translate, check_language
@@ -179,4 +180,5 @@ class Localised:
             "dash": dash,
             "theme": self.theme,
             "fig": self.figure,
+            "name": name,
         }
