@@ -96,3 +96,15 @@ def test_installed_wheel_runs_the_demo_from_another_folder(installed: Path, tmp_
     assert list(reports.glob("lp-2026Q3-itif-*.html"))
     assert (reports / "methods.md").read_bytes() == (ROOT / "docs" / "methods.md").read_bytes()
     assert sorted(p.name for p in work.iterdir()) == ["demo.duckdb", "demo.duckdb.lock", "out"]
+
+
+def test_installed_wheel_speaks_traditional_chinese(installed: Path) -> None:
+    """The zh-Hant catalogue ships inside the wheel and is found (and compiled) from there."""
+    code = (
+        "from fundbook.report.i18n import catalogue_path, translations; "
+        "print(catalogue_path('zh-Hant')); "
+        "print(translations('zh-Hant').gettext('Net asset value'))"
+    )
+    where, text = _run([installed / "python", "-c", code], cwd=installed.parent).splitlines()
+    assert Path(where).is_relative_to(installed.parent)
+    assert text == "資產淨值"
