@@ -94,6 +94,8 @@ def test_installed_wheel_runs_the_demo_from_another_folder(installed: Path, tmp_
     assert (out / "board" / "board-2026Q3.pdf").stat().st_size > 0
     reports = out / "reports-2026Q3"
     assert list(reports.glob("lp-2026Q3-itif-*.html"))
+    assert list(reports.glob("lp-2026Q3-itif-*-zh-Hant.html"))  # and in Traditional Chinese
+    assert (reports / "board-2026Q3-zh-Hant.html").is_file()
     assert (reports / "methods.md").read_bytes() == (ROOT / "docs" / "methods.md").read_bytes()
     assert sorted(p.name for p in work.iterdir()) == ["demo.duckdb", "demo.duckdb.lock", "out"]
 

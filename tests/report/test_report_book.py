@@ -184,3 +184,21 @@ def test_lp_figures_agree_with_each_other(book: Path):
         assert -itd["unfunded_contributions"] == ctx.summary["paid_in"].value
         quarter = sum(f.amount.value for f in ctx.flows if f.kind == "Capital call")
         assert lines["contributions"].investor[0].value == quarter
+
+
+def test_lang_zh_hant_writes_chinese_reports_beside_the_english_ones(book: Path, tmp_path: Path):
+    """`--lang zh-Hant`: the LP report (and the board report) in Traditional Chinese, named
+    with the language, its Chinese names whole in the PDF; an unknown language is refused."""
+    runner = CliRunner()
+    base = ["--db", str(book), "--quarter", "2026Q3", "--out", str(tmp_path), "--lang", "zh-Hant"]
+    lp = runner.invoke(cli, ["report", "lp", "--investor", "pen", "--pdf", *base])
+    assert lp.exit_code == 0, lp.output
+    board = runner.invoke(cli, ["report", "board", *base])
+    assert board.exit_code == 0, board.output
+    stem = lp_file("sf1", "pen", "html").removesuffix(".html")
+    html = (tmp_path / f"{stem}-zh-Hant.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hant">' in html and "資本賬戶報表" in html
+    assert "2026年第三季" in pdf_pages_text(tmp_path / f"{stem}-zh-Hant.pdf")[0]
+    assert '<html lang="zh-Hant">' in (tmp_path / "board-2026Q3-zh-Hant.html").read_text("utf-8")
+    refused = runner.invoke(cli, ["report", "board", *base[:-1], "fr"])
+    assert refused.exit_code == 2 and "'fr' is not one of" in refused.output
