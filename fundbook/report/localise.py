@@ -58,6 +58,20 @@ class Localised:
     def __init__(self, locale: Locale, translate: Translate) -> None:
         self.locale = locale
         self.translate = translate
+        # formatting.FORMATTERS, kind by kind, in the locale
+        self.formatters: dict[str, Filter] = {
+            "money": self.money,
+            "millions": self.millions,
+            "mn": self.table_millions,
+            "pct": self.pct,
+            "rate": self.rate,
+            "ratio": self.pct,
+            "pp": self.points,
+            "multiple": self.multiple,
+            "count": self.number,
+            "not_modelled": lambda _v: translate(NOT_MODELLED),
+            "not_reported": lambda _v: translate(NOT_REPORTED),
+        }
 
     def _number(self, value: Decimal | float | int, places: int) -> str:
         pattern = "#,##0" + ("." + "0" * places if places else "")
@@ -152,21 +166,7 @@ class Localised:
 
     def figure(self, value: Any) -> str:
         """A `Figure` by its kind, as formatting.figure, in the locale."""
-        kind = getattr(value, "kind", "money")
-        formatters: dict[str, Filter] = {
-            "money": self.money,
-            "millions": self.millions,
-            "mn": self.table_millions,
-            "pct": self.pct,
-            "rate": self.rate,
-            "ratio": self.pct,
-            "pp": self.points,
-            "multiple": self.multiple,
-            "count": self.number,
-            "not_modelled": lambda _v: self.translate(NOT_MODELLED),
-            "not_reported": lambda _v: self.translate(NOT_REPORTED),
-        }
-        return formatters[kind](value)
+        return self.formatters[getattr(value, "kind", "money")](value)
 
     def filters(self) -> dict[str, Filter]:
         return {

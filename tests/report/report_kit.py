@@ -190,7 +190,9 @@ def other_investor_leaks(source: Any, html_path: Path, fund_id: str, investor_id
     """Names and ids of investors other than the report's own that appear in its HTML."""
     from fundbook.report.source import entities
 
-    html = html_path.read_text(encoding="utf-8")
+    # names are shown through the `name` filter: its spans (a CJK run kept on one line) would
+    # hide a mixed name such as "Fund (基金)" from the search, so they are taken out first
+    html = re.sub(r'<span class="nobr">([^<]*)</span>', r"\1", html_path.read_text("utf-8"))
     names = entities(source.snapshot)
     leaks = []
     others = source.snapshot.level("investor").select("investor_id").unique().to_series()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
@@ -17,7 +18,7 @@ from report_kit import XSS_NAME
 from fundbook.core.errors import FundbookError
 from fundbook.report.context import Figure
 from fundbook.report.environment import make_environment
-from fundbook.report.formatting import name
+from fundbook.report.formatting import FORMATTERS, name
 from fundbook.report.i18n import (
     LANGUAGES,
     LOCALE_DIR,
@@ -25,6 +26,7 @@ from fundbook.report.i18n import (
     check_language,
     translations,
 )
+from fundbook.report.localise import Localised
 from fundbook.report.render import board_report, lp_reports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,3 +164,9 @@ def test_an_unknown_language_is_refused():
         check_language("fr")
     assert translations("en").gettext("Net asset value") == "Net asset value"
     assert translations("zh-Hant").gettext("Net asset value") == "資產淨值"
+
+
+def test_every_figure_kind_has_a_localised_formatter():
+    """A kind added to formatting.FORMATTERS (English) needs its formatter in the locale too."""
+    localised = Localised(Locale.parse("zh_Hant_HK"), translations("zh-Hant").gettext)
+    assert set(localised.formatters) == set(FORMATTERS)
