@@ -423,5 +423,4 @@ def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
         "",
         None,
     )
-    stored = {name: df for name, df in computed.levels.items() if df.height}
-    return Snapshot(info, stored, computed.statements)
+    return Snapshot(info, computed.levels, computed.statements)

@@ -48,9 +48,7 @@ def theme_rows(source: ReportSource, fund_id: str) -> list[ThemeRow]:
     companies held by the guidance fund and its sub-funds (level `theme`, the programme's
     rows: a separate scheme such as ITVF is not in them); look-through, the guidance fund's
     own exposure (`theme_look_through`)."""
-    direct = level(source.snapshot, "theme")
-    if direct.height:  # a draft before any holding stores none
-        direct = direct.filter(pl.col("programme") == fund_id)
+    direct = level(source.snapshot, "theme").filter(pl.col("programme") == fund_id)
     through = _theme_frame(source, "theme_look_through", fund_id)
     out = []
     for theme in THEMES:

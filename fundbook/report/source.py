@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from fundbook.close.periods import Period
-from fundbook.close.snapshot import Snapshot, find_close, read_snapshot
+from fundbook.close.snapshot import LEVEL_KEYS, Snapshot, find_close, read_snapshot
 from fundbook.core.errors import FundbookError, NotFound
 from fundbook.core.types import INFO_LEVELS
 from fundbook.report.context import Figure, ReportCover, Source
@@ -147,8 +147,12 @@ def report_cover(source: ReportSource) -> ReportCover:
 
 
 def level(snapshot: Snapshot, name: str) -> pl.DataFrame:
-    """A level's wide frame, empty when the close stored none."""
-    return snapshot.levels.get(name, pl.DataFrame())
+    """A level's wide frame. A stored or draft snapshot holds every level, one without rows as
+    an empty frame with its columns; a level a hand-made snapshot lacks is empty with its keys."""
+    found = snapshot.levels.get(name)
+    if found is not None:
+        return found
+    return pl.DataFrame(schema=dict.fromkeys(LEVEL_KEYS.get(name, ()), pl.String))
 
 
 def rows(frame: pl.DataFrame, **keys: str | None) -> list[dict[str, Any]]:
