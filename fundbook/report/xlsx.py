@@ -15,6 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
+from fundbook.core.spreadsheet import FORMULA_START
 from fundbook.report.context import Figure, LpContext, StatementLine
 from fundbook.report.formatting import NOT_MODELLED, NOT_REPORTED, theme_label
 from fundbook.report.i18n import N_
@@ -36,8 +37,6 @@ NUMBER_FORMATS = {
 }
 
 
-# The start of a text that Excel (or a CSV import) would read as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CONFIDENTIAL = N_("Confidential — %(name)s — %(quarter)s")
 PAGE_X_OF_Y = N_("Page %(page)s of %(pages)s")
 A4 = 9  # Excel's paper size code
