@@ -88,11 +88,20 @@ def lp(
 @quarter_option
 @out_option
 @click.option("--pdf", is_flag=True, help="Also write a PDF.")
+@click.option("--xlsx", is_flag=True, help="Also write the report's tables as an Excel workbook.")
 @templates_option
-def board(db: str | None, quarter: str, out: str, pdf: bool, templates: str | None) -> None:
+def board(
+    db: str | None, quarter: str, out: str, pdf: bool, xlsx: bool, templates: str | None
+) -> None:
     """The board report of the guidance fund for the quarter."""
     result = render_board_report(
-        resolve_db_path(db), quarter, Path(out), pdf=pdf, templates=templates, progress=_progress
+        resolve_db_path(db),
+        quarter,
+        Path(out),
+        pdf=pdf,
+        xlsx=xlsx,
+        templates=templates,
+        progress=_progress,
     )
     _summary(result, "board report")
 
