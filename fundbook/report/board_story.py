@@ -58,7 +58,7 @@ def _mn(fig: Figure) -> Figure:
 
 
 def _neg(fig: Figure) -> Figure:
-    value = None if fig.value is None else -Decimal(str(fig.value))
+    value = None if fig.value is None else Decimal(0) - Decimal(str(fig.value))  # no "-0"
     return Figure(value, "mn", fig.source)
 
 
