@@ -245,7 +245,7 @@ def _fund_cards(tot: dict[str, Figure], moved: dict[str, Movement]) -> list[Card
 
 
 def _as_change(fig: Figure | None) -> Figure | None:
-    return None if fig is None else _as(fig, "millions")
+    return None if fig is None else _as(fig, "millions_change")
 
 
 def _programme_cards(programme: LeverageRow, progress: Figure) -> list[Card]:
@@ -290,7 +290,7 @@ def headline(
             (
                 N_("Grants paid (all grant programmes)"),
                 _as(grants["grants"], "millions"),
-                N_("Matching ratio of the companies, target 2.0x"),
+                N_("Paid to companies; their own matching, target 2.0x: see Grant programme"),
                 None,
             )
         )
