@@ -189,6 +189,7 @@ CREATE TABLE IF NOT EXISTS snapshot_programme (
     currency              VARCHAR,
     government_committed  DECIMAL(38,2),
     government_paid_in    DECIMAL(38,2),
+    government_unfunded   DECIMAL(38,2),
     grant_companies       BIGINT,
     grants                DECIMAL(38,2),
     kind                  VARCHAR,
@@ -221,6 +222,7 @@ CREATE TABLE IF NOT EXISTS snapshot_programme_fund (
     currency              VARCHAR,
     government_committed  DECIMAL(38,2),
     government_paid_in    DECIMAL(38,2),
+    government_unfunded   DECIMAL(38,2),
     paid_in               DECIMAL(38,2),
     paid_in_fx_translation DECIMAL(38,2),
     paid_in_historical    DECIMAL(38,2),
@@ -274,7 +276,9 @@ CREATE TABLE IF NOT EXISTS snapshot_cash_flow (
     contributions             DECIMAL(38,2),
     cumulative_net_cash_flow  DECIMAL(38,2),
     distributions             DECIMAL(38,2),
-    net_cash_flow             DECIMAL(38,2)
+    invested                  DECIMAL(38,2),
+    net_cash_flow             DECIMAL(38,2),
+    received                  DECIMAL(38,2)
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_fund_movement (

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 if TYPE_CHECKING:
+    from fundbook.report.board_story import Breach, StoryTable
     from fundbook.report.look_through import LookThrough
 
 Number = Decimal | float | int | None
@@ -330,7 +331,12 @@ class BoardContext:
 
     close: ReportCover
     guidance_fund: Party
-    headline: list[tuple[str, Figure, str]]  # label, figure, note
+    headline: list[tuple[str, Figure, str, Figure | None]]  # label, figure, note, change
+    failed_rules: Figure  # how many rules are failed (`compliance_status`)
+    quarter_flows: StoryTable  # the guidance fund's cash of the quarter
+    budget: StoryTable  # the government budget: committed to sub-funds, direct, not yet
+    obligations: StoryTable  # the government's commitments to sub-funds not yet called
+    breaches: list[Breach]  # rules at fail or watch, new first, with their first date
     totals: dict[str, Figure]
     leverage: list[LeverageRow]
     leverage_chart: Markup
