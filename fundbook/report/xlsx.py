@@ -9,8 +9,8 @@ from typing import Any
 
 import xlsxwriter
 
-from fundbook.report.context import Figure, LpContext, StatementLine
-from fundbook.report.formatting import NOT_MODELLED, NOT_REPORTED, theme_label
+from fundbook.report.context import CashFlowRow, Figure, LpContext, StatementLine
+from fundbook.report.formatting import NOT_MODELLED, NOT_REPORTED, iso_date, theme_label
 
 # Figures shown as a word, not a number: a line the book does not compute, a cost the GP
 # statement does not give.
@@ -140,8 +140,15 @@ def _flows(book: _Book, ctx: LpContext) -> None:
     for i, f in enumerate(ctx.flows, 3):
         ws.write_datetime(i, 0, _dt(f.date), book.date)
         ws.write_string(i, 1, f.kind)
-        ws.write_string(i, 2, f.memo)
+        ws.write_string(i, 2, flow_reference(f))
         book.figure(ws, i, 3, f.amount)
+
+
+def flow_reference(flow: CashFlowRow) -> str:
+    """The Reference cell of a flow: its call and the call's notice date ("—" without one)."""
+    if not flow.call_id:
+        return "—"
+    return f"{flow.call_id}, noticed {iso_date(flow.call_notice_date)}"
 
 
 def _dt(day: Any) -> Any:

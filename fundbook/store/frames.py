@@ -24,6 +24,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "currency": pl.String(),
         "programme_id": pl.String(),
         "investment_period_end": pl.Date(),
+        "manager": pl.String(),  # the GP, named on notices
     },
     "investors": {
         "investor_id": pl.String(),
