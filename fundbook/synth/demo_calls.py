@@ -34,7 +34,8 @@ def demo_calls(txns: list[Row]) -> tuple[list[Row], dict[str, str]]:
             groups[key].append(t)
         elif t[TYPE] in ("fee", "expense"):
             costs[t[FUND], t[TYPE]].append((t[DATE], Decimal(t[AMOUNT])))
-    calls, ids = [], {}
+    calls: list[Row] = []
+    ids: dict[str, str] = {}
     numbers: dict[tuple[str, str], int] = defaultdict(int)
     previous: dict[str, str] = {}
     for (fund, day, kind, equalisation), rows in sorted(groups.items()):
