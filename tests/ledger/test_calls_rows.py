@@ -190,3 +190,15 @@ def test_a_call_due_after_the_books_last_row_is_outstanding(tmp_path: Path) -> N
     yet paid: no error (docs/ledger-format.md)."""
     late = "sf1-d01,sf1,distribution,2026-03-01,2026-03-31,40.00,0,0,0,"
     assert problems(tmp_path, calls=[CALLS[0], late], extra=[]) == []
+
+
+def test_a_call_noticed_in_a_closed_period_is_refused(tmp_path: Path) -> None:
+    from datetime import date
+
+    root = calls_book(tmp_path / "book")
+    _, errors = read_book(root, locked_through=date(2025, 12, 31))
+    mine = [str(e).replace(f"{root}/", "") for e in errors if "calls.csv" in e.path]
+    assert mine == [
+        "calls.csv:2: call noticed 2025-12-27 falls in a closed period (the book is closed "
+        "through 2025-12-31); closed periods never change: notice the call after 2025-12-31"
+    ]
