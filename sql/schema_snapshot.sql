@@ -349,6 +349,8 @@ CREATE TABLE IF NOT EXISTS snapshot_flow (
     txn_id               VARCHAR,
     amount               DECIMAL(38,2),
     amount_txn_currency  DECIMAL(38,2),
+    call_id              VARCHAR,        -- its call in calls.csv (issue 14), null without one
+    call_notice_date     DATE,
     date                 DATE,
     txn_currency         VARCHAR,
     type                 VARCHAR

@@ -49,12 +49,14 @@ def _title(ctx: BoardContext, section: str) -> str:
 
 
 def _headline(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("Headline", _title(ctx, "headline figures"), [44, 18, 60])
-    book.header(ws, 2, ["Figure", "Value", "Note"])
-    for i, (label, fig, note) in enumerate(ctx.headline, 3):
+    ws = book.sheet("Headline", _title(ctx, "headline figures"), [44, 18, 60, 18])
+    book.header(ws, 2, ["Figure", "Value", "Note", "Change on the previous quarter"])
+    for i, (label, fig, note, change) in enumerate(ctx.headline, 3):
         book.text(ws, i, 0, label)
         book.figure(ws, i, 1, fig)
         book.text(ws, i, 2, note)
+        if change is not None:
+            book.figure(ws, i, 3, change)
     row = len(ctx.headline) + 4
     book.header(ws, row, ["Programme totals", f"Guidance fund ({ctx.guidance_fund.currency})"])
     for i, (key, label) in enumerate(TOTALS, row + 1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -83,7 +84,8 @@ class CashFlowRow:
     date: date
     kind: str  # the label shown (lp.FLOW_LABELS)
     amount: Figure
-    memo: str
+    call_id: str | None  # the call it belongs to (calls.csv), None without one
+    call_notice_date: dt.date | None  # (`date` is the field above)
     type: str = ""  # the ledger's transaction type (contribution, equalisation_contribution, ...)
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import xlsxwriter
 
 from fundbook.core.spreadsheet import FORMULA_START
-from fundbook.report.context import Figure, LpContext, StatementLine
-from fundbook.report.formatting import NOT_MODELLED, NOT_REPORTED, theme_label
+from fundbook.report.context import CashFlowRow, Figure, LpContext, StatementLine
+from fundbook.report.formatting import NOT_MODELLED, NOT_REPORTED, iso_date, theme_label
 from fundbook.report.i18n import N_
 from fundbook.report.look_through import LookThrough
 
@@ -205,8 +205,15 @@ def _flows(book: Book, ctx: LpContext) -> None:
     for i, f in enumerate(ctx.flows, 3):
         ws.write_datetime(i, 0, _dt(f.date), book.date)
         book.text(ws, i, 1, f.kind)
-        book.text(ws, i, 2, f.memo)
+        book.text(ws, i, 2, flow_reference(f))
         book.figure(ws, i, 3, f.amount)
+
+
+def flow_reference(flow: CashFlowRow) -> str:
+    """The Reference cell of a flow: its call and the call's notice date ("—" without one)."""
+    if not flow.call_id:
+        return "—"
+    return f"{flow.call_id}, noticed {iso_date(flow.call_notice_date)}"
 
 
 def _dt(day: Any) -> Any:

@@ -44,7 +44,9 @@ DEFAULT_DB = "fundbook.duckdb"
 # matching_hkd (a programme's grants and matching summed in HKD)
 # 20: the programme and programme_fund levels' government_unfunded; the cash_flow level's
 # invested and received (issue 14, the board's page 1)
-SCHEMA_VERSION = "20"
+# 21: calls (calls.csv) and the transactions' call_id; the flow level's call_id and
+# call_notice_date (issue 14)
+SCHEMA_VERSION = "21"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
