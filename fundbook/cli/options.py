@@ -20,9 +20,11 @@ db_option = click.option(
 lang_option = click.option(
     "--lang",
     "lang",
-    type=click.Choice(LANGUAGES),
     default=DEFAULT_LANGUAGE,
     show_default=True,
+    metavar="|".join(LANGUAGES),
+    # checked where the reports are made (report.i18n.check_language): an unknown language is
+    # a clean error naming the languages there are, exit code 1, as every FundbookError
     help="Language of the report (file names of a language other than English end in it).",
 )
 

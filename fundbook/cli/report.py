@@ -91,10 +91,17 @@ def lp(
 @quarter_option
 @out_option
 @click.option("--pdf", is_flag=True, help="Also write a PDF.")
+@click.option("--xlsx", is_flag=True, help="Also write the report's tables as an Excel workbook.")
 @templates_option
 @lang_option
 def board(
-    db: str | None, quarter: str, out: str, pdf: bool, templates: str | None, lang: str
+    db: str | None,
+    quarter: str,
+    out: str,
+    pdf: bool,
+    xlsx: bool,
+    templates: str | None,
+    lang: str,
 ) -> None:
     """The board report of the guidance fund for the quarter."""
     result = render_board_report(
@@ -102,6 +109,7 @@ def board(
         quarter,
         Path(out),
         pdf=pdf,
+        xlsx=xlsx,
         templates=templates,
         progress=_progress,
         lang=lang,

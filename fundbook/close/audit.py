@@ -35,6 +35,7 @@ BOOKED_TABLES = (
     "investor_terms",
     "gp_statements",
     "gp_holdings",
+    "calls",
 )
 UNDATED = frozenset({"funds", "investors", "companies", "terms", "investor_terms"})
 # The key of a figure in messages: fund/investor/holding/<the level's other key>.

@@ -62,6 +62,7 @@ class Localised:
         self.formatters: dict[str, Filter] = {
             "money": self.money,
             "millions": self.millions,
+            "millions_change": self.millions_change,
             "mn": self.table_millions,
             "pct": self.pct,
             "rate": self.rate,
@@ -98,6 +99,12 @@ class Localised:
         text = self._number(abs(scaled), places)
         text = self._unit(MILLIONS, text) if unit else text
         return f"({text})" if scaled < 0 else text
+
+    def millions_change(self, value: Any) -> str:
+        """A change in millions with its sign (+569.1百萬); a fall in parentheses, none zero."""
+        text = self.millions(value)
+        zero = not any(c in "123456789" for c in text)
+        return text if text == DASH or text.startswith("(") or zero else f"+{text}"
 
     def table_millions(self, value: Any) -> str:
         return self.millions(value, 1, unit=False)

@@ -202,10 +202,11 @@ def fund_theme_rows(source: ReportSource, fund_id: str, investor_id: str) -> lis
 def theme_chart(themes: list[ThemeRow], title: str, translate: Translate = str) -> Any:
     """Bar chart of the share of fair value per theme, its words in the report's language."""
     return bar_chart(
-        translate(title),
+        title,
         [translate(t.label) for t in themes],
-        [Series(translate(THEME_CHART_SERIES), [_float(t.share.value) for t in themes])],
+        [Series(THEME_CHART_SERIES, [_float(t.share.value) for t in themes])],
         lambda v: pct(v),
+        gettext=translate,
     )
 
 
@@ -228,7 +229,8 @@ def flow_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[Cash
                 "flow",
                 {"fund_id": fund_id, "investor_id": investor_id, "txn_id": r["txn_id"]},
             ),
-            r.get("memo") or r["txn_id"],
+            r.get("call_id"),
+            r.get("call_notice_date"),
             r.get("type") or "",
         )
         for r in found

@@ -11,8 +11,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from fundbook.close.compliance_history import compliance_history
 from fundbook.close.periods import Period
-from fundbook.close.snapshot import Snapshot, find_close, read_snapshot
+from fundbook.close.snapshot import LEVEL_KEYS, Snapshot, find_close, read_snapshot
 from fundbook.core.errors import FundbookError, NotFound
 from fundbook.core.types import INFO_LEVELS
 from fundbook.report.context import Figure, ReportCover, Source
@@ -33,6 +34,9 @@ class ReportSource:
     snapshot: Snapshot
     closed: bool
     previous_closed: bool = False
+    # per (fund, rule) ever at fail or watch at a quarter-end up to the period end: its first
+    # breach, quarters in breach and trend (`close.compliance_history`), as dicts
+    breach_history: tuple[dict[str, Any], ...] = ()
 
     @property
     def period_end(self) -> Any:
@@ -120,7 +124,9 @@ def load_source(con: duckdb.DuckDBPyConnection, quarter: str) -> ReportSource:
     period = parse_quarter(quarter)
     snapshot, closed = _snapshot(con, period)
     previous = Period(period.quarter_start.year, period.quarter_start.month).previous()
-    return ReportSource(snapshot, closed, _is_closed(con, previous))
+    history = compliance_history(con, snapshot.close.period_end)
+    found = tuple(history.records())
+    return ReportSource(snapshot, closed, _is_closed(con, previous), found)
 
 
 def _is_closed(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
@@ -147,8 +153,12 @@ def report_cover(source: ReportSource) -> ReportCover:
 
 
 def level(snapshot: Snapshot, name: str) -> pl.DataFrame:
-    """A level's wide frame, empty when the close stored none."""
-    return snapshot.levels.get(name, pl.DataFrame())
+    """A level's wide frame. A stored or draft snapshot holds every level, one without rows as
+    an empty frame with its columns; a level a hand-made snapshot lacks is empty with its keys."""
+    found = snapshot.levels.get(name)
+    if found is not None:
+        return found
+    return pl.DataFrame(schema=dict.fromkeys(LEVEL_KEYS.get(name, ()), pl.String))
 
 
 def rows(frame: pl.DataFrame, **keys: str | None) -> list[dict[str, Any]]:

@@ -201,4 +201,4 @@ def test_lang_zh_hant_writes_chinese_reports_beside_the_english_ones(book: Path,
     assert "2026年第三季" in pdf_pages_text(tmp_path / f"{stem}-zh-Hant.pdf")[0]
     assert '<html lang="zh-Hant">' in (tmp_path / "board-2026Q3-zh-Hant.html").read_text("utf-8")
     refused = runner.invoke(cli, ["report", "board", *base[:-1], "fr"])
-    assert refused.exit_code == 2 and "'fr' is not one of" in refused.output
+    assert refused.exit_code == 1 and "--lang fr: no such report language" in refused.output

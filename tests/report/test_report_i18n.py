@@ -132,6 +132,8 @@ def test_figures_dates_and_quarters_in_the_locale():
     assert f["fig"](Figure(Decimal("1234567.815"), "money")) == "1,234,567.82"
     assert f["fig"](Figure(Decimal("8489500000"), "millions")) == "8,489.5百萬"
     assert f["fig"](Figure(Decimal("8489500000"), "mn")) == "8,489.5"
+    assert f["fig"](Figure(Decimal("569100000"), "millions_change")) == "+569.1百萬"
+    assert f["fig"](Figure(Decimal(0), "millions_change")) == "0.0百萬"
     assert f["fig"](Figure(0.2534, "pct")) == "25.3%"
     assert f["fig"](Figure(-0.00001, "pct")) == "0.0%"
     assert f["fig"](Figure(1.234, "multiple")) == "1.23倍"
