@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.ledgers import ledgers_in_book
+from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import CENTS, cents, convert
 from fundbook.metrics.protocol import BookFrames
 
@@ -36,12 +37,27 @@ BY_GP = pl.col("_gp_value").is_not_null() & (
 )
 
 
+# The roll-forward per statement (`_flows_since`) where no statement is known.
+_SINCE: dict[str, pl.DataType] = {
+    "fund_id": pl.String(),
+    "holding_id": pl.String(),
+    "_since": CENTS,
+}
+
+
+@per_frames
+def book_ledgers(frames: BookFrames) -> pl.Series:
+    """`core.ledgers.ledgers_in_book` of the frames, once per book (`memo.per_frames`): every
+    book state and the compliance facts read it, and it scans all transactions."""
+    return ledgers_in_book(frames.commitments, frames.transactions)
+
+
 def gp_only(frames: BookFrames) -> pl.Expr:
     """Whether a holding's fund is valued from its GP statements whatever the holder's capital
     accounts (of column `holding_id`): its terms say `valuation_source` = gp_statement, or its
     ledger is not in the book (`core.ledgers.ledgers_in_book`)."""
     forced = frames.terms.filter(pl.col("valuation_source") == "gp_statement")["fund_id"]
-    kept = ledgers_in_book(frames.commitments, frames.transactions)
+    kept = book_ledgers(frames)
     return pl.col("holding_id").is_in(forced.implode()) | ~pl.col("holding_id").is_in(
         kept.implode()
     )
@@ -54,7 +70,23 @@ def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
     from it dated after the statement date up to `at`; the statement date (`_gp_date`) and
     whether the terms make it the source even with a ledger (`_gp_only`)."""
     nav = _in_holder_currency(frames, latest_statements(frames, at), fx, {"nav": "_nav"})
-    flows = (
+    flows = _flows_since(frames, at, nav) if nav.height else pl.DataFrame(schema=_SINCE)
+    return (
+        nav.join(flows, on=KEYS, how="left")
+        .with_columns(
+            (pl.col("_nav") + pl.col("_since").fill_null(0)).cast(CENTS).alias("_gp_value"),
+            pl.col("statement_date").alias("_gp_date"),
+            gp_only(frames).alias("_gp_only"),
+        )
+        .select(*KEYS, "_gp_value", "_gp_date", "_gp_only")
+    )
+
+
+def _flows_since(frames: BookFrames, at: date, nav: pl.DataFrame) -> pl.DataFrame:
+    """Per statement of `nav` (KEYS, `statement_date`): the holder's `ROLL_FORWARD` rows in
+    the sub-fund dated after the statement date up to `at`, signed, in cents (`_since`). Only
+    run when a statement is known at `at`: it reads every transaction."""
+    return (
         frames.transactions.filter(
             pl.col("type").is_in(list(ROLL_FORWARD)) & (pl.col("date") <= at)
         )
@@ -69,15 +101,6 @@ def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
             .sum()
             .alias("_since")
         )
-    )
-    return (
-        nav.join(flows, on=KEYS, how="left")
-        .with_columns(
-            (pl.col("_nav") + pl.col("_since").fill_null(0)).cast(CENTS).alias("_gp_value"),
-            pl.col("statement_date").alias("_gp_date"),
-            gp_only(frames).alias("_gp_only"),
-        )
-        .select(*KEYS, "_gp_value", "_gp_date", "_gp_only")
     )
 
 
