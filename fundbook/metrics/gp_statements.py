@@ -84,23 +84,28 @@ def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
 
 def _flows_since(frames: BookFrames, at: date, nav: pl.DataFrame) -> pl.DataFrame:
     """Per statement of `nav` (KEYS, `statement_date`): the holder's `ROLL_FORWARD` rows in
-    the sub-fund dated after the statement date up to `at`, signed, in cents (`_since`). Only
-    run when a statement is known at `at`: it reads every transaction."""
+    the sub-fund dated after the statement date up to `at`, signed, in cents (`_since`)."""
     return (
-        frames.transactions.filter(
-            pl.col("type").is_in(list(ROLL_FORWARD)) & (pl.col("date") <= at)
-        )
+        _roll_forward_rows(frames)
+        .filter(pl.col("date") <= at)
         .join(nav.select(*KEYS, "statement_date"), on=KEYS)
         .filter(pl.col("date") > pl.col("statement_date"))
         .group_by(KEYS)
-        .agg(
-            (
-                cents(pl.col("amount_fund"))
-                * pl.col("type").replace_strict(ROLL_FORWARD, return_dtype=CENTS)
-            )
-            .sum()
-            .alias("_since")
-        )
+        .agg(pl.col("_amount").sum().alias("_since"))
+    )
+
+
+@per_frames
+def _roll_forward_rows(frames: BookFrames) -> pl.DataFrame:
+    """The holders' `ROLL_FORWARD` rows in the sub-funds that have a GP statement (KEYS,
+    `date`, `_amount`: signed cents), read from the transactions once per book
+    (`memo.per_frames`), not at every date a book state is asked for."""
+    reported = frames.gp_statements.select(KEYS).unique()
+    sign = pl.col("type").replace_strict(ROLL_FORWARD, return_dtype=CENTS)
+    return (
+        frames.transactions.filter(pl.col("type").is_in(list(ROLL_FORWARD)))
+        .join(reported, on=KEYS, how="semi")
+        .select(*KEYS, "date", (cents(pl.col("amount_fund")) * sign).alias("_amount"))
     )
 
 
