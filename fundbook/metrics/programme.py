@@ -276,8 +276,10 @@ def programme_totals(frames: BookFrames, as_of: date) -> pl.DataFrame:
     any sum of these rows is the sum of the items it covers). Once per book and date
     (`memo.per_frames`): the programme and programme_fund levels and the programme rules read
     it, without keeping the items and their trace."""
-    items = programme_items(frames, as_of)
-    return items.group_by(_TOTAL_KEYS).agg(pl.col("amount").sum())
+    # lazily, so that only the keys and amounts are grouped (an eager grouping of all the
+    # items' columns costs twice the CPU and ~150 MiB more at 1M transactions)
+    items = programme_items(frames, as_of).lazy().select(*_TOTAL_KEYS, "amount")
+    return items.group_by(_TOTAL_KEYS).agg(pl.col("amount").sum()).collect()
 
 
 def programme_scope(frames: BookFrames, as_of: date) -> pl.DataFrame:
