@@ -7,7 +7,6 @@ from datetime import date
 
 import polars as pl
 
-from fundbook.core.ledgers import ledgers_in_book
 from fundbook.core.types import (
     ITIF_MAX_GOVERNMENT_HKD,
     ITIF_MAX_GOVERNMENT_SHARE,
@@ -19,6 +18,7 @@ from fundbook.core.types import (
     STATUS_ORDER,
     STRATEGIC_THEMES,
 )
+from fundbook.metrics.gp_statements import book_ledgers
 from fundbook.metrics.money import MONEY, as_money, cents, ratio, zero
 from fundbook.metrics.programme_rules import programme_rules, rule_status
 from fundbook.metrics.protocol import BookFrames
@@ -35,7 +35,7 @@ def fund_facts(frames: BookFrames, as_of: date) -> pl.DataFrame:
     state = book_state(frames, as_of)
     # a sub-fund whose ledger the book does not keep (held from its GP's statements) has
     # nothing to judge its rules on (issue 13)
-    kept = ledgers_in_book(frames.commitments, frames.transactions).implode()
+    kept = book_ledgers(frames).implode()
     subs = frames.funds.filter(
         (pl.col("kind") == "sub_fund") & pl.col("fund_id").is_in(kept)
     ).select("fund_id", "investment_period_end")

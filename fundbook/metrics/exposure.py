@@ -200,19 +200,43 @@ def look_through_routes(
     per route (fund_id the holder, `via` the sub-fund, null for a direct holding, holding_id,
     invested and fair_value unrounded in 10⁻¹⁵ cent, held)."""
     if fund_id is None:
-        holders = frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"]
+        ids = frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"]
         currency = REPORTING_CURRENCY
     else:
-        holders = pl.Series([fund_id])
+        ids = pl.Series([fund_id])
         currency = _currency(frames, fund_id)
     target = state.fx.filter(pl.col("currency") == currency)["hkd_per_unit"]
-    rate_to = pl.lit(target[0] if len(target) else None).cast(RATE)
+    holders = pl.DataFrame(
+        {"fund_id": ids, "_rt": [target[0] if len(target) else None] * ids.len()},
+        schema={"fund_id": pl.String, "_rt": RATE},
+    )
+    return _routes(frames, state, holders), currency
+
+
+def guidance_routes(frames: BookFrames, state: BookState) -> pl.DataFrame:
+    """`look_through_routes` of every guidance fund in its own currency, all at once: the
+    rows of `look_through_routes(frames, state, F)` for each guidance fund F."""
+    rates = state.fx.select("currency", pl.col("hkd_per_unit").cast(RATE).alias("_rt"))
+    holders = (
+        frames.funds.filter(pl.col("kind") == "guidance_fund")
+        .select("fund_id", "currency")
+        .join(rates, on="currency", how="left", maintain_order="left")
+        .select("fund_id", "_rt")
+    )
+    return _routes(frames, state, holders)
+
+
+def _routes(frames: BookFrames, state: BookState, holders: pl.DataFrame) -> pl.DataFrame:
+    """The routes of `look_through_routes` for the `holders` (fund_id, `_rt`: HKD per unit of
+    the currency each holder's rows are converted into)."""
+    ids = holders["fund_id"].implode()
+    rate_to = pl.col("_rt")
     hold = sub_fund_holdings(frames, state)
     direct = _with_rate(
-        hold.filter(pl.col("fund_id").is_in(holders.implode())), frames, state.fx, "fund_id", "_rf"
-    )
+        hold.filter(pl.col("fund_id").is_in(ids)), frames, state.fx, "fund_id", "_rf"
+    ).join(holders, on="fund_id", how="left", maintain_order="left")
     direct = _fine(direct, _ONE, _ONE, pl.col("_rf"), rate_to)
-    lp = frames.investors.filter(pl.col("fund_id").is_in(holders.implode())).select(
+    lp = frames.investors.filter(pl.col("fund_id").is_in(ids)).select(
         pl.col("fund_id").alias("holder"), "investor_id"
     )
     acc = state.accounts
@@ -234,7 +258,7 @@ def look_through_routes(
     )
     via = _with_rate(
         hold.rename({"fund_id": "sub"}).join(shares, on="sub"), frames, state.fx, "sub", "_rf"
-    )
+    ).join(holders.rename({"fund_id": "holder"}), on="holder", how="left", maintain_order="left")
     via = _fine(via, pl.col("_w"), pl.col("_total"), pl.col("_rf"), rate_to).with_columns(
         pl.col("held") & (pl.col("_w") != 0),
         pl.col("holder").alias("fund_id"),
@@ -242,21 +266,23 @@ def look_through_routes(
     )
     cols = ["fund_id", "via", "holding_id", "invested", "fair_value", "held"]
     direct = direct.with_columns(pl.lit(None, pl.String).alias("via"))
-    gp = _via_gp(frames, state, holders, rate_to).with_columns(pl.col("sub_fund_id").alias("via"))
-    return pl.concat([direct.select(cols), via.select(cols), gp.select(cols)]), currency
+    gp = _via_gp(frames, state, holders).with_columns(pl.col("sub_fund_id").alias("via"))
+    return pl.concat([direct.select(cols), via.select(cols), gp.select(cols)])
 
 
-def _via_gp(
-    frames: BookFrames, state: BookState, holders: pl.Series, rate_to: pl.Expr
-) -> pl.DataFrame:
+def _via_gp(frames: BookFrames, state: BookState, holders: pl.DataFrame) -> pl.DataFrame:
     """Sub-funds valued from their GP's statements (held without their ledger, or whose terms
     say so), through the companies their GP reports
     (`gp_statements.gp_look_through`: the holder's value spread by reported fair value, its
-    cost by reported cost), exact, converted from the holder's currency."""
+    cost by reported cost), exact, converted from the holder's currency into its `_rt`
+    (`holders`)."""
     rows = gp_look_through(frames, state.at, state.holdings).filter(
-        pl.col("fund_id").is_in(holders.implode()) & (pl.col("_fv_den") != 0)
+        pl.col("fund_id").is_in(holders["fund_id"].implode()) & (pl.col("_fv_den") != 0)
     )
-    rows = _with_rate(rows, frames, state.fx, "fund_id", "_rf")
+    rows = _with_rate(rows, frames, state.fx, "fund_id", "_rf").join(
+        holders, on="fund_id", how="left", maintain_order="left"
+    )
+    rate_to = pl.col("_rt")
     return rows.with_columns(
         share_converted_fine(
             pl.col("fair_value"), pl.col("_fv_num"), pl.col("_fv_den"), pl.col("_rf"), rate_to

@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.ledgers import ledgers_in_book
+from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import CENTS, cents, convert
 from fundbook.metrics.protocol import BookFrames
 
@@ -36,12 +37,27 @@ BY_GP = pl.col("_gp_value").is_not_null() & (
 )
 
 
+# The roll-forward per statement (`_flows_since`) where no statement is known.
+_SINCE: dict[str, pl.DataType] = {
+    "fund_id": pl.String(),
+    "holding_id": pl.String(),
+    "_since": CENTS,
+}
+
+
+@per_frames
+def book_ledgers(frames: BookFrames) -> pl.Series:
+    """`core.ledgers.ledgers_in_book` of the frames, once per book (`memo.per_frames`): every
+    book state and the compliance facts read it, and it scans all transactions."""
+    return ledgers_in_book(frames.commitments, frames.transactions)
+
+
 def gp_only(frames: BookFrames) -> pl.Expr:
     """Whether a holding's fund is valued from its GP statements whatever the holder's capital
     accounts (of column `holding_id`): its terms say `valuation_source` = gp_statement, or its
     ledger is not in the book (`core.ledgers.ledgers_in_book`)."""
     forced = frames.terms.filter(pl.col("valuation_source") == "gp_statement")["fund_id"]
-    kept = ledgers_in_book(frames.commitments, frames.transactions)
+    kept = book_ledgers(frames)
     return pl.col("holding_id").is_in(forced.implode()) | ~pl.col("holding_id").is_in(
         kept.implode()
     )
@@ -54,22 +70,7 @@ def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
     from it dated after the statement date up to `at`; the statement date (`_gp_date`) and
     whether the terms make it the source even with a ledger (`_gp_only`)."""
     nav = _in_holder_currency(frames, latest_statements(frames, at), fx, {"nav": "_nav"})
-    flows = (
-        frames.transactions.filter(
-            pl.col("type").is_in(list(ROLL_FORWARD)) & (pl.col("date") <= at)
-        )
-        .join(nav.select(*KEYS, "statement_date"), on=KEYS)
-        .filter(pl.col("date") > pl.col("statement_date"))
-        .group_by(KEYS)
-        .agg(
-            (
-                cents(pl.col("amount_fund"))
-                * pl.col("type").replace_strict(ROLL_FORWARD, return_dtype=CENTS)
-            )
-            .sum()
-            .alias("_since")
-        )
-    )
+    flows = _flows_since(frames, at, nav) if nav.height else pl.DataFrame(schema=_SINCE)
     return (
         nav.join(flows, on=KEYS, how="left")
         .with_columns(
@@ -78,6 +79,33 @@ def gp_values(frames: BookFrames, at: date, fx: pl.DataFrame) -> pl.DataFrame:
             gp_only(frames).alias("_gp_only"),
         )
         .select(*KEYS, "_gp_value", "_gp_date", "_gp_only")
+    )
+
+
+def _flows_since(frames: BookFrames, at: date, nav: pl.DataFrame) -> pl.DataFrame:
+    """Per statement of `nav` (KEYS, `statement_date`): the holder's `ROLL_FORWARD` rows in
+    the sub-fund dated after the statement date up to `at`, signed, in cents (`_since`)."""
+    return (
+        _roll_forward_rows(frames)
+        .filter(pl.col("date") <= at)
+        .join(nav.select(*KEYS, "statement_date"), on=KEYS)
+        .filter(pl.col("date") > pl.col("statement_date"))
+        .group_by(KEYS)
+        .agg(pl.col("_amount").sum().alias("_since"))
+    )
+
+
+@per_frames
+def _roll_forward_rows(frames: BookFrames) -> pl.DataFrame:
+    """The holders' `ROLL_FORWARD` rows in the sub-funds that have a GP statement (KEYS,
+    `date`, `_amount`: signed cents), read from the transactions once per book
+    (`memo.per_frames`), not at every date a book state is asked for."""
+    reported = frames.gp_statements.select(KEYS).unique()
+    sign = pl.col("type").replace_strict(ROLL_FORWARD, return_dtype=CENTS)
+    return (
+        frames.transactions.filter(pl.col("type").is_in(list(ROLL_FORWARD)))
+        .join(reported, on=KEYS, how="semi")
+        .select(*KEYS, "date", (cents(pl.col("amount_fund")) * sign).alias("_amount"))
     )
 
 

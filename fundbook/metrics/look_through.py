@@ -7,9 +7,9 @@ from typing import Any
 
 import polars as pl
 
-from fundbook.metrics.exposure import SUB_FUND_THEME, by_company, look_through_routes
+from fundbook.metrics.exposure import SUB_FUND_THEME, by_company, guidance_routes
+from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import CENTS, as_money, ratio, zero
-from fundbook.metrics.positions import BookState
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
@@ -51,10 +51,15 @@ def _holders(frames: BookFrames) -> list[str]:
     return sorted(frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"].to_list())
 
 
-def _companies(frames: BookFrames, state: BookState) -> pl.DataFrame:
-    """`by_company` of every guidance fund (its currency), in cents, with the fund's NAV."""
-    parts = [by_company(look_through_routes(frames, state, f)[0]) for f in _holders(frames)]
-    out = pl.concat(parts) if parts else pl.DataFrame(schema=_COMPANY_CENTS)
+@per_frames
+def _companies(frames: BookFrames, at: date) -> pl.DataFrame:
+    """`by_company` of every guidance fund (its currency), in cents, with the fund's NAV, at
+    `at`; once per book and date (`memo.per_frames`: both look-through levels read it)."""
+    state = book_state(frames, at)
+    if _holders(frames):
+        out = by_company(guidance_routes(frames, state))
+    else:
+        out = pl.DataFrame(schema=_COMPANY_CENTS)
     return out.join(state.funds.select("fund_id", "nav", "currency"), on="fund_id", how="left")
 
 
@@ -64,8 +69,7 @@ def look_through_company(frames: BookFrames, as_of: date) -> pl.DataFrame:
     the sub-fund's fair value x the fund's partnership percentage there, converted, rounded
     once), both routes together (`fair_value`, the company counted once) and that over the
     fund's NAV (`share_of_nav`). Companies with nothing on either route are left out."""
-    state = book_state(frames, as_of)
-    rows = _companies(frames, state)
+    rows = _companies(frames, as_of)
     if rows.height == 0:
         return _empty_companies()
     themes = frames.companies.select(pl.col("company_id").alias("holding_id"), "theme")
@@ -105,7 +109,7 @@ def look_through_nav(frames: BookFrames, as_of: date) -> pl.DataFrame:
     `nav`."""
     state = book_state(frames, as_of)
     companies = (
-        _companies(frames, state)
+        _companies(frames, as_of)
         .group_by("fund_id")
         .agg(
             pl.col("fair_value").sum().alias("holdings_fair_value"),

@@ -15,7 +15,7 @@ from fundbook.core.types import (
 )
 from fundbook.metrics.grants import grant_matching
 from fundbook.metrics.money import CENTS, MONEY, cents, ratio
-from fundbook.metrics.programme import programme_items, programme_rows
+from fundbook.metrics.programme import programme_rows, programme_totals
 from fundbook.metrics.protocol import BookFrames
 
 COLUMNS = ("fund_id", "rule", "status", "ratio", "amount", "currency", "threshold", "detail")
@@ -112,7 +112,7 @@ def _strategic(frames: BookFrames, as_of: date, rows: pl.DataFrame) -> pl.DataFr
     a later commitment lifts it (`compliance --history` shows when)."""
     progs = rows.filter(pl.col("scope") == "sub_funds", pl.col("kind") == "guidance_fund")
     flagged = frames.investors.filter(pl.col("strategic"))["investor_id"]
-    items = programme_items(frames, as_of).filter(
+    items = programme_totals(frames, as_of).filter(
         (pl.col("basis") == "committed") & (pl.col("scope") == "sub_funds")
     )
     each = (
