@@ -452,13 +452,19 @@ def flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         value = {"amount": pl.col(figure)}
     else:
         value = {"text": pl.col(figure).cast(pl.String)}
+    if figure == "call_notice_date":  # the notice date as its calls.csv row holds it
+        item = pl.format("notice date of call {}, as calls.csv holds it", "call_id")
+        source = pl.format("{}:{}", "call_source_file", "call_source_line")
+    else:
+        item = pl.format("{} of {}, as the ledger row holds it", pl.lit(figure), "txn_id")
+        source = _ROW_SOURCE
     return ln.frame_lines(
         row,
         "term" if figure == "amount_txn_currency" else "shown",
         date=pl.col("date"),
         kind=pl.lit("row"),
-        item=pl.format("{} of {}, as the ledger row holds it", pl.lit(figure), "txn_id"),
-        source=_ROW_SOURCE,
+        item=item,
+        source=source,
         **value,
     )
 

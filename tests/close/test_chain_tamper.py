@@ -300,7 +300,7 @@ def test_an_import_after_the_last_close_verifies_and_keeps_the_kept_head(
     ).group(1)
     ledger = _demo_ledger(tmp_path / "ledger")
     with (ledger / "transactions.csv").open("a", encoding="utf-8") as f:
-        f.write("late-income-1,2026-03-15,itvf,income,,vc-05,1000.00,HKD,dividend,,,,\n")
+        f.write("late-income-1,2026-03-15,itvf,income,,vc-05,1000.00,HKD,dividend,,,,,\n")
     imported = run("import", str(ledger), "--db", str(demo))
     assert imported.exit_code == 0, imported.output
     assert "hash chain head" in imported.output
