@@ -128,6 +128,7 @@ CREATE TABLE IF NOT EXISTS terms (
     matching_deadline_months    INTEGER,        -- grant programmes: matching due, months
     valuation_source            VARCHAR,        -- ledger | gp_statement (issue 13, schema 14)
     gp_tolerance                DECIMAL(18,2),  -- fund currency: reconcile's tolerance
+    irr_nm_months               INTEGER,        -- IRR "n.m." under this age (issue 14)
     source_file                 VARCHAR NOT NULL,
     source_line                 INTEGER NOT NULL,
     import_id                   INTEGER NOT NULL

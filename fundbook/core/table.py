@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     import polars as pl
 
 UNDEFINED = "—"
+# A figure whose column `<figure>_nm` is true is "not meaningful" (the IRR policy: too young
+# to annualise); JSON and CSV keep the number and the flag, the text table prints this.
+NOT_MEANINGFUL = "n.m."
 # The kinds of a column: money (a decimal: 2 places, separators), another number (right
 # aligned), or anything else (left aligned).
 MONEY, NUMBER, OTHER = "money", "number", "other"
@@ -63,6 +66,15 @@ def _cell(value: Any, money: bool) -> str:
     return str(value)
 
 
+def _not_meaningful(rows: Rows, row: tuple[Any, ...], cells: list[str]) -> list[str]:
+    """`cells` with "n.m." for each figure whose `<figure>_nm` flag is true in `row`."""
+    for i, column in enumerate(rows.columns):
+        flag = f"{column}_nm"
+        if flag in rows.columns and row[rows.columns.index(flag)] is True:
+            cells[i] = NOT_MEANINGFUL
+    return cells
+
+
 def text_table(table: Rows | pl.DataFrame) -> str:
     """`table` as an aligned text table: numbers right-aligned, a rule under the header."""
     rows = as_rows(table)
@@ -70,7 +82,8 @@ def text_table(table: Rows | pl.DataFrame) -> str:
         return "(no rows)"
     money = [kind == MONEY for kind in rows.kinds]
     numeric = [kind != OTHER for kind in rows.kinds]
-    cells = [[_cell(v, m) for v, m in zip(row, money, strict=True)] for row in rows.rows]
+    cells = [_not_meaningful(rows, row, [_cell(v, m) for v, m in zip(row, money, strict=True)])
+             for row in rows.rows]  # fmt: skip
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(rows.columns)]
 
     def line(values: list[str]) -> str:

@@ -42,7 +42,9 @@ DEFAULT_DB = "fundbook.duckdb"
 # inside a sub-fund valued from it); the reconcile level's source_file and source_line
 # 19: the theme level per programme (snapshot_theme.programme); the grant level's
 # matching_hkd (a programme's grants and matching summed in HKD)
-SCHEMA_VERSION = "19"
+# 20: the IRR policy (issue 14): terms.irr_nm_months; the fund and investor levels'
+# irr_since, irr_nm_months, net_irr_nm (and the fund's gross_irr_nm); fund_info's irr_nm_months
+SCHEMA_VERSION = "20"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
