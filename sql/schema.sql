@@ -210,3 +210,16 @@ CREATE TABLE IF NOT EXISTS period_locks (
     close_id     INTEGER,
     locked_at    TIMESTAMP NOT NULL
 );
+
+-- The quarter's commentary (optional ledger folder commentary/, issue 14): one row per version
+-- of a file `<quarter>[.<lang>].md`, its text as written (UTF-8) and the SHA-256 of its bytes;
+-- an edited file is booked again as a new version (the latest is the one reports show), and a
+-- quarter once closed keeps its commentary (fundbook.store.commentary).
+CREATE TABLE IF NOT EXISTS commentary (
+    quarter      VARCHAR NOT NULL,   -- 2026Q3
+    lang         VARCHAR NOT NULL,   -- en | zh-Hant
+    text         VARCHAR NOT NULL,
+    sha256       VARCHAR NOT NULL,
+    source_file  VARCHAR NOT NULL,   -- commentary/2026Q3.md
+    import_id    INTEGER NOT NULL
+);

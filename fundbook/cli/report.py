@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fundbook.cli.options import db_option
+from fundbook.cli.options import db_option, irr_nm_option
 from fundbook.report.render import Rendered, render_board_report, render_lp_reports
 from fundbook.store.db import resolve_db_path
 
@@ -58,6 +58,7 @@ def report() -> None:
 @click.option("--pdf", is_flag=True, help="Also write a PDF of each report.")
 @click.option("--xlsx", is_flag=True, help="Also write an Excel workbook of each report.")
 @templates_option
+@irr_nm_option
 def lp(
     db: str | None,
     quarter: str,
@@ -67,6 +68,7 @@ def lp(
     pdf: bool,
     xlsx: bool,
     templates: str | None,
+    irr_nm_months: int | None,
 ) -> None:
     """One report per investor per fund (every investor unless --fund/--investor narrow it)."""
     result = render_lp_reports(
@@ -79,6 +81,7 @@ def lp(
         xlsx=xlsx,
         templates=templates,
         progress=_progress,
+        irr_nm_months=irr_nm_months,
     )
     _summary(result, "LP reports")
 
@@ -89,10 +92,24 @@ def lp(
 @out_option
 @click.option("--pdf", is_flag=True, help="Also write a PDF.")
 @templates_option
-def board(db: str | None, quarter: str, out: str, pdf: bool, templates: str | None) -> None:
+@irr_nm_option
+def board(
+    db: str | None,
+    quarter: str,
+    out: str,
+    pdf: bool,
+    templates: str | None,
+    irr_nm_months: int | None,
+) -> None:
     """The board report of the guidance fund for the quarter."""
     result = render_board_report(
-        resolve_db_path(db), quarter, Path(out), pdf=pdf, templates=templates, progress=_progress
+        resolve_db_path(db),
+        quarter,
+        Path(out),
+        pdf=pdf,
+        templates=templates,
+        progress=_progress,
+        irr_nm_months=irr_nm_months,
     )
     _summary(result, "board report")
 

@@ -59,6 +59,8 @@ def as_rows(table: Rows | pl.DataFrame) -> Rows:
 def _cell(value: Any, money: bool) -> str:
     if value is None:
         return UNDEFINED
+    if isinstance(value, str):  # a word in a column of figures ("not modelled")
+        return value
     if money:
         return format_money(value)
     if isinstance(value, float):

@@ -32,6 +32,16 @@ def too_young(start: pl.Expr, as_of: pl.Expr | date, months: pl.Expr) -> pl.Expr
     return pl.lit(as_of, pl.Date) < end
 
 
+def young_at(since: date | None, as_of: date, months: int | None) -> bool | None:
+    """`too_young` for one IRR (a report's previous quarter end): None without a start."""
+    if since is None or months is None:
+        return None
+    frame = pl.DataFrame(
+        {"since": [since], "months": [months]}, schema={"since": pl.Date, "months": pl.Int64}
+    )
+    return bool(frame.select(too_young(pl.col("since"), as_of, pl.col("months"))).item())
+
+
 def irr_months(frames: BookFrames) -> pl.DataFrame:
     """(fund_id, irr_nm_months) of every fund: its terms' months, else the default."""
     terms = frames.terms

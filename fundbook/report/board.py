@@ -9,6 +9,7 @@ from fundbook.core.types import (
     ITIF_TARGET_SOCIAL_LEVERAGE,
     REPORTING_CURRENCY,
 )
+from fundbook.metrics.irr_policy import DEFAULT_IRR_NM_MONTHS
 from fundbook.report.board_fees import fee_breaches, fee_rows
 from fundbook.report.board_sections import (
     concentration,
@@ -21,6 +22,7 @@ from fundbook.report.board_sections import (
     top_holdings,
 )
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
+from fundbook.report.commentary import commentary_for
 from fundbook.report.compliance import findings, matrix, programme_findings
 from fundbook.report.context import (
     BoardContext,
@@ -220,9 +222,16 @@ def _fund_cards(tot: dict[str, Figure], currency: str) -> list[Card]:
             "Drawn from the government commitment",
         ),
         (f"Net asset value ({currency})", _as(tot["nav"], "millions"), ""),
-        ("Net IRR", tot["net_irr"], "Since inception, to the government"),
         ("TVPI / DPI", tot["tvpi"], f"DPI {multiple(tot['dpi'].value)}"),
+        ("Net IRR", tot["net_irr"], _irr_note(tot["net_irr"])),
     ]
+
+
+def _irr_note(irr: Figure) -> str:
+    """The card's note under the net IRR: n.m. says why (the IRR policy)."""
+    if irr.kind == "nm":
+        return "Not meaningful: the fund is too young for an annual rate (TVPI first)"
+    return "Since inception, to the government"
 
 
 def _programme_cards(programme: LeverageRow) -> list[Card]:
@@ -375,6 +384,8 @@ def build_board_context(source: ReportSource) -> BoardContext:
         fee_breaches=fee_breaches(fees, cover.quarter),
         look_through=look_through_view(source, gf) if gf else None,
         not_counted=not_counted(source, gf) if gf else [],
+        irr_nm_months=source.irr_nm_months or DEFAULT_IRR_NM_MONTHS,
+        commentary=commentary_for(source.commentary, source.lang),
     )
 
 

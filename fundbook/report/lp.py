@@ -11,6 +11,7 @@ import polars as pl
 from fundbook.core.types import STRATEGIC_THEMES
 from fundbook.metrics.statement import NULL_WITHOUT_TERMS, ROLL_FORWARD
 from fundbook.report.charts import Series, bar_chart
+from fundbook.report.commentary import commentary_for
 from fundbook.report.context import (
     CashFlowRow,
     CategoryRow,
@@ -271,18 +272,19 @@ def _performance(
     out = {
         name: figure(inv, name, kind, "investor", ikeys)
         for name, kind in (
-            ("net_irr", "pct"),
             ("tvpi", "multiple"),
             ("dpi", "multiple"),
             ("rvpi", "multiple"),
+            ("net_irr", "pct"),
+            ("irr_nm_months", "count"),
         )
     }
     for name, kind in (
-        ("net_irr", "pct"),
-        ("gross_irr", "pct"),
         ("tvpi", "multiple"),
         ("dpi", "multiple"),
         ("rvpi", "multiple"),
+        ("net_irr", "pct"),
+        ("gross_irr", "pct"),
     ):
         out[f"fund_{name}"] = figure(fund, name, kind, "fund", fkeys)
     return out
@@ -297,6 +299,19 @@ def _summary(inv: dict[str, Any], ikeys: dict[str, str | None]) -> dict[str, Fig
     return out
 
 
+def lp_statement(source: ReportSource, fund_id: str, investor_id: str) -> list[StatementLine]:
+    """The capital account statement of an LP report (and of `fundbook statement`): every
+    ILPA line, the ending NAV called net of accrued carry only when the fund has carry terms."""
+    statement = statement_lines(source, fund_id, investor_id)
+    terms = next(iter(source.find("fund_info", fund_id=fund_id)), {})
+    if carry_terms_text(terms):
+        return statement
+    return [  # no carry terms: the NAV is not net of anything
+        replace(line, label="Ending NAV") if line.key == "ending_nav" else line
+        for line in statement
+    ]
+
+
 def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> LpContext:
     """The context of one LP report. Reads only this investor's rows and fund-level figures."""
     names = source.names
@@ -309,16 +324,11 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
     fund_entity = names.get(fund_id, {})
     currency = str(fund_entity.get("currency") or "")
     info = report_cover(source)
-    statement = statement_lines(source, fund_id, investor_id)
+    statement = lp_statement(source, fund_id, investor_id)
     flows = flow_rows(source, fund_id, investor_id)
     terms = next(iter(source.find("fund_info", fund_id=fund_id)), {})
     rate = figure(terms, "equalisation_rate", "rate", "fund_info", fkeys)
     carry = carry_terms_text(terms)
-    if not carry:  # no carry terms: the NAV is not net of anything
-        statement = [
-            replace(line, label="Ending NAV") if line.key == "ending_nav" else line
-            for line in statement
-        ]
     return LpContext(
         close=info,
         fund=Party(fund_id, name_of(names, fund_id), str(fund_entity.get("kind") or ""), currency),
@@ -341,6 +351,7 @@ def build_lp_context(source: ReportSource, fund_id: str, investor_id: str) -> Lp
         equalisation=equalisation_notes(flows, statement, rate),
         carry_terms=carry,
         look_through=look_through_view(source, fund_id),
+        commentary=commentary_for(source.commentary, source.lang),
     )
 
 

@@ -10,11 +10,11 @@ from typing import Any
 import xlsxwriter
 
 from fundbook.report.context import Figure, LpContext, StatementLine
-from fundbook.report.formatting import NOT_MODELLED, NOT_REPORTED, theme_label
+from fundbook.report.formatting import NOT_MEANINGFUL, NOT_MODELLED, NOT_REPORTED, theme_label
 
 # Figures shown as a word, not a number: a line the book does not compute, a cost the GP
 # statement does not give.
-_TEXT_KINDS = {"not_modelled": NOT_MODELLED, "not_reported": NOT_REPORTED}
+_TEXT_KINDS = {"not_modelled": NOT_MODELLED, "not_reported": NOT_REPORTED, "nm": NOT_MEANINGFUL}
 
 NUMBER_FORMATS = {
     "money": "#,##0.00;(#,##0.00);0.00",
@@ -122,11 +122,11 @@ def _performance(book: _Book, ctx: LpContext) -> None:
     book.header(ws, 2, ["Measure", "Investor", "Fund"])
     p = ctx.performance
     rows = [
-        ("Net IRR", p["net_irr"], p["fund_net_irr"]),
-        ("Gross IRR", None, p["fund_gross_irr"]),
         ("TVPI", p["tvpi"], p["fund_tvpi"]),
         ("DPI", p["dpi"], p["fund_dpi"]),
         ("RVPI", p["rvpi"], p["fund_rvpi"]),
+        ("Net IRR", p["net_irr"], p["fund_net_irr"]),
+        ("Gross IRR", None, p["fund_gross_irr"]),
     ]
     for i, (label, mine, fund) in enumerate(rows, 3):
         ws.write_string(i, 0, label)

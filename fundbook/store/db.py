@@ -44,6 +44,7 @@ DEFAULT_DB = "fundbook.duckdb"
 # matching_hkd (a programme's grants and matching summed in HKD)
 # 20: the IRR policy (issue 14): terms.irr_nm_months; the fund and investor levels'
 # irr_since, irr_nm_months, net_irr_nm (and the fund's gross_irr_nm); fund_info's irr_nm_months
+# and the commentary table (commentary/<quarter>[.<lang>].md of the ledger)
 SCHEMA_VERSION = "20"
 
 

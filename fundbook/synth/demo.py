@@ -17,6 +17,7 @@ from pathlib import Path
 from fundbook.core.errors import FundbookError
 from fundbook.core.types import CASH_SIGN
 from fundbook.synth.demo_cast import STRATEGIC_FLAGGED
+from fundbook.synth.demo_commentary import COMMENTARY
 from fundbook.synth.demo_fees import SIDE_LETTERS
 from fundbook.synth.demo_gp import build_gp_fund, gp_rows
 from fundbook.synth.demo_itif import (
@@ -138,7 +139,8 @@ def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
 
 
 def write_demo_book(out_dir: Path | str, seed: int = DEFAULT_SEED) -> dict[str, int]:
-    """Write the demo book's CSV files into `out_dir`; returns the row count per file."""
+    """Write the demo book's CSV files (and its commentary) into `out_dir`; returns the row
+    count per CSV file."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
@@ -148,6 +150,10 @@ def write_demo_book(out_dir: Path | str, seed: int = DEFAULT_SEED) -> dict[str, 
             writer.writerow(COLUMNS[name])
             writer.writerows(body)
         counts[name] = len(body)
+    notes = out / "commentary"
+    notes.mkdir(exist_ok=True)
+    for filename, text in COMMENTARY.items():
+        (notes / filename).write_text(text, encoding="utf-8", newline="\n")
     return counts
 
 
