@@ -68,7 +68,7 @@ def _cell(value: Any, money: bool) -> str:
     return str(value)
 
 
-def _not_meaningful(rows: Rows, row: tuple[Any, ...], cells: list[str]) -> list[str]:
+def _not_meaningful(rows: Rows, row: tuple[Any, ...], cells: list[Any]) -> list[Any]:
     """`cells` with "n.m." for each figure whose `<figure>_nm` flag is true in `row`."""
     for i, column in enumerate(rows.columns):
         flag = f"{column}_nm"
@@ -77,15 +77,30 @@ def _not_meaningful(rows: Rows, row: tuple[Any, ...], cells: list[str]) -> list[
     return cells
 
 
+def _without_flags(rows: Rows) -> Rows:
+    """`rows` without the `<figure>_nm` columns of figures it has: the table prints them."""
+    cells = [_not_meaningful(rows, row, list(row)) for row in rows.rows]
+    keep = [i for i, c in enumerate(rows.columns) if not _is_flag(rows.columns, c)]
+    return Rows(
+        tuple(rows.columns[i] for i in keep),
+        tuple(rows.kinds[i] for i in keep),
+        [tuple(row[i] for i in keep) for row in cells],
+    )
+
+
+def _is_flag(columns: tuple[str, ...], column: str) -> bool:
+    return column.endswith("_nm") and column.removesuffix("_nm") in columns
+
+
 def text_table(table: Rows | pl.DataFrame) -> str:
-    """`table` as an aligned text table: numbers right-aligned, a rule under the header."""
-    rows = as_rows(table)
+    """`table` as an aligned text table: numbers right-aligned, a rule under the header; a
+    figure flagged not meaningful (`<figure>_nm`) printed "n.m." in place of its flag column."""
+    rows = _without_flags(as_rows(table))
     if rows.height == 0:
         return "(no rows)"
     money = [kind == MONEY for kind in rows.kinds]
     numeric = [kind != OTHER for kind in rows.kinds]
-    cells = [_not_meaningful(rows, row, [_cell(v, m) for v, m in zip(row, money, strict=True)])
-             for row in rows.rows]  # fmt: skip
+    cells = [[_cell(v, m) for v, m in zip(row, money, strict=True)] for row in rows.rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(rows.columns)]
 
     def line(values: list[str]) -> str:
