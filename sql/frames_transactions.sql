@@ -4,7 +4,7 @@
 SELECT txn_id, date, fund_id, type, investor_id, holding_id,
        CAST(amount_fund AS DECIMAL(38,2)) AS amount_fund,
        service_start, service_end, category,
-       source_file, source_line, quantity
+       source_file, source_line, quantity, call_id
 FROM transactions
 WHERE date <= $as_of OR service_start <= $as_of
 ORDER BY fund_id, date, source_file, source_line

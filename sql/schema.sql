@@ -84,7 +84,8 @@ CREATE TABLE IF NOT EXISTS transactions (
     source_file VARCHAR NOT NULL,
     source_line INTEGER NOT NULL,
     import_id   INTEGER NOT NULL,
-    quantity    DECIMAL(18,6)             -- investment / proceeds: units bought or sold
+    quantity    DECIMAL(18,6),            -- investment / proceeds: units bought or sold
+    call_id     VARCHAR                   -- contribution / distribution: its call in calls.csv
 );
 
 CREATE TABLE IF NOT EXISTS valuations (
@@ -143,6 +144,25 @@ CREATE TABLE IF NOT EXISTS investor_terms (
     source_file      VARCHAR NOT NULL,
     source_line      INTEGER NOT NULL,
     import_id        INTEGER NOT NULL
+);
+
+-- Capital calls and distributions noticed to the partners (optional ledger file calls.csv,
+-- issue 14): what each is for, in the fund's currency; the transactions carrying its call_id
+-- add up to the sum of the four purpose amounts.
+CREATE TABLE IF NOT EXISTS calls (
+    call_id         VARCHAR NOT NULL,
+    fund_id         VARCHAR NOT NULL,
+    kind            VARCHAR NOT NULL,         -- capital_call | distribution
+    notice_date     DATE NOT NULL,
+    due_date        DATE NOT NULL,
+    for_investments DECIMAL(18,2) NOT NULL,
+    for_fees        DECIMAL(18,2) NOT NULL,
+    for_expenses    DECIMAL(18,2) NOT NULL,
+    for_other       DECIMAL(18,2) NOT NULL,
+    memo            VARCHAR,
+    source_file     VARCHAR NOT NULL,
+    source_line     INTEGER NOT NULL,
+    import_id       INTEGER NOT NULL
 );
 
 -- A sub-fund's GP statement of its holder's interest (optional ledger file gp_statements.csv,

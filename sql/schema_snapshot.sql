@@ -196,6 +196,7 @@ CREATE TABLE IF NOT EXISTS snapshot_programme (
     currency              VARCHAR,
     government_committed  DECIMAL(38,2),
     government_paid_in    DECIMAL(38,2),
+    government_unfunded   DECIMAL(38,2),
     grant_companies       BIGINT,
     grants                DECIMAL(38,2),
     kind                  VARCHAR,
@@ -228,6 +229,7 @@ CREATE TABLE IF NOT EXISTS snapshot_programme_fund (
     currency              VARCHAR,
     government_committed  DECIMAL(38,2),
     government_paid_in    DECIMAL(38,2),
+    government_unfunded   DECIMAL(38,2),
     paid_in               DECIMAL(38,2),
     paid_in_fx_translation DECIMAL(38,2),
     paid_in_historical    DECIMAL(38,2),
@@ -281,7 +283,9 @@ CREATE TABLE IF NOT EXISTS snapshot_cash_flow (
     contributions             DECIMAL(38,2),
     cumulative_net_cash_flow  DECIMAL(38,2),
     distributions             DECIMAL(38,2),
-    net_cash_flow             DECIMAL(38,2)
+    invested                  DECIMAL(38,2),
+    net_cash_flow             DECIMAL(38,2),
+    received                  DECIMAL(38,2)
 );
 
 CREATE TABLE IF NOT EXISTS snapshot_fund_movement (
@@ -352,6 +356,8 @@ CREATE TABLE IF NOT EXISTS snapshot_flow (
     txn_id               VARCHAR,
     amount               DECIMAL(38,2),
     amount_txn_currency  DECIMAL(38,2),
+    call_id              VARCHAR,        -- its call in calls.csv (issue 14), null without one
+    call_notice_date     DATE,
     date                 DATE,
     txn_currency         VARCHAR,
     type                 VARCHAR

@@ -328,6 +328,10 @@ def test_a_later_closing_is_equalised_as_fundbook_equalise_computes_it(
         for t in txns
         if not t["type"].startswith("equalisation_") and t["txn_id"] not in mirrors
     ]
+    # without its calls (the ledger as it was before the closing is not the demo's: its calls
+    # would not add up; calls.csv is optional)
+    before = [{**t, "call_id": ""} for t in before]
+    (tmp_path / "calls.csv").unlink()
     with open(tmp_path / "transactions.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, COLUMNS["transactions"], lineterminator="\n")
         writer.writeheader()

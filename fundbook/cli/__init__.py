@@ -36,6 +36,7 @@ LAZY_COMMANDS = {
     "audit": ("close", "Verify, reproduce or export a close for the auditor."),
     "history": ("close", "Closes, reopenings and imports of the book."),
     "report": ("report", "Quarterly LP reports and the board report (HTML, PDF, XLSX)."),
+    "notices": ("notices", "Capital call and distribution notices, one per partner per call."),
     "synth": ("synth", "Write a synthetic book of about N transactions."),
     "demo": ("book", "Build the demo book and run the month-end job end to end."),
 }

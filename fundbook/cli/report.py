@@ -91,6 +91,7 @@ def lp(
 @quarter_option
 @out_option
 @click.option("--pdf", is_flag=True, help="Also write a PDF.")
+@click.option("--xlsx", is_flag=True, help="Also write the report's tables as an Excel workbook.")
 @templates_option
 @irr_nm_option
 def board(
@@ -98,6 +99,7 @@ def board(
     quarter: str,
     out: str,
     pdf: bool,
+    xlsx: bool,
     templates: str | None,
     irr_nm_months: int | None,
 ) -> None:
@@ -107,6 +109,7 @@ def board(
         quarter,
         Path(out),
         pdf=pdf,
+        xlsx=xlsx,
         templates=templates,
         progress=_progress,
         irr_nm_months=irr_nm_months,

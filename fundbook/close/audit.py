@@ -35,6 +35,7 @@ BOOKED_TABLES = (
     "investor_terms",
     "gp_statements",
     "gp_holdings",
+    "calls",
     "commentary",
 )
 UNDATED = frozenset({"funds", "investors", "companies", "terms", "investor_terms", "commentary"})

@@ -373,9 +373,10 @@ def _close_record(run: CloseRun) -> dict[str, Any]:
 
 
 def summary(computed: Computed) -> pl.DataFrame:
-    """Per fund: NAV, the period's contributions and distributions, TVPI, IRRs and their IRR
-    policy flags (the close's table; its text prints a flagged IRR "n.m.")."""
-    fund = computed.levels["fund"]
+    """Per fund with its ledger in the book: NAV, the period's contributions and distributions,
+    TVPI, IRRs and their IRR policy flags (the close's table; its text prints a flagged IRR
+    "n.m.")."""
+    fund = computed.levels["fund"].filter(pl.col("fund_id").is_in(list(computed.ledger_funds)))
     flows = computed.statements.filter(
         (pl.col("basis") == "period") & pl.col("investor_id").is_null()
     ).select("fund_id", "contributions", "distributions")
@@ -434,5 +435,4 @@ def draft_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
         "",
         None,
     )
-    stored = {name: df for name, df in computed.levels.items() if df.height}
-    return Snapshot(info, stored, computed.statements)
+    return Snapshot(info, computed.levels, computed.statements)

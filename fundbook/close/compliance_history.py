@@ -81,7 +81,6 @@ def _history_row(key: tuple[str, str], points: list[tuple[dt.date, dict[str, Any
         _direction(key[1], first, last),
         last["ratio"],
         last["amount"],
-        None,
     )
 
 
@@ -100,7 +99,7 @@ def compliance_history(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Rows:
             series.setdefault((row["fund_id"], row["rule"]), []).append((day, row))
     read_from = f"{closed} closed quarter-ends, {len(days) - closed} computed"
     out = [
-        (*_history_row(key, points)[:-1], read_from)
+        (*_history_row(key, points), read_from)
         for key, points in sorted(series.items())
         if any(r["status"] in BREACH_STATUSES for _, r in points)
     ]

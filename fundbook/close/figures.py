@@ -23,6 +23,7 @@ from fundbook.close.snapshot import (
     stored_form,
 )
 from fundbook.core.errors import FundbookError
+from fundbook.core.ledgers import ledgers_in_book
 from fundbook.core.types import INFO_LEVELS
 from fundbook.metrics.fee_allocation import attributed_fees
 from fundbook.metrics.money import from_cents
@@ -71,6 +72,9 @@ class Computed:
     # per (fund_id, investor_id): its share of the fund-level fees of a fund with fee terms,
     # split by computed fees (`own_fees`, money), as the capital accounts take it
     fee_shares: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # the funds whose ledger is in the book (core.ledgers.ledgers_in_book): the close's summary
+    # lists these; a sub-fund held from its GP's statements has no fund figures of its own
+    ledger_funds: tuple[str, ...] = ()
 
     @property
     def figure_count(self) -> int:
@@ -116,6 +120,7 @@ def compute(
         fee_warnings=warnings,
         gp_warnings=gp,
         fee_shares=shares,
+        ledger_funds=tuple(ledgers_in_book(frames.commitments, frames.transactions).to_list()),
     )
 
 

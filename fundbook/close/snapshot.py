@@ -168,7 +168,7 @@ class Snapshot:
     """Every figure of one close, as wide polars frames (the contract reports read)."""
 
     close: CloseInfo
-    levels: dict[str, pl.DataFrame] = field(default_factory=dict)
+    levels: dict[str, pl.DataFrame] = field(default_factory=dict)  # every level of LEVEL_KEYS
     statements: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def level(self, name: str) -> pl.DataFrame:
@@ -255,5 +255,7 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, period: str) -> Snapshot:
 
 
 def read_snapshot_by_id(con: duckdb.DuckDBPyConnection, info: CloseInfo) -> Snapshot:
-    """The snapshot of one close (any status)."""
-    return Snapshot(info, read_levels(con, info.close_id), read_statements(con, info.close_id))
+    """The snapshot of one close (any status): every level, one without rows as an empty frame
+    with its columns, so that a reader filters any level without asking first."""
+    levels = {level: read_level(con, info.close_id, level) for level in LEVEL_KEYS}
+    return Snapshot(info, levels, read_statements(con, info.close_id))

@@ -32,6 +32,14 @@ WATERFALLS = ("european", "american")
 # How a fund held by another fund is valued (terms.csv valuation_source, issue 13): from its
 # ledger in the book (the holder's capital account), or from its GP's statements.
 VALUATION_SOURCES = ("ledger", "gp_statement")
+# Capital calls and distributions noticed to the partners (calls.csv, issue 14): the kind of a
+# call and the transaction types of its rows (a later closing's catch-up is called like any
+# contribution; an equalisation distribution is the recallable kind of distribution).
+CALL_KINDS = ("capital_call", "distribution")
+CALL_ROW_TYPES = {
+    "capital_call": ("contribution", "equalisation_contribution"),
+    "distribution": ("distribution", "equalisation_distribution"),
+}
 
 TXN_TYPES = (
     "contribution",

@@ -11,7 +11,7 @@ from typing import Protocol
 import polars as pl
 
 from fundbook.core.errors import LedgerError
-from fundbook.ledger import checks, mirror, quantities
+from fundbook.ledger import calls, checks, mirror, quantities
 from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_bytes
 from fundbook.ledger.fields import check_file
 from fundbook.ledger.spec import DERIVED, FILES, OPTIONAL_FILES, FileSpec, typed_schema
@@ -173,7 +173,25 @@ def _lock_errors(new: dict[str, pl.DataFrame], locked_through: dt.date | None) -
         ]
     if "transactions" in new:
         errors += _service_lock_errors(new["transactions"], locked_through)
+    if "calls" in new:
+        errors += _call_lock_errors(new["calls"], locked_through)
     return errors
+
+
+def _call_lock_errors(new: pl.DataFrame, locked_through: dt.date) -> list[LedgerError]:
+    """A call is known from its notice: one noticed in a closed period would change what the
+    closed periods' reports showed (their flows name their calls)."""
+    hits = new.filter(pl.col("notice_date") <= locked_through)
+    return [
+        LedgerError(
+            f,
+            line,
+            f"call noticed {d} falls in a closed period (the book is closed through "
+            f"{locked_through}); closed periods never change: notice the call after "
+            f"{locked_through}",
+        )
+        for f, line, d in hits.select("source_file", LINE, "notice_date").iter_rows()
+    ]
 
 
 def _gp_lock_errors(
@@ -260,6 +278,7 @@ def read_book(
     errors += checks.portfolio_fee_errors(every)
     errors += mirror.mirror_errors(every)
     errors += checks.gp_errors(every)
+    errors += calls.call_errors(every)
     errors += _gp_lock_errors(book.new, every, locked_through)
     errors += quantities.holding_errors(every)
     for name in DERIVED:

@@ -48,7 +48,7 @@ def reference_errors(b: Frames) -> list[LedgerError]:
     holdings = pl.concat([companies, funds])
     errs = _ref(b["funds"], "programme_id", funds, "programme_id", "funds.csv")
     errs += _ref(b["investors"], "fund_id", funds, "fund_id", "funds.csv")
-    for name in ("commitments", "transactions", "valuations", "terms", "investor_terms"):
+    for name in ("commitments", "transactions", "valuations", "terms", "investor_terms", "calls"):
         errs += _ref(b[name], "fund_id", funds, "fund_id", "funds.csv")
     for name in ("commitments", "transactions", "investor_terms"):
         errs += _ref(b[name], "investor_id", investors, "investor_id", "investors.csv")

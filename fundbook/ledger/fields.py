@@ -6,6 +6,7 @@ import polars as pl
 
 from fundbook.core.errors import LedgerError
 from fundbook.core.types import (
+    CALL_KINDS,
     EXPENSE_CATEGORIES,
     FEE_BASES_AFTER,
     FEE_BASES_INVESTMENT_PERIOD,
@@ -22,6 +23,7 @@ from fundbook.ledger import quantities
 from fundbook.ledger.accruals import service_checks
 from fundbook.ledger.csvfile import LINE
 from fundbook.ledger.spec import (
+    CALL_PURPOSES,
     FILES,
     FRACTIONS,
     GP_STATEMENT_FIGURES,
@@ -44,6 +46,7 @@ REQUIRED_VALUES = {
     "investor_terms": ("fund_id", "investor_id"),
     "gp_statements": GP_STATEMENT_REQUIRED,
     "gp_holdings": FILES["gp_holdings"].required,
+    "calls": FILES["calls"].required,
 }
 CODES = {
     ("funds", "kind"): FUND_KINDS,
@@ -59,6 +62,7 @@ CODES = {
     ("investor_terms", "carry_exempt"): ("true", "false"),
     ("terms", "valuation_source"): VALUATION_SOURCES,
     ("investors", "strategic"): ("true", "false"),
+    ("calls", "kind"): CALL_KINDS,
 }
 DATE_COLUMNS = (
     "date",
@@ -67,6 +71,8 @@ DATE_COLUMNS = (
     "service_end",
     "statement_date",
     "received_date",
+    "notice_date",
+    "due_date",
 )
 # name -> zero allowed?
 AMOUNT_COLUMNS = {
@@ -77,6 +83,7 @@ AMOUNT_COLUMNS = {
     "nav": True,
     "cost": True,
     **dict.fromkeys(GP_STATEMENT_FIGURES, True),
+    **dict.fromkeys(CALL_PURPOSES, True),
 }
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PLAIN = r"^-?[0-9]+(\.[0-9]+)?$"
@@ -115,7 +122,11 @@ def _date(column: str) -> Check:
 # figures (a NAV, its schedule's cost and fair value, amounts to date) are never below zero.
 _SIGNED_BY_TYPE = "amounts are positive and the type gives the direction"
 _GP_AMOUNTS = "a GP statement's amounts are zero or more"
-_NEVER_NEGATIVE = {"gp_statements": _GP_AMOUNTS, "gp_holdings": _GP_AMOUNTS}
+_NEVER_NEGATIVE = {
+    "gp_statements": _GP_AMOUNTS,
+    "gp_holdings": _GP_AMOUNTS,
+    "calls": "a call's purpose amounts are zero or more (the kind gives the direction)",
+}
 
 
 def _amount_checks(
@@ -293,6 +304,21 @@ def _received_after_statement() -> Check:
     )
 
 
+def _due_after_notice() -> Check:
+    """A call falls due on or after the date it is noticed."""
+    due, noticed = (
+        pl.col(c).str.to_date("%Y-%m-%d", strict=False) for c in ("due_date", "notice_date")
+    )
+    return (
+        due < noticed,
+        pl.format(
+            "due_date {} is before notice_date {} (a call falls due on or after its notice)",
+            _quoted("due_date"),
+            _quoted("notice_date"),
+        ),
+    )
+
+
 def _checks(spec: FileSpec) -> list[Check]:
     checks = [_required(c) for c in REQUIRED_VALUES[spec.name]]
     checks += [_code(c, allowed) for (f, c), allowed in CODES.items() if f == spec.name]
@@ -316,6 +342,8 @@ def _checks(spec: FileSpec) -> list[Check]:
         checks += _months_checks("irr_nm_months")
     if "received_date" in spec.columns:
         checks.append(_received_after_statement())
+    if "due_date" in spec.columns:
+        checks.append(_due_after_notice())
     if "currency" in spec.columns:
         checks.append(
             (

@@ -206,10 +206,15 @@ def expected(held: Flow, mirror: Flow, currency: str) -> Decimal | None:
 
 
 def _compare(held: pl.DataFrame, holder: pl.DataFrame, on: list[str]) -> pl.DataFrame:
-    """Each held row against each holder row with the same `on`: `agree` when the amounts
-    are the same in one currency, or the holder's is either cent around the held amount
-    converted exactly (|a x rate(held) - m x rate(m)| < 1 cent x rate(m), in integers: cents
-    and 10^-8 HKD), so a bank's rounding half up agrees with the ledger's half-even."""
+    """Each held row against each holder row with the same `on`. They `agree`:
+    - both rows in one currency: the same amount, exactly;
+    - the holder's row in the held fund's currency: the same as the held row's amount in its
+      fund's currency (`amount_fund`, converted once by the ledger), exactly;
+    - otherwise (the holder's row in a currency that is neither): the holder's amount within
+      one cent of its currency around the held fund's amount converted exactly
+      (|a x rate(fund) - m x rate(m)| < 1 cent x rate(m), in integers: cents and 10^-8 HKD),
+      so a bank's rounding half up agrees with the ledger's half-even. Only this case has a
+      tolerance."""
     h = held.select(
         "hid", *on, pl.col("amount").alias("h_amount"), pl.col("currency").alias("h_ccy"),
         "fund_currency", _cents("amount_fund").alias("h_cents"),

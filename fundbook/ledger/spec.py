@@ -73,6 +73,9 @@ GP_STATEMENT_REQUIRED = (
     "received_date",
 )
 GP_STATEMENT_FIGURES = ("contributions_itd", "distributions_itd", "fees_itd", "carry_accrued")
+# calls.csv: what a capital call is for (or a distribution comes from), in the fund's currency;
+# the call's total is their sum (ILPA Capital Call & Distribution Notice Template).
+CALL_PURPOSES = ("for_investments", "for_fees", "for_expenses", "for_other")
 
 
 FILES: dict[str, FileSpec] = {
@@ -109,7 +112,7 @@ FILES: dict[str, FileSpec] = {
         FileSpec(
             "transactions",
             TRANSACTION_COLUMNS,
-            ("quantity", "service_start", "service_end", "category"),
+            ("quantity", "service_start", "service_end", "category", "call_id"),
             ("txn_id",),
             _types(
                 date=pl.Date(),
@@ -187,10 +190,23 @@ FILES: dict[str, FileSpec] = {
             ("statement_date", "fund_id", "holding_id", "company_id"),
             _types(statement_date=pl.Date(), cost=MONEY, fair_value=MONEY),
         ),
+        # Capital calls and distributions noticed to the partners (optional file, issue 14): the
+        # rows of transactions.csv carrying a call's call_id add up to its total.
+        FileSpec(
+            "calls",
+            ("call_id", "fund_id", "kind", "notice_date", "due_date", *CALL_PURPOSES),
+            ("memo",),
+            ("call_id",),
+            _types(
+                notice_date=pl.Date(),
+                due_date=pl.Date(),
+                **dict.fromkeys(CALL_PURPOSES, MONEY),
+            ),
+        ),
     )
 }
 # Files a book may leave out: read as empty.
-OPTIONAL_FILES = frozenset({"terms", "investor_terms", "gp_statements", "gp_holdings"})
+OPTIONAL_FILES = frozenset({"terms", "investor_terms", "gp_statements", "gp_holdings", "calls"})
 # Columns added on the way into the database (converted into the fund's currency).
 DERIVED = {
     "commitments": "amount_fund",

@@ -69,6 +69,10 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.concat([ctx.figure(f"government_{figure}"), ctx.figure(f"social_{figure}")])
     if figure == HISTORICAL:  # every paid-in item at the rate of its own date
         return _item_lines(ctx, pl.col("basis") == HISTORICAL, "at the rate of its date")
+    if figure == "government_unfunded":  # committed less paid-in, government side
+        return ln.concat(
+            [ctx.figure("government_committed"), ctx.figure("government_paid_in", sign=-1)]
+        )
     if figure == "paid_in_fx_translation":  # paid-in at the as-of rate less at historical
         return ln.concat([ctx.figure("paid_in"), ctx.figure(HISTORICAL, sign=-1)])
     if figure in ("amplification", "social_leverage", "paid_in_leverage", "matching_ratio"):
@@ -420,6 +424,8 @@ _CASH_FLOW = {
     "distributions": {"distribution": 1},
     "net_cash_flow": {"distribution": 1, "contribution": -1},
     "cumulative_net_cash_flow": {"distribution": 1, "contribution": -1},
+    "invested": {"investment": 1},
+    "received": {"proceeds": 1, "income": 1},
 }
 
 

@@ -91,6 +91,10 @@ _TRACE = [pl.col(c) for c in TRACE[1:]]
 # paid-in less it (HKD cents).
 HISTORICAL = "paid_in_historical"
 PAID_IN_FX_TRANSLATION = pl.col("paid_in") - pl.col(HISTORICAL)
+# The government's commitments to the scope's funds not yet called by them (HKD cents at the
+# as-of rate): for the guidance fund's sub-funds, its outstanding obligations to them, apart
+# from the part of its budget it has not committed to any fund (issue 14).
+GOVERNMENT_UNFUNDED = pl.col("government_committed") - pl.col("government_paid_in")
 
 
 def _programmes(frames: BookFrames) -> pl.DataFrame:
@@ -297,6 +301,7 @@ def _with_ratios(sums: pl.DataFrame) -> pl.DataFrame:
         ratio(pl.col("social_committed"), pl.col("government_committed")).alias("social_leverage"),
         ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
         ratio(pl.col("committed"), pl.col("government_committed")).alias("amplification"),
+        GOVERNMENT_UNFUNDED.alias("government_unfunded"),
     )
 
 
@@ -313,6 +318,7 @@ _CAPITAL = [
     HISTORICAL,
     "paid_in_fx_translation",
     "paid_in_leverage",
+    "government_unfunded",
 ]
 
 

@@ -21,6 +21,7 @@ from fundbook.report.board_sections import (
     theme_total,
     top_holdings,
 )
+from fundbook.report.board_story import breaches, budget, obligations, quarter_flows
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
 from fundbook.report.commentary import commentary_for
 from fundbook.report.compliance import findings, matrix, programme_findings
@@ -29,11 +30,13 @@ from fundbook.report.context import (
     Figure,
     JCurve,
     LeverageRow,
+    Movement,
     Party,
     Source,
     ThemeRow,
 )
 from fundbook.report.formatting import millions, money, multiple, pct
+from fundbook.report.i18n import N_
 from fundbook.report.look_through import look_through_view
 from fundbook.report.source import (
     ReportSource,
@@ -210,49 +213,65 @@ def totals(source: ReportSource, gf: str) -> dict[str, Figure]:
     return {n: figure(row, n, k, "fund", keys) for n, k in kinds.items()}
 
 
-Card = tuple[str, Figure, str]
+# label, figure, note, change on the previous quarter (None: no change shown)
+Card = tuple[str, Figure, str, Figure | None]
 
 
-def _fund_cards(tot: dict[str, Figure], currency: str) -> list[Card]:
+def _fund_cards(tot: dict[str, Figure], moved: dict[str, Movement]) -> list[Card]:
+    def change(name: str) -> Figure | None:
+        return moved[name].change if name in moved else None
+
     return [
-        (f"Guidance fund commitments ({currency})", _as(tot["committed"], "millions"), ""),
+        (N_("Commitment from government"), _as(tot["committed"], "millions"), "", None),
         (
-            f"Paid-in ({currency})",
+            N_("Paid-in"),
             _as(tot["paid_in"], "millions"),
-            "Drawn from the government commitment",
+            N_("Drawn from the government commitment"),
+            _as_change(change("paid_in")),
         ),
-        (f"Net asset value ({currency})", _as(tot["nav"], "millions"), ""),
-        ("TVPI / DPI", tot["tvpi"], f"DPI {multiple(tot['dpi'].value)}"),
-        ("Net IRR", tot["net_irr"], _irr_note(tot["net_irr"])),
+        (
+            N_("Distributions"),
+            _as(tot["distributed"], "millions"),
+            N_("Paid back to the government"),
+            _as_change(change("distributed")),
+        ),
+        (N_("Net asset value"), _as(tot["nav"], "millions"), "", _as_change(change("nav"))),
+        (N_("TVPI"), tot["tvpi"], N_("Distributions and NAV per HK$1 paid in"), change("tvpi")),
+        (N_("Net IRR"), tot["net_irr"], _irr_note(tot["net_irr"]), change("net_irr")),
     ]
 
 
 def _irr_note(irr: Figure) -> str:
     """The card's note under the net IRR: n.m. says why (the IRR policy)."""
     if irr.kind == "nm":
-        return "Not meaningful: the fund is too young for an annual rate (TVPI first)"
-    return "Since inception, to the government"
+        return N_("Not meaningful: the fund is too young for an annual rate (TVPI first)")
+    return N_("Since inception, to the government")
 
 
-def _programme_cards(programme: LeverageRow) -> list[Card]:
-    status = {"watch": "behind the programme size target", "fail": "below target"}
-    note = status.get(str(programme.target_status), "")
+def _as_change(fig: Figure | None) -> Figure | None:
+    return None if fig is None else _as(fig, "millions_change")
+
+
+def _programme_cards(programme: LeverageRow, progress: Figure) -> list[Card]:
     return [
         (
-            "Programme size (HKD)",
+            N_("Programme size"),
             _as(programme.committed, "millions"),
-            "All sub-funds, government and social capital (direct co-investments apart)",
+            N_("All sub-funds, government and social capital (direct co-investments apart)"),
+            None,
         ),
+        (N_("Progress to the HK$40bn target"), progress, N_("Programme size / HK$40bn"), None),
         (
-            "Amplification (commitments)",
+            N_("Amplification (commitments)"),
             programme.amplification,
-            f"Target {ITIF_TARGET_AMPLIFICATION:.1f}x; social leverage "
-            f"{multiple(programme.social_leverage.value)}" + (f"; {note}" if note else ""),
+            N_("Fund size per HK$1 of government money; target 4.0x"),
+            None,
         ),
         (
-            "Social leverage (paid-in)",
+            N_("Social leverage (paid-in)"),
             programme.paid_in_leverage,
-            "Social money paid in per HK$1 of government money",
+            N_("Social money paid in per HK$1 of government money"),
+            None,
         ),
     ]
 
@@ -260,27 +279,33 @@ def _programme_cards(programme: LeverageRow) -> list[Card]:
 def headline(
     tot: dict[str, Figure],
     lev: list[LeverageRow],
-    fails: Figure,
+    moved: dict[str, Movement],
+    progress: Figure,
     grants: dict[str, Figure],
-    currency: str,
 ) -> list[Card]:
-    """The first page: a dozen figures a board member reads first."""
-    out = _fund_cards(tot, currency)
+    """The first page's cards: the guidance fund's figures with their change on the previous
+    quarter (`fund_movement`), the programme's size, progress and leverage, the grants."""
+    out = _fund_cards(tot, moved)
     programme = next((r for r in lev if r.total), None)
     if programme is not None:
-        out += _programme_cards(programme)
-    out.append(
-        ("Mandate findings", fails, "Rules failed, sub-funds and programme (see Compliance)")
-    )
+        out += _programme_cards(programme, progress)
     if grants:
         out.append(
             (
-                "Grant matching ratio",
-                grants["matching_ratio"],
-                f"{millions(grants['grants'].value)} granted; target 2.0x",
+                N_("Grants paid (all grant programmes)"),
+                _as(grants["grants"], "millions"),
+                N_("Paid to companies; their own matching, target 2.0x: see Grant programme"),
+                None,
             )
         )
     return out
+
+
+def size_progress(source: ReportSource, gf: str) -> Figure:
+    """The programme's size against HK$40bn (the `programme_size` rule's ratio)."""
+    row = one(level(source.snapshot, "compliance"), fund_id=gf, rule="programme_size")
+    keys: dict[str, str | None] = {"fund_id": gf, "rule": "programme_size"}
+    return figure(row, "ratio", "pct", "compliance", keys)
 
 
 def failed_rules(source: ReportSource) -> Figure:
@@ -355,10 +380,19 @@ def build_board_context(source: ReportSource) -> BoardContext:
     top = top_holdings(source, gf)
     cover = report_cover(source)
     fees = fee_rows(source, cover.quarter)
+    moved = movements(source, [gf])
+    counted = counted_sub_funds(source, gf)
     return BoardContext(
         close=cover,
         guidance_fund=Party(gf, name_of(names, gf), "guidance_fund", currency),
-        headline=headline(tot, lev, failed_rules(source), grants, currency),
+        headline=headline(
+            tot, lev, moved[0].figures if moved else {}, size_progress(source, gf), grants
+        ),
+        failed_rules=failed_rules(source),
+        quarter_flows=quarter_flows(source, gf, cover.quarter),
+        budget=budget(source, gf),
+        obligations=obligations(source, gf, counted),
+        breaches=breaches(source),
         totals=tot,
         leverage=lev,
         paid_in_fx=paid_in_fx(source, gf, lev),
@@ -378,7 +412,7 @@ def build_board_context(source: ReportSource) -> BoardContext:
         concentration=concentration(top, tot),
         grants=grant_rows(source),
         grant_totals=grants,
-        movements=movements(source, [gf, *counted_sub_funds(source, gf)]),
+        movements=movements(source, [gf, *counted]),
         previous_closed=source.previous_closed,
         fees=fees,
         fee_breaches=fee_breaches(fees, cover.quarter),

@@ -50,9 +50,7 @@ def theme_rows(source: ReportSource, fund_id: str) -> list[ThemeRow]:
     companies held by the guidance fund and its sub-funds (level `theme`, the programme's
     rows: a separate scheme such as ITVF is not in them); look-through, the guidance fund's
     own exposure (`theme_look_through`)."""
-    direct = level(source.snapshot, "theme")
-    if direct.height:  # a draft before any holding stores none
-        direct = direct.filter(pl.col("programme") == fund_id)
+    direct = level(source.snapshot, "theme").filter(pl.col("programme") == fund_id)
     through = _theme_frame(source, "theme_look_through", fund_id)
     out = []
     for theme in THEMES:
@@ -163,25 +161,45 @@ def grant_rows(source: ReportSource) -> list[GrantRow]:
     return sorted(out, key=lambda g: (order.get(g.status or "", 3), g.programme, g.company))
 
 
+GRANT_SUMS = (
+    "grants",
+    "matching",
+    "grant_companies",
+    "companies_short",
+    "companies_pending",
+    "companies_over_cap",
+)
+# The formula of the matching ratio of several grant programmes (docs/reports.md).
+MATCHING_OF_SUMS = "matching / grants, summed over the grant programmes"
+
+
 def grant_totals(source: ReportSource) -> dict[str, Figure]:
-    """Totals of the grant programme (the programme-level row of kind programme)."""
-    for r in level(source.snapshot, "programme").to_dicts():
-        if r.get("kind") == "programme" and r.get("grants") is not None:
-            keys: dict[str, str | None] = {"programme": r["programme"], "scope": r["scope"]}
-            return {
-                n: figure(r, n, k, "programme", keys)
-                for n, k in (
-                    ("grants", "money"),
-                    ("matching", "money"),
-                    ("matching_ratio", "multiple"),
-                    ("grant_companies", "count"),
-                    ("companies_short", "count"),
-                    ("companies_pending", "count"),
-                    ("companies_over_cap", "count"),
-                    ("budget_used", "pct"),
-                )
-            }
-    return {}
+    """Totals of every grant programme (the programme-level rows of kind programme): one
+    programme's row as it stands; several programmes' money and counts summed, their matching
+    ratio that of the sums (derived), no budget share (each programme has its own budget)."""
+    found = [
+        r
+        for r in level(source.snapshot, "programme").to_dicts()
+        if r.get("kind") == "programme" and r.get("grants") is not None
+    ]
+    kinds = dict.fromkeys(GRANT_SUMS, "count") | {"grants": "money", "matching": "money"}
+    if len(found) == 1:
+        r = found[0]
+        keys: dict[str, str | None] = {"programme": r["programme"], "scope": r["scope"]}
+        kinds |= {"matching_ratio": "multiple", "budget_used": "pct"}
+        return {n: figure(r, n, k, "programme", keys) for n, k in kinds.items()}
+    if not found:
+        return {}
+    every = (("programme", ", ".join(r["programme"] for r in found)),)
+    out = {}
+    for n, k in kinds.items():
+        total = sum_of((figure(r, n, k, "programme", {}) for r in found), every)
+        out[n] = Figure(total.value if k == "money" else int(total.value or 0), k, total.source)
+    grants, matching = out["grants"].value, out["matching"].value
+    ratio = float(matching) / float(grants) if grants else None  # type: ignore[arg-type]
+    out["matching_ratio"] = Figure(ratio, "multiple", Source("derived", every, MATCHING_OF_SUMS))
+    out["budget_used"] = Figure(None, "pct", Source("derived", every, "per programme"))
+    return out
 
 
 # How each of metrics' MOVEMENT_FIGURES is labelled and formatted.

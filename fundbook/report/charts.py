@@ -1,4 +1,10 @@
-"""Inline SVG charts drawn in Python: grouped bar charts with a target line, and the J-curve."""
+"""Inline SVG charts drawn in Python: grouped bar charts with a target line, and the J-curve.
+
+Every chart has axis lines, tick marks with their labels and a label on each value, and says
+what it shows in words too: a <title> (a PDF's alternate text) and a <desc> listing the values,
+for a reader who cannot see the picture. The chart's own words are marked for the catalogue and
+translated with the `gettext` the caller passes (the report's language).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,21 @@ from html import escape
 
 from markupsafe import Markup
 
+from fundbook.report.i18n import N_
+
 PALETTE = ("#1f3b73", "#3f8f8a", "#c58b2b", "#7a5195")
 TARGET_COLOUR = "#c0392b"
 FONT = 'font-family="Noto Sans CJK TC, Liberation Sans, DejaVu Sans, sans-serif" font-size="10"'
 Fmt = Callable[[float | None], str]
+Gettext = Callable[[str], str]
+AXIS = 'stroke="#555" stroke-width="0.8"'
+TICK = 4  # length of a tick mark
+NET_FLOW = N_("Net cash flow in the quarter")
+CUMULATIVE = N_("Cumulative net cash flow")
+
+
+def _identity(message: str) -> str:
+    return message
 
 
 @dataclass(frozen=True)
@@ -31,7 +48,12 @@ def _text(x: float, y: float, label: str, anchor: str = "start", extra: str = ""
 
 
 def _legend(
-    series: Sequence[Series], x: float, y: float, target_label: str | None, line_last: bool = False
+    series: Sequence[Series],
+    x: float,
+    y: float,
+    target_label: str | None,
+    gettext: Gettext,
+    line_last: bool = False,
 ) -> list[str]:
     parts = []
     for i, s in enumerate(series):
@@ -46,22 +68,23 @@ def _legend(
             parts.append(
                 f'<rect x="{cx:.1f}" y="{y - 8:.1f}" width="10" height="10" fill="{colour}"/>'
             )
-        parts.append(_text(cx + 14, y, s.name))
+        parts.append(_text(cx + 14, y, gettext(s.name)))
     if target_label:
         tx = x + len(series) * 190
         parts.append(
             f'<line x1="{tx:.1f}" y1="{y - 3:.1f}" x2="{tx + 14:.1f}" y2="{y - 3:.1f}" '
             f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="4 2"/>'
         )
-        parts.append(_text(tx + 18, y, target_label))
+        parts.append(_text(tx + 18, y, gettext(target_label)))
     return parts
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
+def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
+    """The chart with its title (the PDF's alternate text) and a description of its values."""
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
-        f"<title>{escape(title)}</title>"
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"
     )
     return Markup(head + "".join(body) + "</svg>")
 
@@ -75,35 +98,67 @@ def bar_chart(
     target_label: str | None = None,
     width: int = 640,
     label_width: int = 255,
+    gettext: Gettext = _identity,
 ) -> Markup:
-    """Horizontal grouped bars, one group per label, optional vertical target line."""
+    """Horizontal grouped bars, one group per label, a value axis with ticks below, optional
+    vertical target line (its value under the axis). `gettext` translates the title, series
+    names and target label (the caller's N_-marked words); the labels are data, shown as given."""
     bar_h, gap = 10, 7
     group_h = bar_h * len(series) + gap
-    top, bottom = 26, 22
+    top, bottom = 26, 36 if target is not None else 24
     height = top + group_h * len(labels) + bottom
     plot_w = width - label_width - 70
     finite = [v for s in series for v in s.values if v is not None and math.isfinite(v)]
     vmax = max([0.0, *finite, target or 0.0]) or 1.0
     scale = plot_w / (vmax * 1.08)
-    body = _legend(series, 8, 12, target_label)
+    body = _legend(series, 8, 12, target_label, gettext)
     for row, label in enumerate(labels):
         gy = top + row * group_h
         body.append(_text(label_width - 8, gy + group_h / 2, _clip(label, 46), "end"))
         values = [s.values[row] for s in series]
         body += _bar_group(values, label_width, gy, bar_h, scale, fmt)
     axis_y = top + group_h * len(labels)
-    body.append(
-        f'<line x1="{label_width}" y1="{top - 4}" x2="{label_width}" y2="{axis_y}" '
-        'stroke="#555" stroke-width="0.8"/>'
-    )
+    body += _value_axis(label_width, top - 4, axis_y, scale, vmax * 1.08, fmt)
     if target is not None:
         tx = label_width + target * scale
         body.append(
             f'<line x1="{tx:.1f}" y1="{top - 4}" x2="{tx:.1f}" y2="{axis_y}" '
             f'stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="5 3"/>'
         )
-        body.append(_text(tx, axis_y + 14, fmt(target), "middle", f'fill="{TARGET_COLOUR}"'))
-    return _svg(width, height, title, body)
+        body.append(_text(tx, axis_y + 28, fmt(target), "middle", f'fill="{TARGET_COLOUR}"'))
+    return _svg(width, height, gettext(title), _bar_desc(labels, series, fmt, gettext), body)
+
+
+def _value_axis(
+    x0: float, y_top: float, axis_y: float, scale: float, vmax: float, fmt: Fmt
+) -> list[str]:
+    """The category axis (vertical, at zero) and the value axis (horizontal, under the bars)
+    with a tick mark and a label at each round value."""
+    x_end = x0 + vmax * scale
+    body = [
+        f'<line x1="{x0}" y1="{y_top}" x2="{x0}" y2="{axis_y}" {AXIS}/>',
+        f'<line x1="{x0}" y1="{axis_y}" x2="{x_end:.1f}" y2="{axis_y}" {AXIS}/>',
+    ]
+    for t in _nice_ticks(0.0, vmax):
+        x = x0 + t * scale
+        if x > x_end + 0.5:
+            break
+        body.append(f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + TICK}" {AXIS}/>')
+        body.append(_text(x, axis_y + 14, fmt(t), "middle", 'class="tick"'))
+    return body
+
+
+def _bar_desc(labels: Sequence[str], series: Sequence[Series], fmt: Fmt, gettext: Gettext) -> str:
+    """Every value of the chart in words: "label: series value, series value; ..."."""
+    rows = []
+    for row, label in enumerate(labels):
+        values = ", ".join(f"{gettext(s.name)} {_shown(s.values[row], fmt)}" for s in series)
+        rows.append(f"{label}: {values}")
+    return "; ".join(rows)
+
+
+def _shown(value: float | None, fmt: Fmt) -> str:
+    return "—" if value is None or not math.isfinite(value) else fmt(value)
 
 
 def _bar_group(
@@ -158,17 +213,25 @@ class _Frame:
 
 
 def _grid(frame: _Frame, ticks: list[float], fmt: Fmt) -> list[str]:
-    """Horizontal grid lines with their labels, and the zero line."""
-    body = []
+    """The value axis (left) with a tick mark, a label and a grid line at each tick; the zero
+    line."""
+    body = [
+        f'<line x1="{frame.left}" y1="{frame.top}" x2="{frame.left}" '
+        f'y2="{frame.top + frame.plot_h}" {AXIS}/>'
+    ]
     for t in ticks:
+        y = frame.y(t)
         body.append(
-            f'<line x1="{frame.left}" y1="{frame.y(t):.1f}" x2="{frame.right}" '
-            f'y2="{frame.y(t):.1f}" stroke="#ddd" stroke-width="0.6"/>'
+            f'<line x1="{frame.left}" y1="{y:.1f}" x2="{frame.right}" '
+            f'y2="{y:.1f}" stroke="#ddd" stroke-width="0.6"/>'
         )
-        body.append(_text(frame.left - 6, frame.y(t) + 3, fmt(t), "end"))
+        body.append(
+            f'<line x1="{frame.left - TICK}" y1="{y:.1f}" x2="{frame.left}" y2="{y:.1f}" {AXIS}/>'
+        )
+        body.append(_text(frame.left - 6, y + 3, fmt(t), "end", 'class="tick"'))
     body.append(
         f'<line x1="{frame.left}" y1="{frame.y(0):.1f}" x2="{frame.right}" '
-        f'y2="{frame.y(0):.1f}" stroke="#555" stroke-width="0.8"/>'
+        f'y2="{frame.y(0):.1f}" {AXIS}/>'
     )
     return body
 
@@ -189,30 +252,64 @@ def jcurve_chart(
     fmt: Fmt,
     width: int = 640,
     height: int = 260,
+    gettext: Gettext = _identity,
 ) -> Markup:
-    """Bars of each period's net cash flow and a line of the cumulative net cash flow."""
-    ticks = _nice_ticks(min(0.0, *net_flows, *cumulative), max(0.0, *net_flows, *cumulative))
-    frame = _Frame(78, width - 12, 26, height - 26 - 40, ticks[0], ticks[-1])
+    """Bars of each period's net cash flow (each with its value) and a line of the cumulative
+    net cash flow (its last value labelled), on a value axis and a time axis with ticks."""
+    lo, hi = min(0.0, *net_flows, *cumulative), max(0.0, *net_flows, *cumulative)
+    pad = (hi - lo) * 0.08  # room for the value beyond a bar's end
+    ticks = _nice_ticks(lo - (pad if lo < 0 else 0.0), hi + (pad if hi > 0 else 0.0))
+    frame = _Frame(78, width - 60, 26, height - 26 - 40, ticks[0], ticks[-1])
     n = max(len(labels), 1)
     step = (frame.right - frame.left) / n
-    bar_w = min(step * 0.6, 36.0)
     body = _legend(
-        [Series("Net cash flow in the quarter", []), Series("Cumulative net cash flow", [])],
-        frame.left,
-        12,
-        None,
-        line_last=True,
+        [Series(NET_FLOW, []), Series(CUMULATIVE, [])], frame.left, 12, None, gettext, True
     )
     body += _grid(frame, ticks, fmt)
-    points = []
-    for i, (label, flow, cum) in enumerate(zip(labels, net_flows, cumulative, strict=True)):
+    body += _time_axis(frame, labels, height)
+    body += _flow_bars(frame, net_flows, step, fmt)
+    points = [(frame.left + (i + 0.5) * step, frame.y(c)) for i, c in enumerate(cumulative)]
+    body += _line(points)
+    if points:
+        x, y = points[-1]
+        body.append(_text(x + 6, y + 3, fmt(cumulative[-1]), extra=f'fill="{PALETTE[1]}"'))
+    desc = "; ".join(
+        f"{label}: {gettext(NET_FLOW)} {fmt(flow)}, {gettext(CUMULATIVE)} {fmt(cum)}"
+        for label, flow, cum in zip(labels, net_flows, cumulative, strict=True)
+    )
+    return _svg(width, height, gettext(title), desc, body)
+
+
+def _time_axis(frame: _Frame, labels: Sequence[str], height: int) -> list[str]:
+    """The time axis under the plot: a tick mark at each period, a label at up to 14 of them."""
+    n = max(len(labels), 1)
+    step = (frame.right - frame.left) / n
+    bottom = frame.top + frame.plot_h
+    body = [
+        f'<line x1="{frame.left}" y1="{bottom:.1f}" x2="{frame.right}" y2="{bottom:.1f}" {AXIS}/>'
+    ]
+    for i, label in enumerate(labels):
+        x = frame.left + (i + 0.5) * step
+        body.append(
+            f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + TICK:.1f}" {AXIS}/>'
+        )
+        if n <= 14 or i % math.ceil(n / 14) == 0:
+            body.append(_text(x, height - 26, label, "middle", 'class="tick"'))
+    return body
+
+
+def _flow_bars(frame: _Frame, flows: Sequence[float], step: float, fmt: Fmt) -> list[str]:
+    """One bar per period from zero to its net flow, its value beyond the bar's end (up to 14)."""
+    bar_w = min(step * 0.6, 36.0)
+    body = []
+    for i, flow in enumerate(flows):
         x = frame.left + i * step
         y0, y1 = sorted((frame.y(0), frame.y(flow)))
         body.append(
             f'<rect x="{x + (step - bar_w) / 2:.1f}" y="{y0:.1f}" width="{bar_w:.1f}" '
             f'height="{max(y1 - y0, 0.5):.1f}" fill="{PALETTE[0]}"/>'
         )
-        points.append((x + step / 2, frame.y(cum)))
-        if n <= 14 or i % math.ceil(n / 14) == 0:
-            body.append(_text(x + step / 2, height - 26, label, "middle"))
-    return _svg(width, height, title, body + _line(points))
+        if len(flows) <= 14:
+            y = y0 - 3 if flow >= 0 else y1 + 11
+            body.append(_text(x + step / 2, y, fmt(flow), "middle", 'class="value"'))
+    return body

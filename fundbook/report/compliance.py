@@ -11,6 +11,7 @@ from typing import Any
 from fundbook.metrics.compliance import STATUS_ORDER
 from fundbook.report.context import ComplianceRow, Figure, Finding
 from fundbook.report.formatting import money
+from fundbook.report.i18n import N_
 from fundbook.report.source import ReportSource, figure, level, name_of
 
 # Each ITIF rule, in the order of the matrix: short label, label, why it matters (DOMAIN.md).
@@ -52,8 +53,8 @@ RULES: dict[str, tuple[str, str, str]] = {
         "period.",
     ),
     "themes": (
-        "Themes",
-        "Within the five themes",
+        "Outside themes",
+        "Outside the five themes (share of invested cost)",
         "Every investment must fall within the five strategic themes of the fund.",
     ),
 }
@@ -83,6 +84,17 @@ PROGRAMME_RULES: dict[str, tuple[str, str, str]] = {
         "A company receives at most HK$250,000 of grants over the matching-grant programme "
         "(a separate scheme).",
     ),
+}
+# Each rule's threshold in the unit of the figure the report shows for it (a ratio as a
+# percentage, an amount in HK$ million), where the metrics state it in another unit.
+THRESHOLDS: dict[str, str] = {
+    "size": N_(">= 2,000.0 (HK$ million)"),
+    "government_amount": N_("<= 1,000.0 (HK$ million)"),
+    "themes": N_("0.0 % of invested cost"),
+    "programme_size": N_(">= 100 % of HK$40bn"),
+    "government_cap": N_("<= 100 % of HK$10bn"),
+    "strategic_investor": N_(">= 100 % of HK$3bn each"),
+    "grant_cap": N_("<= 100 % of HK$250,000 per company"),
 }
 _PLAIN_AMOUNT = re.compile(r"(?<![\d,.])\d{4,}\.\d{2}(?![\d])")
 
@@ -121,7 +133,7 @@ def findings(source: ReportSource) -> list[Finding]:
                 name_of(names, r["fund_id"]),
                 label,
                 _rule_value(r, keys),
-                str(r.get("threshold") or ""),
+                THRESHOLDS.get(r["rule"], str(r.get("threshold") or "")),
                 str(r.get("status") or ""),
                 text,
                 r["rule"],

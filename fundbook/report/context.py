@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 if TYPE_CHECKING:
+    from fundbook.report.board_story import Breach, StoryTable
     from fundbook.report.commentary import Commentary
     from fundbook.report.look_through import LookThrough
 
@@ -83,7 +85,8 @@ class CashFlowRow:
     date: date
     kind: str  # the label shown (lp.FLOW_LABELS)
     amount: Figure
-    memo: str
+    call_id: str | None  # the call it belongs to (calls.csv), None without one
+    call_notice_date: dt.date | None  # (`date` is the field above)
     type: str = ""  # the ledger's transaction type (contribution, equalisation_contribution, ...)
 
 
@@ -332,7 +335,12 @@ class BoardContext:
 
     close: ReportCover
     guidance_fund: Party
-    headline: list[tuple[str, Figure, str]]  # label, figure, note
+    headline: list[tuple[str, Figure, str, Figure | None]]  # label, figure, note, change
+    failed_rules: Figure  # how many rules are failed (`compliance_status`)
+    quarter_flows: StoryTable  # the guidance fund's cash of the quarter
+    budget: StoryTable  # the government budget: committed to sub-funds, direct, not yet
+    obligations: StoryTable  # the government's commitments to sub-funds not yet called
+    breaches: list[Breach]  # rules at fail or watch, new first, with their first date
     totals: dict[str, Figure]
     leverage: list[LeverageRow]
     leverage_chart: Markup

@@ -1,4 +1,4 @@
-"""The report step of `fundbook demo`: the 2026Q3 LP reports and the board report, HTML and PDF."""
+"""The report step of `fundbook demo`: the 2026Q3 LP reports, the board report and notices."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from fundbook.report.notices import render_notices
 from fundbook.report.render import board_report, load, lp_reports
 
 Echo = Callable[[str], None]
 DEMO_QUARTER = "2026Q3"
+# The funds whose calls of the quarter get their notices: the guidance fund's calls on the
+# government, and a sub-fund's calls on its partners (the guidance fund among them).
+NOTICE_FUNDS = ("itif", "sf-airobot")
 
 
 def _progress(echo: Echo, what: str) -> Callable[[int, int, str], None]:
@@ -39,3 +43,23 @@ def step_reports(db: Path, out: Path, echo: Echo, pdf: bool = True) -> None:
     )
     echo(f"board report: {board.pdf[0] if board.pdf else board.html[0]}")
     echo(f"reports written to {folder}")
+    step_notices(db, out, echo, pdf=pdf)
+
+
+def step_notices(db: Path, out: Path, echo: Echo, pdf: bool = True) -> None:
+    """The capital call and distribution notices of the demo quarter of `NOTICE_FUNDS`, one
+    per partner per call, into `out/notices-<quarter>/`."""
+    folder = out / f"notices-{DEMO_QUARTER}"
+    started = time.perf_counter()
+    html = pdfs = 0
+    for fund in NOTICE_FUNDS:
+        done = render_notices(
+            db, fund, folder, quarter=DEMO_QUARTER, pdf=pdf, progress=_progress(echo, fund)
+        )
+        html, pdfs = html + len(done.html), pdfs + len(done.pdf)
+    seconds = time.perf_counter() - started
+    echo(
+        f"wrote {html} notices of {DEMO_QUARTER}'s calls of {', '.join(NOTICE_FUNDS)} "
+        f"({pdfs} PDF) in {seconds:.0f}s"
+    )
+    echo(f"notices written to {folder}")

@@ -50,6 +50,12 @@ def millions(value: Any, places: int = 1, suffix: str = "m") -> str:
     return f"({text})" if scaled < 0 else text
 
 
+def millions_change(value: Any) -> str:
+    """A change of money in millions with its sign: 569100000 -> "+569.1m" (cards)."""
+    text = millions(value)
+    return text if text == DASH or text.startswith("(") or text == "0.0m" else f"+{text}"
+
+
 def _signed(text: str) -> str:
     """Drop the sign of a number that rounds to zero ("-0.00x" -> "0.00x")."""
     return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
@@ -154,6 +160,7 @@ def table_millions(value: Any) -> str:
 FORMATTERS = {
     "money": money,
     "millions": millions,
+    "millions_change": millions_change,
     "mn": table_millions,
     "pct": pct,
     "rate": rate,

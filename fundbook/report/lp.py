@@ -218,7 +218,8 @@ def flow_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[Cash
                 "flow",
                 {"fund_id": fund_id, "investor_id": investor_id, "txn_id": r["txn_id"]},
             ),
-            r.get("memo") or r["txn_id"],
+            r.get("call_id"),
+            r.get("call_notice_date"),
             r.get("type") or "",
         )
         for r in found

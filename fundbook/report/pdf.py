@@ -11,10 +11,14 @@ Progress = Callable[[int, int, str], None]
 # A report is self-contained (inline CSS and SVG); anything else it names is not fetched, so
 # that no file of the machine, and no network, ends up in (or behind) a PDF.
 FETCHABLE = ("data",)
+# Tagged PDF for assistive technology (PDF/UA-1, PDF 1.7): a structure tree with headings, tables
+# and figures (a chart's SVG <title> is its alternate text), the title from the HTML <title>, the
+# language from <html lang>.
+PDF_VARIANT = "pdf/ua-1"
 
 
 def write_pdf(html_path: str, pdf_path: str) -> str:
-    """Render one HTML file to PDF (A4 and page furniture come from the report's CSS).
+    """Render one HTML file to a tagged PDF (A4 and page furniture come from the report's CSS).
 
     No `base_url`: relative links (`methods.md`, next to the report) stay relative in the PDF,
     instead of becoming `file://` links into the machine's folders.
@@ -23,7 +27,9 @@ def write_pdf(html_path: str, pdf_path: str) -> str:
 
     html = Path(html_path).read_text(encoding="utf-8")
     fetcher = weasyprint.URLFetcher(allowed_protocols=FETCHABLE)
-    weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(pdf_path)
+    weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
+        pdf_path, pdf_variant=PDF_VARIANT
+    )
     return pdf_path
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from fundbook.core.errors import NotFound
 from fundbook.core.resources import resource_path
 from fundbook.report.board import build_board_context
+from fundbook.report.board_xlsx import write_board_xlsx
 from fundbook.report.environment import make_environment, render
 from fundbook.report.grant import build_grant_context, grant_funds
 from fundbook.report.i18n import DEFAULT_LANGUAGE
@@ -118,8 +119,9 @@ def board_report(
     pdf: bool = False,
     templates: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    xlsx: bool = False,
 ) -> Rendered:
-    """The board report of the quarter."""
+    """The board report of the quarter (and its tables as a workbook with `xlsx`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     copy_methods(out_dir)
     ctx = build_board_context(source)
@@ -127,6 +129,8 @@ def board_report(
     html = inside(out_dir, out_dir / f"{output_stem('board', quarter)}.html")
     html.write_text(render(make_environment(templates), "board.html", ctx), encoding="utf-8")
     result = Rendered(out_dir, source.closed, html=[html])
+    if xlsx:
+        result.xlsx.append(write_board_xlsx(ctx, html.with_suffix(".xlsx")))
     if progress:
         progress(1, 2 if pdf else 1, html.name)
     if pdf:

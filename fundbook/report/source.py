@@ -11,8 +11,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from fundbook.close.compliance_history import compliance_history
 from fundbook.close.periods import Period
-from fundbook.close.snapshot import Snapshot, find_close, read_snapshot
+from fundbook.close.snapshot import LEVEL_KEYS, Snapshot, find_close, read_snapshot
 from fundbook.core.errors import FundbookError, NotFound
 from fundbook.core.types import INFO_LEVELS
 from fundbook.report.context import Figure, ReportCover, Source
@@ -35,6 +36,9 @@ class ReportSource:
     snapshot: Snapshot
     closed: bool
     previous_closed: bool = False
+    # per (fund, rule) ever at fail or watch at a quarter-end up to the period end: its first
+    # breach, quarters in breach and trend (`close.compliance_history`), as dicts
+    breach_history: tuple[dict[str, Any], ...] = ()
     irr_nm_months: int | None = None  # the IRR policy's age given on the command line
     # the quarter's commentary by language (commentary/<quarter>[.<lang>].md, as booked)
     commentary: Mapping[str, str] = field(default_factory=dict)
@@ -134,9 +138,15 @@ def load_source(
     if irr_nm_months is not None:
         snapshot = _reflagged(snapshot, irr_nm_months)
     previous = Period(period.quarter_start.year, period.quarter_start.month).previous()
-    notes = quarter_commentary(con, period.quarter or quarter)
+    history = compliance_history(con, snapshot.close.period_end)
     return ReportSource(
-        snapshot, closed, _is_closed(con, previous), irr_nm_months, notes, check_language(lang)
+        snapshot,
+        closed,
+        _is_closed(con, previous),
+        breach_history=tuple(history.records()),
+        irr_nm_months=irr_nm_months,
+        commentary=quarter_commentary(con, period.quarter or quarter),
+        lang=check_language(lang),
     )
 
 
@@ -174,8 +184,12 @@ def report_cover(source: ReportSource) -> ReportCover:
 
 
 def level(snapshot: Snapshot, name: str) -> pl.DataFrame:
-    """A level's wide frame, empty when the close stored none."""
-    return snapshot.levels.get(name, pl.DataFrame())
+    """A level's wide frame. A stored or draft snapshot holds every level, one without rows as
+    an empty frame with its columns; a level a hand-made snapshot lacks is empty with its keys."""
+    found = snapshot.levels.get(name)
+    if found is not None:
+        return found
+    return pl.DataFrame(schema=dict.fromkeys(LEVEL_KEYS.get(name, ()), pl.String))
 
 
 def rows(frame: pl.DataFrame, **keys: str | None) -> list[dict[str, Any]]:

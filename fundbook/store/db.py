@@ -42,10 +42,14 @@ DEFAULT_DB = "fundbook.duckdb"
 # inside a sub-fund valued from it); the reconcile level's source_file and source_line
 # 19: the theme level per programme (snapshot_theme.programme); the grant level's
 # matching_hkd (a programme's grants and matching summed in HKD)
-# 20: the IRR policy (issue 14): terms.irr_nm_months; the fund and investor levels'
-# irr_since, irr_nm_months, net_irr_nm (and the fund's gross_irr_nm); fund_info's irr_nm_months
-# and the commentary table (commentary/<quarter>[.<lang>].md of the ledger)
-SCHEMA_VERSION = "20"
+# 20: the programme and programme_fund levels' government_unfunded; the cash_flow level's
+# invested and received (issue 14, the board's page 1)
+# 21: calls (calls.csv) and the transactions' call_id; the flow level's call_id and
+# call_notice_date (issue 14)
+# 22: the IRR policy (issue 14): terms.irr_nm_months; the fund and investor levels'
+# irr_since, irr_nm_months, net_irr_nm (and the fund's gross_irr_nm); fund_info's irr_nm_months;
+# the commentary table (commentary/<quarter>[.<lang>].md of the ledger)
+SCHEMA_VERSION = "22"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from fundbook.core.dtypes import MONEY, QUANTITY, RATE
-from fundbook.ledger.spec import FILES, GP_STATEMENT_FIGURES, typed_schema
+from fundbook.ledger.spec import CALL_PURPOSES, FILES, GP_STATEMENT_FIGURES, typed_schema
 from fundbook.store.db import frame, sql
 
 # The columns metrics reads, per frame; money is pl.Decimal(38, 2) in the fund's currency.
@@ -24,6 +24,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "currency": pl.String(),
         "programme_id": pl.String(),
         "investment_period_end": pl.Date(),
+        "manager": pl.String(),  # the GP, named on notices
     },
     "investors": {
         "investor_id": pl.String(),
@@ -61,6 +62,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_file": pl.String(),
         "source_line": pl.Int64(),
         "quantity": QUANTITY,
+        "call_id": pl.String(),
     },
     "valuations": {
         "date": pl.Date(),
@@ -108,10 +110,24 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_file": pl.String(),
         "source_line": pl.Int64(),
     },
+    # Calls and distributions noticed to the partners (issue 14): known from their notice.
+    "calls": {
+        "call_id": pl.String(),
+        "fund_id": pl.String(),
+        "kind": pl.String(),
+        "notice_date": pl.Date(),
+        "due_date": pl.Date(),
+        **dict.fromkeys(CALL_PURPOSES, MONEY),
+        "memo": pl.String(),
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+    },
 }
 _DATED = frozenset({"commitments", "transactions", "valuations", "fx_rates"})
 # Frames known from the date they were received (on or before as_of), not the date they bear.
 _RECEIVED = frozenset({"gp_statements", "gp_holdings"})
+# Frames known from their notice_date (on or before as_of).
+_NOTICED = frozenset({"calls"})
 
 
 @dataclass(frozen=True)
@@ -144,6 +160,7 @@ class Frames:
     gp_holdings: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=SCHEMAS["gp_holdings"])
     )
+    calls: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SCHEMAS["calls"]))
 
 
 def _split_accruing(txns: pl.DataFrame, as_of: date) -> dict[str, pl.DataFrame]:
@@ -172,7 +189,7 @@ def load_frames(con: duckdb.DuckDBPyConnection, as_of: date) -> Frames:
     the book."""
     tables: dict[str, pl.DataFrame] = {}
     for name in SCHEMAS:
-        params = {"as_of": as_of} if name in _DATED | _RECEIVED else None
+        params = {"as_of": as_of} if name in _DATED | _RECEIVED | _NOTICED else None
         tables[name] = _conform(name, frame(con, sql(f"frames_{name}"), params))
     tables.update(_split_accruing(tables["transactions"], as_of))
     return Frames(as_of=as_of, **tables)
@@ -198,6 +215,8 @@ def frames_from_rows(as_of: date, rows: Mapping[str, Sequence[Mapping[str, Any]]
             df = df.filter(pl.col("date") <= as_of)
         if name in _RECEIVED:
             df = df.filter(pl.col("received_date") <= as_of)
+        if name in _NOTICED:
+            df = df.filter(pl.col("notice_date") <= as_of)
         tables[name] = df
     tables.update(_split_accruing(tables["transactions"], as_of))
     return Frames(as_of=as_of, **tables)
@@ -214,6 +233,8 @@ def frames_from_tables(as_of: date, tables: Mapping[str, pl.DataFrame]) -> Frame
             df = df.filter(pl.col("date") <= as_of)
         if name in _RECEIVED:
             df = df.filter(pl.col("received_date") <= as_of)
+        if name in _NOTICED:
+            df = df.filter(pl.col("notice_date") <= as_of)
         out[name] = df
     return Frames(as_of=as_of, **out)
 
@@ -235,6 +256,8 @@ def restrict(frames: Frames, as_of: date) -> Frames:
         out[name] = out[name].filter(pl.col("date") <= as_of)
     for name in _RECEIVED:
         out[name] = out[name].filter(pl.col("received_date") <= as_of)
+    for name in _NOTICED:
+        out[name] = out[name].filter(pl.col("notice_date") <= as_of)
     every = frames.transactions
     if frames.accruing.height:
         every = pl.concat([every, frames.accruing])

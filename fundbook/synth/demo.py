@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fundbook.core.errors import FundbookError
 from fundbook.core.types import CASH_SIGN
+from fundbook.synth.demo_calls import demo_calls
 from fundbook.synth.demo_cast import STRATEGIC_FLAGGED
 from fundbook.synth.demo_commentary import COMMENTARY
 from fundbook.synth.demo_fees import SIDE_LETTERS
@@ -34,7 +35,8 @@ from fundbook.synth.demo_programmes import build_itvf, build_mplus
 from fundbook.synth.demo_terms import TERMS_COLUMNS, terms_rows
 
 DEFAULT_SEED = 2026
-OPTIONAL = ("quantity", "service_start", "service_end", "category")  # transactions.csv, in order
+# transactions.csv, in order
+OPTIONAL = ("quantity", "service_start", "service_end", "category", "call_id")
 # fmt: off
 COLUMNS = {
     "funds": ("fund_id", "name", "kind", "currency", "vintage", "manager", "programme_id",
@@ -53,6 +55,8 @@ COLUMNS = {
                       "carry_accrued"),
     "gp_holdings": ("statement_date", "fund_id", "holding_id", "company_id", "cost",
                     "fair_value", "currency"),
+    "calls": ("call_id", "fund_id", "kind", "notice_date", "due_date", "for_investments",
+              "for_fees", "for_expenses", "for_other", "memo"),
 }
 # fmt: on
 TYPE_ORDER = {t: i for i, t in enumerate(CASH_SIGN)}
@@ -111,8 +115,10 @@ def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
         more = book.extra.get(n, {})
         txns.append(
             (f"{f}-{seq[f]:05d}", d.isoformat(), f, k, investor, holding, f"{a:.2f}", cur[f], memo,
-             *(more.get(column, "") for column in OPTIONAL))
+             *(more.get(column, "") for column in OPTIONAL[:-1]))
         )  # fmt: skip
+    calls, call_of = demo_calls(txns)
+    txns = [(*t, call_of.get(t[0], "")) for t in txns]
     return {
         "funds": sorted(book.funds),
         "investors": sorted(
@@ -135,6 +141,7 @@ def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
             (f, i, f"{discount}", "false") for (f, i), discount in SIDE_LETTERS.items()
         ),
         **gp_rows(),
+        "calls": calls,
     }
 
 

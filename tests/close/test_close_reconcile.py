@@ -168,3 +168,14 @@ def test_a_reconcile_line_is_explained_from_the_command_line(
         ("gp", "-60.00"),
         ("difference = the sum of the term lines", "-3.75"),
     ]
+
+
+def test_the_close_summary_lists_only_funds_with_their_ledger(tmp_path: Path) -> None:
+    """sf3 is held from its GP's statements: it has no fund figures, so no 0.00 row."""
+    ledger = gp_book(tmp_path / "ledger")
+    result = close_period(
+        tmp_path / "book.duckdb", "2026-04", ledger_dir=str(ledger), carry_forward=True
+    )
+    funds = result.summary.get_column("fund_id").to_list()
+    assert "sf3" not in funds
+    assert {"gf", "sf1"} <= set(funds)

@@ -1,0 +1,2 @@
+SELECT * EXCLUDE (import_id)
+FROM calls

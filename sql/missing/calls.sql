@@ -1,0 +1,6 @@
+-- Booked rows whose key is not in the file (registered as file_rows): booked rows never
+-- change and the ledger directory is their source, so each one is an error.
+SELECT b.call_id, b.source_line, b.import_id
+FROM calls b
+WHERE NOT EXISTS (SELECT 1 FROM file_rows f WHERE f.call_id = b.call_id)
+ORDER BY b.source_line
