@@ -129,6 +129,7 @@ CREATE TABLE IF NOT EXISTS terms (
     matching_deadline_months    INTEGER,        -- grant programmes: matching due, months
     valuation_source            VARCHAR,        -- ledger | gp_statement (issue 13, schema 14)
     gp_tolerance                DECIMAL(18,2),  -- fund currency: reconcile's tolerance
+    irr_nm_months               INTEGER,        -- IRR "n.m." under this age (issue 14)
     source_file                 VARCHAR NOT NULL,
     source_line                 INTEGER NOT NULL,
     import_id                   INTEGER NOT NULL
@@ -228,4 +229,17 @@ CREATE TABLE IF NOT EXISTS period_locks (
     period_end   DATE NOT NULL,
     close_id     INTEGER,
     locked_at    TIMESTAMP NOT NULL
+);
+
+-- The quarter's commentary (optional ledger folder commentary/, issue 14): one row per version
+-- of a file `<quarter>[.<lang>].md`, its text as written (UTF-8) and the SHA-256 of its bytes;
+-- an edited file is booked again as a new version (the latest is the one reports show), and a
+-- quarter once closed keeps its commentary (fundbook.store.commentary).
+CREATE TABLE IF NOT EXISTS commentary (
+    quarter      VARCHAR NOT NULL,   -- 2026Q3
+    lang         VARCHAR NOT NULL,   -- en | zh-Hant
+    text         VARCHAR NOT NULL,
+    sha256       VARCHAR NOT NULL,
+    source_file  VARCHAR NOT NULL,   -- commentary/2026Q3.md
+    import_id    INTEGER NOT NULL
 );

@@ -66,6 +66,11 @@ def test_regenerating_gives_the_committed_files_byte_for_byte(tmp_path: Path) ->
     write_demo_book(tmp_path)
     for name in COLUMNS:
         assert (tmp_path / f"{name}.csv").read_bytes() == (DEMO / f"{name}.csv").read_bytes(), name
+    notes = sorted(p.name for p in (DEMO / "commentary").iterdir())
+    assert notes == ["2026Q3.md", "2026Q3.zh-Hant.md"]
+    for name in notes:
+        made = (tmp_path / "commentary" / name).read_bytes()
+        assert made == (DEMO / "commentary" / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("seed", [7, 9, 19])
@@ -465,7 +470,8 @@ def test_dates_parse_and_sub_fund_investment_periods_follow_first_close(book: di
 def test_the_demo_imports_with_no_errors_and_balances(tmp_path: Path) -> None:
     con = connect(tmp_path / "demo.duckdb")
     result = import_book(con, DEMO)
-    assert result.new_rows == {name: len(read(name)) for name in COLUMNS}
+    # the CSV files' rows, and the commentary's two files (English, Traditional Chinese)
+    assert result.new_rows == {**{name: len(read(name)) for name in COLUMNS}, "commentary": 2}
     counts = table_counts(con)
     assert all(counts[name] == len(read(name)) for name in COLUMNS)
     for day in (date(2019, 12, 31), date(2026, 3, 31), date(2026, 10, 31)):

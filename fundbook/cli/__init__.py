@@ -24,6 +24,10 @@ LAZY_COMMANDS = {
     ),
     "equalise": ("equalise", "Ledger rows equalising the partners of a later closing."),
     "fees": ("fees", "Management fees computed from the terms against the booked ones."),
+    "statement": (
+        "statement",
+        "A partner's ILPA capital account statement for a quarter (QTD, YTD, ITD).",
+    ),
     "waterfall": ("waterfall", "Carried interest per partner and tier of a fund at a date."),
     "reconcile": ("reconcile", "Sub-funds' GP statements against the book's own figures."),
     "explain": ("metrics", "The ledger rows and values behind any figure, from its close."),

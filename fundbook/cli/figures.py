@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from fundbook.cli.options import DATE, db_option
+from fundbook.cli.options import DATE, db_option, irr_nm_option
 from fundbook.cli.output import emit, format_option
 from fundbook.close.asof import compliance_at, metrics_at
 from fundbook.close.compliance_history import compliance_history
@@ -39,10 +39,17 @@ as_of_option = click.option(
     help="--by theme: the guidance fund's exposure through its sub-funds "
     "(--by look_through_company / look_through_nav always look through).",
 )
+@irr_nm_option
 @db_option
 @format_option
 def metrics_cmd(
-    as_of: dt.date, by: str, fund_id: str | None, look_through: bool, db: str | None, fmt: str
+    as_of: dt.date,
+    by: str,
+    fund_id: str | None,
+    look_through: bool,
+    irr_nm_months: int | None,
+    db: str | None,
+    fmt: str,
 ) -> None:
     """Figures per fund, investor, holding, theme, programme (per scope), programme_fund (each
     fund's part of its programme's scope) or grant, or the guidance fund's look-through by
@@ -56,11 +63,15 @@ def metrics_cmd(
     | short | over_cap.
 
     Money is in the currency of the `currency` column; ratios are numbers; undefined is null.
-    The last day of a closed month is read from its close's snapshot (fast); another day is
-    computed from the book (slower).
+    The last day of a closed month is read from its close's snapshot (fast); another day (or
+    --irr-nm-months) is computed from the book (slower).
+
+    IRR policy: an IRR whose flag (net_irr_nm, gross_irr_nm) is true is not meaningful (the
+    fund or partner is younger than irr_nm_months since irr_since, its first contribution):
+    JSON and CSV keep the number and the flag, the table prints "n.m.".
     """
     with open_book(resolve_db_path(db), read_only=True) as con:
-        emit(metrics_at(con, as_of, by, fund_id, look_through), fmt)
+        emit(metrics_at(con, as_of, by, fund_id, look_through, irr_nm_months), fmt)
 
 
 @click.command("compliance")

@@ -16,6 +16,15 @@ db_option = click.option(
     help="DuckDB book file (default: $FUNDBOOK_DB, else ./fundbook.duckdb).",
 )
 
+irr_nm_option = click.option(
+    "--irr-nm-months",
+    "irr_nm_months",
+    type=click.IntRange(1, 120),
+    default=None,
+    help="IRR policy: show an IRR as n.m. while its fund or partner is younger than this many "
+    "months (default: each fund's irr_nm_months in terms.csv, else 12).",
+)
+
 
 lang_option = click.option(
     "--lang",

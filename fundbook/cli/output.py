@@ -49,6 +49,11 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def json_record(record: dict[str, Any]) -> dict[str, Any]:
+    """One record's values as JSON has them (money as strings, dates ISO, NaN null)."""
+    return {k: _json_value(v) for k, v in record.items()}
+
+
 def _csv_value(value: Any) -> Any:
     """A CSV cell: text made safe for spreadsheets (before money becomes text), None empty."""
     if value is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fundbook.cli.options import db_option, lang_option
+from fundbook.cli.options import db_option, irr_nm_option, lang_option
 from fundbook.report.render import Rendered, render_board_report, render_lp_reports
 from fundbook.store.db import resolve_db_path
 
@@ -59,6 +59,7 @@ def report() -> None:
 @click.option("--xlsx", is_flag=True, help="Also write an Excel workbook of each report.")
 @templates_option
 @lang_option
+@irr_nm_option
 def lp(
     db: str | None,
     quarter: str,
@@ -69,6 +70,7 @@ def lp(
     xlsx: bool,
     templates: str | None,
     lang: str,
+    irr_nm_months: int | None,
 ) -> None:
     """One report per investor per fund (every investor unless --fund/--investor narrow it)."""
     result = render_lp_reports(
@@ -82,6 +84,7 @@ def lp(
         templates=templates,
         progress=_progress,
         lang=lang,
+        irr_nm_months=irr_nm_months,
     )
     _summary(result, "LP reports")
 
@@ -94,6 +97,7 @@ def lp(
 @click.option("--xlsx", is_flag=True, help="Also write the report's tables as an Excel workbook.")
 @templates_option
 @lang_option
+@irr_nm_option
 def board(
     db: str | None,
     quarter: str,
@@ -102,6 +106,7 @@ def board(
     xlsx: bool,
     templates: str | None,
     lang: str,
+    irr_nm_months: int | None,
 ) -> None:
     """The board report of the guidance fund for the quarter."""
     result = render_board_report(
@@ -113,6 +118,7 @@ def board(
         templates=templates,
         progress=_progress,
         lang=lang,
+        irr_nm_months=irr_nm_months,
     )
     _summary(result, "board report")
 

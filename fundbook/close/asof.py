@@ -52,15 +52,17 @@ def metrics_at(
     by: str,
     fund_id: str | None = None,
     look_through: bool = False,
+    irr_nm_months: int | None = None,
 ) -> Rows:
     """The figures grouped `by` fund, investor, holding, theme or programme as of `as_of`
-    (`metrics.tables.metrics_table`), read from a snapshot when one holds them."""
+    (`metrics.tables.metrics_table`), read from a snapshot when one holds them; computed
+    with every fund's `irr_nm_months` replaced (`irr_policy.reflag`) when it is given."""
     if by not in METRIC_GROUPINGS:
         raise NotFound(f"unknown grouping {by!r}; choose from {', '.join(METRIC_GROUPINGS)}")
     close_id = close_for_date(con, as_of)
     query = _stored_query(by, fund_id, look_through)
-    if close_id is None or query is None:
-        return _computed_metrics(con, as_of, by, fund_id, look_through)
+    if close_id is None or query is None or irr_nm_months is not None:
+        return _computed_metrics(con, as_of, by, fund_id, look_through, irr_nm_months)
     if fund_id is not None and not scalar(con, sql("fund_exists"), {"fund_id": fund_id}):
         raise NotFound(f"unknown fund {fund_id!r}")
     params: dict[str, object] = {"close_id": close_id, "fund_id": fund_id}
@@ -89,12 +91,17 @@ def _computed_metrics(
     by: str,
     fund_id: str | None,
     look_through: bool,
+    irr_nm_months: int | None = None,
 ) -> Rows:
+    from fundbook.metrics.irr_policy import reflag
     from fundbook.metrics.tables import metrics_table
     from fundbook.store.frames import load_frames
 
     frames = load_frames(con, as_of)
-    return frame_rows(metrics_table(frames, as_of, by, fund_id, look_through))
+    table = metrics_table(frames, as_of, by, fund_id, look_through)
+    if irr_nm_months is not None and "irr_since" in table.columns:
+        table = reflag(table, as_of, irr_nm_months)
+    return frame_rows(table)
 
 
 def _computed_compliance(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Rows:

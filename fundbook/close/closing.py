@@ -374,14 +374,24 @@ def _close_record(run: CloseRun) -> dict[str, Any]:
 
 def summary(computed: Computed) -> pl.DataFrame:
     """Per fund with its ledger in the book: NAV, the period's contributions and distributions,
-    IRRs (the close's table)."""
+    TVPI, IRRs and their IRR policy flags (the close's table; its text prints a flagged IRR
+    "n.m.")."""
     fund = computed.levels["fund"].filter(pl.col("fund_id").is_in(list(computed.ledger_funds)))
     flows = computed.statements.filter(
         (pl.col("basis") == "period") & pl.col("investor_id").is_null()
     ).select("fund_id", "contributions", "distributions")
     wanted = [
         c
-        for c in ("fund_id", "currency", "nav", "net_irr", "gross_irr", "tvpi")
+        for c in (
+            "fund_id",
+            "currency",
+            "nav",
+            "tvpi",
+            "net_irr",
+            "gross_irr",
+            "net_irr_nm",  # the IRR policy: the table prints such an IRR "n.m."
+            "gross_irr_nm",
+        )
         if c in fund.columns
     ]
     out = fund.select(wanted).join(flows, on="fund_id", how="left")
@@ -393,9 +403,11 @@ def summary(computed: Computed) -> pl.DataFrame:
             "nav",
             "contributions",
             "distributions",
+            "tvpi",
             "net_irr",
             "gross_irr",
-            "tvpi",
+            "net_irr_nm",
+            "gross_irr_nm",
         )
         if c in out.columns
     ]

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     import polars as pl
 
 UNDEFINED = "—"
+# A figure whose column `<figure>_nm` is true is "not meaningful" (the IRR policy: too young
+# to annualise); JSON and CSV keep the number and the flag, the text table prints this.
+NOT_MEANINGFUL = "n.m."
 # The kinds of a column: money (a decimal: 2 places, separators), another number (right
 # aligned), or anything else (left aligned).
 MONEY, NUMBER, OTHER = "money", "number", "other"
@@ -56,6 +59,8 @@ def as_rows(table: Rows | pl.DataFrame) -> Rows:
 def _cell(value: Any, money: bool) -> str:
     if value is None:
         return UNDEFINED
+    if isinstance(value, str):  # a word in a column of figures ("not modelled")
+        return value
     if money:
         return format_money(value)
     if isinstance(value, float):
@@ -63,9 +68,34 @@ def _cell(value: Any, money: bool) -> str:
     return str(value)
 
 
+def _not_meaningful(rows: Rows, row: tuple[Any, ...], cells: list[Any]) -> list[Any]:
+    """`cells` with "n.m." for each figure whose `<figure>_nm` flag is true in `row`."""
+    for i, column in enumerate(rows.columns):
+        flag = f"{column}_nm"
+        if flag in rows.columns and row[rows.columns.index(flag)] is True:
+            cells[i] = NOT_MEANINGFUL
+    return cells
+
+
+def _without_flags(rows: Rows) -> Rows:
+    """`rows` without the `<figure>_nm` columns of figures it has: the table prints them."""
+    cells = [_not_meaningful(rows, row, list(row)) for row in rows.rows]
+    keep = [i for i, c in enumerate(rows.columns) if not _is_flag(rows.columns, c)]
+    return Rows(
+        tuple(rows.columns[i] for i in keep),
+        tuple(rows.kinds[i] for i in keep),
+        [tuple(row[i] for i in keep) for row in cells],
+    )
+
+
+def _is_flag(columns: tuple[str, ...], column: str) -> bool:
+    return column.endswith("_nm") and column.removesuffix("_nm") in columns
+
+
 def text_table(table: Rows | pl.DataFrame) -> str:
-    """`table` as an aligned text table: numbers right-aligned, a rule under the header."""
-    rows = as_rows(table)
+    """`table` as an aligned text table: numbers right-aligned, a rule under the header; a
+    figure flagged not meaningful (`<figure>_nm`) printed "n.m." in place of its flag column."""
+    rows = _without_flags(as_rows(table))
     if rows.height == 0:
         return "(no rows)"
     money = [kind == MONEY for kind in rows.kinds]

@@ -26,6 +26,8 @@ class Book:
     ledger_dir: Path
     rows: dict[str, pl.DataFrame] = field(default_factory=dict)
     new: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # the commentary files whose text is new to the book (ledger.commentary; set by the import)
+    commentary: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def new_counts(self) -> dict[str, int]:
         return {name: frame.height for name, frame in self.new.items()}

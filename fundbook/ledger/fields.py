@@ -339,6 +339,7 @@ def _checks(spec: FileSpec) -> list[Check]:
             checks += _fraction_checks(column)
     if spec.name == "terms":
         checks += _terms_row_checks() + _months_checks("matching_deadline_months")
+        checks += _months_checks("irr_nm_months")
     if "received_date" in spec.columns:
         checks.append(_received_after_statement())
     if "due_date" in spec.columns:

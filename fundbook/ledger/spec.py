@@ -60,6 +60,7 @@ TERMS_OPTIONAL = (
     "matching_deadline_months",
     "valuation_source",
     "gp_tolerance",
+    "irr_nm_months",
 )
 
 # gp_statements.csv: the required columns, and the optional figures the GP may report.
@@ -147,6 +148,7 @@ FILES: dict[str, FileSpec] = {
                 fee_tolerance=MONEY,
                 matching_deadline_months=pl.Int32(),
                 gp_tolerance=MONEY,
+                irr_nm_months=pl.Int32(),
                 **dict.fromkeys(FRACTIONS, RATE),
             ),
         ),

@@ -13,6 +13,8 @@ from fundbook.metrics import lineage as ln
 from fundbook.metrics.carry import book_waterfall
 from fundbook.metrics.carry_state import carry_terms
 from fundbook.metrics.explain_book import Ctx
+from fundbook.metrics.explain_irr import FIGURES as IRR_POLICY
+from fundbook.metrics.explain_irr import irr_policy_lines
 from fundbook.metrics.performance import CARRY_FIGURES
 
 _CARRY_ROWS = {"carry": 1}
@@ -20,7 +22,10 @@ _WATERFALL = "fundbook.metrics.waterfall"
 
 
 def fund_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
-    """A fund figure: `fund_carry_lines` for `nav` and the carry figures, else the board's."""
+    """A fund figure: `fund_carry_lines` for `nav` and the carry figures, the IRR policy's
+    (`explain_irr`), else the board's."""
+    if figure in IRR_POLICY:
+        return irr_policy_lines(ctx, figure)
     if figure in ("nav", *CARRY_FIGURES):
         return fund_carry_lines(ctx, figure, explain_book.fund_lines(ctx, "nav"))
     return explain_board.fund_lines(ctx, figure)
@@ -28,7 +33,10 @@ def fund_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
 
 def investor_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """An investor figure: `investor_carry_lines` for the carry figures but
-    `nav_before_carry` (its capital account), else the book's."""
+    `nav_before_carry` (its capital account), the IRR policy's (`explain_irr`), else the
+    book's."""
+    if figure in IRR_POLICY:
+        return irr_policy_lines(ctx, figure)
     if figure in CARRY_FIGURES and figure != "nav_before_carry":
         return investor_carry_lines(ctx, figure, ctx.own_txns())
     if figure == "nav_before_carry" and not has_carry(ctx):

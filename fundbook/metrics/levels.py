@@ -14,6 +14,7 @@ from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.fee_book import fee_check_level
 from fundbook.metrics.gp_statements import GP_COSTS
 from fundbook.metrics.grants import grant_table
+from fundbook.metrics.irr_policy import irr_flags
 from fundbook.metrics.look_through import look_through_company, look_through_nav
 from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overflow
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
@@ -75,14 +76,18 @@ REALISATION = (
 
 
 def fund_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
-    """`fund_metrics`, and whether the fund meets the ITIF amplification target."""
-    return fund_metrics(frames, as_of).with_columns(MEETS_TARGET.alias("meets_target"))
+    """`fund_metrics`, whether the fund meets the ITIF amplification target, and the IRR
+    policy's flags (`irr_policy.irr_flags`: its IRRs are n.m. while the fund is young)."""
+    out = fund_metrics(frames, as_of).with_columns(MEETS_TARGET.alias("meets_target"))
+    return irr_flags(frames, as_of, out, ["fund_id"])
 
 
 def investor_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
-    """`investor_metrics`, and the share of the commitment called (paid-in / committed)."""
+    """`investor_metrics`, the share of the commitment called (paid-in / committed), and the
+    IRR policy's flag (its net IRR is n.m. while its first contribution is recent)."""
     out = investor_metrics(frames, as_of)
-    return out.with_columns(ratio(pl.col("paid_in"), pl.col("committed")).alias("pic_multiple"))
+    out = out.with_columns(ratio(pl.col("paid_in"), pl.col("committed")).alias("pic_multiple"))
+    return irr_flags(frames, as_of, out, ["fund_id", "investor_id"])
 
 
 def holding_level(frames: BookFrames, as_of: date) -> pl.DataFrame:

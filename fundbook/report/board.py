@@ -9,6 +9,7 @@ from fundbook.core.types import (
     ITIF_TARGET_SOCIAL_LEVERAGE,
     REPORTING_CURRENCY,
 )
+from fundbook.metrics.irr_policy import DEFAULT_IRR_NM_MONTHS
 from fundbook.report.board_fees import fee_breaches, fee_rows
 from fundbook.report.board_sections import (
     concentration,
@@ -22,6 +23,7 @@ from fundbook.report.board_sections import (
 )
 from fundbook.report.board_story import breaches, budget, obligations, quarter_flows
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
+from fundbook.report.commentary import commentary_for
 from fundbook.report.compliance import findings, matrix, programme_findings
 from fundbook.report.context import (
     BoardContext,
@@ -244,14 +246,16 @@ def _fund_cards(tot: dict[str, Figure], moved: dict[str, Movement]) -> list[Card
             _as_change(change("distributed")),
         ),
         (N_("Net asset value"), _as(tot["nav"], "millions"), "", _as_change(change("nav"))),
-        (
-            N_("Net IRR"),
-            tot["net_irr"],
-            N_("Since inception, to the government"),
-            change("net_irr"),
-        ),
         (N_("TVPI"), tot["tvpi"], N_("Distributions and NAV per HK$1 paid in"), change("tvpi")),
+        (N_("Net IRR"), tot["net_irr"], _irr_note(tot["net_irr"]), change("net_irr")),
     ]
+
+
+def _irr_note(irr: Figure) -> str:
+    """The card's note under the net IRR: n.m. says why (the IRR policy)."""
+    if irr.kind == "nm":
+        return N_("Not meaningful: the fund is too young for an annual rate (TVPI first)")
+    return N_("Since inception, to the government")
 
 
 def _as_change(fig: Figure | None) -> Figure | None:
@@ -427,6 +431,8 @@ def build_board_context(source: ReportSource, translate: Translate = str) -> Boa
         fee_breaches=fee_breaches(fees, cover.quarter),
         look_through=look_through_view(source, gf) if gf else None,
         not_counted=not_counted(source, gf) if gf else [],
+        irr_nm_months=source.irr_nm_months or DEFAULT_IRR_NM_MONTHS,
+        commentary=commentary_for(source.commentary, source.lang),
     )
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 import polars as pl
 
+from fundbook.close.periods import Period
 from fundbook.core.types import STRATEGIC_THEMES, THEME_LABELS, THEMES
+from fundbook.metrics.irr_policy import young_at
 from fundbook.metrics.levels import MOVEMENT_FIGURES
 from fundbook.report.context import (
     Figure,
@@ -211,6 +213,14 @@ MOVEMENT_LABELS = {
 }
 
 
+def _previous_flags(source: ReportSource, fund: dict[str, Any]) -> dict[str, bool | None]:
+    """`previous_net_irr_nm` and `net_irr_change_nm`: the IRR policy's rule at the end of
+    the quarter before (`irr_policy.young_at`, the fund's `irr_since` and months)."""
+    before = Period.parse(source.snapshot.close.period).previous_quarter_end
+    young = young_at(fund.get("irr_since"), before, fund.get("irr_nm_months"))
+    return {"previous_net_irr_nm": young, "net_irr_change_nm": young or fund.get("net_irr_nm")}
+
+
 def movements(source: ReportSource, fund_ids: list[str]) -> list[FundMovements]:
     """Quarter-on-quarter changes of the main figures of each fund (`fund_movement`)."""
     names = source.names
@@ -219,6 +229,8 @@ def movements(source: ReportSource, fund_ids: list[str]) -> list[FundMovements]:
     for f in fund_ids:
         row, cur, keys = one(moved, fund_id=f), one(now, fund_id=f), {"fund_id": f}
         figs = {}
+        # the IRR policy at the quarter before: an IRR n.m. then has no change to show
+        row = {**row, **_previous_flags(source, cur)}
         for name in MOVEMENT_FIGURES:
             label, kind = MOVEMENT_LABELS[name]
             change = "pp" if kind == "pct" else kind

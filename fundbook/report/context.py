@@ -14,6 +14,7 @@ from fundbook.core.labels import N_
 
 if TYPE_CHECKING:
     from fundbook.report.board_story import Breach, StoryTable
+    from fundbook.report.commentary import Commentary
     from fundbook.report.look_through import LookThrough
 
 Number = Decimal | float | int | None
@@ -181,6 +182,7 @@ class LpContext:
     # a guidance fund's look-through and the costs it bears in its sub-funds (else None)
     look_through: LookThrough | None = None
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
+    commentary: Commentary | None = None  # the quarter's, in the report's language
 
     @property
     def not_modelled(self) -> list[str]:
@@ -371,6 +373,10 @@ class BoardContext:
     # sub-funds of the programme whose commitments are not in the book (held from their GP's
     # statements, without their ledger): named under the leverage table, not in its totals
     not_counted: list[str] = field(default_factory=list)
+    # the IRR policy's age in months (the command line's, else the default; a fund's terms
+    # may set its own): an IRR younger than that is shown n.m.
+    irr_nm_months: int = 12
+    commentary: Commentary | None = None  # the quarter's, in the report's language
 
 
 @dataclass(frozen=True)

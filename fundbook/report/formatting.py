@@ -21,6 +21,8 @@ SUB_FUND = N_("Sub-fund")
 NOT_MODELLED = N_("not modelled")
 # A cost of a sub-fund valued from its GP's statement that the statement does not give.
 NOT_REPORTED = N_("not reported")
+# An IRR the IRR policy calls not meaningful (the fund or partner is too young to annualise).
+NOT_MEANINGFUL = N_("n.m.")
 
 
 def _undefined(value: Any) -> bool:
@@ -165,6 +167,11 @@ def not_reported(value: Any) -> str:
     return NOT_REPORTED
 
 
+def not_meaningful(value: Any) -> str:
+    """A figure of kind `nm`: an IRR flagged by the IRR policy (its number kept in JSON)."""
+    return NOT_MEANINGFUL
+
+
 def table_millions(value: Any) -> str:
     """Money in millions with one decimal and no suffix, for tables headed "(millions)"."""
     return millions(value, 1, "")
@@ -183,6 +190,7 @@ FORMATTERS = {
     "count": number,
     "not_modelled": not_modelled,
     "not_reported": not_reported,
+    "nm": not_meaningful,
 }
 
 FILTERS = {

@@ -17,6 +17,7 @@ from fundbook.core.money import quantize
 from fundbook.report.formatting import (
     DASH,
     FILTERS,
+    NOT_MEANINGFUL,
     NOT_MODELLED,
     NOT_REPORTED,
     _raw,
@@ -72,6 +73,7 @@ class Localised:
             "count": self.number,
             "not_modelled": lambda _v: translate(NOT_MODELLED),
             "not_reported": lambda _v: translate(NOT_REPORTED),
+            "nm": lambda _v: translate(NOT_MEANINGFUL),
         }
 
     def _number(self, value: Decimal | float | int, places: int) -> str:

@@ -11,6 +11,7 @@ import polars as pl
 from fundbook.core.types import STRATEGIC_THEMES
 from fundbook.metrics.statement import NULL_WITHOUT_TERMS, ROLL_FORWARD
 from fundbook.report.charts import Series, bar_chart
+from fundbook.report.commentary import commentary_for
 from fundbook.report.context import (
     CashFlowRow,
     CategoryRow,
@@ -284,18 +285,19 @@ def _performance(
     out = {
         name: figure(inv, name, kind, "investor", ikeys)
         for name, kind in (
-            ("net_irr", "pct"),
             ("tvpi", "multiple"),
             ("dpi", "multiple"),
             ("rvpi", "multiple"),
+            ("net_irr", "pct"),
+            ("irr_nm_months", "count"),
         )
     }
     for name, kind in (
-        ("net_irr", "pct"),
-        ("gross_irr", "pct"),
         ("tvpi", "multiple"),
         ("dpi", "multiple"),
         ("rvpi", "multiple"),
+        ("net_irr", "pct"),
+        ("gross_irr", "pct"),
     ):
         out[f"fund_{name}"] = figure(fund, name, kind, "fund", fkeys)
     return out
@@ -308,6 +310,18 @@ def _summary(inv: dict[str, Any], ikeys: dict[str, str | None]) -> dict[str, Fig
     }
     out["called"] = figure(inv, "pic_multiple", "pct", "investor", ikeys)
     return out
+
+
+def lp_statement(source: ReportSource, fund_id: str, investor_id: str) -> list[StatementLine]:
+    """The capital account statement of an LP report (and of `fundbook statement`): every
+    ILPA line, the ending NAV called net of accrued carry only when the fund has carry terms."""
+    statement = statement_lines(source, fund_id, investor_id)
+    terms = next(iter(source.find("fund_info", fund_id=fund_id)), {})
+    if carry_terms_text(terms):
+        return statement
+    return [  # no carry terms: the NAV is not net of anything
+        replace(line, label=ENDING_NAV) if line.key == "ending_nav" else line for line in statement
+    ]
 
 
 def build_lp_context(
@@ -325,16 +339,11 @@ def build_lp_context(
     fund_entity = names.get(fund_id, {})
     currency = str(fund_entity.get("currency") or "")
     info = report_cover(source)
-    statement = statement_lines(source, fund_id, investor_id)
+    statement = lp_statement(source, fund_id, investor_id)
     flows = flow_rows(source, fund_id, investor_id)
     terms = next(iter(source.find("fund_info", fund_id=fund_id)), {})
     rate = figure(terms, "equalisation_rate", "rate", "fund_info", fkeys)
     carry = carry_terms_text(terms, translate)
-    if not carry:  # no carry terms: the NAV is not net of anything
-        statement = [
-            replace(line, label=ENDING_NAV) if line.key == "ending_nav" else line
-            for line in statement
-        ]
     return LpContext(
         close=info,
         fund=Party(fund_id, name_of(names, fund_id), str(fund_entity.get("kind") or ""), currency),
@@ -357,6 +366,7 @@ def build_lp_context(
         equalisation=equalisation_notes(flows, statement, rate),
         carry_terms=carry,
         look_through=look_through_view(source, fund_id),
+        commentary=commentary_for(source.commentary, source.lang),
     )
 
 

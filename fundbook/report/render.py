@@ -55,10 +55,16 @@ def copy_methods(out_dir: Path) -> None:
         shutil.copyfile(methods, out_dir / "methods.md")
 
 
-def load(db_path: str | os.PathLike[str], quarter: str) -> ReportSource:
-    """The snapshot of `quarter` from the book at `db_path` (read-only)."""
+def load(
+    db_path: str | os.PathLike[str],
+    quarter: str,
+    irr_nm_months: int | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> ReportSource:
+    """The snapshot of `quarter` from the book at `db_path` (read-only); `irr_nm_months`
+    overrides every fund's age of the IRR policy; `lang` picks the commentary."""
     with open_book(db_path, read_only=True) as con:
-        return load_source(con, quarter)
+        return load_source(con, quarter, irr_nm_months, lang)
 
 
 def lp_reports(
@@ -150,14 +156,24 @@ def board_report(
 
 
 def render_lp_reports(
-    db_path: str | os.PathLike[str], quarter: str, out_dir: Path, **options: object
+    db_path: str | os.PathLike[str],
+    quarter: str,
+    out_dir: Path,
+    irr_nm_months: int | None = None,
+    **options: object,
 ) -> Rendered:
     """`fundbook report lp`: load the quarter's snapshot and render the LP reports."""
-    return lp_reports(load(db_path, quarter), out_dir, **options)  # type: ignore[arg-type]
+    source = load(db_path, quarter, irr_nm_months, str(options.get("lang", DEFAULT_LANGUAGE)))
+    return lp_reports(source, out_dir, **options)  # type: ignore[arg-type]
 
 
 def render_board_report(
-    db_path: str | os.PathLike[str], quarter: str, out_dir: Path, **options: object
+    db_path: str | os.PathLike[str],
+    quarter: str,
+    out_dir: Path,
+    irr_nm_months: int | None = None,
+    **options: object,
 ) -> Rendered:
     """`fundbook report board`: load the quarter's snapshot and render the board report."""
-    return board_report(load(db_path, quarter), out_dir, **options)  # type: ignore[arg-type]
+    source = load(db_path, quarter, irr_nm_months, str(options.get("lang", DEFAULT_LANGUAGE)))
+    return board_report(source, out_dir, **options)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -17,6 +17,8 @@ from fundbook.close.snapshot import LEVEL_KEYS, Snapshot, find_close, read_snaps
 from fundbook.core.errors import FundbookError, NotFound
 from fundbook.core.types import INFO_LEVELS
 from fundbook.report.context import Figure, ReportCover, Source
+from fundbook.report.i18n import DEFAULT_LANGUAGE, check_language
+from fundbook.store.commentary import quarter_commentary
 
 
 class BadQuarter(FundbookError):
@@ -37,6 +39,10 @@ class ReportSource:
     # per (fund, rule) ever at fail or watch at a quarter-end up to the period end: its first
     # breach, quarters in breach and trend (`close.compliance_history`), as dicts
     breach_history: tuple[dict[str, Any], ...] = ()
+    irr_nm_months: int | None = None  # the IRR policy's age given on the command line
+    # the quarter's commentary by language (commentary/<quarter>[.<lang>].md, as booked)
+    commentary: Mapping[str, str] = field(default_factory=dict)
+    lang: str = DEFAULT_LANGUAGE  # the language the reports are written in
 
     @property
     def period_end(self) -> Any:
@@ -118,15 +124,40 @@ def _snapshot(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[Snapshot,
     return read_snapshot(con, str(period)), True
 
 
-def load_source(con: duckdb.DuckDBPyConnection, quarter: str) -> ReportSource:
+def load_source(
+    con: duckdb.DuckDBPyConnection,
+    quarter: str,
+    irr_nm_months: int | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> ReportSource:
     """The figures of `quarter`: its close's snapshot, else a DRAFT computed from the book,
-    and whether the quarter before is closed."""
+    and whether the quarter before is closed; with `irr_nm_months`, the IRR policy's flags
+    of the fund and investor levels decided again on that age (`irr_policy.reflag`)."""
     period = parse_quarter(quarter)
     snapshot, closed = _snapshot(con, period)
+    if irr_nm_months is not None:
+        snapshot = _reflagged(snapshot, irr_nm_months)
     previous = Period(period.quarter_start.year, period.quarter_start.month).previous()
     history = compliance_history(con, snapshot.close.period_end)
-    found = tuple(history.records())
-    return ReportSource(snapshot, closed, _is_closed(con, previous), found)
+    return ReportSource(
+        snapshot,
+        closed,
+        _is_closed(con, previous),
+        breach_history=tuple(history.records()),
+        irr_nm_months=irr_nm_months,
+        commentary=quarter_commentary(con, period.quarter or quarter),
+        lang=check_language(lang),
+    )
+
+
+def _reflagged(snapshot: Snapshot, months: int) -> Snapshot:
+    from fundbook.metrics.irr_policy import reflag
+
+    levels = dict(snapshot.levels)
+    for name in ("fund", "investor"):
+        if name in levels and "irr_since" in levels[name].columns:
+            levels[name] = reflag(levels[name], snapshot.close.period_end, months)
+    return Snapshot(snapshot.close, levels, snapshot.statements)
 
 
 def _is_closed(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
@@ -185,8 +216,11 @@ def figure(
     keys: Mapping[str, str | None],
     period_end: Any = None,
 ) -> Figure:
-    """A figure of a snapshot row, with its source for tests and audit."""
+    """A figure of a snapshot row, with its source for tests and audit; an IRR the IRR policy
+    flags (`<name>_nm` true in the row) is of kind `nm` (shown "n.m."), its value kept."""
     value = row.get(name)
+    if row.get(f"{name}_nm") is True:
+        kind = "nm"
     if isinstance(value, float) and kind == "money":
         raise FundbookError(f"{level_name}.{name} is a float; money must be Decimal")
     return Figure(value, kind, Source(level_name, tuple(sorted(keys.items())), name, period_end))

@@ -17,13 +17,19 @@ import xlsxwriter
 
 from fundbook.core.spreadsheet import FORMULA_START
 from fundbook.report.context import CashFlowRow, Figure, LpContext, StatementLine
-from fundbook.report.formatting import NOT_MODELLED, NOT_REPORTED, iso_date, theme_label
+from fundbook.report.formatting import (
+    NOT_MEANINGFUL,
+    NOT_MODELLED,
+    NOT_REPORTED,
+    iso_date,
+    theme_label,
+)
 from fundbook.report.i18n import N_
 from fundbook.report.look_through import LookThrough
 
 # Figures shown as a word, not a number: a line the book does not compute, a cost the GP
 # statement does not give.
-_TEXT_KINDS = {"not_modelled": NOT_MODELLED, "not_reported": NOT_REPORTED}
+_TEXT_KINDS = {"not_modelled": NOT_MODELLED, "not_reported": NOT_REPORTED, "nm": NOT_MEANINGFUL}
 
 NUMBER_FORMATS = {
     "money": "#,##0.00;(#,##0.00);0.00",
@@ -187,11 +193,11 @@ def _performance(book: Book, ctx: LpContext) -> None:
     book.header(ws, 2, ["Measure", "Investor", "Fund"])
     p = ctx.performance
     rows = [
-        ("Net IRR", p["net_irr"], p["fund_net_irr"]),
-        ("Gross IRR", None, p["fund_gross_irr"]),
         ("TVPI", p["tvpi"], p["fund_tvpi"]),
         ("DPI", p["dpi"], p["fund_dpi"]),
         ("RVPI", p["rvpi"], p["fund_rvpi"]),
+        ("Net IRR", p["net_irr"], p["fund_net_irr"]),
+        ("Gross IRR", None, p["fund_gross_irr"]),
     ]
     for i, (label, mine, fund) in enumerate(rows, 3):
         book.text(ws, i, 0, label)

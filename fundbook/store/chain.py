@@ -58,6 +58,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "gp_statements": ("statement_date", "fund_id", "holding_id"),
     "gp_holdings": ("statement_date", "fund_id", "holding_id", "company_id"),
     "calls": ("call_id",),
+    "commentary": ("quarter", "lang", "import_id"),
     "posting_rules": ("type",),
     "period_locks": ("period",),
     "closes": ("close_id",),

@@ -46,7 +46,10 @@ DEFAULT_DB = "fundbook.duckdb"
 # invested and received (issue 14, the board's page 1)
 # 21: calls (calls.csv) and the transactions' call_id; the flow level's call_id and
 # call_notice_date (issue 14)
-SCHEMA_VERSION = "21"
+# 22: the IRR policy (issue 14): terms.irr_nm_months; the fund and investor levels'
+# irr_since, irr_nm_months, net_irr_nm (and the fund's gross_irr_nm); fund_info's irr_nm_months;
+# the commentary table (commentary/<quarter>[.<lang>].md of the ledger)
+SCHEMA_VERSION = "22"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

@@ -16,9 +16,11 @@ from fundbook.core.errors import LedgerErrors
 from fundbook.core.login import login_name
 from fundbook.ledger import FILES, read_book
 from fundbook.ledger.book import Book
+from fundbook.ledger.commentary import COMMENTARY_DIR
 from fundbook.ledger.csvfile import LINE
 from fundbook.ledger.spec import typed_schema
 from fundbook.store.chain import record_event
+from fundbook.store.commentary import book_commentary, new_commentary
 from fundbook.store.db import frame as db_frame
 from fundbook.store.db import rollback, scalar, sql
 
@@ -92,6 +94,10 @@ def ledger_hash(ledger_dir: Path) -> str:
         if path.is_file():
             digest.update(spec.filename.encode())
             digest.update(path.read_bytes())
+    notes = ledger_dir / COMMENTARY_DIR
+    for path in sorted(notes.glob("*.md")) if notes.is_dir() else []:
+        digest.update(f"{COMMENTARY_DIR}/{path.name}".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -99,9 +105,11 @@ def validate(
     con: duckdb.DuckDBPyConnection, ledger_dir: str | Path, progress: Progress | None = None
 ) -> Book:
     """Read and validate the book against the database; raise LedgerErrors with every problem."""
-    book, errors = read_book(ledger_dir, BookedInDuckDB(con), locked_through(con), progress)
-    if errors:
-        raise LedgerErrors(errors)
+    locked = locked_through(con)
+    book, errors = read_book(ledger_dir, BookedInDuckDB(con), locked, progress)
+    book.commentary, more = new_commentary(con, Path(ledger_dir), locked)
+    if errors or more:
+        raise LedgerErrors([*errors, *more])
     return book
 
 
@@ -136,6 +144,8 @@ def _import(
 ) -> ImportResult:
     book = validate(con, ledger_dir, progress)
     counts = book.new_counts()
+    if book.commentary.height:
+        counts["commentary"] = book.commentary.height
     con.execute(sql("set_meta"), {"key": "ledger_dir", "value": str(ledger_dir)})
     if sum(counts.values()) == 0:
         return ImportResult(str(ledger_dir), None, counts)
@@ -149,6 +159,8 @@ def _import(
         con.register("new_rows", rows)
         con.execute(sql(f"insert/{name}"), {"import_id": import_id})
         con.unregister("new_rows")
+    if book.commentary.height:
+        book_commentary(con, book.commentary, import_id)
     # the lines of this import in the cash journal (`postings`, a view over transactions)
     posted = int(scalar(con, sql("import_journal_lines"), {"import_id": import_id}))
     con.execute(

@@ -18,6 +18,7 @@ from fundbook.core.errors import FundbookError
 from fundbook.core.types import CASH_SIGN
 from fundbook.synth.demo_calls import demo_calls
 from fundbook.synth.demo_cast import STRATEGIC_FLAGGED
+from fundbook.synth.demo_commentary import COMMENTARY
 from fundbook.synth.demo_fees import SIDE_LETTERS
 from fundbook.synth.demo_gp import build_gp_fund, gp_rows
 from fundbook.synth.demo_itif import (
@@ -145,7 +146,8 @@ def rows(book: Book) -> dict[str, list[tuple[str, ...]]]:
 
 
 def write_demo_book(out_dir: Path | str, seed: int = DEFAULT_SEED) -> dict[str, int]:
-    """Write the demo book's CSV files into `out_dir`; returns the row count per file."""
+    """Write the demo book's CSV files (and its commentary) into `out_dir`; returns the row
+    count per CSV file."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
@@ -155,6 +157,10 @@ def write_demo_book(out_dir: Path | str, seed: int = DEFAULT_SEED) -> dict[str, 
             writer.writerow(COLUMNS[name])
             writer.writerows(body)
         counts[name] = len(body)
+    notes = out / "commentary"
+    notes.mkdir(exist_ok=True)
+    for filename, text in COMMENTARY.items():
+        (notes / filename).write_text(text, encoding="utf-8", newline="\n")
     return counts
 
 
