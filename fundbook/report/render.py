@@ -133,7 +133,7 @@ def board_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     copy_methods(out_dir)
     env = make_environment(templates, lang)
-    ctx = build_board_context(source, translations(lang).gettext)
+    ctx = build_board_context(source, env.filters["translate"], env.filters)
     quarter = source.snapshot.close.quarter or source.snapshot.close.period
     html = inside(out_dir, out_dir / f"{in_language(output_stem('board', quarter), lang)}.html")
     html.write_text(render(env, "board.html", ctx), encoding="utf-8")
