@@ -108,7 +108,8 @@ def lp_reports(
         html.write_text(render(env, "lp.html", ctx), encoding="utf-8")
         result.html.append(html)
         if xlsx:
-            result.xlsx.append(write_lp_xlsx(ctx, inside(out_dir, out_dir / f"{stem}.xlsx")))
+            xlsx_path = inside(out_dir, out_dir / f"{stem}.xlsx")
+            result.xlsx.append(write_lp_xlsx(ctx, xlsx_path, translate))
         if progress:
             progress(i, total, html.name)
     if pdf:
@@ -139,7 +140,8 @@ def board_report(
     html.write_text(render(env, "board.html", ctx), encoding="utf-8")
     result = Rendered(out_dir, source.closed, html=[html])
     if xlsx:
-        result.xlsx.append(write_board_xlsx(ctx, html.with_suffix(".xlsx")))
+        xlsx_path = html.with_suffix(".xlsx")
+        result.xlsx.append(write_board_xlsx(ctx, xlsx_path, env.filters["translate"]))
     if progress:
         progress(1, 2 if pdf else 1, html.name)
     if pdf:
