@@ -15,6 +15,7 @@ import duckdb
 
 from fundbook.close.asof import close_for_date, compliance_at
 from fundbook.core.calendar import month_ends
+from fundbook.core.labels import N_
 from fundbook.core.table import MONEY, NUMBER, OTHER, Rows
 from fundbook.core.types import RULES_AT_MOST
 from fundbook.store.db import scalar, sql
@@ -61,9 +62,9 @@ def _direction(rule: str, first: dict[str, Any], last: dict[str, Any]) -> str:
     key = "ratio" if first["ratio"] is not None and last["ratio"] is not None else "amount"
     a, b = first[key], last[key]
     if a is None or b is None or a == b:
-        return "unchanged"
+        return N_("unchanged")
     worse = b > a if rule in RULES_AT_MOST else b < a
-    return "worsening" if worse else "improving"
+    return N_("worsening") if worse else N_("improving")
 
 
 def _history_row(key: tuple[str, str], points: list[tuple[dt.date, dict[str, Any]]]) -> tuple:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fundbook.core.types import (
@@ -37,6 +38,7 @@ from fundbook.report.context import (
 )
 from fundbook.report.formatting import millions, money, multiple, pct
 from fundbook.report.i18n import N_, Translate
+from fundbook.report.localise import Filter
 from fundbook.report.look_through import look_through_view
 from fundbook.report.source import (
     ReportSource,
@@ -47,6 +49,7 @@ from fundbook.report.source import (
     report_cover,
     rows,
 )
+from fundbook.report.wording import Wording
 
 LEVERAGE_FIGURES = (
     ("committed", "mn"),
@@ -378,15 +381,19 @@ def jcurves(source: ReportSource, gf: str, translate: Translate = str) -> list[J
     return [JCurve(name_of(names, gf), currency, points, chart, points[-8:])]
 
 
-def build_board_context(source: ReportSource, translate: Translate = str) -> BoardContext:
+def build_board_context(
+    source: ReportSource, translate: Translate = str, formats: Mapping[str, Filter] | None = None
+) -> BoardContext:
     """The context of the board report of the quarter; `translate` puts the words drawn in
-    Python (the charts) in the report's language."""
+    Python (the charts, the sentences of findings and fee breaches) in the report's language,
+    with their figures formatted by `formats` (that language's filters; English's if None)."""
+    words = Wording(translate, formats) if formats is not None else Wording(translate)
     names = source.names
     gf = guidance_fund_id(source)
     currency = str(names.get(gf, {}).get("currency") or "HKD")
     tot = totals(source, gf)
     lev = leverage_rows(source, gf)
-    found = findings(source)
+    found = findings(source, words)
     rules, grid = matrix(found)
     themes = theme_rows(source, gf)
     grants = grant_totals(source)
@@ -428,7 +435,7 @@ def build_board_context(source: ReportSource, translate: Translate = str) -> Boa
         movements=movements(source, [gf, *counted]),
         previous_closed=source.previous_closed,
         fees=fees,
-        fee_breaches=fee_breaches(fees, cover.quarter),
+        fee_breaches=fee_breaches(fees, cover.quarter, words),
         look_through=look_through_view(source, gf) if gf else None,
         not_counted=not_counted(source, gf) if gf else [],
         irr_nm_months=source.irr_nm_months or DEFAULT_IRR_NM_MONTHS,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fundbook.report.context import FeeCheckRow, Figure
-from fundbook.report.formatting import money
+from fundbook.report.i18n import N_
 from fundbook.report.source import ReportSource, figure, level, name_of, one
+from fundbook.report.wording import ENGLISH, Wording
 
 LEVEL = "fee_check"
 # The terms a fund's fees are computed from (fund_info, as terms.csv books them).
@@ -14,6 +15,12 @@ FEE_RATES = ("fee_rate_investment_period", "fee_rate_after")
 # Funds of the guidance fund's board whose GP invoices management fees to their LPs: the
 # sub-funds (a separate co-investment scheme such as ITVF is not the guidance fund's scope).
 FEE_PAYING_KINDS = ("sub_fund",)
+# A fund whose booked fees are beyond its tolerance (page 1 of the board report).
+FEE_BREACH = N_(
+    "%(fund)s: management fees booked for %(quarter)s are %(booked)s %(currency)s, "
+    "%(computed)s computed from its LPA terms: %(result)s by %(difference)s "
+    "(tolerance %(tolerance)s)."
+)
 
 
 def fee_funds(source: ReportSource) -> list[str]:
@@ -56,12 +63,21 @@ def fee_rows(source: ReportSource, quarter: str) -> list[FeeCheckRow]:
     return out
 
 
-def fee_breaches(rows: list[FeeCheckRow], quarter: str) -> list[str]:
-    """A sentence per fund whose booked fees of the quarter are beyond its tolerance."""
+def fee_breaches(rows: list[FeeCheckRow], quarter: str, words: Wording = ENGLISH) -> list[str]:
+    """A sentence per fund whose booked fees of the quarter are beyond its tolerance, in the
+    language of `words`."""
     return [
-        f"{r.fund}: management fees booked for {quarter} are {money(r.booked)} {r.currency}, "
-        f"{money(r.fee_net)} computed from its LPA terms: {r.result} by "
-        f"{money(_magnitude(r.difference))} (tolerance {money(r.fee_tolerance)})."
+        words.say(
+            FEE_BREACH,
+            fund=r.fund,
+            quarter=words.fmt("quarter", quarter),
+            booked=words.fmt("money", r.booked),
+            currency=r.currency,
+            computed=words.fmt("money", r.fee_net),
+            result=words.translate(r.result),
+            difference=words.fmt("money", _magnitude(r.difference)),
+            tolerance=words.fmt("money", r.fee_tolerance),
+        )
         for r in rows
         if r.within is False
     ]

@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from fundbook.report.board import DIRECT_ROW
 from fundbook.report.context import BoardContext, Finding
 from fundbook.report.formatting import theme_label
 from fundbook.report.i18n import N_
-from fundbook.report.xlsx import Book, look_through_sheets
+from fundbook.report.xlsx import Book, Gettext, look_through_sheets
 
 # the board's words for a status, as its HTML writes them (never colour only)
 STATUS_WORDS = {
@@ -30,13 +31,13 @@ GRANT_WORDS = {
 }
 TARGET_WORDS = {"watch": N_("behind"), "fail": N_("below"), "pass": N_("met")}
 TOTALS = (
-    ("committed", "Commitment from government"),
-    ("paid_in", "Paid-in"),
-    ("unfunded", "Unfunded"),
-    ("distributed", "Distributions"),
-    ("nav", "Net asset value"),
-    ("net_irr", "Net IRR"),
-    ("gross_irr", "Gross IRR"),
+    ("committed", N_("Commitment from government")),
+    ("paid_in", N_("Paid-in")),
+    ("unfunded", N_("Unfunded")),
+    ("distributed", N_("Distributions")),
+    ("nav", N_("Net asset value")),
+    ("net_irr", N_("Net IRR")),
+    ("gross_irr", N_("Gross IRR")),
     ("tvpi", "TVPI"),
     ("dpi", "DPI"),
     ("rvpi", "RVPI"),
@@ -44,47 +45,75 @@ TOTALS = (
 MOVEMENT_KEYS = ("nav", "paid_in", "distributed", "net_irr", "tvpi")
 
 
-def _title(ctx: BoardContext, section: str) -> str:
-    return f"{ctx.guidance_fund.name}: {section}, board report {ctx.close.quarter}"
+# The title of a board workbook's sheet: the guidance fund, the section and the quarter.
+BOARD_TITLE = N_("%(fund)s: %(section)s, board report %(quarter)s")
+MOVEMENT_COLUMNS = (
+    N_("%(figure)s: previous"),
+    N_("%(figure)s: %(quarter)s"),
+    N_("%(figure)s: change"),
+)
+# The concentration figures of the top holdings (`concentration` keys).
+CONCENTRATION = {"top_1": N_("Top 1"), "top_5": N_("Top 5"), "top_10": N_("Top 10")}
+
+
+def _title(book: Book, ctx: BoardContext, section: str) -> str:
+    return book.gettext(BOARD_TITLE) % {
+        "fund": ctx.guidance_fund.name,
+        "section": book.gettext(section),
+        "quarter": ctx.close.quarter,
+    }
 
 
 def _headline(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("Headline", _title(ctx, "headline figures"), [44, 18, 60, 18])
-    book.header(ws, 2, ["Figure", "Value", "Note", "Change on the previous quarter"])
+    ws = book.sheet(N_("Headline"), _title(book, ctx, N_("headline figures")), [44, 18, 60, 18])
+    book.header(
+        ws, 2, [N_("Figure"), N_("Value"), N_("Note"), N_("Change on the previous quarter")]
+    )
     for i, (label, fig, note, change) in enumerate(ctx.headline, 3):
-        book.text(ws, i, 0, label)
+        book.label(ws, i, 0, label)
         book.figure(ws, i, 1, fig)
-        book.text(ws, i, 2, note)
+        book.label(ws, i, 2, note)
         if change is not None:
             book.figure(ws, i, 3, change)
     row = len(ctx.headline) + 4
-    book.header(ws, row, ["Programme totals", f"Guidance fund ({ctx.guidance_fund.currency})"])
+    currency = {"currency": ctx.guidance_fund.currency}
+    guidance_fund = book.gettext(N_("Guidance fund (%(currency)s)")) % currency
+    book.header(ws, row, [N_("Programme totals"), guidance_fund])
     for i, (key, label) in enumerate(TOTALS, row + 1):
-        book.text(ws, i, 0, label)
+        book.label(ws, i, 0, label)
         book.figure(ws, i, 1, ctx.totals.get(key))
 
 
 def _leverage(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("Leverage", _title(ctx, "leverage of social capital"), [48, 6, *[14] * 10])
-    labels = ["Sub-fund", "Ccy", "Committed (millions)", "Government (millions)"]
-    labels += ["Social capital (millions)", "Amplification", "Social leverage", "Target"]
-    labels += ["Paid-in (millions)", "Government paid-in (millions)"]
-    book.header(ws, 2, [*labels, "Social paid-in (millions)", "Paid-in social leverage"])
+    ws = book.sheet(
+        N_("Leverage"), _title(book, ctx, N_("leverage of social capital")), [48, 6, *[14] * 10]
+    )
+    labels = [N_("Sub-fund"), N_("Ccy"), N_("Committed (millions)"), N_("Government (millions)")]
+    labels += [
+        N_("Social capital (millions)"),
+        N_("Amplification"),
+        N_("Social leverage"),
+        N_("Target"),
+    ]
+    labels += [N_("Paid-in (millions)"), N_("Government paid-in (millions)")]
+    book.header(ws, 2, [*labels, N_("Social paid-in (millions)"), N_("Paid-in social leverage")])
     row = 3
     for r in ctx.leverage:
         bold = r.total
-        book.text(ws, row, 0, r.name, book.label_bold if bold else None)
+        # a total row is named by a label (Programme, Direct co-investments), a fund by its name
+        name = book.gettext(r.name) if r.total or r.name == DIRECT_ROW else r.name
+        book.text(ws, row, 0, name, book.label_bold if bold else None)
         book.text(ws, row, 1, r.currency)
         figs = (r.committed, r.government_committed, r.social_committed, r.amplification)
         for j, fig in enumerate((*figs, r.social_leverage), 2):
             book.figure(ws, row, j, fig, bold=bold)
-        book.text(ws, row, 7, _target_word(r.target_status, r.meets_target))
+        book.label(ws, row, 7, _target_word(r.target_status, r.meets_target))
         figs = (r.paid_in, r.government_paid_in, r.social_paid_in, r.paid_in_leverage)
         for j, fig in enumerate(figs, 8):
             book.figure(ws, row, j, fig, bold=bold)
         row += 1
     for label, fig in ctx.paid_in_fx:
-        book.text(ws, row, 0, label)
+        book.label(ws, row, 0, label)
         book.text(ws, row, 1, "HKD")
         book.figure(ws, row, 8, fig)
         row += 1
@@ -98,10 +127,12 @@ def _target_word(status: str | None, meets: bool | None) -> str:
 
 
 def _compliance(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("Compliance", _title(ctx, "mandate compliance"), [40, *[14, 10] * 8])
-    labels = ["Sub-fund"]
+    ws = book.sheet(
+        N_("Compliance"), _title(book, ctx, N_("mandate compliance")), [40, *[14, 10] * 8]
+    )
+    labels = [N_("Sub-fund")]
     for label, threshold in ctx.compliance_rules:
-        labels += [f"{label} ({threshold})", "Result"]
+        labels += [f"{book.gettext(label)} ({threshold})", N_("Result")]
     book.header(ws, 2, labels)
     for i, row in enumerate(ctx.compliance, 3):
         book.text(ws, i, 0, row.fund)
@@ -110,24 +141,38 @@ def _compliance(book: Book, ctx: BoardContext) -> None:
                 book.text(ws, i, 1 + 2 * k, "—")
                 continue
             book.figure(ws, i, 1 + 2 * k, cell.value)
-            book.text(ws, i, 2 + 2 * k, STATUS_WORDS.get(cell.status, cell.status))
+            book.label(ws, i, 2 + 2 * k, STATUS_WORDS.get(cell.status, cell.status))
 
 
 def _findings(book: Book, ctx: BoardContext, name: str, rows: list[Finding], what: str) -> None:
-    ws = book.sheet(name, _title(ctx, what), [40, 36, 14, 40, 10, 80])
-    book.header(ws, 2, ["Fund", "Rule", "Figure", "Threshold", "Result", "Explanation"])
+    ws = book.sheet(name, _title(book, ctx, what), [40, 36, 14, 40, 10, 80])
+    book.header(
+        ws,
+        2,
+        [N_("Fund"), N_("Rule"), N_("Figure"), N_("Threshold"), N_("Result"), N_("Explanation")],
+    )
     for i, f in enumerate(rows, 3):
         book.text(ws, i, 0, f.fund)
-        book.text(ws, i, 1, f.rule)
+        book.label(ws, i, 1, f.rule)
         book.figure(ws, i, 2, f.value)
         book.text(ws, i, 3, f.threshold)
-        book.text(ws, i, 4, STATUS_WORDS.get(f.status, f.status))
+        book.label(ws, i, 4, STATUS_WORDS.get(f.status, f.status))
         book.text(ws, i, 5, f.explanation)
 
 
 def _fees(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("Management fees", _title(ctx, "management fees vs LPA terms"), [40, 6])
-    labels = ["Fund", "Ccy", "Computed from LPA", "Booked", "Difference", "Tolerance", "Result"]
+    ws = book.sheet(
+        N_("Management fees"), _title(book, ctx, N_("management fees vs LPA terms")), [40, 6]
+    )
+    labels = [
+        N_("Fund"),
+        N_("Ccy"),
+        N_("Computed from LPA"),
+        N_("Booked"),
+        N_("Difference"),
+        N_("Tolerance"),
+        N_("Result"),
+    ]
     book.header(ws, 2, labels)
     ws.set_column(2, 5, 16)
     ws.set_column(6, 6, 22)
@@ -136,27 +181,46 @@ def _fees(book: Book, ctx: BoardContext) -> None:
         book.text(ws, i, 1, r.currency)
         for j, fig in enumerate((r.fee_net, r.booked, r.difference, r.fee_tolerance), 2):
             book.figure(ws, i, j, fig)
-        book.text(ws, i, 6, r.result)
+        book.label(ws, i, 6, r.result)
 
 
 def _themes(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("Themes", _title(ctx, "sector exposure"), [44, 18, 10, 18, 10])
-    book.header(ws, 2, ["Theme", "Fair value", "Share", "Look-through value", "Look-through share"])
+    ws = book.sheet(N_("Themes"), _title(book, ctx, N_("sector exposure")), [44, 18, 10, 18, 10])
+    book.header(
+        ws,
+        2,
+        [
+            N_("Theme"),
+            N_("Fair value"),
+            N_("Share"),
+            N_("Look-through value"),
+            N_("Look-through share"),
+        ],
+    )
     for i, t in enumerate(ctx.themes, 3):
-        book.text(ws, i, 0, t.label)
+        book.label(ws, i, 0, t.label)
         figs = (t.fair_value, t.share, t.look_through_value, t.look_through_share)
         for j, fig in enumerate(figs, 1):
             book.figure(ws, i, j, fig)
     total = len(ctx.themes) + 3
-    book.text(ws, total, 0, "Total", book.label_bold)
+    book.label(ws, total, 0, N_("Total"), book.label_bold)
     book.figure(ws, total, 1, ctx.theme_total.fair_value, bold=True)
     book.figure(ws, total, 3, ctx.theme_total.look_through_value, bold=True)
 
 
 def _jcurve(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("J-curve", _title(ctx, "capital deployment"), [40, 6, 10, 18, 18, 18, 18])
-    labels = ["Fund", "Ccy", "Quarter", "Contributions", "Distributions", "Net cash flow"]
-    book.header(ws, 2, [*labels, "Cumulative"])
+    ws = book.sheet(
+        N_("J-curve"), _title(book, ctx, N_("capital deployment")), [40, 6, 10, 18, 18, 18, 18]
+    )
+    labels = [
+        N_("Fund"),
+        N_("Ccy"),
+        N_("Quarter"),
+        N_("Contributions"),
+        N_("Distributions"),
+        N_("Net cash flow"),
+    ]
+    book.header(ws, 2, [*labels, N_("Cumulative")])
     row = 3
     for j in ctx.jcurves:
         for p in j.points:
@@ -169,43 +233,52 @@ def _jcurve(book: Book, ctx: BoardContext) -> None:
 
 
 def _top_holdings(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("Top holdings", _title(ctx, "top holdings"), [6, 44, 36, 18, 10, 12])
-    book.header(ws, 2, ["#", "Holding", "Theme", "Fair value", "Share", "Cumulative"])
+    ws = book.sheet(
+        N_("Top holdings"), _title(book, ctx, N_("top holdings")), [6, 44, 36, 18, 10, 12]
+    )
+    book.header(
+        ws, 2, ["#", N_("Holding"), N_("Theme"), N_("Fair value"), N_("Share"), N_("Cumulative")]
+    )
     for i, h in enumerate(ctx.top_holdings, 3):
         ws.write_number(i, 0, h.rank)
         book.text(ws, i, 1, h.name)
-        book.text(ws, i, 2, theme_label(h.theme))
+        book.label(ws, i, 2, theme_label(h.theme))
         for j, fig in enumerate((h.fair_value, h.share, h.cumulative_share), 3):
             book.figure(ws, i, j, fig)
     row = len(ctx.top_holdings) + 4
     for key, fig in ctx.concentration.items():
-        book.text(ws, row, 1, key.replace("_", " ").capitalize())
+        book.label(ws, row, 1, CONCENTRATION.get(key, key.replace("_", " ").capitalize()))
         book.figure(ws, row, 4, fig)
         row += 1
 
 
 def _grants(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("Grants", _title(ctx, "grant programme"), [52, 16, 18, 10, 16])
-    book.header(ws, 2, ["Company", "Grant (HKD)", "Own matching (HKD)", "Ratio", "Result"])
+    ws = book.sheet(N_("Grants"), _title(book, ctx, N_("grant programme")), [52, 16, 18, 10, 16])
+    book.header(
+        ws,
+        2,
+        [N_("Company"), N_("Grant (HKD)"), N_("Own matching (HKD)"), N_("Ratio"), N_("Result")],
+    )
     for i, g in enumerate(ctx.grants, 3):
         book.text(ws, i, 0, g.company)
         for j, fig in enumerate((g.grant, g.matching, g.ratio), 1):
             book.figure(ws, i, j, fig)
-        book.text(ws, i, 4, GRANT_WORDS.get(g.status or "", "—"))
+        book.label(ws, i, 4, GRANT_WORDS.get(g.status or "", "—"))
     if ctx.grant_totals:
         row = len(ctx.grants) + 3
         t = ctx.grant_totals
-        book.text(ws, row, 0, "Total", book.label_bold)
+        book.label(ws, row, 0, N_("Total"), book.label_bold)
         for j, key in enumerate(("grants", "matching", "matching_ratio"), 1):
             book.figure(ws, row, j, t.get(key), bold=True)
 
 
 def _movements(book: Book, ctx: BoardContext) -> None:
-    ws = book.sheet("Movements", _title(ctx, "quarter-on-quarter movements"), [44, 6])
-    labels: list[str] = ["Fund", "Ccy"]
+    ws = book.sheet(N_("Movements"), _title(book, ctx, N_("quarter-on-quarter movements")), [44, 6])
+    labels: list[str] = [N_("Fund"), N_("Ccy")]
     for key in MOVEMENT_KEYS:
         name = next((m.figures[key].label for m in ctx.movements if key in m.figures), key)
-        labels += [f"{name}: previous", f"{name}: {ctx.close.quarter}", f"{name}: change"]
+        values = {"figure": book.gettext(name), "quarter": ctx.close.quarter}
+        labels += [book.gettext(column) % values for column in MOVEMENT_COLUMNS]
     book.header(ws, 2, labels)
     ws.set_column(2, len(labels), 14)
     for i, mv in enumerate(ctx.movements, 3):
@@ -217,18 +290,20 @@ def _movements(book: Book, ctx: BoardContext) -> None:
                 book.figure(ws, i, 2 + 3 * k + j, fig)
 
 
-def write_board_xlsx(ctx: BoardContext, path: Path) -> Path:
-    """Write the board report's workbook to `path`: a sheet per table of the report."""
-    book = Book(path, ctx.guidance_fund.name, ctx.close.quarter)
+def write_board_xlsx(ctx: BoardContext, path: Path, gettext: Gettext = str) -> Path:
+    """Write the board report's workbook to `path`: a sheet per table of the report, in the
+    language of `gettext` (the context's sentences are already in it)."""
+    book = Book(path, ctx.guidance_fund.name, ctx.close.quarter, gettext)
     _headline(book, ctx)
     _leverage(book, ctx)
     _compliance(book, ctx)
-    _findings(book, ctx, "Programme rules", ctx.programme_findings, "programme rules")
-    _findings(book, ctx, "Findings", ctx.findings, "mandate rules of each sub-fund")
+    programme = N_("programme rules")
+    _findings(book, ctx, N_("Programme rules"), ctx.programme_findings, programme)
+    _findings(book, ctx, N_("Findings"), ctx.findings, N_("mandate rules of each sub-fund"))
     _fees(book, ctx)
     _themes(book, ctx)
     if ctx.look_through is not None:
-        look_through_sheets(book, ctx.look_through, lambda section: _title(ctx, section))
+        look_through_sheets(book, ctx.look_through, lambda section: _title(book, ctx, section))
     _jcurve(book, ctx)
     _top_holdings(book, ctx)
     _grants(book, ctx)

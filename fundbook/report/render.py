@@ -114,7 +114,8 @@ def lp_reports(
         html.write_text(render(env, "lp.html", ctx), encoding="utf-8")
         result.html.append(html)
         if xlsx:
-            result.xlsx.append(write_lp_xlsx(ctx, inside(out_dir, out_dir / f"{stem}.xlsx")))
+            xlsx_path = inside(out_dir, out_dir / f"{stem}.xlsx")
+            result.xlsx.append(write_lp_xlsx(ctx, xlsx_path, translate))
         if progress:
             progress(i, total, html.name)
     if pdf:
@@ -139,13 +140,14 @@ def board_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     copy_methods(out_dir)
     env = make_environment(templates, lang)
-    ctx = build_board_context(source, translations(lang).gettext)
+    ctx = build_board_context(source, env.filters["translate"], env.filters)
     quarter = source.snapshot.close.quarter or source.snapshot.close.period
     html = inside(out_dir, out_dir / f"{in_language(output_stem('board', quarter), lang)}.html")
     html.write_text(render(env, "board.html", ctx), encoding="utf-8")
     result = Rendered(out_dir, source.closed, html=[html])
     if xlsx:
-        result.xlsx.append(write_board_xlsx(ctx, html.with_suffix(".xlsx")))
+        xlsx_path = html.with_suffix(".xlsx")
+        result.xlsx.append(write_board_xlsx(ctx, xlsx_path, env.filters["translate"]))
     if progress:
         progress(1, 2 if pdf else 1, html.name)
     if pdf:

@@ -10,13 +10,14 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -320,3 +321,56 @@ def shown_figures(ctx: Any) -> Iterator[Figure]:
     older quarters are drawn in the chart only)."""
     jcurves = [dataclasses.replace(j, points=j.recent) for j in ctx.jcurves]
     yield from figures(dataclasses.replace(ctx, jcurves=jcurves))
+
+
+# Codes a Chinese report keeps in Latin letters (currencies, measures, parties, the scheme's
+# abbreviations, the hash), beside the book's own names, ids and memos.
+LATIN_CODES = (
+    "HK$", "HKD", "USD", "CNY", "RMB", "EUR", "IRR", "XIRR", "TVPI", "DPI", "RVPI", "MOIC",
+    "KS-PME", "PME", "PIC", "NAV", "GP", "LP", "LPA", "ILPA", "ITIF", "ITVF", "UTC", "SHA-256",
+    "QTD", "YTD", "ITD",
+)  # fmt: skip
+_ENGLISH_RUN = re.compile(r"[A-Za-z]+(?:[^A-Za-z\u2e80-\uffff\u0001]+[A-Za-z]+){2,}")
+_BLOCK_TAGS = re.compile(r"<(?!/?(?:span|b|strong|em|i|a|small|sup|sub|abbr)\b)[^>]*>")
+
+
+def book_words(source: Any, ledger: Path | None = None) -> list[str]:
+    """What a report shows as the book holds it, in any language: every id and text of the
+    names (fund, investor, company, GP), and the memos of the ledger's calls and transactions."""
+    words = set()
+    for key, entity in source.names.items():
+        words.add(str(key))
+        words.update(v for v in entity.values() if isinstance(v, str))
+    if ledger is not None:
+        for csv in ("calls.csv", "transactions.csv"):
+            if (ledger / csv).is_file():
+                frame = pl.read_csv(ledger / csv, infer_schema=False)
+                if "memo" in frame.columns:
+                    words.update(frame["memo"].drop_nulls().to_list())
+    # a name ending a sentence loses its full stop to the sentence's
+    words |= {w.rstrip(".") for w in words}
+    return sorted((w for w in words if w), key=len, reverse=True)
+
+
+def english_runs(texts: Iterable[str], allowed: Iterable[str]) -> list[str]:
+    """Runs of three or more Latin words in `texts` once the `allowed` words (book_words) and
+    LATIN_CODES are taken out (each becomes a break): the English left in a translated text."""
+    needles = sorted({*allowed, *LATIN_CODES}, key=len, reverse=True)
+    allowed_re = re.compile("|".join(re.escape(n) for n in needles))
+    runs = []
+    for text in texts:
+        text = allowed_re.sub("\u0001", text)
+        text = re.sub(r"\b[0-9a-f]{40,64}\b", "\u0001", text)  # a close hash
+        text = re.sub(r"\b\d{4}Q[1-4]\b", "\u0001", text)  # a close's quarter, as the book names it
+        runs += [m.group(0) for m in _ENGLISH_RUN.finditer(text)]
+    return runs
+
+
+def visible_text(html: str) -> list[str]:
+    """An HTML page's text as a reader meets it, block by block (tags between cells and
+    paragraphs break a run; inline ones do not), alt and title texts included, CSS left out."""
+    html = re.sub(r"(?s)<style.*?</style>|<script.*?</script>", "", html)
+    alts = re.findall(r'(?:aria-label|alt|title)="([^"]*)"', html)
+    blocks = _BLOCK_TAGS.sub("\u0001", html)
+    blocks = re.sub(r"<[^>]*>", "", blocks)
+    return [unescape(t) for t in (*blocks.split("\u0001"), *alts) if t.strip()]
