@@ -244,3 +244,24 @@ def test_a_sub_fund_valued_from_its_gp_shows_the_statement_and_its_lag(demo, tmp
     assert "valued at the net asset value its GP last reported" in html
     other = lp_reports(demo, tmp_path / "sf", fund_id="sf-gba", investor_id="itif-lp")
     assert "GP statement," not in other.html[0].read_text(encoding="utf-8")
+
+
+def test_every_demo_notice_of_the_quarter_names_only_its_partner(demo, tmp_path: Path):
+    """The notices `fundbook demo` writes (2026Q3 of itif and sf-airobot): one per partner per
+    call, and no other partner's name or id in any of them."""
+    from fundbook.report.notices import render_notices
+
+    db, source = demo
+    for fund_id in ("itif", "sf-airobot"):
+        result = render_notices(db, fund_id, tmp_path / fund_id, quarter="2026Q3")
+        assert result.html, fund_id
+        for html in result.html:
+            investor_id = max(  # notice-<call>-<investor>: the longest id that ends the name
+                (
+                    i
+                    for i in source.snapshot.level("investor")["investor_id"].unique()
+                    if html.stem.endswith(f"-{i}")
+                ),
+                key=len,
+            )
+            assert other_investor_leaks(source, html, fund_id, investor_id) == [], html.name
