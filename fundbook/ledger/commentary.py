@@ -39,7 +39,11 @@ def read_commentary(ledger_dir: Path) -> tuple[pl.DataFrame, list[LedgerError]]:
     relative to the ledger), and the problems: a name that is not a quarter and a known
     language, a file that is not UTF-8 (its line), anything else in the folder."""
     folder = ledger_dir / COMMENTARY_DIR
-    if not folder.is_dir():
+    try:
+        present = folder.is_dir()
+    except OSError:  # a ledger folder that cannot be read at all: the ledger's reader says so
+        present = False
+    if not present:
         return pl.DataFrame(schema=SCHEMA), []
     rows, errors = [], []
     for path in sorted(folder.iterdir()):

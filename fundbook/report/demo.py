@@ -34,9 +34,9 @@ def step_reports(db: Path, out: Path, echo: Echo, pdf: bool = True) -> None:
     beside them (their file names end in the language)."""
     folder = out / f"reports-{DEMO_QUARTER}"
     started = time.perf_counter()
+    source = load(db, DEMO_QUARTER)
     boards = []
-    for lang in LANGUAGES:  # each language reads its own commentary
-        source = load(db, DEMO_QUARTER, lang=lang)
+    for lang in LANGUAGES:
         what = "" if lang == DEFAULT_LANGUAGE else f" ({lang})"
         lp = lp_reports(
             source, folder, pdf=pdf, progress=_progress(echo, f"LP reports{what}"), lang=lang

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fundbook.core.errors import NotFound
@@ -81,6 +81,7 @@ def lp_reports(
     """One LP report per (fund, investor) of the quarter, filtered by fund and investor; a
     grant programme's investor gets the grant programme report (grant.html) instead. In
     `lang`: its file names end in the language's tag unless English."""
+    source = replace(source, lang=lang)  # the reports' language picks the commentary
     pairs = lp_pairs(source, fund_id, investor_id)
     if not pairs:
         wanted = " ".join(
@@ -137,6 +138,7 @@ def board_report(
     lang: str = DEFAULT_LANGUAGE,
 ) -> Rendered:
     """The board report of the quarter in `lang` (and its tables as a workbook with `xlsx`)."""
+    source = replace(source, lang=lang)  # the report's language picks the commentary
     out_dir.mkdir(parents=True, exist_ok=True)
     copy_methods(out_dir)
     env = make_environment(templates, lang)

@@ -34,6 +34,7 @@ SF1 = _row(
     **dict(zip(TERMS_OPTIONAL, SF1_TERMS.split(","), strict=False)),
     valuation_source="ledger",
     gp_tolerance="3.00",
+    irr_nm_months="24",
 )
 # a grant programme `mp`: only its matching deadline (a term of grant programmes alone)
 MP = _row("mp", matching_deadline_months="6")
@@ -54,6 +55,7 @@ BOOKED = {
     "fee_tolerance": Decimal("2.50"),
     "valuation_source": "ledger",
     "gp_tolerance": Decimal("3.00"),
+    "irr_nm_months": 24,
 }
 LEVEL = {"fund_info": LEVEL_KEYS["fund_info"]}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -33,9 +34,7 @@ def _renamed(source: ReportSource, mapping: dict[str, str]) -> ReportSource:
                 frame = frame.with_columns(pl.col(column).replace(mapping))
         levels[name] = frame
     statements = snap.statements.with_columns(pl.col("investor_id").replace(mapping))
-    return ReportSource(
-        Snapshot(snap.close, levels, statements), source.closed, source.previous_closed
-    )
+    return dataclasses.replace(source, snapshot=Snapshot(snap.close, levels, statements))
 
 
 def _files_under(root: Path) -> set[Path]:
