@@ -46,7 +46,10 @@ DEFAULT_DB = "fundbook.duckdb"
 # invested and received (issue 14, the board's page 1)
 # 21: calls (calls.csv) and the transactions' call_id; the flow level's call_id and
 # call_notice_date (issue 14)
-SCHEMA_VERSION = "21"
+# 22: the fund level's interest_payable (the LP report's reconciliation of holdings to NAV);
+# the programme level's government_not_committed (the budget's headroom, issue 14); the
+# fee_check level's fee_net_hkd, booked_hkd, difference_hkd (at the as-of rate)
+SCHEMA_VERSION = "22"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

@@ -143,5 +143,5 @@ def test_the_board_workbook_holds_the_reports_figures(demo_board):
     words = {w for r in compliance for w in r[2::2]}
     assert words <= {"met", "failed", "watch", "pending", "—"} and "failed" in words
     headline = {r[0]: r[1] for r in book["Headline"].iter_rows(min_row=4, values_only=True)}
-    for label, fig, _ in ctx.headline:
+    for label, fig, _, _ in ctx.headline:
         assert headline[label] == pytest.approx(_number(fig)), label
