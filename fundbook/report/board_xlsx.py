@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from fundbook.report.board_story import StoryTable
 from fundbook.report.context import BoardContext, Finding
 from fundbook.report.formatting import theme_label
 from fundbook.report.i18n import N_
@@ -58,10 +59,38 @@ def _headline(book: Book, ctx: BoardContext) -> None:
         if change is not None:
             book.figure(ws, i, 3, change)
     row = len(ctx.headline) + 4
-    book.header(ws, row, ["Programme totals", f"Guidance fund ({ctx.guidance_fund.currency})"])
+    unit = f"Guidance fund ({ctx.guidance_fund.currency}, shown in millions)"
+    book.header(ws, row, ["Programme totals", unit])
     for i, (key, label) in enumerate(TOTALS, row + 1):
         book.text(ws, i, 0, label)
         book.figure(ws, i, 1, ctx.totals.get(key))
+
+
+def _story(book: Book, ctx: BoardContext, name: str, table: StoryTable) -> None:
+    """A table of page 1 (cash of the quarter, budget, obligations): its rows and total, in
+    its unit (HK$ million, shown in millions by the number format; the cells hold HKD)."""
+    ws = book.sheet(name, _title(ctx, f"{table.caption} ({table.unit})"), [52, 18])
+    book.header(ws, 2, [table.caption, table.unit])
+    for i, r in enumerate(table.rows, 3):
+        book.text(ws, i, 0, r.label)
+        book.figure(ws, i, 1, r.figure)
+    total = len(table.rows) + 3
+    book.text(ws, total, 0, table.total_label, book.label_bold)
+    book.figure(ws, total, 1, table.total, bold=True)
+
+
+def _breaches(book: Book, ctx: BoardContext) -> None:
+    """Page 1's rules breached or behind: new first, with their first date and trend."""
+    ws = book.sheet("Breaches", _title(ctx, "rules breached or behind"), [40, 36, 10, 12, 22, 40])
+    labels = ["Fund", "Rule", "Status", "Since", "New or recurring", "Trend since the first breach"]
+    book.header(ws, 2, labels)
+    for i, b in enumerate(ctx.breaches, 3):
+        book.text(ws, i, 0, b.fund)
+        book.text(ws, i, 1, b.rule)
+        book.text(ws, i, 2, STATUS_WORDS.get(b.status, b.status))
+        book.text(ws, i, 3, b.first_breach.isoformat() if b.first_breach else "—")
+        book.text(ws, i, 4, "New" if b.new else f"Recurring ({b.quarters} quarters)")
+        book.text(ws, i, 5, f"{b.trend} ({b.direction})")
 
 
 def _leverage(book: Book, ctx: BoardContext) -> None:
@@ -128,15 +157,21 @@ def _findings(book: Book, ctx: BoardContext, name: str, rows: list[Finding], wha
 def _fees(book: Book, ctx: BoardContext) -> None:
     ws = book.sheet("Management fees", _title(ctx, "management fees vs LPA terms"), [40, 6])
     labels = ["Fund", "Ccy", "Computed from LPA", "Booked", "Difference", "Tolerance", "Result"]
-    book.header(ws, 2, labels)
+    book.header(ws, 2, [*labels, "Booked, HKD at the as-of rate"])
     ws.set_column(2, 5, 16)
     ws.set_column(6, 6, 22)
+    ws.set_column(7, 7, 18)
     for i, r in enumerate(ctx.fees, 3):
         book.text(ws, i, 0, r.fund)
         book.text(ws, i, 1, r.currency)
         for j, fig in enumerate((r.fee_net, r.booked, r.difference, r.fee_tolerance), 2):
             book.figure(ws, i, j, fig)
         book.text(ws, i, 6, r.result)
+        book.figure(ws, i, 7, r.booked_hkd)
+    if ctx.fees:  # the funds' own currencies are not added: the HKD column alone
+        total = len(ctx.fees) + 3
+        book.text(ws, total, 0, "Total (HKD at the as-of rate)", book.label_bold)
+        book.figure(ws, total, 7, ctx.fees_total_hkd, bold=True)
 
 
 def _themes(book: Book, ctx: BoardContext) -> None:
@@ -221,6 +256,10 @@ def write_board_xlsx(ctx: BoardContext, path: Path) -> Path:
     """Write the board report's workbook to `path`: a sheet per table of the report."""
     book = Book(path, ctx.guidance_fund.name, ctx.close.quarter)
     _headline(book, ctx)
+    _story(book, ctx, "Quarter cash", ctx.quarter_flows)
+    _story(book, ctx, "Budget", ctx.budget)
+    _story(book, ctx, "Obligations", ctx.obligations)
+    _breaches(book, ctx)
     _leverage(book, ctx)
     _compliance(book, ctx)
     _findings(book, ctx, "Programme rules", ctx.programme_findings, "programme rules")
