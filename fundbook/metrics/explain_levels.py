@@ -485,7 +485,9 @@ def flow_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         text = pl.col(figure).cast(pl.String)
         return ln.frame_lines(row, "shown", kind=pl.lit("row"), source=_ROW_SOURCE, text=text)
     if figure == "call_notice_date":  # the notice date of the row's call (calls.csv)
-        call = ctx.frames.calls.filter(pl.col("call_id") == ctx.row.get("call_id"))
+        call_id = ctx.row.get("call_id")
+        calls = ctx.frames.calls
+        call = calls.filter(pl.col("call_id") == call_id) if call_id is not None else calls[:0]
         text = pl.col("notice_date").cast(pl.String)
         return ln.frame_lines(call, "shown", kind=pl.lit("row"), source=_ROW_SOURCE, text=text)
     flows = ctx.stored.reference.get("flows", pl.DataFrame(schema={"txn_id": pl.String}))
