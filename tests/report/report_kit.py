@@ -212,7 +212,6 @@ def redacted(source: Any, investor_id: str, fund_id: str | None = None) -> Any:
     import polars as pl
 
     from fundbook.close.snapshot import Snapshot
-    from fundbook.report.source import ReportSource
 
     snap = source.snapshot
     levels = dict(snap.levels)
@@ -229,9 +228,8 @@ def redacted(source: Any, investor_id: str, fund_id: str | None = None) -> Any:
     statements = snap.statements.filter(
         pl.col("investor_id").is_null() | pl.col("investor_id").is_in(kept)
     )
-    return ReportSource(
-        Snapshot(snap.close, levels, statements), source.closed, source.previous_closed
-    )
+    # every other field of the source (breach history, IRR policy, commentary, language) kept
+    return dataclasses.replace(source, snapshot=Snapshot(snap.close, levels, statements))
 
 
 # level -> the CLI that prints it and the keys of its rows
