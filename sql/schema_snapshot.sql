@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS snapshot_fund (
     gross_moic            DOUBLE,
     holdings_value        DECIMAL(38,2),
     income                DECIMAL(38,2),
+    interest_payable      DECIMAL(38,2),
     invested              DECIMAL(38,2),
     irr_nm_months         BIGINT,         -- IRR policy: the age an IRR needs
     irr_since             DATE,           -- IRR policy: the first contribution
@@ -195,6 +196,7 @@ CREATE TABLE IF NOT EXISTS snapshot_programme (
     companies_short       BIGINT,
     currency              VARCHAR,
     government_committed  DECIMAL(38,2),
+    government_not_committed DECIMAL(38,2),  -- the sub_funds row's alone (issue 14)
     government_paid_in    DECIMAL(38,2),
     government_unfunded   DECIMAL(38,2),
     grant_companies       BIGINT,
@@ -322,8 +324,11 @@ CREATE TABLE IF NOT EXISTS snapshot_fee_check (
     fund_id           VARCHAR,
     quarter           VARCHAR,
     booked            DECIMAL(38,2),
+    booked_hkd        DECIMAL(38,2),    -- at the as-of rate (issue 14)
     difference        DECIMAL(38,2),
+    difference_hkd    DECIMAL(38,2),
     fee_net           DECIMAL(38,2),
+    fee_net_hkd       DECIMAL(38,2),
     fee_tolerance     DECIMAL(38,2),
     within_tolerance  BOOLEAN
 );

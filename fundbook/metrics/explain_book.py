@@ -23,6 +23,8 @@ from fundbook.metrics.statement import ROLL_FORWARD
 _CASH = {t: s for t, s in CASH_SIGN.items() if s != 0}
 # NAV holds the cash less the equalisation interest still payable: the interest rows net out.
 _NAV_CASH = {t: s for t, s in _CASH.items() if not t.startswith("equalisation_interest")}
+# The equalisation interest received and not yet paid on (a fund's `interest_payable`).
+_INTEREST_PAYABLE = {t: s for t, s in _CASH.items() if t.startswith("equalisation_interest")}
 _PAID_IN = {"contribution": 1, "equalisation_contribution": 1}
 # Unfunded: commitments less contributions, plus recallable (equalisation) distributions.
 _UNFUNDED = {"contribution": -1, "equalisation_contribution": -1, "equalisation_distribution": 1}
@@ -131,6 +133,7 @@ ROWS: dict[str, dict[str, int]] = {
     "expenses": {"expense": 1},
     "grants": {"grant": 1},
     "cash": _CASH,
+    "interest_payable": _INTEREST_PAYABLE,
 }
 _RATIOS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "amplification": (("committed",), ("government_committed",)),

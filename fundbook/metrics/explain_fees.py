@@ -6,10 +6,13 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from fundbook.core.dtypes import RATE
+from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics import fees
 from fundbook.metrics import lineage as ln
 from fundbook.metrics.explain_book import Ctx
-from fundbook.metrics.fee_book import WITHIN_TOLERANCE, fee_check
+from fundbook.metrics.fee_book import HKD_FIGURES, WITHIN_TOLERANCE, fee_check
+from fundbook.metrics.money import MONEY, cents, convert, from_cents
 
 _PRODUCER = "fundbook.metrics.fee_book.fee_check"
 # A partner's computed net fee, as `fees.fee_schedule` makes it: gross less discount and offset.
@@ -38,10 +41,21 @@ def fee_check_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.concat([ctx.figure("booked"), ctx.figure("fee_net", sign=-1)])
     if figure == "fee_tolerance":
         return _tolerance_line(ctx)
+    if figure.removesuffix("_hkd") in HKD_FIGURES:
+        return _hkd_line(ctx, figure.removesuffix("_hkd"))
     shown = [ctx.figure(f, "shown") for f in ("difference", "fee_tolerance")]
     inputs = {f: ctx.row[f] for f in ("difference", "fee_tolerance")}
     rule = ln.rule_line("|difference| <= fee_tolerance", WITHIN_TOLERANCE, inputs, _PRODUCER)
     return ln.concat([*shown, rule])
+
+
+def _hkd_line(ctx: Ctx, base: str) -> pl.DataFrame:
+    """A figure of the row in HKD: the row's `base` (stored) at the as-of rate, half-even."""
+    rate_from, _ = ctx.rate(ctx.row["fund_id"], REPORTING_CURRENCY)
+    row = pl.DataFrame({base: [ctx.row[base]]}, schema={base: MONEY})
+    amount = from_cents(convert(cents(pl.col(base)), pl.lit(rate_from).cast(RATE), pl.lit(1)))
+    item = f"{base} of the row in HKD at the as-of rate ({rate_from} HKD per unit)"
+    return ln.frame_lines(row, "term", item=pl.lit(item), source=pl.lit(_PRODUCER), amount=amount)
 
 
 def _computed_lines(ctx: Ctx) -> pl.DataFrame:

@@ -21,11 +21,13 @@ from fundbook.metrics.grants import COMPLIANT, GRANT_STATUS, MATCHING_DEADLINE, 
 from fundbook.metrics.money import from_cents
 from fundbook.metrics.programme import (
     HISTORICAL,
+    NOT_COMMITTED_SCOPES,
     PROGRAMME_MEETS_TARGET,
     SIZE_SHORTFALL,
     TARGET_AMPLIFICATION,
     TARGET_SIZE,
     TARGET_STATUS,
+    government_budget,
     programme_items,
     programme_scope,
 )
@@ -59,6 +61,40 @@ def _item_lines(ctx: Ctx, which: pl.Expr, rate: str) -> pl.DataFrame:
     )
 
 
+def _not_committed_lines(ctx: Ctx) -> pl.DataFrame:
+    """The government's commitments to the programme's own fund (in HKD at the as-of rate)
+    less the government's commitments of its sub-funds and direct scopes (the stored rows);
+    null on a row other than the sub_funds row of a programme with member funds."""
+    programme = ctx.row["programme"]
+    budget = government_budget(ctx.frames, ctx.as_of)
+    if ctx.row["scope"] != "sub_funds" or programme not in budget["programme"].to_list():
+        item = "government_not_committed: only a programme with member funds, its sub_funds row"
+        source = f"{_PROGRAMME}.GOVERNMENT_NOT_COMMITTED"
+        return ln.value_line(item, None, "derived", source=source)
+    government = ctx.frames.investors.filter(pl.col("kind") == "government")["investor_id"]
+    commits = ctx.frames.commitments.filter(
+        (pl.col("date") <= ctx.as_of)
+        & (pl.col("fund_id") == programme)
+        & pl.col("investor_id").is_in(government.implode())
+    )
+    scopes = ctx.level_rows("programme").filter(
+        (pl.col("programme") == programme) & pl.col("scope").is_in(NOT_COMMITTED_SCOPES)
+    )
+    where = f"{ctx.stored.where}: programme.government_committed"
+    return ln.concat(
+        [
+            ln.commitment_lines(commits, rate=ctx.rate(programme, REPORTING_CURRENCY)),
+            ln.stored_lines(
+                scopes,
+                "government_committed",
+                pl.format("less government_committed of scope {}", "scope"),
+                where,
+                sign=-1,
+            ),
+        ]
+    )
+
+
 def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     """A programme's capital (the items of `programme_items`), ratios, grants and target."""
     side, _, basis = figure.partition("_")
@@ -73,6 +109,8 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return ln.concat(
             [ctx.figure("government_committed"), ctx.figure("government_paid_in", sign=-1)]
         )
+    if figure == "government_not_committed":
+        return _not_committed_lines(ctx)
     if figure == "paid_in_fx_translation":  # paid-in at the as-of rate less at historical
         return ln.concat([ctx.figure("paid_in"), ctx.figure(HISTORICAL, sign=-1)])
     if figure in ("amplification", "social_leverage", "paid_in_leverage", "matching_ratio"):

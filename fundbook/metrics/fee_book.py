@@ -9,7 +9,8 @@ import polars as pl
 from fundbook.metrics import fees
 from fundbook.metrics.fee_attribution import QUARTER, attribute
 from fundbook.metrics.memo import per_frames
-from fundbook.metrics.money import CENTS, as_money, cents, from_cents, zero
+from fundbook.metrics.money import CENTS, as_money, cents, convert, from_cents, zero
+from fundbook.metrics.positions import fx_at
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state, fund_costs
 
@@ -25,6 +26,9 @@ WITHIN_TOLERANCE = pl.col("difference").abs() <= pl.col("fee_tolerance")
 # The fund-quarter lines a close stores (level `fee_check`): computed, booked, the difference
 # and the fund's tolerance.
 LEVEL_COLUMNS = ("fund_id", "quarter", "fee_net", "booked", "difference", *TOLERANCE)
+# The level's figures also in HKD at the as-of rate (the board adds funds of several
+# currencies in HKD): `<figure>_hkd`, the cents of the figure converted, half-even.
+HKD_FIGURES = ("fee_net", "booked", "difference")
 
 
 def book_fee_schedule(frames: BookFrames, through: date) -> fees.FeeSchedule:
@@ -234,8 +238,21 @@ def fee_check(
 
 def fee_check_level(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """The snapshot's `fee_check` level: the fund lines of `fee_check` (`LEVEL_COLUMNS`), every
-    quarter ended on or before `as_of`."""
-    return fee_check(frames, as_of)[1].select(LEVEL_COLUMNS)
+    quarter ended on or before `as_of`, and `HKD_FIGURES` in HKD at the as-of rate."""
+    level = fee_check(frames, as_of)[1].select(LEVEL_COLUMNS)
+    rates = frames.funds.select("fund_id", "currency").join(
+        fx_at(frames, as_of), on="currency", how="left"
+    )
+    return (
+        level.join(rates, on="fund_id", how="left")
+        .with_columns(
+            from_cents(convert(cents(pl.col(c)), pl.col("hkd_per_unit"), pl.lit(1))).alias(
+                f"{c}_hkd"
+            )
+            for c in HKD_FIGURES
+        )
+        .select(*LEVEL_COLUMNS, *(f"{c}_hkd" for c in HKD_FIGURES))
+    )
 
 
 def _booked(frames: BookFrames, quarters: pl.DataFrame, through: date) -> pl.DataFrame:

@@ -43,6 +43,7 @@ FUND_FIGURES = (
     "holdings_value",
     "prepaid",
     "accrued",
+    "interest_payable",
     "proceeds",
     "income",
     "fees",

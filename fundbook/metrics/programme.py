@@ -96,6 +96,16 @@ PAID_IN_FX_TRANSLATION = pl.col("paid_in") - pl.col(HISTORICAL)
 # as-of rate): for the guidance fund's sub-funds, its outstanding obligations to them, apart
 # from the part of its budget it has not committed to any fund (issue 14).
 GOVERNMENT_UNFUNDED = pl.col("government_committed") - pl.col("government_paid_in")
+# The budget of a programme with member funds not yet committed (its headroom, HKD cents at the
+# as-of rate): the government's commitments to the programme's own fund less what the
+# government committed to its sub-funds and its direct deals (both scopes). Held by the
+# `sub_funds` row alone (null on the others), so that no sum over scopes counts it twice.
+NOT_COMMITTED_SCOPES = ("sub_funds", "direct")
+GOVERNMENT_NOT_COMMITTED = (
+    pl.when(pl.col("scope") == "sub_funds")
+    .then(pl.col("government_budget") - pl.col("_committed_in_scopes"))
+    .otherwise(pl.lit(None, CENTS))
+)
 
 
 def _programmes(frames: BookFrames) -> pl.DataFrame:
@@ -372,6 +382,40 @@ def _programme_scopes(progs: pl.DataFrame, scope: pl.DataFrame, as_of: date) -> 
     )
 
 
+def government_budget(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """Per programme with member funds: the government's commitments to its own fund to
+    `as_of` (`government_budget`, HKD cents at the as-of rate)."""
+    progs = _programmes(frames)
+    government = frames.investors.filter(pl.col("kind") == "government")["investor_id"]
+    own = progs.filter(pl.col("member_funds") > 0)["programme"]
+    commits = frames.commitments.filter(
+        (pl.col("date") <= as_of)
+        & pl.col("fund_id").is_in(own.implode())
+        & pl.col("investor_id").is_in(government.implode())
+    ).select("fund_id", cents(pl.col("amount_fund")).alias("amount"))
+    return (
+        to_hkd(commits, frames, fx_at(frames, as_of))
+        .group_by("fund_id")
+        .agg(pl.col("amount").sum().alias("government_budget"))
+        .rename({"fund_id": "programme"})
+    )
+
+
+def _with_not_committed(out: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFrame:
+    """`GOVERNMENT_NOT_COMMITTED` of each programme with member funds (null elsewhere)."""
+    in_scopes = (
+        out.filter(pl.col("scope").is_in(NOT_COMMITTED_SCOPES))
+        .group_by("programme")
+        .agg(pl.col("government_committed").sum().alias("_committed_in_scopes"))
+    )
+    return (
+        out.join(budget, on="programme", how="left")
+        .join(in_scopes, on="programme", how="left")
+        .with_columns(GOVERNMENT_NOT_COMMITTED.alias("government_not_committed"))
+        .drop("government_budget", "_committed_in_scopes")
+    )
+
+
 def programme_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """One row per (programme, scope): government vs social capital (committed and paid-in,
     in HKD), amplification and social leverage against the scope's target (and the size
@@ -418,6 +462,7 @@ def programme_rows(frames: BookFrames, as_of: date) -> pl.DataFrame:
         .with_columns(SIZE_SHORTFALL.alias("size_shortfall"), TARGET_STATUS.alias("target_status"))
         .with_columns(PROGRAMME_MEETS_TARGET.alias("meets_target"))
     )
+    out = _with_not_committed(out, government_budget(frames, as_of))
     cols = [
         "programme",
         "scope",
@@ -431,6 +476,7 @@ def programme_rows(frames: BookFrames, as_of: date) -> pl.DataFrame:
         "target_status",
         "meets_target",
         *_CAPITAL[6:],
+        "government_not_committed",
         "grants",
         "matching",
         "matching_ratio",

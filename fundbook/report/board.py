@@ -11,16 +11,18 @@ from fundbook.core.types import (
     REPORTING_CURRENCY,
 )
 from fundbook.metrics.irr_policy import DEFAULT_IRR_NM_MONTHS
-from fundbook.report.board_fees import fee_breaches, fee_rows
+from fundbook.report.board_fees import fee_breaches, fee_rows, fees_total_hkd
 from fundbook.report.board_sections import (
     concentration,
     grant_rows,
     grant_totals,
     jcurve,
     movements,
+    recent_total,
     theme_rows,
     theme_total,
     top_holdings,
+    top_total,
 )
 from fundbook.report.board_story import breaches, budget, obligations, quarter_flows
 from fundbook.report.charts import Series, bar_chart, jcurve_chart
@@ -86,7 +88,12 @@ def sub_funds(source: ReportSource, programme_id: str) -> list[str]:
 
 
 def _leverage_row(
-    name: str, row: dict[str, Any], lvl: str, keys: dict[str, str | None], total: bool = False
+    name: str,
+    row: dict[str, Any],
+    lvl: str,
+    keys: dict[str, str | None],
+    total: bool = False,
+    scope_row: bool = False,
 ) -> LeverageRow:
     figs = {n: figure(row, n, k, lvl, keys) for n, k in LEVERAGE_FIGURES}
     currency = str(row.get("currency") or "")
@@ -96,6 +103,7 @@ def _leverage_row(
         total=total,
         currency=currency,
         target_status=row.get("target_status"),
+        scope_row=scope_row,
         **figs,
     )
 
@@ -137,7 +145,7 @@ def leverage_rows(source: ReportSource, gf: str) -> list[LeverageRow]:
         row = programme_row(source, gf, scope)
         if row and (total or row.get("committed")):
             keys = {"programme": gf, "scope": scope}
-            out.append(_leverage_row(name, row, "programme", keys, total=total))
+            out.append(_leverage_row(name, row, "programme", keys, total, scope_row=True))
     return out
 
 
@@ -211,12 +219,12 @@ def totals(source: ReportSource, gf: str) -> dict[str, Figure]:
     """The guidance fund's own figures (what the government put in and what it is worth)."""
     row = one(level(source.snapshot, "fund"), fund_id=gf)
     keys: dict[str, str | None] = {"fund_id": gf}
-    kinds = {
-        "committed": "money",
-        "paid_in": "money",
-        "unfunded": "money",
-        "distributed": "money",
-        "nav": "money",
+    kinds = {  # amounts in millions, as the programme totals table shows them
+        "committed": "mn",
+        "paid_in": "mn",
+        "unfunded": "mn",
+        "distributed": "mn",
+        "nav": "mn",
         "net_irr": "pct",
         "gross_irr": "pct",
         "tvpi": "multiple",
@@ -378,7 +386,8 @@ def jcurves(source: ReportSource, gf: str, translate: Translate = str) -> list[J
         gettext=translate,
     )
     currency = str(names.get(gf, {}).get("currency") or "")
-    return [JCurve(name_of(names, gf), currency, points, chart, points[-8:])]
+    recent = points[-8:]
+    return [JCurve(name_of(names, gf), currency, points, chart, recent, recent_total(recent, gf))]
 
 
 def build_board_context(
@@ -436,6 +445,8 @@ def build_board_context(
         previous_closed=source.previous_closed,
         fees=fees,
         fee_breaches=fee_breaches(fees, cover.quarter, words),
+        fees_total_hkd=fees_total_hkd(fees),
+        top_total=top_total(top, gf),
         look_through=look_through_view(source, gf) if gf else None,
         not_counted=not_counted(source, gf) if gf else [],
         irr_nm_months=source.irr_nm_months or DEFAULT_IRR_NM_MONTHS,

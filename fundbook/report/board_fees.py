@@ -7,6 +7,7 @@ from typing import Any
 from fundbook.report.context import FeeCheckRow, Figure
 from fundbook.report.i18n import N_
 from fundbook.report.source import ReportSource, figure, level, name_of, one
+from fundbook.report.totals import sum_of
 from fundbook.report.wording import ENGLISH, Wording
 
 LEVEL = "fee_check"
@@ -49,7 +50,7 @@ def fee_rows(source: ReportSource, quarter: str) -> list[FeeCheckRow]:
         keys = {"fund_id": f, "quarter": quarter}
         figs = {
             n: figure(row, n, "money", LEVEL, keys) if row else None
-            for n in ("fee_net", "booked", "difference", "fee_tolerance")
+            for n in ("fee_net", "booked", "difference", "fee_tolerance", "booked_hkd")
         }
         out.append(
             FeeCheckRow(
@@ -61,6 +62,11 @@ def fee_rows(source: ReportSource, quarter: str) -> list[FeeCheckRow]:
             )
         )
     return out
+
+
+def fees_total_hkd(rows: list[FeeCheckRow]) -> Figure:
+    """The fee rows' booked fees in HKD at the as-of rate (`booked_hkd`), summed (derived)."""
+    return sum_of((r.booked_hkd for r in rows), (("level", LEVEL),))
 
 
 def fee_breaches(rows: list[FeeCheckRow], quarter: str, words: Wording = ENGLISH) -> list[str]:

@@ -95,10 +95,10 @@ def jcurve(source: ReportSource, fund_id: str) -> list[JCurvePoint]:
         out.append(
             JCurvePoint(
                 r["quarter"],
-                figure(r, "contributions", "money", "cash_flow", keys),
-                figure(r, "distributions", "money", "cash_flow", keys),
-                figure(r, "net_cash_flow", "money", "cash_flow", keys),
-                figure(r, "cumulative_net_cash_flow", "money", "cash_flow", keys),
+                figure(r, "contributions", "mn", "cash_flow", keys),
+                figure(r, "distributions", "mn", "cash_flow", keys),
+                figure(r, "net_cash_flow", "mn", "cash_flow", keys),
+                figure(r, "cumulative_net_cash_flow", "mn", "cash_flow", keys),
             )
         )
     return out
@@ -121,11 +121,34 @@ def top_holdings(source: ReportSource, fund_id: str, limit: int = 10) -> list[To
                 r["rank"],
                 name_of(names, r["holding_id"]),
                 str(names.get(r["holding_id"], {}).get("theme") or "sub_fund"),
-                figure(r, "fair_value", "money", "holding", keys),
+                figure(r, "fair_value", "mn", "holding", keys),
                 figure(r, "share_of_fair_value", "pct", "holding", keys),
                 figure(r, "cumulative_share_of_fair_value", "pct", "holding", keys),
             )
         )
+    return out
+
+
+def top_total(top: list[TopHolding], fund_id: str) -> dict[str, Figure]:
+    """The top holdings' total row: their fair values summed (derived, HK$ million as shown)
+    and their share of the fund's holdings (the last row's cumulative share)."""
+    if not top:
+        return {}
+    total = sum_of((h.fair_value for h in top), (("fund_id", fund_id),))
+    return {
+        "fair_value": Figure(total.value, "mn", total.source),
+        "share": top[-1].cumulative_share,
+    }
+
+
+def recent_total(points: list[JCurvePoint], fund_id: str) -> dict[str, Figure]:
+    """The J-curve table's total row: contributions, distributions and net of the quarters
+    shown, each their sum (derived)."""
+    keys = (("fund_id", fund_id), ("quarters", f"{points[0].quarter}-{points[-1].quarter}"))
+    out = {}
+    for name in ("contributions", "distributions", "net"):
+        total = sum_of((getattr(p, name) for p in points), keys)
+        out[name] = Figure(total.value, "mn", total.source)
     return out
 
 

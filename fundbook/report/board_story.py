@@ -7,15 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from fundbook.report.compliance import PROGRAMME_RULES, RULES
-from fundbook.report.context import Figure, Source
+from fundbook.report.context import Figure
 from fundbook.report.i18n import N_
 from fundbook.report.source import ReportSource, figure, level, name_of, one
 from fundbook.report.totals import sum_of
 
 # The unit of every money table of page 1 (figures of kind "mn").
 UNIT_MILLIONS = N_("HK$ million")
-# The formula of the budget not yet committed (docs/reports.md, "Derived figures").
-NOT_COMMITTED = "commitment from government less its commitments to sub-funds and direct deals"
 
 
 @dataclass(frozen=True)
@@ -94,21 +92,18 @@ def quarter_flows(source: ReportSource, gf: str, quarter: str) -> StoryTable:
 def budget(source: ReportSource, gf: str) -> StoryTable:
     """The government's budget (the guidance fund's commitment from government) split into
     what it committed to sub-funds (`programme` sub_funds), to direct deals (`programme`
-    direct) and what it has not committed yet (derived: the headroom)."""
-    fund = one(level(source.snapshot, "fund"), fund_id=gf)
-    total = figure(fund, "committed", "mn", "fund", {"fund_id": gf})
-    parts = []
-    for scope, label in (
-        ("sub_funds", N_("Committed to sub-funds")),
-        ("direct", N_("Committed to direct co-investments")),
+    direct) and what it has not committed yet (the headroom: the sub_funds row's
+    `government_not_committed`); the total, their sum, is the commitment from government."""
+    programme = level(source.snapshot, "programme")
+    rows = []
+    for scope, column, label in (
+        ("sub_funds", "government_committed", N_("Committed to sub-funds")),
+        ("direct", "government_committed", N_("Committed to direct co-investments")),
+        ("sub_funds", "government_not_committed", N_("Not yet committed (headroom)")),
     ):
         keys: dict[str, str | None] = {"programme": gf, "scope": scope}
-        row = one(level(source.snapshot, "programme"), **keys)
-        parts.append(StoryRow(label, figure(row, "government_committed", "mn", "programme", keys)))
-    committed = sum(Decimal(str(r.figure.value or 0)) for r in parts)
-    left = None if total.value is None else Decimal(str(total.value)) - committed
-    headroom = Figure(left, "mn", Source("derived", (("fund_id", gf),), NOT_COMMITTED))
-    rows = [*parts, StoryRow(N_("Not yet committed (headroom)"), headroom)]
+        row = one(programme, **keys)
+        rows.append(StoryRow(label, figure(row, column, "mn", "programme", keys)))
     return StoryTable(
         N_("Government budget and commitments"),
         UNIT_MILLIONS,

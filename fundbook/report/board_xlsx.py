@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fundbook.report.board import DIRECT_ROW
+from fundbook.report.board_story import StoryTable
 from fundbook.report.context import BoardContext, Finding
 from fundbook.report.formatting import theme_label
 from fundbook.report.i18n import N_
@@ -77,11 +78,48 @@ def _headline(book: Book, ctx: BoardContext) -> None:
             book.figure(ws, i, 3, change)
     row = len(ctx.headline) + 4
     currency = {"currency": ctx.guidance_fund.currency}
-    guidance_fund = book.gettext(N_("Guidance fund (%(currency)s)")) % currency
+    guidance_fund = book.gettext(N_("Guidance fund (%(currency)s, shown in millions)")) % currency
     book.header(ws, row, [N_("Programme totals"), guidance_fund])
     for i, (key, label) in enumerate(TOTALS, row + 1):
         book.label(ws, i, 0, label)
         book.figure(ws, i, 1, ctx.totals.get(key))
+
+
+def _story(book: Book, ctx: BoardContext, name: str, table: StoryTable) -> None:
+    """A table of page 1 (cash of the quarter, budget, obligations): its rows and total, in
+    its unit (HK$ million, shown in millions by the number format; the cells hold HKD)."""
+    caption = book.gettext(table.caption)
+    section = f"{caption} ({book.gettext(table.unit)})"
+    ws = book.sheet(name, _title(book, ctx, section), [52, 18])
+    book.header(ws, 2, [caption, table.unit])
+    for i, r in enumerate(table.rows, 3):
+        book.label(ws, i, 0, r.label)
+        book.figure(ws, i, 1, r.figure)
+    total = len(table.rows) + 3
+    book.label(ws, total, 0, table.total_label, book.label_bold)
+    book.figure(ws, total, 1, table.total, bold=True)
+
+
+def _breaches(book: Book, ctx: BoardContext) -> None:
+    """Page 1's rules breached or behind: new first, with their first date and trend."""
+    ws = book.sheet(
+        N_("Breaches"),
+        _title(book, ctx, N_("rules breached or behind")),
+        [40, 36, 10, 12, 22, 40],
+    )
+    labels = [N_("Fund"), N_("Rule"), N_("Status"), N_("Since")]
+    book.header(ws, 2, [*labels, N_("New or recurring"), N_("Trend since the first breach")])
+    recurring = book.gettext(N_("Recurring (%(n)s quarters)"))
+    for i, b in enumerate(ctx.breaches, 3):
+        book.text(ws, i, 0, b.fund)
+        book.label(ws, i, 1, b.rule)
+        book.label(ws, i, 2, STATUS_WORDS.get(b.status, b.status))
+        book.text(ws, i, 3, b.first_breach.isoformat() if b.first_breach else "—")
+        if b.new:
+            book.label(ws, i, 4, N_("New"))
+        else:
+            book.text(ws, i, 4, recurring % {"n": b.quarters})
+        book.text(ws, i, 5, f"{b.trend} ({book.gettext(b.direction)})")
 
 
 def _leverage(book: Book, ctx: BoardContext) -> None:
@@ -173,15 +211,21 @@ def _fees(book: Book, ctx: BoardContext) -> None:
         N_("Tolerance"),
         N_("Result"),
     ]
-    book.header(ws, 2, labels)
+    book.header(ws, 2, [*labels, N_("Booked, HKD at the as-of rate")])
     ws.set_column(2, 5, 16)
     ws.set_column(6, 6, 22)
+    ws.set_column(7, 7, 18)
     for i, r in enumerate(ctx.fees, 3):
         book.text(ws, i, 0, r.fund)
         book.text(ws, i, 1, r.currency)
         for j, fig in enumerate((r.fee_net, r.booked, r.difference, r.fee_tolerance), 2):
             book.figure(ws, i, j, fig)
         book.label(ws, i, 6, r.result)
+        book.figure(ws, i, 7, r.booked_hkd)
+    if ctx.fees:  # the funds' own currencies are not added: the HKD column alone
+        total = len(ctx.fees) + 3
+        book.label(ws, total, 0, N_("Total (HKD at the as-of rate)"), book.label_bold)
+        book.figure(ws, total, 7, ctx.fees_total_hkd, bold=True)
 
 
 def _themes(book: Book, ctx: BoardContext) -> None:
@@ -295,6 +339,10 @@ def write_board_xlsx(ctx: BoardContext, path: Path, gettext: Gettext = str) -> P
     language of `gettext` (the context's sentences are already in it)."""
     book = Book(path, ctx.guidance_fund.name, ctx.close.quarter, gettext)
     _headline(book, ctx)
+    _story(book, ctx, N_("Quarter cash"), ctx.quarter_flows)
+    _story(book, ctx, N_("Budget"), ctx.budget)
+    _story(book, ctx, N_("Obligations"), ctx.obligations)
+    _breaches(book, ctx)
     _leverage(book, ctx)
     _compliance(book, ctx)
     programme = N_("programme rules")

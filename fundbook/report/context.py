@@ -160,6 +160,20 @@ class EqualisationNote:
 
 
 @dataclass(frozen=True)
+class PortfolioTotal:
+    """The total row of a fund's portfolio table: the fund level's sums of its holdings
+    (`invested`, `holdings_value`, `realised_gain`), its gross MOIC, and the look-through
+    shares shown summed (derived)."""
+
+    holdings: int
+    cost: Figure
+    fair_value: Figure
+    realised_gain: Figure
+    moic: Figure
+    look_through: Figure
+
+
+@dataclass(frozen=True)
 class LpContext:
     """Everything `lp.html` shows: built from ONE investor's rows plus fund-level aggregates."""
 
@@ -183,6 +197,9 @@ class LpContext:
     look_through: LookThrough | None = None
     methods_url: str = "methods.md"  # docs/methods.md, copied next to the report
     commentary: Commentary | None = None  # the quarter's, in the report's language
+    # the portfolio table's total row, and the fund's holdings reconciled to its NAV
+    portfolio_total: PortfolioTotal | None = None
+    nav_reconciliation: StoryTable | None = None
 
     @property
     def not_modelled(self) -> list[str]:
@@ -213,6 +230,7 @@ class LeverageRow:
     total: bool = False
     currency: str = ""
     target_status: str | None = None  # pass | watch | fail; None: no target (the scope's own)
+    scope_row: bool = False  # a programme scope's row, named by a label (N_), not a fund
 
 
 @dataclass(frozen=True)
@@ -301,6 +319,9 @@ class JCurve:
     points: list[JCurvePoint]
     chart: Markup
     recent: list[JCurvePoint]  # the last eight quarters, for the table
+    # the table's total row: contributions, distributions and net of the quarters shown
+    # (derived, their sum; the cumulative column has no total)
+    recent_total: dict[str, Figure] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -317,6 +338,7 @@ class FeeCheckRow:
     booked: Figure | None = None
     difference: Figure | None = None  # booked - computed (positive: over-billed)
     fee_tolerance: Figure | None = None
+    booked_hkd: Figure | None = None  # `booked` in HKD at the as-of rate (fee_check level)
 
     @property
     def result(self) -> str:
@@ -377,6 +399,10 @@ class BoardContext:
     # may set its own): an IRR younger than that is shown n.m.
     irr_nm_months: int = 12
     commentary: Commentary | None = None  # the quarter's, in the report's language
+    # the top holdings' total row: fair_value (their sum, derived) and share (the last row's
+    # cumulative share, level holding)
+    top_total: dict[str, Figure] = field(default_factory=dict)
+    fees_total_hkd: Figure | None = None  # the fee rows' booked_hkd summed (derived)
 
 
 @dataclass(frozen=True)

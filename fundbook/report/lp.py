@@ -10,6 +10,7 @@ import polars as pl
 
 from fundbook.core.types import STRATEGIC_THEMES
 from fundbook.metrics.statement import NULL_WITHOUT_TERMS, ROLL_FORWARD
+from fundbook.report.board_story import StoryRow, StoryTable
 from fundbook.report.charts import Series, bar_chart
 from fundbook.report.commentary import commentary_for
 from fundbook.report.context import (
@@ -19,6 +20,7 @@ from fundbook.report.context import (
     HoldingRow,
     LpContext,
     Party,
+    PortfolioTotal,
     Source,
     StatementLine,
     ThemeRow,
@@ -35,6 +37,7 @@ from fundbook.report.source import (
     negate,
     report_cover,
 )
+from fundbook.report.totals import sum_of
 
 # ILPA lines: (column, label, block, total line). The capital lines are shown signed as they
 # move NAV (metrics' ROLL_FORWARD), so that the column adds up; the others by SIGN_SHOWN.
@@ -168,6 +171,55 @@ def holding_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[H
             )
         )
     return out
+
+
+def portfolio_total(
+    fund: dict[str, Any], fund_id: str, holdings: list[HoldingRow]
+) -> PortfolioTotal:
+    """The portfolio table's total row: the fund level's sums of its holdings (`invested`,
+    `holdings_value`, `realised_gain`: the rows shown add up to them) and gross MOIC; the
+    investor's look-through shares summed as shown (derived)."""
+    keys: dict[str, str | None] = {"fund_id": fund_id}
+    return PortfolioTotal(
+        len(holdings),
+        figure(fund, "invested", "money", "fund", keys),
+        figure(fund, "holdings_value", "money", "fund", keys),
+        figure(fund, "realised_gain", "money", "fund", keys),
+        figure(fund, "gross_moic", "multiple", "fund", keys),
+        sum_of((h.look_through for h in holdings), tuple(keys.items())),
+    )
+
+
+# The lines from the fund's holdings to its NAV (the fund level's figures): column, label,
+# sign shown (NAV = holdings + cash + prepaid - accrued - interest payable - accrued carry).
+NAV_LINES = (
+    ("holdings_value", N_("Holdings at fair value (the total above)"), 1),
+    ("cash", N_("Cash"), 1),
+    ("prepaid", N_("Prepaid fees and expenses"), 1),
+    ("accrued", N_("Accrued fees and expenses"), -1),
+    ("interest_payable", N_("Equalisation interest payable to partners"), -1),
+    ("accrued_carry", N_("Accrued carried interest (incentive allocation)"), -1),
+)
+
+
+def nav_reconciliation(fund: dict[str, Any], fund_id: str, currency: str) -> StoryTable:
+    """The fund's holdings at fair value reconciled to its NAV, line by line from the fund
+    level (accrued carry only for a fund with carry terms: null elsewhere, not 0.00)."""
+    keys: dict[str, str | None] = {"fund_id": fund_id}
+    rows = []
+    for column, label, sign in NAV_LINES:
+        if column == "accrued_carry" and fund.get(column) is None:
+            continue
+        value = fund.get(column)
+        shown = {column: negate(value) if sign < 0 else value}  # a Decimal of the fund level
+        rows.append(StoryRow(label, figure(shown, column, "money", "fund", keys)))
+    return StoryTable(
+        N_("The fund's holdings reconciled to its net asset value (the fund as a whole)"),
+        currency,
+        rows,
+        N_("Net asset value of the fund"),
+        figure(fund, "nav", "money", "fund", keys),
+    )
 
 
 def fund_theme_rows(source: ReportSource, fund_id: str, investor_id: str) -> list[ThemeRow]:
@@ -367,6 +419,8 @@ def build_lp_context(
         carry_terms=carry,
         look_through=look_through_view(source, fund_id),
         commentary=commentary_for(source.commentary, source.lang),
+        portfolio_total=portfolio_total(fund, fund_id, holdings),
+        nav_reconciliation=nav_reconciliation(fund, fund_id, currency),
     )
 
 

@@ -49,7 +49,10 @@ DEFAULT_DB = "fundbook.duckdb"
 # 22: the IRR policy (issue 14): terms.irr_nm_months; the fund and investor levels'
 # irr_since, irr_nm_months, net_irr_nm (and the fund's gross_irr_nm); fund_info's irr_nm_months;
 # the commentary table (commentary/<quarter>[.<lang>].md of the ledger)
-SCHEMA_VERSION = "22"
+# 23: the fund level's interest_payable (the LP report's reconciliation of holdings to NAV);
+# the programme level's government_not_committed (the budget's headroom, issue 14); the
+# fee_check level's fee_net_hkd, booked_hkd, difference_hkd (at the as-of rate)
+SCHEMA_VERSION = "23"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

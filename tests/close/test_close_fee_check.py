@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import polars.selectors as cs
 import pytest
 from close_kit import run
 from fee_kit import write_fee_book
@@ -45,16 +46,21 @@ def test_the_check_is_stored_per_fund_and_quarter(closed: tuple[Path, list[list[
         "fund_id",
         "quarter",
         "booked",
+        "booked_hkd",
         "difference",
+        "difference_hkd",
         "fee_net",
+        "fee_net_hkd",
         "fee_tolerance",
         "within_tolerance",
     ]
-    assert check.rows() == [
+    assert check.drop(cs.ends_with("_hkd")).rows() == [
         ("F", "2025Q1", D("250000.00"), D("0.00"), D("250000.00"), D("1.00"), True),
         ("F", "2025Q2", D("725000.00"), D("0.00"), D("725000.00"), D("1.00"), True),
         ("F", "2025Q3", D("216875.00"), D("10000.00"), D("206875.00"), D("1.00"), False),
     ]
+    for name in ("booked", "difference", "fee_net"):  # fund F is in HKD: the same amounts
+        assert check[f"{name}_hkd"].to_list() == check[name].to_list()
 
 
 def test_the_over_billing_is_warned_of_once(closed: tuple[Path, list[list[str]]]) -> None:
@@ -75,7 +81,7 @@ def test_every_figure_of_the_check_is_explained(closed: tuple[Path, list[list[st
         stored = stored_of_close(con, info, frames, ("fee_check",))
     count, bad = failures(frames, stored, info.period_end, LEVEL)
     assert not bad, "\n".join(bad)
-    assert count == 3 * 5
+    assert count == 3 * 8  # 3 fund-quarters, 5 figures and 3 of them in HKD
     tried, accepted = undetected(frames, stored, info.period_end, LEVEL)
     assert {k for _, k in tried} >= {"Decimal", "bool", "NoneType"}
     assert not accepted, "\n".join(accepted)

@@ -228,7 +228,7 @@ def redacted(source: Any, investor_id: str, fund_id: str | None = None) -> Any:
     statements = snap.statements.filter(
         pl.col("investor_id").is_null() | pl.col("investor_id").is_in(kept)
     )
-    # everything else of the source (commentary, breach history, IRR policy) as it was
+    # every other field of the source (breach history, IRR policy, commentary, language) kept
     return dataclasses.replace(source, snapshot=Snapshot(snap.close, levels, statements))
 
 

@@ -94,3 +94,30 @@ def test_the_section_renders_flags_and_not_modelled(
     assert "over-billed: beyond tolerance" in section and "not modelled" in section
     for text in ("Harbour Deep Tech Fund I", "5.00", "15.00", "10.00", "1.00"):
         assert text in section
+
+
+def test_fees_total_in_hkd_at_the_as_of_rate(board: tuple[Path, Any, list[str]]):
+    """The table's last column is each fund's booked fees in HKD from the fee_check level (at
+    the as-of rate, converted by metrics), totalled; the funds' own currencies are not."""
+    from test_report_board_story import Tables, _number
+
+    _, source, _ = board
+    ctx = build_board_context(source)
+    booked = [r.booked_hkd for r in ctx.fees if r.booked_hkd is not None]
+    assert [f.value for f in booked] == [D("15.00")]  # sf1, in HKD; sf2 not modelled
+    assert all(f.source is not None and f.source.level == "fee_check" for f in booked)
+    assert ctx.fees_total_hkd is not None and ctx.fees_total_hkd.value == D("15.00")
+    html = board_report(source, source_dir(board)).html[0].read_text(encoding="utf-8")
+    parser = Tables("fees")
+    parser.feed(html)
+    (table,) = parser.tables
+    total = next(cells for is_total, cells in table if is_total)
+    assert total[2:6] == ["—"] * 4  # the funds' own currencies are not added
+    shown = [cells[-1] for is_total, cells in table if not is_total and cells[-1] != "—"]
+    assert sum(_number(c) for c in shown) == _number(total[-1]) == D("15.00")
+
+
+def source_dir(board: tuple[Path, Any, list[str]]) -> Path:
+    out = board[0].parent / "tables-out"
+    out.mkdir(exist_ok=True)
+    return out

@@ -146,7 +146,7 @@ def test_the_board_tables_add_up_row_by_row_to_their_totals(demo, tmp_path: Path
         at = next(i for i, (c, _) in enumerate(rows) if c == "total")
         body, total = [cells for _, cells in rows[1:at]], rows[at][1]
         assert len(body) == 8 and total[0] == "Programme (all sub-funds)"
-        assert {cells[1] for cells in body} == {"HKD"}  # every row in HKD, sf-semis converted
+        assert "Ccy" not in header  # every row in HK$ (sf-semis converted): stated in the title
         columns = [i for i, name in enumerate(header) if name in SUMMED]
         assert len(columns) == 3
         for i in columns:
@@ -163,7 +163,7 @@ def test_the_board_tables_add_up_row_by_row_to_their_totals(demo, tmp_path: Path
     assert "! behind*" in target and max(len(t) for t in target) <= len("! behind*")
     assert "<sup>*</sup> Behind: the programme's HK$40bn is not yet raised" in html
     for basis in ("Commitment", "Paid-in"):
-        assert f'<div class="keep">\n<h3>{basis} basis (millions)</h3>' in html, basis
+        assert f'<div class="keep">\n<h3>{basis} basis (HK$ million)</h3>' in html, basis
     _look_through_tables_add_up(dict(parser.tables))
     tables = dict(parser.tables)
     # the themes (the guidance fund's programme: its sub-funds and its direct co-investments,

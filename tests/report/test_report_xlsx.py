@@ -101,6 +101,10 @@ def test_the_board_workbook_has_a_sheet_per_table_and_prints_like_the_lp_one(dem
     book, ctx = demo_board
     assert book.sheetnames == [
         "Headline",
+        "Quarter cash",
+        "Budget",
+        "Obligations",
+        "Breaches",
         "Leverage",
         "Compliance",
         "Programme rules",
@@ -144,7 +148,22 @@ def test_the_board_workbook_holds_the_reports_figures(demo_board):
     assert words <= {"met", "failed", "watch", "pending", "—"} and "failed" in words
     headline = {r[0]: r[1] for r in book["Headline"].iter_rows(min_row=4, values_only=True)}
     for label, fig, *_ in ctx.headline:
-        if fig.kind == "nm":  # an IRR the IRR policy calls not meaningful: the word, no number
+        if fig is not None and fig.kind == "nm":  # an IRR too young: the words, no number
             assert headline[label] == "n.m.", label
-            continue
-        assert headline[label] == pytest.approx(_number(fig)), label
+        else:
+            assert headline[label] == pytest.approx(_number(fig)), label
+    # page 1's tables: their rows and total as the report's, the total the rows' sum
+    for name, table in (
+        ("Quarter cash", ctx.quarter_flows),
+        ("Budget", ctx.budget),
+        ("Obligations", ctx.obligations),
+    ):
+        cells = list(book[name].iter_rows(min_row=4, values_only=True))
+        assert [c[0] for c in cells] == [*(r.label for r in table.rows), table.total_label]
+        assert cells[-1][1] == pytest.approx(_number(table.total))
+        assert sum(c[1] or 0 for c in cells[:-1]) == pytest.approx(cells[-1][1], abs=0.005), name
+    breaches = list(book["Breaches"].iter_rows(min_row=4, values_only=True))
+    assert [r[0] for r in breaches] == [b.fund for b in ctx.breaches]
+    fees = list(book["Management fees"].iter_rows(min_row=4, values_only=True))
+    assert fees[-1][0] == "Total (HKD at the as-of rate)"
+    assert sum(r[7] or 0 for r in fees[:-1]) == pytest.approx(fees[-1][7], abs=0.005)
