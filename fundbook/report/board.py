@@ -38,7 +38,6 @@ from fundbook.report.context import (
     Source,
     ThemeRow,
 )
-from fundbook.report.formatting import millions, money, multiple, pct
 from fundbook.report.i18n import N_, Translate
 from fundbook.report.localise import Filter
 from fundbook.report.look_through import look_through_view
@@ -51,7 +50,7 @@ from fundbook.report.source import (
     report_cover,
     rows,
 )
-from fundbook.report.wording import Wording
+from fundbook.report.wording import ENGLISH, Wording
 
 LEVERAGE_FIGURES = (
     ("committed", "mn"),
@@ -190,9 +189,11 @@ def paid_in_fx(source: ReportSource, gf: str, lev: list[LeverageRow]) -> list[tu
     ]
 
 
-def leverage_chart(rows_: list[LeverageRow], translate: Translate = str) -> Any:
+def leverage_chart(rows_: list[LeverageRow], words: Wording = ENGLISH) -> Any:
     """Social capital per HK$1 of government money, commitment and paid-in basis, vs target
-    (the sub-funds and their total: the direct co-investments have no such target)."""
+    (the sub-funds and their total: the direct co-investments have no such target); words
+    and figures in the language of `words`."""
+    translate = words.translate
     rows_ = [r for r in rows_ if r.name != DIRECT_ROW]
     return bar_chart(
         translate(LEVERAGE_CHART),
@@ -201,12 +202,12 @@ def leverage_chart(rows_: list[LeverageRow], translate: Translate = str) -> Any:
             Series(translate(COMMITMENT_BASIS), [_f(r.social_leverage.value) for r in rows_]),
             Series(translate(PAID_IN_BASIS), [_f(r.paid_in_leverage.value) for r in rows_]),
         ],
-        lambda v: multiple(v),
+        lambda v: words.fmt("multiple", v),
         target=ITIF_TARGET_SOCIAL_LEVERAGE,
         target_label=translate(LEVERAGE_TARGET)
         % {
-            "social": f"{ITIF_TARGET_SOCIAL_LEVERAGE:.1f}x",
-            "amplification": f"{ITIF_TARGET_AMPLIFICATION:g}x",
+            "social": words.fmt("multiple", ITIF_TARGET_SOCIAL_LEVERAGE, 1),
+            "amplification": words.fmt("multiple", ITIF_TARGET_AMPLIFICATION, 0),
         },
     )
 
@@ -349,26 +350,27 @@ def _as(fig: Figure, kind: str) -> Figure:
     return Figure(fig.value, kind, fig.source)
 
 
-def theme_chart(themes: list[ThemeRow], translate: Translate = str) -> Any:
-    """Direct and look-through shares per theme."""
+def theme_chart(themes: list[ThemeRow], words: Wording = ENGLISH) -> Any:
+    """Direct and look-through shares per theme (in the language of `words`)."""
+    translate = words.translate
     through = [_f(t.look_through_share.value if t.look_through_share else None) for t in themes]
     direct = [_f(t.share.value) for t in themes]
     return bar_chart(
         translate(THEME_CHART),
         [translate(t.label) for t in themes],
         [Series(translate(DIRECT), direct), Series(translate(LOOK_THROUGH), through)],
-        lambda v: pct(v),
+        lambda v: words.fmt("pct", v),
     )
 
 
-def _axis_format(values: list[float]) -> Any:
+def _axis_format(values: list[float], words: Wording = ENGLISH) -> Any:
     """Axis labels in millions for large amounts, whole units for small books."""
     if max((abs(v) for v in values), default=0.0) >= 10_000_000:
-        return lambda v: millions(v, 0)
-    return lambda v: money(v, 0)
+        return lambda v: words.fmt("millions", v, 0)
+    return lambda v: words.fmt("money", v, 0)
 
 
-def jcurves(source: ReportSource, gf: str, translate: Translate = str) -> list[JCurve]:
+def jcurves(source: ReportSource, gf: str, words: Wording = ENGLISH) -> list[JCurve]:
     """The J-curve of the guidance fund (a separate scheme such as ITVF is not the guidance
     fund's: its own report shows it)."""
     names = source.names
@@ -378,12 +380,12 @@ def jcurves(source: ReportSource, gf: str, translate: Translate = str) -> list[J
     net = [_f(p.net.value) or 0.0 for p in points]
     cumulative = [_f(p.cumulative.value) or 0.0 for p in points]
     chart = jcurve_chart(
-        translate(JCURVE_CHART) % {"fund": name_of(names, gf)},
+        words.translate(JCURVE_CHART) % {"fund": name_of(names, gf)},
         [p.quarter for p in points],
         net,
         cumulative,
-        _axis_format(net + cumulative),
-        gettext=translate,
+        _axis_format(net + cumulative, words),
+        gettext=words.translate,
     )
     currency = str(names.get(gf, {}).get("currency") or "")
     recent = points[-8:]
@@ -426,7 +428,7 @@ def build_board_context(
         leverage=lev,
         paid_in_fx=paid_in_fx(source, gf, lev),
         leverage_chart=leverage_chart(
-            [r for r in lev if not r.total] + [r for r in lev if r.total], translate
+            [r for r in lev if not r.total] + [r for r in lev if r.total], words
         ),
         target_amplification=target(source, gf),
         findings=found,
@@ -435,8 +437,8 @@ def build_board_context(
         compliance=grid,
         themes=themes,
         theme_total=theme_total(source, gf, themes),
-        theme_chart=theme_chart(themes, translate),
-        jcurves=jcurves(source, gf, translate),
+        theme_chart=theme_chart(themes, words),
+        jcurves=jcurves(source, gf, words),
         top_holdings=top,
         concentration=concentration(top, tot),
         grants=grant_rows(source),
