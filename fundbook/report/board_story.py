@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from fundbook.core.errors import FundbookError
 from fundbook.report.compliance import PROGRAMME_RULES, RULES
 from fundbook.report.context import Figure
 from fundbook.report.i18n import N_
@@ -149,7 +150,14 @@ def breaches(source: ReportSource) -> list[Breach]:
             str(r["trend"]),
             str(r["direction"]),
         )
-        for r in source.breach_history
+        for r in _history(source)
         if r["status"] in ("fail", "watch")
     ]
     return sorted(out, key=lambda b: (not b.new, b.status != "fail", b.fund, b.rule))
+
+
+def _history(source: ReportSource) -> tuple[dict[str, Any], ...]:
+    """The compliance history of the source; one loaded without it cannot make a board."""
+    if source.breach_history is None:
+        raise FundbookError("the board report needs the compliance history (load_source history)")
+    return source.breach_history

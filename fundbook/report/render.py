@@ -60,11 +60,13 @@ def load(
     quarter: str,
     irr_nm_months: int | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    history: bool = True,
 ) -> ReportSource:
     """The snapshot of `quarter` from the book at `db_path` (read-only); `irr_nm_months`
-    overrides every fund's age of the IRR policy; `lang` picks the commentary."""
+    overrides every fund's age of the IRR policy; `lang` picks the commentary; `history`
+    reads the compliance history (the board's; LP reports go without)."""
     with open_book(db_path, read_only=True) as con:
-        return load_source(con, quarter, irr_nm_months, lang)
+        return load_source(con, quarter, irr_nm_months, lang, history)
 
 
 def lp_reports(
@@ -167,7 +169,8 @@ def render_lp_reports(
     **options: object,
 ) -> Rendered:
     """`fundbook report lp`: load the quarter's snapshot and render the LP reports."""
-    source = load(db_path, quarter, irr_nm_months, str(options.get("lang", DEFAULT_LANGUAGE)))
+    lang = str(options.get("lang", DEFAULT_LANGUAGE))
+    source = load(db_path, quarter, irr_nm_months, lang, history=False)
     return lp_reports(source, out_dir, **options)  # type: ignore[arg-type]
 
 

@@ -38,7 +38,8 @@ class ReportSource:
     previous_closed: bool = False
     # per (fund, rule) ever at fail or watch at a quarter-end up to the period end: its first
     # breach, quarters in breach and trend (`close.compliance_history`), as dicts
-    breach_history: tuple[dict[str, Any], ...] = ()
+    # (None: not read; LP reports do not need it, and it computes every quarter-end not closed)
+    breach_history: tuple[dict[str, Any], ...] | None = ()
     irr_nm_months: int | None = None  # the IRR policy's age given on the command line
     # the quarter's commentary by language (commentary/<quarter>[.<lang>].md, as booked)
     commentary: Mapping[str, str] = field(default_factory=dict)
@@ -129,21 +130,24 @@ def load_source(
     quarter: str,
     irr_nm_months: int | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    history: bool = True,
 ) -> ReportSource:
     """The figures of `quarter`: its close's snapshot, else a DRAFT computed from the book,
     and whether the quarter before is closed; with `irr_nm_months`, the IRR policy's flags
-    of the fund and investor levels decided again on that age (`irr_policy.reflag`)."""
+    of the fund and investor levels decided again on that age (`irr_policy.reflag`); with
+    `history`, the compliance history the board reads (computed at every quarter-end that is
+    not closed: costly on a large book, so LP reports leave it out)."""
     period = parse_quarter(quarter)
     snapshot, closed = _snapshot(con, period)
     if irr_nm_months is not None:
         snapshot = _reflagged(snapshot, irr_nm_months)
     previous = Period(period.quarter_start.year, period.quarter_start.month).previous()
-    history = compliance_history(con, snapshot.close.period_end)
+    breaches = compliance_history(con, snapshot.close.period_end) if history else None
     return ReportSource(
         snapshot,
         closed,
         _is_closed(con, previous),
-        breach_history=tuple(history.records()),
+        breach_history=None if breaches is None else tuple(breaches.records()),
         irr_nm_months=irr_nm_months,
         commentary=quarter_commentary(con, period.quarter or quarter),
         lang=check_language(lang),
