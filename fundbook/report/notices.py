@@ -18,7 +18,7 @@ from fundbook.report.context import Figure, Party, Source
 from fundbook.report.environment import make_environment, render
 from fundbook.report.i18n import DEFAULT_LANGUAGE, N_
 from fundbook.report.names import distinct_stems, in_language, inside, slug
-from fundbook.report.pdf import write_pdfs
+from fundbook.report.pdf import pdfs_after_html
 from fundbook.report.render import Rendered
 from fundbook.report.source import parse_quarter
 from fundbook.store.db import open_book, scalar, sql
@@ -190,11 +190,7 @@ def write_notices(
         if progress:
             progress(i, total, html.name)
     if pdf:
-        done = len(rows)
-        result.pdf = write_pdfs(
-            [(h, h.with_suffix(".pdf")) for h in result.html],
-            progress=(lambda i, _n, name: progress(done + i, total, name)) if progress else None,
-        )
+        result.pdf = pdfs_after_html(result.html, total, progress)
     return result
 
 

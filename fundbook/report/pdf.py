@@ -54,3 +54,13 @@ def write_pdfs(
             if progress:
                 progress(i, len(jobs), pdf.name)
     return sorted(done)
+
+
+def pdfs_after_html(htmls: Sequence[Path], total: int, progress: Progress | None) -> list[Path]:
+    """The PDF of each HTML written before it (beside it, same stem), counting on from the
+    HTML files in a progress of `total` steps."""
+    done = len(htmls)
+    return write_pdfs(
+        [(h, h.with_suffix(".pdf")) for h in htmls],
+        progress=(lambda i, _n, name: progress(done + i, total, name)) if progress else None,
+    )

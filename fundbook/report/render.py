@@ -24,7 +24,7 @@ from fundbook.report.names import (
     lp_stem,
     output_stem,
 )
-from fundbook.report.pdf import write_pdfs
+from fundbook.report.pdf import pdfs_after_html, write_pdfs
 from fundbook.report.source import ReportSource, load_source
 from fundbook.report.xlsx import write_lp_xlsx
 from fundbook.store.db import open_book
@@ -122,11 +122,7 @@ def lp_reports(
         if progress:
             progress(i, total, html.name)
     if pdf:
-        done = len(pairs)
-        result.pdf = write_pdfs(
-            [(h, h.with_suffix(".pdf")) for h in result.html],
-            progress=(lambda i, _n, name: progress(done + i, total, name)) if progress else None,
-        )
+        result.pdf = pdfs_after_html(result.html, total, progress)
     return result
 
 
