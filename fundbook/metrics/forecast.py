@@ -194,12 +194,19 @@ def model_funds(params: pl.DataFrame, as_of: date) -> tuple[model.Funds, list[da
         growth=params["growth"].to_numpy().astype(np.float64),
         growth_sd=params["growth_sd"].to_numpy().astype(np.float64),
         life=life,
-        unfunded=params["unfunded_at_as_of"].cast(pl.Int64).to_numpy(),
-        nav=params["nav_at_as_of"].cast(pl.Int64).to_numpy(),
+        unfunded=_cents(params["unfunded_at_as_of"]),
+        nav=_cents(params["nav_at_as_of"]),
         ages=ages[:, :width],
         years=years,
     )
     return funds, ends[:width]
+
+
+def _cents(money: pl.Series) -> np.ndarray:
+    """Money (integer cents, or Decimal as a level stores it) as int64 cents."""
+    if isinstance(money.dtype, pl.Decimal):
+        money = money.to_frame().select(cents(pl.col(money.name)))[money.name]
+    return money.cast(pl.Int64).to_numpy()
 
 
 def _fund_rows(
