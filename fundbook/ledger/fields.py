@@ -215,7 +215,11 @@ def _ta_checks() -> list[Check]:
     """The forecast's parameters (issue 15): the rates of contribution and the growth's
     standard deviation are fractions from 0 to 1; the growth a signed yearly rate above -1 and
     at most 1; the bow a positive decimal up to 10; the life whole years from 1 to 30."""
-    checks = [c for col in ("ta_rc_1", "ta_rc_2", "ta_rc_3", "ta_growth_sd") for c in _fraction_checks(col)]
+    checks = [
+        c
+        for col in ("ta_rc_1", "ta_rc_2", "ta_rc_3", "ta_growth_sd")
+        for c in _fraction_checks(col)
+    ]
     growth, bow, life = pl.col("ta_growth"), pl.col("ta_bow"), pl.col("ta_life")
     signed = r"^(-?0*(\.[0-9]{1,8})?|0*1(\.0{1,8})?)$"
     positive = r"^(0*[0-9](\.[0-9]{1,8})?|0*10(\.0{1,8})?)$"
@@ -238,7 +242,9 @@ def _ta_checks() -> list[Check]:
         ),
         (
             life.is_not_null() & ~life.str.contains(r"^([1-9]|[12][0-9]|30)$"),
-            pl.format("ta_life {} must be a whole number of years from 1 to 30", _quoted("ta_life")),
+            pl.format(
+                "ta_life {} must be a whole number of years from 1 to 30", _quoted("ta_life")
+            ),
         ),
     ]
 

@@ -114,11 +114,15 @@ def parameters(
         for f, g in eligible.select("fund_id", "net_irr").iter_rows()
         if g is not None and g > -1
     }
-    years = history.fund_years(frames, as_of, eligible.select("fund_id", "inception", "history_years"))
+    years = history.fund_years(
+        frames, as_of, eligible.select("fund_id", "inception", "history_years")
+    )
     fitted = history.calibrated(history.year_table(years, growth, life))
     fitted = fitted.join(
-        pl.DataFrame({"fund_id": list(growth), "growth": list(growth.values())},
-                     schema={"fund_id": pl.String, "growth": pl.Float64}),
+        pl.DataFrame(
+            {"fund_id": list(growth), "growth": list(growth.values())},
+            schema={"fund_id": pl.String, "growth": pl.Float64},
+        ),
         on="fund_id",
         how="full",
         coalesce=True,
@@ -140,9 +144,18 @@ def parameters(
             for p in CALIBRATED
         ),
     )
-    out = out.with_columns(pl.lit(seed, pl.Int64).alias("seed"), pl.lit(paths, pl.Int64).alias("paths"))
+    out = out.with_columns(
+        pl.lit(seed, pl.Int64).alias("seed"), pl.lit(paths, pl.Int64).alias("paths")
+    )
     out = out.filter(~_past_life_without_nav(as_of))
-    cols = ["fund_id", "currency", "inception", "history_years", "nav_at_as_of", "unfunded_at_as_of"]
+    cols = [
+        "fund_id",
+        "currency",
+        "inception",
+        "history_years",
+        "nav_at_as_of",
+        "unfunded_at_as_of",
+    ]
     for p in PARAMETERS:
         cols += [p, f"{p}_source"]
     return out.select(*cols, "seed", "paths").sort("fund_id")
@@ -161,7 +174,10 @@ def _given(frames: BookFrames, start: pl.DataFrame) -> pl.DataFrame:
         else:
             out = out.with_columns(pl.lit(None, dtype).alias(p))
         out = out.with_columns(
-            pl.when(pl.col(p).is_null()).then(pl.lit("default")).otherwise(pl.lit("terms")).alias(f"{p}_source"),
+            pl.when(pl.col(p).is_null())
+            .then(pl.lit("default"))
+            .otherwise(pl.lit("terms"))
+            .alias(f"{p}_source"),
             pl.col(p).fill_null(pl.lit(DEFAULTS[p], dtype)),
         )
     return out
@@ -307,9 +323,7 @@ def _programme_rows(
     for g, programme in enumerate(progs):
         members = groups[g] > 0
         width = int(funds.years[members].max()) if members.any() else 0
-        share = {
-            f: groups[g] @ np.rint(getattr(path, f) * weights[:, None]) for f in FIGURES
-        }
+        share = {f: groups[g] @ np.rint(getattr(path, f) * weights[:, None]) for f in FIGURES}
         for y in range(width):
             data["programme"].append(programme)
             data["year"].append(y + 1)
@@ -317,9 +331,15 @@ def _programme_rows(
             data["period_end"].append(ends[y])
             calls = int(share["contributions"][y])
             values = (
-                calls, calls, calls,
-                int(share["distributions"][y]), int(low_d[g, y]), int(high_d[g, y]),
-                int(share["nav"][y]), int(low_n[g, y]), int(high_n[g, y]),
+                calls,
+                calls,
+                calls,
+                int(share["distributions"][y]),
+                int(low_d[g, y]),
+                int(high_d[g, y]),
+                int(share["nav"][y]),
+                int(low_n[g, y]),
+                int(high_n[g, y]),
             )
             for column, value in zip(GOVERNMENT, values, strict=True):
                 data[column].append(value)

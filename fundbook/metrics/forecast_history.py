@@ -38,6 +38,7 @@ YEAR_COLUMNS = ("fund_id", "year", "called", "distributed", "committed_by_end")
 def whole_years(start: pl.Expr, end: pl.Expr | date) -> pl.Expr:
     """Whole years from `start` to `end` (anniversaries of `start` on or before `end`)."""
     end_e = pl.lit(end, pl.Date) if isinstance(end, date) else end
+
     def day_of(d: pl.Expr) -> pl.Expr:
         return d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
 
@@ -61,7 +62,9 @@ def fund_years(frames: BookFrames, as_of: date, inception: pl.DataFrame) -> pl.D
         .filter(pl.col("year").is_between(1, pl.col("history_years")))
         .group_by("fund_id", "year")
         .agg(
-            (amount * pl.col("type").replace_strict(signs, return_dtype=pl.Int8)).sum().alias("called"),
+            (amount * pl.col("type").replace_strict(signs, return_dtype=pl.Int8))
+            .sum()
+            .alias("called"),
             amount.filter(pl.col("type").is_in(list(DISTRIBUTED))).sum().alias("distributed"),
         )
     )
@@ -71,7 +74,11 @@ def fund_years(frames: BookFrames, as_of: date, inception: pl.DataFrame) -> pl.D
     commits = (
         frames.commitments.filter(pl.col("date") <= as_of)
         .join(full, on="fund_id")
-        .select("fund_id", (whole_years(pl.col("inception"), pl.col("date")) + 1).clip(1).alias("_k"), cents(pl.col("amount_fund")).alias("_c"))
+        .select(
+            "fund_id",
+            (whole_years(pl.col("inception"), pl.col("date")) + 1).clip(1).alias("_k"),
+            cents(pl.col("amount_fund")).alias("_c"),
+        )
     )
     committed = (
         grid.join(commits, on="fund_id", how="left")
@@ -87,7 +94,9 @@ def fund_years(frames: BookFrames, as_of: date, inception: pl.DataFrame) -> pl.D
     )
 
 
-def year_table(years: pl.DataFrame, growth: dict[str, float], life: dict[str, float]) -> pl.DataFrame:
+def year_table(
+    years: pl.DataFrame, growth: dict[str, float], life: dict[str, float]
+) -> pl.DataFrame:
     """`fund_years` with, per year, the unfunded at its start, its rate of contribution, the
     implied NAV at its end (at the fund's G of `growth`, when it has one) and the implied rate
     of distribution (null where undefined)."""
@@ -115,14 +124,20 @@ def year_table(years: pl.DataFrame, growth: dict[str, float], life: dict[str, fl
     }
     table = pl.DataFrame(rows, schema=schema, orient="row")
     out = years.join(table, on=["fund_id", "year"], how="left")
-    return out.with_columns(
-        pl.col("fund_id").replace_strict(life, default=None, return_dtype=pl.Float64).alias("_l")
-    ).with_columns(
-        pl.when(pl.col("rd").is_not_null() & (pl.col("year") < pl.col("_l")))
-        .then((pl.col("year") / pl.col("_l")).log())
-        .alias("log_age"),
-        pl.col("rd").log().alias("log_rd"),
-    ).drop("_l")
+    return (
+        out.with_columns(
+            pl.col("fund_id")
+            .replace_strict(life, default=None, return_dtype=pl.Float64)
+            .alias("_l")
+        )
+        .with_columns(
+            pl.when(pl.col("rd").is_not_null() & (pl.col("year") < pl.col("_l")))
+            .then((pl.col("year") / pl.col("_l")).log())
+            .alias("log_age"),
+            pl.col("rd").log().alias("log_rd"),
+        )
+        .drop("_l")
+    )
 
 
 def calibrated(table: pl.DataFrame) -> pl.DataFrame:

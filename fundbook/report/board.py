@@ -11,8 +11,8 @@ from fundbook.core.types import (
     REPORTING_CURRENCY,
 )
 from fundbook.metrics.irr_policy import DEFAULT_IRR_NM_MONTHS
-from fundbook.report.board_forecast import pacing_forecast
 from fundbook.report.board_fees import fee_breaches, fee_rows, fees_total_hkd
+from fundbook.report.board_forecast import pacing_forecast
 from fundbook.report.board_sections import (
     concentration,
     grant_rows,

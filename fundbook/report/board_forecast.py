@@ -31,24 +31,20 @@ def forecast_years(source: ReportSource, programme: str) -> list[ForecastYear]:
     )
     out = []
     for r in table.sort("_year").to_dicts():
-        keys = {"programme": programme, "year": str(r["year"])}
-
-        def fig(name: str, row: dict[str, Any] = r, k: dict[str, str | None] = keys) -> Figure:
-            return figure(row, f"government_{name}", "mn", _LEVEL, k)
-
-        out.append(
-            ForecastYear(
-                r["_year"],
-                r["period_end"],
-                fig("contributions"),
-                fig("distributions"),
-                fig("distributions_p05"),
-                fig("distributions_p95"),
-                fig("nav"),
-                fig("nav_p05"),
-                fig("nav_p95"),
+        keys: dict[str, str | None] = {"programme": programme, "year": str(r["year"])}
+        figs = [
+            figure(r, f"government_{name}", "mn", _LEVEL, keys)
+            for name in (
+                "contributions",
+                "distributions",
+                "distributions_p05",
+                "distributions_p95",
+                "nav",
+                "nav_p05",
+                "nav_p95",
             )
-        )
+        ]
+        out.append(ForecastYear(r["_year"], r["period_end"], *figs))
     return out
 
 

@@ -281,7 +281,9 @@ def _forecast(book: Book, ctx: BoardContext) -> None:
     if f is None:
         return
     ws = book.sheet(
-        N_("Forecast"), _title(book, ctx, N_("commitment pacing forecast")), [8, 14, 18, 18, 18, 18, 18]
+        N_("Forecast"),
+        _title(book, ctx, N_("commitment pacing forecast")),
+        [8, 14, 18, 18, 18, 18, 18],
     )
     book.header(
         ws,

@@ -360,8 +360,13 @@ def band_chart(
             body += _band_bar(frame, x0 + k * bar_w, bar_w, s, i, PALETTE[k % len(PALETTE)])
             if len(labels) <= 14:
                 body.append(
-                    _text(x0 + (k + 0.5) * bar_w, frame.y(s.high[i]) - 3, fmt(s.values[i]),
-                          "middle", 'class="value"')
+                    _text(
+                        x0 + (k + 0.5) * bar_w,
+                        frame.y(s.high[i]) - 3,
+                        fmt(s.values[i]),
+                        "middle",
+                        'class="value"',
+                    )
                 )
     desc = "; ".join(
         f"{label}: "

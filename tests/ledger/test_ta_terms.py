@@ -11,7 +11,9 @@ import pytest
 from fundbook.ledger import read_book
 from ledger_kit import write_book
 
-FRACTION = "must be a plain decimal fraction from 0 to 1 with at most 8 places (0.02 for 2 %, 1 for 100 %)"
+FRACTION = (
+    "must be a plain decimal fraction from 0 to 1 with at most 8 places (0.02 for 2 %, 1 for 100 %)"
+)
 HEADER = "fund_id,ta_rc_1,ta_rc_2,ta_rc_3,ta_bow,ta_growth,ta_growth_sd,ta_life"
 
 
@@ -39,10 +41,18 @@ def test_the_parameters_are_read(tmp_path: Path) -> None:
         ("ta_rc_1", "1.2", FRACTION),
         ("ta_rc_3", "-0.1", FRACTION),
         ("ta_growth_sd", "25%", FRACTION),
-        ("ta_growth", "-1", "must be a yearly growth rate as a plain decimal fraction above -1 "
-         "and at most 1 with at most 8 places (0.13 for 13 %)"),
-        ("ta_growth", "1.5", "must be a yearly growth rate as a plain decimal fraction above -1 "
-         "and at most 1 with at most 8 places (0.13 for 13 %)"),
+        (
+            "ta_growth",
+            "-1",
+            "must be a yearly growth rate as a plain decimal fraction above -1 "
+            "and at most 1 with at most 8 places (0.13 for 13 %)",
+        ),
+        (
+            "ta_growth",
+            "1.5",
+            "must be a yearly growth rate as a plain decimal fraction above -1 "
+            "and at most 1 with at most 8 places (0.13 for 13 %)",
+        ),
         ("ta_bow", "0", "must be a positive plain decimal up to 10 with at most 8 places"),
         ("ta_bow", "10.5", "must be a positive plain decimal up to 10 with at most 8 places"),
         ("ta_life", "0", "must be a whole number of years from 1 to 30"),

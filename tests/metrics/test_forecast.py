@@ -33,7 +33,11 @@ def test_the_worked_example_of_the_methods_is_reproduced_to_the_cent() -> None:
     rows = done.funds.head(3).select(
         "period_end", "fund_age", "contributions", "distributions", "nav"
     )
-    assert rows["period_end"].to_list() == [date(2027, 12, 31), date(2028, 12, 31), date(2029, 12, 31)]
+    assert rows["period_end"].to_list() == [
+        date(2027, 12, 31),
+        date(2028, 12, 31),
+        date(2029, 12, 31),
+    ]
     assert rows["fund_age"].to_list() == [730 / 365.25, 1096 / 365.25, 1461 / 365.25]
     assert rows.select("contributions", "distributions", "nav").rows() == [
         (D("26640000.00"), D("268643.42"), D("50101356.58")),
@@ -42,7 +46,9 @@ def test_the_worked_example_of_the_methods_is_reproduced_to_the_cent() -> None:
     ]
     # the same steps written out in exact decimals, each rounded half-even to the cent
     unfunded, nav = D("80000000.00"), D("21000000.00")
-    for age, rc, row in zip((730, 1096, 1461), (D("0.333"), D("0.5"), D("0.5")), rows.rows()):
+    for age, rc, row in zip(
+        (730, 1096, 1461), (D("0.333"), D("0.5"), D("0.5")), rows.rows(), strict=True
+    ):
         grown = (nav * D("1.13")).quantize(D("0.01"))
         called = (unfunded * rc).quantize(D("0.01"))
         rd = D(repr(min(1.0, (age / 365.25 / 12) ** 2.5)))
@@ -61,9 +67,10 @@ def test_a_fund_runs_to_the_end_of_its_life_and_leaves_its_unfunded_uncalled() -
     assert last["fund_age"] >= 12 > done.funds["fund_age"][-2]
     assert last["contributions"] == 0 and last["nav"] == 0 and last["nav_p95"] == 0
     params = done.parameters.row(0, named=True)
-    assert params["unfunded_at_end_of_life"] == params["unfunded_at_as_of"] - done.funds[
-        "contributions"
-    ].sum()
+    assert (
+        params["unfunded_at_end_of_life"]
+        == params["unfunded_at_as_of"] - done.funds["contributions"].sum()
+    )
     assert params["unfunded_at_end_of_life"] > 0
 
 
@@ -91,7 +98,15 @@ def test_calibration_recovers_the_parameters_a_book_was_generated_with(
 
 def test_a_short_history_falls_back_to_terms_then_defaults() -> None:
     frames, as_of = ta_book((0.3, 0.4, 0.45), 3.0, 0.08, 12, 3)  # two full years
-    terms = [{"fund_id": "sf", "ta_bow": D("2.00000000"), "ta_life": 10, "source_file": "terms.csv", "source_line": 2}]
+    terms = [
+        {
+            "fund_id": "sf",
+            "ta_bow": D("2.00000000"),
+            "ta_life": 10,
+            "source_file": "terms.csv",
+            "source_line": 2,
+        }
+    ]
     frames = _with_terms(frames, terms)
     params = _forecast(frames, as_of).parameters.row(0, named=True)
     assert params["history_years"] == 2
