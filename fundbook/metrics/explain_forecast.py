@@ -474,9 +474,8 @@ def _programme_band(
     for fund_id, weight in weights.select("fund_id", "weight").iter_rows():
         w[order[fund_id]] = weight
     seed, paths = int(params["seed"][0]), int(params["paths"][0])
-    bands = model.simulate(
-        funds, path.contributions, model.draws(seed, paths), w, np.ones((1, params.height))
-    )
+    z = model.draws(seed, paths)
+    bands = model.simulate(funds, path.contributions, z, w, np.zeros(params.height, int), 1)
     sums = bands.distributions if base == "distributions" else bands.nav
     low, high = model.percentiles(sums)
     value = (low if pct == 5 else high)[0, year - 1]

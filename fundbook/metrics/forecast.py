@@ -22,7 +22,6 @@ from fundbook.core.calendar import add_years
 from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics import forecast_history as history
 from fundbook.metrics import forecast_model as model
-from fundbook.metrics.irr_policy import first_contribution
 from fundbook.metrics.money import CENTS, as_money, cents
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.programme import programme_scope
@@ -75,14 +74,15 @@ def forecast(
     params = parameters(frames, as_of, fund, seed, paths)
     funds, ends = model_funds(params, as_of)
     path = model.expected(funds)
-    weights, groups, progs = _programme_weights(frames, as_of, params, programme_fund)
-    bands = model.simulate(funds, path.contributions, model.draws(seed, paths), weights, groups)
+    weights, group, progs = _programme_weights(frames, as_of, params, programme_fund)
+    z = model.draws(seed, paths)
+    bands = model.simulate(funds, path.contributions, z, weights, group, len(progs))
     by_fund = _fund_rows(params, funds, ends, path, bands)
     spent = path.contributions.sum(axis=1) if path.contributions.size else np.zeros(0)
     params = params.with_columns(
         pl.Series("unfunded_at_end_of_life", funds.unfunded - spent.astype(np.int64), CENTS)
     )
-    by_programme = _programme_rows(progs, groups, weights, funds, ends, path, bands)
+    by_programme = _programme_rows(progs, group, weights, funds, ends, path, bands)
     return Forecast(as_money(by_fund), as_money(params), as_money(by_programme))
 
 
@@ -92,7 +92,7 @@ def parameters(
     """Per fund forecast: its inception, start (NAV, unfunded), the seven parameters and where
     each comes from (`history`, `terms`, `default`), its years of history, seed and paths."""
     grants = programme_scope(frames, as_of).filter(pl.col("role") == "grants")["fund_id"]
-    txns = frames.transactions.filter(pl.col("date") <= as_of)
+    # the fund level's irr_since is the first contribution (irr_policy.first_contribution)
     start = (
         fund.filter((pl.col("committed") > 0) & ~pl.col("fund_id").is_in(grants.implode()))
         .select(
@@ -101,9 +101,8 @@ def parameters(
             cents(pl.col("nav")).alias("nav_at_as_of"),
             cents(pl.col("unfunded")).alias("unfunded_at_as_of"),
             "net_irr",
+            pl.col("irr_since").fill_null(as_of).alias("inception"),
         )
-        .join(first_contribution(txns, ["fund_id"]), on="fund_id", how="left")
-        .with_columns(pl.col("irr_since").fill_null(as_of).alias("inception"))
         .with_columns(history.whole_years(pl.col("inception"), as_of).alias("history_years"))
     )
     out = _given(frames, start)
@@ -266,17 +265,18 @@ def _programme_weights(
     frames: BookFrames, as_of: date, params: pl.DataFrame, programme_fund: pl.DataFrame
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Each fund's weight into its programme's government HKD figures, (government committed
-    / committed, HKD, of the programme_fund level) × the fund currency's as-of rate; the
-    (programme, fund) membership matrix; the programmes."""
+    / committed, HKD, of the programme_fund level) × the fund currency's as-of rate; each
+    fund's programme (its index in the programmes, -1 for none); the programmes."""
     weights = government_weights(frames, as_of, params, programme_fund)
     progs = sorted(weights["programme"].unique().to_list())
+    index = {p: i for i, p in enumerate(progs)}
     order = {f: i for i, f in enumerate(params["fund_id"].to_list())}
     w = np.zeros(params.height)
-    groups = np.zeros((len(progs), params.height))
+    group = np.full(params.height, -1)
     for programme, fund_id, weight in weights.select("programme", "fund_id", "weight").iter_rows():
         w[order[fund_id]] = weight
-        groups[progs.index(programme), order[fund_id]] = 1.0
-    return w, groups, progs
+        group[order[fund_id]] = index[programme]
+    return w, group, progs
 
 
 def government_weights(
@@ -305,7 +305,7 @@ def government_weights(
 
 def _programme_rows(
     progs: list[str],
-    groups: np.ndarray,
+    group: np.ndarray,
     weights: np.ndarray,
     funds: model.Funds,
     ends: list[date],
@@ -321,9 +321,12 @@ def _programme_rows(
     low_d, high_d = model.percentiles(bands.distributions)
     low_n, high_n = model.percentiles(bands.nav)
     for g, programme in enumerate(progs):
-        members = groups[g] > 0
+        members = group == g
         width = int(funds.years[members].max()) if members.any() else 0
-        share = {f: groups[g] @ np.rint(getattr(path, f) * weights[:, None]) for f in FIGURES}
+        share = {
+            f: np.rint(getattr(path, f)[members] * weights[members, None]).sum(axis=0)
+            for f in FIGURES
+        }
         for y in range(width):
             data["programme"].append(programme)
             data["year"].append(y + 1)

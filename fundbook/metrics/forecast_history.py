@@ -52,9 +52,13 @@ def fund_years(frames: BookFrames, as_of: date, inception: pl.DataFrame) -> pl.D
     before its end (cents)."""
     full = inception.filter(pl.col("history_years") > 0)
     signs = {**CALLED, **{t: 0 for t in DISTRIBUTED}}
-    txns = frames.transactions.filter(
-        (pl.col("date") <= as_of) & pl.col("type").is_in(list(signs))
-    ).join(full, on="fund_id")
+    txns = (
+        frames.transactions.lazy()
+        .select("fund_id", "date", "type", "amount_fund")
+        .filter((pl.col("date") <= as_of) & pl.col("type").is_in(list(signs)))
+        .join(full.lazy(), on="fund_id")
+        .collect()
+    )
     year = whole_years(pl.col("inception"), pl.col("date")) + 1
     amount = cents(pl.col("amount_fund"))
     flows = (

@@ -133,35 +133,67 @@ def simulate(
     calls: np.ndarray,
     z: np.ndarray,
     weights: np.ndarray | None = None,
-    groups: np.ndarray | None = None,
+    group: np.ndarray | None = None,
+    groups: int = 0,
 ) -> Bands:
     """Each fund's band (BAND percentiles over the paths of `z`) and, when given, the paths'
-    sums of round(weight × figure) by group (`weights` by fund, `groups` (group, fund) of 0/1).
+    sums of round(weight × figure) by group (`weights` by fund, `group` the fund's group
+    index, -1 for none; `groups` how many).
 
     Contributions do not depend on the growth (`calls`, the expected path's, on every path).
     A fund's distributions and NAV of a year both rise with its grown NAV that year, so their
-    percentiles are those of the path at the grown NAV's percentile (one partition a year)."""
+    percentiles are those of the path at the grown NAV's percentile (one partition a year).
+    The funds are worked on longest-running first, (fund, path) arrays, so that the funds
+    still running in a year are a slice."""
     rc, rd = rates(funds)
     n, years = rc.shape
     paths = z.shape[0]
     ranks = [band_rank(paths, q) for q in BAND]
-    nav = np.broadcast_to(funds.nav.astype(np.float64), (paths, n)).copy()
+    order = np.argsort(-funds.years, kind="stable")
+    running = funds.years[order]
+    g = (np.full(n, -1) if group is None else group)[order]
+    w = (np.zeros(n) if weights is None else weights)[order]
+    growth, sd, rd, calls = funds.growth[order], funds.growth_sd[order], rd[order], calls[order]
+    nav = np.repeat(funds.nav.astype(np.float64)[order][:, None], paths, axis=1)
     lows, highs = [np.zeros((n, years)) for _ in range(3)], [np.zeros((n, years)) for _ in range(3)]
-    k = 0 if groups is None else groups.shape[0]
-    sums = np.zeros((2, k, years, paths))
+    sums = np.zeros((2, groups, years, paths))
+    grown_all, dist_all = np.empty_like(nav), np.empty_like(nav)
     for y in range(years):
-        factor = np.maximum(0.0, 1.0 + funds.growth + funds.growth_sd * z[:, y : y + 1])
-        grown = np.rint(nav * factor)
-        dist = np.rint(rd[:, y] * grown)
-        nav = grown + calls[:, y] - dist
-        picked = np.partition(grown, ranks, axis=0)[ranks]
-        for band, row in ((lows, picked[0]), (highs, picked[1])):
-            d = np.rint(rd[:, y] * row)
-            band[0][:, y], band[1][:, y], band[2][:, y] = calls[:, y], d, row + calls[:, y] - d
-        if groups is not None and weights is not None:
-            sums[0, :, y, :] = groups @ np.rint(dist * weights).T
-            sums[1, :, y, :] = groups @ np.rint(nav * weights).T
-    return Bands(Path(*lows), Path(*highs), sums[0], sums[1])
+        m = int(np.count_nonzero(running > y))  # the funds still running: a prefix
+        grown, dist = grown_all[:m], dist_all[:m]
+        # in place, in the order of the steps: max(0, 1 + G + σz) × NAV, rounded; RD × grown
+        np.multiply(sd[:m, None], z[None, :, y], out=grown)
+        grown += 1.0 + growth[:m, None]
+        np.maximum(grown, 0.0, out=grown)
+        grown *= nav[:m]
+        np.rint(grown, out=grown)
+        np.multiply(rd[:m, y, None], grown, out=dist)
+        np.rint(dist, out=dist)
+        np.subtract(grown, dist, out=nav[:m])
+        nav[:m] += calls[:m, y, None]
+        nav[m:] = 0.0
+        picked = np.partition(grown, ranks, axis=1)[:, ranks]
+        for band, col in ((lows, picked[:, 0]), (highs, picked[:, 1])):
+            d = np.rint(rd[:m, y] * col)
+            band[0][:m, y], band[1][:m, y], band[2][:m, y] = calls[:m, y], d, col + calls[:m, y] - d
+        if groups:
+            _group_sums(sums[:, :, y, :], (dist, nav[:m]), w[:m], g[:m])
+    back = np.argsort(order, kind="stable")
+    low, high = (Path(*(a[back] for a in band)) for band in (lows, highs))
+    return Bands(low, high, sums[0], sums[1])
+
+
+def _group_sums(out: np.ndarray, figures: tuple[np.ndarray, ...], w: np.ndarray, g: np.ndarray) -> None:
+    """out[i, group] = Σ over the group's funds of round(w × figures[i]) (per path)."""
+    members = np.nonzero(g >= 0)[0]
+    if not len(members):
+        return
+    members = members[np.argsort(g[members], kind="stable")]
+    ids = g[members]
+    starts = np.concatenate(([0], np.nonzero(np.diff(ids))[0] + 1))
+    for i, figure in enumerate(figures):
+        weighted = np.rint(figure[members] * w[members, None])
+        out[i, ids[starts]] = np.add.reduceat(weighted, starts, axis=0)
 
 
 def percentiles(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
