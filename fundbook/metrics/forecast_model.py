@@ -183,7 +183,9 @@ def simulate(
     return Bands(low, high, sums[0], sums[1])
 
 
-def _group_sums(out: np.ndarray, figures: tuple[np.ndarray, ...], w: np.ndarray, g: np.ndarray) -> None:
+def _group_sums(
+    out: np.ndarray, figures: tuple[np.ndarray, ...], w: np.ndarray, g: np.ndarray
+) -> None:
     """out[i, group] = Σ over the group's funds of round(w × figures[i]) (per path)."""
     members = np.nonzero(g >= 0)[0]
     if not len(members):
