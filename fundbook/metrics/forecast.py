@@ -24,7 +24,6 @@ from fundbook.metrics import forecast_history as history
 from fundbook.metrics import forecast_model as model
 from fundbook.metrics.money import CENTS, as_money, cents
 from fundbook.metrics.positions import fx_at
-from fundbook.metrics.programme import programme_scope
 from fundbook.metrics.protocol import BookFrames
 
 # Takahashi & Alexander (2002), their typical venture fund: rates of contribution 25 %, 33.3 %
@@ -91,10 +90,10 @@ def parameters(
 ) -> pl.DataFrame:
     """Per fund forecast: its inception, start (NAV, unfunded), the seven parameters and where
     each comes from (`history`, `terms`, `default`), its years of history, seed and paths."""
-    grants = programme_scope(frames, as_of).filter(pl.col("role") == "grants")["fund_id"]
     # the fund level's irr_since is the first contribution (irr_policy.first_contribution)
     start = (
-        fund.filter((pl.col("committed") > 0) & ~pl.col("fund_id").is_in(grants.implode()))
+        # a fund paying grants (role `grants` of programme_scope) calls no capital to forecast
+        fund.filter((pl.col("committed") > 0) & ~(pl.col("grants") > 0))
         .select(
             "fund_id",
             "currency",

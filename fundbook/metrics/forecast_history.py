@@ -51,26 +51,29 @@ def fund_years(frames: BookFrames, as_of: date, inception: pl.DataFrame) -> pl.D
     history_years): what was called and distributed in the year and the commitments dated
     before its end (cents)."""
     full = inception.filter(pl.col("history_years") > 0)
-    signs = {**CALLED, **{t: 0 for t in DISTRIBUTED}}
-    txns = (
+    kinds = [*CALLED, *DISTRIBUTED]
+    sign = pl.lit(0, pl.Int64)
+    for kind, s in CALLED.items():
+        sign = pl.when(pl.col("type") == kind).then(pl.lit(s, pl.Int64)).otherwise(sign)
+    amount = cents(pl.col("amount_fund"))
+    # summed by fund and day first (a call's rows are one per partner), then by fund year
+    daily = (
         frames.transactions.lazy()
         .select("fund_id", "date", "type", "amount_fund")
-        .filter((pl.col("date") <= as_of) & pl.col("type").is_in(list(signs)))
-        .join(full.lazy(), on="fund_id")
-        .collect()
-    )
-    year = whole_years(pl.col("inception"), pl.col("date")) + 1
-    amount = cents(pl.col("amount_fund"))
-    flows = (
-        txns.with_columns(year.alias("year"))
-        .filter(pl.col("year").is_between(1, pl.col("history_years")))
-        .group_by("fund_id", "year")
+        .filter((pl.col("date") <= as_of) & pl.col("type").is_in(kinds))
+        .group_by("fund_id", "date")
         .agg(
-            (amount * pl.col("type").replace_strict(signs, return_dtype=pl.Int8))
-            .sum()
-            .alias("called"),
+            (amount * sign).sum().alias("called"),
             amount.filter(pl.col("type").is_in(list(DISTRIBUTED))).sum().alias("distributed"),
         )
+        .join(full.lazy(), on="fund_id")
+    )
+    flows = (
+        daily.with_columns((whole_years(pl.col("inception"), pl.col("date")) + 1).alias("year"))
+        .filter(pl.col("year").is_between(1, pl.col("history_years")))
+        .group_by("fund_id", "year")
+        .agg(pl.col("called").sum(), pl.col("distributed").sum())
+        .collect()
     )
     grid = full.select(
         "fund_id", pl.int_ranges(1, pl.col("history_years") + 1).alias("year")
@@ -105,19 +108,20 @@ def year_table(
     implied NAV at its end (at the fund's G of `growth`, when it has one) and the implied rate
     of distribution (null where undefined)."""
     rows = []
-    for fund_id, group in years.group_by("fund_id", maintain_order=True):
-        g = growth.get(str(fund_id[0]))
-        called_before, nav = 0, 0.0
-        for k, called, distributed, committed in group.select(
-            "year", "called", "distributed", "committed_by_end"
-        ).iter_rows():
-            start = int(committed) - called_before
-            rate = int(called) / start if start > 0 else None
-            grown = nav * (1.0 + g) if g is not None else None
-            rd = int(distributed) / grown if grown and grown > 0 and distributed > 0 else None
-            nav = grown + int(called) - int(distributed) if grown is not None else 0.0
-            rows.append((str(fund_id[0]), k, start, rate, nav if g is not None else None, rd))
-            called_before += int(called)
+    fund, called_before, nav = None, 0, 0.0
+    for fund_id, k, called, distributed, committed in years.select(
+        "fund_id", "year", "called", "distributed", "committed_by_end"
+    ).iter_rows():  # in fund and year order
+        if fund_id != fund:
+            fund, called_before, nav = fund_id, 0, 0.0
+        g = growth.get(fund_id)
+        start = int(committed) - called_before
+        rate = int(called) / start if start > 0 else None
+        grown = nav * (1.0 + g) if g is not None else None
+        rd = int(distributed) / grown if grown and grown > 0 and distributed > 0 else None
+        nav = grown + int(called) - int(distributed) if grown is not None else 0.0
+        rows.append((fund_id, k, start, rate, nav if g is not None else None, rd))
+        called_before += int(called)
     schema = {
         "fund_id": pl.String(),
         "year": pl.Int64(),

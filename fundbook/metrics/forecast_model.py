@@ -172,7 +172,8 @@ def simulate(
         np.subtract(grown, dist, out=nav[:m])
         nav[:m] += calls[:m, y, None]
         nav[m:] = 0.0
-        picked = np.partition(grown, ranks, axis=1)[:, ranks]
+        grown.partition(ranks, axis=1)  # in place: the year's flows are computed above
+        picked = grown[:, ranks]
         for band, col in ((lows, picked[:, 0]), (highs, picked[:, 1])):
             d = np.rint(rd[:m, y] * col)
             band[0][:m, y], band[1][:m, y], band[2][:m, y] = calls[:m, y], d, col + calls[:m, y] - d
