@@ -139,7 +139,7 @@ def test_the_board_forecast_is_the_stored_government_share_with_its_totals(demo_
     assert [r[0] for r in rows[:-1]] == [y.year for y in f.years]
     assert rows[0][2] == _number(f.years[0].contributions)
     assert rows[-1][0] == "Total" and rows[-1][3] == _number(f.total["distributions"])
-    assert "<title>The government's expected calls and distributions by forecast year" in f.chart
+    assert "expected calls and distributions by forecast year</title>" in f.chart
     assert f.chart.count("5th-95th percentile band") == len(f.years) * 2 + 1
 
 
