@@ -130,6 +130,13 @@ CREATE TABLE IF NOT EXISTS terms (
     valuation_source            VARCHAR,        -- ledger | gp_statement (issue 13, schema 14)
     gp_tolerance                DECIMAL(18,2),  -- fund currency: reconcile's tolerance
     irr_nm_months               INTEGER,        -- IRR "n.m." under this age (issue 14)
+    ta_rc_1                     DECIMAL(18,8),  -- forecast (issue 15): rate of contribution, year 1
+    ta_rc_2                     DECIMAL(18,8),  -- ... year 2
+    ta_rc_3                     DECIMAL(18,8),  -- ... year 3 and later
+    ta_bow                      DECIMAL(18,8),  -- the distributions' bow B
+    ta_growth                   DECIMAL(18,8),  -- yearly growth G of NAV
+    ta_growth_sd                DECIMAL(18,8),  -- yearly standard deviation of G (bands)
+    ta_life                     INTEGER,        -- the fund's life L, years
     source_file                 VARCHAR NOT NULL,
     source_line                 INTEGER NOT NULL,
     import_id                   INTEGER NOT NULL

@@ -354,6 +354,73 @@ CREATE TABLE IF NOT EXISTS snapshot_reconcile (
     tolerance       DECIMAL(38,2)
 );
 
+-- The commitment pacing forecast per fund and forecast year (issue 15, metrics.forecast): the
+-- expected contributions, distributions and NAV (fund currency) and their 5-95 % band.
+CREATE TABLE IF NOT EXISTS snapshot_forecast (
+    close_id           INTEGER NOT NULL,
+    fund_id            VARCHAR,
+    year               VARCHAR,
+    contributions      DECIMAL(38,2),
+    contributions_p05  DECIMAL(38,2),
+    contributions_p95  DECIMAL(38,2),
+    currency           VARCHAR,
+    distributions      DECIMAL(38,2),
+    distributions_p05  DECIMAL(38,2),
+    distributions_p95  DECIMAL(38,2),
+    fund_age           DOUBLE,
+    nav                DECIMAL(38,2),
+    nav_p05            DECIMAL(38,2),
+    nav_p95            DECIMAL(38,2),
+    period_end         DATE
+);
+
+-- Each forecast fund's Takahashi-Alexander parameters, where each comes from (history, terms,
+-- default), its start at the period end and the unfunded its life leaves uncalled.
+CREATE TABLE IF NOT EXISTS snapshot_forecast_parameters (
+    close_id                 INTEGER NOT NULL,
+    fund_id                  VARCHAR,
+    bow                      DOUBLE,
+    bow_source               VARCHAR,
+    currency                 VARCHAR,
+    growth                   DOUBLE,
+    growth_sd                DOUBLE,
+    growth_sd_source         VARCHAR,
+    growth_source            VARCHAR,
+    history_years            BIGINT,
+    inception                DATE,
+    life                     BIGINT,
+    life_source              VARCHAR,
+    nav_at_as_of             DECIMAL(38,2),
+    paths                    BIGINT,
+    rc_1                     DOUBLE,
+    rc_1_source              VARCHAR,
+    rc_2                     DOUBLE,
+    rc_2_source              VARCHAR,
+    rc_3                     DOUBLE,
+    rc_3_source              VARCHAR,
+    seed                     BIGINT,
+    unfunded_at_as_of        DECIMAL(38,2),
+    unfunded_at_end_of_life  DECIMAL(38,2)
+);
+
+-- The government's share of its programmes' forecast (HKD at the period end's rate) and band.
+CREATE TABLE IF NOT EXISTS snapshot_forecast_programme (
+    close_id                      INTEGER NOT NULL,
+    programme                     VARCHAR,
+    year                          VARCHAR,
+    currency                      VARCHAR,
+    government_contributions      DECIMAL(38,2),
+    government_contributions_p05  DECIMAL(38,2),
+    government_contributions_p95  DECIMAL(38,2),
+    government_distributions      DECIMAL(38,2),
+    government_distributions_p05  DECIMAL(38,2),
+    government_distributions_p95  DECIMAL(38,2),
+    government_nav                DECIMAL(38,2),
+    government_nav_p05            DECIMAL(38,2),
+    government_nav_p95            DECIMAL(38,2),
+    period_end                    DATE
+);
+
 CREATE TABLE IF NOT EXISTS snapshot_flow (
     close_id             INTEGER NOT NULL,
     fund_id              VARCHAR,
@@ -394,6 +461,13 @@ CREATE TABLE IF NOT EXISTS snapshot_fund_info (
     matching_deadline_months     BIGINT,
     name                         VARCHAR,
     programme_id                 VARCHAR,
+    ta_bow                       DECIMAL(18,8),
+    ta_growth                    DECIMAL(18,8),
+    ta_growth_sd                 DECIMAL(18,8),
+    ta_life                      BIGINT,
+    ta_rc_1                      DECIMAL(18,8),
+    ta_rc_2                      DECIMAL(18,8),
+    ta_rc_3                      DECIMAL(18,8),
     valuation_source             VARCHAR,
     vintage                      BIGINT,
     waterfall                    VARCHAR

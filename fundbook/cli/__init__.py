@@ -22,6 +22,10 @@ LAZY_COMMANDS = {
         "figures",
         "ITIF rules per sub-fund and programme, failures first; --history: breaches by quarter.",
     ),
+    "forecast": (
+        "forecast",
+        "Expected calls, distributions and NAV by year with bands (Takahashi-Alexander).",
+    ),
     "equalise": ("equalise", "Ledger rows equalising the partners of a later closing."),
     "fees": ("fees", "Management fees computed from the terms against the booked ones."),
     "statement": (

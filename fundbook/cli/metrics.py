@@ -43,6 +43,12 @@ _KEY_OPTIONS = (
     ("basis", "basis", "A statement basis: period, QTD, YTD or ITD (level statement)."),
     ("category", "category", "An expense category (level expense_by_category)."),
     (
+        "year",
+        "year",
+        "A forecast year: 1 ends a year after the as-of date (levels forecast, with --fund; "
+        "forecast_programme, with --programme).",
+    ),
+    (
         "account",
         "account",
         "A general-ledger account (level ledger): cash, investments_at_cost, "
@@ -79,6 +85,8 @@ def _level(level: str | None, given: dict[str, str | None]) -> str:
         if given.get("investor") is not None:
             return "theme_by_investor"
         return "theme_by_fund" if given.get("fund") is not None else "theme"
+    if given.get("year") is not None:
+        return "forecast_programme" if given.get("programme") is not None else "forecast"
     if given.get("investor") is not None and given.get("holding") is not None:
         return "holding_look_through"
     return next((lv for opt, lv in _LEVEL_OF if given.get(opt) is not None), "fund")
@@ -141,6 +149,9 @@ def explain_cmd(
     fundbook explain rules --status fail --period 2026-09
     fundbook explain expenses_qtd --fund itif --category audit_tax --period 2026-09
     fundbook explain closed_balance --fund itvf --account cash --period 2026-09
+    fundbook explain contributions --level forecast --fund sf-semis --year 2 --period 2026-09
+    fundbook explain government_distributions --programme itif --year 3 --as-of 2026-10-31
+    fundbook explain bow --level forecast_parameters --fund itvf --period 2026-09
     fundbook explain closed_balance --level ledger --fund sf-digital --investor itif-lp \
         --period 2026-09
     """

@@ -52,6 +52,9 @@ _READS: dict[str, tuple[str, ...]] = {
     "look_through_nav": ("look_through_company", "holding", "fund"),
     "compliance_status": ("compliance",),
     "fund_movement": ("fund",),
+    "forecast": ("forecast_parameters", "fund"),
+    "forecast_parameters": ("fund", "forecast"),
+    "forecast_programme": ("forecast", "forecast_parameters", "programme_fund"),
     STATEMENT: (STATEMENT, "fund", "investor"),
 }
 MOVEMENT = "fund_movement"

@@ -22,3 +22,11 @@ def month_ends(start: date, end: date) -> list[date]:
             return out
         out.append(last)
         year, month = nxt.year, nxt.month
+
+
+def add_years(at: date, years: int) -> date:
+    """The same day `years` later (29 February: the 28th in a year without one)."""
+    try:
+        return at.replace(year=at.year + years)
+    except ValueError:
+        return at.replace(year=at.year + years, day=28)

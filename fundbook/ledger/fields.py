@@ -211,6 +211,44 @@ def _months_checks(column: str) -> list[Check]:
     ]
 
 
+def _ta_checks() -> list[Check]:
+    """The forecast's parameters (issue 15): the rates of contribution and the growth's
+    standard deviation are fractions from 0 to 1; the growth a signed yearly rate above -1 and
+    at most 1; the bow a positive decimal up to 10; the life whole years from 1 to 30."""
+    checks = [
+        c
+        for col in ("ta_rc_1", "ta_rc_2", "ta_rc_3", "ta_growth_sd")
+        for c in _fraction_checks(col)
+    ]
+    growth, bow, life = pl.col("ta_growth"), pl.col("ta_bow"), pl.col("ta_life")
+    signed = r"^(-?0*(\.[0-9]{1,8})?|0*1(\.0{1,8})?)$"
+    positive = r"^(0*[0-9](\.[0-9]{1,8})?|0*10(\.0{1,8})?)$"
+    return [
+        *checks,
+        (
+            growth.is_not_null() & ~growth.str.contains(signed),
+            pl.format(
+                "ta_growth {} must be a yearly growth rate as a plain decimal fraction above -1 "
+                "and at most 1 with at most 8 places (0.13 for 13 %)",
+                _quoted("ta_growth"),
+            ),
+        ),
+        (
+            bow.is_not_null() & (~bow.str.contains(positive) | bow.str.contains(r"^0*(\.0*)?$")),
+            pl.format(
+                "ta_bow {} must be a positive plain decimal up to 10 with at most 8 places",
+                _quoted("ta_bow"),
+            ),
+        ),
+        (
+            life.is_not_null() & ~life.str.contains(r"^([1-9]|[12][0-9]|30)$"),
+            pl.format(
+                "ta_life {} must be a whole number of years from 1 to 30", _quoted("ta_life")
+            ),
+        ),
+    ]
+
+
 def _fraction_checks(column: str) -> list[Check]:
     """A share or rate as a fraction from 0 to 1 (0.02 for 2 %, 1 for 100 %), 8 places."""
     v = pl.col(column)
@@ -339,7 +377,7 @@ def _checks(spec: FileSpec) -> list[Check]:
             checks += _fraction_checks(column)
     if spec.name == "terms":
         checks += _terms_row_checks() + _months_checks("matching_deadline_months")
-        checks += _months_checks("irr_nm_months")
+        checks += _months_checks("irr_nm_months") + _ta_checks()
     if "received_date" in spec.columns:
         checks.append(_received_after_statement())
     if "due_date" in spec.columns:

@@ -43,6 +43,8 @@ FRACTIONS = (
     "hurdle_rate",
     "catch_up_pct",
 )
+# terms.csv: the Takahashi-Alexander forecast's parameters of the fund (issue 15; metrics/forecast).
+TA_TERMS = ("ta_rc_1", "ta_rc_2", "ta_rc_3", "ta_bow", "ta_growth", "ta_growth_sd", "ta_life")
 TERMS_OPTIONAL = (
     "equalisation_rate",
     "fee_rate_investment_period",
@@ -61,6 +63,7 @@ TERMS_OPTIONAL = (
     "valuation_source",
     "gp_tolerance",
     "irr_nm_months",
+    *TA_TERMS,
 )
 
 # gp_statements.csv: the required columns, and the optional figures the GP may report.
@@ -149,6 +152,8 @@ FILES: dict[str, FileSpec] = {
                 matching_deadline_months=pl.Int32(),
                 gp_tolerance=MONEY,
                 irr_nm_months=pl.Int32(),
+                ta_life=pl.Int32(),
+                **dict.fromkeys(TA_TERMS[:-1], RATE),
                 **dict.fromkeys(FRACTIONS, RATE),
             ),
         ),

@@ -12,6 +12,7 @@ from fundbook.metrics.cash_flow import cash_flow_by_quarter
 from fundbook.metrics.compliance import compliance
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.fee_book import fee_check_level
+from fundbook.metrics.forecast import forecast
 from fundbook.metrics.gp_statements import GP_COSTS
 from fundbook.metrics.grants import grant_table
 from fundbook.metrics.irr_policy import irr_flags
@@ -35,6 +36,8 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
     fund = fund_level(frames, as_of)
     by_fund = theme_exposure(frames, as_of, by_fund=True)
     checks = compliance(frames, as_of)
+    programme_fund = programme_fund_metrics(frames, as_of)
+    pacing = forecast(frames, as_of, fund, programme_fund)
     return {
         "fund": fund,
         "investor": investor_level(frames, as_of),
@@ -48,7 +51,7 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "look_through_company": look_through_company(frames, as_of),
         "look_through_nav": look_through_nav(frames, as_of),
         "programme": programme_metrics(frames, as_of),
-        "programme_fund": programme_fund_metrics(frames, as_of),
+        "programme_fund": programme_fund,
         "grant": grant_table(frames, as_of),
         "compliance": checks,
         "compliance_status": compliance_status(checks),
@@ -57,6 +60,10 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "expense_by_category": expense_by_category(frames, as_of),
         "fee_check": fee_check_level(frames, as_of),
         "reconcile": reconcile(frames, as_of),
+        # the commitment pacing forecast (issue 15): per fund and year, per fund, per programme
+        "forecast": pacing.funds,
+        "forecast_parameters": pacing.parameters,
+        "forecast_programme": pacing.programmes,
     }
 
 

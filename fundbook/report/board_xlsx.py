@@ -276,6 +276,40 @@ def _jcurve(book: Book, ctx: BoardContext) -> None:
             row += 1
 
 
+def _forecast(book: Book, ctx: BoardContext) -> None:
+    f = ctx.forecast
+    if f is None:
+        return
+    ws = book.sheet(
+        N_("Forecast"),
+        _title(book, ctx, N_("commitment pacing forecast")),
+        [8, 14, 18, 18, 18, 18, 18],
+    )
+    book.header(
+        ws,
+        2,
+        [
+            N_("Year"),
+            N_("Year ending"),
+            N_("Expected calls"),
+            N_("Expected distributions"),
+            N_("Distributions, 5th percentile"),
+            N_("Distributions, 95th percentile"),
+            N_("NAV at the year's end"),
+        ],
+    )
+    for i, y in enumerate(f.years, 3):
+        ws.write_number(i, 0, y.year)
+        book.text(ws, i, 1, y.period_end.isoformat())
+        figs = (y.contributions, y.distributions, y.distributions_low, y.distributions_high, y.nav)
+        for j, fig in enumerate(figs, 2):
+            book.figure(ws, i, j, fig)
+    total = len(f.years) + 3
+    book.label(ws, total, 0, N_("Total"), book.label_bold)
+    book.figure(ws, total, 2, f.total["contributions"], bold=True)
+    book.figure(ws, total, 3, f.total["distributions"], bold=True)
+
+
 def _top_holdings(book: Book, ctx: BoardContext) -> None:
     ws = book.sheet(
         N_("Top holdings"), _title(book, ctx, N_("top holdings")), [6, 44, 36, 18, 10, 12]
@@ -353,6 +387,7 @@ def write_board_xlsx(ctx: BoardContext, path: Path, gettext: Gettext = str) -> P
     if ctx.look_through is not None:
         look_through_sheets(book, ctx.look_through, lambda section: _title(book, ctx, section))
     _jcurve(book, ctx)
+    _forecast(book, ctx)
     _top_holdings(book, ctx)
     _grants(book, ctx)
     _movements(book, ctx)

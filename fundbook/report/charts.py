@@ -313,3 +313,85 @@ def _flow_bars(frame: _Frame, flows: Sequence[float], step: float, fmt: Fmt) -> 
             y = y0 - 3 if flow >= 0 else y1 + 11
             body.append(_text(x + step / 2, y, fmt(flow), "middle", 'class="value"'))
     return body
+
+
+@dataclass(frozen=True)
+class BandSeries:
+    """A series of vertical bars with a band around each value (low to high, e.g. 5-95 %)."""
+
+    name: str
+    values: Sequence[float]
+    low: Sequence[float]
+    high: Sequence[float]
+
+
+def band_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[BandSeries],
+    band_label: str,
+    fmt: Fmt,
+    width: int = 640,
+    height: int = 260,
+    gettext: Gettext = _identity,
+) -> Markup:
+    """Vertical grouped bars, one group per label (a forecast year), each bar with its value
+    and a whisker from its band's low to its high, on a value axis and a time axis with ticks;
+    the band's words in the legend and every value and band in the description."""
+    every = [v for s in series for v in (*s.values, *s.low, *s.high)]
+    hi = max([0.0, *every])
+    ticks = _nice_ticks(0.0, hi * 1.08 or 1.0)
+    top = max(ticks[-1], hi * 1.06)  # room for the highest whisker and its value
+    frame = _Frame(78, width - 20, 26, height - 26 - 40, ticks[0], top)
+    body = _legend([Series(s.name, []) for s in series], frame.left, 12, None, gettext)
+    lx = frame.left + len(series) * 190
+    body.append(
+        f'<line x1="{lx:.1f}" y1="{4:.1f}" x2="{lx:.1f}" y2="{14:.1f}" stroke="#333" '
+        'stroke-width="1.2"/>'
+    )
+    body.append(_text(lx + 6, 12, gettext(band_label)))
+    body += _grid(frame, ticks, fmt)
+    body += _time_axis(frame, labels, height)
+    step = (frame.right - frame.left) / max(len(labels), 1)
+    bar_w = min(step * 0.8 / max(len(series), 1), 26.0)
+    for i in range(len(labels)):
+        x0 = frame.left + i * step + (step - bar_w * len(series)) / 2
+        for k, s in enumerate(series):
+            body += _band_bar(frame, x0 + k * bar_w, bar_w, s, i, PALETTE[k % len(PALETTE)])
+            if len(labels) <= 14:
+                body.append(
+                    _text(
+                        x0 + (k + 0.5) * bar_w,
+                        frame.y(s.high[i]) - 3,
+                        fmt(s.values[i]),
+                        "middle",
+                        'class="value"',
+                    )
+                )
+    desc = "; ".join(
+        f"{label}: "
+        + ", ".join(
+            f"{gettext(s.name)} {fmt(s.values[i])} ({gettext(band_label)} {fmt(s.low[i])} – "
+            f"{fmt(s.high[i])})"
+            for s in series
+        )
+        for i, label in enumerate(labels)
+    )
+    return _svg(width, height, gettext(title), desc, body)
+
+
+def _band_bar(frame: _Frame, x: float, w: float, s: BandSeries, i: int, colour: str) -> list[str]:
+    """One bar from zero to its value and its band's whisker (a line with end caps)."""
+    y0, y1 = sorted((frame.y(0), frame.y(s.values[i])))
+    cx, lo, hi = x + w / 2, frame.y(s.low[i]), frame.y(s.high[i])
+    return [
+        f'<rect x="{x + 1:.1f}" y="{y0:.1f}" width="{w - 2:.1f}" height="{max(y1 - y0, 0.5):.1f}" '
+        f'fill="{colour}"/>',
+        f'<line x1="{cx:.1f}" y1="{lo:.1f}" x2="{cx:.1f}" y2="{hi:.1f}" stroke="#333" '
+        'stroke-width="1.2"/>',
+        *(
+            f'<line x1="{cx - 3:.1f}" y1="{y:.1f}" x2="{cx + 3:.1f}" y2="{y:.1f}" stroke="#333" '
+            'stroke-width="1.2"/>'
+            for y in (lo, hi)
+        ),
+    ]

@@ -325,6 +325,34 @@ class JCurve:
 
 
 @dataclass(frozen=True)
+class ForecastYear:
+    """One forecast year of the government's share of a programme (level forecast_programme):
+    its expected calls, distributions and NAV, the distributions' and NAV's 5-95 % band."""
+
+    year: int
+    period_end: date
+    contributions: Figure
+    distributions: Figure
+    distributions_low: Figure
+    distributions_high: Figure
+    nav: Figure
+    nav_low: Figure
+    nav_high: Figure
+
+
+@dataclass(frozen=True)
+class PacingForecast:
+    """The government's expected calls and distributions of the board's programme by forecast
+    year (HK$), the chart of them and the table's totals (calls and distributions: derived,
+    their sum; a band is not added up)."""
+
+    programme: str
+    years: list[ForecastYear]
+    chart: Markup
+    total: dict[str, Figure] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class FeeCheckRow:
     """A fund's management fees of the quarter: computed from its LPA terms (`fee_net`) and
     booked, from the close's `fee_check` level; none for a fund without fee terms (not
@@ -403,6 +431,8 @@ class BoardContext:
     # cumulative share, level holding)
     top_total: dict[str, Figure] = field(default_factory=dict)
     fees_total_hkd: Figure | None = None  # the fee rows' booked_hkd summed (derived)
+    # the commitment pacing forecast of the programme's government money (issue 15)
+    forecast: PacingForecast | None = None
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,10 @@ DEFAULT_DB = "fundbook.duckdb"
 # 23: the fund level's interest_payable (the LP report's reconciliation of holdings to NAV);
 # the programme level's government_not_committed (the budget's headroom, issue 14); the
 # fee_check level's fee_net_hkd, booked_hkd, difference_hkd (at the as-of rate)
-SCHEMA_VERSION = "23"
+# 24: the commitment pacing forecast (issue 15): levels forecast, forecast_parameters and
+# forecast_programme; terms.ta_rc_1, ta_rc_2, ta_rc_3, ta_bow, ta_growth, ta_growth_sd, ta_life
+# (and fund_info's)
+SCHEMA_VERSION = "24"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

@@ -35,6 +35,13 @@ SF1 = _row(
     valuation_source="ledger",
     gp_tolerance="3.00",
     irr_nm_months="24",
+    ta_rc_1="0.3",
+    ta_rc_2="0.35",
+    ta_rc_3="0.4",
+    ta_bow="2.25",
+    ta_growth="0.1",
+    ta_growth_sd="0.15",
+    ta_life="10",
 )
 # a grant programme `mp`: only its matching deadline (a term of grant programmes alone)
 MP = _row("mp", matching_deadline_months="6")
@@ -56,6 +63,13 @@ BOOKED = {
     "valuation_source": "ledger",
     "gp_tolerance": Decimal("3.00"),
     "irr_nm_months": 24,
+    "ta_rc_1": Decimal("0.30000000"),
+    "ta_rc_2": Decimal("0.35000000"),
+    "ta_rc_3": Decimal("0.40000000"),
+    "ta_bow": Decimal("2.25000000"),
+    "ta_growth": Decimal("0.10000000"),
+    "ta_growth_sd": Decimal("0.15000000"),
+    "ta_life": 10,
 }
 LEVEL = {"fund_info": LEVEL_KEYS["fund_info"]}
 

@@ -159,6 +159,12 @@ def test_a_closed_quarter_is_its_last_months_close(closed: Path) -> None:
         (["--status", "pass"], "rules", "counted"),
         (["--level", "fund_movement", "--fund", "itif"], "nav_change", "term"),
         (["--level", "fund_movement", "--fund", "itif"], "previous_tvpi", "term"),
+        (["--level", "forecast", "--fund", "sf-semis", "--year", "2"], "contributions", "derived"),
+        (["--fund", "sf-semis", "--year", "2"], "nav", "term"),
+        (["--programme", "itif", "--year", "1"], "government_distributions", "term"),
+        (["--programme", "itif", "--year", "3"], "government_nav_p95", "derived"),
+        (["--level", "forecast_parameters", "--fund", "itvf"], "bow", "derived"),
+        (["--level", "forecast_parameters", "--fund", "itvf"], "unfunded_at_end_of_life", "term"),
     ],
 )
 def test_every_level_is_addressable(closed: Path, args: list[str], figure: str, role: str) -> None:

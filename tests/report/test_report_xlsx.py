@@ -114,12 +114,33 @@ def test_the_board_workbook_has_a_sheet_per_table_and_prints_like_the_lp_one(dem
         "Look-through",
         "Costs in sub-funds",
         "J-curve",
+        "Forecast",
         "Top holdings",
         "Grants",
         "Movements",
     ]
     name = "I&T Industry-Oriented Fund (創科產業引導基金)"
     assert print_faults(book, f"Confidential — {name.replace('&', '&&')} — 2026Q3") == []
+
+
+def test_the_board_forecast_is_the_stored_government_share_with_its_totals(demo_board):
+    """The forecast sheet and section: each year's figures as the forecast_programme level
+    holds them, the calls' and distributions' totals their sums, the band around the
+    distributions; the chart describes every year."""
+    book, ctx = demo_board
+    f = ctx.forecast
+    assert f is not None and f.programme == "itif" and [y.year for y in f.years][:3] == [1, 2, 3]
+    assert {y.contributions.source.level for y in f.years} == {"forecast_programme"}
+    assert f.total["contributions"].value == sum(y.contributions.value for y in f.years)
+    assert f.total["distributions"].value == sum(y.distributions.value for y in f.years)
+    for y in f.years:
+        assert y.distributions_low.value <= y.distributions.value <= y.distributions_high.value
+    rows = [r for r in book["Forecast"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert [r[0] for r in rows[:-1]] == [y.year for y in f.years]
+    assert rows[0][2] == _number(f.years[0].contributions)
+    assert rows[-1][0] == "Total" and rows[-1][3] == _number(f.total["distributions"])
+    assert "expected calls and distributions by forecast year</title>" in f.chart
+    assert f.chart.count("5th-95th percentile band") == len(f.years) * 2 + 1
 
 
 def _number(fig) -> float | None:

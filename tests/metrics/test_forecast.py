@@ -1,0 +1,187 @@
+"""The commitment pacing forecast (issue 15): the hand-worked example of docs/methods.md to the
+cent, calibration recovering the parameters a book was generated with, seeded bands, the
+government's share per programme, and the terms' ta_* columns."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import polars as pl
+import pytest
+
+from fundbook.metrics import forecast_model as model
+from fundbook.metrics.forecast import DEFAULTS, forecast, government_weights
+from fundbook.metrics.levels import fund_level
+from fundbook.metrics.programme import programme_fund_metrics
+from fundbook.store.frames import Frames
+from tests.metrics.forecast_kit import ta_book, worked_book
+
+D = Decimal
+
+
+def _forecast(frames: Frames, as_of: date, seed: int = 2002, paths: int = 1000):  # type: ignore[no-untyped-def]
+    fund = fund_level(frames, as_of)
+    return forecast(frames, as_of, fund, programme_fund_metrics(frames, as_of), seed, paths)
+
+
+def test_the_worked_example_of_the_methods_is_reproduced_to_the_cent() -> None:
+    """docs/methods.md, *Commitment pacing forecast*: committed 100,000,000.00, unfunded
+    80,000,000.00 and NAV 21,000,000.00 on 2026-12-31 (inception 2025-12-31), the defaults."""
+    done = _forecast(worked_book(), date(2026, 12, 31))
+    rows = done.funds.head(3).select(
+        "period_end", "fund_age", "contributions", "distributions", "nav"
+    )
+    assert rows["period_end"].to_list() == [
+        date(2027, 12, 31),
+        date(2028, 12, 31),
+        date(2029, 12, 31),
+    ]
+    assert rows["fund_age"].to_list() == [730 / 365.25, 1096 / 365.25, 1461 / 365.25]
+    assert rows.select("contributions", "distributions", "nav").rows() == [
+        (D("26640000.00"), D("268643.42"), D("50101356.58")),
+        (D("26680000.00"), D("1770213.46"), D("81524319.48")),
+        (D("13340000.00"), D("5909659.91"), D("99552821.10")),
+    ]
+    # the same steps written out in exact decimals, each rounded half-even to the cent
+    unfunded, nav = D("80000000.00"), D("21000000.00")
+    for age, rc, row in zip(
+        (730, 1096, 1461), (D("0.333"), D("0.5"), D("0.5")), rows.rows(), strict=True
+    ):
+        grown = (nav * D("1.13")).quantize(D("0.01"))
+        called = (unfunded * rc).quantize(D("0.01"))
+        rd = D(repr(min(1.0, (age / 365.25 / 12) ** 2.5)))
+        paid = (grown * rd).quantize(D("0.01"))
+        nav, unfunded = grown + called - paid, unfunded - called
+        assert (called, paid, nav) == row[2:]
+    params = done.parameters.row(0, named=True)
+    assert {p: params[p] for p in DEFAULTS} == DEFAULTS
+    assert {params[f"{p}_source"] for p in DEFAULTS} == {"default"}
+    assert params["history_years"] == 1  # under 3 full years: not calibrated on its history
+
+
+def test_a_fund_runs_to_the_end_of_its_life_and_leaves_its_unfunded_uncalled() -> None:
+    done = _forecast(worked_book(), date(2026, 12, 31))
+    last = done.funds.tail(1).row(0, named=True)
+    assert last["fund_age"] >= 12 > done.funds["fund_age"][-2]
+    assert last["contributions"] == 0 and last["nav"] == 0 and last["nav_p95"] == 0
+    params = done.parameters.row(0, named=True)
+    assert (
+        params["unfunded_at_end_of_life"]
+        == params["unfunded_at_as_of"] - done.funds["contributions"].sum()
+    )
+    assert params["unfunded_at_end_of_life"] > 0
+
+
+@pytest.mark.parametrize(
+    ("rc", "bow", "growth"),
+    [((0.25, 0.333, 0.5), 2.5, 0.13), ((0.3, 0.4, 0.45), 3.0, 0.08), ((0.2, 0.3, 0.35), 1.5, 0.2)],
+)
+def test_calibration_recovers_the_parameters_a_book_was_generated_with(
+    rc: tuple[float, float, float], bow: float, growth: float
+) -> None:
+    """A fund booked exactly per the model (flows rounded to the cent, on anniversaries) for
+    nine years: the rates of contribution come back within 1e-6 (cent rounding), G (its net
+    IRR) within 5e-4 (XIRR counts 366-day years as 366/365) and B within 0.01."""
+    frames, as_of = ta_book(rc, bow, growth, 12, 9)
+    params = _forecast(frames, as_of).parameters.row(0, named=True)
+    assert params["history_years"] == 8
+    assert {params[f"{p}_source"] for p in ("rc_1", "rc_2", "rc_3", "bow", "growth")} == {"history"}
+    assert params["life_source"] == "default" and params["growth_sd_source"] == "default"
+    assert params["rc_1"] == pytest.approx(rc[0], abs=1e-6)
+    assert params["rc_2"] == pytest.approx(rc[1], abs=1e-6)
+    assert params["rc_3"] == pytest.approx(rc[2], abs=1e-6)
+    assert params["growth"] == pytest.approx(growth, abs=5e-4)
+    assert params["bow"] == pytest.approx(bow, abs=0.01)
+
+
+def test_a_short_history_falls_back_to_terms_then_defaults() -> None:
+    frames, as_of = ta_book((0.3, 0.4, 0.45), 3.0, 0.08, 12, 3)  # two full years
+    terms = [
+        {
+            "fund_id": "sf",
+            "ta_bow": D("2.00000000"),
+            "ta_life": 10,
+            "source_file": "terms.csv",
+            "source_line": 2,
+        }
+    ]
+    frames = _with_terms(frames, terms)
+    params = _forecast(frames, as_of).parameters.row(0, named=True)
+    assert params["history_years"] == 2
+    assert (params["bow"], params["bow_source"]) == (2.0, "terms")
+    assert (params["life"], params["life_source"]) == (10, "terms")
+    assert (params["rc_1"], params["rc_1_source"]) == (0.25, "default")
+
+
+def _with_terms(frames: Frames, terms: list[dict[str, object]]) -> Frames:
+    from dataclasses import replace
+
+    from fundbook.store.frames import _conform  # the frames' own typing of a table
+
+    return replace(frames, terms=_conform("terms", pl.DataFrame(terms)))
+
+
+def test_the_same_seed_gives_the_same_bands_another_seed_others() -> None:
+    frames, as_of = worked_book(), date(2026, 12, 31)
+    one, again, other = (_forecast(frames, as_of, seed) for seed in (7, 7, 8))
+    assert one.funds.equals(again.funds) and one.programmes.equals(again.programmes)
+    bands = ["distributions_p05", "distributions_p95", "nav_p05", "nav_p95"]
+    assert not one.funds.select(bands).equals(other.funds.select(bands))
+    expected = ["contributions", "distributions", "nav"]
+    assert one.funds.select(expected).equals(other.funds.select(expected))  # not simulated
+
+
+def test_the_band_holds_the_expected_path_and_calls_do_not_vary(demo_frames: Frames) -> None:
+    """Every fund and year of the demo book: p05 ≤ expected ≤ p95 for distributions and NAV
+    (not a law: a fund far in the tails of its own growth could leave it), the calls' band is
+    the expected calls (they do not depend on the growth)."""
+    done = _forecast(demo_frames, date(2026, 9, 30))
+    f = done.funds
+    assert f.height > 0
+    for name in ("distributions", "nav"):
+        assert (f[f"{name}_p05"] <= f[name]).all() and (f[name] <= f[f"{name}_p95"]).all()
+    assert (f["contributions_p05"] == f["contributions"]).all()
+    assert (f["contributions_p95"] == f["contributions"]).all()
+
+
+def test_no_dispersion_gives_the_expected_path_on_every_path() -> None:
+    frames = worked_book(
+        [{"fund_id": "sf", "ta_growth_sd": D("0E-8"), "source_file": "terms.csv", "source_line": 2}]
+    )
+    f = _forecast(frames, date(2026, 12, 31)).funds
+    for name in ("distributions", "nav"):
+        assert f[f"{name}_p05"].equals(f[name].alias(f"{name}_p05"))
+        assert f[f"{name}_p95"].equals(f[name].alias(f"{name}_p95"))
+
+
+def test_the_band_is_numpys_inverted_cdf_percentile() -> None:
+    values = np.random.default_rng(1).normal(size=(3, 4, 1000))
+    low, high = model.percentiles(values)
+    assert (low == np.percentile(values, 5, axis=-1, method="inverted_cdf")).all()
+    assert (high == np.percentile(values, 95, axis=-1, method="inverted_cdf")).all()
+    assert model.band_rank(1000, 0.05) == 49 and model.band_rank(1000, 0.95) == 949
+
+
+def test_the_programme_sums_the_governments_share_and_bands_the_simulated_sums(
+    demo_frames: Frames,
+) -> None:
+    as_of = date(2026, 9, 30)
+    done = _forecast(demo_frames, as_of)
+    weights = government_weights(
+        demo_frames, as_of, done.parameters, programme_fund_metrics(demo_frames, as_of)
+    ).filter(pl.col("programme") == "itif")
+    assert weights.height == done.parameters.filter(pl.col("fund_id").str.starts_with("sf-")).height
+    funds = done.funds.join(weights.select("fund_id", "weight"), on="fund_id")
+    prog = done.programmes.filter(pl.col("programme") == "itif").sort("year")
+    for c in ("contributions", "distributions", "nav"):
+        # each fund's round_half_even(weight × cents), summed by year
+        cents = (funds[c].cast(pl.Float64) * 100).to_numpy()
+        share = np.rint(cents * funds["weight"].to_numpy())
+        by_year = pl.DataFrame({"year": funds["year"], "v": share}).group_by("year").sum()
+        expected = by_year.sort("year")["v"].to_list()
+        assert (prog[f"government_{c}"].cast(pl.Float64) * 100).round(0).to_list() == expected
+    # the band of the sum is not the sum of the funds' bands (funds' paths differ)
+    y1 = prog.row(0, named=True)
+    assert y1["government_nav_p05"] <= y1["government_nav"] <= y1["government_nav_p95"]
