@@ -10,6 +10,7 @@ on every close of the demo-like books). Any other day, and `--by theme --fund F
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import duckdb
 
@@ -74,9 +75,19 @@ def metrics_at(
 def compliance_at(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Rows:
     """The ITIF rules per sub-fund as of `as_of` (`metrics.compliance`), failures first, read
     from a snapshot when one holds them."""
-    close_id = close_for_date(con, as_of)
-    if close_id is None:
-        return _computed_compliance(con, as_of)
+    return compliance_on(con, [as_of])[as_of]
+
+
+def compliance_on(con: duckdb.DuckDBPyConnection, days: Sequence[dt.date]) -> dict[dt.date, Rows]:
+    """`compliance_at` of each of `days`: a closed day read from its snapshot, the others
+    computed from one read of the book (as of the latest of them), not one per day."""
+    closes = {day: close_for_date(con, day) for day in days}
+    out = {day: _stored_compliance(con, c) for day, c in closes.items() if c is not None}
+    computed = [day for day, c in closes.items() if c is None]
+    return out | _computed_compliance(con, computed) if computed else out
+
+
+def _stored_compliance(con: duckdb.DuckDBPyConnection, close_id: int) -> Rows:
     params = {"close_id": close_id, "statuses": list(STATUS_ORDER), "rules": list(ITIF_RULES)}
     return rows(con, sql("stored_compliance"), params)
 
@@ -104,8 +115,14 @@ def _computed_metrics(
     return frame_rows(table)
 
 
-def _computed_compliance(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Rows:
+def _computed_compliance(
+    con: duckdb.DuckDBPyConnection, days: Sequence[dt.date]
+) -> dict[dt.date, Rows]:
+    """`metrics.compliance` at each of `days` from the book read once, as of the latest, and
+    seen at each earlier day as its own load would give it (`frames.restrict`: the rows
+    known by then, so a fund with no row yet is not judged)."""
     from fundbook.metrics.compliance import compliance
-    from fundbook.store.frames import load_frames
+    from fundbook.store.frames import load_frames, restrict
 
-    return frame_rows(compliance(load_frames(con, as_of), as_of))
+    frames = load_frames(con, max(days))
+    return {day: frame_rows(compliance(restrict(frames, day), day)) for day in days}

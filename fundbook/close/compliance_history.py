@@ -2,8 +2,9 @@
 
 Each quarter-end's rules are `compliance_at` of that day: read from the snapshot of the close
 that ended it when one stands (the figures the board was given, locked), computed by
-`metrics.compliance` otherwise (the same producer). Nothing is recomputed that a close holds,
-and no figure is made twice. DuckDB alone when every quarter-end is closed (no polars).
+`metrics.compliance` otherwise (the same producer), every such day from one load of the book
+(`asof.compliance_on`). Nothing is recomputed that a close holds, and no figure is made twice.
+DuckDB alone when every quarter-end is closed (no polars).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from fundbook.close.asof import close_for_date, compliance_at
+from fundbook.close.asof import close_for_date, compliance_on
 from fundbook.core.calendar import month_ends
 from fundbook.core.labels import N_
 from fundbook.core.table import MONEY, NUMBER, OTHER, Rows
@@ -93,10 +94,10 @@ def compliance_history(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Rows:
     start = scalar(con, sql("compliance_history_start"))
     days = quarter_ends(start, as_of) if start is not None else []
     series: dict[tuple[str, str], list[tuple[dt.date, dict[str, Any]]]] = {}
-    closed = 0
+    closed = sum(close_for_date(con, day) is not None for day in days)
+    at = compliance_on(con, days)
     for day in days:
-        closed += close_for_date(con, day) is not None
-        for row in compliance_at(con, day).records():
+        for row in at[day].records():
             series.setdefault((row["fund_id"], row["rule"]), []).append((day, row))
     read_from = f"{closed} closed quarter-ends, {len(days) - closed} computed"
     out = [

@@ -10,14 +10,17 @@ import pytest
 from close_kit import book, plain_sql, run
 
 from fundbook.cli.output import FORMATS, render
-from fundbook.close.asof import close_for_date, compliance_at, metrics_at
+from fundbook.close.asof import close_for_date, compliance_at, compliance_on, metrics_at
 from fundbook.close.closing import close_period
+from fundbook.close.compliance_history import quarter_ends
 from fundbook.core.types import METRIC_GROUPINGS
 from fundbook.demo import DEMO_LEDGER
 from fundbook.metrics import compliance
 from fundbook.metrics.tables import metrics_table
 from fundbook.store.db import open_book
 from fundbook.store.frames import load_frames
+from fundbook.store.importer import import_book
+from fundbook.synth.generator import generate_book
 
 # Closes of the demo ledger, in order: the first (all history), months whose valuations are
 # carried forward (as `make demo` closes them), a quarter end.
@@ -44,6 +47,17 @@ def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db, ledger = book(tmp_path_factory.mktemp("asof-small"))
     close_period(db, "2026-03", ledger_dir=str(ledger))
     close_period(db, "2026-04", carry_forward=True)
+    return db
+
+
+@pytest.fixture(scope="module")
+def generated_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated book of several years, imported and never closed: every day is computed."""
+    root = tmp_path_factory.mktemp("asof-generated")
+    generate_book(root / "ledger", transactions=3_000, seed=7)
+    db = root / "book.duckdb"
+    with open_book(db) as con:
+        import_book(con, root / "ledger")
     return db
 
 
@@ -105,6 +119,35 @@ def test_other_days_are_computed(demo_book: Path) -> None:
             assert close_for_date(con, day) is None
             frames = load_frames(con, day)
             _assert_same(metrics_at(con, day, "fund"), metrics_table(frames, day, "fund"), "fund")
+
+
+def test_days_computed_from_one_load_are_each_days_own(
+    generated_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`compliance_on` computes the days not closed from the book loaded once (as of the
+    latest): each day's rules are what the book loaded as of that day gives (a sub-fund with
+    no row yet on a day is not judged on it)."""
+    import fundbook.store.frames as frames_module
+
+    loads: list[dt.date] = []
+
+    def counted(con: object, as_of: dt.date) -> object:
+        loads.append(as_of)
+        return load_frames(con, as_of)  # type: ignore[arg-type]
+
+    with open_book(generated_book, read_only=True) as con:
+        first = con.execute("SELECT min(date) FROM commitments").fetchall()[0][0]
+        last = con.execute("SELECT max(date) FROM transactions").fetchall()[0][0]
+        days = quarter_ends(first, last)
+        assert len(days) > 12  # years of quarter-ends, none closed
+        with monkeypatch.context() as patch:
+            patch.setattr(frames_module, "load_frames", counted)
+            together = compliance_on(con, days)
+        assert loads == [days[-1]] and list(together) == days
+        for day in [*days[::4], days[-1]]:
+            own = compliance(load_frames(con, day), day)
+            assert own.height > 0
+            _assert_same(together[day], own, f"{day} compliance")
 
 
 def test_an_unknown_fund_is_refused_on_both_paths(demo_book: Path) -> None:
