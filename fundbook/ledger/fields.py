@@ -47,6 +47,7 @@ REQUIRED_VALUES = {
     "gp_statements": GP_STATEMENT_REQUIRED,
     "gp_holdings": FILES["gp_holdings"].required,
     "calls": FILES["calls"].required,
+    "index_levels": FILES["index_levels"].required,
 }
 CODES = {
     ("funds", "kind"): FUND_KINDS,
@@ -319,6 +320,26 @@ def _due_after_notice() -> Check:
     )
 
 
+def _index_level_checks() -> list[Check]:
+    """An index level is a positive plain decimal with at most 6 places (the PMEs divide by
+    it); its index_id names the index (not blank)."""
+    v = pl.col("level")
+    return [
+        (
+            v.is_not_null()
+            & (~v.str.contains(r"^[0-9]{1,12}(\.[0-9]{1,6})?$") | v.str.contains(r"^0*(\.0*)?$")),
+            pl.format(
+                "level {} must be a positive plain decimal with at most 6 places (like 17234.56)",
+                _quoted("level"),
+            ),
+        ),
+        (
+            pl.col("index_id").is_not_null() & (pl.col("index_id").str.strip_chars() == ""),
+            pl.lit("index_id is blank"),
+        ),
+    ]
+
+
 def _checks(spec: FileSpec) -> list[Check]:
     checks = [_required(c) for c in REQUIRED_VALUES[spec.name]]
     checks += [_code(c, allowed) for (f, c), allowed in CODES.items() if f == spec.name]
@@ -340,6 +361,8 @@ def _checks(spec: FileSpec) -> list[Check]:
     if spec.name == "terms":
         checks += _terms_row_checks() + _months_checks("matching_deadline_months")
         checks += _months_checks("irr_nm_months")
+    if spec.name == "index_levels":
+        checks += _index_level_checks()
     if "received_date" in spec.columns:
         checks.append(_received_after_statement())
     if "due_date" in spec.columns:

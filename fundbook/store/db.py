@@ -52,7 +52,9 @@ DEFAULT_DB = "fundbook.duckdb"
 # 23: the fund level's interest_payable (the LP report's reconciliation of holdings to NAV);
 # the programme level's government_not_committed (the budget's headroom, issue 14); the
 # fee_check level's fee_net_hkd, booked_hkd, difference_hkd (at the as-of rate)
-SCHEMA_VERSION = "23"
+# 24: index_levels (index_levels.csv) and terms.pme_index; the public market equivalents'
+# levels pme_fund, pme_investor, pme_programme; fund_info's pme_index (issue 15)
+SCHEMA_VERSION = "24"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
