@@ -322,7 +322,7 @@ def _due_after_notice() -> Check:
 
 def _index_level_checks() -> list[Check]:
     """An index level is a positive plain decimal with at most 6 places (the PMEs divide by
-    it); its index_id names the index (not blank)."""
+    it)."""
     v = pl.col("level")
     return [
         (
@@ -332,10 +332,6 @@ def _index_level_checks() -> list[Check]:
                 "level {} must be a positive plain decimal with at most 6 places (like 17234.56)",
                 _quoted("level"),
             ),
-        ),
-        (
-            pl.col("index_id").is_not_null() & (pl.col("index_id").str.strip_chars() == ""),
-            pl.lit("index_id is blank"),
         ),
     ]
 

@@ -87,7 +87,7 @@ def pme_levels(
     """The levels pme_fund, pme_investor and pme_programme as of `as_of`, from the NAVs of the
     fund and investor levels (`fund`, `investor`: as `levels.figures` computes them); empty
     frames with their columns when the book has no index levels."""
-    levels = frames.index_levels.filter(pl.col("date") <= as_of)
+    levels = frames.index_levels  # as of the frames' date (store.frames: dated rows)
     txns = frames.transactions.filter(pl.col("date") <= as_of)
     months = irr_months(frames)
     out = {}
