@@ -52,6 +52,9 @@ _READS: dict[str, tuple[str, ...]] = {
     "look_through_nav": ("look_through_company", "holding", "fund"),
     "compliance_status": ("compliance",),
     "fund_movement": ("fund",),
+    "pme_fund": ("fund",),
+    "pme_investor": ("investor",),
+    "pme_programme": ("fund",),
     STATEMENT: (STATEMENT, "fund", "investor"),
 }
 MOVEMENT = "fund_movement"

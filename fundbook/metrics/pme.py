@@ -97,10 +97,10 @@ def pme_levels(
         values = values.select(*keys, "nav")
         flows, navs = _split(irr_inputs(txns, "net", level, values, as_of), values.height)
         since = first_contribution(txns, keys).rename({"irr_since": "pme_since"})
-        out[name] = _level(flows, navs, keys, levels, as_of, since, months, "fund_id")
+        out[name] = pme_rows(flows, navs, keys, levels, as_of, since, months, "fund_id")
     flows, navs, since = programme_flows(frames, as_of, fund)
     keys = ["programme"]
-    pooled = _level(flows, navs, keys, levels, as_of, since, months, "programme")
+    pooled = pme_rows(flows, navs, keys, levels, as_of, since, months, "programme")
     out["pme_programme"] = pooled.join(
         navs.select("programme", "scope").unique(), on="programme", how="left"
     )
@@ -125,7 +125,7 @@ def programme_flows(
     mine = txns.join(members.select("fund_id"), on="fund_id", how="semi")
     values = fund.join(members.select("fund_id"), on="fund_id", how="semi").select("fund_id", "nav")
     flows, navs = _split(irr_inputs(mine, "net", "fund", values, as_of), values.height)
-    flows = to_hkd_at_dates(flows, frames).join(members, on="fund_id").drop("fund_id")
+    flows = to_hkd_at_dates(flows, frames).join(members, on="fund_id")
     navs = to_hkd(navs, frames, fx_at(frames, as_of), "nav").join(members, on="fund_id")
     pooled = navs.group_by("programme", "scope").agg(pl.col("nav").sum())
     since = (
@@ -134,10 +134,10 @@ def programme_flows(
         .group_by("programme")
         .agg(pl.col("irr_since").min().alias("pme_since"))
     )
-    return flows.select("programme", "date", "amount"), pooled, since
+    return flows.select("programme", "fund_id", "date", "amount"), pooled, since
 
 
-def _level(
+def pme_rows(
     flows: pl.DataFrame,
     navs: pl.DataFrame,
     keys: list[str],
