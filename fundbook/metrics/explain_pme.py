@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -15,7 +15,6 @@ from fundbook.metrics.irr_policy import first_contribution, irr_months, too_youn
 from fundbook.metrics.money import from_cents
 from fundbook.metrics.returns import irr_inputs
 
-CENT = Decimal("0.01")
 # The level a PME level's NAV is read from (its flows' own level).
 NAV_LEVEL = {"pme_fund": "fund", "pme_investor": "investor", "pme_programme": "fund"}
 
@@ -54,6 +53,10 @@ def pme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     months_key = "programme" if ctx.level == "pme_programme" else "fund_id"
     again = pme.pme_rows(flows, navs, keys, levels, ctx.as_of, since, months, months_key)
     row = again.row(0, named=True) if again.height else dict.fromkeys(again.columns)
+    if figure == "scope":
+        scope = navs["scope"][0] if navs.height else None
+        item = "the funds pooled: sub_funds (its member funds) or scheme (its own fund)"
+        return ln.value_line(item, scope, "derived", source="fundbook.metrics.programme")
     if figure == "pme_undefined":
         return ln.value_line(
             "why a figure is undefined (none: all defined)",
@@ -95,23 +98,25 @@ def pme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     return _ln_lines(indexed, ctx)
 
 
-def _money(value: float) -> Decimal:
-    return Decimal(repr(value)).quantize(CENT, ROUND_HALF_EVEN)
-
-
 def _compounded(indexed: pl.DataFrame, role: str, sign: int) -> pl.DataFrame:
-    """Each flow compounded to the as-of date by the index (amount × level_end / level_at),
-    rounded to the cent, signed by `sign`; its levels and factor in the item, the factor as
-    its ratio."""
-    rows: list[pl.DataFrame] = []
-    for r in indexed.iter_rows(named=True):
-        value = float(r["amount"]) / 100 * r["factor"] * sign
-        item = f"{r['item']} × {r['level_end']:g} / {r['level_at']:g} (index {r['index_id']})"
-        rows.append(ln.value_line(item, _money(value), role, date=r["date"], source=r["source"]))
-    return (
-        ln.concat(rows).with_columns(pl.Series("ratio", indexed["factor"].to_list(), pl.Float64))
-        if rows
-        else ln.empty()
+    """Each flow compounded to the as-of date by the index (amount × level_end / level_at, in
+    cents rounded half-even once, as `pme.with_index_levels`), signed by `sign`; its levels in
+    the item, the factor as its ratio."""
+    item = pl.format(
+        "{} × {} / {} (index {})",
+        "item",
+        pl.col("level_end").cast(pl.String),
+        pl.col("level_at").cast(pl.String),
+        "index_id",
+    )
+    return ln.frame_lines(
+        indexed,
+        role,
+        date=pl.col("date"),
+        item=item,
+        source=pl.col("source"),
+        amount=from_cents(pl.col("compounded") * sign),
+        ratio=pl.col("factor"),
     )
 
 
@@ -167,7 +172,7 @@ def _ln_lines(indexed: pl.DataFrame, ctx: Ctx) -> pl.DataFrame:
         amount=from_cents(pl.col("amount")),
         ratio=pl.col("factor"),
     )
-    value = -sum(float(a) / 100 * f for a, f in indexed.select("amount", "factor").iter_rows())
+    value = -sum(indexed["compounded"].to_list()) / Decimal(100)
     item = "LN-PME NAV: each flow × I_T / I_t, contributions less distributions, as a final inflow"
-    final = ln.value_line(item, _money(value), "flow", date=ctx.as_of, source=pme.SOURCE)
+    final = ln.value_line(item, value, "flow", date=ctx.as_of, source=pme.SOURCE)
     return ln.concat([raw, final])

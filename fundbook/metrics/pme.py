@@ -24,7 +24,9 @@ from datetime import date
 
 import polars as pl
 
+from fundbook.core.dtypes import INDEX_LEVEL
 from fundbook.metrics.irr_policy import first_contribution, irr_months, too_young
+from fundbook.metrics.money import CENTS, divide_half_even, ratio, refuse_overflow
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.programme import programme_funds
 from fundbook.metrics.protocol import BookFrames
@@ -50,22 +52,20 @@ def index_at(levels: pl.DataFrame, at: date) -> pl.DataFrame:
     """(index_id, level_end, first_level) per index: its latest level on or before `at` (null
     when it has none) and the date of its first level."""
     known = levels.filter(pl.col("date") <= at).sort("date")
-    ends = known.group_by("index_id").agg(
-        pl.col("level").last().cast(pl.Float64).alias("level_end")
-    )
+    ends = known.group_by("index_id").agg(pl.col("level").last().alias("level_end"))
     firsts = levels.group_by("index_id").agg(pl.col("date").min().alias("first_level"))
     return firsts.join(ends, on="index_id", how="left").sort("index_id")
 
 
 def with_index_levels(flows: pl.DataFrame, levels: pl.DataFrame, at: date) -> pl.DataFrame:
-    """`flows` (date, ...) once per index of `levels`: `index_id`, `level_at` (the index's
-    latest level on or before the flow's date), `level_end` (on or before `at`), `factor`
-    (level_end / level_at; null where either is missing)."""
+    """`flows` (date, amount in cents, ...) once per index of `levels`: `index_id`, `level_at`
+    (the index's latest level on or before the flow's date), `level_end` (on or before `at`),
+    `factor` (level_end / level_at, a float shown beside the flow) and `compounded` (the
+    amount × level_end / level_at in cents, rounded half-even once, exact: the money every
+    figure adds up); null where a level is missing."""
     ends = index_at(levels, at).select("index_id", "level_end")
     per_index = levels.select(
-        "index_id",
-        pl.col("date").alias("_level_date"),
-        pl.col("level").cast(pl.Float64).alias("level_at"),
+        "index_id", pl.col("date").alias("_level_date"), pl.col("level").alias("level_at")
     ).sort("_level_date")
     crossed = flows.join(ends, how="cross").sort("date")
     joined = crossed.join_asof(
@@ -75,10 +75,20 @@ def with_index_levels(flows: pl.DataFrame, levels: pl.DataFrame, at: date) -> pl
         by="index_id",
         strategy="backward",
         check_sortedness=False,
+    ).drop("_level_date")
+    at_units, end_units = (_level_units(pl.col(c)) for c in ("level_at", "level_end"))
+    refuse_overflow(joined, [[pl.col("amount"), end_units]], "flows compounded by an index")
+    return joined.with_columns(
+        (pl.col("level_end").cast(pl.Float64) / pl.col("level_at").cast(pl.Float64)).alias(
+            "factor"
+        ),
+        divide_half_even(pl.col("amount") * end_units, at_units).alias("compounded"),
     )
-    return joined.drop("_level_date").with_columns(
-        (pl.col("level_end") / pl.col("level_at")).alias("factor")
-    )
+
+
+def _level_units(level: pl.Expr) -> pl.Expr:
+    """An index level (6 decimals) as an exact integer of 10⁻⁶ points."""
+    return (level.cast(INDEX_LEVEL) * 10**6).cast(CENTS)
 
 
 def pme_levels(
@@ -155,7 +165,7 @@ def pme_rows(
     ends = index_at(levels, as_of)
     # the IRR policy's flag per row, before the rows are crossed with the indices
     flagged = (
-        navs.select(*keys, pl.col("nav").cast(pl.Float64) / 100)
+        navs.select(*keys, pl.col("nav").cast(CENTS))
         .join(since, on=keys, how="left")
         .join(
             months.rename({"fund_id": months_key, "irr_nm_months": "pme_nm_months"}),
@@ -168,9 +178,7 @@ def pme_rows(
     )
     groups = flagged.join(ends, how="cross")
     rows = with_index_levels(
-        flows.select(*keys, "date", (pl.col("amount").cast(pl.Float64) / 100).alias("amount")),
-        levels,
-        as_of,
+        flows.select(*keys, "date", pl.col("amount").cast(CENTS)), levels, as_of
     ).drop("level_end")
     sums = _sums(rows, [*keys, "index_id"])
     contributed = pl.col("_contributed").fill_null(False)
@@ -185,7 +193,7 @@ def pme_rows(
     out = out.join(alpha, on="_g", how="left").join(ln, on="_g", how="left")
     out = out.with_columns(
         pl.when(pl.col("_defined"))
-        .then((pl.col("_d_fv") + pl.col("nav")) / pl.col("_c_fv"))
+        .then(ratio(pl.col("_d_fv") + pl.col("nav"), pl.col("_c_fv")))
         .alias("ks_pme"),
         pl.col("_alpha").log1p().alias("direct_alpha"),
         pl.col("_ln").alias("ln_pme_irr"),
@@ -208,9 +216,9 @@ _FIGURE_SCHEMA: dict[str, pl.DataType] = {
 def _sums(rows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Per group: the contributions and distributions compounded to T (`_c_fv`, `_d_fv`), the
     first flow date without an index level (`_unlevelled`), and whether it has contributions."""
-    fv = pl.col("amount") * pl.col("factor")
+    fv = pl.col("compounded")
     return rows.group_by(keys).agg(
-        (-fv).filter(pl.col("amount") < 0).sum().alias("_c_fv"),
+        (0 - fv).filter(pl.col("amount") < 0).sum().alias("_c_fv"),
         fv.filter(pl.col("amount") > 0).sum().alias("_d_fv"),
         pl.col("date").filter(pl.col("level_at").is_null()).min().alias("_unlevelled"),
         (pl.col("amount") < 0).any().alias("_contributed"),
@@ -228,16 +236,18 @@ def _xirr(
     from fundbook.metrics.xirr import xirr_grouped
 
     if which == "alpha":
-        amount, terminal, chosen = pl.col("amount") * pl.col("factor"), pl.col("nav"), out
+        amount, terminal, chosen = pl.col("compounded"), pl.col("nav"), out
     else:
         amount, terminal = pl.col("amount"), pl.col("_c_fv") - pl.col("_d_fv")
         chosen = out.filter(terminal >= 0)
     chosen = chosen.filter(pl.col("_defined"))
     group = [*keys, "index_id"]
     body = rows.join(chosen.select("_g", *group), on=group).select(
-        "_g", "date", amount.alias("amount")
+        "_g", "date", (amount.cast(pl.Float64) / 100).alias("amount")
     )
-    final = chosen.select("_g", pl.lit(as_of).alias("date"), terminal.alias("amount"))
+    final = chosen.select(
+        "_g", pl.lit(as_of).alias("date"), (terminal.cast(pl.Float64) / 100).alias("amount")
+    )
     flows = pl.concat([body, final])
     rates = np.full(out.height, np.nan)
     if flows.height:

@@ -58,9 +58,9 @@ def navs(frames: Frames, nav: dict[str, Decimal]) -> tuple[pl.DataFrame, pl.Data
 
 # docs/methods.md "Public market equivalents: a worked example"
 WORKED_FLOWS = [
-    txn(1, "2020-01-01", "f", "contribution", "100", "a"),
-    txn(2, "2021-01-01", "f", "contribution", "50", "a"),
-    txn(3, "2022-01-01", "f", "distribution", "60", "a"),
+    txn(1, "2020-01-01", "f", "contribution", "100000000", "a"),
+    txn(2, "2021-01-01", "f", "contribution", "50000000", "a"),
+    txn(3, "2022-01-01", "f", "distribution", "60000000", "a"),
 ]
 WORKED_INDEX = [
     level(1, "2019-12-31", "IDX", "100"),
@@ -75,7 +75,7 @@ def worked(**kw: Any) -> dict[str, Any]:
     # the frames as of the worked example's date: an index whose first level is after the
     # as-of date is in them (a book read as of that date would not hold it at all)
     frames = book(WORKED_AS_OF, kw.get("txns", WORKED_FLOWS), kw.get("levels", WORKED_INDEX))
-    fund, investor = navs(frames, {"f": D(kw.get("nav", "130"))})
+    fund, investor = navs(frames, {"f": D(kw.get("nav", "130000000"))})
     out = pme_levels(frames, kw.get("as_of", WORKED_AS_OF), fund, investor)
     return out["pme_fund"].filter(pl.col("fund_id") == "f").row(0, named=True)
 
@@ -97,11 +97,12 @@ def test_a_flow_takes_the_latest_level_on_or_before_its_date() -> None:
     assert worked(levels=later)["ks_pme"] == worked()["ks_pme"]
     same_day = [*WORKED_INDEX, level(5, "2022-01-01", "IDX", "126")]
     expected = (60 * 120 / 126 + 130) / (100 * 120 / 100 + 50 * 120 / 110)
-    assert worked(levels=same_day)["ks_pme"] == pytest.approx(expected, rel=1e-15)
+    # each compounded flow rounded to the cent: 1e-9 of these amounts at most
+    assert worked(levels=same_day)["ks_pme"] == pytest.approx(expected, rel=1e-9)
 
 
 def test_a_young_fund_keeps_its_numbers_flagged_nm() -> None:
-    row = worked(as_of=date(2020, 12, 31), txns=WORKED_FLOWS[:1], nav="101")
+    row = worked(as_of=date(2020, 12, 31), txns=WORKED_FLOWS[:1], nav="101000000")
     assert row["pme_nm"] is True and row["pme_nm_months"] == 12
     assert row["ks_pme"] == pytest.approx(1.01, rel=1e-12)  # the index did not move
 
@@ -128,8 +129,8 @@ def test_undefined_for_all_three_with_the_reason(kw: dict[str, Any], reason: str
 
 def test_a_negative_ln_nav_leaves_the_ln_irr_undefined() -> None:
     # a distribution of 200 sells more index than the 150 paid in bought
-    flows = [*WORKED_FLOWS[:2], txn(3, "2022-01-01", "f", "distribution", "200", "a")]
-    row = worked(txns=flows, nav="10")
+    flows = [*WORKED_FLOWS[:2], txn(3, "2022-01-01", "f", "distribution", "200000000", "a")]
+    row = worked(txns=flows, nav="10000000")
     assert row["ln_pme_irr"] is None
     assert row["ks_pme"] is not None and row["direct_alpha"] is not None
     assert row["pme_undefined"] == f"ln_pme_irr: {LN_NAV_NEGATIVE}"
@@ -173,10 +174,11 @@ def _random_book(seed: int, funds: int = 40) -> tuple[Frames, dict[str, Any], da
         for p in range(k):
             n += 1
             kind = "contribution" if p < calls else "distribution"
-            cents = int(rng.integers(1_000_00, 50_000_000_00))
+            # HK$100m to 5bn: each compounded flow is rounded to the cent, 1e-9 of these at most
+            cents = int(rng.integers(100_000_000_00, 5_000_000_000_00))
             txns.append(txn(n, dates[p].isoformat(), fund, kind, f"{cents / 100:.2f}", "a"))
             amounts[p] = cents / 100 * (-1 if kind == "contribution" else 1)
-        nav = round(float(rng.uniform(0, 2e8)), 2)
+        nav = round(float(rng.uniform(0, 2e10)), 2)
         expected[fund] = (amounts, index[: k + 1], nav, dates[k])
     return book(dates[-1], txns, levels), expected, dates[-1]
 
