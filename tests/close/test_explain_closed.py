@@ -159,6 +159,12 @@ def test_a_closed_quarter_is_its_last_months_close(closed: Path) -> None:
         (["--status", "pass"], "rules", "counted"),
         (["--level", "fund_movement", "--fund", "itif"], "nav_change", "term"),
         (["--level", "fund_movement", "--fund", "itif"], "previous_tvpi", "term"),
+        (["--level", "pme_fund", "--fund", "itvf", "--index", "HSI"], "ks_pme", "denominator"),
+        (["--fund", "itvf", "--index", "HSI"], "ln_pme_irr", "flow"),
+        (["--fund", "itvf", "--index", "HSTECH"], "direct_alpha", "derived"),
+        (["--fund", "itif", "--investor", "gov-hksar", "--index", "HSI"], "pme_nm", "derived"),
+        (["--programme", "itif", "--index", "HSI"], "ks_pme", "numerator"),
+        (["--fund", "sf-cyberport", "--index", "HSI"], "ks_pme", "shown"),
     ],
 )
 def test_every_level_is_addressable(closed: Path, args: list[str], figure: str, role: str) -> None:

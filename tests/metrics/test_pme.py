@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import pyxirr.pe as pe
 import pytest
+import pyxirr.pe as pe
 
 from fundbook.ledger import read_book
 from fundbook.metrics.pme import LN_NAV_NEGATIVE, pme_levels
