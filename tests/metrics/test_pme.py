@@ -81,6 +81,7 @@ def worked(**kw: Any) -> dict[str, Any]:
 
 
 def test_the_worked_example_of_the_methods() -> None:
+    # docs/methods.md: every figure to the printed digits
     row = worked()
     assert round(row["ks_pme"], 6) == 1.137649
     assert round(row["direct_alpha"], 6) == 0.055026
