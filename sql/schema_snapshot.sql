@@ -427,6 +427,7 @@ CREATE TABLE IF NOT EXISTS snapshot_pme_fund (
     fund_id        VARCHAR,
     index_id       VARCHAR,
     direct_alpha   DOUBLE,
+    index_name     VARCHAR,        -- the index's name in index_levels.csv (null: none given)
     ks_pme         DOUBLE,
     ln_pme_irr     DOUBLE,
     pme_nm         BOOLEAN,
@@ -441,6 +442,7 @@ CREATE TABLE IF NOT EXISTS snapshot_pme_investor (
     investor_id    VARCHAR,
     index_id       VARCHAR,
     direct_alpha   DOUBLE,
+    index_name     VARCHAR,        -- the index's name in index_levels.csv (null: none given)
     ks_pme         DOUBLE,
     ln_pme_irr     DOUBLE,
     pme_nm         BOOLEAN,
@@ -456,6 +458,7 @@ CREATE TABLE IF NOT EXISTS snapshot_pme_programme (
     programme      VARCHAR,
     index_id       VARCHAR,
     direct_alpha   DOUBLE,
+    index_name     VARCHAR,        -- the index's name in index_levels.csv (null: none given)
     ks_pme         DOUBLE,
     ln_pme_irr     DOUBLE,
     pme_nm         BOOLEAN,

@@ -53,6 +53,11 @@ def pme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     months_key = "programme" if ctx.level == "pme_programme" else "fund_id"
     again = pme.pme_rows(flows, navs, keys, levels, ctx.as_of, since, months, months_key)
     row = again.row(0, named=True) if again.height else dict.fromkeys(again.columns)
+    if figure == "index_name":
+        names = levels["name"].drop_nulls()
+        item = "the name of the index on its rows of index_levels.csv"
+        source = "index_levels.csv"
+        return ln.value_line(item, names[0] if names.len() else None, "derived", source=source)
     if figure == "scope":
         scope = navs["scope"][0] if navs.height else None
         item = "the funds pooled: sub_funds (its member funds) or scheme (its own fund)"

@@ -49,11 +49,13 @@ LN_NAV_NEGATIVE = (
 
 
 def index_at(levels: pl.DataFrame, at: date) -> pl.DataFrame:
-    """(index_id, level_end, first_level) per index: its latest level on or before `at` (null
-    when it has none) and the date of its first level."""
+    """(index_id, level_end, first_level, index_name) per index: its latest level on or before
+    `at` (null when it has none), the date of its first level and its name."""
     known = levels.filter(pl.col("date") <= at).sort("date")
     ends = known.group_by("index_id").agg(pl.col("level").last().alias("level_end"))
-    firsts = levels.group_by("index_id").agg(pl.col("date").min().alias("first_level"))
+    firsts = levels.group_by("index_id").agg(
+        pl.col("date").min().alias("first_level"), pl.col("name").first().alias("index_name")
+    )
     return firsts.join(ends, on="index_id", how="left").sort("index_id")
 
 
@@ -63,7 +65,7 @@ def with_index_levels(flows: pl.DataFrame, levels: pl.DataFrame, at: date) -> pl
     `factor` (level_end / level_at, a float shown beside the flow) and `compounded` (the
     amount × level_end / level_at in cents, rounded half-even once, exact: the money every
     figure adds up); null where a level is missing."""
-    ends = index_at(levels, at).select("index_id", "level_end")
+    ends = index_at(levels, at).select("index_id", "level_end")  # one row per index
     per_index = levels.select(
         "index_id", pl.col("date").alias("_level_date"), pl.col("level").alias("level_at")
     ).sort("_level_date")
@@ -203,6 +205,7 @@ def pme_rows(
 
 
 _FIGURE_SCHEMA: dict[str, pl.DataType] = {
+    "index_name": pl.String(),
     "ks_pme": pl.Float64(),
     "direct_alpha": pl.Float64(),
     "ln_pme_irr": pl.Float64(),
