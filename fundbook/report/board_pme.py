@@ -25,7 +25,7 @@ def chosen_indices(source: ReportSource, gf: str, given: str | None) -> list[str
             raise NotFound(f"unknown index {given!r} for --pme; the book's indices: {listed}")
         return [given]
     benchmark = source.names.get(gf, {}).get("pme_index")
-    return [benchmark] if benchmark in known else known
+    return [str(benchmark)] if benchmark in known else known
 
 
 def pme_tables(
@@ -60,18 +60,26 @@ def _fund_row(source: ReportSource, fund_id: str, index_id: str) -> PmeRow:
     row = one(level(source.snapshot, "pme_fund"), fund_id=fund_id, index_id=index_id)
     fund = one(level(source.snapshot, "fund"), fund_id=fund_id)
     net = figure(fund, "net_irr", "pct", "fund", {"fund_id": fund_id})
-    figs = _figures(row, "pme_fund", keys)
-    return PmeRow(
-        name_of(source.names, fund_id), False, *figs.values(), net, row.get("pme_undefined"),
-        row.get("index_name"),
-    )  # fmt: skip
+    return _row(name_of(source.names, fund_id), False, row, _figures(row, "pme_fund", keys), net)
 
 
 def _programme_row(source: ReportSource, gf: str, index_id: str) -> PmeRow:
     keys: dict[str, str | None] = {"programme": gf, "index_id": index_id}
     row = one(level(source.snapshot, "pme_programme"), programme=gf, index_id=index_id)
     figs = _figures(row, "pme_programme", keys)
+    return _row(PROGRAMME_ROW, True, row, figs, Figure(None, "pct"))
+
+
+def _row(
+    name: str, programme: bool, row: dict[str, Any], figs: dict[str, Figure], net: Figure
+) -> PmeRow:
     return PmeRow(
-        PROGRAMME_ROW, True, *figs.values(), Figure(None, "pct"), row.get("pme_undefined"),
+        name,
+        programme,
+        figs["ks_pme"],
+        figs["direct_alpha"],
+        figs["ln_pme_irr"],
+        net,
+        row.get("pme_undefined"),
         row.get("index_name"),
-    )  # fmt: skip
+    )
