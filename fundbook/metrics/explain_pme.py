@@ -51,7 +51,8 @@ def pme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     levels = ctx.frames.index_levels.filter(pl.col("index_id") == ctx.row["index_id"])
     months = irr_months(ctx.frames)
     months_key = "programme" if ctx.level == "pme_programme" else "fund_id"
-    again = pme.pme_rows(flows, navs, keys, levels, ctx.as_of, since, months, months_key)
+    indexed = pme.compound(flows, levels, ctx.as_of)
+    again = pme.pme_rows(indexed, navs, keys, levels, ctx.as_of, since, months, months_key)
     row = again.row(0, named=True) if again.height else dict.fromkeys(again.columns)
     if figure == "index_name":
         names = levels["name"].drop_nulls()
@@ -153,10 +154,12 @@ def _alpha_lines(indexed: pl.DataFrame, nav: Any, ctx: Ctx) -> pl.DataFrame:
     from fundbook.metrics.xirr import xirr_grouped
 
     flows = ln.concat([_compounded(indexed, "flow", 1), _nav_line(nav, ctx, "flow")])
+    # one net amount per date, in date order, as the producer solves it
+    net = flows.group_by("date").agg(pl.col("amount").sum()).sort("date")
     rate = xirr_grouped(
-        np.zeros(flows.height, dtype=np.int64),
-        flows["date"].to_numpy(),
-        [float(a) for a in flows["amount"]],
+        np.zeros(net.height, dtype=np.int64),
+        net["date"].to_numpy(),
+        [float(a) for a in net["amount"]],
     )[0]
     alpha = math.log1p(rate) if np.isfinite(rate) else None
     derived = ln.value_line(

@@ -102,21 +102,33 @@ def pme_levels(
     levels = frames.index_levels  # as of the frames' date (store.frames: dated rows)
     txns = frames.transactions.filter(pl.col("date") <= as_of)
     months = irr_months(frames)
+    # A fund's net IRR flows are its partners' (irr_inputs gives the same rows, by fund):
+    # compounded once, summed by partner and by fund; each level's NAV its own.
+    partners = investor.select("fund_id", "investor_id", "nav")
+    flows, navs = _split(irr_inputs(txns, "net", "investor", partners, as_of), partners.height)
+    indexed = compound(flows, levels, as_of)
+    funds = fund.select("fund_id", "nav")
+    _, fund_navs = _split(irr_inputs(txns.clear(), "net", "fund", funds, as_of), funds.height)
     out = {}
-    for name, values in (("pme_fund", fund), ("pme_investor", investor)):
+    for name, values in (("pme_fund", fund_navs), ("pme_investor", navs)):
         keys = list(LEVELS[name])
-        level = name.removeprefix("pme_")
-        values = values.select(*keys, "nav")
-        flows, navs = _split(irr_inputs(txns, "net", level, values, as_of), values.height)
         since = first_contribution(txns, keys).rename({"irr_since": "pme_since"})
-        out[name] = pme_rows(flows, navs, keys, levels, as_of, since, months, "fund_id")
+        out[name] = pme_rows(indexed, values, keys, levels, as_of, since, months, "fund_id")
     flows, navs, since = programme_flows(frames, as_of, fund)
     keys = ["programme"]
-    pooled = pme_rows(flows, navs, keys, levels, as_of, since, months, "programme")
+    pooled = pme_rows(
+        compound(flows, levels, as_of), navs, keys, levels, as_of, since, months, "programme"
+    )
     out["pme_programme"] = pooled.join(
         navs.select("programme", "scope").unique(), on="programme", how="left"
     )
     return out
+
+
+def compound(flows: pl.DataFrame, levels: pl.DataFrame, at: date) -> pl.DataFrame:
+    """`flows` (keys, date, amount in cents) compounded by every index (`with_index_levels`)."""
+    rows = flows.with_columns(pl.col("amount").cast(CENTS))
+    return with_index_levels(rows, levels, at).drop("level_end")
 
 
 def _split(flows: pl.DataFrame, terminals: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -150,7 +162,7 @@ def programme_flows(
 
 
 def pme_rows(
-    flows: pl.DataFrame,
+    indexed: pl.DataFrame,
     navs: pl.DataFrame,
     keys: list[str],
     levels: pl.DataFrame,
@@ -159,8 +171,8 @@ def pme_rows(
     months: pl.DataFrame,
     months_key: str,
 ) -> pl.DataFrame:
-    """The PME row of each (keys, index) of `navs` (keys, nav in cents) from its `flows`
-    (keys, date, amount in cents)."""
+    """The PME row of each (keys, index) of `navs` (keys, nav in cents) from its flows
+    compounded by each index (`indexed`: `compound`, keys and more, date, amount, ...)."""
     schema = {**{k: pl.String() for k in keys}, "index_id": pl.String()}
     if levels.height == 0:
         return pl.DataFrame(schema={**schema, **_FIGURE_SCHEMA})
@@ -179,9 +191,7 @@ def pme_rows(
         )
     )
     groups = flagged.join(ends, how="cross")
-    rows = with_index_levels(
-        flows.select(*keys, "date", pl.col("amount").cast(CENTS)), levels, as_of
-    ).drop("level_end")
+    rows = indexed
     sums = _sums(rows, [*keys, "index_id"])
     contributed = pl.col("_contributed").fill_null(False)
     defined = contributed & pl.col("level_end").is_not_null() & pl.col("_unlevelled").is_null()
@@ -245,8 +255,13 @@ def _xirr(
         chosen = out.filter(terminal >= 0)
     chosen = chosen.filter(pl.col("_defined"))
     group = [*keys, "index_id"]
-    body = rows.join(chosen.select("_g", *group), on=group).select(
-        "_g", "date", (amount.cast(pl.Float64) / 100).alias("amount")
+    # one net amount per group and date (a fund's call on its partners is one flow)
+    body = (
+        rows.join(chosen.select("_g", *group), on=group)
+        .group_by("_g", "date")
+        .agg(amount.sum().alias("amount"))
+        .sort("_g", "date")  # a fixed order: the solver's sums, hence the figures, never move
+        .select("_g", "date", (pl.col("amount").cast(pl.Float64) / 100))
     )
     final = chosen.select(
         "_g", pl.lit(as_of).alias("date"), (terminal.cast(pl.Float64) / 100).alias("amount")
