@@ -13,8 +13,12 @@ from click.testing import CliRunner
 from fundbook.cli import cli
 from fundbook.close.asof import metrics_at
 from fundbook.close.closing import close_period
+from fundbook.core.errors import NotFound
 from fundbook.demo import DEMO_LEDGER
+from fundbook.report.board import build_board_context
+from fundbook.report.render import board_report, load
 from fundbook.store.db import open_book
+from tests.report.report_kit import closed_book
 
 CLOSED = dt.date(2026, 9, 30)
 
@@ -96,3 +100,34 @@ def test_explain_ks_pme_on_a_close_and_an_open_date(closed: Path, when: list[str
     assert {"numerator", "denominator", "result"} <= roles
     assert lines[-1]["ratio"] > 1
     assert any("(index HSI)" in line["item"] for line in lines if line["role"] == "denominator")
+
+
+def test_the_board_compares_with_the_guidance_funds_benchmark(closed: Path) -> None:
+    ctx = build_board_context(load(closed, "2026Q3"))
+    (table,) = ctx.pme  # itif's terms name HSI
+    assert (table.index_id, table.index_name) == ("HSI", "Hang Seng Index (illustrative)")
+    names = [r.name for r in table.rows]
+    assert names[0].startswith("I&T Industry-Oriented Fund") and table.rows[-1].programme
+    # every ITIF fund began in 2026: n.m. under the default 12 months, numbers kept
+    assert {r.ks_pme.kind for r in table.rows} == {"nm"}
+    young = build_board_context(load(closed, "2026Q3", irr_nm_months=1)).pme[0]
+    with open_book(closed, read_only=True) as con:
+        stored = metrics_at(con, CLOSED, "fund", "itif", pme="HSI").records()[0]
+    assert young.rows[0].ks_pme.kind == "multiple"
+    assert young.rows[0].ks_pme.value == stored["ks_pme"]
+    assert young.rows[0].ln_pme_irr.value == stored["ln_pme_irr"]
+
+
+def test_the_board_index_is_chosen_or_refused(closed: Path) -> None:
+    assert [t.index_id for t in build_board_context(load(closed, "2026Q3", pme="HSTECH")).pme] == [
+        "HSTECH"
+    ]
+    with pytest.raises(NotFound, match="the book's indices: HSI, HSTECH"):
+        build_board_context(load(closed, "2026Q3", pme="MSCI"))
+
+
+def test_a_board_without_index_levels_says_so(tmp_path: Path) -> None:
+    source = load(closed_book(tmp_path), "2026Q3")
+    assert build_board_context(source).pme == []
+    html = board_report(source, tmp_path / "out", xlsx=True).html[0].read_text(encoding="utf-8")
+    assert "The book holds no market index levels (index_levels.csv)" in html
