@@ -137,6 +137,7 @@ CREATE TABLE IF NOT EXISTS terms (
     ta_growth                   DECIMAL(18,8),  -- yearly growth G of NAV
     ta_growth_sd                DECIMAL(18,8),  -- yearly standard deviation of G (bands)
     ta_life                     INTEGER,        -- the fund's life L, years
+    pme_index                   VARCHAR,        -- the fund's benchmark index (issue 15)
     source_file                 VARCHAR NOT NULL,
     source_line                 INTEGER NOT NULL,
     import_id                   INTEGER NOT NULL
@@ -170,6 +171,19 @@ CREATE TABLE IF NOT EXISTS calls (
     source_file     VARCHAR NOT NULL,
     source_line     INTEGER NOT NULL,
     import_id       INTEGER NOT NULL
+);
+
+-- Levels of public market indices (optional ledger file index_levels.csv, issue 15): the
+-- public market equivalents compound a fund's flows by them; `name` is the index's display
+-- name, the same on every row of an index.
+CREATE TABLE IF NOT EXISTS index_levels (
+    date        DATE NOT NULL,
+    index_id    VARCHAR NOT NULL,
+    level       DECIMAL(18,6) NOT NULL,
+    name        VARCHAR,
+    source_file VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    import_id   INTEGER NOT NULL
 );
 
 -- A sub-fund's GP statement of its holder's interest (optional ledger file gp_statements.csv,

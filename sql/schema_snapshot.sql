@@ -460,6 +460,7 @@ CREATE TABLE IF NOT EXISTS snapshot_fund_info (
     manager                      VARCHAR,
     matching_deadline_months     BIGINT,
     name                         VARCHAR,
+    pme_index                    VARCHAR,        -- the fund's benchmark index (issue 15)
     programme_id                 VARCHAR,
     ta_bow                       DECIMAL(18,8),
     ta_growth                    DECIMAL(18,8),
@@ -488,4 +489,55 @@ CREATE TABLE IF NOT EXISTS snapshot_company_info (
     hk_nexus    BOOLEAN,
     name        VARCHAR,
     theme       VARCHAR
+);
+
+-- Public market equivalents (issue 15, metrics.pme): each fund, partner and programme against
+-- every index of index_levels.csv, on the flows of its net IRR (a programme: its member funds'
+-- pooled in HKD). Kaplan-Schoar PME, direct alpha (ln(1 + a)), the Long-Nickels PME IRR; the
+-- first flow, the IRR policy's flag and months, and why a figure is undefined (null: all are
+-- defined).
+CREATE TABLE IF NOT EXISTS snapshot_pme_fund (
+    close_id       INTEGER NOT NULL,
+    fund_id        VARCHAR,
+    index_id       VARCHAR,
+    direct_alpha   DOUBLE,
+    index_name     VARCHAR,        -- the index's name in index_levels.csv (null: none given)
+    ks_pme         DOUBLE,
+    ln_pme_irr     DOUBLE,
+    pme_nm         BOOLEAN,
+    pme_nm_months  BIGINT,
+    pme_since      DATE,
+    pme_undefined  VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snapshot_pme_investor (
+    close_id       INTEGER NOT NULL,
+    fund_id        VARCHAR,
+    investor_id    VARCHAR,
+    index_id       VARCHAR,
+    direct_alpha   DOUBLE,
+    index_name     VARCHAR,        -- the index's name in index_levels.csv (null: none given)
+    ks_pme         DOUBLE,
+    ln_pme_irr     DOUBLE,
+    pme_nm         BOOLEAN,
+    pme_nm_months  BIGINT,
+    pme_since      DATE,
+    pme_undefined  VARCHAR
+);
+
+-- A programme's row pools the flows of its `scope` (sub_funds: its member funds; scheme: its
+-- own fund when it has none).
+CREATE TABLE IF NOT EXISTS snapshot_pme_programme (
+    close_id       INTEGER NOT NULL,
+    programme      VARCHAR,
+    index_id       VARCHAR,
+    direct_alpha   DOUBLE,
+    index_name     VARCHAR,        -- the index's name in index_levels.csv (null: none given)
+    ks_pme         DOUBLE,
+    ln_pme_irr     DOUBLE,
+    pme_nm         BOOLEAN,
+    pme_nm_months  BIGINT,
+    pme_since      DATE,
+    pme_undefined  VARCHAR,
+    scope          VARCHAR
 );

@@ -10,5 +10,6 @@ UNION ALL SELECT 'investor_terms', count(*) FROM investor_terms
 UNION ALL SELECT 'gp_statements', count(*) FROM gp_statements
 UNION ALL SELECT 'gp_holdings', count(*) FROM gp_holdings
 UNION ALL SELECT 'calls', count(*) FROM calls
+UNION ALL SELECT 'index_levels', count(*) FROM index_levels
 UNION ALL SELECT 'postings', count(*) FROM postings
 UNION ALL SELECT 'imports', count(*) FROM imports

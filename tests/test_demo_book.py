@@ -351,6 +351,9 @@ def test_every_sub_fund_and_itvf_has_lpa_terms_one_american_one_at_a_lower_rate(
     # sf-cyberport's row only says it is valued from its GP's statements (no ledger here)
     by_gp = terms.pop("sf-cyberport")
     assert by_gp["valuation_source"] == "gp_statement" and by_gp["fee_rate_investment_period"] == ""
+    # the guidance fund's row names only its benchmark for the public market equivalents
+    benchmark = terms.pop("itif")
+    assert benchmark["pme_index"] == "HSI" and benchmark["fee_rate_investment_period"] == ""
     assert set(terms) == set(sub_funds(book)) | {"itvf"}
     for t in terms.values():
         assert (t["fee_basis_investment_period"], t["fee_rate_after"], t["fee_basis_after"]) == (

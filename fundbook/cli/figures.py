@@ -10,7 +10,7 @@ from fundbook.cli.options import DATE, db_option, irr_nm_option
 from fundbook.cli.output import emit, format_option
 from fundbook.close.asof import compliance_at, metrics_at
 from fundbook.close.compliance_history import compliance_history
-from fundbook.core.types import METRIC_GROUPINGS
+from fundbook.core.types import METRIC_GROUPINGS, PME_GROUPINGS
 from fundbook.store.db import open_book, resolve_db_path
 
 as_of_option = click.option(
@@ -40,6 +40,14 @@ as_of_option = click.option(
     "(--by look_through_company / look_through_nav always look through).",
 )
 @irr_nm_option
+@click.option(
+    "--pme",
+    "pme",
+    default=None,
+    metavar="INDEX_ID",
+    help="--by fund | investor | programme: the public market equivalents against this index "
+    "of index_levels.csv (ks_pme, direct_alpha, ln_pme_irr, pme_nm, pme_undefined).",
+)
 @db_option
 @format_option
 def metrics_cmd(
@@ -48,6 +56,7 @@ def metrics_cmd(
     fund_id: str | None,
     look_through: bool,
     irr_nm_months: int | None,
+    pme: str | None,
     db: str | None,
     fmt: str,
 ) -> None:
@@ -69,9 +78,16 @@ def metrics_cmd(
     IRR policy: an IRR whose flag (net_irr_nm, gross_irr_nm) is true is not meaningful (the
     fund or partner is younger than irr_nm_months since irr_since, its first contribution):
     JSON and CSV keep the number and the flag, the table prints "n.m.".
+
+    --pme INDEX_ID (with --by fund, investor or programme): Kaplan-Schoar PME, direct alpha
+    and the Long-Nickels PME IRR against the index, on the flows of the net IRR (a programme:
+    its member funds' pooled in HKD, on its sub_funds or scheme row); pme_nm flags all three
+    n.m. as the IRR policy does; pme_undefined says why one is null (docs/methods.md).
     """
+    if pme is not None and by not in PME_GROUPINGS:
+        raise click.UsageError(f"--pme goes with --by {' | '.join(PME_GROUPINGS)}, not --by {by}")
     with open_book(resolve_db_path(db), read_only=True) as con:
-        emit(metrics_at(con, as_of, by, fund_id, look_through, irr_nm_months), fmt)
+        emit(metrics_at(con, as_of, by, fund_id, look_through, irr_nm_months, pme), fmt)
 
 
 @click.command("compliance")

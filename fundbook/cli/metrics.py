@@ -40,6 +40,11 @@ _KEY_OPTIONS = (
         "(level reconcile, with --fund and --holding).",
     ),
     ("txn", "txn_id", "A transaction id (level flow)."),
+    (
+        "index",
+        "index_id",
+        "A market index of index_levels.csv (levels pme_fund, pme_investor, pme_programme).",
+    ),
     ("basis", "basis", "A statement basis: period, QTD, YTD or ITD (level statement)."),
     ("category", "category", "An expense category (level expense_by_category)."),
     (
@@ -89,6 +94,10 @@ def _level(level: str | None, given: dict[str, str | None]) -> str:
         return "forecast_programme" if given.get("programme") is not None else "forecast"
     if given.get("investor") is not None and given.get("holding") is not None:
         return "holding_look_through"
+    if given.get("index") is not None:
+        if given.get("programme") is not None:
+            return "pme_programme"
+        return "pme_investor" if given.get("investor") is not None else "pme_fund"
     return next((lv for opt, lv in _LEVEL_OF if given.get(opt) is not None), "fund")
 
 
@@ -147,6 +156,7 @@ def explain_cmd(
     fundbook explain fair_value --fund itif --investor gov-hksar --holding sf-semis --period 2026-09
     fundbook explain nav_change --level fund_movement --fund itif --period 2026Q3
     fundbook explain rules --status fail --period 2026-09
+    fundbook explain ks_pme --level pme_fund --fund itif --index HSI --period 2026-09
     fundbook explain expenses_qtd --fund itif --category audit_tax --period 2026-09
     fundbook explain closed_balance --fund itvf --account cash --period 2026-09
     fundbook explain contributions --level forecast --fund sf-semis --year 2 --period 2026-09

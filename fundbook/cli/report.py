@@ -98,6 +98,14 @@ def lp(
 @templates_option
 @lang_option
 @irr_nm_option
+@click.option(
+    "--pme",
+    "pme",
+    default=None,
+    metavar="INDEX_ID",
+    help="The index of index_levels.csv the public market equivalents compare with "
+    "(default: the guidance fund's pme_index in terms.csv, else every index).",
+)
 def board(
     db: str | None,
     quarter: str,
@@ -107,6 +115,7 @@ def board(
     templates: str | None,
     lang: str,
     irr_nm_months: int | None,
+    pme: str | None,
 ) -> None:
     """The board report of the guidance fund for the quarter."""
     result = render_board_report(
@@ -119,6 +128,7 @@ def board(
         progress=_progress,
         lang=lang,
         irr_nm_months=irr_nm_months,
+        pme=pme,
     )
     _summary(result, "board report")
 

@@ -16,7 +16,14 @@ import duckdb
 
 from fundbook.core.errors import NotFound
 from fundbook.core.table import Rows, frame_rows
-from fundbook.core.types import ITIF_RULES, METRIC_GROUPINGS, PROGRAMME_SCOPES, STATUS_ORDER
+from fundbook.core.types import (
+    ITIF_RULES,
+    METRIC_GROUPINGS,
+    PME_COLUMNS,
+    PME_GROUPINGS,
+    PROGRAMME_SCOPES,
+    STATUS_ORDER,
+)
 from fundbook.store.db import rows, scalar, sql
 
 # The stored query of each grouping but theme (`_stored_query`).
@@ -54,22 +61,56 @@ def metrics_at(
     fund_id: str | None = None,
     look_through: bool = False,
     irr_nm_months: int | None = None,
+    pme: str | None = None,
 ) -> Rows:
     """The figures grouped `by` fund, investor, holding, theme or programme as of `as_of`
     (`metrics.tables.metrics_table`), read from a snapshot when one holds them; computed
-    with every fund's `irr_nm_months` replaced (`irr_policy.reflag`) when it is given."""
+    with every fund's `irr_nm_months` replaced (`irr_policy.reflag`) when it is given; with
+    the public market equivalents against the index `pme` (by fund, investor or programme)."""
     if by not in METRIC_GROUPINGS:
         raise NotFound(f"unknown grouping {by!r}; choose from {', '.join(METRIC_GROUPINGS)}")
+    if pme is not None:
+        _check_index(con, by, pme)
     close_id = close_for_date(con, as_of)
     query = _stored_query(by, fund_id, look_through)
     if close_id is None or query is None or irr_nm_months is not None:
-        return _computed_metrics(con, as_of, by, fund_id, look_through, irr_nm_months)
+        return _computed_metrics(con, as_of, by, fund_id, look_through, irr_nm_months, pme)
     if fund_id is not None and not scalar(con, sql("fund_exists"), {"fund_id": fund_id}):
         raise NotFound(f"unknown fund {fund_id!r}")
     params: dict[str, object] = {"close_id": close_id, "fund_id": fund_id}
     if by.startswith("programme"):
         params["scopes"] = list(PROGRAMME_SCOPES)
-    return rows(con, sql(query), params)
+    out = rows(con, sql(query), params)
+    if pme is None:
+        return out
+    stored = rows(con, sql(f"stored_pme_{by}"), {"close_id": close_id, "index_id": pme})
+    return with_pme(out, stored, PME_GROUPINGS[by])
+
+
+def _check_index(con: duckdb.DuckDBPyConnection, by: str, index_id: str) -> None:
+    """`--pme` names an index of the book, with a grouping that has public market equivalents."""
+    if by not in PME_GROUPINGS:
+        raise NotFound(f"--pme goes with --by {' | '.join(PME_GROUPINGS)}, not --by {by}")
+    known = [r[0] for r in rows(con, sql("index_ids")).rows]
+    if index_id not in known:
+        given = ", ".join(known) if known else "none (the book has no index_levels.csv rows)"
+        raise NotFound(f"unknown index {index_id!r} for --pme; the book's indices: {given}")
+
+
+def with_pme(table: Rows, pme: Rows, keys: tuple[str, ...]) -> Rows:
+    """`table` with the PME columns (PME_COLUMNS) of its row in `pme` (matched on `keys`;
+    null where it has none: another scope of a programme, a fund of no row)."""
+    at = [pme.columns.index(c) for c in PME_COLUMNS]
+    found = {
+        tuple(r[pme.columns.index(k)] for k in keys): tuple(r[i] for i in at) for r in pme.rows
+    }
+    mine = [table.columns.index(k) for k in keys]
+    blank = (None,) * len(PME_COLUMNS)
+    return Rows(
+        (*table.columns, *PME_COLUMNS),
+        (*table.kinds, *(pme.kinds[i] for i in at)),
+        [(*r, *found.get(tuple(r[i] for i in mine), blank)) for r in table.rows],
+    )
 
 
 def compliance_at(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Rows:
@@ -103,16 +144,20 @@ def _computed_metrics(
     fund_id: str | None,
     look_through: bool,
     irr_nm_months: int | None = None,
+    pme: str | None = None,
 ) -> Rows:
     from fundbook.metrics.irr_policy import reflag
-    from fundbook.metrics.tables import metrics_table
+    from fundbook.metrics.tables import metrics_table, pme_table
     from fundbook.store.frames import load_frames
 
     frames = load_frames(con, as_of)
     table = metrics_table(frames, as_of, by, fund_id, look_through)
     if irr_nm_months is not None and "irr_since" in table.columns:
         table = reflag(table, as_of, irr_nm_months)
-    return frame_rows(table)
+    if pme is None:
+        return frame_rows(table)
+    computed = pme_table(frames, as_of, by, pme, irr_nm_months)
+    return with_pme(frame_rows(table), frame_rows(computed), PME_GROUPINGS[by])
 
 
 def _computed_compliance(

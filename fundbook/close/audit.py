@@ -36,6 +36,7 @@ BOOKED_TABLES = (
     "gp_statements",
     "gp_holdings",
     "calls",
+    "index_levels",
     "commentary",
 )
 UNDATED = frozenset({"funds", "investors", "companies", "terms", "investor_terms", "commentary"})

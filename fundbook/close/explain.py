@@ -55,6 +55,9 @@ _READS: dict[str, tuple[str, ...]] = {
     "forecast": ("forecast_parameters", "fund"),
     "forecast_parameters": ("fund", "forecast"),
     "forecast_programme": ("forecast", "forecast_parameters", "programme_fund"),
+    "pme_fund": ("fund",),
+    "pme_investor": ("investor",),
+    "pme_programme": ("fund",),
     STATEMENT: (STATEMENT, "fund", "investor"),
 }
 MOVEMENT = "fund_movement"

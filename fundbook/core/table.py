@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fundbook.core.money import format_money
+from fundbook.core.types import PME_FIGURES
 
 if TYPE_CHECKING:
     import polars as pl
@@ -20,6 +21,8 @@ UNDEFINED = "—"
 # A figure whose column `<figure>_nm` is true is "not meaningful" (the IRR policy: too young
 # to annualise); JSON and CSV keep the number and the flag, the text table prints this.
 NOT_MEANINGFUL = "n.m."
+# A flag covering several figures: the public market equivalents are n.m. together (`pme_nm`).
+SHARED_FLAGS = {figure: "pme_nm" for figure in PME_FIGURES}
 # The kinds of a column: money (a decimal: 2 places, separators), another number (right
 # aligned), or anything else (left aligned).
 MONEY, NUMBER, OTHER = "money", "number", "other"
@@ -71,7 +74,7 @@ def _cell(value: Any, money: bool) -> str:
 def _not_meaningful(rows: Rows, row: tuple[Any, ...], cells: list[Any]) -> list[Any]:
     """`cells` with "n.m." for each figure whose `<figure>_nm` flag is true in `row`."""
     for i, column in enumerate(rows.columns):
-        flag = f"{column}_nm"
+        flag = SHARED_FLAGS.get(column, f"{column}_nm")
         if flag in rows.columns and row[rows.columns.index(flag)] is True:
             cells[i] = NOT_MEANINGFUL
     return cells
@@ -89,6 +92,8 @@ def _without_flags(rows: Rows) -> Rows:
 
 
 def _is_flag(columns: tuple[str, ...], column: str) -> bool:
+    if column in SHARED_FLAGS.values():
+        return any(f in columns for f, flag in SHARED_FLAGS.items() if flag == column)
     return column.endswith("_nm") and column.removesuffix("_nm") in columns
 
 

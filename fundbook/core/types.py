@@ -212,6 +212,15 @@ METRIC_GROUPINGS = (
     "look_through_company",
     "look_through_nav",
 )
+# The public market equivalents (issue 15, metrics.pme): the groupings that have them (and
+# the columns their rows are matched on), and the columns `metrics --pme` adds.
+PME_GROUPINGS = {
+    "fund": ("fund_id",),
+    "investor": ("fund_id", "investor_id"),
+    "programme": ("programme", "scope"),
+}
+PME_FIGURES = ("ks_pme", "direct_alpha", "ln_pme_irr")
+PME_COLUMNS = (*PME_FIGURES, "pme_nm", "pme_undefined")
 # What each equalisation row is, as `fundbook equalise` writes it in the memo ({rate}: the terms').
 EQUALISATION_MEMO = {
     "equalisation_contribution": "catch-up: its share at the new commitment ratios of the "

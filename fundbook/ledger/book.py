@@ -11,7 +11,7 @@ from typing import Protocol
 import polars as pl
 
 from fundbook.core.errors import LedgerError
-from fundbook.ledger import calls, checks, mirror, quantities
+from fundbook.ledger import calls, checks, index_levels, mirror, quantities
 from fundbook.ledger.csvfile import LINE, parse_csv, read_csv_bytes
 from fundbook.ledger.fields import check_file
 from fundbook.ledger.spec import DERIVED, FILES, OPTIONAL_FILES, FileSpec, typed_schema
@@ -159,7 +159,9 @@ def _lock_errors(new: dict[str, pl.DataFrame], locked_through: dt.date | None) -
     if locked_through is None:
         return []
     errors = []
-    for name in ("commitments", "transactions", "valuations", "fx_rates"):
+    for name in ("commitments", "transactions", "valuations", "fx_rates", "index_levels"):
+        if name not in new:  # a file that could not be read: reported already
+            continue
         hits = new[name].filter(pl.col("date") <= locked_through)
         errors += [
             LedgerError(
@@ -279,6 +281,7 @@ def read_book(
     errors += mirror.mirror_errors(every)
     errors += checks.gp_errors(every)
     errors += calls.call_errors(every)
+    errors += index_levels.index_errors(every)
     errors += _gp_lock_errors(book.new, every, locked_through)
     errors += quantities.holding_errors(every)
     for name in DERIVED:

@@ -47,6 +47,7 @@ REQUIRED_VALUES = {
     "gp_statements": GP_STATEMENT_REQUIRED,
     "gp_holdings": FILES["gp_holdings"].required,
     "calls": FILES["calls"].required,
+    "index_levels": FILES["index_levels"].required,
 }
 CODES = {
     ("funds", "kind"): FUND_KINDS,
@@ -357,6 +358,22 @@ def _due_after_notice() -> Check:
     )
 
 
+def _index_level_checks() -> list[Check]:
+    """An index level is a positive plain decimal with at most 6 places (the PMEs divide by
+    it)."""
+    v = pl.col("level")
+    return [
+        (
+            v.is_not_null()
+            & (~v.str.contains(r"^[0-9]{1,12}(\.[0-9]{1,6})?$") | v.str.contains(r"^0*(\.0*)?$")),
+            pl.format(
+                "level {} must be a positive plain decimal with at most 6 places (like 17234.56)",
+                _quoted("level"),
+            ),
+        ),
+    ]
+
+
 def _checks(spec: FileSpec) -> list[Check]:
     checks = [_required(c) for c in REQUIRED_VALUES[spec.name]]
     checks += [_code(c, allowed) for (f, c), allowed in CODES.items() if f == spec.name]
@@ -378,6 +395,8 @@ def _checks(spec: FileSpec) -> list[Check]:
     if spec.name == "terms":
         checks += _terms_row_checks() + _months_checks("matching_deadline_months")
         checks += _months_checks("irr_nm_months") + _ta_checks()
+    if spec.name == "index_levels":
+        checks += _index_level_checks()
     if "received_date" in spec.columns:
         checks.append(_received_after_statement())
     if "due_date" in spec.columns:

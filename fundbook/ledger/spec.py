@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from fundbook.core.dtypes import INDEX_LEVEL, QUANTITY, RATE
 from fundbook.core.dtypes import LEDGER_MONEY as MONEY
-from fundbook.core.dtypes import QUANTITY, RATE
 from fundbook.core.types import TRANSACTION_COLUMNS
 
 
@@ -64,6 +64,7 @@ TERMS_OPTIONAL = (
     "gp_tolerance",
     "irr_nm_months",
     *TA_TERMS,
+    "pme_index",
 )
 
 # gp_statements.csv: the required columns, and the optional figures the GP may report.
@@ -208,10 +209,21 @@ FILES: dict[str, FileSpec] = {
                 **dict.fromkeys(CALL_PURPOSES, MONEY),
             ),
         ),
+        # Levels of public market indices (optional file, issue 15): the public market
+        # equivalents compare a fund with them; `name` is the index's display name.
+        FileSpec(
+            "index_levels",
+            ("date", "index_id", "level"),
+            ("name",),
+            ("date", "index_id"),
+            _types(date=pl.Date(), level=INDEX_LEVEL),
+        ),
     )
 }
 # Files a book may leave out: read as empty.
-OPTIONAL_FILES = frozenset({"terms", "investor_terms", "gp_statements", "gp_holdings", "calls"})
+OPTIONAL_FILES = frozenset(
+    {"terms", "investor_terms", "gp_statements", "gp_holdings", "calls", "index_levels"}
+)
 # Columns added on the way into the database (converted into the fund's currency).
 DERIVED = {
     "commitments": "amount_fund",

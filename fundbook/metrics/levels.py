@@ -19,6 +19,7 @@ from fundbook.metrics.irr_policy import irr_flags
 from fundbook.metrics.look_through import look_through_company, look_through_nav
 from fundbook.metrics.money import as_money, cents, prorate, ratio, refuse_overflow
 from fundbook.metrics.performance import fund_metrics, holding_metrics, investor_metrics
+from fundbook.metrics.pme import pme_levels
 from fundbook.metrics.programme import programme_fund_metrics, programme_metrics
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.reconcile import reconcile
@@ -34,13 +35,14 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
     `since` (on or before `as_of`) is the date the movements are measured from (the end of
     the quarter before)."""
     fund = fund_level(frames, as_of)
+    investor = investor_level(frames, as_of)
     by_fund = theme_exposure(frames, as_of, by_fund=True)
     checks = compliance(frames, as_of)
     programme_fund = programme_fund_metrics(frames, as_of)
     pacing = forecast(frames, as_of, fund, programme_fund)
     return {
         "fund": fund,
-        "investor": investor_level(frames, as_of),
+        "investor": investor,
         "holding": holding_level(frames, as_of),
         "holding_look_through": holding_look_through(frames, as_of),
         # per programme: its own fund's and its member funds' company holdings (HKD)
@@ -64,6 +66,7 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "forecast": pacing.funds,
         "forecast_parameters": pacing.parameters,
         "forecast_programme": pacing.programmes,
+        **pme_levels(frames, as_of, fund, investor),
     }
 
 

@@ -7,11 +7,13 @@ from datetime import date
 import polars as pl
 
 from fundbook.core.errors import NotFound
-from fundbook.core.types import METRIC_GROUPINGS
+from fundbook.core.types import METRIC_GROUPINGS, PME_COLUMNS, PME_GROUPINGS
 from fundbook.metrics.exposure import theme_exposure
 from fundbook.metrics.grants import grant_table
+from fundbook.metrics.irr_policy import too_young
 from fundbook.metrics.levels import fund_level, holding_level, investor_level
 from fundbook.metrics.look_through import look_through_company, look_through_nav
+from fundbook.metrics.pme import pme_levels
 from fundbook.metrics.programme import programme_fund_metrics, programme_metrics
 from fundbook.metrics.protocol import BookFrames
 
@@ -47,3 +49,25 @@ def metrics_table(
         key = "programme" if by.startswith("programme") else "fund_id"
         out = out.filter(pl.col(key) == fund_id)
     return out
+
+
+def pme_table(
+    frames: BookFrames, as_of: date, by: str, index_id: str, irr_nm_months: int | None = None
+) -> pl.DataFrame:
+    """The public market equivalents against `index_id` of the rows grouped `by` fund,
+    investor or programme (`pme.pme_levels`, as a close stores them), their n.m. flag decided
+    again with every fund's months replaced by `irr_nm_months` when it is given."""
+    keys = PME_GROUPINGS[by]
+    fund = fund_level(frames, as_of)
+    investor = investor_level(frames, as_of) if by == "investor" else _NO_INVESTORS
+    out = pme_levels(frames, as_of, fund, investor)[f"pme_{by}"]
+    out = out.filter(pl.col("index_id") == index_id)
+    if irr_nm_months is not None:
+        young = too_young(pl.col("pme_since"), as_of, pl.lit(irr_nm_months))
+        out = out.with_columns(young.alias("pme_nm"))
+    return out.select(*keys, *PME_COLUMNS)
+
+
+_NO_INVESTORS = pl.DataFrame(
+    schema={"fund_id": pl.String(), "investor_id": pl.String(), "nav": pl.Decimal(38, 2)}
+)

@@ -13,6 +13,7 @@ from fundbook.core.types import (
 from fundbook.metrics.irr_policy import DEFAULT_IRR_NM_MONTHS
 from fundbook.report.board_fees import fee_breaches, fee_rows, fees_total_hkd
 from fundbook.report.board_forecast import pacing_forecast
+from fundbook.report.board_pme import pme_tables
 from fundbook.report.board_sections import (
     concentration,
     grant_rows,
@@ -455,6 +456,7 @@ def build_board_context(
         irr_nm_months=source.irr_nm_months or DEFAULT_IRR_NM_MONTHS,
         commentary=commentary_for(source.commentary, source.lang),
         forecast=pacing_forecast(source, gf, words),
+        pme=pme_tables(source, gf, counted, source.pme) if gf else [],
     )
 
 

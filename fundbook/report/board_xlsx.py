@@ -368,6 +368,35 @@ def _movements(book: Book, ctx: BoardContext) -> None:
                 book.figure(ws, i, 2 + 3 * k + j, fig)
 
 
+def _pme(book: Book, ctx: BoardContext) -> None:
+    """The public market equivalents: a block per chosen index, its reasons beside."""
+    ws = book.sheet(
+        N_("PME"), _title(book, ctx, N_("public market equivalents")), [44, 14, 14, 14, 14, 60]
+    )
+    columns = [N_("Fund"), N_("KS-PME"), N_("Direct alpha"), N_("LN-PME IRR"), N_("Net IRR")]
+    row = 2
+    if not ctx.pme:
+        book.label(ws, row, 0, NO_INDEX_LEVELS)
+    for table in ctx.pme:
+        book.text(ws, row, 0, f"{table.index_name} ({table.index_id})")
+        book.header(ws, row + 1, [*columns, N_("Why undefined")])
+        for i, r in enumerate(table.rows, row + 2):
+            if r.programme:
+                book.label(ws, i, 0, r.name)
+            else:
+                book.text(ws, i, 0, r.name)
+            for j, fig in enumerate((r.ks_pme, r.direct_alpha, r.ln_pme_irr, r.net_irr), 1):
+                book.figure(ws, i, j, fig)
+            book.text(ws, i, 5, r.undefined or "")
+        row += len(table.rows) + 3
+
+
+NO_INDEX_LEVELS = N_(
+    "The book holds no market index levels (index_levels.csv): no public market equivalents to "
+    "show."
+)
+
+
 def write_board_xlsx(ctx: BoardContext, path: Path, gettext: Gettext = str) -> Path:
     """Write the board report's workbook to `path`: a sheet per table of the report, in the
     language of `gettext` (the context's sentences are already in it)."""
@@ -391,5 +420,6 @@ def write_board_xlsx(ctx: BoardContext, path: Path, gettext: Gettext = str) -> P
     _top_holdings(book, ctx)
     _grants(book, ctx)
     _movements(book, ctx)
+    _pme(book, ctx)
     book.wb.close()
     return path

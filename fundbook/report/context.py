@@ -291,6 +291,30 @@ class Movement:
 
 
 @dataclass(frozen=True)
+class PmeRow:
+    """A fund's (or the programme's pooled) public market equivalents against one index, with
+    its net IRR beside; `undefined` says why a PME is null (metrics.pme)."""
+
+    name: str
+    programme: bool  # the programme's pooled row (its name is a label to translate)
+    ks_pme: Figure
+    direct_alpha: Figure
+    ln_pme_irr: Figure
+    net_irr: Figure
+    undefined: str | None
+    index_name: str | None
+
+
+@dataclass(frozen=True)
+class PmeTable:
+    """The board's public market equivalents against one index (`index_id`, its name)."""
+
+    index_id: str
+    index_name: str
+    rows: list[PmeRow]
+
+
+@dataclass(frozen=True)
 class FundMovements:
     """A fund's figures at the previous and this quarter end, by figure name."""
 
@@ -433,6 +457,8 @@ class BoardContext:
     fees_total_hkd: Figure | None = None  # the fee rows' booked_hkd summed (derived)
     # the commitment pacing forecast of the programme's government money (issue 15)
     forecast: PacingForecast | None = None
+    # public market equivalents (issue 15): one table per chosen index; none: no index levels
+    pme: list[PmeTable] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

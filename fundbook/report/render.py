@@ -61,12 +61,14 @@ def load(
     irr_nm_months: int | None = None,
     lang: str = DEFAULT_LANGUAGE,
     history: bool = True,
+    pme: str | None = None,
 ) -> ReportSource:
     """The snapshot of `quarter` from the book at `db_path` (read-only); `irr_nm_months`
     overrides every fund's age of the IRR policy; `lang` picks the commentary; `history`
-    reads the compliance history (the board's; LP reports go without)."""
+    reads the compliance history (the board's; LP reports go without); `pme` is the index the
+    board's public market equivalents compare with."""
     with open_book(db_path, read_only=True) as con:
-        return load_source(con, quarter, irr_nm_months, lang, history)
+        return load_source(con, quarter, irr_nm_months, lang, history, pme)
 
 
 def lp_reports(
@@ -175,8 +177,11 @@ def render_board_report(
     quarter: str,
     out_dir: Path,
     irr_nm_months: int | None = None,
+    pme: str | None = None,
     **options: object,
 ) -> Rendered:
-    """`fundbook report board`: load the quarter's snapshot and render the board report."""
-    source = load(db_path, quarter, irr_nm_months, str(options.get("lang", DEFAULT_LANGUAGE)))
+    """`fundbook report board`: load the quarter's snapshot and render the board report
+    (its public market equivalents against `pme`, else the guidance fund's benchmark)."""
+    lang = str(options.get("lang", DEFAULT_LANGUAGE))
+    source = load(db_path, quarter, irr_nm_months, lang, pme=pme)
     return board_report(source, out_dir, **options)  # type: ignore[arg-type]

@@ -44,6 +44,7 @@ class ReportSource:
     # the quarter's commentary by language (commentary/<quarter>[.<lang>].md, as booked)
     commentary: Mapping[str, str] = field(default_factory=dict)
     lang: str = DEFAULT_LANGUAGE  # the language the reports are written in
+    pme: str | None = None  # the index the board's PMEs compare with (report board --pme)
 
     @property
     def period_end(self) -> Any:
@@ -131,6 +132,7 @@ def load_source(
     irr_nm_months: int | None = None,
     lang: str = DEFAULT_LANGUAGE,
     history: bool = True,
+    pme: str | None = None,
 ) -> ReportSource:
     """The figures of `quarter`: its close's snapshot, else a DRAFT computed from the book,
     and whether the quarter before is closed; with `irr_nm_months`, the IRR policy's flags
@@ -151,16 +153,21 @@ def load_source(
         irr_nm_months=irr_nm_months,
         commentary=quarter_commentary(con, period.quarter or quarter),
         lang=check_language(lang),
+        pme=pme,
     )
 
 
 def _reflagged(snapshot: Snapshot, months: int) -> Snapshot:
-    from fundbook.metrics.irr_policy import reflag
+    from fundbook.metrics.irr_policy import reflag, too_young
 
     levels = dict(snapshot.levels)
     for name in ("fund", "investor"):
         if name in levels and "irr_since" in levels[name].columns:
             levels[name] = reflag(levels[name], snapshot.close.period_end, months)
+    for name in ("pme_fund", "pme_investor", "pme_programme"):  # the PMEs' flag likewise
+        if name in levels and "pme_since" in levels[name].columns:
+            young = too_young(pl.col("pme_since"), snapshot.close.period_end, pl.lit(months))
+            levels[name] = levels[name].with_columns(young.alias("pme_nm"))
     return Snapshot(snapshot.close, levels, snapshot.statements)
 
 

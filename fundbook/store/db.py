@@ -55,7 +55,9 @@ DEFAULT_DB = "fundbook.duckdb"
 # 24: the commitment pacing forecast (issue 15): levels forecast, forecast_parameters and
 # forecast_programme; terms.ta_rc_1, ta_rc_2, ta_rc_3, ta_bow, ta_growth, ta_growth_sd, ta_life
 # (and fund_info's)
-SCHEMA_VERSION = "24"
+# 25: index_levels (index_levels.csv) and terms.pme_index; the public market equivalents'
+# levels pme_fund, pme_investor, pme_programme; fund_info's pme_index (issue 15)
+SCHEMA_VERSION = "25"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

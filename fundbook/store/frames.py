@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from fundbook.core.dtypes import MONEY, QUANTITY, RATE
+from fundbook.core.dtypes import INDEX_LEVEL, MONEY, QUANTITY, RATE
 from fundbook.ledger.spec import CALL_PURPOSES, FILES, GP_STATEMENT_FIGURES, typed_schema
 from fundbook.store.db import frame, sql
 
@@ -122,8 +122,17 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_file": pl.String(),
         "source_line": pl.Int64(),
     },
+    # Levels of public market indices (issue 15): dated like the FX rates.
+    "index_levels": {
+        "date": pl.Date(),
+        "index_id": pl.String(),
+        "level": INDEX_LEVEL,
+        "name": pl.String(),
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+    },
 }
-_DATED = frozenset({"commitments", "transactions", "valuations", "fx_rates"})
+_DATED = frozenset({"commitments", "transactions", "valuations", "fx_rates", "index_levels"})
 # Frames known from the date they were received (on or before as_of), not the date they bear.
 _RECEIVED = frozenset({"gp_statements", "gp_holdings"})
 # Frames known from their notice_date (on or before as_of).
@@ -161,6 +170,9 @@ class Frames:
         default_factory=lambda: pl.DataFrame(schema=SCHEMAS["gp_holdings"])
     )
     calls: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SCHEMAS["calls"]))
+    index_levels: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=SCHEMAS["index_levels"])
+    )
 
 
 def _split_accruing(txns: pl.DataFrame, as_of: date) -> dict[str, pl.DataFrame]:

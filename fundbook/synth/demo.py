@@ -21,6 +21,7 @@ from fundbook.synth.demo_cast import STRATEGIC_FLAGGED
 from fundbook.synth.demo_commentary import COMMENTARY
 from fundbook.synth.demo_fees import SIDE_LETTERS
 from fundbook.synth.demo_gp import build_gp_fund, gp_rows
+from fundbook.synth.demo_index import index_rows
 from fundbook.synth.demo_itif import (
     build_direct_co_investments,
     build_fx,
@@ -57,6 +58,7 @@ COLUMNS = {
                     "fair_value", "currency"),
     "calls": ("call_id", "fund_id", "kind", "notice_date", "due_date", "for_investments",
               "for_fees", "for_expenses", "for_other", "memo"),
+    "index_levels": ("date", "index_id", "level", "name"),
 }
 # fmt: on
 TYPE_ORDER = {t: i for i, t in enumerate(CASH_SIGN)}
@@ -97,7 +99,7 @@ def build_demo_book(seed: int = DEFAULT_SEED) -> dict[str, list[tuple[str, ...]]
     build_itvf(book)
     build_mplus(book)
     check(book)
-    return rows(book)
+    return {**rows(book), "index_levels": index_rows(seed)}
 
 
 def txn_order(t: tuple[date, str, str, str, str, Decimal, str]) -> tuple[object, ...]:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from fundbook.synth.demo_closing import EQUALISATION_RATE, LATER_FUND
+from fundbook.synth.demo_index import BENCHMARK
 from fundbook.synth.demo_ledger import Book
 
 # terms.csv, in order (docs/ledger-format.md)
@@ -28,6 +29,7 @@ TERMS_COLUMNS = (
     "matching_deadline_months",
     "valuation_source",
     "gp_tolerance",
+    "pme_index",
 )
 FEE_OFFSET = Decimal("0.8")  # of the portfolio fees, off the next quarter's management fees
 RATE_AFTER = Decimal("0.015")  # on net invested capital after the investment period
@@ -50,7 +52,7 @@ class Terms:
         eq = f"{EQUALISATION_RATE}" if self.fund_id == LATER_FUND else ""
         return (self.fund_id, eq, f"{self.rate}", "commitment", f"{RATE_AFTER}",
                 "net_invested_capital", "quarterly_advance", f"{FEE_OFFSET}", "0.2", "0.08", "1",
-                self.waterfall, "", "", "", "", "")  # fmt: skip
+                self.waterfall, "", "", "", "", "", "")  # fmt: skip
 
 
 TERMS = {
@@ -97,7 +99,9 @@ def terms_rows() -> list[tuple[str, ...]]:
     held without its ledger valued from its GP's statements (issue 13: demo_gp)."""
     mplus = _only("mplus", matching_deadline_months=f"{MPLUS_DEADLINE_MONTHS}")
     gp = _only("sf-cyberport", valuation_source="gp_statement")
-    return sorted([*(t.row() for t in TERMS.values()), mplus, gp])
+    # the guidance fund's benchmark for its public market equivalents (issue 15)
+    itif = _only("itif", pme_index=BENCHMARK)
+    return sorted([*(t.row() for t in TERMS.values()), mplus, gp, itif])
 
 
 def _only(fund_id: str, **given: str) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ SF1 = _row(
     ta_growth="0.1",
     ta_growth_sd="0.15",
     ta_life="10",
+    pme_index="HSI",
 )
 # a grant programme `mp`: only its matching deadline (a term of grant programmes alone)
 MP = _row("mp", matching_deadline_months="6")
@@ -70,6 +71,7 @@ BOOKED = {
     "ta_growth": Decimal("0.10000000"),
     "ta_growth_sd": Decimal("0.15000000"),
     "ta_life": 10,
+    "pme_index": "HSI",  # an index of index_levels.csv (issue 15)
 }
 LEVEL = {"fund_info": LEVEL_KEYS["fund_info"]}
 
@@ -79,6 +81,7 @@ def closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     funds = [*SMALL_BOOK["funds"], "mp,Grants,programme,HKD,2026,ITC,,"]
     db, ledger = book(tmp_path_factory.mktemp("terms"), funds=funds)
     (ledger / "terms.csv").write_text(f"{HEADER}\n{SF1}\n{MP}\n", encoding="utf-8")
+    (ledger / "index_levels.csv").write_text("date,index_id,level\n2025-12-31,HSI,100\n")
     close_period(db, "2026-03", ledger_dir=str(ledger))
     return db
 

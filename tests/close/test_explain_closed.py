@@ -165,6 +165,12 @@ def test_a_closed_quarter_is_its_last_months_close(closed: Path) -> None:
         (["--programme", "itif", "--year", "3"], "government_nav_p95", "derived"),
         (["--level", "forecast_parameters", "--fund", "itvf"], "bow", "derived"),
         (["--level", "forecast_parameters", "--fund", "itvf"], "unfunded_at_end_of_life", "term"),
+        (["--level", "pme_fund", "--fund", "itvf", "--index", "HSI"], "ks_pme", "denominator"),
+        (["--fund", "itvf", "--index", "HSI"], "ln_pme_irr", "flow"),
+        (["--fund", "itvf", "--index", "HSTECH"], "direct_alpha", "derived"),
+        (["--fund", "itif", "--investor", "gov-hksar", "--index", "HSI"], "pme_nm", "derived"),
+        (["--programme", "itif", "--index", "HSI"], "ks_pme", "numerator"),
+        (["--fund", "sf-cyberport", "--index", "HSI"], "ks_pme", "shown"),
     ],
 )
 def test_every_level_is_addressable(closed: Path, args: list[str], figure: str, role: str) -> None:

@@ -135,8 +135,8 @@ def tampered(value: Any) -> Any:
         return value + Decimal("0.01")
     if isinstance(value, int):
         return value + 1
-    if isinstance(value, float):
-        return value + 0.125
+    if isinstance(value, float):  # relative past 1: matches() compares to 1e-9 of the value
+        return value + 0.125 * max(1.0, abs(value))
     if isinstance(value, dt.date):
         return value + dt.timedelta(days=1)
     return f"{value}-tampered"

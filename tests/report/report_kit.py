@@ -334,7 +334,8 @@ _BLOCK_TAGS = re.compile(r"<(?!/?(?:span|b|strong|em|i|a|small|sup|sub|abbr)\b)[
 
 def book_words(source: Any, ledger: Path | None = None) -> list[str]:
     """What a report shows as the book holds it, in any language: every id and text of the
-    names (fund, investor, company, GP), and the memos of the ledger's calls and transactions."""
+    names (fund, investor, company, GP), the memos of the ledger's calls and transactions, and
+    the names of its market indices (index_levels.csv)."""
     words = set()
     for key, entity in source.names.items():
         words.add(str(key))
@@ -345,6 +346,9 @@ def book_words(source: Any, ledger: Path | None = None) -> list[str]:
                 frame = pl.read_csv(ledger / csv, infer_schema=False)
                 if "memo" in frame.columns:
                     words.update(frame["memo"].drop_nulls().to_list())
+        if (ledger / "index_levels.csv").is_file():
+            frame = pl.read_csv(ledger / "index_levels.csv", infer_schema=False)
+            words.update(frame["name"].drop_nulls().to_list())
     # a name ending a sentence loses its full stop to the sentence's
     words |= {w.rstrip(".") for w in words}
     return sorted((w for w in words if w), key=len, reverse=True)

@@ -1,0 +1,2 @@
+SELECT * EXCLUDE (import_id)
+FROM index_levels
