@@ -194,11 +194,15 @@ TWO_GUIDANCE_FUNDS = {
 }
 
 
-def two_guidance_funds(tmp_path: Path) -> Frames:
-    root = tmp_path / "ledger"
+def write_two_guidance_funds_book(root: Path) -> Path:
+    """The ledger directory of the book above with H beside G."""
     write_book(root, TWO_GUIDANCE_FUNDS)
     (root / "terms.csv").write_text(TERMS, encoding="utf-8")
-    book, errors = read_book(root)
+    return root
+
+
+def two_guidance_funds(tmp_path: Path) -> Frames:
+    book, errors = read_book(write_two_guidance_funds_book(tmp_path / "ledger"))
     assert [str(e) for e in errors] == []
     return frames_from_tables(date.fromisoformat(MARK), book.rows)
 
