@@ -107,13 +107,14 @@ def _exposure(ctx: Ctx) -> pl.DataFrame:
         parts = [shared(ctx, holdings.filter(pl.col("fund_id") == ctx.row["fund_id"]), None, to)]
     else:
         companies = holdings.filter(pl.col("holding_id").is_in(list(themes)))
-        holders = ctx.frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"].to_list()
         if ctx.level == "theme":  # the programme's own fund and its member funds
             holders = (
                 programme_of(ctx.frames)
                 .filter(pl.col("programme") == ctx.row["programme"])["fund_id"]
                 .to_list()
             )
+        else:  # looking through: the row's guidance fund (each has rows of its own)
+            holders = [ctx.row["fund_id"]]
         parts = [shared(ctx, companies.filter(pl.col("fund_id").is_in(holders)), None, to)]
         if ctx.level == "theme_look_through":
             parts += [*through_shares(ctx, companies, holders, to), gp_shares(ctx, holders, to)]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import polars as pl
 
 from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics.gp_statements import gp_look_through
+from fundbook.metrics.memo import per_frames
 from fundbook.metrics.money import (
     CENTS,
     FINE,
@@ -44,9 +46,10 @@ def theme_exposure(
     skipped, their companies are counted in the funds), shares within the programme: the
     guidance fund's row set adds its direct co-investments and its sub-funds' holdings, never
     those of a separate scheme (ITVF, a grant programme), which has rows of its own.
-    With look-through: the guidance fund `fund_id` (default: every fund of kind
-    guidance_fund, in HKD) sees its share of each sub-fund's holdings plus its direct ones,
-    de-duplicated by company. With `by_fund`: every fund's own (direct) exposure, in its
+    With look-through: the fund `fund_id` (in its currency) sees its share of each sub-fund's
+    holdings plus its direct ones, de-duplicated by company; without `fund_id`, every fund of
+    kind guidance_fund, each in its own currency: the rows of `fund_id=G` for every guidance
+    fund G (`_guidance_themes`). With `by_fund`: every fund's own (direct) exposure, in its
     currency, at once: the rows of `fund_id=F` for every fund F.
     """
     state = book_state(frames, as_of)
@@ -56,11 +59,6 @@ def theme_exposure(
         return _by_fund(frames, state)
     if fund_id is not None and not look_through:  # one fund's rows of the `by_fund` table
         return _by_fund(frames, state).filter(pl.col("fund_id") == fund_id)
-    guidance = frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"]
-    if look_through and fund_id is None and guidance.len() == 1:
-        label: str | None = guidance[0]  # the one guidance fund is the default holder
-    else:
-        label = fund_id
     if not look_through:
         exposure, currency = _direct(frames, state)
         exposure = exposure.join(programme_of(frames), on="fund_id", how="left")
@@ -68,10 +66,12 @@ def theme_exposure(
             pl.lit(currency).alias("currency")
         )
         return as_money(out.select(PROGRAMME_THEME_COLUMNS).sort("programme", "theme"))
+    if fund_id is None:
+        return _guidance_themes(frames, as_of)
     routes, currency = look_through_routes(frames, state, fund_id)
     exposure = _as_fine(by_company(routes))
     out = _by_theme(exposure, frames, []).with_columns(
-        pl.lit(label).cast(pl.String).alias("fund_id"), pl.lit(currency).alias("currency")
+        pl.lit(fund_id).alias("fund_id"), pl.lit(currency).alias("currency")
     )
     return as_money(out.select(THEME_COLUMNS).sort("theme"))
 
@@ -117,6 +117,16 @@ def _by_theme(exposure: pl.DataFrame, frames: BookFrames, group: list[str]) -> p
             )
         )
     )
+
+
+def _guidance_themes(frames: BookFrames, at: date) -> pl.DataFrame:
+    """Every guidance fund's look-through themes, each in its own currency: the sums of its
+    companies (`guidance_companies`, the rows `look_through_company` shows), so that a fund's
+    themes add up to its companies to the cent."""
+    exposure = _as_fine(guidance_companies(frames, at))
+    currency = frames.funds.select("fund_id", "currency")
+    out = _by_theme(exposure, frames, ["fund_id"]).join(currency, on="fund_id", how="left")
+    return as_money(out.select(THEME_COLUMNS).sort("fund_id", "theme"))
 
 
 def _by_fund(frames: BookFrames, state: BookState) -> pl.DataFrame:
@@ -300,6 +310,29 @@ def _via_gp(frames: BookFrames, state: BookState, holders: pl.DataFrame) -> pl.D
         .otherwise(0)
         .alias("invested"),
     )
+
+
+# `by_company`'s columns: a book without a guidance fund has none of its rows.
+_COMPANY_CENTS: dict[str, Any] = {
+    "fund_id": pl.String,
+    "holding_id": pl.String,
+    "held": pl.Boolean,
+    **{
+        f"{side}{c}": CENTS
+        for c in ("invested", "fair_value")
+        for side in ("direct_", "through_", "")
+    },
+}
+
+
+@per_frames
+def guidance_companies(frames: BookFrames, at: date) -> pl.DataFrame:
+    """`by_company` of every guidance fund's routes (`guidance_routes`, each fund in its own
+    currency), in cents, at `at`; once per book and date (`memo.per_frames`: the theme and
+    company look-through levels both read it)."""
+    if frames.funds.filter(pl.col("kind") == "guidance_fund").height == 0:
+        return pl.DataFrame(schema=_COMPANY_CENTS)
+    return by_company(guidance_routes(frames, book_state(frames, at)))
 
 
 def by_company(routes: pl.DataFrame) -> pl.DataFrame:

@@ -7,9 +7,9 @@ from typing import Any
 
 import polars as pl
 
-from fundbook.metrics.exposure import SUB_FUND_THEME, by_company, guidance_routes
+from fundbook.metrics.exposure import SUB_FUND_THEME, guidance_companies
 from fundbook.metrics.memo import per_frames
-from fundbook.metrics.money import CENTS, as_money, ratio, zero
+from fundbook.metrics.money import as_money, ratio, zero
 from fundbook.metrics.protocol import BookFrames
 from fundbook.metrics.state import book_state
 
@@ -33,19 +33,6 @@ NAV_COLUMNS = (
 )
 
 
-# `by_company`'s columns: a book without a guidance fund has none of its rows.
-_COMPANY_CENTS: dict[str, Any] = {
-    "fund_id": pl.String,
-    "holding_id": pl.String,
-    "held": pl.Boolean,
-    **{
-        f"{side}{c}": CENTS
-        for c in ("invested", "fair_value")
-        for side in ("direct_", "through_", "")
-    },
-}
-
-
 def _holders(frames: BookFrames) -> list[str]:
     """The funds looked through: every guidance fund, each in its own currency."""
     return sorted(frames.funds.filter(pl.col("kind") == "guidance_fund")["fund_id"].to_list())
@@ -56,10 +43,7 @@ def _companies(frames: BookFrames, at: date) -> pl.DataFrame:
     """`by_company` of every guidance fund (its currency), in cents, with the fund's NAV, at
     `at`; once per book and date (`memo.per_frames`: both look-through levels read it)."""
     state = book_state(frames, at)
-    if _holders(frames):
-        out = by_company(guidance_routes(frames, state))
-    else:
-        out = pl.DataFrame(schema=_COMPANY_CENTS)
+    out = guidance_companies(frames, at)
     return out.join(state.funds.select("fund_id", "nav", "currency"), on="fund_id", how="left")
 
 

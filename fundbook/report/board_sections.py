@@ -28,14 +28,6 @@ from fundbook.report.source import ReportSource, figure, level, name_of, one, ro
 from fundbook.report.totals import sum_of
 
 
-def _theme_frame(source: ReportSource, name: str, fund_id: str) -> pl.DataFrame:
-    frame = level(source.snapshot, name)
-    if "fund_id" in frame.columns:
-        mine = frame.filter(pl.col("fund_id") == fund_id)
-        frame = mine if mine.height else frame.filter(pl.col("fund_id").is_null())
-    return frame
-
-
 def _theme_figure(
     row: dict[str, Any], name: str, kind: str, lvl: str, keys: Mapping[str, str | None]
 ) -> Figure:
@@ -52,7 +44,8 @@ def theme_rows(source: ReportSource, fund_id: str) -> list[ThemeRow]:
     rows: a separate scheme such as ITVF is not in them); look-through, the guidance fund's
     own exposure (`theme_look_through`)."""
     direct = level(source.snapshot, "theme").filter(pl.col("programme") == fund_id)
-    through = _theme_frame(source, "theme_look_through", fund_id)
+    # the guidance fund's own rows (a book with several has rows for each)
+    through = level(source.snapshot, "theme_look_through").filter(pl.col("fund_id") == fund_id)
     out = []
     for theme in THEMES:
         d, t = one(direct, theme=theme), one(through, theme=theme)

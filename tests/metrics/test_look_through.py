@@ -176,3 +176,77 @@ def test_every_look_through_figure_is_explained_and_a_wrong_one_is_not(tmp_path:
     assert bad == [
         f"look_through_nav {column}: stored Decimal('20000.01'), lines give Decimal('20000.00')"
     ]
+
+
+# A second guidance fund H (USD), of its own programme, holding c2 directly: 0.5m USD
+# invested, marked at 0.6m USD. Each guidance fund's look-through is its own, in its currency.
+TWO_GUIDANCE_FUNDS = {
+    **BOOK,
+    "funds": [*BOOK["funds"], "H,Guidance Fund H,guidance_fund,USD,2026,ITC,,2031-03-31"],
+    "commitments": [*BOOK["commitments"], f"H,gov,{START},1000000.00,USD"],
+    "transactions": [
+        *BOOK["transactions"],
+        f"h1,{START},H,contribution,gov,,1000000.00,USD,",
+        f"h2,{START},H,investment,,c2,500000.00,USD,direct",
+    ],
+    "valuations": [*BOOK["valuations"], f"{MARK},H,c2,600000.00,USD"],
+    "fx_rates": [f"{START},USD,7.8000", f"{MARK},USD,7.8000"],
+}
+
+
+def write_two_guidance_funds_book(root: Path) -> Path:
+    """The ledger directory of the book above with H beside G."""
+    write_book(root, TWO_GUIDANCE_FUNDS)
+    (root / "terms.csv").write_text(TERMS, encoding="utf-8")
+    return root
+
+
+def two_guidance_funds(tmp_path: Path) -> Frames:
+    book, errors = read_book(write_two_guidance_funds_book(tmp_path / "ledger"))
+    assert [str(e) for e in errors] == []
+    return frames_from_tables(date.fromisoformat(MARK), book.rows)
+
+
+def test_each_guidance_fund_has_its_own_themes_in_its_currency(tmp_path: Path):
+    # The themes were the guidance funds pooled in HKD under a null fund_id, so that each
+    # fund's report found no theme of its own and showed 0.00 beside its companies.
+    f = two_guidance_funds(tmp_path)
+    themes = theme_exposure(f, f.as_of, look_through=True)
+    got = [
+        (r["fund_id"], r["theme"], r["currency"], r["holdings"], r["fair_value"])
+        for r in themes.iter_rows(named=True)
+    ]
+    assert got == [
+        ("G", "ai_robotics", "HKD", 1, D("37000000.00")),
+        ("G", "other", "HKD", 1, D("7500000.00")),
+        ("H", "other", "USD", 1, D("600000.00")),
+    ]
+    companies = look_through_company(f, f.as_of)
+    nav = dict(look_through_nav(f, f.as_of).select("fund_id", "holdings_fair_value").iter_rows())
+    for fund_id, total in nav.items():  # a fund's themes add up to its companies
+        mine = themes.filter(pl.col("fund_id") == fund_id)
+        assert mine["fair_value"].sum() == total
+        assert mine["share_of_fair_value"].sum() == 1.0
+        assert dict(mine.select("theme", "fair_value").iter_rows()) == dict(
+            companies.filter(pl.col("fund_id") == fund_id)
+            .group_by("theme")
+            .agg(pl.col("fair_value").sum())
+            .iter_rows()
+        )
+    # one fund asked for: its rows alone, as before
+    g = theme_exposure(f, f.as_of, look_through=True, fund_id="G")
+    assert g.equals(themes.filter(pl.col("fund_id") == "G"))
+
+
+def test_each_guidance_funds_themes_are_explained(tmp_path: Path):
+    f = two_guidance_funds(tmp_path)
+    level = "theme_look_through"
+    stored = stored_at(f, f.as_of, ("fund", "investor", "holding", level))
+    bad = []
+    for row in stored.levels[level].iter_rows(named=True):
+        for figure in ("holdings", "invested", "fair_value", "share_of_fair_value"):
+            lines = explain(f, stored, f.as_of, level, row, figure)
+            ok, got = matches(lines, row[figure], level, stored.levels[level].schema[figure])
+            if not ok:
+                bad.append(f"{row['fund_id']} {row['theme']} {figure}: {row[figure]!r} vs {got!r}")
+    assert stored.levels[level].height == 3 and bad == []

@@ -16,7 +16,10 @@ from report_kit import check_board_figures, other_investor_leaks, redacted
 from fundbook.close.closing import close_period
 from fundbook.report.board import build_board_context
 from fundbook.report.render import board_report, load, lp_reports
-from tests.metrics.test_look_through import write_look_through_book
+from tests.metrics.test_look_through import (
+    write_look_through_book,
+    write_two_guidance_funds_book,
+)
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +123,24 @@ def test_the_sub_funds_lp_report_has_no_look_through(source, tmp_path: Path):
 def test_the_board_report_looks_through_the_guidance_fund(source, tmp_path: Path):
     html = board_report(source, tmp_path).html[0].read_text(encoding="utf-8")
     _check_look_through(html)
+
+
+def test_each_guidance_funds_lp_report_shows_its_own_themes(tmp_path: Path):
+    # a second guidance fund H (USD) holding c2: G's report is as when G is alone (its themes
+    # were 0.00 when the book had two), H's shows its own company in its own currency
+    db = tmp_path / "book.duckdb"
+    ledger = write_two_guidance_funds_book(tmp_path / "ledger")
+    close_period(db, "2026-06", ledger_dir=str(ledger))
+    two = load(db, "2026Q2")
+    _check_look_through(lp_reports(two, tmp_path / "g", "G", "gov").html[0].read_text("utf-8"))
+    html = lp_reports(two, tmp_path / "h", "H", "gov").html[0].read_text(encoding="utf-8")
+    themes = {r[0]: r[1] for r in _table(html, "look-through-themes")}
+    assert themes["Other (outside the five themes)"] == "600,000.00"
+    assert themes["AI and robotics"] == "0.00"
+    assert themes["Companies, held directly and through the sub-funds (the themes)"] == (
+        "600,000.00"
+    )
+    assert "in USD" in html
 
 
 @pytest.fixture(scope="module")
