@@ -67,11 +67,11 @@ def _programme_row(source: ReportSource, gf: str, index_id: str) -> PmeRow:
     keys: dict[str, str | None] = {"programme": gf, "index_id": index_id}
     row = one(level(source.snapshot, "pme_programme"), programme=gf, index_id=index_id)
     figs = _figures(row, "pme_programme", keys)
-    return _row(PROGRAMME_ROW, True, row, figs, Figure(None, "pct"))
+    return _row(PROGRAMME_ROW, True, row, figs, None)
 
 
 def _row(
-    name: str, programme: bool, row: dict[str, Any], figs: dict[str, Figure], net: Figure
+    name: str, programme: bool, row: dict[str, Any], figs: dict[str, Figure], net: Figure | None
 ) -> PmeRow:
     return PmeRow(
         name,

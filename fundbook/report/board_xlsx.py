@@ -386,7 +386,8 @@ def _pme(book: Book, ctx: BoardContext) -> None:
             else:
                 book.text(ws, i, 0, r.name)
             for j, fig in enumerate((r.ks_pme, r.direct_alpha, r.ln_pme_irr, r.net_irr), 1):
-                book.figure(ws, i, j, fig)
+                if fig is not None:
+                    book.figure(ws, i, j, fig)
             book.text(ws, i, 5, r.undefined or "")
         row += len(table.rows) + 3
 

@@ -300,7 +300,7 @@ class PmeRow:
     ks_pme: Figure
     direct_alpha: Figure
     ln_pme_irr: Figure
-    net_irr: Figure
+    net_irr: Figure | None  # none for the programme's pooled row (its flows have no net IRR)
     undefined: str | None
     index_name: str | None
 

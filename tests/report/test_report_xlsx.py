@@ -118,6 +118,7 @@ def test_the_board_workbook_has_a_sheet_per_table_and_prints_like_the_lp_one(dem
         "Top holdings",
         "Grants",
         "Movements",
+        "PME",
     ]
     name = "I&T Industry-Oriented Fund (創科產業引導基金)"
     assert print_faults(book, f"Confidential — {name.replace('&', '&&')} — 2026Q3") == []
