@@ -3,9 +3,9 @@
 The flows are those of the level's net IRR (`returns.irr_inputs`, basis net), netted per row
 and date as the IRRs net them (one net flow a day: a late partner's equalisation and its
 payment to the earlier ones on the same day move nothing at the fund): contributions C_t (net
-paid in, negative), distributions D_t (net paid out, positive), the NAV at the as-of date T. Each flow
-is compounded to T by the index, I_T / I_t, I_t the index's latest level on or before the
-flow's date (index_levels.csv). Then (docs/methods.md "Public market equivalents"):
+paid in, negative), distributions D_t (net paid out, positive), the NAV at the as-of date
+T. Each flow is compounded to T by the index, I_T / I_t, I_t the index's latest level on or
+before the flow's date (index_levels.csv). Then (docs/methods.md "Public market equivalents"):
 
 - `ks_pme` (Kaplan-Schoar): (Σ D_t·I_T/I_t + NAV_T) / Σ C_t·I_T/I_t;
 - `direct_alpha`: ln(1 + a), a the XIRR of the compounded flows and the NAV;
@@ -16,9 +16,10 @@ flow's date (index_levels.csv). Then (docs/methods.md "Public market equivalents
 
 A programme pools the net flows of the funds of its scope `sub_funds` (`programme_funds`: its
 member funds without the vehicles, which are LPs of the others; a programme without member
-funds: its own fund, scope `scheme`) in HKD at each flow's date, its NAV at the as-of rate. `pme_since` is the
-first contribution, `pme_nm` the IRR policy's flag on it (`irr_policy.too_young`); the figures
-keep their numbers when n.m. `pme_undefined` says why a figure is null (null: all defined).
+funds: its own fund, scope `scheme`) in HKD at each flow's date, its NAV at the as-of rate.
+`pme_since` is the first contribution, `pme_nm` the IRR policy's flag on it
+(`irr_policy.too_young`); the figures keep their numbers when n.m. `pme_undefined` says why
+a figure is null (null: all defined).
 """
 
 from __future__ import annotations
