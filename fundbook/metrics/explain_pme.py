@@ -135,9 +135,21 @@ def _nav_line(nav: Any, ctx: Ctx, role: str) -> pl.DataFrame:
 
 
 def _ks_lines(indexed: pl.DataFrame, nav: Any, ctx: Ctx) -> pl.DataFrame:
-    """Σ D·I_T/I_t + NAV over Σ C·I_T/I_t."""
-    paid = indexed.filter(pl.col("amount") < 0)
-    received = indexed.filter(pl.col("amount") > 0)
+    """Σ D·I_T/I_t + NAV over Σ C·I_T/I_t, of one net flow a day (`pme.net_by_date`: a day's
+    flows in one line, its items joined by " + "; a day that nets to nothing has none)."""
+    net = (
+        indexed.group_by("date")
+        .agg(
+            pl.col("amount").sum(),
+            pl.col("compounded").sum(),
+            *(pl.col(c).first() for c in ("level_at", "level_end", "factor", "index_id")),
+            pl.col("item").str.join(" + "),
+            pl.col("source").unique(maintain_order=True).str.join(", "),
+        )
+        .sort("date")
+    )
+    paid = net.filter(pl.col("amount") < 0)
+    received = net.filter(pl.col("amount") > 0)
     return ln.concat(
         [
             _compounded(received, "numerator", 1),

@@ -1,9 +1,11 @@
 """Public market equivalents: each fund, partner and programme against every index of the book.
 
-The flows are those of the level's net IRR (`returns.irr_inputs`, basis net): contributions
-C_t (paid in, negative), distributions D_t (positive), the NAV at the as-of date T. Each flow
-is compounded to T by the index, I_T / I_t, I_t the index's latest level on or before the
-flow's date (index_levels.csv). Then (docs/methods.md "Public market equivalents"):
+The flows are those of the level's net IRR (`returns.irr_inputs`, basis net), netted per row
+and date as the IRRs net them (one net flow a day: a late partner's equalisation and its
+payment to the earlier ones on the same day move nothing at the fund): contributions C_t (net
+paid in, negative), distributions D_t (net paid out, positive), the NAV at the as-of date
+T. Each flow is compounded to T by the index, I_T / I_t, I_t the index's latest level on or
+before the flow's date (index_levels.csv). Then (docs/methods.md "Public market equivalents"):
 
 - `ks_pme` (Kaplan-Schoar): (Σ D_t·I_T/I_t + NAV_T) / Σ C_t·I_T/I_t;
 - `direct_alpha`: ln(1 + a), a the XIRR of the compounded flows and the NAV;
@@ -12,10 +14,12 @@ flow's date (index_levels.csv). Then (docs/methods.md "Public market equivalents
   distribution); undefined when that NAV is negative (the distributions sold more index than
   the contributions bought: a short position, whose IRR means nothing).
 
-A programme pools the net flows of its member funds (all partners; a programme without member
-funds: its own fund) in HKD at each flow's date, its NAV at the as-of rate. `pme_since` is the
-first contribution, `pme_nm` the IRR policy's flag on it (`irr_policy.too_young`); the figures
-keep their numbers when n.m. `pme_undefined` says why a figure is null (null: all defined).
+A programme pools the net flows of the funds of its scope `sub_funds` (`programme_funds`: its
+member funds without the vehicles, which are LPs of the others; a programme without member
+funds: its own fund, scope `scheme`) in HKD at each flow's date, its NAV at the as-of rate.
+`pme_since` is the first contribution, `pme_nm` the IRR policy's flag on it
+(`irr_policy.too_young`); the figures keep their numbers when n.m. `pme_undefined` says why
+a figure is null (null: all defined).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ LEVELS = {
 SOURCE = "fundbook.metrics.pme"
 # Why a figure is undefined, beside the causes that undefine all three (`_reasons`).
 NO_SIGN_CHANGE = "no sign change in its flows"
+NO_ROOT = "the solver found no rate for its flows"
 LN_NAV_NEGATIVE = (
     "the LN-PME NAV is negative (the distributions sold more index than the contributions bought)"
 )
@@ -141,10 +146,10 @@ def _split(flows: pl.DataFrame, terminals: int) -> tuple[pl.DataFrame, pl.DataFr
 def programme_flows(
     frames: BookFrames, as_of: date, fund: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The pooled net flows of each programme's funds (`programme_funds`: its members, else its
-    own fund) in HKD cents at each flow's date, their NAVs at the as-of rate (with the scope),
-    and the first contribution of any of its funds (`pme_since`)."""
-    members = programme_funds(frames)
+    """The pooled net flows of each programme's funds (`programme_funds`: its members but the
+    vehicles, else its own fund) in HKD cents at each flow's date, their NAVs at the as-of rate
+    (with the scope), and the first contribution of any of its funds (`pme_since`)."""
+    members = programme_funds(frames, as_of)
     txns = frames.transactions.filter(pl.col("date") <= as_of)
     mine = txns.join(members.select("fund_id"), on="fund_id", how="semi")
     values = fund.join(members.select("fund_id"), on="fund_id", how="semi").select("fund_id", "nav")
@@ -191,7 +196,7 @@ def pme_rows(
         )
     )
     groups = flagged.join(ends, how="cross")
-    rows = indexed
+    rows = net_by_date(indexed, [*keys, "index_id"])
     sums = _sums(rows, [*keys, "index_id"])
     contributed = pl.col("_contributed").fill_null(False)
     defined = contributed & pl.col("level_end").is_not_null() & pl.col("_unlevelled").is_null()
@@ -226,9 +231,19 @@ _FIGURE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+def net_by_date(indexed: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """(group, date, amount, compounded, level_at): the compounded flows of `indexed` netted
+    per group and date (one flow a day, as the IRRs net them: what is paid in and out on the
+    same day is neither a contribution nor a distribution)."""
+    return indexed.group_by(*group, "date").agg(
+        pl.col("amount").sum(), pl.col("compounded").sum(), pl.col("level_at").first()
+    )
+
+
 def _sums(rows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Per group: the contributions and distributions compounded to T (`_c_fv`, `_d_fv`), the
-    first flow date without an index level (`_unlevelled`), and whether it has contributions."""
+    """Per group of `rows` (one net flow a day): the contributions and distributions
+    compounded to T (`_c_fv`, `_d_fv`), the first flow date without an index level
+    (`_unlevelled`), and whether it has contributions."""
     fv = pl.col("compounded")
     return rows.group_by(keys).agg(
         (0 - fv).filter(pl.col("amount") < 0).sum().alias("_c_fv"),
@@ -241,9 +256,10 @@ def _sums(rows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 def _xirr(
     out: pl.DataFrame, rows: pl.DataFrame, keys: list[str], which: str, as_of: date
 ) -> pl.DataFrame:
-    """(_g, _<which>) of the groups of `out` (numbered `_g`) with `_defined`: the XIRR of the
-    compounded flows and the NAV (`alpha`), or of the flows and the LN-PME NAV when it is not
-    negative (`ln`); NaN where the solver finds none."""
+    """(_g, _<which>, _<which>_signs) of the groups of `out` (numbered `_g`) with `_defined`:
+    the XIRR of the compounded flows and the NAV (`alpha`), or of the flows and the LN-PME NAV
+    when it is not negative (`ln`), NaN where the solver finds none; and whether the flows it
+    was given change sign (null: not solved)."""
     import numpy as np  # loaded here, as performance.irr_by_group: reading figures never solves
 
     from fundbook.metrics.xirr import xirr_grouped
@@ -267,15 +283,19 @@ def _xirr(
         "_g", pl.lit(as_of).alias("date"), (terminal.cast(pl.Float64) / 100).alias("amount")
     )
     flows = pl.concat([body, final])
+    signs = flows.group_by("_g").agg(
+        ((pl.col("amount") < 0).any() & (pl.col("amount") > 0).any()).alias(f"_{which}_signs")
+    )
     rates = np.full(out.height, np.nan)
     if flows.height:
         solved = xirr_grouped(
             flows["_g"].to_numpy(), flows["date"].to_numpy(), flows["amount"].to_numpy()
         )
         rates[: solved.size] = solved
-    return pl.DataFrame({"_g": out["_g"], f"_{which}": rates}).with_columns(
+    solved_rates = pl.DataFrame({"_g": out["_g"], f"_{which}": rates}).with_columns(
         pl.col(f"_{which}").fill_nan(None)
     )
+    return solved_rates.join(signs, on="_g", how="left")
 
 
 def _reasons(as_of: date) -> pl.Expr:
@@ -283,11 +303,15 @@ def _reasons(as_of: date) -> pl.Expr:
     (null when all are defined)."""
     each = pl.concat_str(
         pl.when(pl.col("direct_alpha").is_null()).then(
-            pl.lit(f"direct_alpha: {NO_SIGN_CHANGE} compounded by the index")
+            pl.when(pl.col("_alpha_signs").fill_null(False))
+            .then(pl.lit(f"direct_alpha: {NO_ROOT} compounded by the index"))
+            .otherwise(pl.lit(f"direct_alpha: {NO_SIGN_CHANGE} compounded by the index"))
         ),
         pl.when(pl.col("ln_pme_irr").is_null()).then(
             pl.when(pl.col("_c_fv") - pl.col("_d_fv") < 0)
             .then(pl.lit(f"ln_pme_irr: {LN_NAV_NEGATIVE}"))
+            .when(pl.col("_ln_signs").fill_null(False))
+            .then(pl.lit(f"ln_pme_irr: {NO_ROOT} and the LN-PME NAV"))
             .otherwise(pl.lit(f"ln_pme_irr: {NO_SIGN_CHANGE} and the LN-PME NAV"))
         ),
         separator="; ",

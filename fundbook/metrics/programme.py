@@ -133,20 +133,14 @@ def _programmes(frames: BookFrames) -> pl.DataFrame:
     )
 
 
-def programme_funds(frames: BookFrames) -> pl.DataFrame:
+def programme_funds(frames: BookFrames, as_of: date) -> pl.DataFrame:
     """(programme, fund_id, scope) of the funds whose partners' flows a programme pools (its
-    public market equivalents): its member funds (scope `sub_funds`), else its own fund (a
-    scheme such as ITVF: scope `scheme`)."""
-    progs = _programmes(frames)
-    members = frames.funds.join(
-        progs.select(pl.col("programme").alias("programme_id")), on="programme_id"
-    ).select(
-        pl.col("programme_id").alias("programme"), "fund_id", pl.lit("sub_funds").alias("scope")
-    )
-    own = progs.filter(pl.col("member_funds") == 0).select(
-        "programme", pl.col("programme").alias("fund_id"), pl.lit("scheme").alias("scope")
-    )
-    return pl.concat([members, own]).sort("programme", "fund_id")
+    public market equivalents): those of its scope `sub_funds` (its member funds but the
+    vehicles, whose money is already their sub-funds': `_scope`), else its own fund (a scheme
+    such as ITVF: scope `scheme`). The `direct` scope is never pooled."""
+    scope = _scope(frames, as_of, _programmes(frames))
+    pooled = scope.filter(pl.col("scope").is_in(["sub_funds", "scheme"]))
+    return pooled.select("programme", "fund_id", "scope").sort("programme", "fund_id")
 
 
 def _scope(frames: BookFrames, as_of: date, progs: pl.DataFrame) -> pl.DataFrame:
