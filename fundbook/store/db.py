@@ -52,7 +52,8 @@ DEFAULT_DB = "fundbook.duckdb"
 # 23: the fund level's interest_payable (the LP report's reconciliation of holdings to NAV);
 # the programme level's government_not_committed (the budget's headroom, issue 14); the
 # fee_check level's fee_net_hkd, booked_hkd, difference_hkd (at the as-of rate)
-SCHEMA_VERSION = "23"
+# 24: access_tokens, the web dashboard's tokens (stored hashed; outside the hash chain)
+SCHEMA_VERSION = "24"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
