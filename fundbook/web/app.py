@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs
 from typing import Any
 
 from starlette.applications import Starlette
@@ -100,7 +101,7 @@ def guarded(rule: str) -> Callable[[Handler], Callable[[Request], Response]]:
             web = _web(request)
             try:
                 state = web.reader.look()
-                if state.read_at == 0:
+                if state.read_at is None:
                     raise Busy("the book is in use and has not been read yet")
                 access = access_of(
                     state.tokens,
@@ -143,8 +144,9 @@ def login_form(request: Request) -> Response:
 async def login(request: Request) -> Response:
     """The login form's POST: a valid token starts a session (the cookie holds its id)."""
     web = _web(request)
-    form = await request.form()
-    token = str(form.get("token") or "").strip()
+    # the form is urlencoded: parsed here, without python-multipart (nothing is uploaded)
+    form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=4)
+    token = (form.get("token") or [""])[0].strip()
     state = web.reader.look()
     access = state.tokens.get(token_hash(token)) if token else None
     if access is None:

@@ -43,7 +43,7 @@ class BookState:
 
     closes: list[CloseInfo] = field(default_factory=list)
     tokens: dict[str, Access] = field(default_factory=dict)
-    read_at: float = 0.0
+    read_at: float | None = None  # time.monotonic() of the look (None: never read)
     busy: bool = False  # the last look found the book in use by a writer
 
     def quarters(self) -> list[CloseInfo]:
@@ -86,7 +86,8 @@ class BookReader:
         """The closes and tokens, read again when older than `refresh_seconds`; while the book
         is in use, those read last, marked busy."""
         with self._lock:
-            if time.monotonic() - self.state.read_at < self.refresh_seconds:
+            last = self.state.read_at
+            if last is not None and time.monotonic() - last < self.refresh_seconds:
                 return self.state
             try:
                 with self.connection() as con:

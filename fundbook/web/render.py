@@ -319,7 +319,10 @@ class Pages:
         self, source: ReportSource, fund_id: str, investor_id: str, info: CloseInfo | None
     ) -> list[dict[str, Any]]:
         frames = self._frames(info)
-        rows = pages.notice_rows(frames, source, fund_id)
+        ident = (info.close_id, info.close_hash) if info else None
+        rows = self.reader.memo(
+            ("notices", ident, fund_id), lambda _con: pages.notice_rows(frames, source, fund_id)
+        )
         return [r for r in rows if r["investor_id"] == investor_id]
 
     def _notice_row(

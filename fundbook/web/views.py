@@ -67,11 +67,17 @@ def explain_request(params: Mapping[str, str]) -> ExplainRequest:
     return ExplainRequest(name, keys, figure, as_of)
 
 
+# What an investor's token may explain: its own rows of these levels only. The lines of an
+# investor-level figure may name the other partners (a share of commitments lists every
+# partner's commitment), so the investor level is not among them.
+INVESTOR_EXPLAIN = ("statement", "flow")
+
+
 def may_explain(access: Access, level: str, keys: Mapping[str, str | None]) -> bool:
-    """Staff explain anything; an investor only its own rows of `INVESTOR_LEVELS`."""
+    """Staff explain anything; an investor only its own rows of `INVESTOR_EXPLAIN`."""
     if access.staff:
         return True
-    return level in INVESTOR_LEVELS and keys.get("investor_id") == access.investor_id
+    return level in INVESTOR_EXPLAIN and keys.get("investor_id") == access.investor_id
 
 
 def explain_url(fig: Figure, access: Access | None, as_of: Any = None) -> str | None:
