@@ -115,3 +115,15 @@ def run_demo(
         else:
             step(db, out, echo)
     echo(f"the demo book is {db}: try `fundbook history --db {db}`")
+    for line in dashboard_hint(db):
+        echo(line)
+
+
+def dashboard_hint(db: Path) -> list[str]:
+    """How to open the read-only dashboard on the book (the demo starts no server)."""
+    return [
+        "to see it in the browser (read-only dashboard; nothing is started now):",
+        f"  fundbook token issue --staff --db {db}    # prints a token, once",
+        f"  fundbook serve --db {db}                  # then sign in at http://127.0.0.1:8000/",
+        "  (an investor's own pages: `fundbook token issue --investor ID`; Ctrl-C stops serve)",
+    ]

@@ -15,7 +15,8 @@ RANK = {
     "close": 4,
     "report": 5,
     "demo": 6,
-    "cli": 7,
+    "web": 7,
+    "cli": 8,
 }
 # Layers that must stay pure: what they may not import, outside fundbook and inside it.
 PURE = {

@@ -43,6 +43,8 @@ LAZY_COMMANDS = {
     "notices": ("notices", "Capital call and distribution notices, one per partner per call."),
     "synth": ("synth", "Write a synthetic book of about N transactions."),
     "demo": ("book", "Build the demo book and run the month-end job end to end."),
+    "serve": ("web", "The read-only web dashboard of the book (every page needs a token)."),
+    "token": ("web", "Access tokens of the dashboard: issue, revoke, list."),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -72,7 +73,7 @@ RECIPES: dict[str, Recipe] = {
     "statement": explain_statement.statement_lines,
     explain_ledger.LEVEL: explain_ledger.ledger_lines,
 }
-__all__ = ["FORMULAS", "RECIPES", "Stored", "derived_text", "explain"]
+__all__ = ["FORMULAS", "RECIPES", "Stored", "derived_text", "explain", "sum_of_terms"]
 
 
 def explain(
@@ -110,6 +111,17 @@ def explain(
         )
     out = ln.concat([lines, result])
     return out.with_columns(pl.int_range(1, out.height + 1, dtype=pl.Int64).alias("step"))
+
+
+def sum_of_terms(lines: pl.DataFrame) -> Decimal | None:
+    """The sum of the money `term` lines of a figure that is their sum (its result line says
+    so), to show beside the figure that they add up; None for any other figure (a ratio, an
+    IRR, a count, a text)."""
+    result = lines.filter(pl.col("role") == "result")
+    if result.height == 0 or not str(result["item"][0]).endswith(FORMULAS["term"]):
+        return None
+    terms = lines.filter(pl.col("role") == "term")["amount"].drop_nulls().to_list()
+    return sum(terms, Decimal(0))
 
 
 def derived_text(lines: pl.DataFrame) -> str | None:

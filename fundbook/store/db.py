@@ -57,7 +57,8 @@ DEFAULT_DB = "fundbook.duckdb"
 # (and fund_info's)
 # 25: index_levels (index_levels.csv) and terms.pme_index; the public market equivalents'
 # levels pme_fund, pme_investor, pme_programme; fund_info's pme_index (issue 15)
-SCHEMA_VERSION = "25"
+# 26: access_tokens, the web dashboard's tokens (stored hashed; outside the hash chain)
+SCHEMA_VERSION = "26"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:

@@ -109,3 +109,12 @@ def test_demo_force_replaces_an_earlier_demos_pack(tmp_path: Path, book: Path, s
     result = CliRunner().invoke(cli, ["demo", "--db", str(book), "--out", str(out), "--force"])
     assert result.exit_code == 0, result.output
     assert not pack.exists() and steps == [(book, out)]
+
+
+def test_demo_says_how_to_open_the_dashboard_and_starts_none(tmp_path: Path, book: Path, steps):
+    out = tmp_path / "demo-out"
+    args = ["demo", "--db", str(book), "--out", str(out), "--force"]
+    result = CliRunner().invoke(cli, args)  # returns: no server left running
+    assert result.exit_code == 0, result.output
+    assert f"fundbook token issue --staff --db {book}" in result.output
+    assert f"fundbook serve --db {book}" in result.output

@@ -1,5 +1,6 @@
-"""The read-only commands on a closed day import neither polars, nor pyarrow, nor numpy: their
-start-up is most of their time (benchmarks/commands.py measures it; this test needs no clock)."""
+"""The read-only commands on a closed day import neither polars, nor pyarrow, nor numpy (nor the
+web stack, starlette and uvicorn): their start-up is most of their time
+(benchmarks/commands.py measures it; this test needs no clock)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from close_kit import book
 
 from fundbook.close.closing import close_period
 
-HEAVY = ("polars", "pyarrow", "numpy")
+# the web stack too: only `fundbook serve` imports it
+HEAVY = ("polars", "pyarrow", "numpy", "starlette", "uvicorn")
 # Runs the command in a fresh interpreter, then prints the heavy modules it imported.
 PROBE = """
 import sys
@@ -68,6 +70,10 @@ def heavy_imports(*args: str) -> list[str]:
         ["balance-sheet", "--as-of", "2026-03-31"],
         ["balance-sheet", "--as-of", "2026-03-31", "--fund", "sf1", "--format", "json"],
         ["audit", "verify"],
+        ["serve", "--help"],
+        ["token", "--help"],
+        ["token", "list"],
+        ["token", "list", "--format", "json"],
     ],
     ids=" ".join,
 )
