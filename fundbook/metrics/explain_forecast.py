@@ -96,7 +96,13 @@ def _fund_currency(ctx: Ctx, fund_id: str) -> str:
 
 def _age_lines(ctx: Ctx, p: dict[str, Any], year: int) -> pl.DataFrame:
     end = add_years(ctx.as_of, year)
-    days = (end - p["inception"]).days
+    fund_years, ages = fc.fund_ages(pl.Series([p["inception"]], dtype=pl.Date), [end])
+    k = int(fund_years[0, 0])
+    inception = pl.lit(p["inception"], pl.Date)
+    start, stop = pl.select(
+        history.anniversary(inception, pl.lit(k - 1)).alias("start"),
+        history.anniversary(inception, pl.lit(k)).alias("stop"),
+    ).row(0)
     return ln.concat(
         [
             _shown(
@@ -105,8 +111,17 @@ def _age_lines(ctx: Ctx, p: dict[str, Any], year: int) -> pl.DataFrame:
                 _where(ctx, "forecast_parameters", "inception"),
             ),
             _shown("end of the forecast year", end, f"as-of date {ctx.as_of} + {year} years"),
-            _shown("days since inception", days, "period end - inception"),
-            _derived("days / 365.25", days / model.DAYS_PER_YEAR),
+            _derived(
+                f"fund year: after the {k - 1}-th anniversary of inception ({start}), "
+                f"on or before the {k}-th ({stop})",
+                k,
+            ),
+            _derived(f"days since the {k - 1}-th anniversary", (end - start).days),
+            _derived(f"days of fund year {k}", (stop - start).days),
+            _derived(
+                f"{k - 1} + days since the anniversary / days of the fund year",
+                float(ages[0, 0]),
+            ),
         ]
     )
 
@@ -191,8 +206,10 @@ def _call_lines(ctx: Ctx, p: dict[str, Any], year: int) -> pl.DataFrame:
             )
         )
         return ln.concat(lines)
-    rc = model.contribution_rate(age, (float(p["rc_1"]), float(p["rc_2"]), float(p["rc_3"])))
-    k = min(3, max(1, int(np.ceil(age))))
+    fund_year = int(funds.fund_years[0, year - 1])
+    lines.append(_derived(f"fund year forecast year {year} ends in: ceil(fund age)", fund_year))
+    rc = model.contribution_rate(fund_year, (float(p["rc_1"]), float(p["rc_2"]), float(p["rc_3"])))
+    k = min(3, max(1, fund_year))
     lines.append(
         _shown(f"rc_{k} ({p[f'rc_{k}_source']})", rc, _where(ctx, "forecast_parameters", f"rc_{k}"))
     )

@@ -2,12 +2,15 @@
 NAV year by year, with bands, and the government's share per programme (issue 15).
 
 The forecast years are the 12-month periods after the as-of date (year 1 ends on the as-of
-date a year later), the same for every fund so that a programme's funds add up. A fund's age
-at a year's end is the days since its inception (first contribution; the as-of date without
-one) / 365.25. Each fund starts from its NAV and unfunded commitment of the fund level at the
-as-of date, in its own currency; its parameters come from its history where it has enough
-(`forecast_history`), else its terms (`ta_*` of terms.csv), else `DEFAULTS`. The model and its
-rounding: `forecast_model`. docs/methods.md, *Commitment pacing forecast*.
+date a year later), the same for every fund so that a programme's funds add up. A forecast year
+ends in fund year k when it ends after the (k−1)-th anniversary of the fund's inception (first
+contribution; the as-of date without one) and on or before the k-th, the fund years of the
+calibration (`forecast_history`); the fund's age then is k − 1 + the days since the (k−1)-th
+anniversary / the days of fund year k (exactly k on the k-th anniversary). Each fund starts
+from its NAV and unfunded commitment of the fund level at the as-of date, in its own currency;
+its parameters come from its history where it has enough (`forecast_history`), else its terms
+(`ta_*` of terms.csv), else `DEFAULTS`. The model and its rounding: `forecast_model`.
+docs/methods.md, *Commitment pacing forecast*.
 """
 
 from __future__ import annotations
@@ -183,7 +186,7 @@ def _given(frames: BookFrames, start: pl.DataFrame) -> pl.DataFrame:
 
 def _past_life_without_nav(as_of: date) -> pl.Expr:
     """A fund past its life at `as_of` with no NAV left: nothing to forecast."""
-    age = (pl.lit(as_of, pl.Date) - pl.col("inception")).dt.total_days() / model.DAYS_PER_YEAR
+    age = history.whole_years(pl.col("inception"), as_of)  # whole years: L is whole years
     return (age >= pl.col("life")) & (pl.col("nav_at_as_of") == 0)
 
 
@@ -196,9 +199,7 @@ def model_funds(params: pl.DataFrame, as_of: date) -> tuple[model.Funds, list[da
     """The arrays of the model from the parameters level, and the forecast years' ends (as
     many as the longest-running fund needs)."""
     ends = period_ends(as_of, model.YEARS_DRAWN - 1)
-    inception = params["inception"].to_numpy().astype("datetime64[D]")
-    days = np.array(ends, dtype="datetime64[D]")[None, :] - inception[:, None]
-    ages = days.astype(np.int64) / model.DAYS_PER_YEAR
+    fund_years, ages = fund_ages(params["inception"], ends)
     life = params["life"].to_numpy().astype(np.float64)
     years = model.run_years(ages, life)
     width = int(years.max()) if len(years) else 0
@@ -210,10 +211,37 @@ def model_funds(params: pl.DataFrame, as_of: date) -> tuple[model.Funds, list[da
         life=life,
         unfunded=_cents(params["unfunded_at_as_of"]),
         nav=_cents(params["nav_at_as_of"]),
+        fund_years=fund_years[:, :width],
         ages=ages[:, :width],
         years=years,
     )
     return funds, ends[:width]
+
+
+def fund_ages(inception: pl.Series, ends: list[date]) -> tuple[np.ndarray, np.ndarray]:
+    """(fund year, age) (fund, year) of funds started on `inception` at each of `ends`: fund
+    year k = the whole years from inception to the day before the end, + 1 (the end after the
+    (k−1)-th anniversary, on or before the k-th); age = k − 1 + the days since the (k−1)-th
+    anniversary / the days from it to the k-th."""
+    n, width = len(inception), len(ends)
+    if not n:
+        return np.zeros((0, width), dtype=np.int64), np.zeros((0, width))
+    k = history.whole_years(pl.col("inception"), pl.col("end").dt.offset_by("-1d")) + 1
+    start = history.anniversary(pl.col("inception"), pl.col("k") - 1)
+    days = (pl.col("end") - start).dt.total_days()
+    length = (history.anniversary(pl.col("inception"), pl.col("k")) - start).dt.total_days()
+    grid = (
+        pl.DataFrame({"inception": inception.cast(pl.Date)})
+        .with_row_index("f")
+        .join(pl.DataFrame({"end": ends}, schema={"end": pl.Date}).with_row_index("y"), how="cross")
+        .sort("f", "y")
+        .with_columns(k.alias("k"))
+        .select("k", ((pl.col("k") - 1) + days / length).alias("age"))
+    )
+    return (
+        grid["k"].to_numpy().astype(np.int64).reshape(n, width),
+        grid["age"].to_numpy().astype(np.float64).reshape(n, width),
+    )
 
 
 def _cents(money: pl.Series) -> np.ndarray:

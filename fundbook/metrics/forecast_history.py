@@ -46,6 +46,13 @@ def whole_years(start: pl.Expr, end: pl.Expr | date) -> pl.Expr:
     return end_e.dt.year().cast(pl.Int64) - start.dt.year().cast(pl.Int64) - before
 
 
+def anniversary(start: pl.Expr, k: pl.Expr) -> pl.Expr:
+    """The `k`-th anniversary of `start`: the first day `whole_years` from `start` reaches `k`
+    (29 February's is 1 March in a year without one)."""
+    same = start.dt.offset_by(pl.format("{}y", k))  # 29 Feb + 1y: 28 Feb, a day early
+    return pl.when(same.dt.day() == start.dt.day()).then(same).otherwise(same.dt.offset_by("1d"))
+
+
 def fund_years(frames: BookFrames, as_of: date, inception: pl.DataFrame) -> pl.DataFrame:
     """Per (fund, year k) of the full years of each fund of `inception` (fund_id, inception,
     history_years): what was called and distributed in the year and the commitments dated

@@ -4,7 +4,7 @@ One step of a fund's year t, from the unfunded U and NAV at the end of year t−
 cents held in float64, exact below 2⁵³ cents):
 
     grown_t = round(NAV_{t−1} × (1 + g_t))          NAV before the year's flows
-    C_t     = round(RC_t × U_{t−1})                 0 in the fund's last year
+    C_t     = round(RC_t × U_{t−1})                 RC_t by the fund year k_t; 0 in its last
     D_t     = round(RD_t × grown_t)                 RD_t = min(1, (age_t / L)^B)
     NAV_t   = grown_t + C_t − D_t,  U_t = U_{t−1} − C_t
 
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DAYS_PER_YEAR = 365.25  # a fund's age in years: days since inception / 365.25
 # Draws per simulated path: a year each, more than a fund's longest life (30) can use.
 YEARS_DRAWN = 32
 BAND = (0.05, 0.95)  # the band's percentiles
@@ -32,7 +31,10 @@ BAND = (0.05, 0.95)  # the band's percentiles
 class Funds:
     """The funds forecast, as arrays by fund: their parameters and start at the as-of date;
     `ages` (fund, year) is each fund's age at the end of each forecast year, `years` how many
-    years each fund runs."""
+    years each fund runs. `fund_years` (fund, year) is the fund year each forecast year ends in
+    (k when it ends after the (k−1)-th anniversary of inception and on or before the k-th) and
+    `ages` the fund's age then, k − 1 + the fraction of fund year k's days gone (exactly k on
+    the k-th anniversary); `forecast.model_funds` works both out on the calendar."""
 
     rc: np.ndarray  # (fund, 3): rc_1, rc_2, rc_3
     bow: np.ndarray
@@ -41,6 +43,7 @@ class Funds:
     life: np.ndarray
     unfunded: np.ndarray  # cents at the as-of date
     nav: np.ndarray  # cents at the as-of date
+    fund_years: np.ndarray  # (fund, year), integers
     ages: np.ndarray  # (fund, year)
     years: np.ndarray
 
@@ -54,10 +57,10 @@ class Path:
     nav: np.ndarray
 
 
-def contribution_rate(age: float, rc: tuple[float, float, float]) -> float:
-    """RC of the year ending at `age`: rc_1 while ceil(age) ≤ 1, rc_2 at 2, rc_3 after."""
-    year = math.ceil(age)
-    return rc[0] if year <= 1 else rc[1] if year == 2 else rc[2]
+def contribution_rate(fund_year: int, rc: tuple[float, float, float]) -> float:
+    """RC of a forecast year ending in fund year `fund_year`: rc_1 in year 1 (or before), rc_2
+    in year 2, rc_3 after."""
+    return rc[0] if fund_year <= 1 else rc[1] if fund_year == 2 else rc[2]
 
 
 def distribution_rate(age: float, life: float, bow: float) -> float:
@@ -83,9 +86,8 @@ def rates(funds: Funds) -> tuple[np.ndarray, np.ndarray]:
         triple = (float(funds.rc[f, 0]), float(funds.rc[f, 1]), float(funds.rc[f, 2]))
         life, bow = float(funds.life[f]), float(funds.bow[f])
         for y in range(int(funds.years[f]) - 1):
-            age = float(funds.ages[f, y])
-            rc[f, y] = contribution_rate(age, triple)
-            rd[f, y] = distribution_rate(age, life, bow)
+            rc[f, y] = contribution_rate(int(funds.fund_years[f, y]), triple)
+            rd[f, y] = distribution_rate(float(funds.ages[f, y]), life, bow)
     return rc, rd
 
 

@@ -11,8 +11,15 @@ import numpy as np
 import polars as pl
 import pytest
 
+from fundbook.metrics import forecast_history as history
 from fundbook.metrics import forecast_model as model
-from fundbook.metrics.forecast import DEFAULTS, forecast, government_weights
+from fundbook.metrics.forecast import (
+    DEFAULTS,
+    forecast,
+    fund_ages,
+    government_weights,
+    model_funds,
+)
 from fundbook.metrics.levels import fund_level
 from fundbook.metrics.programme import programme_fund_metrics
 from fundbook.store.frames import Frames
@@ -38,20 +45,18 @@ def test_the_worked_example_of_the_methods_is_reproduced_to_the_cent() -> None:
         date(2028, 12, 31),
         date(2029, 12, 31),
     ]
-    assert rows["fund_age"].to_list() == [730 / 365.25, 1096 / 365.25, 1461 / 365.25]
+    assert rows["fund_age"].to_list() == [2.0, 3.0, 4.0]  # on anniversaries: whole years
     assert rows.select("contributions", "distributions", "nav").rows() == [
-        (D("26640000.00"), D("268643.42"), D("50101356.58")),
-        (D("26680000.00"), D("1770213.46"), D("81524319.48")),
-        (D("13340000.00"), D("5909659.91"), D("99552821.10")),
+        (D("26640000.00"), D("269103.66"), D("50100896.34")),
+        (D("26680000.00"), D("1769187.90"), D("81524824.96")),
+        (D("13340000.00"), D("5909696.55"), D("99553355.65")),
     ]
     # the same steps written out in exact decimals, each rounded half-even to the cent
     unfunded, nav = D("80000000.00"), D("21000000.00")
-    for age, rc, row in zip(
-        (730, 1096, 1461), (D("0.333"), D("0.5"), D("0.5")), rows.rows(), strict=True
-    ):
+    for age, rc, row in zip((2, 3, 4), (D("0.333"), D("0.5"), D("0.5")), rows.rows(), strict=True):
         grown = (nav * D("1.13")).quantize(D("0.01"))
         called = (unfunded * rc).quantize(D("0.01"))
-        rd = D(repr(min(1.0, (age / 365.25 / 12) ** 2.5)))
+        rd = D(repr(min(1.0, (age / 12) ** 2.5)))
         paid = (grown * rd).quantize(D("0.01"))
         nav, unfunded = grown + called - paid, unfunded - called
         assert (called, paid, nav) == row[2:]
@@ -59,6 +64,45 @@ def test_the_worked_example_of_the_methods_is_reproduced_to_the_cent() -> None:
     assert {p: params[p] for p in DEFAULTS} == DEFAULTS
     assert {params[f"{p}_source"] for p in DEFAULTS} == {"default"}
     assert params["history_years"] == 1  # under 3 full years: not calibrated on its history
+
+
+@pytest.mark.parametrize(
+    ("inception", "as_of"),
+    [(date(2023, 6, 30), date(2024, 6, 30)), (date(2021, 6, 30), date(2022, 6, 30))],
+)
+def test_a_forecast_year_ending_on_an_anniversary_is_that_fund_year_leap_day_or_not(
+    inception: date, as_of: date
+) -> None:
+    """Forecast year 1 ends on the 2nd anniversary: fund year 2 (rc_2), age exactly 2, whether
+    or not a 29 February falls in the span (days / 365.25 gave 2.00137 → rc_3 and 1.99863)."""
+    params = pl.DataFrame(
+        {
+            "inception": [inception],
+            "life": [12.0],
+            **{k: [v] for k, v in DEFAULTS.items() if k != "life"},
+            "unfunded_at_as_of": [8_000_000_000],
+            "nav_at_as_of": [2_100_000_000],
+        }
+    )
+    funds, ends = model_funds(params, as_of)
+    assert ends[0] == date(as_of.year + 1, 6, 30)
+    assert funds.fund_years[0, :3].tolist() == [2, 3, 4]
+    assert funds.ages[0, :3].tolist() == [2.0, 3.0, 4.0]
+    rc, _ = model.rates(funds)
+    assert rc[0, 0] == DEFAULTS["rc_2"]
+    assert int(funds.years[0]) == 11  # year 11 ends on the 12th anniversary: the fund's last
+
+
+def test_fund_years_and_ages_follow_the_calendar_between_anniversaries() -> None:
+    """Mid-year and a 29 February inception: fund year k runs after the (k−1)-th anniversary to
+    the k-th, as the calibration's years (29 February's anniversary is 1 March without one)."""
+    leap = date(2020, 2, 29)
+    ends = [date(2021, 2, 28), date(2021, 3, 1), date(2021, 3, 2), date(2024, 2, 29)]
+    fund_years, ages = fund_ages(pl.Series([leap]), ends)
+    assert fund_years[0].tolist() == [1, 1, 2, 4]
+    assert ages[0].tolist() == [365 / 366, 1.0, 1 + 1 / 365, 4.0]
+    whole = pl.select(history.whole_years(pl.lit(leap), pl.lit(date(2021, 3, 1)))).item()
+    assert whole == 1  # the calibration's year 2 starts on 1 March 2021 too
 
 
 def test_a_fund_runs_to_the_end_of_its_life_and_leaves_its_unfunded_uncalled() -> None:
