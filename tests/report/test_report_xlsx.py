@@ -148,6 +148,19 @@ def _number(fig) -> float | None:
     return None if fig is None or fig.value is None else float(fig.value)
 
 
+def test_the_board_workbook_holds_the_public_market_equivalents(demo_board):
+    book, ctx = demo_board
+    sheet = list(book["PME"].iter_rows(min_row=3, values_only=True))
+    (table,) = ctx.pme
+    assert sheet[0][0] == f"{table.index_name} ({table.index_id})"
+    assert sheet[1][:5] == ("Fund", "KS-PME", "Direct alpha", "LN-PME IRR", "Net IRR")
+    rows = {r[0]: r for r in sheet[2:]}
+    for r in table.rows:
+        cells = rows[r.name]
+        shown = "n.m." if r.ks_pme.kind == "nm" else _number(r.ks_pme)
+        assert cells[1] == shown, r.name
+
+
 def test_the_board_workbook_holds_the_reports_figures(demo_board):
     book, ctx = demo_board
     leverage = {r[0].value: r for r in book["Leverage"].iter_rows(min_row=4)}
