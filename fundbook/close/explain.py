@@ -54,7 +54,7 @@ _READS: dict[str, tuple[str, ...]] = {
     "fund_movement": ("fund",),
     "forecast": ("forecast_parameters", "fund"),
     "forecast_parameters": ("fund", "forecast"),
-    "forecast_programme": ("forecast", "forecast_parameters", "programme_fund"),
+    "forecast_programme": ("forecast", "forecast_parameters", "programme_fund", "fund"),
     "pme_fund": ("fund",),
     "pme_investor": ("investor",),
     "pme_programme": ("fund",),

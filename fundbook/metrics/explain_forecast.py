@@ -452,9 +452,9 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         amount = found[base][0]
         lines.append(
             _shown(
-                f"{fund_id}: government committed {gc} / committed {committed} (HKD) × rate {rate}",
+                f"{fund_id}: government committed {gc} / committed {committed} × rate {rate}",
                 weight,
-                _where(ctx, "programme_fund", "government_committed, committed"),
+                _where(ctx, "fund", "government_committed, committed"),
             )
         )
         share = int(np.rint(_cents(amount) * weight))
@@ -476,7 +476,7 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
 def _weights(ctx: Ctx) -> pl.DataFrame:
     params = ctx.level_rows("forecast_parameters")
     pf = ctx.level_rows("programme_fund").filter(pl.col("programme") == ctx.row["programme"])
-    return fc.government_weights(ctx.frames, ctx.as_of, params, pf)
+    return fc.government_weights(ctx.frames, ctx.as_of, params, pf, ctx.level_rows("fund"))
 
 
 def _programme_band(

@@ -72,11 +72,12 @@ def forecast(
 ) -> Forecast:
     """The forecast as of `as_of` of every fund of the fund level `fund` with commitments (not a
     grant programme's: grants are not called capital), from `seed` and `paths` paths; the
-    government's share per programme from the programme_fund level."""
+    government's share per programme: the funds of the programme_fund level, each weighted by the
+    government's share of its commitments (fund level)."""
     params = parameters(frames, as_of, fund, seed, paths)
     funds, ends = model_funds(params, as_of)
     path = model.expected(funds)
-    weights, group, progs = _programme_weights(frames, as_of, params, programme_fund)
+    weights, group, progs = _programme_weights(frames, as_of, params, programme_fund, fund)
     z = model.draws(seed, paths)
     bands = model.simulate(funds, path.contributions, z, weights, group, len(progs))
     by_fund = _fund_rows(params, funds, ends, path, bands)
@@ -289,12 +290,16 @@ def _fund_rows(
 
 
 def _programme_weights(
-    frames: BookFrames, as_of: date, params: pl.DataFrame, programme_fund: pl.DataFrame
+    frames: BookFrames,
+    as_of: date,
+    params: pl.DataFrame,
+    programme_fund: pl.DataFrame,
+    fund: pl.DataFrame,
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Each fund's weight into its programme's government HKD figures, (government committed
-    / committed, HKD, of the programme_fund level) × the fund currency's as-of rate; each
+    """Each fund's weight into its programme's government HKD figures (`government_weights`:
+    the government's share of the fund's commitments × the fund currency's as-of rate); each
     fund's programme (its index in the programmes, -1 for none); the programmes."""
-    weights = government_weights(frames, as_of, params, programme_fund)
+    weights = government_weights(frames, as_of, params, programme_fund, fund)
     progs = sorted(weights["programme"].unique().to_list())
     index = {p: i for i, p in enumerate(progs)}
     order = {f: i for i, f in enumerate(params["fund_id"].to_list())}
@@ -307,16 +312,24 @@ def _programme_weights(
 
 
 def government_weights(
-    frames: BookFrames, as_of: date, params: pl.DataFrame, programme_fund: pl.DataFrame
+    frames: BookFrames,
+    as_of: date,
+    params: pl.DataFrame,
+    programme_fund: pl.DataFrame,
+    fund: pl.DataFrame,
 ) -> pl.DataFrame:
     """(programme, fund_id, government_committed, committed, hkd_per_unit, weight) of every fund
-    forecast in a programme's `FORECAST_SCOPES`: weight = government_committed / committed ×
-    hkd_per_unit (0 when nothing is committed)."""
+    forecast in a programme's `FORECAST_SCOPES` (programme_fund level): weight = the government's
+    share of the fund's own commitments (fund level, fund currency: not the scope's, which also
+    counts a scheme's deal-by-deal co-investors) × hkd_per_unit (0 when nothing is committed)."""
     fx = fx_at(frames, as_of).select("currency", pl.col("hkd_per_unit").cast(pl.Float64))
     share = pl.col("government_committed").cast(pl.Float64) / pl.col("committed").cast(pl.Float64)
+    own = fund.select("fund_id", "government_committed", "committed")
     return (
         programme_fund.filter(pl.col("scope").is_in(FORECAST_SCOPES))
-        .select("programme", "fund_id", "government_committed", "committed")
+        .select("programme", "fund_id")
+        .unique()
+        .join(own, on="fund_id")
         .join(params.select("fund_id", "currency"), on="fund_id")
         .join(fx, on="currency", how="left")
         .with_columns(

@@ -200,6 +200,24 @@ def test_no_dispersion_gives_the_expected_path_on_every_path() -> None:
         assert f[f"{name}_p95"].equals(f[name].alias(f"{name}_p95"))
 
 
+def test_a_schemes_government_share_is_of_the_funds_own_commitments(demo_frames: Frames) -> None:
+    """ITVF: the government committed 200m of the fund's 800m (25 %); the scheme's programme_fund
+    row also counts the co-investors' deal-by-deal money (1,495.1m), which the fund's flows do
+    not carry: the weight is the fund's own share."""
+    as_of = date(2026, 9, 30)
+    done = _forecast(demo_frames, as_of)
+    fund = fund_level(demo_frames, as_of)
+    weights = government_weights(
+        demo_frames, as_of, done.parameters, programme_fund_metrics(demo_frames, as_of), fund
+    ).filter(pl.col("fund_id") == "itvf")
+    assert weights["weight"].to_list() == [0.25]
+    year1 = done.funds.filter((pl.col("fund_id") == "itvf") & (pl.col("year") == 1))
+    prog1 = done.programmes.filter((pl.col("programme") == "itvf") & (pl.col("year") == 1))
+    for c in ("contributions", "distributions", "nav"):
+        expected = round(Decimal(year1[c].item()) / 4, 2)
+        assert abs(prog1[f"government_{c}"].item() - expected) <= Decimal("0.01"), c
+
+
 def test_the_band_is_numpys_inverted_cdf_percentile() -> None:
     values = np.random.default_rng(1).normal(size=(3, 4, 1000))
     low, high = model.percentiles(values)
@@ -214,7 +232,11 @@ def test_the_programme_sums_the_governments_share_and_bands_the_simulated_sums(
     as_of = date(2026, 9, 30)
     done = _forecast(demo_frames, as_of)
     weights = government_weights(
-        demo_frames, as_of, done.parameters, programme_fund_metrics(demo_frames, as_of)
+        demo_frames,
+        as_of,
+        done.parameters,
+        programme_fund_metrics(demo_frames, as_of),
+        fund_level(demo_frames, as_of),
     ).filter(pl.col("programme") == "itif")
     assert weights.height == done.parameters.filter(pl.col("fund_id").str.starts_with("sf-")).height
     funds = done.funds.join(weights.select("fund_id", "weight"), on="fund_id")
