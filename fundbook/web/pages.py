@@ -82,7 +82,7 @@ def fund_tables(source: ReportSource, fund_id: str) -> list[LevelTable]:
     if not source.find("fund", fund_id=fund_id):
         raise NotFound("no such fund in this close")
     keys = {"fund_id": fund_id}
-    tables = [level_table(source, "Figures", "fund", keys)]
+    tables = [level_table(source, "Figures", "fund", keys, transposed=True)]
     for title, name, columns in FUND_SECTIONS:
         tables.append(level_table(source, title, name, keys, columns))
     investors = level(source.snapshot, "investor")

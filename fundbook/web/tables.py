@@ -43,6 +43,7 @@ class LevelTable:
     keys: tuple[tuple[str, str], ...]  # the page's filter (also the download's)
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    transposed: bool = False  # one row shown as a column of (figure, value)
 
     @property
     def query(self) -> dict[str, str]:
@@ -78,6 +79,7 @@ def level_table(
     name: str,
     keys: Mapping[str, str],
     columns: tuple[str, ...] | None = None,
+    transposed: bool = False,
 ) -> LevelTable:
     """The table of level `name` filtered by `keys`: the filter's columns left out (the page
     names them), ids shown with their names, numbers as figures of the level."""
@@ -104,4 +106,4 @@ def level_table(
             else:
                 cells.append(Cell(text="—" if value is None else str(value)))
         rows.append(tuple(cells))
-    return LevelTable(title, name, tuple(sorted(keys.items())), columns, tuple(rows))
+    return LevelTable(title, name, tuple(sorted(keys.items())), columns, tuple(rows), transposed)

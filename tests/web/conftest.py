@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from web_kit import DEMO_PERIOD, DemoWeb, TestClient, client
 
 from fundbook.close.closing import close_period
 from fundbook.demo import DEMO_LEDGER
 from fundbook.store.db import open_book
 from fundbook.store.tokens import issue_token, list_tokens, revoke_token
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # starlette's note about httpx, in its TestClient's module
-    from starlette.testclient import TestClient
-
-DEMO_PERIOD = "2026-09"  # the demo's reported quarter (2026Q3), its first close: all history
-
-
-@dataclass(frozen=True)
-class DemoWeb:
-    """The closed demo book, a staff token, a revoked one, and one token per investor."""
-
-    db: Path
-    staff: str
-    revoked: str
-    investors: dict[str, str]  # investor_id -> token
-    names: dict[str, str]  # investor_id -> name
 
 
 @pytest.fixture(scope="session")
@@ -49,14 +30,6 @@ def demo_web(tmp_path_factory: pytest.TempPathFactory) -> DemoWeb:
     return DemoWeb(db, staff, gone.token, tokens, names)
 
 
-def client(db: Path, tmp_path: Path, refresh_seconds: float = 0.0) -> TestClient:
-    """A client of a new dashboard of `db` (reports cached under `tmp_path`)."""
-    from fundbook.web.app import create_app
-
-    app = create_app(db, cache_dir=tmp_path / "cache", refresh_seconds=refresh_seconds)
-    return TestClient(app, base_url="https://testserver")
-
-
 @pytest.fixture(scope="session")
 def web_client(demo_web: DemoWeb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One dashboard of the demo book for the session (its pages cached as they are asked),
@@ -64,7 +37,3 @@ def web_client(demo_web: DemoWeb, tmp_path_factory: pytest.TempPathFactory) -> I
     folder = tmp_path_factory.mktemp("webcache")
     with client(demo_web.db, folder, refresh_seconds=3600) as web:
         yield web
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {token}"}

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import DemoWeb, bearer, client
 from starlette.routing import Route
 from starlette.testclient import TestClient
+from web_kit import DemoWeb, bearer, client
 
 from fundbook.cli import cli
 from fundbook.store.db import open_book
@@ -107,6 +107,7 @@ def test_security_headers_and_no_external_urls(demo_web: DemoWeb, web_client: Te
         assert not re.search(r"(src|href|action)=\"(https?:)?//", response.text), path
         assert "<script" not in response.text, path
         assert "<style" not in response.text, path  # the stylesheets are files of the server
+        assert ' style="' not in response.text, path
 
 
 def test_login_form_sets_a_strict_cookie_holding_no_token(

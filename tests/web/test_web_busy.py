@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DemoWeb, bearer, client
+from web_kit import DemoWeb, bearer, client
 
 # Holds the book open for writing, as `fundbook close` does, until its stdin closes.
 WRITER = """

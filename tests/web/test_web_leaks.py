@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import DemoWeb, bearer
 from starlette.routing import Route
 from starlette.testclient import TestClient
+from web_kit import DemoWeb, bearer
 
 from fundbook.web.app import ROUTES
 
