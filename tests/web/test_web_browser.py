@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DemoWeb
+from web_kit import DemoWeb
 
 from fundbook.store.db import open_book
 
