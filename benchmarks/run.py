@@ -1,4 +1,5 @@
-"""The benchmark suite (`make bench`): every case at 10k, 100k and 1M transactions.
+"""The benchmark suite (`make bench`): every case at 10k, 100k and 1M transactions, and the
+dashboard of the demo book under load (`serve_load`, once).
 
 Each run of a case is its own subprocess (benchmarks/cases.py), so its peak memory is its own.
 Prints one table and writes benchmarks/results/latest.json (machine, versions, date, cases).
@@ -43,7 +44,11 @@ CASES = (
     "figures_pandas",
     "reports_html",
     "reports_pdf",
+    "serve_load",
 )
+# Cases of the demo book, run once per suite (not per size): the dashboard under load.
+DEMO_CASES = ("serve_load",)
+SERVE_CLIENTS, SERVE_SECONDS = 50, 20
 SCALE_CASES = ("synth", "import", "metrics", "close", "xirr_fundbook", "xirr_pyxirr")
 PROFILED = ("import", "close", "metrics", "reports_html")
 PACKAGES = (
@@ -204,6 +209,21 @@ def compare_xirr(work: Path) -> dict[str, Any]:
     return out
 
 
+def run_serve_load(work: Path) -> dict[str, Any]:
+    """The dashboard of the demo book under load (benchmarks/serve_load.py), once."""
+    cmd = [sys.executable, str(HERE / "serve_load.py"), "--work", str(work)]
+    cmd += ["--clients", str(SERVE_CLIENTS), "--seconds", str(SERVE_SECONDS)]
+    print(f"  {'demo':>10}  {'serve_load':<17}", end="", flush=True, file=sys.stderr)
+    code, out, err = run_guarded(cmd)
+    out_row: dict[str, Any] = {"case": "serve_load", "size": 0, "runs": 0}
+    if code != 0:
+        print(f" FAILED {err}", file=sys.stderr)
+        return out_row | {"error": err}
+    info = json.loads(out.strip().splitlines()[-1])
+    print(f" p95 {info['p95_ms']} ms, {info['errors']} errors", file=sys.stderr)
+    return out_row | {"runs": 1, "info": info}
+
+
 def run_size(
     size: int,
     cases: tuple[str, ...],
@@ -278,6 +298,9 @@ def main() -> None:
         "xirr_agreement": {},
     }
     for size, size_cases in plan:
+        size_cases = tuple(c for c in size_cases if c not in DEMO_CASES)
+        if not size_cases:
+            continue
         work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-", dir=tmp))
         try:
             results, agreement = run_size(
@@ -288,6 +311,13 @@ def main() -> None:
                 shutil.rmtree(work, ignore_errors=True)
         report["cases"] += results
         report["xirr_agreement"][str(size)] = agreement
+    if "serve_load" in cases:
+        work = Path(tempfile.mkdtemp(prefix="bench-demo-", dir=tmp))
+        try:
+            report["cases"].append(run_serve_load(work))
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
     report["seconds_total"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1)
     report |= derived(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,8 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         ("XIRR: pandas / fundbook", r.get("xirr_pandas_over_fundbook"), ">=", 50.0),
         ("XIRR: pyxirr loop / fundbook", r.get("xirr_pyxirr_over_fundbook"), ">=", 1.0),
         ("100 LP reports to HTML, seconds", _get(by, "reports_html", "median_s"), "<=", 5.0),
+        ("dashboard under load, p95 ms", _serve(report, "p95_ms"), "<=", 200.0),
+        ("dashboard under load, errors", _serve(report, "errors"), "<=", 0.0),
     ]
     out = []
     for name, value, op, limit in checks:
@@ -102,6 +104,12 @@ def _get(
     return None if row is None else float(row[key])
 
 
+def _serve(report: dict[str, Any], key: str) -> float | None:
+    """A figure of the `serve_load` case (the demo book's dashboard under load)."""
+    row = next((c for c in report["cases"] if c["case"] == "serve_load" and "info" in c), None)
+    return None if row is None or row["info"].get(key) is None else float(row["info"][key])
+
+
 def derived(report: dict[str, Any]) -> dict[str, Any]:
     return {"ratios": ratios(report), "growth": growth(report), "targets": targets(report)}
 
@@ -115,6 +123,8 @@ def render_table(report: dict[str, Any]) -> str:
     lines = [f"book shape: {report.get('shape', 'default')}", head, "-" * len(head)]
     ratio = ratios(report)
     for c in report["cases"]:
+        if c["case"] == "serve_load" and "info" in c:
+            continue  # its own lines below
         if "median_s" not in c:
             lines.append(f"{c['case']:<17} {c['size']:>10,}   FAILED: {c.get('error', '')}")
             continue
@@ -124,6 +134,19 @@ def render_table(report: dict[str, Any]) -> str:
             f"{c['median_s']:>9.3f} {c['min_s']:>8.3f}-{c['max_s']:<8.3f} "
             f"{c['spread_pct']:>6.1f}% {c['peak_rss_mib']:>9.0f}  {note}"
         )
+    for c in report["cases"]:
+        if c["case"] == "serve_load" and "info" in c:
+            i = c["info"]
+            lines += [
+                "",
+                f"Dashboard under load (demo book, {i['clients']} clients, {i['seconds']} s, "
+                f"{i['pages_in_mix']} staff pages):",
+                f"  {i['requests']:,} requests ({i['requests_per_s']}/s), page time p50 "
+                f"{i['p50_ms']} ms, p95 {i['p95_ms']} ms, p99 {i['p99_ms']} ms, max "
+                f"{i['max_ms']} ms; {i['errors']} errors; server CPU "
+                f"{i['server_cpu_ms_per_request']} ms a request; load average "
+                f"{i['load_average'][0]}",
+            ]
     lines += ["", "XIRR agreement with fundbook (|diff| <= 1e-9, undefined alike):"]
     for size, engines in report.get("xirr_agreement", {}).items():
         for engine, a in engines.items():
@@ -141,7 +164,7 @@ def render_table(report: dict[str, Any]) -> str:
             for s in steps
         ]
         lines.append(f"  {case:<15} " + "; ".join(parts))
-    lines += ["", "Targets (1M transactions):"]
+    lines += ["", "Targets (1M transactions; the dashboard: the demo book):"]
     for t in targets(report):
         mark = {True: "met", False: "MISSED", None: "-"}[t["met"]]
         lines.append(f"  {t['target']:<45} {t['value']!s:>10}  {mark}")

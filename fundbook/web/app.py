@@ -1,10 +1,10 @@
 """The dashboard's application: routes, who may see each, security headers (Starlette, ASGI).
 
 Starlette: small, ASGI (served by uvicorn), renders with our own Jinja environment, ships a
-TestClient for tests without a server, and is well kept. Every route but the login form and
-the stylesheets needs a token (`web.auth`); a route's `rule` says who else: `staff`, the
-investor it names (`investor`: staff or that investor's token), or any valid token (`token`:
-the page checks what the token may read). `ROUTES` is the table the tests walk.
+TestClient for tests without a server, and is well kept. Every route but the login form, the
+stylesheets and the (empty) icon needs a token (`web.auth`); a route's `rule` says who else:
+`staff`, the investor it names (`investor`: staff or that investor's token), or any valid
+token (`token`: the page checks what the token may read). `ROUTES` is the table the tests walk.
 """
 
 from __future__ import annotations
@@ -166,6 +166,11 @@ def logout(request: Request) -> Response:
     return response
 
 
+def favicon(request: Request) -> Response:
+    """No icon: an empty answer, so a browser's own request for one is no failed request."""
+    return Response(status_code=204)
+
+
 def static(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in STATIC:
@@ -292,6 +297,7 @@ ROUTES = [
     Route("/login", login, methods=["POST"], name="login"),
     Route("/logout", logout, methods=["POST"], name="logout"),
     Route("/static/{name:str}", static, methods=["GET"], name="static"),
+    Route("/favicon.ico", favicon, methods=["GET"], name="favicon"),
     Route("/", overview, name="overview"),
     Route("/funds", funds_page, name="funds"),
     Route("/funds/{fund_id:str}", fund_page, name="fund"),
@@ -319,7 +325,7 @@ ROUTES = [
     ),
     Route(f"/data/{{level:str}}.{FMT}", data_download, name="data"),
 ]
-PUBLIC = frozenset({"login_form", "login", "logout", "static"})
+PUBLIC = frozenset({"login_form", "login", "logout", "static", "favicon"})
 
 
 def create_app(

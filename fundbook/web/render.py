@@ -73,7 +73,7 @@ class Pages:
         self.env.filters["fig"] = functools_fig(shown)
         self.env.globals["data_url"] = views.data_url
         self.env.globals["with_period"] = views.with_period
-        self._rendered: dict[tuple[Any, ...], str] = {}
+        self._rendered: dict[tuple[Any, ...], bytes] = {}
         self._lock = threading.Lock()
 
     # ---- frame ----------------------------------------------------------------------------
@@ -134,8 +134,13 @@ class Pages:
             _AS_OF.reset(day)
         return HTMLResponse(text, status_code=status)
 
-    def _cached(self, key: tuple[Any, ...], make: Callable[[], HTMLResponse]) -> HTMLResponse:
-        """A page of a closed period, rendered once per close, token kind and banner."""
+    def _cached(
+        self, key: tuple[Any, ...] | None, make: Callable[[], HTMLResponse]
+    ) -> HTMLResponse:
+        """A page of a closed period, rendered once per close, token kind and banner; the open
+        period's (no key) is rendered at every request, as its figures are computed now."""
+        if key is None:
+            return make()
         with self._lock:
             body = self._rendered.get(key)
         if body is not None:
@@ -145,7 +150,7 @@ class Pages:
             with self._lock:
                 if len(self._rendered) > 1024:
                     self._rendered.clear()
-                self._rendered[key] = bytes(response.body).decode("utf-8")
+                self._rendered[key] = bytes(response.body)  # served as is, never encoded again
         return response
 
     def _source(self, period: str | None) -> tuple[ReportSource, CloseInfo | None]:
@@ -154,10 +159,14 @@ class Pages:
         info = self.reader.close_of(period)
         return self.reader.source(info), info
 
-    def _key(self, name: str, access: Access, state: BookState, info: Any, *args: Any) -> tuple:
+    def _key(
+        self, name: str, access: Access, state: BookState, info: Any, *args: Any
+    ) -> tuple[Any, ...] | None:
+        """The cache key of a page of the close `info` (None for the open period: not kept)."""
+        if info is None:
+            return None
         who = "staff" if access.staff else access.investor_id
-        ident = (info.close_id, info.close_hash) if info else None
-        return (name, who, state.busy, ident, *args)
+        return (name, who, state.busy, (info.close_id, info.close_hash), *args)
 
     # ---- errors, login --------------------------------------------------------------------
 
@@ -203,11 +212,15 @@ class Pages:
 
     def funds(self, period: str | None, access: Access, state: BookState) -> HTMLResponse:
         source, info = self._source(period)
-        web = self._chrome("Funds", access, state, "/funds", period, info)
-        table = pages.level_table(source, "Funds", "fund", {})
-        return self._html(
-            "web/funds.html", web=web, funds=pages.funds(source), table=table, period=period
-        )
+
+        def make() -> HTMLResponse:
+            web = self._chrome("Funds", access, state, "/funds", period, info)
+            table = pages.level_table(source, "Funds", "fund", {})
+            return self._html(
+                "web/funds.html", web=web, funds=pages.funds(source), table=table, period=period
+            )
+
+        return self._cached(self._key("funds", access, state, info, period), make)
 
     def fund(
         self, fund_id: str, period: str | None, access: Access, state: BookState
@@ -233,9 +246,13 @@ class Pages:
 
     def programme(self, period: str | None, access: Access, state: BookState) -> HTMLResponse:
         source, info = self._source(period)
-        web = self._chrome("Programme and grants", access, state, "/programme", period, info)
-        tables = pages.programme_tables(source)
-        return self._html("web/programme.html", web=web, tables=tables, period=period)
+
+        def make() -> HTMLResponse:
+            web = self._chrome("Programme and grants", access, state, "/programme", period, info)
+            tables = pages.programme_tables(source)
+            return self._html("web/programme.html", web=web, tables=tables, period=period)
+
+        return self._cached(self._key("programme", access, state, info, period), make)
 
     def audit(self, access: Access, state: BookState) -> HTMLResponse:
         head = state.closes[-1].close_hash if state.closes else ""
@@ -284,9 +301,9 @@ class Pages:
         self, fund_id: str, investor_id: str, period: str | None, access: Access, state: BookState
     ) -> HTMLResponse:
         source, info = self._source(period)
-        self._pair(source, fund_id, investor_id)
 
-        def make() -> HTMLResponse:
+        def make() -> HTMLResponse:  # a page cached was found: its pair is not checked again
+            self._pair(source, fund_id, investor_id)
             base = f"/download/funds/{fund_id}/investors/{investor_id}/report"
             grant = pages.is_grant(source, fund_id)
             formats = ("html", "pdf") if grant else ("html", "pdf", "xlsx")
@@ -346,15 +363,21 @@ class Pages:
         access: Access,
         state: BookState,
     ) -> HTMLResponse:
-        row, frames = self._notice_row(fund_id, investor_id, call_id, period)
-        base = f"/download/funds/{fund_id}/investors/{investor_id}/notices/{call_id}"
-        downloads = tuple(
-            (f"Notice ({fmt.upper()})", views.with_period(f"{base}.{fmt}", period))
-            for fmt in ("html", "pdf")
-        )
-        path = f"/funds/{fund_id}/investors/{investor_id}/notices/{call_id}"
-        web = self._chrome("Notice", access, state, path, period, None, downloads)
-        return self._html("web/notice.html", report=notice_context(row, frames), web=web)
+        info = self.reader.close_of(period) if period != OPEN else None
+
+        def make() -> HTMLResponse:
+            row, frames = self._notice_row(fund_id, investor_id, call_id, period)
+            base = f"/download/funds/{fund_id}/investors/{investor_id}/notices/{call_id}"
+            downloads = tuple(
+                (f"Notice ({fmt.upper()})", views.with_period(f"{base}.{fmt}", period))
+                for fmt in ("html", "pdf")
+            )
+            path = f"/funds/{fund_id}/investors/{investor_id}/notices/{call_id}"
+            web = self._chrome("Notice", access, state, path, period, None, downloads)
+            return self._html("web/notice.html", report=notice_context(row, frames), web=web)
+
+        key = self._key("notice", access, state, info, fund_id, investor_id, call_id, period)
+        return self._cached(key, make)
 
     # ---- downloads ------------------------------------------------------------------------
 
