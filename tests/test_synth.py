@@ -14,7 +14,16 @@ from fundbook.core.types import EQUALISATION_TYPES, TXN_TYPES
 from fundbook.ledger import read_book
 from fundbook.synth.generator import generate_book
 
-FILES = ("funds", "investors", "companies", "commitments", "transactions", "valuations", "fx_rates")
+FILES = (
+    "funds",
+    "investors",
+    "companies",
+    "commitments",
+    "transactions",
+    "valuations",
+    "fx_rates",
+    "index_levels",
+)
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +100,22 @@ def test_guidance_fund_is_a_minority_lp_of_each_sub_fund(small_book: Path) -> No
     )
     assert ((share["gov"] / share["size"]) <= 0.25 + 1e-9).all()
     assert (share["gov"] > 0).all()
+
+
+def test_index_levels_cover_the_whole_history(small_book: Path) -> None:
+    """Two month-end series (the demo's, `demo_index`), each with a level on or before the
+    book's first date and one on its last month end: every flow has a level for the PME."""
+    levels = _read(small_book, "index_levels")
+    assert sorted(set(levels["index_id"])) == ["HSI", "HSTECH"]
+    dates = [
+        _read(small_book, name)["date"]
+        for name in ("commitments", "transactions", "valuations", "fx_rates")
+    ]
+    first, last = min(d.min() for d in dates), max(d.max() for d in dates)
+    for _, series in levels.group_by("index_id"):
+        assert series["date"].min() <= first
+        assert series["date"].max() == last == "2025-12-31"
+        assert series.height == 121  # December 2015 to December 2025
 
 
 def test_cli_writes_the_book(tmp_path: Path) -> None:

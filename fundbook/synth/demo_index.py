@@ -2,6 +2,7 @@
 
 Illustrative, not published values: a random walk of monthly log returns from levels near the
 indices' at the end of 2018, for the public market equivalents to have something to compare.
+The synthetic books of `fundbook synth` take the same series over their own history.
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ INDICES = (
 BENCHMARK = "HSI"
 
 
-def index_rows(seed: int) -> list[tuple[str, ...]]:
-    """Month-end levels of every index from December 2018 to the demo's last month, sorted by
-    date then index; its own random stream, so that no other file of the book moves."""
+def index_rows(
+    seed: int, first: date = date(2018, 12, 1), last: date = END
+) -> list[tuple[str, ...]]:
+    """Month-end levels of every index from `first`'s month (December 2018) to `last` (the
+    demo's last month), sorted by date then index; each series starts at its level of the end
+    of 2018 whatever the month; its own random stream, so that no other file of the book moves."""
     rng = random.Random(f"index-levels-{seed}")
     out = []
     for index_id, name, start, drift, vol in INDICES:
         level = start
-        for d in month_ends(date(2018, 12, 1), END):
+        for d in month_ends(first, last):
             out.append((d.isoformat(), index_id, f"{level:.2f}", name))
             step = rng.gauss(drift / 12 - vol * vol / 24, vol / math.sqrt(12))
             level *= math.exp(step)

@@ -5,7 +5,8 @@ HK$1bn) of its 40 sub-funds; strategic and other social investors in several fun
 companies held by several funds; capital calls pro rata to commitments, investments,
 follow-ons, exits, write-offs, income, distributions, quarterly valuations (the guidance fund
 marks its sub-funds at its share of their NAV), fees, expenses, co-investments, HK production
-spend, a grant programme with 1:2 matching (a few short), and HKD/USD/CNY funds with daily FX.
+spend, a grant programme with 1:2 matching (a few short), and HKD/USD/CNY funds with daily FX;
+two month-end market index series for the public market equivalents (index_levels.csv).
 
 Validity holds by construction: every quarter a fund calls what it spends (rounded up per
 investor) on or before the day it spends it, commitments cover every call, and distributions
@@ -35,7 +36,7 @@ from fundbook.synth.shape import (
     expand,
     random_day,
 )
-from fundbook.synth.writer import write_book
+from fundbook.synth.writer import write_book, write_index_levels
 
 GRANT_START = int((np.datetime64("2025-11-18") - np.datetime64("1970-01-01")).astype(np.int64))
 
@@ -45,7 +46,8 @@ def generate_book(
 ) -> dict[str, int]:
     """Write a valid ledger book of about `transactions` transactions, of one of `SHAPES`;
     return rows per file."""
-    return write_book(build_book(transactions, seed, SHAPES[shape]), Path(out_dir))
+    counts = write_book(build_book(transactions, seed, SHAPES[shape]), Path(out_dir))
+    return {**counts, "index_levels": write_index_levels(Path(out_dir), seed)}
 
 
 def build_book(transactions: int, seed: int, shape: BookShape = SHAPES["default"]) -> Book:

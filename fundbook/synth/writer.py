@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,13 @@ import numpy as np
 import polars as pl
 
 from fundbook.core.types import THEMES, TXN_TYPES
+from fundbook.synth.demo_index import index_rows
 from fundbook.synth.shape import (
     COUNTRIES,
     CURRENCIES,
     INVEST_PERIOD,
+    Q_END,
+    Q_START,
     QUARTERS,
     SUB_FUNDS_PER_PROGRAMME,
     Book,
@@ -49,6 +53,22 @@ def write_book(book: Book, out_dir: Path) -> dict[str, int]:
     for name, frame in tables.items():
         frame.write_csv(out_dir / f"{name}.csv", line_terminator="\n")
     return {name: frame.height for name, frame in tables.items()}
+
+
+def write_index_levels(out_dir: Path, seed: int) -> int:
+    """Write index_levels.csv: the demo's two illustrative index series (`demo_index`, their
+    own random stream of `seed`) at every month end of the book's history, from the day
+    before its first quarter to its last; return the rows written."""
+    epoch = date(1970, 1, 1)
+    first = epoch + timedelta(days=int(Q_START[0]) - 1)
+    last = epoch + timedelta(days=int(Q_END[-1]))
+    frame = pl.DataFrame(
+        index_rows(seed, first, last),
+        schema=["date", "index_id", "level", "name"],
+        orient="row",
+    )
+    frame.write_csv(out_dir / "index_levels.csv", line_terminator="\n")
+    return frame.height
 
 
 def money(column: str) -> pl.Expr:
