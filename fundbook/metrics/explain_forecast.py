@@ -73,16 +73,7 @@ def forecast_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return _age_lines(ctx, p, year)
     base, _, band = figure.partition("_p")
     if band and base == "contributions":
-        return ln.concat(
-            [
-                _shown(
-                    "contributions do not depend on the growth: every path calls the same",
-                    None,
-                    _RULE,
-                ),
-                ctx.figure("contributions"),
-            ]
-        )
+        return _calls_band(ctx, "contributions")
     if band:
         return _band_lines(ctx, p, year, base, int(band))
     return {"contributions": _call_lines, "distributions": _distribution_lines, "nav": _nav_lines}[
@@ -429,16 +420,7 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     base = figure.removeprefix("government_")
     base, _, band = base.partition("_p")
     if band and base == "contributions":
-        return ln.concat(
-            [
-                _shown(
-                    "contributions do not depend on the growth: every path calls the same",
-                    None,
-                    _RULE,
-                ),
-                ctx.figure("government_contributions"),
-            ]
-        )
+        return _calls_band(ctx, "government_contributions")
     if band:
         return _programme_band(ctx, weights, year, base, int(band))
     rows = ctx.level_rows("forecast").filter(pl.col("year") == str(year))
@@ -471,6 +453,13 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         if lines
         else ln.value_line("no fund of the programme runs this year", _money(0), "term")
     )
+
+
+def _calls_band(ctx: Ctx, calls: str) -> pl.DataFrame:
+    """A percentile of the calls (`calls`: the row's expected calls figure): the calls do not
+    depend on the growth, so every path calls the same."""
+    rule = "contributions do not depend on the growth: every path calls the same"
+    return ln.concat([_shown(rule, None, _RULE), ctx.figure(calls)])
 
 
 def _weights(ctx: Ctx) -> pl.DataFrame:

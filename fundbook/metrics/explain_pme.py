@@ -19,6 +19,14 @@ from fundbook.metrics.returns import irr_inputs
 NAV_LEVEL = {"pme_fund": "fund", "pme_investor": "investor", "pme_programme": "fund"}
 
 
+# The figures of a PME row shown as metrics derived them: what each one is.
+_AS_DERIVED = {
+    "pme_undefined": "why a figure is undefined (none: all defined)",
+    "pme_since": "the first contribution (none: no contributions)",
+    "pme_nm_months": "irr_nm_months of the fund's terms, else the default",
+}
+
+
 def _inputs(ctx: Ctx) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[str]]:
     """The row's flows (keys, date, amount cents, item, source), its NAV (keys, nav cents),
     its first contribution (keys, pme_since) and keys: as `pme.pme_levels` builds them."""
@@ -63,27 +71,8 @@ def pme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         scope = navs["scope"][0] if navs.height else None
         item = "the funds pooled: sub_funds (its member funds) or scheme (its own fund)"
         return ln.value_line(item, scope, "derived", source="fundbook.metrics.programme")
-    if figure == "pme_undefined":
-        return ln.value_line(
-            "why a figure is undefined (none: all defined)",
-            row[figure],
-            "derived",
-            source=pme.SOURCE,
-        )
-    if figure == "pme_since":
-        return ln.value_line(
-            "the first contribution (none: no contributions)",
-            row[figure],
-            "derived",
-            source=pme.SOURCE,
-        )
-    if figure == "pme_nm_months":
-        return ln.value_line(
-            "irr_nm_months of the fund's terms, else the default",
-            row[figure],
-            "derived",
-            source=pme.SOURCE,
-        )
+    if figure in _AS_DERIVED:
+        return ln.value_line(_AS_DERIVED[figure], row[figure], "derived", source=pme.SOURCE)
     if figure == "pme_nm":
         inputs = {"pme_since": row["pme_since"], "pme_nm_months": row["pme_nm_months"]}
         rule = too_young(pl.col("pme_since"), ctx.as_of, pl.col("pme_nm_months"))
