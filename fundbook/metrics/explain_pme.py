@@ -123,8 +123,9 @@ def _nav_line(nav: Any, ctx: Ctx, role: str) -> pl.DataFrame:
 
 
 def _ks_lines(indexed: pl.DataFrame, nav: Any, ctx: Ctx) -> pl.DataFrame:
-    """Σ D·I_T/I_t + NAV over Σ C·I_T/I_t, of one net flow a day (as `pme.pme_rows` nets them: a day's
-    flows in one line, its items joined by " + "; a day that nets to nothing has none)."""
+    """Σ D·I_T/I_t + NAV over Σ C·I_T/I_t, of one net flow a day (as `pme.pme_rows` nets
+    them: a day's flows in one line, its items joined by " + "; a day that nets to nothing
+    has none)."""
     net = (
         indexed.group_by("date")
         .agg(

@@ -16,7 +16,8 @@ before the flow's date (index_levels.csv). Then (docs/methods.md "Public market 
 
 A programme pools the net flows of the funds of its scope `sub_funds` (`programme_funds`: its
 member funds without the vehicles, which are LPs of the others; a programme without member
-funds: its own fund, scope `scheme`) in HKD at each flow's date, its NAV at the as-of rate.
+funds: its own fund, scope `scheme`), each fund's net flow of a day in HKD at the day's rate,
+its NAV at the as-of rate.
 `pme_since` is the first contribution, `pme_nm` the IRR policy's flag on it
 (`irr_policy.too_young`); the figures keep their numbers when n.m. `pme_undefined` says why
 a figure is null (null: all defined).
@@ -162,11 +163,13 @@ def pme_levels(
     # the first contributions of the partners (a null investor_id: the fund's own), of the funds
     firsts = first_contribution(txns, ["fund_id", "investor_id"])
     by_fund = firsts.group_by("fund_id").agg(pl.col("irr_since").min())
-    out = {}
+    out: dict[str, pl.DataFrame] = {}
     for name, values, since in (("pme_fund", fund_navs, by_fund), ("pme_investor", navs, firsts)):
         keys = list(LEVELS[name])
         since = since.rename({"irr_since": "pme_since"})
-        out[name] = pme_rows(flows, values, keys, levels, as_of, since, months, "fund_id")
+        # a partner's flows are close to a share of its fund's: its rates start from the fund's
+        start = _start(out["pme_fund"]) if name == "pme_investor" else None
+        out[name] = pme_rows(flows, values, keys, levels, as_of, since, months, "fund_id", start)
     pooled_flows, pooled_navs, since = programme_flows(frames, as_of, fund, flows, by_fund)
     pooled = pme_rows(
         pooled_flows, pooled_navs, ["programme"], levels, as_of, since, months, "programme"
@@ -175,6 +178,17 @@ def pme_levels(
         pooled_navs.select("programme", "scope").unique(), on="programme", how="left"
     )
     return out
+
+
+def _start(rows: pl.DataFrame) -> pl.DataFrame:
+    """(fund_id, index_id, _alpha, _ln): where the solver starts for the rows of another level
+    of the same funds (a start only: the roots found are the same to the solver's tolerance)."""
+    return rows.select(
+        "fund_id",
+        "index_id",
+        pl.col("direct_alpha").exp().sub(1).alias("_alpha"),
+        pl.col("ln_pme_irr").alias("_ln"),
+    )
 
 
 def _split(flows: pl.DataFrame, terminals: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -192,8 +206,9 @@ def programme_flows(
     firsts: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The pooled net flows of each programme's funds (`programme_funds`: its members but the
-    vehicles, else its own fund) in HKD cents at each flow's date, their NAVs at the as-of rate
-    (with the scope), and the first contribution of any of its funds (`pme_since`).
+    vehicles, else its own fund; one a fund and day) in HKD cents at each flow's date, their
+    NAVs at the as-of rate (with the scope), and the first contribution of any of its funds
+    (`pme_since`).
 
     `flows` (fund_id, date, amount: the funds' net IRR flows, `irr_inputs`) and `firsts`
     (fund_id, irr_since: `first_contribution`) when the caller has them already."""
@@ -206,8 +221,12 @@ def programme_flows(
     values = fund.join(members.select("fund_id"), on="fund_id", how="semi").select("fund_id", "nav")
     no_txns = frames.transactions.clear()
     _, values = _split(irr_inputs(no_txns, "net", "fund", values, as_of), values.height)
-    mine = flows.select("fund_id", "date", "amount").join(
-        members.select("fund_id"), on="fund_id", how="semi"
+    # each fund's net flow of a day, converted once (a call on its partners is one flow)
+    mine = (
+        flows.join(members.select("fund_id"), on="fund_id", how="semi")
+        .group_by("fund_id", "date")
+        .agg(pl.col("amount").sum())
+        .sort("fund_id", "date")
     )
     pooled_flows = to_hkd_at_dates(mine, frames).join(members, on="fund_id")
     navs = to_hkd(values, frames, fx_at(frames, as_of), "nav").join(members, on="fund_id")
@@ -229,10 +248,12 @@ def pme_rows(
     since: pl.DataFrame,
     months: pl.DataFrame,
     months_key: str,
+    start: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The PME row of each (keys, index) of `navs` (keys, nav in cents) from its net IRR flows
     (`flows`: keys and more, date, amount in cents; the flows of keys not in `navs` are not
-    used): each flow compounded by each index (`compound_cents`), netted per row and date."""
+    used): each flow compounded by each index (`compound_cents`), netted per row and date.
+    `start` (some of keys, index_id, _alpha, _ln): rates where the solver starts."""
     schema = {**{k: pl.String() for k in keys}, "index_id": pl.String()}
     if levels.height == 0:
         return pl.DataFrame(schema={**schema, **_FIGURE_SCHEMA})
@@ -251,7 +272,13 @@ def pme_rows(
         )
         .with_row_index("_g")
     )
-    sums = _figures(_DayFlows.of(flows, flagged, keys), flagged, ends, levels, as_of)
+    starts = None
+    if start is not None:
+        on = [k for k in keys if k in start.columns]
+        starts = (
+            flagged.select("_g", *on).join(start, on=on).select("_g", "index_id", "_alpha", "_ln")
+        )
+    sums = _figures(_DayFlows.of(flows, flagged, keys), flagged, ends, levels, as_of, starts)
     contributed = pl.col("_contributed").fill_null(False)
     defined = contributed & pl.col("level_end").is_not_null() & pl.col("_unlevelled").is_null()
     out = (
@@ -339,6 +366,7 @@ def _figures(
     ends: pl.DataFrame,
     levels: pl.DataFrame,
     as_of: date,
+    starts: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """(_g, index_id, _c_fv, _d_fv, _unlevelled, _contributed, _alpha, _alpha_signs, _ln,
     _ln_signs) of every row of `rows` with flows, per index of `ends`: the contributions and
@@ -391,9 +419,10 @@ def _figures(
         never = np.iinfo(np.int64).max
         unlevelled = np.minimum.reduceat(np.where(levelled, never, days.day), days.starts)
         defined = contributed & (unlevelled == never) & (level_end is not None)
-        alpha, alpha_signs = _xirr(days, defined, compounded, nav, as_of)
+        guess = _guesses(starts, index_id, rows.height, groups)
+        alpha, alpha_signs = _xirr(days, defined, compounded, nav, as_of, guess["_alpha"])
         ln_nav = c_fv - d_fv
-        ln, ln_signs = _xirr(days, defined & (ln_nav >= 0), days.net, ln_nav, as_of)
+        ln, ln_signs = _xirr(days, defined & (ln_nav >= 0), days.net, ln_nav, as_of, guess["_ln"])
         out.append(
             pl.DataFrame(
                 {
@@ -418,12 +447,28 @@ def _figures(
     return pl.concat(out).select(columns)
 
 
+def _guesses(starts: pl.DataFrame | None, index_id: str, n: int, groups: Any) -> dict[str, Any]:
+    """The start rates `_alpha` and `_ln` of the rows `groups` (of `n`) against `index_id`
+    (NaN: none)."""
+    import numpy as np
+
+    out = {}
+    for name in ("_alpha", "_ln"):
+        values = np.full(n, np.nan)
+        if starts is not None:
+            mine = starts.filter(pl.col("index_id") == index_id).drop_nulls(name)
+            values[mine["_g"].to_numpy()] = mine[name].to_numpy()
+        out[name] = values[groups]
+    return out
+
+
 def _xirr(
-    days: _DayFlows, chosen: Any, runs: Any, terminal: Any, as_of: date
+    days: _DayFlows, chosen: Any, runs: Any, terminal: Any, as_of: date, guess: Any
 ) -> tuple[pl.Series, pl.Series]:
     """Per row of `days` (its `starts`): the XIRR of its net flows of a day (`runs`, cents) and
     its `terminal` (cents) at `as_of`, for the `chosen` rows (NaN where the solver finds
-    none, null for the others); and whether the flows solved change sign (null: not solved)."""
+    none, null for the others), the solver starting at `guess` (per row, NaN: its own first
+    guess); and whether the flows solved change sign (null: not solved)."""
     import numpy as np  # loaded here, as performance.irr_by_group: reading figures never solves
 
     from fundbook.metrics.xirr import xirr_grouped
@@ -442,7 +487,7 @@ def _xirr(
         group = np.insert(number, ends, np.arange(picked.size))
         day = np.insert(days.day[keep], ends, (as_of - _EPOCH).days)
         amount = np.insert(_in_units(runs[keep]), ends, _in_units(terminal[picked]))
-        rates[picked] = xirr_grouped(group, day, amount)
+        rates[picked] = xirr_grouped(group, day, amount, guess=guess[picked])
         firsts = np.r_[0, ends[:-1] + np.arange(1, picked.size)]
         signs[picked] = np.maximum.reduceat(amount < 0, firsts) & np.maximum.reduceat(
             amount > 0, firsts

@@ -223,7 +223,7 @@ def test_a_sign_change_the_solver_cannot_solve_is_not_called_no_sign_change(
 ) -> None:
     import fundbook.metrics.xirr as xirr
 
-    def no_rate(groups: Any, dates: Any, amounts: Any) -> Any:
+    def no_rate(groups: Any, dates: Any, amounts: Any, **_: Any) -> Any:
         return np.full(int(np.max(groups)) + 1, np.nan)
 
     monkeypatch.setattr(xirr, "xirr_grouped", no_rate)
