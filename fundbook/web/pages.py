@@ -41,6 +41,7 @@ from fundbook.web.sections import (
     FUNDS_COLUMNS,
     HEADLINE,
     HISTORY_COLUMNS,
+    LEVERAGE_KINDS,
     NOT_A_FUND_OF_FUNDS,
     PROGRAMME_SECTIONS,
     SECTIONS,
@@ -155,8 +156,8 @@ def _cards(
     """The headline: the fund level's key figures (an IRR the policy flags says why)."""
     out = []
     for column, label in HEADLINE:
-        if row.get(column) is None and column == "social_leverage":
-            continue  # a fund without government money has no leverage of social capital
+        if column == "social_leverage" and row.get("kind") not in LEVERAGE_KINDS:
+            continue  # the leverage of social capital is a sub-fund's (a co-investment's)
         shown = cell(source, row, column, "fund", ("fund_id",))
         fig = shown.figure or figure(row, column, "money", "fund", {"fund_id": row["fund_id"]})
         note = ""

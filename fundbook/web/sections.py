@@ -25,6 +25,9 @@ HEADLINE: tuple[tuple[str, str], ...] = (
     ("net_irr", N_("Net IRR")),
     ("social_leverage", N_("Leverage of social capital")),
 )
+# The funds whose headline shows the leverage of social capital: money raised beside the
+# government's (the guidance fund's own is its government money alone).
+LEVERAGE_KINDS = ("sub_fund", "co_investment")
 # Columns of the fund level the page does not list again: the key, the name and currency (the
 # page's title and notes), the IRR policy's inputs (said beside an IRR it flags), and the
 # carry figures (the waterfall's section).
