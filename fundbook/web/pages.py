@@ -39,6 +39,8 @@ from fundbook.web.sections import (
     CARRY_TERMS,
     FACTS_HIDDEN,
     FUNDS_COLUMNS,
+    GRANT_KINDS,
+    GRANTS,
     HEADLINE,
     HISTORY_COLUMNS,
     LEVERAGE_KINDS,
@@ -133,7 +135,8 @@ def fund_page(source: ReportSource, fund_id: str, gettext: Callable[[str], str])
         if has_carry
     ]
     fund_of_funds = _holds_funds(source, fund_id)
-    sections = [_section(source, s, keys, currency, fund_of_funds) for s in SECTIONS]
+    shown_sections = (SECTIONS[0], GRANTS, *SECTIONS[1:]) if kind in GRANT_KINDS else SECTIONS
+    sections = [_section(source, s, keys, currency, fund_of_funds) for s in shown_sections]
     return FundPage(
         fund_id,
         name_of(source.names, fund_id),

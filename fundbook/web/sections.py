@@ -238,6 +238,30 @@ SECTIONS: tuple[Section, ...] = (
         N_("No GP statement of a fund this fund holds was reconciled in this close."),
     ),
 )
+# A grant programme's own section (after its holdings): its companies' grants and matching.
+GRANTS = Section(
+    "grants",
+    N_("Grants"),
+    "grant",
+    (
+        "company_id",
+        "grants",
+        "matching",
+        "matching_ratio",
+        "required_ratio",
+        "shortfall",
+        "matching_deadline",
+        "last_grant_date",
+        "over_cap",
+        "status",
+    ),
+    N_(
+        "Each company granted: the grants, its matching funds and their ratio against the one "
+        "required, by the deadline, in %(currency)s."
+    ),
+    N_("No company has been granted at this date."),
+)
+GRANT_KINDS = ("programme",)
 # What an empty section means for a fund holding no interest in another fund of the book.
 NOT_A_FUND_OF_FUNDS = {
     "look_through_company": N_(

@@ -21,6 +21,7 @@ from fundbook.web.sections import (
     CARRY,
     CARRY_TERMS,
     FUNDS_COLUMNS,
+    GRANTS,
     HEADLINE,
     PROGRAMME_SECTIONS,
     SECTIONS,
@@ -109,7 +110,7 @@ def test_every_shown_column_is_stored_and_labelled(demo_web: DemoWeb) -> None:
     """A section naming a column its level does not store (renamed, dropped) or one without a
     label fails here, not as a silent dash or a snake_case header on the page."""
     stored = _stored_columns(demo_web)
-    wanted = [(s.level, c) for s in (CAPITAL, CARRY, *SECTIONS) for c in s.columns]
+    wanted = [(s.level, c) for s in (CAPITAL, CARRY, GRANTS, *SECTIONS) for c in s.columns]
     wanted += [("fund", c) for s in (CAPITAL, CARRY, *SECTIONS) for _, c in s.total]
     wanted += [("fund", c) for c, _ in HEADLINE] + [("fund", c) for c in FUNDS_COLUMNS]
     wanted += [("fund_info", c) for c in CARRY_TERMS]
@@ -165,6 +166,9 @@ def test_empty_sections_say_why(demo_web: DemoWeb, web_client: TestClient, fund_
     guidance = web_client.get("/funds/itif", headers=bearer(demo_web.staff)).text
     assert len(_rows(_section(guidance, "look-through"))) > 10
     assert "differs" in _section(guidance, "reconciliation")
+    grants = web_client.get("/funds/mplus", headers=bearer(demo_web.staff)).text
+    assert len(_rows(_section(grants, "grants"))) > 10  # a grant programme's own section
+    assert 'id="grants"' not in fund_page
 
 
 def test_downloads_of_every_section_unchanged(fund_page: str) -> None:
