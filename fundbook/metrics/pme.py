@@ -160,9 +160,10 @@ def pme_levels(
     flows, navs = _split(irr_inputs(txns, "net", "investor", partners, as_of), partners.height)
     funds = fund.select("fund_id", "nav")
     _, fund_navs = _split(irr_inputs(txns.clear(), "net", "fund", funds, as_of), funds.height)
-    # the first contributions of the partners (a null investor_id: the fund's own), of the funds
-    firsts = first_contribution(txns, ["fund_id", "investor_id"])
-    by_fund = firsts.group_by("fund_id").agg(pl.col("irr_since").min())
+    firsts, by_fund = (
+        _since(txns, level, list(LEVELS[name]))
+        for level, name in ((investor, "pme_investor"), (fund, "pme_fund"))
+    )
     out: dict[str, pl.DataFrame] = {}
     for name, values, since in (("pme_fund", fund_navs, by_fund), ("pme_investor", navs, firsts)):
         keys = list(LEVELS[name])
@@ -178,6 +179,14 @@ def pme_levels(
         pooled_navs.select("programme", "scope").unique(), on="programme", how="left"
     )
     return out
+
+
+def _since(txns: pl.DataFrame, level: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """(keys, irr_since): the first contribution of each row of `level`, its own column when it
+    has one (`irr_policy.irr_flags` put it there), else `first_contribution` of `txns`."""
+    if "irr_since" in level.columns:
+        return level.select(*keys, "irr_since")
+    return first_contribution(txns, keys)
 
 
 def _start(rows: pl.DataFrame) -> pl.DataFrame:
