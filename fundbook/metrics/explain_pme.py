@@ -59,8 +59,7 @@ def pme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
     levels = ctx.frames.index_levels.filter(pl.col("index_id") == ctx.row["index_id"])
     months = irr_months(ctx.frames)
     months_key = "programme" if ctx.level == "pme_programme" else "fund_id"
-    indexed = pme.compound(flows, levels, ctx.as_of)
-    again = pme.pme_rows(indexed, navs, keys, levels, ctx.as_of, since, months, months_key)
+    again = pme.pme_rows(flows, navs, keys, levels, ctx.as_of, since, months, months_key)
     row = again.row(0, named=True) if again.height else dict.fromkeys(again.columns)
     if figure == "index_name":
         names = levels["name"].drop_nulls()
@@ -124,8 +123,9 @@ def _nav_line(nav: Any, ctx: Ctx, role: str) -> pl.DataFrame:
 
 
 def _ks_lines(indexed: pl.DataFrame, nav: Any, ctx: Ctx) -> pl.DataFrame:
-    """Σ D·I_T/I_t + NAV over Σ C·I_T/I_t, of one net flow a day (`pme.net_by_date`: a day's
-    flows in one line, its items joined by " + "; a day that nets to nothing has none)."""
+    """Σ D·I_T/I_t + NAV over Σ C·I_T/I_t, of one net flow a day (as `pme.pme_rows` nets
+    them: a day's flows in one line, its items joined by " + "; a day that nets to nothing
+    has none)."""
     net = (
         indexed.group_by("date")
         .agg(

@@ -34,8 +34,22 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
     """Every level of a snapshot as of `as_of`, by name, in the order the close stores them;
     `since` (on or before `as_of`) is the date the movements are measured from (the end of
     the quarter before)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     fund = fund_level(frames, as_of)
     investor = investor_level(frames, as_of)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pme") as pool:
+        # PME is numpy for the most part, one core: beside the levels below (polars, whose
+        # threads leave a core idle now and then); its result is the same either way
+        pme = pool.submit(pme_levels, frames, as_of, fund, investor)
+        levels = _levels(frames, as_of, since, fund, investor)
+        return {**levels, **pme.result()}
+
+
+def _levels(
+    frames: BookFrames, as_of: date, since: date, fund: pl.DataFrame, investor: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """The levels of `figures` but PME's."""
     by_fund = theme_exposure(frames, as_of, by_fund=True)
     checks = compliance(frames, as_of)
     programme_fund = programme_fund_metrics(frames, as_of)
@@ -66,7 +80,6 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
         "forecast": pacing.funds,
         "forecast_parameters": pacing.parameters,
         "forecast_programme": pacing.programmes,
-        **pme_levels(frames, as_of, fund, investor),
     }
 
 

@@ -16,7 +16,8 @@ before the flow's date (index_levels.csv). Then (docs/methods.md "Public market 
 
 A programme pools the net flows of the funds of its scope `sub_funds` (`programme_funds`: its
 member funds without the vehicles, which are LPs of the others; a programme without member
-funds: its own fund, scope `scheme`) in HKD at each flow's date, its NAV at the as-of rate.
+funds: its own fund, scope `scheme`), each fund's net flow of a day in HKD at the day's rate,
+its NAV at the as-of rate.
 `pme_since` is the first contribution, `pme_nm` the IRR policy's flag on it
 (`irr_policy.too_young`); the figures keep their numbers when n.m. `pme_undefined` says why
 a figure is null (null: all defined).
@@ -24,13 +25,16 @@ a figure is null (null: all defined).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import polars as pl
 
 from fundbook.core.dtypes import INDEX_LEVEL
+from fundbook.core.errors import MoneyOverflow
 from fundbook.metrics.irr_policy import first_contribution, irr_months, too_young
-from fundbook.metrics.money import CENTS, divide_half_even, ratio, refuse_overflow
+from fundbook.metrics.money import CENTS, ratio
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.programme import programme_funds
 from fundbook.metrics.protocol import BookFrames
@@ -68,8 +72,10 @@ def with_index_levels(flows: pl.DataFrame, levels: pl.DataFrame, at: date) -> pl
     """`flows` (date, amount in cents, ...) once per index of `levels`: `index_id`, `level_at`
     (the index's latest level on or before the flow's date), `level_end` (on or before `at`),
     `factor` (level_end / level_at, a float shown beside the flow) and `compounded` (the
-    amount × level_end / level_at in cents, rounded half-even once, exact: the money every
-    figure adds up); null where a level is missing."""
+    amount × level_end / level_at in cents, rounded half-even once, exact: `compound_cents`,
+    the money every figure adds up); null where a level is missing."""
+    import numpy as np
+
     ends = index_at(levels, at).select("index_id", "level_end")  # one row per index
     per_index = levels.select(
         "index_id", pl.col("date").alias("_level_date"), pl.col("level").alias("level_at")
@@ -83,14 +89,55 @@ def with_index_levels(flows: pl.DataFrame, levels: pl.DataFrame, at: date) -> pl
         strategy="backward",
         check_sortedness=False,
     ).drop("_level_date")
-    at_units, end_units = (_level_units(pl.col(c)) for c in ("level_at", "level_end"))
-    refuse_overflow(joined, [[pl.col("amount"), end_units]], "flows compounded by an index")
+    units = joined.select(
+        pl.col("amount").cast(pl.Int64),
+        *(_level_units(pl.col(c)).cast(pl.Int64).fill_null(0) for c in ("level_at", "level_end")),
+    )
+    known = (units["level_at"] > 0) & (units["level_end"] > 0)
+    # a flow without a level is compounded by 1 (and shown null)
+    end_units = units["level_end"].to_numpy()
+    at_units = np.where(known.to_numpy(), units["level_at"].to_numpy(), np.maximum(end_units, 1))
+    compounded = compound_cents(units["amount"].to_numpy(), units["level_end"].to_numpy(), at_units)
     return joined.with_columns(
         (pl.col("level_end").cast(pl.Float64) / pl.col("level_at").cast(pl.Float64)).alias(
             "factor"
         ),
-        divide_half_even(pl.col("amount") * end_units, at_units).alias("compounded"),
+        pl.when(known).then(pl.Series(compounded).cast(CENTS)).alias("compounded"),
     )
+
+
+def compound_cents(amount: Any, end_units: Any, at_units: Any) -> Any:
+    """amount × end_units / at_units per element (int64 numpy arrays: cents, index levels in
+    10⁻⁶ points, at_units > 0), rounded half-even, exact.
+
+    The product outgrows 64 bits, so the quotient is first estimated in floats (within 2 of
+    the exact one while it stays under 2⁵² cents, which is checked: MoneyOverflow beyond),
+    then corrected by the remainder, computed in integers modulo 2⁶⁴: it is smaller than
+    3 × at_units < 2⁶³ in magnitude, so the wrapped result is the exact one."""
+    import numpy as np
+
+    a = np.asarray(amount, dtype=np.int64)
+    e = np.broadcast_to(np.asarray(end_units, dtype=np.int64), a.shape)
+    d = np.broadcast_to(np.asarray(at_units, dtype=np.int64), a.shape)
+    estimate = a.astype(np.float64) * (e.astype(np.float64) / d.astype(np.float64))
+    if a.size and not np.abs(estimate).max() < _EXACT_BELOW:
+        raise MoneyOverflow(
+            "flows compounded by an index: the amounts are too large for fundbook's exact "
+            "integer arithmetic; the figures are refused rather than rounded. Check the ledger "
+            "for amounts in the wrong unit"
+        )
+    quotient = np.floor(estimate).astype(np.int64)
+    with np.errstate(over="ignore"):
+        rest = (
+            a.view(np.uint64) * e.view(np.uint64) - quotient.view(np.uint64) * d.view(np.uint64)
+        ).view(np.int64)
+    quotient = quotient + rest // d
+    twice_rest = 2 * (rest % d)
+    up = (twice_rest > d) | ((twice_rest == d) & (quotient % 2 != 0))
+    return quotient + up
+
+
+_EXACT_BELOW = float(2**52)  # |amount × factor| in cents under which the float estimate is within 2
 
 
 def _level_units(level: pl.Expr) -> pl.Expr:
@@ -108,32 +155,40 @@ def pme_levels(
     txns = frames.transactions.filter(pl.col("date") <= as_of)
     months = irr_months(frames)
     # A fund's net IRR flows are its partners' (irr_inputs gives the same rows, by fund):
-    # compounded once, summed by partner and by fund; each level's NAV its own.
+    # each level's NAV its own.
     partners = investor.select("fund_id", "investor_id", "nav")
     flows, navs = _split(irr_inputs(txns, "net", "investor", partners, as_of), partners.height)
-    indexed = compound(flows, levels, as_of)
     funds = fund.select("fund_id", "nav")
     _, fund_navs = _split(irr_inputs(txns.clear(), "net", "fund", funds, as_of), funds.height)
-    out = {}
-    for name, values in (("pme_fund", fund_navs), ("pme_investor", navs)):
+    # the first contributions of the partners (a null investor_id: the fund's own), of the funds
+    firsts = first_contribution(txns, ["fund_id", "investor_id"])
+    by_fund = firsts.group_by("fund_id").agg(pl.col("irr_since").min())
+    out: dict[str, pl.DataFrame] = {}
+    for name, values, since in (("pme_fund", fund_navs, by_fund), ("pme_investor", navs, firsts)):
         keys = list(LEVELS[name])
-        since = first_contribution(txns, keys).rename({"irr_since": "pme_since"})
-        out[name] = pme_rows(indexed, values, keys, levels, as_of, since, months, "fund_id")
-    flows, navs, since = programme_flows(frames, as_of, fund)
-    keys = ["programme"]
+        since = since.rename({"irr_since": "pme_since"})
+        # a partner's flows are close to a share of its fund's: its rates start from the fund's
+        start = _start(out["pme_fund"]) if name == "pme_investor" else None
+        out[name] = pme_rows(flows, values, keys, levels, as_of, since, months, "fund_id", start)
+    pooled_flows, pooled_navs, since = programme_flows(frames, as_of, fund, flows, by_fund)
     pooled = pme_rows(
-        compound(flows, levels, as_of), navs, keys, levels, as_of, since, months, "programme"
+        pooled_flows, pooled_navs, ["programme"], levels, as_of, since, months, "programme"
     )
     out["pme_programme"] = pooled.join(
-        navs.select("programme", "scope").unique(), on="programme", how="left"
+        pooled_navs.select("programme", "scope").unique(), on="programme", how="left"
     )
     return out
 
 
-def compound(flows: pl.DataFrame, levels: pl.DataFrame, at: date) -> pl.DataFrame:
-    """`flows` (keys, date, amount in cents) compounded by every index (`with_index_levels`)."""
-    rows = flows.with_columns(pl.col("amount").cast(CENTS))
-    return with_index_levels(rows, levels, at).drop("level_end")
+def _start(rows: pl.DataFrame) -> pl.DataFrame:
+    """(fund_id, index_id, _alpha, _ln): where the solver starts for the rows of another level
+    of the same funds (a start only: the roots found are the same to the solver's tolerance)."""
+    return rows.select(
+        "fund_id",
+        "index_id",
+        pl.col("direct_alpha").exp().sub(1).alias("_alpha"),
+        pl.col("ln_pme_irr").alias("_ln"),
+    )
 
 
 def _split(flows: pl.DataFrame, terminals: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -144,30 +199,48 @@ def _split(flows: pl.DataFrame, terminals: int) -> tuple[pl.DataFrame, pl.DataFr
 
 
 def programme_flows(
-    frames: BookFrames, as_of: date, fund: pl.DataFrame
+    frames: BookFrames,
+    as_of: date,
+    fund: pl.DataFrame,
+    flows: pl.DataFrame | None = None,
+    firsts: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The pooled net flows of each programme's funds (`programme_funds`: its members but the
-    vehicles, else its own fund) in HKD cents at each flow's date, their NAVs at the as-of rate
-    (with the scope), and the first contribution of any of its funds (`pme_since`)."""
+    vehicles, else its own fund; one a fund and day) in HKD cents at each flow's date, their
+    NAVs at the as-of rate (with the scope), and the first contribution of any of its funds
+    (`pme_since`).
+
+    `flows` (fund_id, date, amount: the funds' net IRR flows, `irr_inputs`) and `firsts`
+    (fund_id, irr_since: `first_contribution`) when the caller has them already."""
     members = programme_funds(frames, as_of)
-    txns = frames.transactions.filter(pl.col("date") <= as_of)
-    mine = txns.join(members.select("fund_id"), on="fund_id", how="semi")
+    if flows is None or firsts is None:
+        txns = frames.transactions.filter(pl.col("date") <= as_of)
+        txns = txns.join(members.select("fund_id"), on="fund_id", how="semi")
+        flows = irr_inputs(txns, "net", "fund", fund.select("fund_id", "nav").clear(), as_of)
+        firsts = first_contribution(txns, ["fund_id"])
     values = fund.join(members.select("fund_id"), on="fund_id", how="semi").select("fund_id", "nav")
-    flows, navs = _split(irr_inputs(mine, "net", "fund", values, as_of), values.height)
-    flows = to_hkd_at_dates(flows, frames).join(members, on="fund_id")
-    navs = to_hkd(navs, frames, fx_at(frames, as_of), "nav").join(members, on="fund_id")
+    no_txns = frames.transactions.clear()
+    _, values = _split(irr_inputs(no_txns, "net", "fund", values, as_of), values.height)
+    # each fund's net flow of a day, converted once (a call on its partners is one flow)
+    mine = (
+        flows.join(members.select("fund_id"), on="fund_id", how="semi")
+        .group_by("fund_id", "date")
+        .agg(pl.col("amount").sum())
+        .sort("fund_id", "date")
+    )
+    pooled_flows = to_hkd_at_dates(mine, frames).join(members, on="fund_id")
+    navs = to_hkd(values, frames, fx_at(frames, as_of), "nav").join(members, on="fund_id")
     pooled = navs.group_by("programme", "scope").agg(pl.col("nav").sum())
     since = (
-        first_contribution(mine, ["fund_id"])
-        .join(members, on="fund_id")
+        firsts.join(members, on="fund_id")
         .group_by("programme")
         .agg(pl.col("irr_since").min().alias("pme_since"))
     )
-    return flows.select("programme", "fund_id", "date", "amount"), pooled, since
+    return pooled_flows.select("programme", "fund_id", "date", "amount"), pooled, since
 
 
 def pme_rows(
-    indexed: pl.DataFrame,
+    flows: pl.DataFrame,
     navs: pl.DataFrame,
     keys: list[str],
     levels: pl.DataFrame,
@@ -175,9 +248,12 @@ def pme_rows(
     since: pl.DataFrame,
     months: pl.DataFrame,
     months_key: str,
+    start: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """The PME row of each (keys, index) of `navs` (keys, nav in cents) from its flows
-    compounded by each index (`indexed`: `compound`, keys and more, date, amount, ...)."""
+    """The PME row of each (keys, index) of `navs` (keys, nav in cents) from its net IRR flows
+    (`flows`: keys and more, date, amount in cents; the flows of keys not in `navs` are not
+    used): each flow compounded by each index (`compound_cents`), netted per row and date.
+    `start` (some of keys, index_id, _alpha, _ln): rates where the solver starts."""
     schema = {**{k: pl.String() for k in keys}, "index_id": pl.String()}
     if levels.height == 0:
         return pl.DataFrame(schema={**schema, **_FIGURE_SCHEMA})
@@ -194,26 +270,28 @@ def pme_rows(
         .with_columns(
             too_young(pl.col("pme_since"), as_of, pl.col("pme_nm_months")).alias("pme_nm")
         )
+        .with_row_index("_g")
     )
-    groups = flagged.join(ends, how="cross")
-    rows = net_by_date(indexed, [*keys, "index_id"])
-    sums = _sums(rows, [*keys, "index_id"])
+    starts = None
+    if start is not None:
+        on = [k for k in keys if k in start.columns]
+        starts = (
+            flagged.select("_g", *on).join(start, on=on).select("_g", "index_id", "_alpha", "_ln")
+        )
+    sums = _figures(_DayFlows.of(flows, flagged, keys), flagged, ends, levels, as_of, starts)
     contributed = pl.col("_contributed").fill_null(False)
     defined = contributed & pl.col("level_end").is_not_null() & pl.col("_unlevelled").is_null()
     out = (
-        groups.join(sums, on=[*keys, "index_id"], how="left")
+        flagged.join(ends, how="cross")
+        .join(sums, on=["_g", "index_id"], how="left")
         .with_columns(defined.alias("_defined"))
-        .with_row_index("_g")
     )
-    alpha = _xirr(out, rows, keys, "alpha", as_of)
-    ln = _xirr(out, rows, keys, "ln", as_of)
-    out = out.join(alpha, on="_g", how="left").join(ln, on="_g", how="left")
     out = out.with_columns(
         pl.when(pl.col("_defined"))
         .then(ratio(pl.col("_d_fv") + pl.col("nav"), pl.col("_c_fv")))
         .alias("ks_pme"),
-        pl.col("_alpha").log1p().alias("direct_alpha"),
-        pl.col("_ln").alias("ln_pme_irr"),
+        pl.when(pl.col("_defined")).then(pl.col("_alpha").log1p()).alias("direct_alpha"),
+        pl.when(pl.col("_defined")).then(pl.col("_ln")).alias("ln_pme_irr"),
     )
     out = out.with_columns(_reasons(as_of).alias("pme_undefined"))
     return out.select(*keys, "index_id", *_FIGURE_SCHEMA).sort(*keys, "index_id")
@@ -231,72 +309,201 @@ _FIGURE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def net_by_date(indexed: pl.DataFrame, group: list[str]) -> pl.DataFrame:
-    """(group, date, amount, compounded, level_at): the compounded flows of `indexed` netted
-    per group and date (one flow a day, as the IRRs net them: what is paid in and out on the
-    same day is neither a contribution nor a distribution)."""
-    return indexed.group_by(*group, "date").agg(
-        pl.col("amount").sum(), pl.col("compounded").sum(), pl.col("level_at").first()
-    )
+@dataclass(frozen=True)
+class _DayFlows:
+    """The flows of the rows numbered `_g`, in numpy, sorted by row then date: each flow's
+    `amount` (cents) and `run` (its row's flows of one date: the IRRs' one net flow a day,
+    what is paid in and out on the same day being neither a contribution nor a
+    distribution); each run's first flow (`firsts`), row (`group`), date (`day`, days since
+    1970) and net amount (`net`); where each row's runs start (`starts`)."""
+
+    amount: Any
+    run: Any
+    firsts: Any
+    group: Any
+    day: Any
+    net: Any
+    starts: Any
+
+    @staticmethod
+    def of(flows: pl.DataFrame, rows: pl.DataFrame, keys: list[str]) -> _DayFlows:
+        import numpy as np
+
+        coded = flows.select(*keys, "date", "amount").join(
+            rows.select(*keys, "_g"), on=keys, how="inner"
+        )
+        group = coded["_g"].cast(pl.Int64).to_numpy()
+        day = coded["date"].cast(pl.Int32).cast(pl.Int64).to_numpy()
+        amount = coded["amount"].cast(pl.Int64).to_numpy()
+        order = np.argsort(group * 2**32 + (day + 2**31), kind="stable")
+        group, day, amount = group[order], day[order], amount[order]
+        new_run = np.r_[True, (group[1:] != group[:-1]) | (day[1:] != day[:-1])]
+        firsts = np.flatnonzero(new_run) if amount.size else np.zeros(0, dtype=np.int64)
+        run_group = group[firsts]
+        return _DayFlows(
+            amount=amount,
+            run=np.cumsum(new_run) - 1,
+            firsts=firsts,
+            group=run_group,
+            day=day[firsts],
+            net=days_sum(amount, firsts),
+            starts=np.flatnonzero(np.r_[True, run_group[1:] != run_group[:-1]])
+            if run_group.size
+            else firsts,
+        )
 
 
-def _sums(rows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Per group of `rows` (one net flow a day): the contributions and distributions
-    compounded to T (`_c_fv`, `_d_fv`), the first flow date without an index level
-    (`_unlevelled`), and whether it has contributions."""
-    fv = pl.col("compounded")
-    return rows.group_by(keys).agg(
-        (0 - fv).filter(pl.col("amount") < 0).sum().alias("_c_fv"),
-        fv.filter(pl.col("amount") > 0).sum().alias("_d_fv"),
-        pl.col("date").filter(pl.col("level_at").is_null()).min().alias("_unlevelled"),
-        (pl.col("amount") < 0).any().alias("_contributed"),
-    )
+def days_sum(values: Any, firsts: Any) -> Any:
+    """The sums of `values` between consecutive `firsts` (numpy; empty in, empty out)."""
+    import numpy as np
+
+    return np.add.reduceat(values, firsts) if firsts.size else values[:0]
+
+
+def _figures(
+    days: _DayFlows,
+    rows: pl.DataFrame,
+    ends: pl.DataFrame,
+    levels: pl.DataFrame,
+    as_of: date,
+    starts: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """(_g, index_id, _c_fv, _d_fv, _unlevelled, _contributed, _alpha, _alpha_signs, _ln,
+    _ln_signs) of every row of `rows` with flows, per index of `ends`: the contributions and
+    distributions compounded to T, the first flow date without an index level, whether it
+    has contributions; the XIRRs of the compounded flows and the NAV (alpha) and of the flows
+    and the LN-PME NAV when not negative (ln), NaN where the solver finds none, and whether
+    the flows solved change sign (null: not solved)."""
+    import numpy as np
+
+    schema = {
+        "_g": pl.UInt32(),
+        "index_id": pl.String(),
+        "_c_fv": CENTS,
+        "_d_fv": CENTS,
+        "_unlevelled": pl.Date(),
+        "_contributed": pl.Boolean(),
+        "_alpha": pl.Float64(),
+        "_alpha_signs": pl.Boolean(),
+        "_ln": pl.Float64(),
+        "_ln_signs": pl.Boolean(),
+    }
+    if days.group.size == 0:
+        return pl.DataFrame(schema=schema)
+    columns = list(schema)
+    groups = days.group[days.starts]
+    nav = rows["nav"].cast(pl.Int64).to_numpy()[groups]
+    paid, received = days.net < 0, days.net > 0
+    contributed = np.maximum.reduceat(paid, days.starts)
+    out = []
+    end_units = ends.select("index_id", _level_units(pl.col("level_end")).cast(pl.Int64))
+    for index_id, level_end in end_units.iter_rows():
+        mine = levels.filter(pl.col("index_id") == index_id).sort("date")
+        level_days = mine["date"].cast(pl.Int32).cast(pl.Int64).to_numpy()
+        units = mine.select(_level_units(pl.col("level")).cast(pl.Int64))
+        at = np.searchsorted(level_days, days.day, side="right") - 1
+        levelled = at >= 0
+        # a flow without a level is compounded by 1 (its row's figures are undefined)
+        at_units = np.where(
+            levelled, units.to_series().to_numpy()[np.maximum(at, 0)], max(level_end or 0, 1)
+        )
+        each = compound_cents(days.amount, level_end or 0, at_units[days.run])
+        compounded = np.where(levelled, days_sum(each, days.firsts), 0)
+        if np.abs(compounded).sum(dtype=np.float64) >= _EXACT_BELOW * 1024:
+            raise MoneyOverflow(
+                "flows compounded by an index: their sums are too large for fundbook's "
+                "exact integer arithmetic; the figures are refused rather than wrapped around"
+            )
+        c_fv = np.add.reduceat(np.where(paid, -compounded, 0), days.starts)
+        d_fv = np.add.reduceat(np.where(received, compounded, 0), days.starts)
+        never = np.iinfo(np.int64).max
+        unlevelled = np.minimum.reduceat(np.where(levelled, never, days.day), days.starts)
+        defined = contributed & (unlevelled == never) & (level_end is not None)
+        guess = _guesses(starts, index_id, rows.height, groups)
+        alpha, alpha_signs = _xirr(days, defined, compounded, nav, as_of, guess["_alpha"])
+        ln_nav = c_fv - d_fv
+        ln, ln_signs = _xirr(days, defined & (ln_nav >= 0), days.net, ln_nav, as_of, guess["_ln"])
+        out.append(
+            pl.DataFrame(
+                {
+                    "_g": groups,
+                    "index_id": [index_id] * groups.size,
+                    "_c_fv": c_fv,
+                    "_d_fv": d_fv,
+                    "_unlevelled": pl.Series(unlevelled).set(pl.Series(unlevelled == never), None),
+                    "_contributed": contributed,
+                    "_alpha": alpha,
+                    "_alpha_signs": alpha_signs,
+                    "_ln": ln,
+                    "_ln_signs": ln_signs,
+                }
+            ).with_columns(
+                pl.col("_unlevelled").cast(pl.Int32).cast(pl.Date),
+                pl.col("_g").cast(pl.UInt32),
+                pl.col("_c_fv").cast(CENTS),
+                pl.col("_d_fv").cast(CENTS),
+            )
+        )
+    return pl.concat(out).select(columns)
+
+
+def _guesses(starts: pl.DataFrame | None, index_id: str, n: int, groups: Any) -> dict[str, Any]:
+    """The start rates `_alpha` and `_ln` of the rows `groups` (of `n`) against `index_id`
+    (NaN: none)."""
+    import numpy as np
+
+    out = {}
+    for name in ("_alpha", "_ln"):
+        values = np.full(n, np.nan)
+        if starts is not None:
+            mine = starts.filter(pl.col("index_id") == index_id).drop_nulls(name)
+            values[mine["_g"].to_numpy()] = mine[name].to_numpy()
+        out[name] = values[groups]
+    return out
 
 
 def _xirr(
-    out: pl.DataFrame, rows: pl.DataFrame, keys: list[str], which: str, as_of: date
-) -> pl.DataFrame:
-    """(_g, _<which>, _<which>_signs) of the groups of `out` (numbered `_g`) with `_defined`:
-    the XIRR of the compounded flows and the NAV (`alpha`), or of the flows and the LN-PME NAV
-    when it is not negative (`ln`), NaN where the solver finds none; and whether the flows it
-    was given change sign (null: not solved)."""
+    days: _DayFlows, chosen: Any, runs: Any, terminal: Any, as_of: date, guess: Any
+) -> tuple[pl.Series, pl.Series]:
+    """Per row of `days` (its `starts`): the XIRR of its net flows of a day (`runs`, cents) and
+    its `terminal` (cents) at `as_of`, for the `chosen` rows (NaN where the solver finds
+    none, null for the others), the solver starting at `guess` (per row, NaN: its own first
+    guess); and whether the flows solved change sign (null: not solved)."""
     import numpy as np  # loaded here, as performance.irr_by_group: reading figures never solves
 
     from fundbook.metrics.xirr import xirr_grouped
 
-    if which == "alpha":
-        amount, terminal, chosen = pl.col("compounded"), pl.col("nav"), out
-    else:
-        amount, terminal = pl.col("amount"), pl.col("_c_fv") - pl.col("_d_fv")
-        chosen = out.filter(terminal >= 0)
-    chosen = chosen.filter(pl.col("_defined"))
-    group = [*keys, "index_id"]
-    # `rows` has one net amount per group and date already (`net_by_date`: a fund's call on
-    # its partners is one flow); in a fixed order, by group then date, so that the solver's
-    # sums, hence the figures, never move (one integer key sorts faster than two columns)
-    by_group_date = pl.col("_g").cast(pl.Int64) * 2**32 + pl.col("date").cast(pl.Int64) + 2**31
-    body = (
-        rows.join(chosen.select("_g", *group), on=group)
-        .sort(by_group_date)
-        .select("_g", "date", (amount.cast(pl.Float64) / 100).alias("amount"))
-    )
-    final = chosen.select(
-        "_g", pl.lit(as_of).alias("date"), (terminal.cast(pl.Float64) / 100).alias("amount")
-    )
-    flows = pl.concat([body, final])
-    signs = flows.group_by("_g").agg(
-        ((pl.col("amount") < 0).any() & (pl.col("amount") > 0).any()).alias(f"_{which}_signs")
-    )
-    rates = np.full(out.height, np.nan)
-    if flows.height:
-        solved = xirr_grouped(
-            flows["_g"].to_numpy(), flows["date"].to_numpy(), flows["amount"].to_numpy()
+    n = days.starts.size
+    counts = np.diff(np.r_[days.starts, days.group.size])
+    rates = np.full(n, np.nan)
+    signs = np.zeros(n, dtype=bool)
+    picked = np.flatnonzero(chosen)
+    if picked.size:
+        # each chosen row's flows by date, then its terminal: in a fixed order, so that the
+        # solver's sums, hence the figures, never move
+        keep = np.repeat(chosen, counts)
+        ends = np.cumsum(counts[picked])
+        number = np.repeat(np.arange(picked.size), counts[picked])
+        group = np.insert(number, ends, np.arange(picked.size))
+        day = np.insert(days.day[keep], ends, (as_of - _EPOCH).days)
+        amount = np.insert(_in_units(runs[keep]), ends, _in_units(terminal[picked]))
+        rates[picked] = xirr_grouped(group, day, amount, guess=guess[picked])
+        firsts = np.r_[0, ends[:-1] + np.arange(1, picked.size)]
+        signs[picked] = np.maximum.reduceat(amount < 0, firsts) & np.maximum.reduceat(
+            amount > 0, firsts
         )
-        rates[: solved.size] = solved
-    solved_rates = pl.DataFrame({"_g": out["_g"], f"_{which}": rates}).with_columns(
-        pl.col(f"_{which}").fill_nan(None)
-    )
-    return solved_rates.join(signs, on="_g", how="left")
+    solved = pl.Series(rates).fill_nan(None)
+    return solved, pl.Series(signs).set(pl.Series(~chosen), None)
+
+
+_EPOCH = date(1970, 1, 1)
+
+
+def _in_units(cents: Any) -> Any:
+    """Cents (numpy) as floats of the currency unit, divided as polars divides them (as the
+    net IRR's flows: `performance`), so that the solver's inputs, hence its figures, are the
+    same to the last bit."""
+    return (pl.Series(cents).cast(pl.Float64) / 100).to_numpy()
 
 
 def _reasons(as_of: date) -> pl.Expr:

@@ -327,7 +327,7 @@ class Pages:
 
         def make() -> HTMLResponse:
             web = self._chrome("Funds", access, state, "/funds", period, info)
-            table = pages.level_table(source, "Funds", "fund", {})
+            table = pages.funds_table(source)
             return self._html(
                 "web/funds.html", web=web, funds=pages.funds(source), table=table, period=period
             )
@@ -340,16 +340,14 @@ class Pages:
         source, info = self._source(period)
 
         def make() -> HTMLResponse:
-            tables = pages.fund_tables(source, fund_id)
-            name = name_of(source.names, fund_id)
-            web = self._chrome(name, access, state, f"/funds/{fund_id}", period, info)
+            page = pages.fund_page(source, fund_id, self.env.filters["translate"])
+            web = self._chrome(page.name, access, state, f"/funds/{fund_id}", period, info)
             partners = lp_pairs(source, fund_id=fund_id)
             return self._html(
                 "web/fund.html",
                 web=web,
                 fund_id=fund_id,
-                tables=tables,
-                history=pages.breach_history(source, fund_id),
+                page=page,
                 partners=[(i, name_of(source.names, i)) for _, i in partners],
                 period=period,
             )

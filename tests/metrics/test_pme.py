@@ -223,7 +223,7 @@ def test_a_sign_change_the_solver_cannot_solve_is_not_called_no_sign_change(
 ) -> None:
     import fundbook.metrics.xirr as xirr
 
-    def no_rate(groups: Any, dates: Any, amounts: Any) -> Any:
+    def no_rate(groups: Any, dates: Any, amounts: Any, **_: Any) -> Any:
         return np.full(int(np.max(groups)) + 1, np.nan)
 
     monkeypatch.setattr(xirr, "xirr_grouped", no_rate)
@@ -394,3 +394,36 @@ def test_a_level_in_a_closed_period_is_refused(tmp_path: Path) -> None:
         "through 2025-12-31); closed periods never change: book a reversing or adjusting row "
         "dated after 2025-12-31 instead"
     ]
+
+
+def test_compounding_is_exact_half_even_for_any_amount_and_levels() -> None:
+    # 64-bit integers with a float estimate corrected by the remainder: against Python's exact
+    # integers (round-half-even of a Fraction), with amounts up to HK$10bn, levels of 10^-6 to
+    # 10^7 points, factors of 1/1000 to 1000 (products far beyond 64 bits), and exact halves
+    from fractions import Fraction
+
+    from fundbook.metrics.pme import compound_cents
+
+    rng = np.random.default_rng(15)
+    amount = rng.integers(-(10**12), 10**12, 20_000)
+    at = rng.integers(1, 10**13, 20_000)
+    end = np.maximum((at * 10.0 ** rng.uniform(-3, 3, 20_000)).astype(np.int64), 1)
+    # halves: amount × end / at = k + 1/2 exactly
+    at[:500] = 2 * rng.integers(1, 10**6, 500)
+    end[:500] = at[:500] // 2
+    amount[:500] = 2 * rng.integers(-(10**9), 10**9, 500) + 1
+    got = compound_cents(amount, end, at)
+    want = [
+        round(Fraction(int(a) * int(e), int(d))) for a, e, d in zip(amount, end, at, strict=True)
+    ]
+    assert got.tolist() == want
+    halves = zip(amount[:500], end[:500], at[:500], strict=True)
+    assert all(int(a) * int(e) % int(d) * 2 == int(d) for a, e, d in halves)
+
+
+def test_compounding_refuses_amounts_too_large_to_be_exact() -> None:
+    from fundbook.core.errors import MoneyOverflow
+    from fundbook.metrics.pme import compound_cents
+
+    with pytest.raises(MoneyOverflow, match="too large"):
+        compound_cents(np.array([10**15]), np.array([10**10]), np.array([10**6]))

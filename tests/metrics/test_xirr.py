@@ -91,3 +91,25 @@ def test_agrees_with_pyxirr(case: tuple[np.ndarray, np.ndarray, np.ndarray]) -> 
             continue
         # 1e-9 absolute, relative for rates above 100 % (pyxirr stops at its own tolerance)
         assert abs(rates[g] - expected) <= 1e-9 * max(1.0, abs(expected)), (g, expected)
+
+
+def test_a_start_guess_finds_the_same_root_in_fewer_steps() -> None:
+    # random books of 200 groups: started at a nearby rate, far away, or nowhere (NaN: the
+    # group's own first guess), the roots agree to the solver's tolerance
+    rng = np.random.default_rng(16)
+    groups, dates, amounts = [], [], []
+    for g in range(200):
+        n = int(rng.integers(3, 30))
+        days = np.sort(rng.choice(3650, n, replace=False))
+        flows = -rng.uniform(1e5, 1e8, n)
+        flows[n // 2 :] *= -rng.uniform(0.2, 3.0)
+        groups += [g] * n
+        dates += list(np.datetime64("2015-01-01") + days)
+        amounts += list(flows)
+    own = xirr_grouped(groups, dates, amounts)
+    assert np.isfinite(own).sum() > 150
+    for guess in (own + 0.01, np.full(200, 2.5), np.where(np.arange(200) % 2, np.nan, own)):
+        again = xirr_grouped(groups, dates, amounts, guess=guess)
+        both = np.isfinite(own)
+        assert np.array_equal(both, np.isfinite(again))
+        assert np.max(np.abs(again[both] - own[both])) < 1e-9
