@@ -5,6 +5,8 @@ TestClient for tests without a server, and is well kept. Every route but the log
 stylesheets and the (empty) icon needs a token (`web.auth`); a route's `rule` says who else:
 `staff`, the investor it names (`investor`: staff or that investor's token), or any valid
 token (`token`: the page checks what the token may read). `ROUTES` is the table the tests walk.
+The open period (`?period=open`, computed from the book) is for staff tokens only, on every
+route. Every page is answered in the request's language (`web.language`).
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ from fundbook.core.output import render as table_text
 from fundbook.report.environment import builtin_templates_dir
 from fundbook.report.i18n import DEFAULT_LANGUAGE
 from fundbook.store.tokens import Access, token_hash
-from fundbook.web import views
+from fundbook.web import language, views
 from fundbook.web.auth import COOKIE, Sessions, access_of, cookie_header
-from fundbook.web.book import BookReader, BookState, Busy
-from fundbook.web.render import Pages
+from fundbook.web.book import OPEN, BookReader, BookState, Busy
+from fundbook.web.render import HERE, LANG, Pages
 
 log = logging.getLogger("fundbook.web")
 
@@ -90,12 +92,40 @@ def _web(request: Request) -> Web:
     return request.app.state.web  # type: ignore[no-any-return]
 
 
+def spoken(answer: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    """`answer` in the request's language (`web.language`); a `?lang=` asked for is kept in
+    the language cookie."""
+
+    @functools.wraps(answer)
+    def endpoint(request: Request) -> Response:
+        asked = request.query_params.get("lang")
+        lang = language.language(
+            asked,
+            request.cookies.get(language.COOKIE),
+            request.headers.get("accept-language"),
+            _web(request).pages.lang,
+        )
+        here = (request.url.path, tuple(request.query_params.multi_items()))
+        tokens = LANG.set(lang), HERE.set(here)
+        try:
+            response = answer(request)
+        finally:
+            HERE.reset(tokens[1])
+            LANG.reset(tokens[0])
+        if asked == lang:
+            response.headers.append("set-cookie", language.cookie_header(lang))
+        return response
+
+    return endpoint
+
+
 def guarded(rule: str) -> Callable[[Handler], Callable[[Request], Response]]:
     """The route needs a valid token, and by `rule` staff or the investor it names; a book in
     use with nothing read yet, a missing page or a failure become their own pages, which
     name nothing of the book (never a traceback)."""
 
     def wrap(handler: Handler) -> Callable[[Request], Response]:
+        @spoken
         @functools.wraps(handler)
         def endpoint(request: Request) -> Response:
             web = _web(request)
@@ -113,7 +143,9 @@ def guarded(rule: str) -> Callable[[Handler], Callable[[Request], Response]]:
                     return web.pages.error(401, None, state)
                 wanted = request.path_params.get("investor_id")
                 if not access.staff and (
-                    rule == "staff" or (rule == "investor" and wanted != access.investor_id)
+                    rule == "staff"
+                    or (rule == "investor" and wanted != access.investor_id)
+                    or views.period_of(request) == OPEN  # computed from the book: staff only
                 ):
                     return web.pages.error(403, access, state)
                 return handler(request, web, access, state)
@@ -137,6 +169,7 @@ def guarded(rule: str) -> Callable[[Handler], Callable[[Request], Response]]:
 # ---- public: the login form and the stylesheets ---------------------------------------------
 
 
+@spoken
 def login_form(request: Request) -> Response:
     return _web(request).pages.login(status=200)
 
@@ -150,7 +183,7 @@ async def login(request: Request) -> Response:
     state = web.reader.look()
     access = state.tokens.get(token_hash(token)) if token else None
     if access is None:
-        return web.pages.login(status=401, failed=True)
+        return spoken(lambda _request: web.pages.login(status=401, failed=True))(request)
     home = "/" if access.staff else f"/investors/{access.investor_id}"
     response = RedirectResponse(home, status_code=303)
     response.headers["set-cookie"] = cookie_header(web.sessions.start(token_hash(token)))
@@ -171,6 +204,7 @@ def favicon(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@spoken
 def static(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in STATIC:
@@ -226,6 +260,11 @@ def notice_page(request: Request, web: Web, access: Access, state: BookState) ->
     return web.pages.notice(
         p["fund_id"], p["investor_id"], p["call_id"], views.period_of(request), access, state
     )
+
+
+@guarded("token")
+def methods_page(request: Request, web: Web, access: Access, state: BookState) -> Response:
+    return web.pages.methods(access, state)
 
 
 @guarded("token")
@@ -304,6 +343,7 @@ ROUTES = [
     Route("/programme", programme_page, name="programme"),
     Route("/audit", audit_page, name="audit"),
     Route("/explain", explain_page, name="explain"),
+    Route("/methods", methods_page, name="methods"),
     Route("/investors/{investor_id:str}", investor_page, name="investor"),
     Route("/funds/{fund_id:str}/investors/{investor_id:str}", lp_page, name="lp"),
     Route(
@@ -349,6 +389,11 @@ def create_app(
     return app
 
 
-def _not_found(request: Request, exc: Any) -> Response:
+@spoken
+def _spoken_not_found(request: Request) -> Response:
     web = _web(request)
     return web.pages.error(404, None, web.reader.state)
+
+
+def _not_found(request: Request, exc: Any) -> Response:
+    return _spoken_not_found(request)

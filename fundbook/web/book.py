@@ -7,6 +7,11 @@ once every `refresh_seconds`), to read a close's snapshot the first time a page 
 computed on demand (the open period, an explain, the audit's verify, the notices). While a
 close writes the book DuckDB refuses every other process: the dashboard then serves what it has
 read, marked as such (`Busy` when it has nothing).
+
+What is read of the book as it is now (the open period, the whole book's frames for the
+notices) is kept while the book's `stamp` is unchanged: the size and modification time of its
+file and of its write-ahead log, read without opening the book (no lock); one value of each
+kind, computed by one request while the others wait for it.
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ class BookReader:
         self._sources: dict[tuple[int, str, bool], ReportSource] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
+        self._fresh: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._fresh_locks: dict[str, threading.Lock] = {}
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -128,16 +135,57 @@ class BookReader:
             self._sources[key] = found
         return found
 
+    def stamp(self) -> tuple[int, ...]:
+        """What changes whenever the book is written: size and modification time (ns) of its
+        file and of its write-ahead log (-1 when missing), read without opening the book."""
+        found: list[int] = []
+        for path in (self.db_path, self.db_path.with_name(self.db_path.name + ".wal")):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                found += [-1, -1]
+            else:
+                found += [st.st_size, st.st_mtime_ns]
+        return tuple(found)
+
+    def fresh(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], T], *args: Any) -> T:
+        """`compute(con)` of the book as it is now, kept (one value per `name`) until the
+        book's `stamp` or `args` (what `compute` reads besides the book) change; two requests
+        asking together compute it once. While a writer holds the book, the value computed
+        last (`Busy` when there is none)."""
+        with self._lock:
+            lock = self._fresh_locks.setdefault(name, threading.Lock())
+        with lock:
+            stamp = (*self.stamp(), *args)
+            kept = self._fresh.get(name)
+            if kept is not None and kept[0] == stamp:
+                return kept[1]  # type: ignore[no-any-return]
+            try:
+                with self.connection() as con:
+                    value = compute(con)
+            except Busy:
+                if kept is None:
+                    raise
+                return kept[1]  # type: ignore[no-any-return]
+            self._fresh[name] = (stamp, value)
+            return value
+
+    def stamp_of(self, name: str, value: Any) -> tuple[Any, ...] | None:
+        """The stamp `value` was kept under as `name` (None: it is no longer the one kept)."""
+        kept = self._fresh.get(name)
+        return kept[0] if kept is not None and kept[1] is value else None
+
     def open_source(self) -> ReportSource:
-        """The quarter after the last closed one, computed now (a DRAFT; never kept)."""
+        """The quarter after the last closed one, computed from the book as it is now (a
+        DRAFT), kept until the book changes (`fresh`)."""
         latest = self.look().latest()
         if latest is None:
             raise NotFound("the book has no closed quarter yet")
         period = Period.parse(latest.period)
         for _ in range(3):
             period = period.next()
-        with self.connection() as con:
-            return load_source(con, str(period.quarter or period), history=False)
+        quarter = str(period.quarter or period)
+        return self.fresh("open", lambda con: load_source(con, quarter, history=False), quarter)
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """`compute(con)` once per `key` (a key holds the close's hash, so that what a close

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from web_kit import DemoWeb
@@ -40,7 +41,8 @@ ARTIFACTS = (
 )
 LP = ("sf-airobot", "hk-tech-ventures")  # a fund and one of its partners, with notices
 OTHER_LP = "bauhinia-strategic"  # another partner of the same fund
-# Pages not opened by the walk: one figure's lines, files, the tables' downloads, the sign-out.
+# Pages not opened by the walk: one figure's lines, files, the tables' downloads, the sign-out;
+# of these (and of a page in another language) one link of each kind is asked for at the end.
 NOT_WALKED = ("/explain", "/download/", "/data/", "/logout", "/static/")
 
 
@@ -166,7 +168,10 @@ def test_every_staff_page_renders_clean(served: Served, browser: Browser, artefa
     renders every page but the partners' and notices' pages, of which it renders each fund's
     first (and all of `LP`'s): none logs an error, nothing fails to load. The pages run no
     script (the policy says `script-src 'none'`), so what else can go wrong in a browser is a
-    resource: the rest are fetched, and ask for no resource the rendered pages did not load."""
+    resource: the rest are fetched, and ask for no resource the rendered pages did not load.
+    Every link is read as the browser would follow it (relative ones against their page):
+    none answers 404, and of the links not walked (explain, tables, downloads, the page in
+    another language) one of each kind answers 200."""
     context = as_token(browser, served.demo.staff)
     seen = watched(context)
     loaded: set[str] = set()
@@ -178,6 +183,7 @@ def test_every_staff_page_renders_clean(served: Served, browser: Browser, artefa
     rendered: set[str] = set()
     fetched_resources: dict[str, set[str]] = {}
     for_fund: set[tuple[str, str]] = set()
+    others: dict[str, str] = {}  # a link not walked, by kind
     while todo:
         path = todo.pop(0)
         kind, fund = _kind(path)
@@ -197,11 +203,20 @@ def test_every_staff_page_renders_clean(served: Served, browser: Browser, artefa
             hrefs = links(seen.page)
         for href in hrefs:
             href = href.split("#")[0]
-            if href.startswith("/") and not href.startswith(NOT_WALKED) and href not in walked:
+            if not href or re.match(r"\w+:", href):
+                continue  # the page itself, or no page of the dashboard (none is expected)
+            href = urljoin(path, href)
+            if href.startswith(NOT_WALKED) or "lang=" in href:
+                others.setdefault(_link_kind(href), href)
+            elif href not in walked:
                 walked.add(href)
                 todo.append(href)
+    for kind, href in sorted(others.items()):  # at the end: `lang=` sets a cookie
+        if kind not in ("download.pdf", "download.xlsx", "logout"):  # files: test_downloads
+            statuses[href] = context.request.get(served.url + href).status
     context.close()
     assert {p: s for p, s in statuses.items() if s != 200} == {}
+    assert {"explain", "data.csv", "data.json", "download.html", "lang"} <= set(others), others
     assert seen.problems == []
     unloaded = {p: r - loaded for p, r in fetched_resources.items() if r - loaded}
     assert unloaded == {}
@@ -209,6 +224,16 @@ def test_every_staff_page_renders_clean(served: Served, browser: Browser, artefa
     assert kinds == {"overview", "top", "fund", "investor", "lp", "notice"}, kinds
     assert len(statuses) > 100, len(statuses)
     print(f"\n{len(statuses)} staff pages: {len(rendered)} rendered, the rest fetched")
+
+
+def _link_kind(href: str) -> str:
+    """`explain`, `data.csv`, `download.pdf`, `lang`, ...: what a link not walked asks for."""
+    if "lang=" in href:
+        return "lang"
+    bare = href.split("?")[0]
+    first = bare.strip("/").split("/")[0]
+    suffix = Path(bare).suffix
+    return first + suffix if first in ("data", "download") else first
 
 
 def _kind(path: str) -> tuple[str, str]:
@@ -254,6 +279,10 @@ def test_an_lp_sees_its_own_pages_only(served: Served, browser: Browser, artefac
     assert own, "the investor's page links its fund pages"
     assert seen.open(f"{served.url}/funds/{fund}/investors/{investor}") == 200
     seen.page.screenshot(path=artefacts / "lp.png", full_page=True)
+    assert seen.open(f"{served.url}/funds/{fund}/investors/{investor}?lang=zh-Hant") == 200
+    seen.page.screenshot(path=artefacts / "lp-zh-Hant.png", full_page=True)
+    assert seen.page.locator("html").get_attribute("lang") == "zh-Hant"
+    assert seen.open(f"{served.url}/funds/{fund}/investors/{investor}?lang=en") == 200
     notices = [h for h in links(seen.page) if "/notices/" in h]
     assert notices and seen.open(served.url + notices[0]) == 200
     assert seen.problems == []

@@ -1,6 +1,11 @@
 """An investor's token reaches no other partner's data: every route of the router, filled with
 every fund and investor of the demo book, and every link its pages hold, walked with the token
-of every investor of the demo; no response (body or header) names another partner."""
+of every investor of the demo; no response (body or header) names another partner.
+
+But for the text of `/methods`: docs/methods.md as shipped, the same for every book and every
+token (its worked examples use the demo's ids), checked to be exactly the staff's; the frame
+around it is searched as every page.
+"""
 
 from __future__ import annotations
 
@@ -91,6 +96,10 @@ async def _walk(demo_web: DemoWeb, web_client: TestClient, funds: list[str]) -> 
 
 async def _walk_with(demo_web: DemoWeb, web: httpx.AsyncClient, funds: list[str]) -> None:
     walked: set[str] = set()
+    methods = await web.get("/methods", headers=bearer(demo_web.staff))
+    assert methods.status_code == 200
+    shipped = _methods_text(methods.text)
+    assert "how every figure is computed" in shipped
     investors = sorted(demo_web.investors)
     for me, token in demo_web.investors.items():
         others = {
@@ -133,13 +142,24 @@ async def _walk_with(demo_web: DemoWeb, web: httpx.AsyncClient, funds: list[str]
             response = await web.get(path, headers=bearer(token))
             seen[path] = response.status_code
             assert response.status_code in (200, 204, 403, 404), (me, path, response.status_code)
-            text = _body(response) + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+            text = _body(response)
+            if path.split("?")[0] == "/methods" and response.status_code == 200:
+                assert _methods_text(text) == shipped, (me, path)  # the shipped text
+                text = text.replace(shipped, "")
+            text = text + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
             leaked = sorted(o for o in others if o in text)
             assert not leaked, (me, path, leaked[:5])
             if response.status_code == 200 and "text/html" in response.headers["content-type"]:
                 queue += _followed(_links(text), sampled)
         _own_pages_only(me, seen)
     assert walked == {r.name for r in ROUTES if "GET" in (r.methods or ())}
+
+
+def _methods_text(page: str) -> str:
+    """The text of docs/methods.md in its page (its article)."""
+    found = re.search(r'<article class="web-methods">.*?</article>', page, re.S)
+    assert found, "the methods page holds its article"
+    return found.group(0)
 
 
 def _followed(links: set[str], sampled: set[str]) -> list[str]:
@@ -167,7 +187,7 @@ def _own_pages_only(me: str, seen: dict[str, int]) -> None:
         if status != 200:
             continue
         bare = path.split("?")[0]
-        mine = f"/investors/{me}" in bare or bare.startswith(("/static/", "/login"))
+        mine = f"/investors/{me}" in bare or bare.startswith(("/static/", "/login", "/methods"))
         own_data = bare.startswith(("/data/", "/explain")) and f"investor_id={me}" in path
         assert mine or own_data, (me, path)
     for staff_page in ("/", "/funds", "/programme", "/audit", "/download/board.html"):
