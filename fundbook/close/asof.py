@@ -84,7 +84,22 @@ def metrics_at(
     if pme is None:
         return out
     stored = rows(con, sql(f"stored_pme_{by}"), {"close_id": close_id, "index_id": pme})
-    return with_pme(out, stored, PME_GROUPINGS[by])
+    keys = PME_GROUPINGS[by]
+    if by == "investor" and _rows_without(out, stored, keys):
+        # a close stores partners' PMEs against their fund's benchmark only: others computed
+        from fundbook.metrics.tables import pme_table
+        from fundbook.store.frames import load_frames
+
+        stored = frame_rows(pme_table(load_frames(con, as_of), as_of, by, pme))
+    return with_pme(out, stored, keys)
+
+
+def _rows_without(table: Rows, pme: Rows, keys: tuple[str, ...]) -> bool:
+    """Whether a row of `table` has no row in `pme` (matched on `keys`)."""
+    mine = [table.columns.index(k) for k in keys]
+    theirs = [pme.columns.index(k) for k in keys]
+    found = {tuple(r[i] for i in theirs) for r in pme.rows}
+    return any(tuple(r[i] for i in mine) not in found for r in table.rows)
 
 
 def _check_index(con: duckdb.DuckDBPyConnection, by: str, index_id: str) -> None:

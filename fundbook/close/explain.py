@@ -122,9 +122,32 @@ def explain_figure(
     else:
         stored = _compute(con, frames, at, wanted)
     rows = stored.statements if level == STATEMENT else stored.levels[level]
+    if level == "pme_investor" and key.get("index_id") and not _has(rows, keys, key):
+        # partners' PMEs are stored (and a close computes them) against their fund's benchmark
+        # only: against another index, computed at the date as `metrics --pme` computes them
+        stored, close = _partners_against(frames, stored, at, str(key["index_id"])), None
+        rows = stored.levels[level]
     row = _row(rows, level, keys, key)
     lines = metrics.explain(frames, stored, at, level, row, figure)
     return Explained(lines, stored.where, close)
+
+
+def _has(rows: pl.DataFrame, keys: tuple[str, ...], key: Mapping[str, str | None]) -> bool:
+    """Whether `rows` has the row whose key columns are `key`."""
+    return rows.filter(pl.all_horizontal(pl.col(k).eq_missing(key.get(k)) for k in keys)).height > 0
+
+
+def _partners_against(frames: Frames, stored: Stored, at: dt.date, index_id: str) -> Stored:
+    """`stored` with every partner's PME against `index_id` computed at `at`."""
+    from fundbook.metrics.levels import fund_level, investor_level
+    from fundbook.metrics.pme import pme_levels
+
+    fund = fund_level(frames, at)
+    every = fund.select("fund_id", pl.lit(index_id).alias("index_id"))
+    pme = pme_levels(frames, at, fund, investor_level(frames, at), every)["pme_investor"]
+    levels = {**stored.levels, "pme_investor": stored_form(pme, "pme_investor")}
+    where = f"{at} (a close stores partners' PMEs against their fund's benchmark only)"
+    return replace(stored, levels=levels, where=where)
 
 
 def stored_of_close(

@@ -38,22 +38,35 @@ def figures(frames: BookFrames, as_of: date, since: date) -> dict[str, pl.DataFr
 
     fund = fund_level(frames, as_of)
     investor = investor_level(frames, as_of)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pme") as pool:
-        # PME is numpy for the most part, one core: beside the levels below (polars, whose
-        # threads leave a core idle now and then); its result is the same either way
+    programme_fund = programme_fund_metrics(frames, as_of)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="figures") as pool:
+        # PME and the forecast are numpy for the most part, one core each: beside the levels
+        # below (polars, whose threads leave a core idle now and then); the same results
         pme = pool.submit(pme_levels, frames, as_of, fund, investor)
-        levels = _levels(frames, as_of, since, fund, investor)
-        return {**levels, **pme.result()}
+        pacing = pool.submit(forecast, frames, as_of, fund, programme_fund)
+        levels = _levels(frames, as_of, since, fund, investor, programme_fund)
+        done = pacing.result()
+        return {
+            **levels,
+            # the commitment pacing forecast (issue 15): per fund and year, per fund, per programme
+            "forecast": done.funds,
+            "forecast_parameters": done.parameters,
+            "forecast_programme": done.programmes,
+            **pme.result(),
+        }
 
 
 def _levels(
-    frames: BookFrames, as_of: date, since: date, fund: pl.DataFrame, investor: pl.DataFrame
+    frames: BookFrames,
+    as_of: date,
+    since: date,
+    fund: pl.DataFrame,
+    investor: pl.DataFrame,
+    programme_fund: pl.DataFrame,
 ) -> dict[str, pl.DataFrame]:
-    """The levels of `figures` but PME's."""
+    """The levels of `figures` but the forecast's and PME's."""
     by_fund = theme_exposure(frames, as_of, by_fund=True)
     checks = compliance(frames, as_of)
-    programme_fund = programme_fund_metrics(frames, as_of)
-    pacing = forecast(frames, as_of, fund, programme_fund)
     return {
         "fund": fund,
         "investor": investor,
@@ -76,10 +89,6 @@ def _levels(
         "expense_by_category": expense_by_category(frames, as_of),
         "fee_check": fee_check_level(frames, as_of),
         "reconcile": reconcile(frames, as_of),
-        # the commitment pacing forecast (issue 15): per fund and year, per fund, per programme
-        "forecast": pacing.funds,
-        "forecast_parameters": pacing.parameters,
-        "forecast_programme": pacing.programmes,
     }
 
 

@@ -146,11 +146,19 @@ def _level_units(level: pl.Expr) -> pl.Expr:
 
 
 def pme_levels(
-    frames: BookFrames, as_of: date, fund: pl.DataFrame, investor: pl.DataFrame
+    frames: BookFrames,
+    as_of: date,
+    fund: pl.DataFrame,
+    investor: pl.DataFrame,
+    partners_against: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """The levels pme_fund, pme_investor and pme_programme as of `as_of`, from the NAVs of the
     fund and investor levels (`fund`, `investor`: as `levels.figures` computes them); empty
-    frames with their columns when the book has no index levels."""
+    frames with their columns when the book has no index levels.
+
+    Every fund and programme against every index; the partners of a fund against the indices
+    `partners_against` gives it (fund_id, index_id), by default its benchmark (`benchmarks`:
+    what a close stores; `metrics --by investor --pme` asks for any other)."""
     levels = frames.index_levels  # as of the frames' date (store.frames: dated rows)
     txns = frames.transactions.filter(pl.col("date") <= as_of)
     months = irr_months(frames)
@@ -165,12 +173,39 @@ def pme_levels(
         for level, name in ((investor, "pme_investor"), (fund, "pme_fund"))
     )
     out: dict[str, pl.DataFrame] = {}
-    for name, values, since in (("pme_fund", fund_navs, by_fund), ("pme_investor", navs, firsts)):
-        keys = list(LEVELS[name])
-        since = since.rename({"irr_since": "pme_since"})
-        # a partner's flows are close to a share of its fund's: its rates start from the fund's
-        start = _start(out["pme_fund"]) if name == "pme_investor" else None
-        out[name] = pme_rows(flows, values, keys, levels, as_of, since, months, "fund_id", start)
+    since = by_fund.rename({"irr_since": "pme_since"})
+    keys = list(LEVELS["pme_fund"])
+    out["pme_fund"] = pme_rows(flows, fund_navs, keys, levels, as_of, since, months, "fund_id")
+    # a partner's flows are close to a share of its fund's: its rates start from the fund's
+    start, since = _start(out["pme_fund"]), firsts.rename({"irr_since": "pme_since"})
+    against = benchmarks(frames) if partners_against is None else partners_against
+    parts = []
+    for index_id in sorted(set(against["index_id"].to_list())):
+        mine = against.filter(pl.col("index_id") == index_id).select("fund_id")
+        parts.append(
+            pme_rows(
+                flows.join(mine, on="fund_id", how="semi"),
+                navs.join(mine, on="fund_id", how="semi"),
+                list(LEVELS["pme_investor"]),
+                levels.filter(pl.col("index_id") == index_id),
+                as_of,
+                since,
+                months,
+                "fund_id",
+                start,
+            )
+        )
+    none = pme_rows(
+        flows.clear(),
+        navs.clear(),
+        list(LEVELS["pme_investor"]),
+        levels.clear(),
+        as_of,
+        since,
+        months,
+        "fund_id",
+    )
+    out["pme_investor"] = pl.concat([none, *parts]).sort("fund_id", "investor_id", "index_id")
     pooled_flows, pooled_navs, since = programme_flows(frames, as_of, fund, flows, by_fund)
     pooled = pme_rows(
         pooled_flows, pooled_navs, ["programme"], levels, as_of, since, months, "programme"
@@ -179,6 +214,26 @@ def pme_levels(
         pooled_navs.select("programme", "scope").unique(), on="programme", how="left"
     )
     return out
+
+
+def benchmarks(frames: BookFrames) -> pl.DataFrame:
+    """(fund_id, index_id): each fund's benchmark, its terms' pme_index, else that of the fund
+    its programme_id names (a sub-fund is compared as its guidance fund is); a fund with none
+    has no row."""
+    schema = {"fund_id": pl.String(), "index_id": pl.String()}
+    terms = frames.terms
+    if "pme_index" not in terms.columns:
+        return pl.DataFrame(schema=schema)
+    own = terms.select("fund_id", pl.col("pme_index").cast(pl.String))
+    parent = own.rename({"fund_id": "programme_id", "pme_index": "_programme_index"})
+    return (
+        frames.funds.select("fund_id", "programme_id")
+        .join(own, on="fund_id", how="left")
+        .join(parent, on="programme_id", how="left")
+        .select("fund_id", pl.coalesce("pme_index", "_programme_index").alias("index_id"))
+        .drop_nulls("index_id")
+        .sort("fund_id")
+    )
 
 
 def _since(txns: pl.DataFrame, level: pl.DataFrame, keys: list[str]) -> pl.DataFrame:

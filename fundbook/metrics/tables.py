@@ -60,7 +60,8 @@ def pme_table(
     keys = PME_GROUPINGS[by]
     fund = fund_level(frames, as_of)
     investor = investor_level(frames, as_of) if by == "investor" else _NO_INVESTORS
-    out = pme_levels(frames, as_of, fund, investor)[f"pme_{by}"]
+    every = fund.select("fund_id", pl.lit(index_id).alias("index_id"))  # each fund's partners
+    out = pme_levels(frames, as_of, fund, investor, every)[f"pme_{by}"]
     out = out.filter(pl.col("index_id") == index_id)
     if irr_nm_months is not None:
         young = too_young(pl.col("pme_since"), as_of, pl.lit(irr_nm_months))

@@ -131,3 +131,47 @@ def test_a_board_without_index_levels_says_so(tmp_path: Path) -> None:
     assert build_board_context(source).pme == []
     html = board_report(source, tmp_path / "out", xlsx=True).html[0].read_text(encoding="utf-8")
     assert "The book holds no market index levels (index_levels.csv)" in html
+
+
+def test_a_close_stores_partners_against_their_funds_benchmark_only(closed: Path) -> None:
+    # itif's terms name HSI, its sub-funds inherit it through programme_id; itvf and mplus
+    # name none: their partners' PMEs are not stored, and are computed when asked for
+    with open_book(closed, read_only=True) as con:
+        stored = con.execute(
+            "SELECT DISTINCT p.fund_id, p.index_id FROM snapshot_pme_investor p"
+        ).fetchall()
+        funds = {f for f, _ in stored}
+        assert {i for _, i in stored} == {"HSI"}
+        assert "itif" in funds and "sf-airobot" in funds and not funds & {"itvf", "mplus"}
+        asked = metrics_at(con, CLOSED, "investor", pme="HSTECH").records()
+    itvf = [r for r in asked if r["fund_id"] == "itvf"]
+    assert itvf and all(r["ks_pme"] is not None for r in itvf)  # computed: itvf is old enough
+    out = _cli(
+        closed, "explain", "ks_pme", "--level", "pme_investor", "--fund", "itvf",
+        "--investor", itvf[0]["investor_id"], "--index", "HSTECH", "--period", "2026-09",
+    )  # fmt: skip
+    assert "against their fund's benchmark only" in out and "denominator" in out
+
+
+def test_a_funds_benchmark_is_its_own_else_its_programmes() -> None:
+    import polars as pl
+
+    from fundbook.metrics.pme import benchmarks
+    from fundbook.store.frames import frames_from_rows
+
+    frames = frames_from_rows(
+        CLOSED,
+        {
+            "funds": [
+                {"fund_id": "gf", "name": "G", "kind": "guidance_fund", "currency": "HKD"},
+                {"fund_id": "a", "name": "A", "kind": "sub_fund", "currency": "HKD",
+                 "programme_id": "gf"},
+                {"fund_id": "b", "name": "B", "kind": "sub_fund", "currency": "HKD",
+                 "programme_id": "gf"},
+                {"fund_id": "c", "name": "C", "kind": "sub_fund", "currency": "HKD"},
+            ],
+            "terms": [{"fund_id": "gf", "pme_index": "HSI"}, {"fund_id": "b", "pme_index": "X"}],
+        },
+    )  # fmt: skip
+    assert benchmarks(frames).rows() == [("a", "HSI"), ("b", "X"), ("gf", "HSI")]
+    assert benchmarks(frames).schema == pl.Schema({"fund_id": pl.String, "index_id": pl.String})
