@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fundbook.close.compliance_history import COLUMNS as HISTORY
 from fundbook.report.i18n import N_
 
 # A fund's headline cards: column of the fund level, label (the board's and LP report's cards).
@@ -239,22 +240,24 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 # A grant programme's own section (after its holdings): its companies' grants and matching.
+# The columns of the grant level shown (a company's grants and matching).
+GRANT_COLUMNS = (
+    "company_id",
+    "grants",
+    "matching",
+    "matching_ratio",
+    "required_ratio",
+    "shortfall",
+    "matching_deadline",
+    "last_grant_date",
+    "over_cap",
+    "status",
+)
 GRANTS = Section(
     "grants",
     N_("Grants"),
     "grant",
-    (
-        "company_id",
-        "grants",
-        "matching",
-        "matching_ratio",
-        "required_ratio",
-        "shortfall",
-        "matching_deadline",
-        "last_grant_date",
-        "over_cap",
-        "status",
-    ),
+    GRANT_COLUMNS,
     N_(
         "Each company granted: the grants, its matching funds and their ratio against the one "
         "required, by the deadline, in %(currency)s."
@@ -348,19 +351,7 @@ PROGRAMME_SECTIONS: tuple[tuple[str, str, tuple[str, ...], bool, str], ...] = (
     (
         N_("Grants"),
         "grant",
-        (
-            "fund_id",
-            "company_id",
-            "grants",
-            "matching",
-            "matching_ratio",
-            "required_ratio",
-            "shortfall",
-            "matching_deadline",
-            "last_grant_date",
-            "over_cap",
-            "status",
-        ),
+        ("fund_id", *GRANT_COLUMNS),
         False,
         N_(
             "Each company granted by a grant programme: the grants, the company's matching "
@@ -382,18 +373,7 @@ FUNDS_COLUMNS = (
     "net_irr",
 )
 
-# The columns of a fund's compliance history (`close.compliance_history.COLUMNS`, shown).
-HISTORY_COLUMNS = (
-    "rule",
-    "status",
-    "first_breach",
-    "quarters_in_breach",
-    "breaches",
-    "trend",
-    "direction",
-    "ratio",
-    "amount",
-    "read_from",
-)
+# The columns of a fund's compliance history shown (`close.compliance_history.COLUMNS`).
+HISTORY_COLUMNS = HISTORY[1:]  # without fund_id: the page is the fund's
 # Beside an IRR the policy flags (a headline card's note).
 UNDER_MONTHS = N_("under %(months)s months (IRR policy)")
