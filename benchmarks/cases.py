@@ -100,6 +100,40 @@ def case_close(work: Path, size: int) -> Timed:
     return run
 
 
+def case_close_without_analytics(work: Path, size: int) -> Timed:
+    """The close case with PME and the forecast replaced by their empty levels (set up untimed):
+    what they add to the close is `close` less this (issue 15: at most 10 %)."""
+    import dataclasses
+
+    import fundbook.metrics.levels as levels
+    from fundbook.store.db import open_book
+    from fundbook.store.frames import load_frames
+
+    with open_book(work / "imported.duckdb", read_only=True) as con:
+        frames = load_frames(con, AS_OF)
+    fund = levels.fund_level(frames, AS_OF)
+    investor = levels.investor_level(frames, AS_OF)
+    pme = {k: v.clear() for k, v in levels.pme_levels(frames, AS_OF, fund, investor).items()}
+    pacing = levels.forecast(frames, AS_OF, fund, levels.programme_fund_metrics(frames, AS_OF))
+    empty = dataclasses.replace(
+        pacing,
+        funds=pacing.funds.clear(),
+        parameters=pacing.parameters.clear(),
+        programmes=pacing.programmes.clear(),
+    )
+    del frames, fund, investor, pacing
+    levels.pme_levels = lambda *_a, **_k: pme  # type: ignore[assignment]
+    levels.forecast = lambda *_a, **_k: empty  # type: ignore[assignment]
+    run = case_close(work, size)
+
+    def without() -> dict[str, Any]:
+        info = run() or {}
+        info.pop("after", None)  # the closed book kept is the full close's
+        return info
+
+    return without
+
+
 def _holding_flows(work: Path) -> Any:
     """Gross flows of every company holding, sorted by holding (the XIRR cases' input)."""
     import baseline_pandas as bp

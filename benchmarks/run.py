@@ -37,6 +37,7 @@ CASES = (
     "import",
     "metrics",
     "close",
+    "close_without_analytics",
     "xirr_fundbook",
     "xirr_pyxirr",
     "xirr_pandas",

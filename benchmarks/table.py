@@ -73,6 +73,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         ("close 1M, seconds", _get(by, "close", "median_s"), "<=", 2.0),
         ("import 1M, peak MiB", _get(by, "import", "peak_rss_mib"), "<=", 1536.0),
         ("close 1M, peak MiB", _get(by, "close", "peak_rss_mib"), "<=", 1536.0),
+        ("close 1M, % added by PME and the forecast", _added(by), "<=", 10.0),
         ("close 10M, seconds", _get(by, "close", "median_s", SCALE_SIZE), "<=", 90.0),
         ("close 10M, peak MiB", _get(by, "close", "peak_rss_mib", SCALE_SIZE), "<=", 8192.0),
         ("XIRR: pandas / fundbook", r.get("xirr_pandas_over_fundbook"), ">=", 50.0),
@@ -95,6 +96,13 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _added(by: dict[tuple[str, int], dict[str, Any]]) -> float | None:
+    """What PME and the forecast add to the close at 1M, % (`close` over
+    `close_without_analytics`, medians)."""
+    full, without = _get(by, "close", "median_s"), _get(by, "close_without_analytics", "median_s")
+    return None if not full or not without else round(100 * (full / without - 1), 1)
 
 
 def _get(
