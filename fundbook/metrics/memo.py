@@ -8,13 +8,15 @@ result. Entries go when their frames are garbage-collected.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Hashable
 from functools import wraps
 from typing import Any, TypeVar
 
 R = TypeVar("R")
-_CACHES: dict[int, tuple[weakref.ref[Any], dict[Hashable, Any]]] = {}
+_CACHES: dict[int, tuple[weakref.ref[Any], dict[Hashable, Any], dict[Hashable, Any]]] = {}
+_LOCK = threading.Lock()
 
 
 def per_frames(fn: Callable[..., R]) -> Callable[..., R]:
@@ -22,16 +24,19 @@ def per_frames(fn: Callable[..., R]) -> Callable[..., R]:
 
     @wraps(fn)
     def cached(frames: Any, *key: Hashable) -> R:
-        entry = _CACHES.get(id(frames))
-        if entry is None or entry[0]() is not frames:
-            ident = id(frames)
-            ref = weakref.ref(frames, lambda _ref: _CACHES.pop(ident, None))
-            entry = (ref, {})
-            _CACHES[ident] = entry
-        results = entry[1]
         slot = (fn.__qualname__, *key)
-        if slot not in results:
-            results[slot] = fn(frames, *key)
+        with _LOCK:  # the close computes some levels in threads (`levels.figures`)
+            entry = _CACHES.get(id(frames))
+            if entry is None or entry[0]() is not frames:
+                ident = id(frames)
+                ref = weakref.ref(frames, lambda _ref: _CACHES.pop(ident, None))
+                entry = (ref, {}, {})
+                _CACHES[ident] = entry
+            results, computing = entry[1], entry[2]
+            lock = computing.setdefault(slot, threading.Lock())
+        with lock:  # one thread computes a slot; another asking for it waits for the result
+            if slot not in results:
+                results[slot] = fn(frames, *key)
         return results[slot]  # type: ignore[no-any-return]
 
     return cached

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 import polars as pl
@@ -110,22 +111,19 @@ def compound_cents(amount: Any, end_units: Any, at_units: Any) -> Any:
     """amount × end_units / at_units per element (int64 numpy arrays: cents, index levels in
     10⁻⁶ points, at_units > 0), rounded half-even, exact.
 
-    The product outgrows 64 bits, so the quotient is first estimated in floats (within 2 of
-    the exact one while it stays under 2⁵² cents, which is checked: MoneyOverflow beyond),
-    then corrected by the remainder, computed in integers modulo 2⁶⁴: it is smaller than
-    3 × at_units < 2⁶³ in magnitude, so the wrapped result is the exact one."""
+    The product outgrows 64 bits, so the quotient is first estimated in floats (within a few
+    units while it stays under 2⁵² cents), then corrected by the remainder, computed in
+    integers modulo 2⁶⁴: it is smaller than 2⁶³ in magnitude, so the wrapped result is the
+    exact one. The rare quotients beyond 2⁵² cents are computed in Python's integers; beyond
+    64 bits, MoneyOverflow."""
     import numpy as np
 
     a = np.asarray(amount, dtype=np.int64)
     e = np.broadcast_to(np.asarray(end_units, dtype=np.int64), a.shape)
     d = np.broadcast_to(np.asarray(at_units, dtype=np.int64), a.shape)
     estimate = a.astype(np.float64) * (e.astype(np.float64) / d.astype(np.float64))
-    if a.size and not np.abs(estimate).max() < _EXACT_BELOW:
-        raise MoneyOverflow(
-            "flows compounded by an index: the amounts are too large for fundbook's exact "
-            "integer arithmetic; the figures are refused rather than rounded. Check the ledger "
-            "for amounts in the wrong unit"
-        )
+    large = ~(np.abs(estimate) < _EXACT_BELOW)
+    estimate[large] = 0.0
     quotient = np.floor(estimate).astype(np.int64)
     with np.errstate(over="ignore"):
         rest = (
@@ -134,10 +132,20 @@ def compound_cents(amount: Any, end_units: Any, at_units: Any) -> Any:
     quotient = quotient + rest // d
     twice_rest = 2 * (rest % d)
     up = (twice_rest > d) | ((twice_rest == d) & (quotient % 2 != 0))
-    return quotient + up
+    out = quotient + up
+    for i in np.flatnonzero(large):
+        exact = round(Fraction(int(a[i]) * int(e[i]), int(d[i])))  # half to even
+        if not -(2**63) < exact < 2**63:
+            raise MoneyOverflow(
+                "flows compounded by an index: an amount is too large for fundbook's exact "
+                "integer arithmetic (64-bit cents); the figures are refused rather than "
+                "wrapped around. Check the ledger for amounts in the wrong unit"
+            )
+        out[i] = exact
+    return out
 
 
-_EXACT_BELOW = float(2**52)  # |amount × factor| in cents under which the float estimate is within 2
+_EXACT_BELOW = float(2**52)  # |amount × factor| in cents under which the float estimate is close
 
 
 def _level_units(level: pl.Expr) -> pl.Expr:

@@ -38,8 +38,10 @@ def xirr_grouped(
     sign change, or no root found). Flows are sorted once so each group is contiguous; Newton on
     x = log(1 + r) runs on every group at once, falling back to bisection inside a sign-change
     bracket; groups still unsolved go to pyxirr on scaled amounts (its tolerance is absolute).
-    `guess` (G rates, NaN for none): where to start each group instead of its own first guess
-    (a rate close to the root saves iterations; the root found is the same to `tol`).
+    `guess` (G rates, NaN for none): where to start each group whose flows change sign once in
+    date order (their rate is unique: the root found is the same to `tol`, in fewer steps)
+    instead of its own first guess; flows with more sign changes may have several rates, and
+    start where they would without a guess, so that the rate found never depends on it.
     """
     g = np.asarray(group_index, dtype=np.int64)
     n_groups = int(g.max()) + 1 if g.size else 0
@@ -63,7 +65,10 @@ def xirr_grouped(
     years = ((days - np.repeat(first, counts)) / DAYS_PER_YEAR)[keep]
     norm = (amt / np.repeat(np.where(scale > 0, scale, 1.0), counts))[keep]
     k = counts[defined]
-    start = None if guess is None else np.asarray(guess, dtype=np.float64)[ids]
+    start = None
+    if guess is not None:  # only where the root is unique: one sign change, in date order
+        start = np.asarray(guess, dtype=np.float64)[ids]
+        start = np.where(_one_sign_change(days[keep], amt[keep], k), start, np.nan)
     rates, solved = _newton(years, norm, k, tol, max_iter, start)
     result[ids[solved]] = rates[solved]
     unsolved = np.flatnonzero(~solved)
@@ -74,6 +79,20 @@ def xirr_grouped(
             lo, hi = offsets[j], offsets[j + 1]
             result[ids[j]] = _pyxirr_one(kept_days[lo:hi], norm[lo:hi], scale[defined][j])
     return result
+
+
+def _one_sign_change(days: np.ndarray, amounts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per group (consecutive runs of `counts` flows): whether its non-zero amounts, in the
+    order given, are in date order and change sign exactly once (Descartes' rule of signs for
+    sums of exponentials: then f has one root)."""
+    group = np.repeat(np.arange(counts.size), counts)
+    nonzero = amounts != 0
+    d, a, g = days[nonzero], amounts[nonzero], group[nonzero]
+    same = g[1:] == g[:-1]
+    changes = same & ((a[1:] > 0) != (a[:-1] > 0))
+    once = np.bincount(g[1:][changes], minlength=counts.size) == 1
+    once[g[1:][same & (d[1:] < d[:-1])]] = False
+    return once
 
 
 def _pyxirr_one(days: np.ndarray, norm: np.ndarray, scale: float) -> float:

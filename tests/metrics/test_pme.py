@@ -421,9 +421,15 @@ def test_compounding_is_exact_half_even_for_any_amount_and_levels() -> None:
     assert all(int(a) * int(e) % int(d) * 2 == int(d) for a, e, d in halves)
 
 
-def test_compounding_refuses_amounts_too_large_to_be_exact() -> None:
+def test_compounding_beyond_the_float_estimate_is_exact_and_beyond_64_bits_refused() -> None:
+    # 2**52 cents and more (IDR 45 trillion): Python's integers; past 64 bits: refused
+    from fractions import Fraction
+
     from fundbook.core.errors import MoneyOverflow
     from fundbook.metrics.pme import compound_cents
 
+    amount, end, at = np.array([3 * 10**15 + 7, -(10**16) + 1, 5]), 3 * 10**6 + 1, 2 * 10**6
+    want = [round(Fraction(int(a) * end, at)) for a in amount]
+    assert abs(want[1]) > 2**52 and compound_cents(amount, end, at).tolist() == want
     with pytest.raises(MoneyOverflow, match="too large"):
         compound_cents(np.array([10**15]), np.array([10**10]), np.array([10**6]))

@@ -93,7 +93,7 @@ def test_agrees_with_pyxirr(case: tuple[np.ndarray, np.ndarray, np.ndarray]) -> 
         assert abs(rates[g] - expected) <= 1e-9 * max(1.0, abs(expected)), (g, expected)
 
 
-def test_a_start_guess_finds_the_same_root_in_fewer_steps() -> None:
+def test_a_start_guess_finds_the_same_root() -> None:
     # random books of 200 groups: started at a nearby rate, far away, or nowhere (NaN: the
     # group's own first guess), the roots agree to the solver's tolerance
     rng = np.random.default_rng(16)
@@ -113,3 +113,16 @@ def test_a_start_guess_finds_the_same_root_in_fewer_steps() -> None:
         both = np.isfinite(own)
         assert np.array_equal(both, np.isfinite(again))
         assert np.max(np.abs(again[both] - own[both])) < 1e-9
+
+
+def test_a_start_guess_never_picks_another_root_of_flows_with_several() -> None:
+    # -100, +230, -132: two sign changes, rates 10 % and 20 %; started near 20 % (a partner
+    # starting from its fund's rate) the solver must still find the rate it finds unguided
+    dates = np.array(["2020-01-01", "2020-12-31", "2021-12-31"], dtype="datetime64[D]")
+    flows = np.array([-100.0, 230.0, -132.0])
+    own = xirr_grouped([0, 0, 0], dates, flows)
+    for guess in (0.25, 0.2, 0.19, 0.0, -0.5):
+        assert xirr_grouped([0, 0, 0], dates, flows, guess=[guess])[0] == own[0]
+    # flows out of date order are never started from a guess either
+    shuffled = xirr_grouped([0, 0, 0], dates[[1, 0, 2]], flows[[1, 0, 2]], guess=[0.25])
+    assert shuffled[0] == xirr_grouped([0, 0, 0], dates[[1, 0, 2]], flows[[1, 0, 2]])[0]
