@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import polars as pl
-
 from fundbook.close.periods import Period
 from fundbook.close.snapshot import CloseInfo
 from fundbook.metrics.notices import call_notices, calls_noticed
@@ -28,15 +26,18 @@ class QuarterNotices:
     rows: list[dict[str, Any]]  # call_notices rows of the investor, by fund and notice date
 
 
-def quarter_rows(frames: Frames, info: CloseInfo, investor_id: str) -> list[dict[str, Any]]:
-    """The investor's notices of the calls noticed in the quarter of `info`, of every fund
-    it has a commitment to, by fund and notice date."""
+def quarter_notices(frames: Frames, info: CloseInfo) -> list[dict[str, Any]]:
+    """Every partner's notices of the calls noticed in the quarter of `info`, of every fund
+    (computed once a close; each investor's page takes its own: `quarter_rows`)."""
     start = Period.parse(info.period).quarter_start
-    mine = frames.commitments.filter(pl.col("investor_id") == investor_id)
-    funds = sorted(set(mine["fund_id"].to_list()))
+    funds = sorted(frames.funds["fund_id"].to_list())
     calls = [c for f in funds for c in calls_noticed(frames, f, start, info.period_end)]
-    rows = call_notices(frames, calls).to_dicts() if calls else []
-    found = [r for r in rows if r["investor_id"] == investor_id]
+    return call_notices(frames, calls).to_dicts() if calls else []
+
+
+def quarter_rows(notices: list[dict[str, Any]], investor_id: str) -> list[dict[str, Any]]:
+    """The investor's rows of a quarter's `notices` (`quarter_notices`), by fund and date."""
+    found = [r for r in notices if r["investor_id"] == investor_id]
     return sorted(found, key=lambda r: (r["fund_id"], r["notice_date"], r["call_id"]))
 
 

@@ -426,9 +426,12 @@ class Pages:
         quarters = [
             (
                 info,
-                self.reader.memo(
-                    ("quarter notices", info.close_id, info.close_hash, investor_id),
-                    lambda _con, info=info: inbox.quarter_rows(frames, info, investor_id),  # type: ignore[misc]
+                inbox.quarter_rows(
+                    self.reader.memo(
+                        ("quarter notices", info.close_id, info.close_hash),
+                        lambda _con, info=info: inbox.quarter_notices(frames, info),  # type: ignore[misc]
+                    ),
+                    investor_id,
                 ),
             )
             for info in state.quarters()
