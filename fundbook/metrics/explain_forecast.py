@@ -425,18 +425,25 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         return _programme_band(ctx, weights, year, base, int(band))
     rows = ctx.level_rows("forecast").filter(pl.col("year") == str(year))
     lines = []
+    calls = base == "contributions"  # weighted by the unfunded shares (`government_weights`)
+    part, whole = (
+        ("government_unfunded", "unfunded") if calls else ("government_committed", "committed")
+    )
     for fund_id, weight, gc, committed, rate in weights.select(
-        "fund_id", "weight", "government_committed", "committed", "hkd_per_unit"
+        "fund_id", "call_weight" if calls else "weight", part, whole, "hkd_per_unit"
     ).iter_rows():
         found = rows.filter(pl.col("fund_id") == fund_id)
         if not found.height:
             continue
         amount = found[base][0]
+        what = (
+            "government_committed − government_paid_in, unfunded" if calls else f"{part}, {whole}"
+        )
         lines.append(
             _shown(
-                f"{fund_id}: government committed {gc} / committed {committed} × rate {rate}",
+                f"{fund_id}: {part.replace('_', ' ')} {gc} / {whole} {committed} × rate {rate}",
                 weight,
-                _where(ctx, "fund", "government_committed, committed"),
+                _where(ctx, "fund", what),
             )
         )
         share = int(np.rint(_cents(amount) * weight))

@@ -72,12 +72,13 @@ def forecast(
 ) -> Forecast:
     """The forecast as of `as_of` of every fund of the fund level `fund` with commitments (not a
     grant programme's: grants are not called capital), from `seed` and `paths` paths; the
-    government's share per programme: the funds of the programme_fund level, each weighted by the
-    government's share of its commitments (fund level)."""
+    government's share per programme: the funds of the programme_fund level, the calls of each
+    weighted by the government's share of its unfunded commitments, its distributions and NAV by
+    the government's share of its commitments (fund level; `government_weights`)."""
     params = parameters(frames, as_of, fund, seed, paths)
     funds, ends = model_funds(params, as_of)
     path = model.expected(funds)
-    weights, group, progs = _programme_weights(frames, as_of, params, programme_fund, fund)
+    weights, calls, group, progs = _programme_weights(frames, as_of, params, programme_fund, fund)
     z = model.draws(seed, paths)
     bands = model.simulate(funds, path.contributions, z, weights, group, len(progs))
     by_fund = _fund_rows(params, funds, ends, path, bands)
@@ -85,7 +86,7 @@ def forecast(
     params = params.with_columns(
         pl.Series("unfunded_at_end_of_life", funds.unfunded - spent.astype(np.int64), CENTS)
     )
-    by_programme = _programme_rows(progs, group, weights, funds, ends, path, bands)
+    by_programme = _programme_rows(progs, group, (calls, weights), funds, ends, path, bands)
     return Forecast(as_money(by_fund), as_money(params), as_money(by_programme))
 
 
@@ -295,20 +296,22 @@ def _programme_weights(
     params: pl.DataFrame,
     programme_fund: pl.DataFrame,
     fund: pl.DataFrame,
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Each fund's weight into its programme's government HKD figures (`government_weights`:
-    the government's share of the fund's commitments × the fund currency's as-of rate); each
-    fund's programme (its index in the programmes, -1 for none); the programmes."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Each fund's weights into its programme's government HKD figures (`government_weights`):
+    of its distributions and NAV (`weight`), of its calls (`call_weight`); each fund's programme
+    (its index in the programmes, -1 for none); the programmes."""
     weights = government_weights(frames, as_of, params, programme_fund, fund)
     progs = sorted(weights["programme"].unique().to_list())
     index = {p: i for i, p in enumerate(progs)}
     order = {f: i for i, f in enumerate(params["fund_id"].to_list())}
-    w = np.zeros(params.height)
+    w, calls = np.zeros(params.height), np.zeros(params.height)
     group = np.full(params.height, -1)
-    for programme, fund_id, weight in weights.select("programme", "fund_id", "weight").iter_rows():
-        w[order[fund_id]] = weight
+    for programme, fund_id, weight, call in weights.select(
+        "programme", "fund_id", "weight", "call_weight"
+    ).iter_rows():
+        w[order[fund_id]], calls[order[fund_id]] = weight, call
         group[order[fund_id]] = index[programme]
-    return w, group, progs
+    return w, calls, group, progs
 
 
 def government_weights(
@@ -318,13 +321,33 @@ def government_weights(
     programme_fund: pl.DataFrame,
     fund: pl.DataFrame,
 ) -> pl.DataFrame:
-    """(programme, fund_id, government_committed, committed, hkd_per_unit, weight) of every fund
-    forecast in a programme's `FORECAST_SCOPES` (programme_fund level): weight = the government's
-    share of the fund's own commitments (fund level, fund currency: not the scope's, which also
-    counts a scheme's deal-by-deal co-investors) × hkd_per_unit (0 when nothing is committed)."""
+    """(programme, fund_id, government_committed, committed, government_unfunded, unfunded,
+    hkd_per_unit, weight, call_weight) of every fund forecast in a programme's
+    `FORECAST_SCOPES` (programme_fund level), from the fund level (the fund's own commitments,
+    in its currency: not the scope's, which also counts a scheme's deal-by-deal co-investors):
+
+    - weight, of the distributions and NAV: the government's share of the fund's commitments
+      × hkd_per_unit (0 when nothing is committed);
+    - call_weight, of the calls: the government's share of the fund's unfunded commitments
+      (government_committed − government_paid_in over unfunded) × hkd_per_unit (0 when none
+      is unfunded). Calls are drawn pro rata to what each partner has left to pay, so the
+      government's calls over the years never exceed its own unfunded commitment, even when
+      its paid-in share differs from its commitment share (a later closing)."""
     fx = fx_at(frames, as_of).select("currency", pl.col("hkd_per_unit").cast(pl.Float64))
-    share = pl.col("government_committed").cast(pl.Float64) / pl.col("committed").cast(pl.Float64)
-    own = fund.select("fund_id", "government_committed", "committed")
+
+    def share(part: str, whole: str) -> pl.Expr:
+        ratio = pl.col(part).cast(pl.Float64) / pl.col(whole).cast(pl.Float64)
+        return pl.when(pl.col(whole) > 0).then(ratio * pl.col("hkd_per_unit")).otherwise(0.0)
+
+    own = fund.select(
+        "fund_id",
+        "government_committed",
+        "committed",
+        (pl.col("government_committed") - pl.col("government_paid_in")).alias(
+            "government_unfunded"
+        ),
+        "unfunded",
+    )
     return (
         programme_fund.filter(pl.col("scope").is_in(FORECAST_SCOPES))
         .select("programme", "fund_id")
@@ -333,10 +356,8 @@ def government_weights(
         .join(params.select("fund_id", "currency"), on="fund_id")
         .join(fx, on="currency", how="left")
         .with_columns(
-            pl.when(pl.col("committed") > 0)
-            .then(share * pl.col("hkd_per_unit"))
-            .otherwise(0.0)
-            .alias("weight")
+            share("government_committed", "committed").alias("weight"),
+            share("government_unfunded", "unfunded").alias("call_weight"),
         )
         .drop("currency")
         .sort("programme", "fund_id")
@@ -346,15 +367,16 @@ def government_weights(
 def _programme_rows(
     progs: list[str],
     group: np.ndarray,
-    weights: np.ndarray,
+    weights: tuple[np.ndarray, np.ndarray],
     funds: model.Funds,
     ends: list[date],
     path: model.Path,
     bands: model.Bands,
 ) -> pl.DataFrame:
     """The forecast_programme level: per programme and year of its funds' runs, the government's
-    HKD figures (each fund's round(weight × figure), summed) and their bands (percentiles of
-    the simulated sums)."""
+    HKD figures (each fund's round(weight × figure), summed; `weights`: of the calls, of the
+    distributions and NAV) and their bands (percentiles of the simulated sums)."""
+    calls_w, values_w = weights
     data: dict[str, list[object]] = {
         k: [] for k in ("programme", "year", "currency", "period_end", *GOVERNMENT)
     }
@@ -364,7 +386,10 @@ def _programme_rows(
         members = group == g
         width = int(funds.years[members].max()) if members.any() else 0
         share = {
-            f: np.rint(getattr(path, f)[members] * weights[members, None]).sum(axis=0)
+            f: np.rint(
+                getattr(path, f)[members]
+                * (calls_w if f == "contributions" else values_w)[members, None]
+            ).sum(axis=0)
             for f in FIGURES
         }
         for y in range(width):

@@ -239,15 +239,42 @@ def test_the_programme_sums_the_governments_share_and_bands_the_simulated_sums(
         fund_level(demo_frames, as_of),
     ).filter(pl.col("programme") == "itif")
     assert weights.height == done.parameters.filter(pl.col("fund_id").str.starts_with("sf-")).height
-    funds = done.funds.join(weights.select("fund_id", "weight"), on="fund_id")
+    funds = done.funds.join(weights.select("fund_id", "weight", "call_weight"), on="fund_id")
     prog = done.programmes.filter(pl.col("programme") == "itif").sort("year")
     for c in ("contributions", "distributions", "nav"):
-        # each fund's round_half_even(weight × cents), summed by year
+        # each fund's round_half_even(weight × cents), summed by year; calls by call_weight
         cents = (funds[c].cast(pl.Float64) * 100).to_numpy()
-        share = np.rint(cents * funds["weight"].to_numpy())
+        weight = funds["call_weight" if c == "contributions" else "weight"].to_numpy()
+        share = np.rint(cents * weight)
         by_year = pl.DataFrame({"year": funds["year"], "v": share}).group_by("year").sum()
         expected = by_year.sort("year")["v"].to_list()
         assert (prog[f"government_{c}"].cast(pl.Float64) * 100).round(0).to_list() == expected
     # the band of the sum is not the sum of the funds' bands (funds' paths differ)
     y1 = prog.row(0, named=True)
     assert y1["government_nav_p05"] <= y1["government_nav"] <= y1["government_nav_p95"]
+
+
+def test_the_governments_calls_never_exceed_what_it_has_left_to_pay(demo_frames: Frames) -> None:
+    """Calls are weighted by the government's share of each fund's unfunded commitments: over
+    the years they sum to its own unfunded commitment (less the model's uncalled remainder),
+    even in a fund where its paid-in share differs from its commitment share."""
+    as_of = date(2026, 9, 30)
+    done = _forecast(demo_frames, as_of)
+    fund = fund_level(demo_frames, as_of)
+    weights = government_weights(
+        demo_frames, as_of, done.parameters, programme_fund_metrics(demo_frames, as_of), fund
+    ).filter(pl.col("programme") == "itif")
+    differ = weights.filter((pl.col("call_weight") - pl.col("weight")).abs() > 1e-9)
+    assert differ.height  # a sub-fund with a later closing: its paid-in share moved
+    left = weights.with_columns(
+        (pl.col("government_unfunded").cast(pl.Float64) * pl.col("hkd_per_unit")).alias("h")
+    )["h"].sum()
+    calls = float(
+        done.programmes.filter(pl.col("programme") == "itif")["government_contributions"].sum()
+    )
+    remainder = (
+        done.parameters.join(weights, on="fund_id")
+        .select((pl.col("unfunded_at_end_of_life").cast(pl.Float64) * pl.col("call_weight")).sum())
+        .item()
+    )
+    assert calls <= left + 1 and abs(calls + remainder - left) < 1.0
