@@ -15,6 +15,7 @@ from fundbook.metrics import forecast_history as history
 from fundbook.metrics import forecast_model as model
 from fundbook.metrics.forecast import (
     DEFAULTS,
+    Forecast,
     forecast,
     fund_ages,
     government_weights,
@@ -200,16 +201,21 @@ def test_no_dispersion_gives_the_expected_path_on_every_path() -> None:
         assert f[f"{name}_p95"].equals(f[name].alias(f"{name}_p95"))
 
 
+def _weights(frames: Frames, as_of: date) -> tuple[Forecast, pl.DataFrame]:
+    """The demo's forecast at `as_of` and its funds' government weights."""
+    done = _forecast(frames, as_of)
+    fund = fund_level(frames, as_of)
+    pf = programme_fund_metrics(frames, as_of)
+    return done, government_weights(frames, as_of, done.parameters, pf, fund)
+
+
 def test_a_schemes_government_share_is_of_the_funds_own_commitments(demo_frames: Frames) -> None:
     """ITVF: the government committed 200m of the fund's 800m (25 %); the scheme's programme_fund
     row also counts the co-investors' deal-by-deal money (1,495.1m), which the fund's flows do
     not carry: the weight is the fund's own share."""
     as_of = date(2026, 9, 30)
-    done = _forecast(demo_frames, as_of)
-    fund = fund_level(demo_frames, as_of)
-    weights = government_weights(
-        demo_frames, as_of, done.parameters, programme_fund_metrics(demo_frames, as_of), fund
-    ).filter(pl.col("fund_id") == "itvf")
+    done, weights = _weights(demo_frames, as_of)
+    weights = weights.filter(pl.col("fund_id") == "itvf")
     assert weights["weight"].to_list() == [0.25]
     year1 = done.funds.filter((pl.col("fund_id") == "itvf") & (pl.col("year") == 1))
     prog1 = done.programmes.filter((pl.col("programme") == "itvf") & (pl.col("year") == 1))
@@ -229,15 +235,8 @@ def test_the_band_is_numpys_inverted_cdf_percentile() -> None:
 def test_the_programme_sums_the_governments_share_and_bands_the_simulated_sums(
     demo_frames: Frames,
 ) -> None:
-    as_of = date(2026, 9, 30)
-    done = _forecast(demo_frames, as_of)
-    weights = government_weights(
-        demo_frames,
-        as_of,
-        done.parameters,
-        programme_fund_metrics(demo_frames, as_of),
-        fund_level(demo_frames, as_of),
-    ).filter(pl.col("programme") == "itif")
+    done, weights = _weights(demo_frames, date(2026, 9, 30))
+    weights = weights.filter(pl.col("programme") == "itif")
     assert weights.height == done.parameters.filter(pl.col("fund_id").str.starts_with("sf-")).height
     funds = done.funds.join(weights.select("fund_id", "weight", "call_weight"), on="fund_id")
     prog = done.programmes.filter(pl.col("programme") == "itif").sort("year")
@@ -258,12 +257,8 @@ def test_the_governments_calls_never_exceed_what_it_has_left_to_pay(demo_frames:
     """Calls are weighted by the government's share of each fund's unfunded commitments: over
     the years they sum to its own unfunded commitment (less the model's uncalled remainder),
     even in a fund where its paid-in share differs from its commitment share."""
-    as_of = date(2026, 9, 30)
-    done = _forecast(demo_frames, as_of)
-    fund = fund_level(demo_frames, as_of)
-    weights = government_weights(
-        demo_frames, as_of, done.parameters, programme_fund_metrics(demo_frames, as_of), fund
-    ).filter(pl.col("programme") == "itif")
+    done, weights = _weights(demo_frames, date(2026, 9, 30))
+    weights = weights.filter(pl.col("programme") == "itif")
     differ = weights.filter((pl.col("call_weight") - pl.col("weight")).abs() > 1e-9)
     assert differ.height  # a sub-fund with a later closing: its paid-in share moved
     left = weights.with_columns(
