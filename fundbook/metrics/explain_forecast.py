@@ -436,14 +436,16 @@ def programme_lines(ctx: Ctx, figure: str) -> pl.DataFrame:
         if not found.height:
             continue
         amount = found[base][0]
-        what = (
-            "government_committed − government_paid_in, unfunded" if calls else f"{part}, {whole}"
+        where = (
+            _where(ctx, "investor", "unfunded of the government partners, summed; fund.unfunded")
+            if calls
+            else _where(ctx, "fund", f"{part}, {whole}")
         )
         lines.append(
             _shown(
                 f"{fund_id}: {part.replace('_', ' ')} {gc} / {whole} {committed} × rate {rate}",
                 weight,
-                _where(ctx, "fund", what),
+                where,
             )
         )
         share = int(np.rint(_cents(amount) * weight))

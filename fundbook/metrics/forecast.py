@@ -25,9 +25,11 @@ from fundbook.core.calendar import add_years
 from fundbook.core.types import REPORTING_CURRENCY
 from fundbook.metrics import forecast_history as history
 from fundbook.metrics import forecast_model as model
-from fundbook.metrics.money import CENTS, as_money, cents
+from fundbook.metrics.money import CENTS, as_money, cents, from_cents
+from fundbook.metrics.performance import unfunded
 from fundbook.metrics.positions import fx_at
 from fundbook.metrics.protocol import BookFrames
+from fundbook.metrics.state import book_state
 
 # Takahashi & Alexander (2002), their typical venture fund: rates of contribution 25 %, 33.3 %
 # and 50 % (year 1, 2, 3 and later), bow 2.5, growth 13 % a year, life 12 years. The growth's
@@ -329,24 +331,19 @@ def government_weights(
     - weight, of the distributions and NAV: the government's share of the fund's commitments
       × hkd_per_unit (0 when nothing is committed);
     - call_weight, of the calls: the government's share of the fund's unfunded commitments
-      (government_committed − government_paid_in over unfunded) × hkd_per_unit (0 when none
-      is unfunded). Calls are drawn pro rata to what each partner has left to pay, so the
-      government's calls over the years never exceed its own unfunded commitment, even when
-      its paid-in share differs from its commitment share (a later closing)."""
+      (`government_unfunded` over the fund's unfunded, both with the recallable distributions)
+      × hkd_per_unit (0 when none is unfunded). Calls are drawn pro rata to what each partner
+      has left to pay, so the government's calls over the years never exceed its own unfunded
+      commitment, even when its paid-in share differs from its commitment share (a later
+      closing)."""
     fx = fx_at(frames, as_of).select("currency", pl.col("hkd_per_unit").cast(pl.Float64))
 
     def share(part: str, whole: str) -> pl.Expr:
         ratio = pl.col(part).cast(pl.Float64) / pl.col(whole).cast(pl.Float64)
         return pl.when(pl.col(whole) > 0).then(ratio * pl.col("hkd_per_unit")).otherwise(0.0)
 
-    own = fund.select(
-        "fund_id",
-        "government_committed",
-        "committed",
-        (pl.col("government_committed") - pl.col("government_paid_in")).alias(
-            "government_unfunded"
-        ),
-        "unfunded",
+    own = fund.select("fund_id", "government_committed", "committed", "unfunded").join(
+        government_unfunded(frames, as_of), on="fund_id", how="left"
     )
     return (
         programme_fund.filter(pl.col("scope").is_in(FORECAST_SCOPES))
@@ -361,6 +358,19 @@ def government_weights(
         )
         .drop("currency")
         .sort("programme", "fund_id")
+    )
+
+
+def government_unfunded(frames: BookFrames, as_of: date) -> pl.DataFrame:
+    """(fund_id, government_unfunded): what the government partners of each fund have left to
+    pay, as the investor level's `unfunded` (committed − contributions + recallable), summed."""
+    kinds = frames.investors.select("investor_id", "kind")
+    return (
+        book_state(frames, as_of)
+        .accounts.join(kinds, on="investor_id", how="left")
+        .filter(pl.col("kind") == "government")
+        .group_by("fund_id")
+        .agg(from_cents(unfunded().sum()).alias("government_unfunded"))  # money, as `fund`
     )
 
 

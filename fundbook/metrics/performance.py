@@ -143,7 +143,7 @@ def fund_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         _carry_paid(),
         pl.col("contributions").alias("paid_in"),
         pl.col("distributions").alias("distributed"),
-        _unfunded(),
+        unfunded(),
         ratio(pl.col("committed"), pl.col("government_committed")).alias("amplification"),
         ratio(pl.col("social_committed"), pl.col("government_committed")).alias("social_leverage"),
         ratio(pl.col("social_paid_in"), pl.col("government_paid_in")).alias("paid_in_leverage"),
@@ -161,7 +161,7 @@ def _carry_paid() -> pl.Expr:
     return pl.when(pl.col("has_carry")).then(pl.col("carry_paid")).alias("carry_paid")
 
 
-def _unfunded() -> pl.Expr:
+def unfunded() -> pl.Expr:
     """Committed less contributions, plus the recallable (equalisation) distributions (R7)."""
     return (pl.col("committed") - pl.col("contributions") + pl.col("recallable")).alias("unfunded")
 
@@ -195,7 +195,7 @@ def investor_metrics(frames: BookFrames, as_of: date) -> pl.DataFrame:
         ratio(pl.col("weight"), pl.col("weight").sum().over("fund_id")).alias("commitment_share"),
         pl.col("contributions").alias("paid_in"),
         pl.col("distributions").alias("distributed"),
-        _unfunded(),
+        unfunded(),
         _carry_paid(),
         *_multiples("contributions", "distributions", "nav"),
     )
