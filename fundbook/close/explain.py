@@ -146,7 +146,7 @@ def _partners_against(frames: Frames, stored: Stored, at: dt.date, index_id: str
     every = fund.select("fund_id", pl.lit(index_id).alias("index_id"))
     pme = pme_levels(frames, at, fund, investor_level(frames, at), every)["pme_investor"]
     levels = {**stored.levels, "pme_investor": stored_form(pme, "pme_investor")}
-    where = f"{at}, computed (partners' PMEs are stored against their fund's benchmark only)"
+    where = f"{at} (a partner's PME against an index other than its fund's benchmark is not stored)"
     return replace(stored, levels=levels, where=where)
 
 

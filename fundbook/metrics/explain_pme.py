@@ -164,7 +164,10 @@ def _alpha_lines(indexed: pl.DataFrame, nav: Any, ctx: Ctx) -> pl.DataFrame:
     )[0]
     alpha = math.log1p(rate) if np.isfinite(rate) else None
     derived = ln.value_line(
-        "ln(1 + a), a the XIRR of the flow lines", alpha, "derived", source=pme.SOURCE
+        "ln(1 + a), a the XIRR of the compounded flows and the NAV above (one net amount a date)",
+        alpha,
+        "derived",
+        source=pme.SOURCE,
     )
     return ln.concat([flows.with_columns(pl.lit("shown").alias("role")), derived])
 
