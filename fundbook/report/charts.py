@@ -40,6 +40,11 @@ class Series:
     values: Sequence[float | None]
 
 
+def _text_width(label: str) -> float:
+    """About how wide `label` is written in FONT, px: a CJK character twice a digit's width."""
+    return sum(10.0 if ord(ch) > 0x2E80 else 5.6 for ch in label)
+
+
 def _text(x: float, y: float, label: str, anchor: str = "start", extra: str = "") -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT} {extra}>'
@@ -341,8 +346,11 @@ def band_chart(
     every = [v for s in series for v in (*s.values, *s.low, *s.high)]
     hi = max([0.0, *every])
     ticks = _nice_ticks(0.0, hi * 1.08 or 1.0)
-    top = max(ticks[-1], hi * 1.06)  # room for the highest whisker and its value
-    frame = _Frame(78, width - 20, 26, height - 26 - 40, ticks[0], top)
+    plot_h = height - 26 - 40
+    # room above the highest whisker for its value, written upward (a bar is narrower than it)
+    longest = max((_text_width(fmt(v)) for s in series for v in s.values), default=0.0)
+    top = max(ticks[-1], hi / max(1.0 - (longest + 8) / plot_h, 0.5))
+    frame = _Frame(78, width - 20, 26, plot_h, ticks[0], top)
     body = _legend([Series(s.name, []) for s in series], frame.left, 12, None, gettext)
     lx = frame.left + len(series) * 190
     body.append(
@@ -358,16 +366,14 @@ def band_chart(
         x0 = frame.left + i * step + (step - bar_w * len(series)) / 2
         for k, s in enumerate(series):
             body += _band_bar(frame, x0 + k * bar_w, bar_w, s, i, PALETTE[k % len(PALETTE)])
-            if len(labels) <= 14:
+            if len(labels) <= 14:  # upward from the whisker's top: never over the next bar
+                x, y = x0 + (k + 0.5) * bar_w + 3, frame.y(s.high[i]) - 4
                 body.append(
                     _text(
-                        x0 + (k + 0.5) * bar_w,
-                        frame.y(s.high[i]) - 3,
-                        fmt(s.values[i]),
-                        "middle",
-                        'class="value"',
+                        x, y, fmt(s.values[i]), "start",
+                        f'class="value" transform="rotate(-90 {x:.1f} {y:.1f})"',
                     )
-                )
+                )  # fmt: skip
     desc = "; ".join(
         f"{label}: "
         + ", ".join(
