@@ -342,8 +342,10 @@ def government_weights(
         ratio = pl.col(part).cast(pl.Float64) / pl.col(whole).cast(pl.Float64)
         return pl.when(pl.col(whole) > 0).then(ratio * pl.col("hkd_per_unit")).otherwise(0.0)
 
-    own = fund.select("fund_id", "government_committed", "committed", "unfunded").join(
-        government_unfunded(frames, as_of), on="fund_id", how="left"
+    own = (
+        fund.select("fund_id", "government_committed", "committed", "unfunded")
+        .join(government_unfunded(frames, as_of), on="fund_id", how="left")
+        .with_columns(pl.col("government_unfunded").fill_null(0))  # no government partner
     )
     return (
         programme_fund.filter(pl.col("scope").is_in(FORECAST_SCOPES))
