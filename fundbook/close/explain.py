@@ -139,12 +139,9 @@ def _has(rows: pl.DataFrame, keys: tuple[str, ...], key: Mapping[str, str | None
 
 def _partners_against(frames: Frames, stored: Stored, at: dt.date, index_id: str) -> Stored:
     """`stored` with every partner's PME against `index_id` computed at `at`."""
-    from fundbook.metrics.levels import fund_level, investor_level
-    from fundbook.metrics.pme import pme_levels
+    from fundbook.metrics.tables import pme_against
 
-    fund = fund_level(frames, at)
-    every = fund.select("fund_id", pl.lit(index_id).alias("index_id"))
-    pme = pme_levels(frames, at, fund, investor_level(frames, at), every)["pme_investor"]
+    pme = pme_against(frames, at, "pme_investor", index_id)
     levels = {**stored.levels, "pme_investor": stored_form(pme, "pme_investor")}
     where = f"{at} (a partner's PME against an index other than its fund's benchmark is not stored)"
     return replace(stored, levels=levels, where=where)

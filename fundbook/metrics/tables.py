@@ -55,18 +55,25 @@ def pme_table(
     frames: BookFrames, as_of: date, by: str, index_id: str, irr_nm_months: int | None = None
 ) -> pl.DataFrame:
     """The public market equivalents against `index_id` of the rows grouped `by` fund,
-    investor or programme (`pme.pme_levels`, as a close stores them), their n.m. flag decided
-    again with every fund's months replaced by `irr_nm_months` when it is given."""
-    keys = PME_GROUPINGS[by]
-    fund = fund_level(frames, as_of)
-    investor = investor_level(frames, as_of) if by == "investor" else _NO_INVESTORS
-    every = fund.select("fund_id", pl.lit(index_id).alias("index_id"))  # each fund's partners
-    out = pme_levels(frames, as_of, fund, investor, every)[f"pme_{by}"]
-    out = out.filter(pl.col("index_id") == index_id)
+    investor or programme (`pme_against`), their n.m. flag decided again with every fund's
+    months replaced by `irr_nm_months` when it is given."""
+    out = pme_against(frames, as_of, f"pme_{by}", index_id)
     if irr_nm_months is not None:
         young = too_young(pl.col("pme_since"), as_of, pl.lit(irr_nm_months))
         out = out.with_columns(young.alias("pme_nm"))
-    return out.select(*keys, *PME_COLUMNS)
+    return out.select(*PME_GROUPINGS[by], *PME_COLUMNS)
+
+
+def pme_against(frames: BookFrames, as_of: date, level: str, index_id: str) -> pl.DataFrame:
+    """The PME level `level` (pme_fund, pme_investor, pme_programme) as of `as_of` against
+    `index_id`, every row: for pme_investor the partners of every fund, whatever its
+    benchmark (`pme.pme_levels`; a close stores them against the benchmark only)."""
+    fund = fund_level(frames, as_of)
+    partners = level == "pme_investor"
+    investor = investor_level(frames, as_of) if partners else _NO_INVESTORS
+    every = fund.select("fund_id", pl.lit(index_id).alias("index_id")).filter(partners)
+    out = pme_levels(frames, as_of, fund, investor, every)[level]
+    return out.filter(pl.col("index_id") == index_id)
 
 
 _NO_INVESTORS = pl.DataFrame(

@@ -46,30 +46,11 @@ def test_the_close_stores_the_three_levels(closed: Path) -> None:
 
 
 def test_forecast_reads_a_closed_period_and_computes_another_date(closed: Path) -> None:
-    table = run(
-        "forecast",
-        "--programme",
-        "itif",
-        "--years",
-        "5",
-        "--period",
-        "2026-09",
-        "--db",
-        str(closed),
-    )
+    asked = ("forecast", "--programme", "itif", "--years", "5", "--period", "2026-09")
+    table = run(*asked, "--db", str(closed))
     assert table.exit_code == 0, table.output
     assert table.output.splitlines()[0] == "forecast read from close 1 (period end 2026-09-30)"
-    stored = _json(
-        "forecast",
-        "--programme",
-        "itif",
-        "--years",
-        "5",
-        "--period",
-        "2026-09",
-        "--db",
-        str(closed),
-    )
+    stored = _json(*asked, "--db", str(closed))
     assert [r["year"] for r in stored] == [1, 2, 3, 4, 5]
     assert {r["currency"] for r in stored} == {"HKD"}
     # the same figures computed (the close's seed and paths, a date a close ended on, forced by
