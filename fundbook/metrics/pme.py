@@ -187,33 +187,16 @@ def pme_levels(
     # a partner's flows are close to a share of its fund's: its rates start from the fund's
     start, since = _start(out["pme_fund"]), firsts.rename({"irr_since": "pme_since"})
     against = benchmarks(frames) if partners_against is None else partners_against
-    parts = []
+    keys = list(LEVELS["pme_investor"])
+    parts = [_empty(keys)]  # the level's columns when no partner is compared
     for index_id in sorted(set(against["index_id"].to_list())):
         mine = against.filter(pl.col("index_id") == index_id).select("fund_id")
+        flows_of, navs_of = (f.join(mine, on="fund_id", how="semi") for f in (flows, navs))
+        index = levels.filter(pl.col("index_id") == index_id)
         parts.append(
-            pme_rows(
-                flows.join(mine, on="fund_id", how="semi"),
-                navs.join(mine, on="fund_id", how="semi"),
-                list(LEVELS["pme_investor"]),
-                levels.filter(pl.col("index_id") == index_id),
-                as_of,
-                since,
-                months,
-                "fund_id",
-                start,
-            )
+            pme_rows(flows_of, navs_of, keys, index, as_of, since, months, "fund_id", start)
         )
-    none = pme_rows(
-        flows.clear(),
-        navs.clear(),
-        list(LEVELS["pme_investor"]),
-        levels.clear(),
-        as_of,
-        since,
-        months,
-        "fund_id",
-    )
-    out["pme_investor"] = pl.concat([none, *parts]).sort("fund_id", "investor_id", "index_id")
+    out["pme_investor"] = pl.concat(parts).sort(*keys, "index_id")
     pooled_flows, pooled_navs, since = programme_flows(frames, as_of, fund, flows, by_fund)
     pooled = pme_rows(
         pooled_flows, pooled_navs, ["programme"], levels, as_of, since, months, "programme"
@@ -326,9 +309,8 @@ def pme_rows(
     (`flows`: keys and more, date, amount in cents; the flows of keys not in `navs` are not
     used): each flow compounded by each index (`compound_cents`), netted per row and date.
     `start` (some of keys, index_id, _alpha, _ln): rates where the solver starts."""
-    schema = {**{k: pl.String() for k in keys}, "index_id": pl.String()}
     if levels.height == 0:
-        return pl.DataFrame(schema={**schema, **_FIGURE_SCHEMA})
+        return _empty(keys)
     ends = index_at(levels, as_of)
     # the IRR policy's flag per row, before the rows are crossed with the indices
     flagged = (
@@ -379,6 +361,12 @@ _FIGURE_SCHEMA: dict[str, pl.DataType] = {
     "pme_nm_months": pl.Int64(),
     "pme_undefined": pl.String(),
 }
+
+
+def _empty(keys: list[str]) -> pl.DataFrame:
+    """A PME level without rows: its columns."""
+    schema = {**{k: pl.String() for k in keys}, "index_id": pl.String(), **_FIGURE_SCHEMA}
+    return pl.DataFrame(schema=schema)
 
 
 @dataclass(frozen=True)
